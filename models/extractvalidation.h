@@ -1,0 +1,32 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+#include <optional>
+#include <string_view>
+
+namespace pv {
+
+/// Field validation and normalisation shared by every extract (DESIGN.md §3). Each returns nullopt
+/// and sets *reason to a sentence an operator can act on when the value is invalid.
+
+/// A positive 64-bit integer, digits only (surrounding spaces allowed): "0", "-5", "1e3", "12a" are invalid.
+std::optional<quint64> parseUserId(std::string_view text, QString *reason);
+
+/// Trims, upper-cases and collapses inner spaces, then accepts a UK outward code ("SW19", "EC1A", "W1")
+/// or a full postcode ("SW1A 1AA"; "SW1A1AA" is normalised to "SW1A 1AA"). "UNKNOWN" is reserved and invalid.
+std::optional<QByteArray> normalisePostcode(std::string_view text, QString *reason);
+
+/// "YYYY-MM-DD HH:MM:SS", also with a 'T' separator, fractional seconds and a trailing 'Z'.
+/// Returns seconds since the Unix epoch (naive UTC); fractional seconds are dropped.
+std::optional<qint64> parseTimestamp(std::string_view text, QString *reason);
+
+/// Seconds since the epoch as "YYYY-MM-DD HH:MM:SS".
+QString formatTimestamp(qint64 epochSeconds);
+
+/// Days since 1970-01-01 for a proleptic Gregorian date, and back.
+qint64 daysFromCivil(int year, int month, int day);
+void civilFromDays(qint64 days, int *year, int *month, int *day);
+
+} // namespace pv
