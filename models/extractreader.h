@@ -22,6 +22,9 @@ struct RejectedLine
     qint64 line = 0;
     QString reason;
     QByteArray raw;
+    /// The row's id / user_id when that field itself was valid (0 otherwise): a users snapshot
+    /// treats a rejected row of a known user as "this user is unchanged".
+    quint64 userId = 0;
 };
 
 /// A validated users snapshot row. postcode is normalised and points into the reader's buffer:

@@ -18,6 +18,13 @@ std::optional<quint64> parseUserId(std::string_view text, QString *reason);
 /// or a full postcode ("SW1A 1AA"; "SW1A1AA" is normalised to "SW1A 1AA"). "UNKNOWN" is reserved and invalid.
 std::optional<QByteArray> normalisePostcode(std::string_view text, QString *reason);
 
+/// The longest normalised postcode ("AA9A 9AA").
+inline constexpr int MaxPostcodeLength = 8;
+
+/// normalisePostcode() without allocating, for the per-row path: writes the normalised postcode to out
+/// (room for MaxPostcodeLength bytes) and returns its length, or 0 when the value is invalid.
+int normalisePostcodeInto(std::string_view text, char *out, QString *reason);
+
 /// "YYYY-MM-DD HH:MM:SS", also with a 'T' separator, fractional seconds and a trailing 'Z'.
 /// Returns seconds since the Unix epoch (naive UTC); fractional seconds are dropped.
 std::optional<qint64> parseTimestamp(std::string_view text, QString *reason);

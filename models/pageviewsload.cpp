@@ -1,0 +1,174 @@
+#include "pageviewsload.h"
+
+#include "aggregatedeltas.h"
+#include "extractvalidation.h"
+#include "postcodehistory.h"
+#include "sqlitestatement.h"
+
+#include <algorithm>
+
+namespace pv {
+
+namespace {
+constexpr qint64 secondsPerHour = 3600;
+
+qint64 hourOf(qint64 epochSeconds)
+{
+    return epochSeconds >= 0 ? epochSeconds / secondsPerHour : -((-epochSeconds + secondsPerHour - 1) / secondsPerHour);
+}
+} // namespace
+
+ExtractReader::Result PageviewsLoad::readRow(RejectedLine &rejected)
+{
+    const ExtractReader::Result result = m_reader.nextPageview(m_record, rejected);
+    if (result == ExtractReader::Result::Record) {
+        const qint64 hour = hourOf(m_record.viewedAt);
+        m_views.push_back({m_record.userId, hour});
+        ++m_viewsPerHour[hour];
+    }
+    return result;
+}
+
+void PageviewsLoad::finishReading()
+{
+    stage(QStringLiteral("aggregating"));
+    std::sort(m_views.begin(), m_views.end());
+    for (size_t i = 0; i < m_views.size();) {
+        size_t j = i + 1;
+        while (j < m_views.size() && m_views[j] == m_views[i])
+            ++j;
+        m_facts.push_back({m_views[i].userId, m_views[i].hour, static_cast<qint64>(j - i)});
+        i = j;
+    }
+    m_viewsLoaded = static_cast<qint64>(m_views.size());
+    std::vector<View>().swap(m_views);
+
+    if (m_options.windowHour) {
+        m_window = hourOf(*m_options.windowHour);
+    } else {
+        qint64 best = -1;
+        for (const auto &[hour, views] : m_viewsPerHour)
+            if (views > best) {
+                best = views;
+                m_window = hour;
+            }
+    }
+    const auto inWindow = m_viewsPerHour.find(m_window);
+    m_run.lateRows = m_viewsLoaded - (inWindow == m_viewsPerHour.end() ? 0 : inWindow->second);
+    m_run.windowHour = m_window * secondsPerHour;
+}
+
+void PageviewsLoad::replaceEarlierLoad(qint64 earlierRunId, AggregateDeltas &deltas)
+{
+    stage(QStringLiteral("replacing run %1").arg(earlierRunId));
+    SqliteStatement facts(m_db, "SELECT f.hour, f.postcode_id, f.views, COALESCE(c.postcode_id, 0) "
+                                "FROM pageview_facts f LEFT JOIN users_current c ON c.user_id = f.user_id "
+                                "WHERE f.load_id = ?");
+    facts.bind(1, earlierRunId);
+    while (facts.step()) {
+        const qint64 hour = facts.int64(0);
+        const qint64 views = facts.int64(2);
+        deltas.addAtTime(hour, static_cast<quint32>(facts.int64(1)), -views);
+        deltas.addCurrent(hour, static_cast<quint32>(facts.int64(3)), -views);
+    }
+    facts.reset();
+    checkCancelled();
+    SqliteStatement(m_db, "DELETE FROM pageview_facts WHERE load_id = ?").bind(1, earlierRunId).execute();
+    SqliteStatement(m_db, "DELETE FROM load_hour_views WHERE run_id = ?").bind(1, earlierRunId).execute();
+    SqliteStatement(m_db, "UPDATE load_runs SET status = 'replaced', replaced_by = ? WHERE id = ?")
+        .bind(1, m_run.id)
+        .bind(2, earlierRunId)
+        .execute();
+    m_run.replacedRun = earlierRunId;
+}
+
+void PageviewsLoad::write()
+{
+    AggregateDeltas deltas;
+    {
+        SqliteStatement window(m_db, "SELECT run_id FROM pageview_windows WHERE hour = ?");
+        window.bind(1, m_window);
+        if (window.step())
+            replaceEarlierLoad(window.int64(0), deltas);
+    }
+
+    qint64 latestAsOf = openEnded;
+    {
+        SqliteStatement latest(m_db, "SELECT MAX(as_of) FROM snapshots");
+        if (latest.step() && !latest.isNull(0))
+            latestAsOf = latest.int64(0);
+    }
+
+    stage(QStringLiteral("attributing"), static_cast<qint64>(m_facts.size()));
+    SqliteStatement current(m_db, "SELECT postcode_id FROM users_current WHERE user_id = ?");
+    PostcodeHistoryReader historyReader(m_db);
+    SqliteStatement insert(m_db, "INSERT INTO pageview_facts (load_id, user_id, hour, postcode_id, views) "
+                                 "VALUES (?, ?, ?, ?, ?)");
+    std::vector<PostcodePeriod> history;
+    size_t done = 0;
+    for (size_t i = 0; i < m_facts.size();) {
+        const quint64 userId = m_facts[i].userId;
+        size_t end = i;
+        bool needsHistory = false;
+        while (end < m_facts.size() && m_facts[end].userId == userId) {
+            // Hours before the newest snapshot need the user's history; later ones are the current postcode.
+            needsHistory |= latestAsOf != openEnded && m_facts[end].hour * secondsPerHour < latestAsOf;
+            ++end;
+        }
+        quint32 currentId = 0;
+        current.bind(1, static_cast<qint64>(userId));
+        if (current.step())
+            currentId = static_cast<quint32>(current.int64(0));
+        current.reset();
+        if (needsHistory)
+            historyReader.read(userId, history);
+        for (; i < end; ++i) {
+            const Fact &f = m_facts[i];
+            const quint32 atTimeId = needsHistory ? postcodeAt(history, f.hour * secondsPerHour) : currentId;
+            insert.bind(1, m_run.id).bind(2, static_cast<qint64>(f.userId)).bind(3, f.hour);
+            insert.bind(4, atTimeId).bind(5, f.views).execute();
+            deltas.addAtTime(f.hour, atTimeId, f.views);
+            deltas.addCurrent(f.hour, currentId, f.views);
+        }
+        if ((++done & 0xffff) == 0) {
+            progress(static_cast<qint64>(i));
+            checkCancelled();
+        }
+    }
+
+    stage(QStringLiteral("updating aggregates"));
+    deltas.apply(m_db);
+    SqliteStatement hourViews(m_db, "INSERT INTO load_hour_views (run_id, hour, views) VALUES (?, ?, ?)");
+    for (const auto &[hour, views] : m_viewsPerHour)
+        hourViews.bind(1, m_run.id).bind(2, hour).bind(3, views).execute();
+    SqliteStatement(m_db, "INSERT INTO pageview_windows (hour, run_id) VALUES (?, ?) "
+                          "ON CONFLICT (hour) DO UPDATE SET run_id = excluded.run_id")
+        .bind(1, m_window)
+        .bind(2, m_run.id)
+        .execute();
+}
+
+QString PageviewsLoad::summary() const
+{
+    QString text = QStringLiteral("%1: loaded as run %2, window %3: %4 rows read, %5 loaded, %6 rejected, %7 late rows")
+                       .arg(m_reader.displayName())
+                       .arg(m_run.id)
+                       .arg(formatTimestamp(m_window * secondsPerHour))
+                       .arg(m_run.rowsRead)
+                       .arg(m_run.rowsLoaded)
+                       .arg(m_run.rowsRejected)
+                       .arg(m_run.lateRows);
+    if (m_run.lateRows > 0) {
+        QStringList hours;
+        for (const auto &[hour, views] : m_viewsPerHour)
+            if (hour != m_window)
+                hours << QStringLiteral("%1 (%2)").arg(formatTimestamp(hour * secondsPerHour)).arg(views);
+        text += QStringLiteral(" in ") + hours.mid(0, 5).join(QStringLiteral(", "))
+            + (hours.size() > 5 ? QStringLiteral(", ...") : QString());
+    }
+    if (m_run.replacedRun)
+        text += QStringLiteral("; replaced run %1 for the same window").arg(m_run.replacedRun);
+    return text;
+}
+
+} // namespace pv

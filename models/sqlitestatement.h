@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace pv {
+
+/// Thrown by the native SQLite paths; a load turns it into a failed run with this message.
+struct SqliteError
+{
+    QString message;
+};
+
+/// A prepared statement on the native SQLite handle, for the bulk paths of a load where QSqlQuery's
+/// per-row QVariant traffic would dominate. Reused with reset(); errors throw SqliteError.
+class SqliteStatement
+{
+public:
+    SqliteStatement(sqlite3 *db, const char *sql);
+    ~SqliteStatement();
+    SqliteStatement(const SqliteStatement &) = delete;
+    SqliteStatement &operator=(const SqliteStatement &) = delete;
+
+    SqliteStatement &bind(int index, qint64 value);
+    SqliteStatement &bind(int index, std::string_view text);
+    SqliteStatement &bindNull(int index);
+    /// Steps once: true while a row is available, false when done.
+    bool step();
+    /// Runs a statement that returns no rows, then resets it for the next use.
+    void execute();
+    void reset();
+
+    qint64 int64(int column) const;
+    bool isNull(int column) const;
+    QString text(int column) const;
+
+private:
+    sqlite3 *m_db;
+    sqlite3_stmt *m_stmt = nullptr;
+};
+
+/// Runs one or more SQL statements that return no rows.
+void sqliteExec(sqlite3 *db, const char *sql);
+
+} // namespace pv

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "aggregatedeltas.h"
+#include "extractload.h"
+#include "postcodehistory.h"
+#include "sqlitestatement.h"
+
+#include <vector>
+
+namespace pv {
+
+/// A full users snapshot as of one moment: diffed against the warehouse's state at that moment, the
+/// changed users' SCD2 history and current postcode rewritten, and exactly those users' facts
+/// re-attributed with the aggregates adjusted by the difference. Works for the newest snapshot, a
+/// backfilled older one, and a corrected snapshot for an as-of already loaded.
+class UsersSnapshotLoad final : public ExtractLoad
+{
+public:
+    using ExtractLoad::ExtractLoad;
+
+protected:
+    QString refusalBeforeReading() override;
+    ExtractReader::Result readRow(RejectedLine &rejected) override;
+    void finishReading() override;
+    qint64 rowsToLoad() const override { return m_usersLoaded; }
+    void write() override;
+    QString summary() const override;
+
+private:
+    struct Member
+    {
+        quint64 userId;
+        quint32 postcodeId;
+        quint32 line;
+    };
+    /// A user whose state at the as-of differs from the warehouse's: absent (hasPostcode false) or a postcode.
+    struct Change
+    {
+        quint64 userId;
+        quint32 postcodeId;
+        bool hasPostcode;
+    };
+
+    /// The statements of the per-user rewrite, prepared once per load.
+    struct Statements
+    {
+        explicit Statements(sqlite3 *db);
+        PostcodeHistoryReader history;
+        SqliteStatement deleteHistory, insertHistory, readCurrent, upsertCurrent, facts, updateFact;
+    };
+
+    std::vector<Change> diffAgainstWarehouse(qint64 *baselineUsers);
+    void rewriteUser(Statements &st, const Change &change, qint64 nextAsOf, AggregateDeltas &deltas);
+
+    UserRecord m_record;
+    qint64 m_asOf = 0;
+    std::vector<Member> m_members;
+    std::vector<quint64> m_unchangedIds; ///< users with only rejected rows: left as they were
+    qint64 m_usersLoaded = 0;
+    qint64 m_replacedRun = 0;
+};
+
+} // namespace pv

@@ -1,0 +1,205 @@
+#include "warehousecheck.h"
+
+#include "extractvalidation.h"
+#include "loadfeedback.h"
+#include "warehouse.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace pv {
+
+namespace {
+constexpr int maxListed = 20;
+
+QString hourText(qint64 hour)
+{
+    return formatTimestamp(hour * 3600);
+}
+
+class Checker
+{
+public:
+    Checker(Warehouse &warehouse, LoadFeedback *feedback)
+        : m_db(warehouse.database())
+        , m_feedback(feedback)
+    {
+    }
+
+    CheckReport run()
+    {
+        exec(QStringLiteral("BEGIN"));
+        const bool finished = steps();
+        exec(QStringLiteral("DROP TABLE IF EXISTS temp.check_facts"));
+        exec(QStringLiteral("DROP TABLE IF EXISTS temp.check_expected"));
+        exec(QStringLiteral("ROLLBACK"));
+        m_report.cancelled = !finished;
+        return m_report;
+    }
+
+private:
+    bool steps()
+    {
+        stage(QStringLiteral("checking history"));
+        listDifferences(QStringLiteral(
+            "SELECT 'history: user ' || user_id || ' has a period from ' || valid_from || ' ending at or before it starts' "
+            "FROM user_postcode_history WHERE valid_to IS NOT NULL AND valid_to <= valid_from"));
+        listDifferences(QStringLiteral(
+            "SELECT 'history: user ' || user_id || ' has overlapping periods at ' || next_from FROM ("
+            " SELECT user_id, valid_to, LEAD(valid_from) OVER (PARTITION BY user_id ORDER BY valid_from) AS next_from"
+            " FROM user_postcode_history) WHERE next_from IS NOT NULL AND (valid_to IS NULL OR valid_to > next_from)"));
+        listDifferences(QStringLiteral(
+            "SELECT 'current: user ' || l.user_id || ' should be ' || pl.postcode || ' but users_current says ' "
+            " || COALESCE(pc.postcode, 'nothing') FROM ("
+            " SELECT user_id, postcode_id, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY valid_from DESC) AS rn"
+            " FROM user_postcode_history) l JOIN postcodes pl ON pl.id = l.postcode_id"
+            " LEFT JOIN users_current c ON c.user_id = l.user_id LEFT JOIN postcodes pc ON pc.id = c.postcode_id"
+            " WHERE l.rn = 1 AND c.postcode_id IS NOT l.postcode_id"
+            " UNION ALL SELECT 'current: user ' || user_id || ' has a current postcode but no history'"
+            " FROM users_current c WHERE NOT EXISTS (SELECT 1 FROM user_postcode_history h WHERE h.user_id = c.user_id)"));
+        m_report.usersChecked = scalar(QStringLiteral("SELECT COUNT(*) FROM users_current"));
+        if (cancelled())
+            return false;
+
+        stage(QStringLiteral("recomputing every fact's postcodes from history"));
+        exec(QStringLiteral(
+            "CREATE TEMP TABLE check_facts AS SELECT f.load_id, f.user_id, f.hour, f.views, f.postcode_id AS stored,"
+            " COALESCE((SELECT h.postcode_id FROM user_postcode_history h WHERE h.user_id = f.user_id"
+            "             AND h.valid_from <= f.hour * 3600 ORDER BY h.valid_from DESC LIMIT 1),"
+            "          (SELECT h.postcode_id FROM user_postcode_history h WHERE h.user_id = f.user_id"
+            "             ORDER BY h.valid_from LIMIT 1), 0) AS at_time,"
+            " COALESCE((SELECT h.postcode_id FROM user_postcode_history h WHERE h.user_id = f.user_id"
+            "             ORDER BY h.valid_from DESC LIMIT 1), 0) AS current"
+            " FROM pageview_facts f"));
+        m_report.factsChecked = scalar(QStringLiteral("SELECT COUNT(*) FROM temp.check_facts"));
+        listDifferences(QStringLiteral(
+            "SELECT 'facts: user ' || user_id || ' hour ' || hour || ' (load ' || load_id || ') is attributed to '"
+            " || stored || ' but its at-time postcode is ' || at_time FROM temp.check_facts WHERE stored <> at_time"));
+        listDifferences(QStringLiteral(
+            "SELECT 'facts: load ' || load_id || ' has facts but is not a live run' FROM"
+            " (SELECT DISTINCT load_id FROM temp.check_facts) f WHERE NOT EXISTS"
+            " (SELECT 1 FROM load_runs r WHERE r.id = f.load_id AND r.status = 'succeeded')"));
+        if (cancelled())
+            return false;
+
+        stage(QStringLiteral("comparing aggregates"));
+        compareAggregate(QStringLiteral("at_time"), QStringLiteral("views_at_time_hourly"), QStringLiteral("at-time"));
+        compareAggregate(QStringLiteral("current"), QStringLiteral("views_current_hourly"), QStringLiteral("current"));
+        if (cancelled())
+            return false;
+
+        stage(QStringLiteral("reconciling hours"));
+        QSqlQuery q(m_db);
+        q.setForwardOnly(true);
+        q.exec(QStringLiteral(
+            "WITH loaded AS (SELECT l.hour, SUM(l.views) AS v FROM load_hour_views l JOIN load_runs r"
+            "   ON r.id = l.run_id AND r.status = 'succeeded' GROUP BY l.hour),"
+            " facts AS (SELECT hour, SUM(views) AS v FROM temp.check_facts GROUP BY hour),"
+            " at_time AS (SELECT hour, SUM(views) AS v FROM views_at_time_hourly GROUP BY hour),"
+            " cur AS (SELECT hour, SUM(views) AS v FROM views_current_hourly GROUP BY hour),"
+            " hours AS (SELECT hour FROM loaded UNION SELECT hour FROM facts UNION SELECT hour FROM at_time"
+            "   UNION SELECT hour FROM cur)"
+            " SELECT h.hour, COALESCE(loaded.v, 0), COALESCE(facts.v, 0), COALESCE(at_time.v, 0), COALESCE(cur.v, 0)"
+            " FROM hours h LEFT JOIN loaded USING (hour) LEFT JOIN facts USING (hour)"
+            " LEFT JOIN at_time USING (hour) LEFT JOIN cur USING (hour) ORDER BY h.hour"));
+        while (q.next()) {
+            ++m_report.hoursChecked;
+            const qint64 loaded = q.value(1).toLongLong(), facts = q.value(2).toLongLong();
+            const qint64 atTime = q.value(3).toLongLong(), current = q.value(4).toLongLong();
+            if (loaded != facts || facts != atTime || atTime != current)
+                add(QStringLiteral("reconciliation: hour %1: %2 pageviews loaded, %3 in facts, %4 at-time, %5 current")
+                        .arg(hourText(q.value(0).toLongLong()))
+                        .arg(loaded)
+                        .arg(facts)
+                        .arg(atTime)
+                        .arg(current));
+        }
+        return true;
+    }
+
+    void compareAggregate(const QString &column, const QString &table, const QString &label)
+    {
+        exec(QStringLiteral("DROP TABLE IF EXISTS temp.check_expected"));
+        exec(QStringLiteral("CREATE TEMP TABLE check_expected AS SELECT hour, %1 AS postcode_id, SUM(views) AS views"
+                            " FROM temp.check_facts GROUP BY hour, %1")
+                 .arg(column));
+        QSqlQuery q(m_db);
+        q.setForwardOnly(true);
+        q.exec(QStringLiteral(
+            "SELECT e.hour, e.postcode_id, e.views, COALESCE(a.views, 0) FROM temp.check_expected e"
+            " LEFT JOIN %1 a ON a.hour = e.hour AND a.postcode_id = e.postcode_id WHERE a.views IS NOT e.views"
+            " UNION ALL SELECT a.hour, a.postcode_id, 0, a.views FROM %1 a WHERE NOT EXISTS"
+            " (SELECT 1 FROM temp.check_expected e WHERE e.hour = a.hour AND e.postcode_id = a.postcode_id)"
+            " ORDER BY 1, 2")
+                   .arg(table));
+        while (q.next())
+            add(QStringLiteral("%1 aggregate: hour %2, postcode %3: stored %4, recomputed %5")
+                    .arg(label, hourText(q.value(0).toLongLong()), postcodeText(q.value(1).toLongLong()))
+                    .arg(q.value(3).toLongLong())
+                    .arg(q.value(2).toLongLong()));
+    }
+
+    QString postcodeText(qint64 id)
+    {
+        QSqlQuery q(m_db);
+        q.prepare(QStringLiteral("SELECT postcode FROM postcodes WHERE id = ?"));
+        q.addBindValue(id);
+        return q.exec() && q.next() ? q.value(0).toString() : QStringLiteral("#%1").arg(id);
+    }
+
+    void listDifferences(const QString &sql)
+    {
+        QSqlQuery q(m_db);
+        q.setForwardOnly(true);
+        if (!q.exec(sql)) {
+            add(QStringLiteral("check query failed: %1").arg(q.lastError().text()));
+            return;
+        }
+        while (q.next())
+            add(q.value(0).toString());
+    }
+
+    void add(const QString &difference)
+    {
+        if (m_listed < maxListed)
+            m_report.differences << difference;
+        else if (m_listed == maxListed)
+            m_report.differences << QStringLiteral("... (further differences not listed)");
+        ++m_listed;
+    }
+
+    void exec(const QString &sql)
+    {
+        QSqlQuery q(m_db);
+        if (!q.exec(sql))
+            add(QStringLiteral("check query failed: %1: %2").arg(sql.left(60), q.lastError().text()));
+    }
+
+    qint64 scalar(const QString &sql)
+    {
+        QSqlQuery q(m_db);
+        return q.exec(sql) && q.next() ? q.value(0).toLongLong() : 0;
+    }
+
+    void stage(const QString &name)
+    {
+        if (m_feedback)
+            m_feedback->setStage(name);
+    }
+
+    bool cancelled() const { return m_feedback && m_feedback->isCancelled(); }
+
+    QSqlDatabase m_db;
+    LoadFeedback *m_feedback;
+    CheckReport m_report;
+    int m_listed = 0;
+};
+} // namespace
+
+CheckReport checkWarehouse(Warehouse &warehouse, LoadFeedback *feedback)
+{
+    return Checker(warehouse, feedback).run();
+}
+
+} // namespace pv

@@ -1,1 +1,113 @@
--- placeholder, replaced by the engine migration
+-- Warehouse schema, version 1. Times are integers: seconds since the Unix epoch (naive UTC) for
+-- as-of and validity bounds, hours since the epoch for pageview hours.
+
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TABLE postcodes (
+    id       INTEGER PRIMARY KEY,
+    postcode TEXT NOT NULL UNIQUE
+);
+INSERT INTO postcodes (id, postcode) VALUES (0, 'UNKNOWN');
+
+CREATE TABLE load_runs (
+    id             INTEGER PRIMARY KEY,
+    kind           TEXT NOT NULL CHECK (kind IN ('users', 'pageviews', 'unknown')),
+    file           TEXT NOT NULL,
+    content_hash   TEXT,
+    window_hour    INTEGER,            -- pageviews: the hour the file is for
+    as_of          INTEGER,            -- users: the snapshot's as-of
+    started_at     INTEGER NOT NULL,   -- ms since the epoch
+    finished_at    INTEGER,
+    rows_read      INTEGER NOT NULL DEFAULT 0,
+    rows_loaded    INTEGER NOT NULL DEFAULT 0,
+    rows_rejected  INTEGER NOT NULL DEFAULT 0,
+    late_rows      INTEGER NOT NULL DEFAULT 0,
+    users_added    INTEGER NOT NULL DEFAULT 0,
+    users_moved    INTEGER NOT NULL DEFAULT 0,
+    users_removed  INTEGER NOT NULL DEFAULT 0,
+    facts_reattributed INTEGER NOT NULL DEFAULT 0,
+    replaced_run   INTEGER,            -- the earlier run this load replaced
+    replaced_by    INTEGER,            -- the later run that replaced this one
+    status         TEXT NOT NULL CHECK (status IN
+                       ('running', 'succeeded', 'failed', 'cancelled', 'refused', 'interrupted', 'replaced')),
+    error          TEXT,
+    pid            INTEGER             -- the process running the load, to tell a live load from a crashed one
+);
+CREATE INDEX load_runs_hash ON load_runs (content_hash) WHERE status = 'succeeded';
+
+CREATE TABLE load_rejects (
+    run_id INTEGER NOT NULL,
+    line   INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    raw    TEXT NOT NULL,
+    PRIMARY KEY (run_id, line)
+) WITHOUT ROWID;
+
+-- One row per loaded users snapshot (the live run for each as-of).
+CREATE TABLE snapshots (
+    as_of  INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL,
+    users  INTEGER NOT NULL
+);
+
+-- SCD type 2: a user had postcode_id from valid_from until valid_to (NULL while current).
+CREATE TABLE user_postcode_history (
+    user_id     INTEGER NOT NULL,
+    valid_from  INTEGER NOT NULL,
+    valid_to    INTEGER,
+    postcode_id INTEGER NOT NULL,
+    PRIMARY KEY (user_id, valid_from)
+) WITHOUT ROWID;
+-- The members of the latest snapshot, read in id order by every new snapshot's diff.
+CREATE INDEX user_postcode_history_open ON user_postcode_history (user_id, postcode_id) WHERE valid_to IS NULL;
+
+-- current(u): the postcode from the latest snapshot containing u (removed users keep theirs).
+CREATE TABLE users_current (
+    user_id     INTEGER PRIMARY KEY,
+    postcode_id INTEGER NOT NULL
+);
+
+-- Pageviews per (load, user, hour) with the at-time postcode; appended in key order per load.
+CREATE TABLE pageview_facts (
+    load_id     INTEGER NOT NULL,
+    user_id     INTEGER NOT NULL,
+    hour        INTEGER NOT NULL,
+    postcode_id INTEGER NOT NULL,
+    views       INTEGER NOT NULL,
+    PRIMARY KEY (load_id, user_id, hour)
+) WITHOUT ROWID;
+CREATE INDEX pageview_facts_user ON pageview_facts (user_id);
+
+-- Pageviews each live load brought per hour, as counted by the reader: the reconciliation's baseline.
+CREATE TABLE load_hour_views (
+    run_id INTEGER NOT NULL,
+    hour   INTEGER NOT NULL,
+    views  INTEGER NOT NULL,
+    PRIMARY KEY (run_id, hour)
+) WITHOUT ROWID;
+CREATE INDEX load_hour_views_hour ON load_hour_views (hour);
+
+-- The live load of each pageviews window (hour).
+CREATE TABLE pageview_windows (
+    hour   INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL
+);
+
+CREATE TABLE views_at_time_hourly (
+    hour        INTEGER NOT NULL,
+    postcode_id INTEGER NOT NULL,
+    views       INTEGER NOT NULL,
+    PRIMARY KEY (hour, postcode_id)
+) WITHOUT ROWID;
+CREATE INDEX views_at_time_hourly_postcode ON views_at_time_hourly (postcode_id, hour);
+
+CREATE TABLE views_current_hourly (
+    hour        INTEGER NOT NULL,
+    postcode_id INTEGER NOT NULL,
+    views       INTEGER NOT NULL,
+    PRIMARY KEY (hour, postcode_id)
+) WITHOUT ROWID;
+CREATE INDEX views_current_hourly_postcode ON views_current_hourly (postcode_id, hour);

@@ -1,0 +1,38 @@
+#include "aggregatedeltas.h"
+
+#include "sqlitestatement.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace pv {
+
+void AggregateDeltas::apply(sqlite3 *db) const
+{
+    apply(db, m_atTime, "views_at_time_hourly");
+    apply(db, m_current, "views_current_hourly");
+}
+
+void AggregateDeltas::apply(sqlite3 *db, const Map &map, const char *table)
+{
+    std::vector<std::pair<quint64, qint64>> sorted(map.begin(), map.end());
+    std::sort(sorted.begin(), sorted.end());
+    const QByteArray upsertSql = QByteArray("INSERT INTO ") + table
+        + " (hour, postcode_id, views) VALUES (?, ?, ?) "
+          "ON CONFLICT (hour, postcode_id) DO UPDATE SET views = views + excluded.views";
+    const QByteArray deleteSql = QByteArray("DELETE FROM ") + table
+        + " WHERE hour = ? AND postcode_id = ? AND views = 0";
+    SqliteStatement upsert(db, upsertSql.constData());
+    SqliteStatement deleteZero(db, deleteSql.constData());
+    for (const auto &[key, views] : sorted) {
+        if (views == 0)
+            continue;
+        const auto hour = static_cast<qint64>(static_cast<qint32>(static_cast<quint32>(key >> 32)));
+        const auto postcodeId = static_cast<qint64>(key & 0xffffffffu);
+        upsert.bind(1, hour).bind(2, postcodeId).bind(3, views).execute();
+        if (views < 0)
+            deleteZero.bind(1, hour).bind(2, postcodeId).execute();
+    }
+}
+
+} // namespace pv
