@@ -1,0 +1,651 @@
+// Engine integration: every DESIGN.md §2 definition on small hand-built warehouses whose expected
+// counts are written here.
+#include "extractload.h"
+#include "extractvalidation.h"
+#include "loadfeedback.h"
+#include "loadrun.h"
+#include "pageviewquery.h"
+#include "postcodehistory.h"
+#include "warehouse.h"
+#include "warehousecheck.h"
+
+#include <QFile>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace pv;
+
+namespace {
+
+qint64 at(const char *text)
+{
+    QString reason;
+    const auto value = parseTimestamp(text, &reason);
+    if (!value)
+        qFatal("bad timestamp in test: %s", text);
+    return *value;
+}
+
+/// "period,postcode=count;..." of a report: compact to write expected answers by hand.
+QString answer(const QList<ReportRow> &rows)
+{
+    QStringList parts;
+    for (const ReportRow &r : rows)
+        parts << QStringLiteral("%1 %2=%3").arg(formatTimestamp(r.periodStart).left(13), r.postcode).arg(r.pageviews);
+    return parts.join(QStringLiteral("; "));
+}
+
+class Fixture
+{
+public:
+    Fixture()
+    {
+        QString error;
+        if (!m_warehouse.open(m_dir.filePath(QStringLiteral("w.sqlite")), &error))
+            qFatal("cannot open warehouse: %s", qPrintable(error));
+    }
+
+    QString write(const QString &name, const QByteArray &content)
+    {
+        QFile file(m_dir.filePath(name));
+        if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
+            qFatal("cannot write %s", qPrintable(name));
+        return file.fileName();
+    }
+
+    LoadResult load(const QString &name, const QByteArray &content, LoadOptions options = {})
+    {
+        return loadExtract(m_warehouse, write(name, content), options);
+    }
+
+    QString report(Basis basis, Grain grain = Grain::Hour, QStringList postcodes = {})
+    {
+        ReportQuery q;
+        q.basis = basis;
+        q.grain = grain;
+        q.postcodes = postcodes;
+        QString error;
+        const auto rows = PageviewQuery(m_warehouse.database()).report(q, &error);
+        if (!rows)
+            return QStringLiteral("error: ") + error;
+        return answer(*rows);
+    }
+
+    QString current() { return report(Basis::Current); }
+    QString atTime() { return report(Basis::AtTime); }
+
+    QString history(qint64 userId)
+    {
+        QSqlQuery q(m_warehouse.database());
+        q.prepare(QStringLiteral("SELECT p.postcode, h.valid_from, h.valid_to FROM user_postcode_history h "
+                                 "JOIN postcodes p ON p.id = h.postcode_id WHERE user_id = ? ORDER BY valid_from"));
+        q.addBindValue(userId);
+        q.exec();
+        QStringList rows;
+        while (q.next())
+            rows << QStringLiteral("%1 %2..%3")
+                        .arg(q.value(0).toString(), formatTimestamp(q.value(1).toLongLong()).left(10),
+                             q.value(2).isNull() ? QStringLiteral("") : formatTimestamp(q.value(2).toLongLong()).left(10));
+        return rows.join(QStringLiteral(" | "));
+    }
+
+    /// Everything a load may change, as text: compared before/after loads that must change nothing.
+    QString state()
+    {
+        QString text;
+        for (const char *sql : {"SELECT * FROM user_postcode_history ORDER BY 1, 2", "SELECT * FROM users_current ORDER BY 1",
+                                "SELECT * FROM pageview_facts ORDER BY 1, 2, 3", "SELECT * FROM views_at_time_hourly ORDER BY 1, 2",
+                                "SELECT * FROM views_current_hourly ORDER BY 1, 2", "SELECT * FROM snapshots ORDER BY 1",
+                                "SELECT * FROM pageview_windows ORDER BY 1", "SELECT * FROM postcodes ORDER BY 1",
+                                "SELECT * FROM load_hour_views ORDER BY 1, 2"}) {
+            QSqlQuery q(m_warehouse.database());
+            q.exec(QString::fromLatin1(sql));
+            while (q.next()) {
+                for (int i = 0; q.value(i).isValid(); ++i)
+                    text += q.value(i).toString() + QLatin1Char(',');
+                text += QLatin1Char('\n');
+            }
+            text += QLatin1String("--\n");
+        }
+        return text;
+    }
+
+    QString runStatus(qint64 id) { return LoadRunLog(m_warehouse.database()).run(id).value_or(LoadRun{}).status; }
+    qint64 runCount() { return LoadRunLog(m_warehouse.database()).runCount(); }
+
+    bool check()
+    {
+        const CheckReport report = checkWarehouse(m_warehouse);
+        if (!report.ok())
+            qWarning().noquote() << report.differences.join(QLatin1Char('\n'));
+        return report.ok();
+    }
+
+    Warehouse &warehouse() { return m_warehouse; }
+    QString dir() const { return m_dir.path(); }
+
+private:
+    QTemporaryDir m_dir;
+    Warehouse m_warehouse;
+};
+
+const QByteArray usersDay1 = "id,postcode\n1,SW19\n2,EC1A 1BB\n3,W1\n";
+const QByteArray usersDay2 = "id,postcode\n1,N1\n2,EC1A 1BB\n3,W1\n";
+
+} // namespace
+
+class EngineTest : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void postcodeAtFollowsTheDefinition();
+    void applySnapshotStateCases_data();
+    void applySnapshotStateCases();
+    void moverCountsUnderBothBases();
+    void snapshotArrivingAfterPageviewsReattributes();
+    void userBeforeTheirFirstSnapshotTakesTheEarliestPostcode();
+    void userInNoSnapshotIsUnknownUntilOneArrives();
+    void removedUserKeepsLastKnownPostcode();
+    void returningUserHistoryAndAtTime();
+    void backfilledSnapshotMatchesInOrderLoading();
+    void correctedSnapshotForSameAsOfReplacesIt();
+    void identicalFileIsAlreadyLoaded();
+    void newFileForLoadedWindowReplacesIt();
+    void lateRowsCountInTheirOwnHour();
+    void windowCanBeGivenByTheOperator();
+    void rejectThresholdFailsTheWholeLoad();
+    void rejectedUserRowLeavesUserUnchanged();
+    void ambiguousDuplicateIdsAreRejected();
+    void removalGuardRefusesThenForceLoads();
+    void snapshotWithoutAsOfIsRefused();
+    void cancelledLoadChangesNothing();
+    void databaseErrorMidLoadChangesNothing();
+    void crashedRunIsMarkedInterrupted();
+    void grainsRollUpHours();
+    void rangeAndPostcodeFilters();
+    void checkFindsTamperedAggregates();
+};
+
+void EngineTest::postcodeAtFollowsTheDefinition()
+{
+    const std::vector<PostcodePeriod> history{{100, 200, 1}, {300, openEnded, 2}};
+    QCOMPARE(postcodeAt(history, 50), 1u);   // before any snapshot with the user: the earliest
+    QCOMPARE(postcodeAt(history, 100), 1u);
+    QCOMPARE(postcodeAt(history, 250), 1u);  // absent at 200, but the latest snapshot containing them said 1
+    QCOMPARE(postcodeAt(history, 300), 2u);
+    QCOMPARE(postcodeAt({}, 300), 0u);
+    QCOMPARE(currentPostcode(history), 2u);
+    QCOMPARE(currentPostcode({}), 0u);
+}
+
+void EngineTest::applySnapshotStateCases_data()
+{
+    QTest::addColumn<QString>("before");
+    QTest::addColumn<qint64>("asOf");
+    QTest::addColumn<qint64>("next");
+    QTest::addColumn<int>("postcode"); // -1: absent
+    QTest::addColumn<QString>("after");
+    const qint64 open = openEnded;
+    QTest::newRow("new user, newest") << "" << 10LL << open << 1 << "10-max:1";
+    QTest::newRow("mover, newest") << "0-max:1" << 10LL << open << 2 << "0-10:1 10-max:2";
+    QTest::newRow("unchanged") << "0-max:1" << 10LL << open << 1 << "0-max:1";
+    QTest::newRow("removed, newest") << "0-max:1" << 10LL << open << -1 << "0-10:1";
+    QTest::newRow("returns, newest") << "0-10:1" << 20LL << open << 1 << "0-10:1 20-max:1";
+    QTest::newRow("backfill splits a period") << "0-max:1" << 10LL << 20LL << 2 << "0-10:1 10-20:2 20-max:1";
+    QTest::newRow("backfill matches the later postcode") << "0-20:1 20-max:2" << 10LL << 20LL << 2 << "0-10:1 10-max:2";
+    QTest::newRow("backfill before the first snapshot") << "20-max:2" << 10LL << 20LL << 2 << "10-max:2";
+    QTest::newRow("backfill absent inside a period") << "0-max:1" << 10LL << 20LL << -1 << "0-10:1 20-max:1";
+    QTest::newRow("backfill present in a gap") << "0-10:1 30-max:1" << 20LL << 30LL << 1 << "0-10:1 20-max:1";
+    QTest::newRow("replace same as-of") << "0-10:1 10-max:2" << 10LL << open << 1 << "0-max:1";
+    QTest::newRow("replace same as-of, absent") << "0-10:1 10-max:2" << 10LL << open << -1 << "0-10:1";
+}
+
+namespace {
+std::vector<PostcodePeriod> parsePeriods(const QString &text)
+{
+    std::vector<PostcodePeriod> periods;
+    for (const QString &part : text.split(QLatin1Char(' '), Qt::SkipEmptyParts)) {
+        const QStringList range = part.section(QLatin1Char(':'), 0, 0).split(QLatin1Char('-'));
+        const qint64 to = range[1] == QLatin1String("max") ? openEnded : range[1].toLongLong();
+        periods.push_back({range[0].toLongLong(), to, part.section(QLatin1Char(':'), 1).toUInt()});
+    }
+    return periods;
+}
+QString periodsText(const std::vector<PostcodePeriod> &periods)
+{
+    QStringList parts;
+    for (const PostcodePeriod &p : periods)
+        parts << QStringLiteral("%1-%2:%3")
+                     .arg(p.validFrom)
+                     .arg(p.validTo == openEnded ? QStringLiteral("max") : QString::number(p.validTo))
+                     .arg(p.postcodeId);
+    return parts.join(QLatin1Char(' '));
+}
+} // namespace
+
+void EngineTest::applySnapshotStateCases()
+{
+    QFETCH(QString, before);
+    QFETCH(qint64, asOf);
+    QFETCH(qint64, next);
+    QFETCH(int, postcode);
+    QFETCH(QString, after);
+    const auto state = postcode < 0 ? std::nullopt : std::optional<quint32>(quint32(postcode));
+    QCOMPARE(periodsText(applySnapshotState(parsePeriods(before), asOf, next, state)), after);
+}
+
+void EngineTest::moverCountsUnderBothBases()
+{
+    Fixture f;
+    QCOMPARE(f.load("users_extract_2024-03-01.csv", usersDay1).outcome, LoadOutcome::Loaded);
+    QCOMPARE(f.load("users_extract_2024-03-02.csv", usersDay2).outcome, LoadOutcome::Loaded);
+    // user 1: two views on day 1 (SW19 then), three on day 2 (N1 now); user 2 one view on day 2.
+    QCOMPARE(f.load("pv_d1.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:01:00\n1,/b,2024-03-01 10:59:59\n")
+                 .outcome,
+             LoadOutcome::Loaded);
+    QCOMPARE(f.load("pv_d2.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-02 09:00:00\n1,/a,2024-03-02 09:10:00\n"
+                                 "1,/a,2024-03-02 09:20:00\n2,/x,2024-03-02 09:30:00\n")
+                 .outcome,
+             LoadOutcome::Loaded);
+    QCOMPARE(f.current(), QStringLiteral("2024-03-01 10 N1=2; 2024-03-02 09 EC1A 1BB=1; 2024-03-02 09 N1=3"));
+    QCOMPARE(f.atTime(), QStringLiteral("2024-03-01 10 SW19=2; 2024-03-02 09 EC1A 1BB=1; 2024-03-02 09 N1=3"));
+    QCOMPARE(f.history(1), QStringLiteral("SW19 2024-03-01..2024-03-02 | N1 2024-03-02.."));
+    QVERIFY(f.check());
+}
+
+void EngineTest::snapshotArrivingAfterPageviewsReattributes()
+{
+    Fixture f;
+    QCOMPARE(f.load("users_extract_2024-03-01.csv", usersDay1).outcome, LoadOutcome::Loaded);
+    f.load("pv_d1.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:01:00\n1,/b,2024-03-01 10:59:59\n");
+    f.load("pv_d2.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-02 09:00:00\n");
+    QCOMPARE(f.current(), QStringLiteral("2024-03-01 10 SW19=2; 2024-03-02 09 SW19=1"));
+    // The day-2 snapshot arrives after the day-2 pageviews: at-time for day 2 and current for all change.
+    const LoadResult day2 = f.load("users_extract_2024-03-02.csv", usersDay2);
+    QCOMPARE(day2.outcome, LoadOutcome::Loaded);
+    QCOMPARE(day2.run.usersMoved, 1);
+    QCOMPARE(day2.run.factsReattributed, 1);
+    QCOMPARE(f.current(), QStringLiteral("2024-03-01 10 N1=2; 2024-03-02 09 N1=1"));
+    QCOMPARE(f.atTime(), QStringLiteral("2024-03-01 10 SW19=2; 2024-03-02 09 N1=1"));
+    QVERIFY(f.check());
+}
+
+void EngineTest::userBeforeTheirFirstSnapshotTakesTheEarliestPostcode()
+{
+    Fixture f;
+    f.load("users_extract_2024-03-02.csv", "id,postcode\n7,LS6\n");
+    f.load("users_extract_2024-03-03.csv", "id,postcode\n7,M1\n");
+    // A view on day 1, before any snapshot containing user 7: at-time is the earliest snapshot's postcode.
+    f.load("pv.csv", "user_id,url,pageview_datetime\n7,/a,2024-03-01 08:00:00\n");
+    QCOMPARE(f.atTime(), QStringLiteral("2024-03-01 08 LS6=1"));
+    QCOMPARE(f.current(), QStringLiteral("2024-03-01 08 M1=1"));
+    QVERIFY(f.check());
+}
+
+void EngineTest::userInNoSnapshotIsUnknownUntilOneArrives()
+{
+    Fixture f;
+    f.load("users_extract_2024-03-01.csv", usersDay1);
+    f.load("pv.csv", "user_id,url,pageview_datetime\n99,/a,2024-03-01 12:00:00\n99,/b,2024-03-01 12:30:00\n1,/c,2024-03-01 12:40:00\n");
+    QCOMPARE(f.current(), QStringLiteral("2024-03-01 12 SW19=1; 2024-03-01 12 UNKNOWN=2"));
+    QCOMPARE(f.atTime(), QStringLiteral("2024-03-01 12 SW19=1; 2024-03-01 12 UNKNOWN=2"));
+    // User 99 signs up and appears in the next snapshot: the earlier views move from UNKNOWN to B33 on both bases.
+    f.load("users_extract_2024-03-02.csv", usersDay1 + "99,b33\n");
+    QCOMPARE(f.current(), QStringLiteral("2024-03-01 12 B33=2; 2024-03-01 12 SW19=1"));
+    QCOMPARE(f.atTime(), QStringLiteral("2024-03-01 12 B33=2; 2024-03-01 12 SW19=1"));
+    QVERIFY(f.check());
+}
+
+void EngineTest::removedUserKeepsLastKnownPostcode()
+{
+    Fixture f;
+    f.load("users_extract_2024-03-01.csv", usersDay1);
+    LoadOptions force;
+    force.force = true;
+    QCOMPARE(f.load("users_extract_2024-03-02.csv", "id,postcode\n2,EC1A 1BB\n3,W1\n", force).outcome, LoadOutcome::Loaded);
+    f.load("pv.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-03 10:00:00\n");
+    QCOMPARE(f.current(), QStringLiteral("2024-03-03 10 SW19=1"));
+    QCOMPARE(f.atTime(), QStringLiteral("2024-03-03 10 SW19=1"));
+    QCOMPARE(f.history(1), QStringLiteral("SW19 2024-03-01..2024-03-02"));
+    QVERIFY(f.check());
+}
+
+void EngineTest::returningUserHistoryAndAtTime()
+{
+    Fixture f;
+    LoadOptions force;
+    force.force = true;
+    f.load("users_extract_2024-03-01.csv", "id,postcode\n1,SW19\n");
+    f.load("users_extract_2024-03-02.csv", "id,postcode\n2,E1\n", force);
+    f.load("users_extract_2024-03-03.csv", "id,postcode\n1,N1\n2,E1\n", force);
+    QCOMPARE(f.history(1), QStringLiteral("SW19 2024-03-01..2024-03-02 | N1 2024-03-03.."));
+    f.load("pv.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-02 12:00:00\n1,/a,2024-03-03 12:00:00\n");
+    QCOMPARE(f.atTime(), QStringLiteral("2024-03-02 12 SW19=1; 2024-03-03 12 N1=1"));
+    QCOMPARE(f.current(), QStringLiteral("2024-03-02 12 N1=1; 2024-03-03 12 N1=1"));
+    QVERIFY(f.check());
+}
+
+void EngineTest::backfilledSnapshotMatchesInOrderLoading()
+{
+    const QByteArray d1 = "id,postcode\n1,SW19\n2,E1\n3,W1\n";
+    const QByteArray d2 = "id,postcode\n1,N1\n2,E1\n3,W1\n4,M1\n";
+    const QByteArray d3 = "id,postcode\n1,N1\n2,B33\n3,W1\n4,M1\n";
+    const QByteArray views = "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:00:00\n1,/a,2024-03-02 10:00:00\n"
+                             "2,/a,2024-03-02 11:00:00\n4,/a,2024-03-01 12:00:00\n1,/a,2024-03-03 10:00:00\n";
+    Fixture inOrder, backfilled;
+    inOrder.load("users_extract_2024-03-01.csv", d1);
+    inOrder.load("users_extract_2024-03-02.csv", d2);
+    inOrder.load("users_extract_2024-03-03.csv", d3);
+    inOrder.load("pv.csv", views);
+
+    backfilled.load("pv.csv", views);
+    backfilled.load("users_extract_2024-03-03.csv", d3);
+    backfilled.load("users_extract_2024-03-01.csv", d1);
+    QCOMPARE(backfilled.load("users_extract_2024-03-02.csv", d2).outcome, LoadOutcome::Loaded);
+
+    const QString expectedAtTime = QStringLiteral("2024-03-01 10 SW19=1; 2024-03-01 12 M1=1; 2024-03-02 10 N1=1; "
+                                                  "2024-03-02 11 E1=1; 2024-03-03 10 N1=1");
+    QCOMPARE(inOrder.atTime(), expectedAtTime);
+    QCOMPARE(backfilled.atTime(), expectedAtTime);
+    QCOMPARE(backfilled.current(), inOrder.current());
+    QCOMPARE(backfilled.history(1), QStringLiteral("SW19 2024-03-01..2024-03-02 | N1 2024-03-02.."));
+    QCOMPARE(backfilled.history(2), inOrder.history(2));
+    QCOMPARE(backfilled.history(4), inOrder.history(4));
+    QVERIFY(inOrder.check());
+    QVERIFY(backfilled.check());
+}
+
+void EngineTest::correctedSnapshotForSameAsOfReplacesIt()
+{
+    Fixture f;
+    f.load("users_extract_2024-03-01.csv", usersDay1);
+    f.load("pv.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:00:00\n");
+    const LoadResult corrected = f.load("users_extract_2024-03-01_fixed.csv", "id,postcode\n1,SE1\n2,EC1A 1BB\n3,W1\n");
+    QCOMPARE(corrected.outcome, LoadOutcome::Loaded);
+    QCOMPARE(corrected.run.replacedRun, 1);
+    QCOMPARE(f.runStatus(1), QStringLiteral("replaced"));
+    QCOMPARE(f.history(1), QStringLiteral("SE1 2024-03-01.."));
+    QCOMPARE(f.atTime(), QStringLiteral("2024-03-01 10 SE1=1"));
+    QVERIFY(f.check());
+}
+
+void EngineTest::identicalFileIsAlreadyLoaded()
+{
+    Fixture f;
+    f.load("users_extract_2024-03-01.csv", usersDay1);
+    const QByteArray views = "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:00:00\n";
+    QCOMPARE(f.load("pv.csv", views).outcome, LoadOutcome::Loaded);
+    const QString before = f.state();
+    const qint64 runs = f.runCount();
+    const LoadResult again = f.load("pv_copy.csv", views);
+    QCOMPARE(again.outcome, LoadOutcome::AlreadyLoaded);
+    QCOMPARE(again.existingRunId, 2);
+    QVERIFY(again.message.contains(QLatin1String("already loaded")));
+    QCOMPARE(f.state(), before);
+    QCOMPARE(f.runCount(), runs);
+    QCOMPARE(f.load("users_extract_2024-03-01.csv", usersDay1).outcome, LoadOutcome::AlreadyLoaded);
+}
+
+void EngineTest::newFileForLoadedWindowReplacesIt()
+{
+    Fixture f;
+    f.load("users_extract_2024-03-01.csv", usersDay1);
+    // First file for 10:00: 3 views in the window and one late view at 09:00.
+    const LoadResult first = f.load("pv_10.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:00:00\n"
+                                                 "1,/a,2024-03-01 10:10:00\n2,/a,2024-03-01 10:20:00\n3,/a,2024-03-01 09:59:00\n");
+    QCOMPARE(first.run.lateRows, 1);
+    QCOMPARE(f.current(), QStringLiteral("2024-03-01 09 W1=1; 2024-03-01 10 EC1A 1BB=1; 2024-03-01 10 SW19=2"));
+    // A corrected file for the same window: the first file's views (late ones too) stop counting.
+    const LoadResult second = f.load("pv_10_v2.csv", "user_id,url,pageview_datetime\n2,/a,2024-03-01 10:00:00\n"
+                                                     "2,/a,2024-03-01 10:30:00\n");
+    QCOMPARE(second.outcome, LoadOutcome::Loaded);
+    QCOMPARE(second.run.replacedRun, first.run.id);
+    QCOMPARE(f.runStatus(first.run.id), QStringLiteral("replaced"));
+    QCOMPARE(f.current(), QStringLiteral("2024-03-01 10 EC1A 1BB=2"));
+    QCOMPARE(f.atTime(), QStringLiteral("2024-03-01 10 EC1A 1BB=2"));
+    QVERIFY(f.check());
+}
+
+void EngineTest::lateRowsCountInTheirOwnHour()
+{
+    Fixture f;
+    f.load("users_extract_2024-03-01.csv", usersDay1);
+    const LoadResult r = f.load("pv_11.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 11:00:00\n"
+                                             "1,/a,2024-03-01 11:05:00\n2,/a,2024-03-01 10:58:00\n");
+    QCOMPARE(r.run.windowHour.value_or(0), at("2024-03-01 11:00:00"));
+    QCOMPARE(r.run.lateRows, 1);
+    QVERIFY(r.message.contains(QLatin1String("1 late rows")));
+    // The 10:00 file arrives afterwards: the late row and the new file both count in 10:00.
+    f.load("pv_10.csv", "user_id,url,pageview_datetime\n3,/a,2024-03-01 10:15:00\n");
+    QCOMPARE(f.current(), QStringLiteral("2024-03-01 10 EC1A 1BB=1; 2024-03-01 10 W1=1; 2024-03-01 11 SW19=2"));
+    QVERIFY(f.check());
+}
+
+void EngineTest::windowCanBeGivenByTheOperator()
+{
+    Fixture f;
+    LoadOptions options;
+    options.windowHour = at("2024-03-01 10:00:00");
+    const LoadResult r = f.load("pv.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 11:00:00\n1,/a,2024-03-01 10:05:00\n"
+                                          "1,/a,2024-03-01 11:30:00\n", options);
+    QCOMPARE(r.run.windowHour.value_or(0), at("2024-03-01 10:00:00"));
+    QCOMPARE(r.run.lateRows, 2);
+}
+
+void EngineTest::rejectThresholdFailsTheWholeLoad()
+{
+    Fixture f;
+    f.load("users_extract_2024-03-01.csv", usersDay1);
+    const QString before = f.state();
+    const QByteArray views = "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:00:00\n-5,/a,2024-03-01 10:00:00\n"
+                             "2,/a,2024-03-01 10:00:00\n2,/a,not a time\n3,,2024-03-01 10:00:00\n";
+    const LoadResult failed = f.load("pv.csv", views);
+    QCOMPARE(failed.outcome, LoadOutcome::Failed);
+    QVERIFY2(failed.message.contains(QLatin1String("3 of 5 rows rejected")), qPrintable(failed.message));
+    QCOMPARE(f.runStatus(failed.run.id), QStringLiteral("failed"));
+    QCOMPARE(f.state(), before);
+    const QList<RejectedLine> kept = LoadRunLog(f.warehouse().database()).rejects(failed.run.id);
+    QCOMPARE(kept.size(), 3);
+    QCOMPARE(kept[0].line, 3);
+    QCOMPARE(kept[1].line, 5);
+    QCOMPARE(kept[2].line, 6);
+    QCOMPARE(kept[1].raw, QByteArray("2,/a,not a time"));
+
+    LoadOptions lenient;
+    lenient.maxRejectPercent = 60;
+    const LoadResult loaded = f.load("pv.csv", views, lenient);
+    QCOMPARE(loaded.outcome, LoadOutcome::Loaded);
+    QCOMPARE(loaded.run.rowsLoaded, 2);
+    QCOMPARE(loaded.run.rowsRejected, 3);
+    QCOMPARE(f.current(), QStringLiteral("2024-03-01 10 EC1A 1BB=1; 2024-03-01 10 SW19=1"));
+    QCOMPARE(LoadRunLog(f.warehouse().database()).rejects(loaded.run.id).size(), 3);
+    QVERIFY(f.check());
+}
+
+void EngineTest::rejectedUserRowLeavesUserUnchanged()
+{
+    Fixture f;
+    f.load("users_extract_2024-03-01.csv", "id,postcode\n1,SW19\n2,E1\n3,W1\n4,M1\n5,B33\n");
+    LoadOptions lenient;
+    lenient.maxRejectPercent = 50;
+    // User 1's row has an invalid postcode: user 1 stays in SW19, not removed; user 2 moves.
+    const LoadResult r = f.load("users_extract_2024-03-02.csv", "id,postcode\n1,NOT A POSTCODE\n2,N1\n3,W1\n4,M1\n5,B33\n", lenient);
+    QCOMPARE(r.outcome, LoadOutcome::Loaded);
+    QCOMPARE(r.run.rowsRejected, 1);
+    QCOMPARE(r.run.usersRemoved, 0);
+    QCOMPARE(r.run.usersMoved, 1);
+    QCOMPARE(f.history(1), QStringLiteral("SW19 2024-03-01.."));
+    QVERIFY(f.check());
+}
+
+void EngineTest::ambiguousDuplicateIdsAreRejected()
+{
+    Fixture f;
+    f.load("users_extract_2024-03-01.csv", "id,postcode\n1,SW19\n2,E1\n3,W1\n4,M1\n5,B33\n");
+    LoadOptions lenient;
+    lenient.maxRejectPercent = 50;
+    const LoadResult r = f.load("users_extract_2024-03-02.csv",
+                                "id,postcode\n1,N1\n2,E1\n1,SE1\n3,W1\n3,w1\n4,M1\n5,B33\n", lenient);
+    QCOMPARE(r.outcome, LoadOutcome::Loaded);
+    QCOMPARE(r.run.rowsRejected, 2); // both lines of user 1; user 3's repeat with the same postcode is harmless
+    QCOMPARE(f.history(1), QStringLiteral("SW19 2024-03-01.."));
+    QCOMPARE(f.history(3), QStringLiteral("W1 2024-03-01.."));
+    const QList<RejectedLine> rejects = LoadRunLog(f.warehouse().database()).rejects(r.run.id);
+    QCOMPARE(rejects.size(), 2);
+    QCOMPARE(rejects[0].line, 2);
+    QCOMPARE(rejects[1].line, 4);
+    QVERIFY(rejects[0].reason.contains(QLatin1String("ambiguous")));
+    QVERIFY(f.check());
+}
+
+void EngineTest::removalGuardRefusesThenForceLoads()
+{
+    Fixture f;
+    QByteArray twenty = "id,postcode\n";
+    for (int id = 1; id <= 20; ++id)
+        twenty += QByteArray::number(id) + ",SW19\n";
+    f.load("users_extract_2024-03-01.csv", twenty);
+    // 2 of 20 users missing = 10% > 5%.
+    QByteArray eighteen = "id,postcode\n";
+    for (int id = 1; id <= 18; ++id)
+        eighteen += QByteArray::number(id) + ",SW19\n";
+    const QString before = f.state();
+    const LoadResult refused = f.load("users_extract_2024-03-02.csv", eighteen);
+    QCOMPARE(refused.outcome, LoadOutcome::Refused);
+    QVERIFY(refused.message.contains(QLatin1String("--force")));
+    QCOMPARE(f.runStatus(refused.run.id), QStringLiteral("refused"));
+    QCOMPARE(f.state(), before);
+    // 1 of 20 missing = 5% is within the guard.
+    QByteArray nineteen = eighteen + "19,SW19\n";
+    LoadOptions force;
+    force.force = true;
+    QCOMPARE(f.load("users_extract_2024-03-02.csv", eighteen, force).outcome, LoadOutcome::Loaded);
+    QCOMPARE(f.load("users_extract_2024-03-03.csv", nineteen).outcome, LoadOutcome::Loaded);
+    QVERIFY(f.check());
+}
+
+void EngineTest::snapshotWithoutAsOfIsRefused()
+{
+    Fixture f;
+    const LoadResult r = f.load("users.csv", usersDay1);
+    QCOMPARE(r.outcome, LoadOutcome::Refused);
+    QVERIFY(r.message.contains(QLatin1String("--as-of")));
+    LoadOptions options;
+    options.asOf = at("2024-03-05 00:00:00");
+    const LoadResult ok = f.load("users.csv", usersDay1, options);
+    QCOMPARE(ok.outcome, LoadOutcome::Loaded);
+    QCOMPARE(ok.run.asOf.value_or(0), at("2024-03-05 00:00:00"));
+}
+
+void EngineTest::cancelledLoadChangesNothing()
+{
+    Fixture f;
+    f.load("users_extract_2024-03-01.csv", usersDay1);
+    const QString before = f.state();
+    LoadFeedback feedback;
+    // Cancel as soon as the load starts writing: the transaction must roll back.
+    connect(&feedback, &LoadFeedback::stageChanged, &feedback, [&](const QString &stage) {
+        if (stage == QLatin1String("attributing"))
+            feedback.cancel();
+    });
+    const LoadResult r = loadExtract(f.warehouse(), f.write("pv.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:00:00\n"),
+                                     {}, &feedback);
+    QCOMPARE(r.outcome, LoadOutcome::Cancelled);
+    QCOMPARE(f.runStatus(r.run.id), QStringLiteral("cancelled"));
+    QCOMPARE(f.state(), before);
+    QVERIFY(f.check());
+}
+
+void EngineTest::databaseErrorMidLoadChangesNothing()
+{
+    Fixture f;
+    f.load("users_extract_2024-03-01.csv", usersDay1);
+    f.load("pv_09.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 09:00:00\n");
+    // The last write of a load fails (as a full disk would): facts were already written by then.
+    QSqlQuery(f.warehouse().database())
+        .exec(QStringLiteral("CREATE TRIGGER fail_window BEFORE INSERT ON pageview_windows "
+                             "BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END"));
+    const QString before = f.state();
+    const LoadResult r = f.load("pv_10.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:00:00\n2,/b,2024-03-01 10:00:00\n");
+    QCOMPARE(r.outcome, LoadOutcome::Failed);
+    QVERIFY2(r.message.contains(QLatin1String("disk full (simulated)")), qPrintable(r.message));
+    QCOMPARE(f.runStatus(r.run.id), QStringLiteral("failed"));
+    QCOMPARE(f.state(), before);
+    QVERIFY(f.check());
+}
+
+void EngineTest::crashedRunIsMarkedInterrupted()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("w.sqlite"));
+    {
+        Warehouse w;
+        QString error;
+        QVERIFY(w.open(path, &error));
+        // A run left 'running' by a process that no longer exists (pid 2^30 is never a live process here).
+        QVERIFY(QSqlQuery(w.database()).exec(QStringLiteral(
+            "INSERT INTO load_runs (kind, file, started_at, status, pid) VALUES ('pageviews', 'x.csv', 0, 'running', 1073741824)")));
+    }
+    Warehouse w;
+    QString error;
+    QVERIFY(w.open(path, &error));
+    const LoadRun run = LoadRunLog(w.database()).run(1).value_or(LoadRun{});
+    QCOMPARE(run.status, QStringLiteral("interrupted"));
+    QVERIFY(!run.error.isEmpty());
+}
+
+void EngineTest::grainsRollUpHours()
+{
+    Fixture f;
+    f.load("users_extract_2024-02-01.csv", "id,postcode\n1,SW19\n");
+    // 2024-03-03 is a Sunday, 2024-03-04 a Monday; 2024-02-29 is in February (leap year).
+    f.load("pv1.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-03 23:59:59\n");
+    f.load("pv2.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-04 00:00:00\n1,/a,2024-03-04 05:00:00\n");
+    f.load("pv3.csv", "user_id,url,pageview_datetime\n1,/a,2024-02-29 12:00:00\n");
+    QCOMPARE(f.report(Basis::Current, Grain::Day),
+             QStringLiteral("2024-02-29 00 SW19=1; 2024-03-03 00 SW19=1; 2024-03-04 00 SW19=2"));
+    QCOMPARE(f.report(Basis::Current, Grain::Week),
+             QStringLiteral("2024-02-26 00 SW19=2; 2024-03-04 00 SW19=2"));
+    QCOMPARE(f.report(Basis::AtTime, Grain::Month), QStringLiteral("2024-02-01 00 SW19=1; 2024-03-01 00 SW19=3"));
+}
+
+void EngineTest::rangeAndPostcodeFilters()
+{
+    Fixture f;
+    f.load("users_extract_2024-03-01.csv", usersDay1);
+    f.load("pv.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:00:00\n2,/a,2024-03-01 11:00:00\n"
+                     "3,/a,2024-03-01 12:00:00\n3,/a,2024-03-01 12:01:00\n9,/a,2024-03-01 12:02:00\n");
+    ReportQuery q;
+    q.basis = Basis::Current;
+    q.grain = Grain::Hour;
+    q.from = at("2024-03-01 11:00:00");
+    q.to = at("2024-03-01 12:00:00");
+    QString error;
+    QCOMPARE(answer(*PageviewQuery(f.warehouse().database()).report(q, &error)), QStringLiteral("2024-03-01 11 EC1A 1BB=1"));
+    q.from.reset();
+    q.to.reset();
+    q.postcodes = {QStringLiteral("w1"), QStringLiteral(" unknown ")};
+    QCOMPARE(answer(*PageviewQuery(f.warehouse().database()).report(q, &error)),
+             QStringLiteral("2024-03-01 12 UNKNOWN=1; 2024-03-01 12 W1=2"));
+    q.postcodes = {QStringLiteral("not a postcode!")};
+    QVERIFY(!PageviewQuery(f.warehouse().database()).report(q, &error));
+    QVERIFY(error.contains(QLatin1String("not a postcode!")));
+}
+
+void EngineTest::checkFindsTamperedAggregates()
+{
+    Fixture f;
+    f.load("users_extract_2024-03-01.csv", usersDay1);
+    f.load("pv.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:00:00\n");
+    QVERIFY(f.check());
+    QSqlQuery(f.warehouse().database()).exec(QStringLiteral("UPDATE views_at_time_hourly SET views = views + 1"));
+    const CheckReport report = checkWarehouse(f.warehouse());
+    QVERIFY(!report.ok());
+    QVERIFY2(report.differences.join(QLatin1Char('\n')).contains(QLatin1String("at-time aggregate: hour 2024-03-01 10:00:00, postcode SW19: stored 2, recomputed 1")),
+             qPrintable(report.differences.join(QLatin1Char('\n'))));
+}
+
+QTEST_GUILESS_MAIN(EngineTest)
+#include "tst_engine.moc"
