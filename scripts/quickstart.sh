@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Sets up a fresh Debian 12 machine for pvadmin, builds it, and then either
+#   demo  - generates a small demo warehouse and opens the app on it (a headless report without a display)
+#   test  - runs every test suite
+# Usage: scripts/quickstart.sh demo|test
+set -euo pipefail
+
+mode=${1:-}
+if [[ $mode != demo && $mode != test ]]; then
+    echo "usage: $0 demo|test" >&2
+    exit 2
+fi
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${PVADMIN_BUILD_DIR:-$root/build}
+
+packages=(build-essential cmake ninja-build pkg-config qt6-base-dev qt6-base-dev-tools qt6-charts-dev
+          libqt6sql6-sqlite libqt6svg6 libgl1-mesa-dev libsqlite3-dev zlib1g-dev sqlite3 xvfb xauth
+          fonts-dejavu-core)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    echo "== installing: ${missing[*]}"
+    sudo=""
+    [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    $sudo apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+echo "== building in $build"
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPVADMIN_WARNINGS_AS_ERRORS=ON >/dev/null
+cmake --build "$build"
+
+if [[ $mode == test ]]; then
+    echo "== running every test"
+    cd "$build"
+    exec ctest --output-on-failure --timeout 600
+fi
+
+demo=$root/demo
+pvadmin=$build/app/pvadmin
+db=$demo/warehouse.sqlite
+if [[ ! -f $db ]]; then
+    echo "== generating a demo warehouse in $demo (3 days, 5,000 users, moves, late rows, unknown users)"
+    rm -rf "$demo"
+    "$pvadmin" generate --out "$demo/extracts" --users 5000 --days 3 --pageviews-per-hour 2000 --seed 42
+    "$pvadmin" --db "$db" load "$demo"/extracts/users_extract_*.csv >/dev/null
+    "$pvadmin" --db "$db" load "$demo"/extracts/pageviews_*.csv >/dev/null
+    "$pvadmin" --db "$db" check
+fi
+if [[ -n ${DISPLAY:-}${WAYLAND_DISPLAY:-} ]]; then
+    echo "== opening the app on $db"
+    exec "$pvadmin" --db "$db"
+fi
+echo "== no display: a headless tour of the demo warehouse ($db)"
+echo
+echo "-- the last load runs (pvadmin --db $db runs)"
+"$pvadmin" --db "$db" runs | { head -n 1; tail -n 5; }
+echo
+echo "-- pageviews per day, current postcode, five biggest postcodes on the last day"
+"$pvadmin" --db "$db" report --basis current --grain day | tail -n +2 | sort -t, -k1,1r -k3,3nr | head -n 5
+echo
+echo "-- the same on the at-time basis: the difference is users who moved"
+"$pvadmin" --db "$db" report --basis at-time --grain day | tail -n +2 | sort -t, -k1,1r -k3,3nr | head -n 5
+echo
+echo "-- a user's postcode history (pvadmin --db $db history 1)"
+"$pvadmin" --db "$db" history 1
+echo
+echo "Try: $pvadmin --db $db report --basis at-time --grain week"
