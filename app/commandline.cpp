@@ -640,7 +640,107 @@ int runCommandLine(const QStringList &arguments)
 namespace {
 int commandGenerate(const QStringList &args)
 {
-    (void)args;
-    return usageError(QStringLiteral("generate: not wired yet"));
+    QCommandLineParser parser;
+    parser.addOptions({{QStringLiteral("out"), QString(), QStringLiteral("dir")},
+                       {QStringLiteral("users"), QString(), QStringLiteral("n"), QStringLiteral("1000")},
+                       {QStringLiteral("days"), QString(), QStringLiteral("d"), QStringLiteral("2")},
+                       {QStringLiteral("hours-per-day"), QString(), QStringLiteral("h"), QStringLiteral("24")},
+                       {QStringLiteral("pageviews-per-hour"), QString(), QStringLiteral("n"), QStringLiteral("1000")},
+                       {QStringLiteral("move-rate"), QString(), QStringLiteral("f"), QStringLiteral("0.01")},
+                       {QStringLiteral("new-rate"), QString(), QStringLiteral("f"), QStringLiteral("0.005")},
+                       {QStringLiteral("remove-rate"), QString(), QStringLiteral("f"), QStringLiteral("0.001")},
+                       {QStringLiteral("late-rate"), QString(), QStringLiteral("f"), QStringLiteral("0.01")},
+                       {QStringLiteral("unknown-rate"), QString(), QStringLiteral("f"), QStringLiteral("0.001")},
+                       {QStringLiteral("seed"), QString(), QStringLiteral("s"), QStringLiteral("1")},
+                       {QStringLiteral("start"), QString(), QStringLiteral("date")},
+                       {QStringLiteral("stdout"), QString(), QStringLiteral("users|pageviews")},
+                       {QStringLiteral("day"), QString(), QStringLiteral("d"), QStringLiteral("0")},
+                       {QStringLiteral("hour"), QString(), QStringLiteral("h"), QStringLiteral("0")}});
+    if (!parser.parse(QStringList{QStringLiteral("generate")} + args))
+        return usageError(parser.errorText());
+    if (!parser.positionalArguments().isEmpty())
+        return usageError(QStringLiteral("generate takes no positional arguments"));
+
+    pv::GeneratorOptions options;
+    bool ok = true;
+    auto integer = [&](const char *name, qint64 *out) {
+        bool valid = false;
+        *out = parser.value(QString::fromLatin1(name)).toLongLong(&valid);
+        if (!valid && ok) {
+            ok = false;
+            usageError(QStringLiteral("--%1 must be a whole number").arg(QString::fromLatin1(name)));
+        }
+    };
+    auto rate = [&](const char *name, double *out) {
+        bool valid = false;
+        *out = parser.value(QString::fromLatin1(name)).toDouble(&valid);
+        if ((!valid || *out < 0 || *out > 1) && ok) {
+            ok = false;
+            usageError(QStringLiteral("--%1 must be a fraction between 0 and 1").arg(QString::fromLatin1(name)));
+        }
+    };
+    qint64 days = 0, hoursPerDay = 0, seed = 0, day = 0, hour = 0;
+    integer("users", &options.users);
+    integer("days", &days);
+    integer("hours-per-day", &hoursPerDay);
+    integer("pageviews-per-hour", &options.pageviewsPerHour);
+    integer("seed", &seed);
+    integer("day", &day);
+    integer("hour", &hour);
+    rate("move-rate", &options.moveRate);
+    rate("new-rate", &options.newRate);
+    rate("remove-rate", &options.removeRate);
+    rate("late-rate", &options.lateRate);
+    rate("unknown-rate", &options.unknownRate);
+    if (!ok)
+        return exitUsage;
+    options.days = int(days);
+    options.hoursPerDay = int(hoursPerDay);
+    options.seed = quint64(seed);
+    if (parser.isSet(QStringLiteral("start"))) {
+        QString reason;
+        const auto start = parseDateTimeArgument(parser.value(QStringLiteral("start")), &reason);
+        if (!start || *start % 86400 != 0)
+            return usageError(QStringLiteral("--start must be a date (YYYY-MM-DD)"));
+        options.startEpoch = *start;
+    }
+
+    if (parser.isSet(QStringLiteral("stdout"))) {
+        // One extract to standard output, for `pvadmin generate --stdout ... | pvadmin load -`.
+        const QString kind = parser.value(QStringLiteral("stdout"));
+        if (kind != QLatin1String("users") && kind != QLatin1String("pageviews"))
+            return usageError(QStringLiteral("--stdout must be users or pageviews"));
+        options.days = std::max<int>(options.days, int(day) + 1);
+        pv::ExtractGenerator generator(options);
+        if (const QString invalid = generator.validate(); !invalid.isEmpty())
+            return usageError(invalid);
+        if (day < 0 || hour < 0 || hour > 23)
+            return usageError(QStringLiteral("--day must be 0 or more and --hour 0 to 23"));
+        QString error;
+        const bool written = kind == QLatin1String("users")
+            ? generator.writeUsersSnapshot(int(day), stdout, nullptr, &error)
+            : generator.writePageviewsHour(int(day), int(hour), stdout, nullptr, &error);
+        std::fflush(stdout);
+        return written ? exitOk : failure(error);
+    }
+
+    if (!parser.isSet(QStringLiteral("out")))
+        return usageError(QStringLiteral("generate needs --out DIR (or --stdout users|pageviews)"));
+    options.outDir = parser.value(QStringLiteral("out"));
+    if (const QString invalid = pv::ExtractGenerator(options).validate(); !invalid.isEmpty())
+        return usageError(invalid);
+    pv::LoadFeedback feedback;
+    const TerminalProgress progress(&feedback, QStringLiteral("generate"));
+    activeFeedback = &feedback;
+    QString error;
+    const bool done = pv::generate(options, &feedback, &error);
+    activeFeedback = nullptr;
+    if (!done)
+        return failure(error);
+    printOut(QStringLiteral("wrote %1 users snapshots and %2 pageviews extracts to %3\n")
+                 .arg(options.days)
+                 .arg(options.days * options.hoursPerDay)
+                 .arg(QDir(options.outDir).absolutePath()));
+    return exitOk;
 }
 } // namespace

@@ -74,8 +74,10 @@ private:
             " FROM pageview_facts f"));
         m_report.factsChecked = scalar(QStringLiteral("SELECT COUNT(*) FROM temp.check_facts"));
         listDifferences(QStringLiteral(
-            "SELECT 'facts: user ' || user_id || ' hour ' || hour || ' (load ' || load_id || ') is attributed to '"
-            " || stored || ' but its at-time postcode is ' || at_time FROM temp.check_facts WHERE stored <> at_time"));
+            "SELECT 'facts: user ' || f.user_id || ', hour ' || strftime('%Y-%m-%d %H:00:00', f.hour * 3600, 'unixepoch')"
+            " || ' (run ' || f.load_id || ') is stored under ' || ps.postcode || ' but its at-time postcode is '"
+            " || pa.postcode FROM temp.check_facts f JOIN postcodes ps ON ps.id = f.stored"
+            " JOIN postcodes pa ON pa.id = f.at_time WHERE f.stored <> f.at_time"));
         listDifferences(QStringLiteral(
             "SELECT 'facts: load ' || load_id || ' has facts but is not a live run' FROM"
             " (SELECT DISTINCT load_id FROM temp.check_facts) f WHERE NOT EXISTS"
@@ -121,8 +123,10 @@ private:
     void compareAggregate(const QString &column, const QString &table, const QString &label)
     {
         exec(QStringLiteral("DROP TABLE IF EXISTS temp.check_expected"));
-        exec(QStringLiteral("CREATE TEMP TABLE check_expected AS SELECT hour, %1 AS postcode_id, SUM(views) AS views"
-                            " FROM temp.check_facts GROUP BY hour, %1")
+        exec(QStringLiteral("CREATE TEMP TABLE check_expected (hour INTEGER, postcode_id INTEGER, views INTEGER,"
+                            " PRIMARY KEY (hour, postcode_id)) WITHOUT ROWID"));
+        exec(QStringLiteral("INSERT INTO temp.check_expected SELECT hour, %1, SUM(views) FROM temp.check_facts"
+                            " GROUP BY hour, %1")
                  .arg(column));
         QSqlQuery q(m_db);
         q.setForwardOnly(true);
