@@ -192,8 +192,16 @@ QString durationText(qint64 ms)
     return QStringLiteral("%1m%2s").arg(ms / 60000).arg((ms / 1000) % 60, 2, 10, QLatin1Char('0'));
 }
 
-bool openWarehouse(pv::Warehouse &warehouse, const QString &path, QString *error)
+enum class Create { IfMissing, No };
+
+/// Opens the warehouse; commands that only read refuse a path with no warehouse rather than create one.
+bool openWarehouse(pv::Warehouse &warehouse, const QString &path, QString *error, Create create = Create::No)
 {
+    if (create == Create::No && !QFileInfo::exists(path)) {
+        *error = QStringLiteral("%1: no warehouse there (create one with pvadmin --db %1 init, or check --db / PVADMIN_DB)")
+                     .arg(path);
+        return false;
+    }
     return warehouse.open(path, error);
 }
 
@@ -203,7 +211,7 @@ int commandInit(const QString &dbPath, const QStringList &args)
         return usageError(QStringLiteral("init takes no arguments"));
     pv::Warehouse warehouse;
     QString error;
-    if (!openWarehouse(warehouse, dbPath, &error))
+    if (!openWarehouse(warehouse, dbPath, &error, Create::IfMissing))
         return failure(error);
     printOut(QStringLiteral("warehouse %1 ready (schema version %2)\n").arg(dbPath).arg(warehouse.schemaVersion()));
     return exitOk;
@@ -246,7 +254,7 @@ int commandLoad(const QString &dbPath, const QStringList &args)
     options.force = parser.isSet(QStringLiteral("force"));
 
     pv::Warehouse warehouse;
-    if (!openWarehouse(warehouse, dbPath, &error))
+    if (!openWarehouse(warehouse, dbPath, &error, Create::IfMissing))
         return failure(error);
 
     int exitCode = exitOk;
@@ -311,6 +319,11 @@ int commandReport(const QString &dbPath, const QStringList &args)
         return usageError(error);
     if (query.from && query.to && *query.from > *query.to)
         return usageError(QStringLiteral("--from is after --to"));
+    // Pageviews are counted per hour, so a bound inside an hour could not be honoured exactly.
+    for (const auto &[name, bound] : {std::pair{"from", query.from}, std::pair{"to", query.to}})
+        if (bound && *bound % 3600 != 0)
+            return usageError(QStringLiteral("--%1 must be on the hour (HH:00:00): pageviews are counted per hour")
+                                  .arg(QLatin1String(name)));
     query.postcodes = parser.values(QStringLiteral("postcode"));
 
     pv::Warehouse warehouse;
@@ -442,7 +455,8 @@ int commandHistory(const QString &dbPath, const QStringList &args)
         printOut(QStringLiteral("user %1 is in no loaded snapshot: their pageviews count under UNKNOWN\n").arg(*userId));
         return exitOk;
     }
-    rows.last()[3] = QStringLiteral("current");
+    rows.last()[3] = rows.last()[2] == QLatin1String("-") ? QStringLiteral("current")
+                                                          : QStringLiteral("current (not in the latest snapshot)");
     printOut(QStringLiteral("user %1\n").arg(*userId));
     printOut(formatTable({QStringLiteral("POSTCODE"), QStringLiteral("VALID_FROM"), QStringLiteral("VALID_TO"),
                           QStringLiteral("")},
@@ -499,7 +513,7 @@ int commandWatch(const QString &dbPath, const QStringList &args)
 
     pv::Warehouse warehouse;
     QString error;
-    if (!openWarehouse(warehouse, dbPath, &error))
+    if (!openWarehouse(warehouse, dbPath, &error, Create::IfMissing))
         return failure(error);
     // A file is loaded once its size and time have stayed the same for one interval (or at once with --once).
     QHash<QString, QPair<qint64, QDateTime>> seen;
@@ -554,7 +568,8 @@ bool wantsDesktop(const QStringList &arguments)
     for (qsizetype i = 1; i < arguments.size(); ++i) {
         const QString &a = arguments[i];
         if (a == QLatin1String("--db")) {
-            ++i;
+            if (++i >= arguments.size())
+                return false; // the command line reports the missing PATH
             continue;
         }
         if (a.startsWith(QLatin1String("--db=")))

@@ -266,12 +266,14 @@ LoadResult ExtractLoad::finishRun(LoadOutcome outcome, const QString &message, b
     }
     if (outcome != LoadOutcome::Loaded)
         m_run.rowsLoaded = 0;
-    m_run.error = message;
+    // Every message names the file it is about.
+    const QString name = m_reader.displayName();
+    m_run.error = message.startsWith(name) ? message : name + QStringLiteral(": ") + message;
     m_run.finishedAtMs = nowMs();
     m_run.rowsRead = m_reader.rowsRead();
     LoadResult result;
     result.outcome = outcome;
-    result.message = message;
+    result.message = m_run.error;
     try {
         sqliteExec(m_db, "BEGIN IMMEDIATE");
         recordRun(!alreadyRecorded);

@@ -119,7 +119,7 @@ std::vector<UsersSnapshotLoad::Change> UsersSnapshotLoad::diffAgainstWarehouse(q
     };
     auto addNewUpTo = [&](quint64 limit, bool inclusive) {
         for (; m < m_members.size() && (m_members[m].userId < limit || (inclusive && m_members[m].userId == limit)); ++m) {
-            changes.push_back({m_members[m].userId, m_members[m].postcodeId, true});
+            changes.push_back({m_members[m].userId, m_members[m].postcodeId, true, true});
             ++m_run.usersAdded;
             if ((m & 0xfffff) == 0) {
                 progress(static_cast<qint64>(m));
@@ -134,12 +134,12 @@ std::vector<UsersSnapshotLoad::Change> UsersSnapshotLoad::diffAgainstWarehouse(q
         addNewUpTo(userId, false);
         if (m < m_members.size() && m_members[m].userId == userId) {
             if (m_members[m].postcodeId != postcodeId) {
-                changes.push_back({userId, m_members[m].postcodeId, true});
+                changes.push_back({userId, m_members[m].postcodeId, true, false});
                 ++m_run.usersMoved;
             }
             ++m;
         } else if (!isUnchanged(userId)) {
-            changes.push_back({userId, 0, false});
+            changes.push_back({userId, 0, false, false});
             ++m_run.usersRemoved;
         }
     }
@@ -190,7 +190,14 @@ void UsersSnapshotLoad::rewriteUser(Statements &st, const Change &change, qint64
     if (newCurrent != oldCurrent)
         st.upsertCurrent.bind(1, userId).bind(2, newCurrent).execute();
 
-    // Re-attribute this user's facts: at-time where the period changed, current for all when it moved.
+    reattributeFacts(st, change.userId, after, oldCurrent, newCurrent, deltas);
+}
+
+void UsersSnapshotLoad::reattributeFacts(Statements &st, quint64 user, const std::vector<PostcodePeriod> &after,
+                                         quint32 oldCurrent, quint32 newCurrent, AggregateDeltas &deltas)
+{
+    // At-time where the user's period changed; current for every fact when the current postcode changed.
+    const auto userId = static_cast<qint64>(user);
     struct FactChange
     {
         qint64 loadId, hour;
@@ -218,6 +225,44 @@ void UsersSnapshotLoad::rewriteUser(Statements &st, const Change &change, qint64
     for (const FactChange &u : updates)
         st.updateFact.bind(1, u.atTime).bind(2, u.loadId).bind(3, userId).bind(4, u.hour).execute();
     m_run.factsReattributed += static_cast<qint64>(updates.size());
+}
+
+std::vector<quint64> UsersSnapshotLoad::knownUsers(const std::vector<Change> &changes, qint64 baselineUsers)
+{
+    // Moved and removed users are in the baseline; only added ones may be new to the warehouse.
+    std::vector<quint64> added;
+    for (const Change &c : changes)
+        if (c.added)
+            added.push_back(c.userId);
+    std::vector<quint64> known;
+    for (const Change &c : changes)
+        if (!c.added)
+            known.push_back(c.userId);
+    if (!added.empty()) {
+        stage(QStringLiteral("finding returning users"));
+        if (added.size() * 8 > static_cast<size_t>(baselineUsers)) {
+            // Many new users (a first snapshot): one pass over users_current beats a lookup each.
+            SqliteStatement all(m_db, "SELECT user_id FROM users_current ORDER BY user_id");
+            size_t a = 0;
+            while (all.step()) {
+                const auto id = static_cast<quint64>(all.int64(0));
+                while (a < added.size() && added[a] < id)
+                    ++a;
+                if (a < added.size() && added[a] == id)
+                    known.push_back(id);
+            }
+        } else {
+            SqliteStatement one(m_db, "SELECT 1 FROM users_current WHERE user_id = ?");
+            for (quint64 id : added) {
+                one.bind(1, static_cast<qint64>(id));
+                if (one.step())
+                    known.push_back(id);
+                one.reset();
+            }
+        }
+    }
+    std::sort(known.begin(), known.end());
+    return known;
 }
 
 void UsersSnapshotLoad::write()
@@ -263,11 +308,37 @@ void UsersSnapshotLoad::write()
         .bind(3, m_usersLoaded + static_cast<qint64>(m_unchangedIds.size()))
         .execute();
 
+    const std::vector<quint64> known = knownUsers(changes, baselineUsers);
+    std::vector<quint64> withUnknownFacts;
+    {
+        SqliteStatement unknown(m_db, "SELECT DISTINCT user_id FROM pageview_facts WHERE postcode_id = 0 ORDER BY user_id");
+        while (unknown.step())
+            withUnknownFacts.push_back(static_cast<quint64>(unknown.int64(0)));
+    }
+
     stage(QStringLiteral("rewriting history and re-attributing"), static_cast<qint64>(changes.size()));
     Statements statements(m_db);
     AggregateDeltas deltas;
+    size_t k = 0, f = 0;
     for (size_t i = 0; i < changes.size(); ++i) {
-        rewriteUser(statements, changes[i], nextAsOf, deltas);
+        const Change &change = changes[i];
+        while (k < known.size() && known[k] < change.userId)
+            ++k;
+        if (k < known.size() && known[k] == change.userId) {
+            rewriteUser(statements, change, nextAsOf, deltas);
+        } else {
+            // A user the warehouse has never seen: one period, and only UNKNOWN facts to re-attribute.
+            const auto userId = static_cast<qint64>(change.userId);
+            statements.insertHistory.bind(1, userId).bind(2, m_asOf);
+            nextAsOf == openEnded ? statements.insertHistory.bindNull(3) : statements.insertHistory.bind(3, nextAsOf);
+            statements.insertHistory.bind(4, change.postcodeId).execute();
+            statements.upsertCurrent.bind(1, userId).bind(2, change.postcodeId).execute();
+            while (f < withUnknownFacts.size() && withUnknownFacts[f] < change.userId)
+                ++f;
+            if (f < withUnknownFacts.size() && withUnknownFacts[f] == change.userId)
+                reattributeFacts(statements, change.userId, {{m_asOf, nextAsOf, change.postcodeId}}, 0,
+                                 change.postcodeId, deltas);
+        }
         if ((i & 0x3fff) == 0) {
             progress(static_cast<qint64>(i));
             checkCancelled();

@@ -39,6 +39,7 @@ private:
         quint64 userId;
         quint32 postcodeId;
         bool hasPostcode;
+        bool added; ///< absent from the warehouse's state at the as-of, present in the snapshot
     };
 
     /// The statements of the per-user rewrite, prepared once per load.
@@ -50,7 +51,11 @@ private:
     };
 
     std::vector<Change> diffAgainstWarehouse(qint64 *baselineUsers);
+    /// Changed users who already have history (sorted): the rest are new to the warehouse.
+    std::vector<quint64> knownUsers(const std::vector<Change> &changes, qint64 baselineUsers);
     void rewriteUser(Statements &st, const Change &change, qint64 nextAsOf, AggregateDeltas &deltas);
+    void reattributeFacts(Statements &st, quint64 userId, const std::vector<PostcodePeriod> &after,
+                          quint32 oldCurrent, quint32 newCurrent, AggregateDeltas &deltas);
 
     UserRecord m_record;
     qint64 m_asOf = 0;

@@ -80,6 +80,8 @@ CREATE TABLE pageview_facts (
     PRIMARY KEY (load_id, user_id, hour)
 ) WITHOUT ROWID;
 CREATE INDEX pageview_facts_user ON pageview_facts (user_id);
+-- Facts of users in no snapshot (their at-time postcode is UNKNOWN): the only facts a new user can have.
+CREATE INDEX pageview_facts_unknown ON pageview_facts (user_id) WHERE postcode_id = 0;
 
 -- Pageviews each live load brought per hour, as counted by the reader: the reconciliation's baseline.
 CREATE TABLE load_hour_views (

@@ -1,0 +1,1508 @@
+// The headless command line (DESIGN.md §6), driven as a real process: exit codes, stdout and stderr of every
+// command, on success and on each kind of failure. Each test works in its own temporary folder.
+
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimeZone>
+
+namespace {
+
+const QByteArray reportHeader = "period_start,postcode,pageviews\n";
+
+struct CliResult
+{
+    QStringList arguments;
+    int exitCode = -1;
+    bool finished = false;
+    QByteArray out;
+    QByteArray err;
+};
+
+QByteArray describe(const CliResult &r)
+{
+    return "pvadmin " + r.arguments.join(QLatin1Char(' ')).toUtf8()
+        + (r.finished ? "\nexit code " + QByteArray::number(r.exitCode) : QByteArray("\ndid not finish normally"))
+        + "\n--- stdout:\n" + r.out + "--- stderr:\n" + r.err + "---";
+}
+
+/// Fails the test unless the process ran to completion with the given exit code; prints what it said.
+/// Each macro evaluates its arguments once, so `EXPECT_EXIT(box.run(...), 0)` runs the command once.
+#define EXPECT_EXIT(result, code)                                                                              \
+    do {                                                                                                       \
+        const CliResult &expectExitResult = (result);                                                          \
+        QVERIFY2(expectExitResult.finished && expectExitResult.exitCode == (code),                             \
+                 describe(expectExitResult).constData());                                                      \
+    } while (false)
+
+/// stderr is exactly one line (the DESIGN.md §6 "one-line reason").
+bool isOneLine(const QByteArray &text)
+{
+    return text.endsWith('\n') && text.count('\n') == 1;
+}
+
+#define EXPECT_ONE_LINE_ERROR(result)                                                                          \
+    do {                                                                                                       \
+        const CliResult &oneLineResult = (result);                                                             \
+        QVERIFY2(isOneLine(oneLineResult.err),                                                                 \
+                 ("expected a one-line reason on stderr\n" + describe(oneLineResult)).constData());            \
+    } while (false)
+
+#define EXPECT_CONTAINS(haystack, needle)                                                                      \
+    do {                                                                                                       \
+        const QByteArray containsHaystack(haystack);                                                           \
+        const QByteArray containsNeedle(needle);                                                               \
+        QVERIFY2(containsHaystack.contains(containsNeedle),                                                    \
+                 ("expected to find '" + containsNeedle + "' in:\n" + containsHaystack).constData());          \
+    } while (false)
+
+#define EXPECT_NOT_CONTAINS(haystack, needle)                                                                  \
+    do {                                                                                                       \
+        const QByteArray containsHaystack(haystack);                                                           \
+        const QByteArray containsNeedle(needle);                                                               \
+        QVERIFY2(!containsHaystack.contains(containsNeedle),                                                   \
+                 ("did not expect '" + containsNeedle + "' in:\n" + containsHaystack).constData());            \
+    } while (false)
+
+/// A report as pvadmin prints it: the header, then one line per row.
+QByteArray reportCsv(const QList<QByteArray> &rows)
+{
+    QByteArray text = reportHeader;
+    for (const QByteArray &row : rows)
+        text += row + '\n';
+    return text;
+}
+
+/// "RUN STATUS" of each line of `pvadmin runs` after the header, e.g. "3 succeeded".
+QStringList runStatuses(const QByteArray &runsOutput)
+{
+    QStringList lines = QString::fromUtf8(runsOutput).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    if (!lines.isEmpty())
+        lines.removeFirst();
+    QStringList statuses;
+    for (const QString &line : lines) {
+        const QStringList cells = line.split(QLatin1Char(' '), Qt::SkipEmptyParts);
+        statuses << (cells.size() >= 3 ? cells[0] + QLatin1Char(' ') + cells[2] : line);
+    }
+    return statuses;
+}
+
+/// The line of `pvadmin runs` for one run.
+QString runLine(const QByteArray &runsOutput, qint64 runId)
+{
+    const QStringList lines = QString::fromUtf8(runsOutput).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    for (const QString &line : lines)
+        if (line.section(QLatin1Char(' '), 0, 0) == QString::number(runId))
+            return line;
+    return {};
+}
+
+/// The run number in "...: loaded as run N, ..." or "... [run N failed]".
+qint64 runIdIn(const QByteArray &text, int occurrence = 0)
+{
+    static const QRegularExpression pattern(QStringLiteral(R"((?:loaded as run |\[run )(\d+))"));
+    QRegularExpressionMatchIterator it = pattern.globalMatch(QString::fromUtf8(text));
+    for (int i = 0; it.hasNext(); ++i) {
+        const QRegularExpressionMatch m = it.next();
+        if (i == occurrence)
+            return m.captured(1).toLongLong();
+    }
+    return 0;
+}
+
+/// Start of an hour as the warehouse stores it: hours since the epoch.
+qint64 hourIndex(int year, int month, int day, int hour)
+{
+    return QDateTime(QDate(year, month, day), QTime(hour, 0), QTimeZone::utc()).toSecsSinceEpoch() / 3600;
+}
+
+/// A users snapshot with ids first..last, all in one postcode, except the ids listed in skip.
+QByteArray usersRange(int first, int last, const char *postcode, const QList<int> &skip = {})
+{
+    QByteArray csv = "id,postcode\n";
+    for (int id = first; id <= last; ++id)
+        if (!skip.contains(id))
+            csv += QByteArray::number(id) + ',' + postcode + '\n';
+    return csv;
+}
+
+/// One temporary folder with a warehouse in it, and the pvadmin binary run against it.
+class Sandbox
+{
+public:
+    Sandbox() = default;
+
+    bool isValid() const { return m_dir.isValid(); }
+    QString path(const QString &name) const { return m_dir.filePath(name); }
+    QString dbPath() const { return m_dir.filePath(QStringLiteral("warehouse.sqlite")); }
+
+    /// Writes a file (creating folders) and returns its absolute path.
+    QString write(const QString &name, const QByteArray &content) const
+    {
+        const QString file = path(name);
+        QDir().mkpath(QFileInfo(file).absolutePath());
+        QFile f(file);
+        if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate) || f.write(content) != content.size())
+            qFatal("cannot write the fixture %s", qPrintable(file));
+        return file;
+    }
+
+    /// pvadmin --db <this warehouse> ARGS, with optional standard input.
+    CliResult run(const QStringList &args, const QByteArray &input = {}) const
+    {
+        return runRaw(QStringList{QStringLiteral("--db"), dbPath()} + args, input);
+    }
+
+    /// pvadmin ARGS without --db; extra environment variables on top of a clean one.
+    CliResult runRaw(const QStringList &args, const QByteArray &input = {},
+                     const QList<QPair<QString, QString>> &extraEnvironment = {}) const
+    {
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.remove(QStringLiteral("PVADMIN_DB"));
+        // Never the operator's real warehouse, whatever a test forgets.
+        env.insert(QStringLiteral("HOME"), path(QStringLiteral("home")));
+        env.insert(QStringLiteral("XDG_DATA_HOME"), path(QStringLiteral("home/.local/share")));
+        env.insert(QStringLiteral("QT_QPA_PLATFORM"), QStringLiteral("offscreen"));
+        for (const auto &[name, value] : extraEnvironment)
+            env.insert(name, value);
+
+        CliResult result;
+        result.arguments = args;
+        QProcess process;
+        process.setProcessEnvironment(env);
+        process.setWorkingDirectory(m_dir.path());
+        process.start(QStringLiteral(PVADMIN_BINARY), args);
+        if (!process.waitForStarted(10000)) {
+            result.err = "could not start " PVADMIN_BINARY ": " + process.errorString().toUtf8();
+            return result;
+        }
+        if (!input.isEmpty())
+            process.write(input);
+        process.closeWriteChannel();
+        if (!process.waitForFinished(30000)) {
+            process.kill();
+            process.waitForFinished(5000);
+            result.err = "timed out; stderr so far: " + process.readAllStandardError();
+            return result;
+        }
+        result.finished = process.exitStatus() == QProcess::NormalExit;
+        result.exitCode = process.exitCode();
+        result.out = process.readAllStandardOutput();
+        result.err = process.readAllStandardError();
+        return result;
+    }
+
+    /// stdout of `report` with the given options (empty on failure, which the caller's compare shows).
+    QByteArray report(const QStringList &options) const
+    {
+        const CliResult r = run(QStringList{QStringLiteral("report")} + options);
+        if (!r.finished || r.exitCode != 0)
+            return "report failed: " + describe(r);
+        return r.out;
+    }
+
+private:
+    QTemporaryDir m_dir;
+};
+
+// The mover scenario, used by several tests (all times naive UTC):
+//   user 1: SW19 in the 2024-03-01 snapshot, N1 in the 2024-03-02 snapshot
+//   user 2: EC1A in both; user 3: "sw1a 1aa" in both (normalised to SW1A 1AA); user 99: in no snapshot
+//   2024-03-01 10h: user 1 ×2, user 2 ×1, user 3 ×1
+//   2024-03-02 09h: user 1 ×3, user 2 ×1, user 99 ×1
+const QByteArray moverUsers1 = "id,postcode\n1,SW19\n2,EC1A\n3,sw1a 1aa\n";
+const QByteArray moverUsers2 = "id,postcode\n1,N1\n2,EC1A\n3,SW1A 1AA\n";
+const QByteArray moverViewsDay1 = "user_id,url,pageview_datetime\n"
+                                  "1,/home,2024-03-01 10:05:00\n"
+                                  "2,/home,2024-03-01 10:15:00\n"
+                                  "1,/basket,2024-03-01 10:40:00\n"
+                                  "3,/help,2024-03-01 10:59:59\n";
+const QByteArray moverViewsDay2 = "user_id,url,pageview_datetime\n"
+                                  "1,/home,2024-03-02 09:00:00\n"
+                                  "2,/home,2024-03-02 09:10:00\n"
+                                  "99,/promo,2024-03-02 09:20:00\n"
+                                  "1,/basket,2024-03-02 09:30:00\n"
+                                  "1,/checkout,2024-03-02 09:45:00\n";
+
+const QList<QByteArray> moverAtTimeHourly = {
+    "2024-03-01 10:00:00,EC1A,1",
+    "2024-03-01 10:00:00,SW19,2",
+    "2024-03-01 10:00:00,SW1A 1AA,1",
+    "2024-03-02 09:00:00,EC1A,1",
+    "2024-03-02 09:00:00,N1,3",
+    "2024-03-02 09:00:00,UNKNOWN,1",
+};
+const QList<QByteArray> moverCurrentHourly = {
+    "2024-03-01 10:00:00,EC1A,1",
+    "2024-03-01 10:00:00,N1,2",
+    "2024-03-01 10:00:00,SW1A 1AA,1",
+    "2024-03-02 09:00:00,EC1A,1",
+    "2024-03-02 09:00:00,N1,3",
+    "2024-03-02 09:00:00,UNKNOWN,1",
+};
+
+/// Writes the mover scenario's files into folder (relative to the sandbox); returns them in the order
+/// snapshot 1, pageviews day 1, pageviews day 2, snapshot 2 (the second snapshot arrives late).
+QStringList writeMoverFiles(const Sandbox &box, const QString &folder = QStringLiteral("extracts"))
+{
+    return {box.write(folder + QStringLiteral("/users_extract_2024-03-01.csv"), moverUsers1),
+            box.write(folder + QStringLiteral("/pageviews_2024-03-01T10.csv"), moverViewsDay1),
+            box.write(folder + QStringLiteral("/pageviews_2024-03-02T09.csv"), moverViewsDay2),
+            box.write(folder + QStringLiteral("/users_extract_2024-03-02.csv"), moverUsers2)};
+}
+
+#define LOAD_MOVER_SCENARIO(box)                                                                               \
+    do {                                                                                                       \
+        const CliResult moverLoad = (box).run(QStringList{QStringLiteral("load")} + writeMoverFiles(box));     \
+        EXPECT_EXIT(moverLoad, 0);                                                                             \
+    } while (false)
+
+// The calendar scenario: one user in SW19, views around a month end and an ISO week boundary.
+//   2024-02-29 (Thursday) 23h: 2; 2024-03-03 (Sunday) 23:59:59: 1; 2024-03-04 (Monday) 00h: 4, 05h: 1
+const QByteArray calendarUsers = "id,postcode\n1,SW19\n";
+const QByteArray calendarViews = "user_id,url,pageview_datetime\n"
+                                 "1,/a,2024-02-29 23:10:00\n"
+                                 "1,/b,2024-02-29 23:20:00\n"
+                                 "1,/c,2024-03-03 23:59:59\n"
+                                 "1,/d,2024-03-04 00:00:00\n"
+                                 "1,/e,2024-03-04 00:00:01\n"
+                                 "1,/f,2024-03-04 00:30:00\n"
+                                 "1,/g,2024-03-04 00:59:59\n"
+                                 "1,/h,2024-03-04 05:30:00\n";
+
+#define LOAD_CALENDAR_SCENARIO(box)                                                                            \
+    do {                                                                                                       \
+        const CliResult calendarLoad =                                                                         \
+            (box).run({QStringLiteral("load"), (box).write(QStringLiteral("users_extract_2024-02-01.csv"), calendarUsers), \
+                       (box).write(QStringLiteral("pageviews_calendar.csv"), calendarViews)});                 \
+        EXPECT_EXIT(calendarLoad, 0);                                                                          \
+    } while (false)
+
+} // namespace
+
+class CommandlineTest : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+
+    void initCreatesWarehouse();
+    void initRefusesFileThatIsNotSqlite();
+    void environmentVariableNamesWarehouse();
+    void readingCommandsRefuseAMissingWarehouse();
+
+    void loadUsersThenPageviewsKindFromHeader();
+    void loadKindMismatch_data();
+    void loadKindMismatch();
+    void loadSameFileTwiceSaysAlreadyLoaded();
+    void loadPageviewsFromStdin();
+    void loadUsersFromStdinWithAsOf();
+    void loadUsersFromStdinWithoutAsOfFails();
+    void loadSeveralFilesEachItsOwnRun();
+    void loadBadFileAmongGoodOnes();
+    void loadUnusableFile_data();
+    void loadUnusableFile();
+    void loadOverRejectThresholdChangesNothing();
+    void loadWithMaxRejectsListsRejects();
+    void rejectThresholdBoundary_data();
+    void rejectThresholdBoundary();
+    void removalGuardRefusesUntilForced();
+    void hourOptionOverridesWindow();
+    void differentFileForSameWindowReplaces();
+    void loadBadOptionValues_data();
+    void loadBadOptionValues();
+
+    void reportMover_data();
+    void reportMover();
+    void reportGrains_data();
+    void reportGrains();
+    void reportFromToBoundaries_data();
+    void reportFromToBoundaries();
+    void reportPostcodeFilterNormalised();
+    void reportInvalidPostcode();
+    void reportUserInNoSnapshotIsUnknown();
+    void reportOutputFileSameBytes();
+    void reportUsageErrors_data();
+    void reportUsageErrors();
+
+    void runsListsEveryRunWithStatus();
+    void rejectsErrors_data();
+    void rejectsErrors();
+    void historyOfMover();
+    void historyUnknownUserAndBadId();
+
+    void checkPassesAfterLoads();
+    void checkFindsCorruptedAggregate();
+
+    void watchOnceLoadsPresentFiles();
+    void watchOnceReportsBadFile();
+
+    void helpAndUsageErrors_data();
+    void helpAndUsageErrors();
+
+    void generateWritesLoadableExtracts();
+    void generateIsDeterministic();
+};
+
+void CommandlineTest::initTestCase()
+{
+    QVERIFY2(QFileInfo(QStringLiteral(PVADMIN_BINARY)).isExecutable(), PVADMIN_BINARY " is not built");
+}
+
+// ---------------------------------------------------------------------------------------------------- init
+
+void CommandlineTest::initCreatesWarehouse()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    const CliResult first = box.run({QStringLiteral("init")});
+    EXPECT_EXIT(first, 0);
+    QVERIFY(QFileInfo(box.dbPath()).isFile());
+    QVERIFY(QFileInfo(box.dbPath()).size() > 0);
+    EXPECT_CONTAINS(first.out, box.dbPath().toUtf8());
+
+    // Running it again is harmless and keeps what was loaded.
+    LOAD_MOVER_SCENARIO(box);
+    const QByteArray before = box.report({QStringLiteral("--basis"), QStringLiteral("at-time")});
+    const CliResult again = box.run({QStringLiteral("init")});
+    EXPECT_EXIT(again, 0);
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time")}), before);
+    QCOMPARE(before, reportCsv(moverAtTimeHourly));
+
+    // The --db=PATH spelling names the same warehouse.
+    const CliResult equalsForm = box.runRaw({QStringLiteral("--db=") + box.dbPath(), QStringLiteral("report"),
+                                             QStringLiteral("--basis"), QStringLiteral("at-time")});
+    EXPECT_EXIT(equalsForm, 0);
+    QCOMPARE(equalsForm.out, before);
+
+    // init takes no arguments.
+    const CliResult extra = box.run({QStringLiteral("init"), QStringLiteral("something")});
+    EXPECT_EXIT(extra, 2);
+}
+
+void CommandlineTest::initRefusesFileThatIsNotSqlite()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    const QString garbage = box.write(QStringLiteral("garbage.sqlite"), "this is not a database\n\x01\x02\x03 at all");
+    const CliResult r = box.runRaw({QStringLiteral("--db"), garbage, QStringLiteral("init")});
+    QVERIFY2(r.finished && r.exitCode != 0, describe(r).constData());
+    EXPECT_ONE_LINE_ERROR(r);
+    EXPECT_CONTAINS(r.err, garbage.toUtf8());
+    // The file is left as it was.
+    QFile f(garbage);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), QByteArray("this is not a database\n\x01\x02\x03 at all"));
+}
+
+void CommandlineTest::environmentVariableNamesWarehouse()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    const QString envDb = box.path(QStringLiteral("from-env/env.sqlite"));
+    const QList<QPair<QString, QString>> env{{QStringLiteral("PVADMIN_DB"), envDb}};
+
+    const CliResult init = box.runRaw({QStringLiteral("init")}, {}, env);
+    EXPECT_EXIT(init, 0);
+    QVERIFY2(QFileInfo(envDb).isFile(), "PVADMIN_DB did not name the warehouse init created");
+    QVERIFY(!QFileInfo(box.dbPath()).exists());
+
+    const CliResult load = box.runRaw({QStringLiteral("load"), box.write(QStringLiteral("users_extract_2024-03-01.csv"), moverUsers1),
+                                       box.write(QStringLiteral("pv.csv"), moverViewsDay1)},
+                                      {}, env);
+    EXPECT_EXIT(load, 0);
+    const CliResult report = box.runRaw({QStringLiteral("report"), QStringLiteral("--basis"), QStringLiteral("current")}, {}, env);
+    EXPECT_EXIT(report, 0);
+    QCOMPARE(report.out, reportCsv({"2024-03-01 10:00:00,EC1A,1", "2024-03-01 10:00:00,SW19,2",
+                                    "2024-03-01 10:00:00,SW1A 1AA,1"}));
+
+    // --db wins over the environment: this other warehouse is empty.
+    EXPECT_EXIT(box.runRaw({QStringLiteral("--db"), box.dbPath(), QStringLiteral("init")}, {}, env), 0);
+    const CliResult other = box.runRaw({QStringLiteral("--db"), box.dbPath(), QStringLiteral("report"),
+                                        QStringLiteral("--basis"), QStringLiteral("current")},
+                                       {}, env);
+    EXPECT_EXIT(other, 0);
+    QCOMPARE(other.out, reportHeader);
+}
+
+void CommandlineTest::readingCommandsRefuseAMissingWarehouse()
+{
+    // A mistyped --db must not quietly create an empty warehouse and answer from it.
+    Sandbox box;
+    QVERIFY(box.isValid());
+    for (const QStringList &command : {QStringList{QStringLiteral("report"), QStringLiteral("--basis"), QStringLiteral("current")},
+                                       QStringList{QStringLiteral("runs")}, QStringList{QStringLiteral("history"), QStringLiteral("1")},
+                                       QStringList{QStringLiteral("rejects"), QStringLiteral("1")}, QStringList{QStringLiteral("check")}}) {
+        const CliResult r = box.run(command);
+        EXPECT_EXIT(r, 1);
+        EXPECT_ONE_LINE_ERROR(r);
+        QVERIFY2(r.err.contains("no warehouse there"), r.err.constData());
+        QVERIFY(!QFileInfo(box.dbPath()).exists());
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------- load
+
+void CommandlineTest::loadUsersThenPageviewsKindFromHeader()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    // Neither name says its kind; the header does. The snapshot's as-of comes from the date in its name.
+    const QString users = box.write(QStringLiteral("snapshot_2024-03-01.csv"), "ID,Postcode\n1,SW19\n2,n1\n3,EC1A\n");
+    const QString views = box.write(QStringLiteral("hourly.csv"), "url,pageview_datetime,user_id\n"
+                                                                   "/a,2024-03-01 10:05:00,1\n"
+                                                                   "/b,2024-03-01 10:06:00,1\n"
+                                                                   "/c,2024-03-01 10:07:00,2\n");
+    const CliResult u = box.run({QStringLiteral("load"), users});
+    EXPECT_EXIT(u, 0);
+    QCOMPARE(u.out, QByteArray("snapshot_2024-03-01.csv: loaded as run 1, as of 2024-03-01 00:00:00: 3 rows read, "
+                               "3 users loaded, 0 rejected; 3 new, 0 moved, 0 removed; 0 pageview facts re-attributed\n"));
+    const CliResult p = box.run({QStringLiteral("load"), views});
+    EXPECT_EXIT(p, 0);
+    QCOMPARE(p.out, QByteArray("hourly.csv: loaded as run 2, window 2024-03-01 10:00:00: 3 rows read, 3 loaded, "
+                               "0 rejected, 0 late rows\n"));
+    // Not on a terminal: no progress, nothing on stderr.
+    QCOMPARE(u.err, QByteArray());
+    QCOMPARE(p.err, QByteArray());
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time")}),
+             reportCsv({"2024-03-01 10:00:00,N1,1", "2024-03-01 10:00:00,SW19,2"}));
+
+    const CliResult runs = box.run({QStringLiteral("runs")});
+    EXPECT_EXIT(runs, 0);
+    EXPECT_CONTAINS(runLine(runs.out, 1).toUtf8(), "users");
+    EXPECT_CONTAINS(runLine(runs.out, 1).toUtf8(), "as of 2024-03-01 00:00:00");
+    EXPECT_CONTAINS(runLine(runs.out, 2).toUtf8(), "pageviews");
+    EXPECT_CONTAINS(runLine(runs.out, 2).toUtf8(), "hour 2024-03-01 10:00:00");
+}
+
+void CommandlineTest::loadKindMismatch_data()
+{
+    QTest::addColumn<QString>("kind");
+    QTest::addColumn<QString>("fileName");
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QByteArray>("saysItIs");
+    QTest::newRow("pageviews file as users") << QStringLiteral("users") << QStringLiteral("pv_2024-03-01.csv")
+                                             << moverViewsDay1 << QByteArray("a pageviews extract");
+    QTest::newRow("users file as pageviews") << QStringLiteral("pageviews") << QStringLiteral("users_extract_2024-03-01.csv")
+                                             << moverUsers1 << QByteArray("a users snapshot");
+}
+
+void CommandlineTest::loadKindMismatch()
+{
+    QFETCH(QString, kind);
+    QFETCH(QString, fileName);
+    QFETCH(QByteArray, content);
+    QFETCH(QByteArray, saysItIs);
+    Sandbox box;
+    QVERIFY(box.isValid());
+    const CliResult r = box.run({QStringLiteral("load"), QStringLiteral("--kind"), kind, box.write(fileName, content)});
+    EXPECT_EXIT(r, 1);
+    EXPECT_ONE_LINE_ERROR(r);
+    EXPECT_CONTAINS(r.err, fileName.toUtf8());
+    EXPECT_CONTAINS(r.err, "this is " + saysItIs);
+    QCOMPARE(r.out, QByteArray());
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("current")}), reportHeader);
+    const CliResult runs = box.run({QStringLiteral("runs")});
+    QCOMPARE(runStatuses(runs.out), QStringList{QStringLiteral("1 failed")});
+}
+
+void CommandlineTest::loadSameFileTwiceSaysAlreadyLoaded()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    LOAD_MOVER_SCENARIO(box);
+    const QByteArray before = box.report({QStringLiteral("--basis"), QStringLiteral("at-time")});
+
+    const CliResult again = box.run({QStringLiteral("load"), box.path(QStringLiteral("extracts/pageviews_2024-03-01T10.csv"))});
+    EXPECT_EXIT(again, 0);
+    EXPECT_CONTAINS(again.out, "already loaded");
+    EXPECT_CONTAINS(again.out, "run 2");
+
+    // Identical content under another name is the same extract.
+    const CliResult copy = box.run({QStringLiteral("load"), box.write(QStringLiteral("copy-of-day1.csv"), moverViewsDay1)});
+    EXPECT_EXIT(copy, 0);
+    EXPECT_CONTAINS(copy.out, "already loaded");
+
+    const CliResult snapshotAgain = box.run({QStringLiteral("load"), box.path(QStringLiteral("extracts/users_extract_2024-03-02.csv"))});
+    EXPECT_EXIT(snapshotAgain, 0);
+    EXPECT_CONTAINS(snapshotAgain.out, "already loaded");
+
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time")}), before);
+    const CliResult runs = box.run({QStringLiteral("runs")});
+    QCOMPARE(runStatuses(runs.out).size(), 4);
+}
+
+void CommandlineTest::loadPageviewsFromStdin()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    const CliResult users = box.run({QStringLiteral("load"), box.write(QStringLiteral("users_extract_2024-03-01.csv"), moverUsers1)});
+    EXPECT_EXIT(users, 0);
+    const CliResult r = box.run({QStringLiteral("load"), QStringLiteral("-")}, moverViewsDay1);
+    EXPECT_EXIT(r, 0);
+    QCOMPARE(r.out, QByteArray("<stdin>: loaded as run 2, window 2024-03-01 10:00:00: 4 rows read, 4 loaded, "
+                               "0 rejected, 0 late rows\n"));
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time")}),
+             reportCsv({"2024-03-01 10:00:00,EC1A,1", "2024-03-01 10:00:00,SW19,2", "2024-03-01 10:00:00,SW1A 1AA,1"}));
+
+    // The same bytes again through stdin are recognised by content.
+    const CliResult again = box.run({QStringLiteral("load"), QStringLiteral("-")}, moverViewsDay1);
+    EXPECT_EXIT(again, 0);
+    EXPECT_CONTAINS(again.out, "already loaded");
+}
+
+void CommandlineTest::loadUsersFromStdinWithAsOf()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    const CliResult r = box.run({QStringLiteral("load"), QStringLiteral("--as-of"), QStringLiteral("2024-03-01 00:00:00"),
+                                 QStringLiteral("-")},
+                                moverUsers1);
+    EXPECT_EXIT(r, 0);
+    EXPECT_CONTAINS(r.out, "<stdin>: loaded as run 1, as of 2024-03-01 00:00:00: 3 rows read, 3 users loaded");
+    const CliResult history = box.run({QStringLiteral("history"), QStringLiteral("3")});
+    EXPECT_EXIT(history, 0);
+    EXPECT_CONTAINS(history.out, "SW1A 1AA");
+    EXPECT_CONTAINS(history.out, "2024-03-01 00:00:00");
+}
+
+void CommandlineTest::loadUsersFromStdinWithoutAsOfFails()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    const CliResult r = box.run({QStringLiteral("load"), QStringLiteral("-")}, moverUsers1);
+    QVERIFY2(r.finished && r.exitCode != 0, describe(r).constData());
+    EXPECT_ONE_LINE_ERROR(r);
+    EXPECT_CONTAINS(r.err, "--as-of");
+    EXPECT_CONTAINS(r.err, "<stdin>");
+    const CliResult history = box.run({QStringLiteral("history"), QStringLiteral("1")});
+    EXPECT_EXIT(history, 0);
+    EXPECT_NOT_CONTAINS(history.out, "SW19");
+}
+
+void CommandlineTest::loadSeveralFilesEachItsOwnRun()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    const QStringList files = writeMoverFiles(box);
+    const CliResult r = box.run(QStringList{QStringLiteral("load")} + files);
+    EXPECT_EXIT(r, 0);
+    const QList<QByteArray> lines = r.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 4);
+    QVERIFY(lines[0].startsWith("users_extract_2024-03-01.csv: loaded as run 1,"));
+    QVERIFY(lines[1].startsWith("pageviews_2024-03-01T10.csv: loaded as run 2,"));
+    QVERIFY(lines[2].startsWith("pageviews_2024-03-02T09.csv: loaded as run 3,"));
+    QVERIFY(lines[3].startsWith("users_extract_2024-03-02.csv: loaded as run 4,"));
+    // The late snapshot moves user 1's three day-2 views from SW19 to N1.
+    EXPECT_CONTAINS(lines[3], "1 moved");
+    const CliResult runs = box.run({QStringLiteral("runs")});
+    EXPECT_EXIT(runs, 0);
+    QCOMPARE(runStatuses(runs.out), (QStringList{QStringLiteral("1 succeeded"), QStringLiteral("2 succeeded"),
+                                                  QStringLiteral("3 succeeded"), QStringLiteral("4 succeeded")}));
+}
+
+void CommandlineTest::loadBadFileAmongGoodOnes()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    const QString users = box.write(QStringLiteral("users_extract_2024-03-01.csv"), moverUsers1);
+    const QString bad = box.write(QStringLiteral("broken.csv"), "user_id;url;pageview_datetime\n1;/a;2024-03-01 11:00:00\n");
+    const QString views = box.write(QStringLiteral("pv.csv"), moverViewsDay1);
+    const CliResult r = box.run({QStringLiteral("load"), users, bad, views});
+    EXPECT_EXIT(r, 1);
+    EXPECT_ONE_LINE_ERROR(r);
+    EXPECT_CONTAINS(r.err, "broken.csv");
+    const QList<QByteArray> lines = r.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    EXPECT_CONTAINS(lines[0], "users_extract_2024-03-01.csv: loaded as run");
+    EXPECT_CONTAINS(lines[1], "pv.csv: loaded as run");
+    const CliResult runs = box.run({QStringLiteral("runs")});
+    QCOMPARE(runStatuses(runs.out), (QStringList{QStringLiteral("1 succeeded"), QStringLiteral("2 failed"),
+                                                  QStringLiteral("3 succeeded")}));
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time")}),
+             reportCsv({"2024-03-01 10:00:00,EC1A,1", "2024-03-01 10:00:00,SW19,2", "2024-03-01 10:00:00,SW1A 1AA,1"}));
+}
+
+void CommandlineTest::loadUnusableFile_data()
+{
+    QTest::addColumn<QString>("fileName");
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<bool>("create");
+    QTest::addColumn<QByteArray>("reason");
+    QTest::newRow("empty") << QStringLiteral("empty.csv") << QByteArray() << true << QByteArray("empty");
+    QTest::newRow("binary") << QStringLiteral("image.csv")
+                            << QByteArray::fromHex("89504e470d0a1a0a0000000d4948445200000010000000100806000000")
+                            << true << QByteArray("binary");
+    QTest::newRow("missing") << QStringLiteral("nosuch.csv") << QByteArray() << false << QByteArray("does not exist");
+    QTest::newRow("wrong header") << QStringLiteral("people.csv") << QByteArray("name,age\nbob,30\n") << true
+                                  << QByteArray("header");
+    QTest::newRow("missing column") << QStringLiteral("pv_partial.csv")
+                                    << QByteArray("user_id,url\n1,/a\n") << true << QByteArray("pageview_datetime");
+    QTest::newRow("header only") << QStringLiteral("pv_header_only.csv")
+                                 << QByteArray("user_id,url,pageview_datetime\n") << true << QByteArray("no valid rows");
+}
+
+void CommandlineTest::loadUnusableFile()
+{
+    QFETCH(QString, fileName);
+    QFETCH(QByteArray, content);
+    QFETCH(bool, create);
+    QFETCH(QByteArray, reason);
+    Sandbox box;
+    QVERIFY(box.isValid());
+    LOAD_MOVER_SCENARIO(box);
+    const QByteArray atTime = box.report({QStringLiteral("--basis"), QStringLiteral("at-time")});
+    const QByteArray current = box.report({QStringLiteral("--basis"), QStringLiteral("current")});
+
+    const QString file = create ? box.write(fileName, content) : box.path(fileName);
+    const CliResult r = box.run({QStringLiteral("load"), file});
+    QVERIFY2(r.finished && r.exitCode != 0, describe(r).constData());
+    EXPECT_ONE_LINE_ERROR(r);
+    EXPECT_CONTAINS(r.err, fileName.toUtf8());
+    EXPECT_CONTAINS(r.err, reason);
+    QCOMPARE(r.out, QByteArray());
+
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time")}), atTime);
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("current")}), current);
+    const CliResult runs = box.run({QStringLiteral("runs")});
+    QCOMPARE(runStatuses(runs.out).value(4), QStringLiteral("5 failed"));
+    EXPECT_EXIT(box.run({QStringLiteral("check")}), 0);
+}
+
+void CommandlineTest::loadOverRejectThresholdChangesNothing()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    LOAD_MOVER_SCENARIO(box);
+    const QByteArray atTime = box.report({QStringLiteral("--basis"), QStringLiteral("at-time")});
+    const QByteArray current = box.report({QStringLiteral("--basis"), QStringLiteral("current")});
+
+    // 2 bad rows of 10 (20%, over the default 1%), in a new hour and in an hour already loaded.
+    const QString file = box.write(QStringLiteral("pv_with_rejects.csv"), "user_id,url,pageview_datetime\n"
+                                                                          "1,/a,2024-03-01 11:00:00\n"
+                                                                          "2,/a,2024-03-01 11:05:00\n"
+                                                                          "abc,/a,2024-03-01 11:10:00\n"
+                                                                          "1,/a,2024-03-01 11:15:00\n"
+                                                                          "2,/a,2024-03-01 11:20:00\n"
+                                                                          "1,/a,2024-03-01 11:25:00\n"
+                                                                          "2,/a,2024-03-01 10:30:00\n"
+                                                                          "1,/a,2024-03-01 99:00:00\n"
+                                                                          "1,/a,2024-03-01 11:35:00\n"
+                                                                          "2,/a,2024-03-01 11:40:00\n");
+    const CliResult r = box.run({QStringLiteral("load"), file});
+    EXPECT_EXIT(r, 1);
+    EXPECT_ONE_LINE_ERROR(r);
+    EXPECT_CONTAINS(r.err, "2 of 10 rows rejected");
+    EXPECT_CONTAINS(r.err, "--max-rejects");
+
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time")}), atTime);
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("current")}), current);
+    const CliResult runs = box.run({QStringLiteral("runs")});
+    QCOMPARE(runStatuses(runs.out).value(4), QStringLiteral("5 failed"));
+    EXPECT_EXIT(box.run({QStringLiteral("check")}), 0);
+
+    // DESIGN.md §3: every bad input gets an error that names the file (with several FILEs on one command
+    // line, the operator must see which one was refused).
+    EXPECT_CONTAINS(r.err, "pv_with_rejects.csv");
+}
+
+void CommandlineTest::loadWithMaxRejectsListsRejects()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    EXPECT_EXIT(box.run({QStringLiteral("load"), box.write(QStringLiteral("users_extract_2024-03-01.csv"), moverUsers1)}), 0);
+    const QString file = box.write(QStringLiteral("pv_with_rejects.csv"), "user_id,url,pageview_datetime\n"
+                                                                          "1,/a,2024-03-01 11:00:00\n"
+                                                                          "2,/a,2024-03-01 11:05:00\n"
+                                                                          "abc,/a,2024-03-01 11:10:00\n"
+                                                                          "1,/a,2024-03-01 11:15:00\n"
+                                                                          "2,,2024-03-01 11:20:00\n"
+                                                                          "1,/a,2024-03-01 11:25:00\n"
+                                                                          "2,/a,2024-03-01 11:30:00\n"
+                                                                          "1,/a,2024-13-01 11:30:00\n"
+                                                                          "1,/a,2024-03-01 11:35:00\n"
+                                                                          "2,/a,2024-03-01 11:40:00\n");
+    const CliResult refused = box.run({QStringLiteral("load"), file});
+    EXPECT_EXIT(refused, 1);
+
+    const CliResult r = box.run({QStringLiteral("load"), QStringLiteral("--max-rejects"), QStringLiteral("50"), file});
+    EXPECT_EXIT(r, 0);
+    EXPECT_CONTAINS(r.out, "10 rows read, 7 loaded, 3 rejected");
+    const qint64 runId = runIdIn(r.out);
+    QCOMPARE(runId, qint64(3));
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time")}),
+             reportCsv({"2024-03-01 11:00:00,EC1A,3", "2024-03-01 11:00:00,SW19,4"}));
+
+    const CliResult rejects = box.run({QStringLiteral("rejects"), QString::number(runId)});
+    EXPECT_EXIT(rejects, 0);
+    EXPECT_CONTAINS(rejects.out, "3 rejected of 10 rows read");
+    const QList<QByteArray> lines = rejects.out.split('\n');
+    // Lines count from the header (line 1): the bad rows are file lines 4, 6 and 9.
+    QStringList rows;
+    for (const QByteArray &line : lines) {
+        const QByteArray trimmedLine = line.trimmed();
+        if (!trimmedLine.isEmpty() && trimmedLine.at(0) >= '0' && trimmedLine.at(0) <= '9')
+            rows << QString::fromUtf8(trimmedLine);
+    }
+    QCOMPARE(rows.size(), 3);
+    QVERIFY2(rows[0].startsWith(QLatin1String("4 ")) && rows[0].contains(QLatin1String("user_id"))
+                 && rows[0].contains(QLatin1String("abc")),
+             qPrintable(rows[0]));
+    QVERIFY2(rows[1].startsWith(QLatin1String("6 ")) && rows[1].contains(QLatin1String("url")), qPrintable(rows[1]));
+    QVERIFY2(rows[2].startsWith(QLatin1String("9 ")) && rows[2].contains(QLatin1String("pageview_datetime"))
+                 && rows[2].contains(QLatin1String("month 13")),
+             qPrintable(rows[2]));
+
+    // The refused run kept its reason too.
+    const CliResult failedRejects = box.run({QStringLiteral("rejects"), QStringLiteral("2")});
+    EXPECT_EXIT(failedRejects, 0);
+    EXPECT_CONTAINS(failedRejects.out, "failed");
+    EXPECT_CONTAINS(failedRejects.out, "3 rejected of 10 rows read");
+}
+
+void CommandlineTest::rejectThresholdBoundary_data()
+{
+    QTest::addColumn<int>("badRows");
+    QTest::addColumn<QStringList>("options");
+    QTest::addColumn<int>("exitCode");
+    QTest::newRow("1 of 100 is the default 1%: loads") << 1 << QStringList{} << 0;
+    QTest::newRow("2 of 100 is over the default 1%") << 2 << QStringList{} << 1;
+    QTest::newRow("--max-rejects 0 refuses any reject") << 1 << QStringList{QStringLiteral("--max-rejects"), QStringLiteral("0")} << 1;
+    QTest::newRow("--max-rejects 0 with no reject loads") << 0 << QStringList{QStringLiteral("--max-rejects"), QStringLiteral("0")} << 0;
+    QTest::newRow("--max-rejects 2.5 allows 2") << 2 << QStringList{QStringLiteral("--max-rejects"), QStringLiteral("2.5")} << 0;
+}
+
+void CommandlineTest::rejectThresholdBoundary()
+{
+    QFETCH(int, badRows);
+    QFETCH(QStringList, options);
+    QFETCH(int, exitCode);
+    Sandbox box;
+    QVERIFY(box.isValid());
+    QByteArray csv = "user_id,url,pageview_datetime\n";
+    for (int i = 0; i < 100; ++i)
+        csv += (i < badRows ? QByteArray("-") : QByteArray()) + "7,/p,2024-03-01 10:"
+            + QByteArray::number(i % 60).rightJustified(2, '0') + ":00\n";
+    const CliResult r = box.run(QStringList{QStringLiteral("load")} + options
+                                + QStringList{box.write(QStringLiteral("pv.csv"), csv)});
+    EXPECT_EXIT(r, exitCode);
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("current")}),
+             exitCode == 0 ? reportCsv({"2024-03-01 10:00:00,UNKNOWN," + QByteArray::number(100 - badRows)})
+                           : reportHeader);
+}
+
+void CommandlineTest::removalGuardRefusesUntilForced()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    const CliResult first = box.run({QStringLiteral("load"), box.write(QStringLiteral("users_extract_2024-03-01.csv"),
+                                                                       usersRange(1, 20, "SW19"))});
+    EXPECT_EXIT(first, 0);
+    const CliResult views = box.run({QStringLiteral("load"), box.write(QStringLiteral("pv.csv"),
+                                                                       "user_id,url,pageview_datetime\n"
+                                                                       "20,/a,2024-03-02 08:00:00\n"
+                                                                       "1,/a,2024-03-02 08:10:00\n")});
+    EXPECT_EXIT(views, 0);
+    const QByteArray atTime = box.report({QStringLiteral("--basis"), QStringLiteral("at-time")});
+
+    // Users 19 and 20 are missing: 10% of the previous snapshot, over the 5% guard.
+    const QString truncated = box.write(QStringLiteral("users_extract_2024-03-02.csv"), usersRange(1, 20, "N1", {19, 20}));
+    const CliResult refused = box.run({QStringLiteral("load"), truncated});
+    QVERIFY2(refused.finished && refused.exitCode != 0, describe(refused).constData());
+    EXPECT_ONE_LINE_ERROR(refused);
+    EXPECT_CONTAINS(refused.err, "--force");
+    EXPECT_CONTAINS(refused.err, "users_extract_2024-03-02.csv");
+    EXPECT_CONTAINS(refused.err, "2 of the 20 users");
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time")}), atTime);
+    CliResult history = box.run({QStringLiteral("history"), QStringLiteral("1")});
+    EXPECT_NOT_CONTAINS(history.out, "N1");
+    CliResult runs = box.run({QStringLiteral("runs")});
+    QCOMPARE(runStatuses(runs.out).value(2), QStringLiteral("3 refused"));
+
+    const CliResult forced = box.run({QStringLiteral("load"), QStringLiteral("--force"), truncated});
+    EXPECT_EXIT(forced, 0);
+    EXPECT_CONTAINS(forced.out, "18 users loaded");
+    EXPECT_CONTAINS(forced.out, "18 moved, 2 removed");
+    runs = box.run({QStringLiteral("runs")});
+    QCOMPARE(runStatuses(runs.out).value(3), QStringLiteral("4 succeeded"));
+    // User 1 moved; user 20 disappeared and keeps SW19 as their last known postcode.
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time")}),
+             reportCsv({"2024-03-02 08:00:00,N1,1", "2024-03-02 08:00:00,SW19,1"}));
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("current")}),
+             reportCsv({"2024-03-02 08:00:00,N1,1", "2024-03-02 08:00:00,SW19,1"}));
+    history = box.run({QStringLiteral("history"), QStringLiteral("20")});
+    EXPECT_EXIT(history, 0);
+    EXPECT_CONTAINS(history.out.simplified(), "SW19 2024-03-01 00:00:00 2024-03-02 00:00:00");
+    EXPECT_EXIT(box.run({QStringLiteral("check")}), 0);
+}
+
+void CommandlineTest::hourOptionOverridesWindow()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    EXPECT_EXIT(box.run({QStringLiteral("load"), box.write(QStringLiteral("users_extract_2024-03-01.csv"), moverUsers1)}), 0);
+    // Most rows are in 10h, but the operator says this is the 11h extract: the 10h rows are late.
+    const QString a = box.write(QStringLiteral("pv_a.csv"), "user_id,url,pageview_datetime\n"
+                                                            "1,/a,2024-03-01 10:50:00\n"
+                                                            "1,/a,2024-03-01 10:55:00\n"
+                                                            "2,/a,2024-03-01 10:58:00\n"
+                                                            "2,/a,2024-03-01 11:15:00\n");
+    const CliResult r = box.run({QStringLiteral("load"), QStringLiteral("--hour"), QStringLiteral("2024-03-01 11:00:00"), a});
+    EXPECT_EXIT(r, 0);
+    EXPECT_CONTAINS(r.out, "window 2024-03-01 11:00:00");
+    EXPECT_CONTAINS(r.out, "3 late rows");
+    const CliResult runs = box.run({QStringLiteral("runs")});
+    EXPECT_CONTAINS(runLine(runs.out, 2).toUtf8(), "hour 2024-03-01 11:00:00");
+
+    // The real 10h extract does not replace it (its window is 10h), so both count.
+    const QString b = box.write(QStringLiteral("pv_b.csv"), "user_id,url,pageview_datetime\n"
+                                                            "1,/b,2024-03-01 10:01:00\n"
+                                                            "2,/b,2024-03-01 10:02:00\n");
+    const CliResult rb = box.run({QStringLiteral("load"), b});
+    EXPECT_EXIT(rb, 0);
+    EXPECT_CONTAINS(rb.out, "window 2024-03-01 10:00:00");
+    EXPECT_NOT_CONTAINS(rb.out, "replaced");
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time")}),
+             reportCsv({"2024-03-01 10:00:00,EC1A,2", "2024-03-01 10:00:00,SW19,3", "2024-03-01 11:00:00,EC1A,1"}));
+}
+
+void CommandlineTest::differentFileForSameWindowReplaces()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    EXPECT_EXIT(box.run({QStringLiteral("load"), box.write(QStringLiteral("users_extract_2024-03-01.csv"),
+                                                           "id,postcode\n1,SW19\n2,N1\n")}),
+                0);
+    const QString first = box.write(QStringLiteral("pageviews_10h.csv"), "user_id,url,pageview_datetime\n"
+                                                                         "1,/a,2024-03-01 10:01:00\n"
+                                                                         "1,/b,2024-03-01 10:02:00\n"
+                                                                         "1,/c,2024-03-01 10:03:00\n");
+    EXPECT_EXIT(box.run({QStringLiteral("load"), first}), 0);
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("current")}), reportCsv({"2024-03-01 10:00:00,SW19,3"}));
+
+    const QString second = box.write(QStringLiteral("pageviews_10h_resent.csv"), "user_id,url,pageview_datetime\n"
+                                                                                 "2,/a,2024-03-01 10:11:00\n"
+                                                                                 "2,/b,2024-03-01 10:12:00\n");
+    const CliResult r = box.run({QStringLiteral("load"), second});
+    EXPECT_EXIT(r, 0);
+    EXPECT_CONTAINS(r.out, "replaced run 2");
+    // The earlier file no longer counts at all: no zero row for SW19.
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("current")}), reportCsv({"2024-03-01 10:00:00,N1,2"}));
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time")}), reportCsv({"2024-03-01 10:00:00,N1,2"}));
+    const CliResult runs = box.run({QStringLiteral("runs")});
+    QCOMPARE(runStatuses(runs.out), (QStringList{QStringLiteral("1 succeeded"), QStringLiteral("2 replaced"),
+                                                  QStringLiteral("3 succeeded")}));
+    EXPECT_CONTAINS(runLine(runs.out, 2).toUtf8(), "replaced by run 3");
+    EXPECT_EXIT(box.run({QStringLiteral("check")}), 0);
+}
+
+void CommandlineTest::loadBadOptionValues_data()
+{
+    QTest::addColumn<QStringList>("options");
+    QTest::newRow("max-rejects abc") << QStringList{QStringLiteral("--max-rejects"), QStringLiteral("abc")};
+    QTest::newRow("max-rejects 150") << QStringList{QStringLiteral("--max-rejects"), QStringLiteral("150")};
+    QTest::newRow("max-rejects -1") << QStringList{QStringLiteral("--max-rejects=-1")};
+    QTest::newRow("kind foo") << QStringList{QStringLiteral("--kind"), QStringLiteral("foo")};
+    QTest::newRow("as-of garbage") << QStringList{QStringLiteral("--as-of"), QStringLiteral("garbage")};
+    QTest::newRow("as-of bad month") << QStringList{QStringLiteral("--as-of"), QStringLiteral("2024-13-01")};
+    QTest::newRow("hour garbage") << QStringList{QStringLiteral("--hour"), QStringLiteral("ten o'clock")};
+    QTest::newRow("hour not on the hour") << QStringList{QStringLiteral("--hour"), QStringLiteral("2024-03-01 10:30:00")};
+    QTest::newRow("unknown option") << QStringList{QStringLiteral("--frobnicate")};
+}
+
+void CommandlineTest::loadBadOptionValues()
+{
+    QFETCH(QStringList, options);
+    Sandbox box;
+    QVERIFY(box.isValid());
+    const QString file = box.write(QStringLiteral("users_extract_2024-03-01.csv"), moverUsers1);
+    const CliResult r = box.run(QStringList{QStringLiteral("load")} + options + QStringList{file});
+    EXPECT_EXIT(r, 2);
+    EXPECT_ONE_LINE_ERROR(r);
+    QCOMPARE(r.out, QByteArray());
+    const CliResult noFile = box.run({QStringLiteral("load")});
+    EXPECT_EXIT(noFile, 2);
+    // Nothing was loaded.
+    const CliResult history = box.run({QStringLiteral("history"), QStringLiteral("1")});
+    EXPECT_NOT_CONTAINS(history.out, "SW19");
+}
+
+// -------------------------------------------------------------------------------------------------- report
+
+void CommandlineTest::reportMover_data()
+{
+    QTest::addColumn<QStringList>("options");
+    QTest::addColumn<QByteArray>("expected");
+    QTest::newRow("at-time hour") << QStringList{QStringLiteral("--basis"), QStringLiteral("at-time"),
+                                                 QStringLiteral("--grain"), QStringLiteral("hour")}
+                                  << reportCsv(moverAtTimeHourly);
+    QTest::newRow("current hour") << QStringList{QStringLiteral("--basis"), QStringLiteral("current"),
+                                                 QStringLiteral("--grain"), QStringLiteral("hour")}
+                                  << reportCsv(moverCurrentHourly);
+    QTest::newRow("at-time day") << QStringList{QStringLiteral("--basis"), QStringLiteral("at-time"),
+                                                QStringLiteral("--grain"), QStringLiteral("day")}
+                                 << reportCsv({"2024-03-01 00:00:00,EC1A,1", "2024-03-01 00:00:00,SW19,2",
+                                               "2024-03-01 00:00:00,SW1A 1AA,1", "2024-03-02 00:00:00,EC1A,1",
+                                               "2024-03-02 00:00:00,N1,3", "2024-03-02 00:00:00,UNKNOWN,1"});
+    QTest::newRow("current day") << QStringList{QStringLiteral("--basis"), QStringLiteral("current"),
+                                                QStringLiteral("--grain"), QStringLiteral("day")}
+                                 << reportCsv({"2024-03-01 00:00:00,EC1A,1", "2024-03-01 00:00:00,N1,2",
+                                               "2024-03-01 00:00:00,SW1A 1AA,1", "2024-03-02 00:00:00,EC1A,1",
+                                               "2024-03-02 00:00:00,N1,3", "2024-03-02 00:00:00,UNKNOWN,1"});
+    QTest::newRow("at-time month") << QStringList{QStringLiteral("--basis"), QStringLiteral("at-time"),
+                                                  QStringLiteral("--grain"), QStringLiteral("month")}
+                                   << reportCsv({"2024-03-01 00:00:00,EC1A,2", "2024-03-01 00:00:00,N1,3",
+                                                 "2024-03-01 00:00:00,SW19,2", "2024-03-01 00:00:00,SW1A 1AA,1",
+                                                 "2024-03-01 00:00:00,UNKNOWN,1"});
+    QTest::newRow("current month") << QStringList{QStringLiteral("--basis"), QStringLiteral("current"),
+                                                  QStringLiteral("--grain"), QStringLiteral("month")}
+                                   << reportCsv({"2024-03-01 00:00:00,EC1A,2", "2024-03-01 00:00:00,N1,5",
+                                                 "2024-03-01 00:00:00,SW1A 1AA,1", "2024-03-01 00:00:00,UNKNOWN,1"});
+}
+
+void CommandlineTest::reportMover()
+{
+    QFETCH(QStringList, options);
+    QFETCH(QByteArray, expected);
+    Sandbox box;
+    QVERIFY(box.isValid());
+    LOAD_MOVER_SCENARIO(box);
+    const CliResult r = box.run(QStringList{QStringLiteral("report")} + options);
+    EXPECT_EXIT(r, 0);
+    QCOMPARE(r.out, expected);
+    QCOMPARE(r.err, QByteArray());
+}
+
+void CommandlineTest::reportGrains_data()
+{
+    QTest::addColumn<QString>("grain");
+    QTest::addColumn<QByteArray>("expected");
+    QTest::newRow("hour") << QStringLiteral("hour")
+                          << reportCsv({"2024-02-29 23:00:00,SW19,2", "2024-03-03 23:00:00,SW19,1",
+                                        "2024-03-04 00:00:00,SW19,4", "2024-03-04 05:00:00,SW19,1"});
+    QTest::newRow("day") << QStringLiteral("day")
+                         << reportCsv({"2024-02-29 00:00:00,SW19,2", "2024-03-03 00:00:00,SW19,1",
+                                       "2024-03-04 00:00:00,SW19,5"});
+    // ISO weeks start on Monday: Thursday 29 Feb and Sunday 3 Mar are in the week of Monday 26 Feb.
+    QTest::newRow("week") << QStringLiteral("week")
+                          << reportCsv({"2024-02-26 00:00:00,SW19,3", "2024-03-04 00:00:00,SW19,5"});
+    QTest::newRow("month") << QStringLiteral("month")
+                           << reportCsv({"2024-02-01 00:00:00,SW19,2", "2024-03-01 00:00:00,SW19,6"});
+}
+
+void CommandlineTest::reportGrains()
+{
+    QFETCH(QString, grain);
+    QFETCH(QByteArray, expected);
+    Sandbox box;
+    QVERIFY(box.isValid());
+    LOAD_CALENDAR_SCENARIO(box);
+    for (const QString &basis : {QStringLiteral("current"), QStringLiteral("at-time")}) {
+        const CliResult r = box.run({QStringLiteral("report"), QStringLiteral("--basis"), basis,
+                                     QStringLiteral("--grain"), grain});
+        EXPECT_EXIT(r, 0);
+        QCOMPARE(r.out, expected);
+    }
+}
+
+void CommandlineTest::reportFromToBoundaries_data()
+{
+    QTest::addColumn<QStringList>("options");
+    QTest::addColumn<QByteArray>("expected");
+    QTest::newRow("from inclusive, to exclusive")
+        << QStringList{QStringLiteral("--grain"), QStringLiteral("hour"), QStringLiteral("--from"),
+                       QStringLiteral("2024-03-03 23:00:00"), QStringLiteral("--to"), QStringLiteral("2024-03-04 05:00:00")}
+        << reportCsv({"2024-03-03 23:00:00,SW19,1", "2024-03-04 00:00:00,SW19,4"});
+    QTest::newRow("to at a view's exact time excludes it")
+        << QStringList{QStringLiteral("--grain"), QStringLiteral("hour"), QStringLiteral("--to"),
+                       QStringLiteral("2024-03-04 00:00:00")}
+        << reportCsv({"2024-02-29 23:00:00,SW19,2", "2024-03-03 23:00:00,SW19,1"});
+    QTest::newRow("from at a view's exact time includes it")
+        << QStringList{QStringLiteral("--grain"), QStringLiteral("hour"), QStringLiteral("--from"),
+                       QStringLiteral("2024-03-04 00:00:00")}
+        << reportCsv({"2024-03-04 00:00:00,SW19,4", "2024-03-04 05:00:00,SW19,1"});
+    QTest::newRow("bare dates, day grain")
+        << QStringList{QStringLiteral("--grain"), QStringLiteral("day"), QStringLiteral("--from"),
+                       QStringLiteral("2024-03-03"), QStringLiteral("--to"), QStringLiteral("2024-03-04")}
+        << reportCsv({"2024-03-03 00:00:00,SW19,1"});
+    QTest::newRow("week grain over a partial range")
+        << QStringList{QStringLiteral("--grain"), QStringLiteral("week"), QStringLiteral("--from"),
+                       QStringLiteral("2024-03-01"), QStringLiteral("--to"), QStringLiteral("2024-03-04 01:00:00")}
+        << reportCsv({"2024-02-26 00:00:00,SW19,1", "2024-03-04 00:00:00,SW19,4"});
+    QTest::newRow("empty range") << QStringList{QStringLiteral("--from"), QStringLiteral("2024-03-05"),
+                                                QStringLiteral("--to"), QStringLiteral("2024-04-01")}
+                                 << reportHeader;
+    QTest::newRow("from equals to") << QStringList{QStringLiteral("--from"), QStringLiteral("2024-03-04"),
+                                                   QStringLiteral("--to"), QStringLiteral("2024-03-04")}
+                                    << reportHeader;
+}
+
+void CommandlineTest::reportFromToBoundaries()
+{
+    QFETCH(QStringList, options);
+    QFETCH(QByteArray, expected);
+    Sandbox box;
+    QVERIFY(box.isValid());
+    LOAD_CALENDAR_SCENARIO(box);
+    const CliResult r = box.run(QStringList{QStringLiteral("report"), QStringLiteral("--basis"), QStringLiteral("at-time")}
+                                + options);
+    EXPECT_EXIT(r, 0);
+    QCOMPARE(r.out, expected);
+}
+
+void CommandlineTest::reportPostcodeFilterNormalised()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    LOAD_MOVER_SCENARIO(box);
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time"), QStringLiteral("--postcode"),
+                         QStringLiteral("sw19"), QStringLiteral("--postcode"), QStringLiteral(" n1 ")}),
+             reportCsv({"2024-03-01 10:00:00,SW19,2", "2024-03-02 09:00:00,N1,3"}));
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("current"), QStringLiteral("--postcode"),
+                         QStringLiteral("sw19"), QStringLiteral("--postcode"), QStringLiteral("N1")}),
+             reportCsv({"2024-03-01 10:00:00,N1,2", "2024-03-02 09:00:00,N1,3"}));
+    // A full postcode with extra inner spaces, lower-cased.
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time"), QStringLiteral("--grain"),
+                         QStringLiteral("day"), QStringLiteral("--postcode"), QStringLiteral("sw1a   1aa")}),
+             reportCsv({"2024-03-01 00:00:00,SW1A 1AA,1"}));
+    // A valid postcode nobody has: just the header.
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time"), QStringLiteral("--postcode"),
+                         QStringLiteral("E1")}),
+             reportHeader);
+}
+
+void CommandlineTest::reportInvalidPostcode()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    LOAD_MOVER_SCENARIO(box);
+    const CliResult r = box.run({QStringLiteral("report"), QStringLiteral("--basis"), QStringLiteral("at-time"),
+                                 QStringLiteral("--postcode"), QStringLiteral("SW19"), QStringLiteral("--postcode"),
+                                 QStringLiteral("12345")});
+    QVERIFY2(r.finished && r.exitCode != 0, describe(r).constData());
+    EXPECT_ONE_LINE_ERROR(r);
+    EXPECT_CONTAINS(r.err, "12345");
+    QCOMPARE(r.out, QByteArray());
+}
+
+void CommandlineTest::reportUserInNoSnapshotIsUnknown()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    LOAD_MOVER_SCENARIO(box);
+    for (const QString &basis : {QStringLiteral("current"), QStringLiteral("at-time")}) {
+        QCOMPARE(box.report({QStringLiteral("--basis"), basis, QStringLiteral("--postcode"), QStringLiteral("unknown")}),
+                 reportCsv({"2024-03-02 09:00:00,UNKNOWN,1"}));
+    }
+    // User 99 later turns up in a snapshot: their view moves out of UNKNOWN on both bases.
+    const CliResult late = box.run({QStringLiteral("load"), box.write(QStringLiteral("users_extract_2024-03-03.csv"),
+                                                                      "id,postcode\n1,N1\n2,EC1A\n3,SW1A 1AA\n99,E1\n")});
+    EXPECT_EXIT(late, 0);
+    for (const QString &basis : {QStringLiteral("current"), QStringLiteral("at-time")}) {
+        QCOMPARE(box.report({QStringLiteral("--basis"), basis, QStringLiteral("--postcode"), QStringLiteral("UNKNOWN"),
+                             QStringLiteral("--postcode"), QStringLiteral("e1")}),
+                 reportCsv({"2024-03-02 09:00:00,E1,1"}));
+    }
+}
+
+void CommandlineTest::reportOutputFileSameBytes()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    LOAD_MOVER_SCENARIO(box);
+    const QStringList options{QStringLiteral("report"), QStringLiteral("--basis"), QStringLiteral("current"),
+                              QStringLiteral("--grain"), QStringLiteral("day")};
+    const CliResult toStdout = box.run(options);
+    EXPECT_EXIT(toStdout, 0);
+    const QString file = box.path(QStringLiteral("out/report.csv"));
+    QVERIFY(QDir().mkpath(QFileInfo(file).absolutePath()));
+    const CliResult toFile = box.run(options + QStringList{QStringLiteral("--output"), file});
+    EXPECT_EXIT(toFile, 0);
+    QCOMPARE(toFile.out, QByteArray());
+    QFile f(file);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(f.readAll(), toStdout.out);
+    QCOMPARE(toStdout.out, reportCsv({"2024-03-01 00:00:00,EC1A,1", "2024-03-01 00:00:00,N1,2",
+                                      "2024-03-01 00:00:00,SW1A 1AA,1", "2024-03-02 00:00:00,EC1A,1",
+                                      "2024-03-02 00:00:00,N1,3", "2024-03-02 00:00:00,UNKNOWN,1"}));
+
+    // A place that cannot be written: a failure with the reason, not a usage error.
+    const CliResult unwritable = box.run(options + QStringList{QStringLiteral("--output"),
+                                                               box.path(QStringLiteral("no/such/folder/report.csv"))});
+    EXPECT_EXIT(unwritable, 1);
+    EXPECT_ONE_LINE_ERROR(unwritable);
+    EXPECT_CONTAINS(unwritable.err, "report.csv");
+
+    // A report that fails leaves no output file behind.
+    const QString failed = box.path(QStringLiteral("out/failed.csv"));
+    const CliResult invalid = box.run({QStringLiteral("report"), QStringLiteral("--basis"), QStringLiteral("current"),
+                                       QStringLiteral("--postcode"), QStringLiteral("not a postcode"),
+                                       QStringLiteral("--output"), failed});
+    QVERIFY2(invalid.finished && invalid.exitCode != 0, describe(invalid).constData());
+    QVERIFY(!QFileInfo::exists(failed));
+}
+
+void CommandlineTest::reportUsageErrors_data()
+{
+    QTest::addColumn<QStringList>("options");
+    QTest::newRow("no basis") << QStringList{QStringLiteral("--grain"), QStringLiteral("day")};
+    QTest::newRow("bad basis") << QStringList{QStringLiteral("--basis"), QStringLiteral("latest")};
+    QTest::newRow("from inside an hour") << QStringList{QStringLiteral("--basis"), QStringLiteral("current"),
+                                                        QStringLiteral("--from"), QStringLiteral("2024-03-01 10:30:00")};
+    QTest::newRow("to inside an hour") << QStringList{QStringLiteral("--basis"), QStringLiteral("at-time"),
+                                                      QStringLiteral("--to"), QStringLiteral("2024-03-01 10:00:01")};
+    QTest::newRow("bad grain") << QStringList{QStringLiteral("--basis"), QStringLiteral("current"),
+                                              QStringLiteral("--grain"), QStringLiteral("year")};
+    QTest::newRow("bad from") << QStringList{QStringLiteral("--basis"), QStringLiteral("current"),
+                                             QStringLiteral("--from"), QStringLiteral("yesterday")};
+    QTest::newRow("bad to") << QStringList{QStringLiteral("--basis"), QStringLiteral("current"),
+                                           QStringLiteral("--to"), QStringLiteral("2024-02-30")};
+    QTest::newRow("from after to") << QStringList{QStringLiteral("--basis"), QStringLiteral("current"),
+                                                  QStringLiteral("--from"), QStringLiteral("2024-03-02"),
+                                                  QStringLiteral("--to"), QStringLiteral("2024-03-01")};
+    QTest::newRow("stray argument") << QStringList{QStringLiteral("--basis"), QStringLiteral("current"),
+                                                   QStringLiteral("SW19")};
+}
+
+void CommandlineTest::reportUsageErrors()
+{
+    QFETCH(QStringList, options);
+    Sandbox box;
+    QVERIFY(box.isValid());
+    LOAD_MOVER_SCENARIO(box);
+    const CliResult r = box.run(QStringList{QStringLiteral("report")} + options);
+    EXPECT_EXIT(r, 2);
+    EXPECT_ONE_LINE_ERROR(r);
+    QCOMPARE(r.out, QByteArray());
+}
+
+// ------------------------------------------------------------------------------ runs, rejects, history
+
+void CommandlineTest::runsListsEveryRunWithStatus()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    EXPECT_EXIT(box.run({QStringLiteral("init")}), 0);
+    const CliResult empty = box.run({QStringLiteral("runs")});
+    EXPECT_EXIT(empty, 0);
+    QCOMPARE(empty.out.count('\n'), 1);
+    QVERIFY2(empty.out.startsWith("RUN "), empty.out.constData());
+
+    LOAD_MOVER_SCENARIO(box);
+    EXPECT_EXIT(box.run({QStringLiteral("load"), box.write(QStringLiteral("bad.csv"), "hello\n")}), 1);
+    const CliResult runs = box.run({QStringLiteral("runs")});
+    EXPECT_EXIT(runs, 0);
+    const QList<QByteArray> lines = runs.out.trimmed().split('\n');
+    QVERIFY2(lines.size() == 6, ("expected a header and 5 runs:\n" + runs.out).constData());
+    const QList<QByteArray> header = lines[0].simplified().split(' ');
+    QCOMPARE(header.value(0), QByteArray("RUN"));
+    QVERIFY2(header.contains("STATUS") && header.contains("KIND") && header.contains("FILE"), lines[0].constData());
+    QCOMPARE(runStatuses(runs.out), (QStringList{QStringLiteral("1 succeeded"), QStringLiteral("2 succeeded"),
+                                                  QStringLiteral("3 succeeded"), QStringLiteral("4 succeeded"),
+                                                  QStringLiteral("5 failed")}));
+    EXPECT_CONTAINS(lines[1], "users_extract_2024-03-01.csv");
+    EXPECT_CONTAINS(lines[5], "bad.csv");
+    EXPECT_CONTAINS(box.run({QStringLiteral("runs"), QStringLiteral("extra")}).err, "runs takes no arguments");
+}
+
+void CommandlineTest::rejectsErrors_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::newRow("no such run") << QStringList{QStringLiteral("999")} << 1;
+    QTest::newRow("not a number") << QStringList{QStringLiteral("abc")} << 2;
+    QTest::newRow("zero") << QStringList{QStringLiteral("0")} << 2;
+    QTest::newRow("no run id") << QStringList{} << 2;
+    QTest::newRow("two run ids") << QStringList{QStringLiteral("1"), QStringLiteral("2")} << 2;
+}
+
+void CommandlineTest::rejectsErrors()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    Sandbox box;
+    QVERIFY(box.isValid());
+    LOAD_MOVER_SCENARIO(box);
+    const CliResult r = box.run(QStringList{QStringLiteral("rejects")} + arguments);
+    EXPECT_EXIT(r, exitCode);
+    EXPECT_ONE_LINE_ERROR(r);
+    QCOMPARE(r.out, QByteArray());
+
+    // A run without rejects says so, exit 0.
+    const CliResult clean = box.run({QStringLiteral("rejects"), QStringLiteral("2")});
+    EXPECT_EXIT(clean, 0);
+    EXPECT_CONTAINS(clean.out, "0 rejected of 4 rows read");
+}
+
+void CommandlineTest::historyOfMover()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    LOAD_MOVER_SCENARIO(box);
+    const CliResult r = box.run({QStringLiteral("history"), QStringLiteral("1")});
+    EXPECT_EXIT(r, 0);
+    const QList<QByteArray> lines = r.out.trimmed().split('\n');
+    QCOMPARE(lines.size(), 4);
+    EXPECT_CONTAINS(lines[0], "1");
+    EXPECT_CONTAINS(lines[1], "POSTCODE");
+    QCOMPARE(lines[2].simplified(), QByteArray("SW19 2024-03-01 00:00:00 2024-03-02 00:00:00"));
+    QCOMPARE(lines[3].simplified(), QByteArray("N1 2024-03-02 00:00:00 - current"));
+
+    // A user who never moved: one open period.
+    const CliResult steady = box.run({QStringLiteral("history"), QStringLiteral("3")});
+    EXPECT_EXIT(steady, 0);
+    const QList<QByteArray> steadyLines = steady.out.trimmed().split('\n');
+    QCOMPARE(steadyLines.size(), 3);
+    QCOMPARE(steadyLines[2].simplified(), QByteArray("SW1A 1AA 2024-03-01 00:00:00 - current"));
+}
+
+void CommandlineTest::historyUnknownUserAndBadId()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    LOAD_MOVER_SCENARIO(box);
+    const CliResult unknown = box.run({QStringLiteral("history"), QStringLiteral("99")});
+    EXPECT_EXIT(unknown, 0);
+    EXPECT_CONTAINS(unknown.out, "99");
+    EXPECT_CONTAINS(unknown.out, "UNKNOWN");
+    EXPECT_NOT_CONTAINS(unknown.out, "current");
+
+    for (const QString &bad : {QStringLiteral("abc"), QStringLiteral("0"), QStringLiteral("1.5")}) {
+        const CliResult r = box.run({QStringLiteral("history"), bad});
+        EXPECT_EXIT(r, 2);
+        EXPECT_ONE_LINE_ERROR(r);
+    }
+    EXPECT_EXIT(box.run({QStringLiteral("history")}), 2);
+}
+
+// --------------------------------------------------------------------------------------------------- check
+
+void CommandlineTest::checkPassesAfterLoads()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    EXPECT_EXIT(box.run({QStringLiteral("init")}), 0);
+    const CliResult emptyCheck = box.run({QStringLiteral("check")});
+    EXPECT_EXIT(emptyCheck, 0);
+    EXPECT_CONTAINS(emptyCheck.out, "check passed");
+
+    LOAD_MOVER_SCENARIO(box);
+    const CliResult r = box.run({QStringLiteral("check")});
+    EXPECT_EXIT(r, 0);
+    EXPECT_CONTAINS(r.out, "check passed");
+    // Facts are (user, hour, load): users 1, 2, 3 in day 1's hour, users 1, 2, 99 in day 2's; 3 users known.
+    EXPECT_CONTAINS(r.out, "6 facts, 2 hours, 3 users");
+    QCOMPARE(r.err, QByteArray());
+}
+
+void CommandlineTest::checkFindsCorruptedAggregate()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    LOAD_MOVER_SCENARIO(box);
+    EXPECT_EXIT(box.run({QStringLiteral("check")}), 0);
+
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("corrupt"));
+        db.setDatabaseName(box.dbPath());
+        QVERIFY2(db.open(), qPrintable(db.lastError().text()));
+        QSqlQuery q(db);
+        QVERIFY(q.prepare(QStringLiteral("UPDATE views_current_hourly SET views = views + 1 WHERE hour = ? AND "
+                                         "postcode_id = (SELECT id FROM postcodes WHERE postcode = 'N1')")));
+        q.addBindValue(hourIndex(2024, 3, 1, 10));
+        QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
+        QCOMPARE(q.numRowsAffected(), 1);
+        q.finish();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("corrupt"));
+
+    const CliResult r = box.run({QStringLiteral("check")});
+    EXPECT_EXIT(r, 1);
+    EXPECT_ONE_LINE_ERROR(r);
+    EXPECT_CONTAINS(r.err, "check failed");
+    bool named = false;
+    for (const QByteArray &line : r.out.split('\n'))
+        named |= line.contains("2024-03-01 10:00:00") && line.contains("N1") && line.contains("current");
+    QVERIFY2(named, ("no difference line names the hour and the postcode:\n" + r.out).constData());
+    EXPECT_NOT_CONTAINS(r.out, "2024-03-02 09:00:00");
+}
+
+// --------------------------------------------------------------------------------------------------- watch
+
+void CommandlineTest::watchOnceLoadsPresentFiles()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    writeMoverFiles(box, QStringLiteral("incoming"));
+    box.write(QStringLiteral("incoming/notes.txt"), "not an extract\n");
+    const QString dir = box.path(QStringLiteral("incoming"));
+
+    const CliResult first = box.run({QStringLiteral("watch"), dir, QStringLiteral("--once")});
+    EXPECT_EXIT(first, 0);
+    QCOMPARE(first.out.count("loaded as run"), 4);
+    EXPECT_NOT_CONTAINS(first.out, "notes.txt");
+    // Files arrive in name order (pageviews before the snapshots): the answers are the same anyway.
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time")}), reportCsv(moverAtTimeHourly));
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("current")}), reportCsv(moverCurrentHourly));
+
+    const CliResult second = box.run({QStringLiteral("watch"), QStringLiteral("--once"), dir});
+    EXPECT_EXIT(second, 0);
+    QCOMPARE(second.out.count("already loaded"), 4);
+    QCOMPARE(second.out.count("loaded as run"), 0);
+    QCOMPARE(runStatuses(box.run({QStringLiteral("runs")}).out).size(), 4);
+    EXPECT_EXIT(box.run({QStringLiteral("check")}), 0);
+
+    const CliResult missing = box.run({QStringLiteral("watch"), box.path(QStringLiteral("nowhere")), QStringLiteral("--once")});
+    QVERIFY2(missing.finished && missing.exitCode != 0, describe(missing).constData());
+    EXPECT_ONE_LINE_ERROR(missing);
+    EXPECT_CONTAINS(missing.err, "nowhere");
+}
+
+void CommandlineTest::watchOnceReportsBadFile()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    box.write(QStringLiteral("incoming/a_users_extract_2024-03-01.csv"), moverUsers1);
+    box.write(QStringLiteral("incoming/b_broken.csv"), "this is not,an extract\n1,2\n");
+    box.write(QStringLiteral("incoming/c_pageviews.csv"), moverViewsDay1);
+    const QString dir = box.path(QStringLiteral("incoming"));
+    const CliResult r = box.run({QStringLiteral("watch"), QStringLiteral("--once"), dir});
+    EXPECT_EXIT(r, 1);
+    EXPECT_ONE_LINE_ERROR(r);
+    EXPECT_CONTAINS(r.err, "b_broken.csv");
+    QCOMPARE(r.out.count("loaded as run"), 2);
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time")}),
+             reportCsv({"2024-03-01 10:00:00,EC1A,1", "2024-03-01 10:00:00,SW19,2", "2024-03-01 10:00:00,SW1A 1AA,1"}));
+    EXPECT_EXIT(box.run({QStringLiteral("watch"), QStringLiteral("--once"), QStringLiteral("--interval"),
+                         QStringLiteral("0"), dir}),
+                2);
+}
+
+// ---------------------------------------------------------------------------------------------- help, usage
+
+void CommandlineTest::helpAndUsageErrors_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<bool>("printsUsage");
+    QTest::newRow("--help") << QStringList{QStringLiteral("--help")} << 0 << true;
+    QTest::newRow("-h") << QStringList{QStringLiteral("-h")} << 0 << true;
+    QTest::newRow("--db then --help") << QStringList{QStringLiteral("--db"), QStringLiteral("x.sqlite"), QStringLiteral("--help")}
+                                      << 0 << true;
+    QTest::newRow("load --help") << QStringList{QStringLiteral("load"), QStringLiteral("--help")} << 0 << true;
+    QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")} << 2 << false;
+    QTest::newRow("unknown option before command") << QStringList{QStringLiteral("--verbose"), QStringLiteral("runs")} << 2
+                                                   << false;
+}
+
+void CommandlineTest::helpAndUsageErrors()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QFETCH(bool, printsUsage);
+    Sandbox box;
+    QVERIFY(box.isValid());
+    const CliResult r = box.runRaw(arguments);
+    EXPECT_EXIT(r, exitCode);
+    if (printsUsage) {
+        EXPECT_CONTAINS(r.out, "Usage: pvadmin");
+        for (const char *command : {"init", "load", "report", "runs", "rejects", "history", "check", "watch", "generate"})
+            EXPECT_CONTAINS(r.out, QByteArray("  ") + command);
+        QCOMPARE(r.err, QByteArray());
+    } else {
+        EXPECT_ONE_LINE_ERROR(r);
+        QCOMPARE(r.out, QByteArray());
+    }
+    // Nothing was created anywhere by asking for help or getting the command wrong.
+    QVERIFY(!QFileInfo::exists(box.path(QStringLiteral("x.sqlite"))));
+    QVERIFY(!QFileInfo::exists(box.path(QStringLiteral("home/.local/share/pvadmin"))));
+}
+
+// ------------------------------------------------------------------------------------------------ generate
+
+void CommandlineTest::generateWritesLoadableExtracts()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    const QString out = box.path(QStringLiteral("generated"));
+    const CliResult gen = box.runRaw({QStringLiteral("generate"), QStringLiteral("--out"), out, QStringLiteral("--users"),
+                                      QStringLiteral("200"), QStringLiteral("--days"), QStringLiteral("2"),
+                                      QStringLiteral("--hours-per-day"), QStringLiteral("3"),
+                                      QStringLiteral("--pageviews-per-hour"), QStringLiteral("100"),
+                                      QStringLiteral("--seed"), QStringLiteral("7")});
+    EXPECT_EXIT(gen, 0);
+
+    const QDir dir(out);
+    const QStringList users = dir.entryList({QStringLiteral("users_extract_*.csv")}, QDir::Files, QDir::Name);
+    const QStringList views = dir.entryList({QStringLiteral("pageviews_*.csv")}, QDir::Files, QDir::Name);
+    QCOMPARE(users, (QStringList{QStringLiteral("users_extract_2024-03-01.csv"), QStringLiteral("users_extract_2024-03-02.csv")}));
+    QCOMPARE(views.size(), 6);
+    QCOMPARE(dir.entryList(QDir::Files).size(), 8);
+
+    QStringList files;
+    for (const QString &name : users + views)
+        files << dir.filePath(name);
+    const CliResult load = box.run(QStringList{QStringLiteral("load")} + files);
+    EXPECT_EXIT(load, 0);
+    QCOMPARE(load.out.count("loaded as run"), 8);
+    const CliResult check = box.run({QStringLiteral("check")});
+    EXPECT_EXIT(check, 0);
+    EXPECT_CONTAINS(check.out, "check passed");
+
+    // Every generated pageview counts once on each basis: 2 days × 3 hours × 100.
+    for (const QString &basis : {QStringLiteral("current"), QStringLiteral("at-time")}) {
+        const QByteArray report = box.report({QStringLiteral("--basis"), basis, QStringLiteral("--grain"), QStringLiteral("month")});
+        QVERIFY2(report.startsWith(reportHeader), report.constData());
+        qint64 total = 0;
+        for (const QByteArray &line : report.mid(reportHeader.size()).split('\n'))
+            if (!line.isEmpty())
+                total += line.mid(line.lastIndexOf(',') + 1).toLongLong();
+        QCOMPARE(total, qint64(600));
+    }
+}
+
+void CommandlineTest::generateIsDeterministic()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    auto generate = [&](const QString &folder, const QString &seed) {
+        return box.runRaw({QStringLiteral("generate"), QStringLiteral("--out"), box.path(folder), QStringLiteral("--users"),
+                           QStringLiteral("200"), QStringLiteral("--days"), QStringLiteral("2"),
+                           QStringLiteral("--hours-per-day"), QStringLiteral("3"),
+                           QStringLiteral("--pageviews-per-hour"), QStringLiteral("100"), QStringLiteral("--seed"), seed});
+    };
+    const CliResult a = generate(QStringLiteral("a"), QStringLiteral("7"));
+    EXPECT_EXIT(a, 0);
+    const CliResult b = generate(QStringLiteral("b"), QStringLiteral("7"));
+    EXPECT_EXIT(b, 0);
+    const CliResult c = generate(QStringLiteral("c"), QStringLiteral("8"));
+    EXPECT_EXIT(c, 0);
+
+    const QDir dirA(box.path(QStringLiteral("a"))), dirB(box.path(QStringLiteral("b"))), dirC(box.path(QStringLiteral("c")));
+    const QStringList names = dirA.entryList(QDir::Files, QDir::Name);
+    QCOMPARE(names.size(), 8);
+    QCOMPARE(dirB.entryList(QDir::Files, QDir::Name), names);
+    bool anyDiffers = false;
+    for (const QString &name : names) {
+        QFile fa(dirA.filePath(name)), fb(dirB.filePath(name)), fc(dirC.filePath(name));
+        QVERIFY(fa.open(QIODevice::ReadOnly) && fb.open(QIODevice::ReadOnly) && fc.open(QIODevice::ReadOnly));
+        const QByteArray bytes = fa.readAll();
+        QVERIFY2(bytes.count('\n') > 1, qPrintable(name));
+        QVERIFY2(bytes == fb.readAll(), qPrintable(name + QStringLiteral(" differs between two runs with seed 7")));
+        anyDiffers |= bytes != fc.readAll();
+    }
+    QVERIFY2(anyDiffers, "seed 8 gave the same files as seed 7");
+}
+
+QTEST_GUILESS_MAIN(CommandlineTest)
+#include "tst_commandline.moc"
