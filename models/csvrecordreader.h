@@ -1,0 +1,99 @@
+#pragma once
+
+#include <QByteArray>
+#include <QString>
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+struct gzFile_s;
+
+namespace pv {
+
+/// Streams RFC 4180 records from a plain or gzip-compressed file ("-" reads standard input): quoted
+/// fields with commas, doubled quotes and line breaks; LF or CRLF; a UTF-8 byte-order mark skipped; a
+/// missing final newline accepted; blank lines skipped. Reads in large chunks, so memory use does not
+/// depend on the size of the file, and computes the SHA-256 of the decompressed content on the way.
+/// It knows nothing of what the columns mean.
+class CsvRecordReader
+{
+public:
+    /// Decompressed bytes read at a time. Reads of more than twice zlib's 1 MiB buffer go straight
+    /// into the reader's buffer, without a copy.
+    static constexpr unsigned ChunkBytes = 4u << 20;
+
+    CsvRecordReader();
+    ~CsvRecordReader();
+    CsvRecordReader(const CsvRecordReader &) = delete;
+    CsvRecordReader &operator=(const CsvRecordReader &) = delete;
+
+    /// Opens the file and checks that it starts as UTF-8 text. Fails (see errorString()) when the file
+    /// cannot be read, its gzip data is corrupt, it is encoded as UTF-16/UTF-32, or it has a NUL byte or
+    /// invalid UTF-8 in its first 64 KiB.
+    bool open(const QString &path);
+    void close();
+
+    enum class Status { Record, End, Failed };
+    /// Reads the next record, skipping lines that are empty or only blanks. A malformed record (an
+    /// unterminated quote, text after a closing quote) is still returned, with isMalformed() set.
+    Status next();
+
+    /// The fields of the current record, unquoted. They point into the reader's buffers and stay
+    /// valid until the next call to next().
+    const std::vector<std::string_view> &fields() const { return m_fields; }
+    /// The current record as it stands in the file, without its line break.
+    std::string_view raw() const { return m_raw; }
+    /// The 1-based physical line where the current record starts.
+    qint64 line() const { return m_line; }
+    bool isMalformed() const { return m_malformed; }
+    /// Why the current record is malformed, for an operator.
+    const QString &malformation() const { return m_malformation; }
+
+    /// Why open() or next() failed.
+    QString errorString() const { return m_error; }
+    /// The line being read when next() failed (0 when not tied to a line).
+    qint64 errorLine() const { return m_errorLine; }
+
+    /// Bytes consumed from the file: compressed bytes for gzip data.
+    qint64 fileBytesRead() const { return m_fileBytesRead; }
+    /// Decompressed bytes read so far.
+    qint64 contentBytesRead() const { return m_contentBytesRead; }
+    /// Lower-case hex SHA-256 of the decompressed content; empty until next() returned End.
+    QByteArray contentHash() const { return m_contentHash; }
+
+private:
+    class ContentHash;
+    enum class Parse { Record, Blank, NeedMore };
+
+    bool fill();
+    bool checkText();
+    bool fail(const QString &reason, qint64 line = 0);
+    QString gzipError() const;
+    Parse parseRecord();
+    Parse parseQuotedRecord(const char *begin, const char *end);
+
+    gzFile_s *m_file = nullptr;
+    std::vector<char> m_buffer;
+    size_t m_pos = 0;
+    size_t m_end = 0;
+    bool m_eof = false;
+    bool m_failed = false;
+
+    std::vector<std::string_view> m_fields;
+    std::vector<char> m_scratch;
+    std::string_view m_raw;
+    qint64 m_line = 0;
+    qint64 m_nextLine = 1;
+    bool m_malformed = false;
+    QString m_malformation;
+
+    QString m_error;
+    qint64 m_errorLine = 0;
+    qint64 m_fileBytesRead = 0;
+    qint64 m_contentBytesRead = 0;
+    std::unique_ptr<ContentHash> m_hash;
+    QByteArray m_contentHash;
+};
+
+} // namespace pv

@@ -14,7 +14,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${PVADMIN_BUILD_DIR:-$root/build}
 
 packages=(build-essential cmake ninja-build pkg-config qt6-base-dev qt6-base-dev-tools qt6-charts-dev
-          libqt6sql6-sqlite libqt6svg6 libgl1-mesa-dev libsqlite3-dev zlib1g-dev sqlite3 xvfb xauth
+          libqt6sql6-sqlite libqt6svg6 libgl1-mesa-dev libsqlite3-dev zlib1g-dev libssl-dev sqlite3 xvfb xauth
           fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do

@@ -1,9 +1,1140 @@
+#include "csvrecordreader.h"
+#include "extractreader.h"
+#include "extractvalidation.h"
+
+#include <QCryptographicHash>
+#include <QDate>
+#include <QDateTime>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QRandomGenerator>
+#include <QTemporaryDir>
 #include <QTest>
 
-class ExtractreaderTest : public QObject
+#include <zlib.h>
+
+#include <array>
+
+using pv::CsvRecordReader;
+using pv::ExtractKind;
+using pv::ExtractReader;
+
+namespace {
+
+// A byte string from a literal, embedded NULs included.
+template<size_t N>
+QByteArray bytes(const char (&text)[N])
 {
-    Q_OBJECT
+    return QByteArray(text, N - 1);
+}
+
+QByteArray sha256Hex(const QByteArray &content)
+{
+    return QCryptographicHash::hash(content, QCryptographicHash::Sha256).toHex();
+}
+
+bool writeBytes(const QString &path, const QByteArray &content)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(content) == content.size();
+}
+
+bool writeGzip(const QString &path, const QByteArray &content)
+{
+    gzFile file = gzopen(QFile::encodeName(path).constData(), "wb6");
+    if (!file)
+        return false;
+    qsizetype done = 0;
+    while (done < content.size()) {
+        const auto part = static_cast<unsigned>(std::min<qsizetype>(content.size() - done, 1 << 20));
+        if (gzwrite(file, content.constData() + done, part) != static_cast<int>(part)) {
+            gzclose(file);
+            return false;
+        }
+        done += part;
+    }
+    return gzclose(file) == Z_OK;
+}
+
+QString view(std::string_view text)
+{
+    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
+}
+
+// Everything an ExtractReader produced for one file, in a form that is easy to compare.
+struct ReadOutcome
+{
+    bool opened = false;
+    pv::ExtractError openError;
+    ExtractKind kind = ExtractKind::Unknown;
+    QStringList records; // "L<line> <id> <postcode or timestamp>"
+    QStringList rejects; // "L<line> <raw>"
+    QStringList reasons;
+    QList<quint64> rejectedIds;
+    bool failed = false;
+    pv::ExtractError failure;
+    qint64 rowsRead = 0;
+    QByteArray hash;
 };
 
-QTEST_GUILESS_MAIN(ExtractreaderTest)
+ReadOutcome readAll(const QString &path, ExtractKind expected)
+{
+    ReadOutcome out;
+    ExtractReader reader(path);
+    out.opened = reader.open(expected);
+    if (!out.opened) {
+        out.openError = reader.error();
+        return out;
+    }
+    out.kind = reader.kind();
+    pv::RejectedLine rejected;
+    for (int guard = 0; guard < 10'000'000; ++guard) {
+        ExtractReader::Result result;
+        if (out.kind == ExtractKind::UsersSnapshot) {
+            pv::UserRecord record;
+            result = reader.nextUser(record, rejected);
+            if (result == ExtractReader::Result::Record)
+                out.records << QStringLiteral("L%1 %2 %3").arg(record.line).arg(record.userId).arg(view(record.postcode));
+        } else {
+            pv::PageviewRecord record;
+            result = reader.nextPageview(record, rejected);
+            if (result == ExtractReader::Result::Record) {
+                out.records << QStringLiteral("L%1 %2 %3")
+                                       .arg(record.line)
+                                       .arg(record.userId)
+                                       .arg(pv::formatTimestamp(record.viewedAt));
+            }
+        }
+        if (result == ExtractReader::Result::Rejected) {
+            out.rejects << QStringLiteral("L%1 %2").arg(rejected.line).arg(QString::fromUtf8(rejected.raw));
+            out.reasons << rejected.reason;
+            out.rejectedIds << rejected.userId;
+        } else if (result == ExtractReader::Result::End) {
+            break;
+        } else if (result == ExtractReader::Result::Failed) {
+            out.failed = true;
+            out.failure = reader.error();
+            break;
+        }
+    }
+    out.rowsRead = reader.rowsRead();
+    out.hash = reader.contentHash();
+    return out;
+}
+
+QString describeRecord(const CsvRecordReader &csv)
+{
+    QStringList fields;
+    for (const std::string_view field : csv.fields())
+        fields << view(field);
+    return QStringLiteral("%1%2:%3=>%4")
+            .arg(csv.line())
+            .arg(csv.isMalformed() ? QStringLiteral("!") : QString())
+            .arg(view(csv.raw()), fields.join(QLatin1Char('|')));
+}
+
+const int Users = static_cast<int>(ExtractKind::UsersSnapshot);
+const int Pageviews = static_cast<int>(ExtractKind::Pageviews);
+const int AnyKind = static_cast<int>(ExtractKind::Unknown);
+
+} // namespace
+
+class ExtractReaderTest : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase();
+
+    void csvRecords_data();
+    void csvRecords();
+    void csvChunkBoundary_data();
+    void csvChunkBoundary();
+    void csvRecordTooLong();
+
+    void readExtract_data();
+    void readExtract();
+    void fixtures_data();
+    void fixtures();
+    void missingFile();
+    void directory();
+    void rejectedRowKeepsValidId();
+    void progressAndSize();
+
+    void gzipSameAsPlain();
+    void contentHashDiffers();
+    void gzipCorrupt_data();
+    void gzipCorrupt();
+    void largeFileAcrossChunks_data();
+    void largeFileAcrossChunks();
+
+    void parseUserId_data();
+    void parseUserId();
+    void normalisePostcode_data();
+    void normalisePostcode();
+    void parseTimestamp_data();
+    void parseTimestamp();
+    void formatTimestampRoundTrip();
+    void civilDays();
+    void kindNames();
+
+private:
+    QString write(const QByteArray &content, const QString &name = QStringLiteral("extract.csv"));
+
+    QTemporaryDir m_dir;
+    int m_fileNumber = 0;
+};
+
+void ExtractReaderTest::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+}
+
+// Each file goes in its own directory, so the display name stays the name given.
+QString ExtractReaderTest::write(const QByteArray &content, const QString &name)
+{
+    const QString dir = m_dir.filePath(QString::number(++m_fileNumber));
+    if (!QDir().mkpath(dir))
+        return {};
+    const QString path = dir + QLatin1Char('/') + name;
+    const bool ok = name.endsWith(QLatin1String(".gz")) ? writeGzip(path, content) : writeBytes(path, content);
+    return ok ? path : QString();
+}
+
+void ExtractReaderTest::csvRecords_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QStringList>("expected"); // "line[!]:raw=>field|field", ! for a malformed record
+
+    QTest::newRow("plain") << bytes("a,b\nc,d\n") << QStringList{"1:a,b=>a|b", "2:c,d=>c|d"};
+    QTest::newRow("quoted comma") << bytes("\"a,b\",c\n") << QStringList{"1:\"a,b\",c=>a,b|c"};
+    QTest::newRow("doubled quote") << bytes("\"a\"\"b\",\"\"\"\"\n")
+                                   << QStringList{"1:\"a\"\"b\",\"\"\"\"=>a\"b|\""};
+    QTest::newRow("doubled quote twice in a record")
+            << bytes("\"x\"\"\",\"\"\"y\"\n") << QStringList{"1:\"x\"\"\",\"\"\"y\"=>x\"|\"y"};
+    QTest::newRow("empty quoted") << bytes("\"\",x\n") << QStringList{"1:\"\",x=>|x"};
+    QTest::newRow("quoted newline") << bytes("\"a\nb\",c\nd\n") << QStringList{"1:\"a\nb\",c=>a\nb|c", "3:d=>d"};
+    QTest::newRow("quoted CRLF") << bytes("\"a\r\nb\",c\r\nd\r\n")
+                                 << QStringList{"1:\"a\r\nb\",c=>a\r\nb|c", "3:d=>d"};
+    QTest::newRow("two quoted newlines") << bytes("x,\"1\n2\n3\"\ny\n")
+                                         << QStringList{"1:x,\"1\n2\n3\"=>x|1\n2\n3", "4:y=>y"};
+    QTest::newRow("CRLF") << bytes("a,b\r\nc\r\n") << QStringList{"1:a,b=>a|b", "2:c=>c"};
+    QTest::newRow("no final newline") << bytes("a\nb") << QStringList{"1:a=>a", "2:b=>b"};
+    QTest::newRow("quoted at end without newline") << bytes("x\n\"a,b\"") << QStringList{"1:x=>x", "2:\"a,b\"=>a,b"};
+    QTest::newRow("CR at end of file") << bytes("a,b\r") << QStringList{"1:a,b=>a|b"};
+    QTest::newRow("blank lines") << bytes("\n\na\n\n \t\n\r\nb\n\n")
+                                 << QStringList{"3:a=>a", "7:b=>b"};
+    QTest::newRow("empty fields") << bytes(",\n,,x\n") << QStringList{"1:,=>|", "2:,,x=>||x"};
+    QTest::newRow("quoted empty line is a record") << bytes("\"\"\n") << QStringList{"1:\"\"=>"};
+    QTest::newRow("quote inside unquoted field") << bytes("a\"b,c\n") << QStringList{"1:a\"b,c=>a\"b|c"};
+    QTest::newRow("BOM") << bytes("\xEF\xBB\xBF" "a,b\n") << QStringList{"1:a,b=>a|b"};
+    QTest::newRow("unterminated quote") << bytes("x\na,\"b\nc\n")
+                                        << QStringList{"1:x=>x", "2!:a,\"b\nc=>a|b\nc\n"};
+    QTest::newRow("text after closing quote") << bytes("\"a\"b,c\nd\n")
+                                              << QStringList{"1!:\"a\"b,c=>a|c", "2:d=>d"};
+    QTest::newRow("empty") << QByteArray() << QStringList{};
+    QTest::newRow("only blank lines") << bytes("\r\n \n\t\n") << QStringList{};
+}
+
+void ExtractReaderTest::csvRecords()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QStringList, expected);
+
+    CsvRecordReader csv;
+    QVERIFY2(csv.open(write(content)), qPrintable(csv.errorString()));
+    QStringList records;
+    CsvRecordReader::Status status;
+    while ((status = csv.next()) == CsvRecordReader::Status::Record)
+        records << describeRecord(csv);
+    QCOMPARE(status, CsvRecordReader::Status::End);
+    QCOMPARE(records, expected);
+    QCOMPARE(csv.contentHash(), sha256Hex(content));
+    QCOMPARE(csv.contentBytesRead(), content.size());
+}
+
+// The first read stops after exactly ChunkBytes: put every awkward sequence across that boundary at every split.
+void ExtractReaderTest::csvChunkBoundary_data()
+{
+    QTest::addColumn<QByteArray>("record");
+    QTest::addColumn<int>("split");
+    QTest::addColumn<QString>("fields");
+    QTest::addColumn<int>("lines");
+
+    const struct
+    {
+        QByteArray record;
+        QString fields;
+        int lines;
+    } cases[] = {
+        {bytes("a,\"b\"\"c\"\n"), QStringLiteral("a|b\"c"), 1},
+        {bytes("\"x\r\ny\",z\r\n"), QStringLiteral("x\r\ny|z"), 2},
+        {bytes("p,q\r\n"), QStringLiteral("p|q"), 1},
+        {bytes("\"\",\"\"\n"), QStringLiteral("|"), 1},
+        {bytes("\"abc\"\r\n"), QStringLiteral("abc"), 1},
+        {bytes("\"a\"\"\"\r\n"), QStringLiteral("a\""), 1},
+        {bytes("\"x\ny\"\r\n"), QStringLiteral("x\ny"), 2},
+        {bytes("\"a\nb\"\"c\",d\n"), QStringLiteral("a\nb\"c|d"), 2},
+        {bytes("q,\"a\nb\"\r\n"), QStringLiteral("q|a\nb"), 2},
+    };
+    for (const auto &c : cases) {
+        for (int split = 0; split <= c.record.size(); ++split) {
+            QTest::addRow("%s @%d", c.record.toPercentEncoding().constData(), split)
+                    << c.record << split << c.fields << c.lines;
+        }
+    }
+}
+
+void ExtractReaderTest::csvChunkBoundary()
+{
+    QFETCH(QByteArray, record);
+    QFETCH(int, split);
+    QFETCH(QString, fields);
+    QFETCH(int, lines);
+
+    // Lines of 1 KiB, the first one longer to make up the exact size.
+    const int filler = static_cast<int>(CsvRecordReader::ChunkBytes) - split;
+    const int fillerLines = filler / 1024;
+    QByteArray content = QByteArray(filler % 1024 + 1023, 'x') + '\n';
+    const QByteArray line = QByteArray(1023, 'x') + '\n';
+    for (int i = 1; i < fillerLines; ++i)
+        content += line;
+    QCOMPARE(content.size(), filler);
+    content += record;
+    content += "end\n";
+
+    CsvRecordReader csv;
+    QVERIFY(csv.open(write(content)));
+    int seen = 0;
+    while (csv.next() == CsvRecordReader::Status::Record) {
+        if (++seen == fillerLines + 1) {
+            QCOMPARE(csv.line(), fillerLines + 1);
+            QStringList got;
+            for (const std::string_view field : csv.fields())
+                got << view(field);
+            QCOMPARE(got.join(QLatin1Char('|')), fields);
+            QVERIFY(!csv.isMalformed());
+        } else if (seen == fillerLines + 2) {
+            QCOMPARE(csv.line(), fillerLines + 1 + lines);
+            QCOMPARE(view(csv.raw()), QStringLiteral("end"));
+        }
+    }
+    QCOMPARE(seen, fillerLines + 2);
+    QCOMPARE(csv.contentHash(), sha256Hex(content));
+}
+
+void ExtractReaderTest::csvRecordTooLong()
+{
+    QByteArray content = "a,b\n1,\"never closed\n";
+    content += QByteArray((16 << 20) + 2 * qsizetype{CsvRecordReader::ChunkBytes}, 'x');
+    CsvRecordReader csv;
+    QVERIFY(csv.open(write(content)));
+    QCOMPARE(csv.next(), CsvRecordReader::Status::Record);
+    QCOMPARE(csv.next(), CsvRecordReader::Status::Failed);
+    QVERIFY2(csv.errorString().contains(QLatin1String("longer than 16 MiB")), qPrintable(csv.errorString()));
+    QCOMPARE(csv.errorLine(), 2);
+    QCOMPARE(csv.next(), CsvRecordReader::Status::Failed);
+}
+
+void ExtractReaderTest::readExtract_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<int>("expected");
+    QTest::addColumn<QStringList>("records");
+    QTest::addColumn<QStringList>("rejects");
+    QTest::addColumn<QStringList>("reasons"); // the reject's reason contains each part (joined by " && ")
+    QTest::addColumn<QString>("openError");   // contained in the error of open(); empty: open() succeeds
+    QTest::addColumn<int>("errorLine");
+
+    const QByteArray users = "id,postcode\n";
+    const QByteArray pageviews = "user_id,url,pageview_datetime\n";
+    const QStringList none;
+
+    // --- users snapshot: file shapes
+    QTest::newRow("users plain") << users + "1,SW1A 1AA\n2,EC1A\n" << Users
+                                 << QStringList{"L2 1 SW1A 1AA", "L3 2 EC1A"} << none << none << QString() << 0;
+    QTest::newRow("users kind detected") << users + "1,W1\n" << AnyKind << QStringList{"L2 1 W1"} << none << none
+                                         << QString() << 0;
+    QTest::newRow("users BOM") << bytes("\xEF\xBB\xBF" "id,postcode\n1,W1\n") << Users << QStringList{"L2 1 W1"}
+                               << none << none << QString() << 0;
+    QTest::newRow("users CRLF") << bytes("id,postcode\r\n1,sw1a 1aa\r\n2,M1 1AE\r\n") << Users
+                                << QStringList{"L2 1 SW1A 1AA", "L3 2 M1 1AE"} << none << none << QString() << 0;
+    QTest::newRow("users no final newline") << users + "1,W1\n2,W2" << Users << QStringList{"L2 1 W1", "L3 2 W2"}
+                                            << none << none << QString() << 0;
+    QTest::newRow("users blank lines") << bytes("\nid,postcode\n\n1,W1\n   \n\r\n2,W2\n\n") << Users
+                                       << QStringList{"L4 1 W1", "L7 2 W2"} << none << none << QString() << 0;
+    QTest::newRow("users reordered columns") << bytes("postcode,id\nW1,5\n") << AnyKind << QStringList{"L2 5 W1"}
+                                             << none << none << QString() << 0;
+    QTest::newRow("users extra columns")
+            << bytes("name,id,age,postcode,notes\nBob,5,40,W1,x\n3,W2\nAl,6,30,N1,y,extra\n") << Users
+            << QStringList{"L2 5 W1", "L4 6 N1"} << QStringList{"L3 3,W2"}
+            << QStringList{"expected 5 fields, found 2"} << QString() << 0;
+    QTest::newRow("users header case and spaces") << bytes(" ID ,\tPostCode \n7,n1\n") << Users
+                                                  << QStringList{"L2 7 N1"} << none << none << QString() << 0;
+    QTest::newRow("users quoted fields") << users + "\"1\",\"SW1A 1AA\"\n" << Users << QStringList{"L2 1 SW1A 1AA"}
+                                         << none << none << QString() << 0;
+    QTest::newRow("users doubled quote") << users + "1,\"SW1A \"\"1AA\"\n2,W2\n" << Users << QStringList{"L3 2 W2"}
+                                         << QStringList{"L2 1,\"SW1A \"\"1AA\""}
+                                         << QStringList{"column 'postcode': 'SW1A \"1AA' is not a UK postcode"}
+                                         << QString() << 0;
+    QTest::newRow("users quoted newline") << users + "1,\"SW1A\n1AA\"\n2,W1\n" << Users << QStringList{"L4 2 W1"}
+                                          << QStringList{"L2 1,\"SW1A\n1AA\""}
+                                          << QStringList{"column 'postcode': 'SW1A\n1AA' is not a UK postcode"}
+                                          << QString() << 0;
+    QTest::newRow("users unterminated quote at end") << users + "1,W1\n2,\"W2\n3,W3\n" << Users
+                                                     << QStringList{"L2 1 W1"} << QStringList{"L3 2,\"W2\n3,W3"}
+                                                     << QStringList{"the quote opened on line 3 is never closed"}
+                                                     << QString() << 0;
+    QTest::newRow("users text after closing quote") << users + "1,\"W1\"x\n2,W2\n" << Users
+                                                    << QStringList{"L3 2 W2"} << QStringList{"L2 1,\"W1\"x"}
+                                                    << QStringList{"field 2 has text after its closing quote"}
+                                                    << QString() << 0;
+    QTest::newRow("users too few fields") << users + "5\n6,W6\n" << Users << QStringList{"L3 6 W6"}
+                                          << QStringList{"L2 5"} << QStringList{"expected 2 fields, found 1"}
+                                          << QString() << 0;
+    QTest::newRow("users line numbers after rejects")
+            << users + "x,W1\n\n\"2\",\"W\n2\"\n3,W3\r\n\r\n4,W4" << Users << QStringList{"L6 3 W3", "L8 4 W4"}
+            << QStringList{"L2 x,W1", "L4 \"2\",\"W\n2\""}
+            << QStringList{"column 'id': 'x' is not a positive integer", "column 'postcode'"} << QString() << 0;
+
+    // --- users snapshot: every kind of bad id
+    const struct
+    {
+        const char *name;
+        QByteArray value;
+        QString reason;
+    } badIds[] = {
+        {"id zero", "0", "column 'id': '0' is not a positive integer"},
+        {"id negative", "-4", "column 'id': '-4' is not a positive integer"},
+        {"id plus sign", "+4", "column 'id': '+4' is not a positive integer"},
+        {"id decimal", "1.5", "column 'id': '1.5' is not a positive integer"},
+        {"id exponent", "1e3", "column 'id': '1e3' is not a positive integer"},
+        {"id letters", "12a", "column 'id': '12a' is not a positive integer"},
+        {"id inner space", "1 2", "column 'id': '1 2' is not a positive integer"},
+        {"id empty", "", "column 'id': empty value"},
+        {"id blank", "  ", "column 'id': empty value"},
+        {"id above int64", "9223372036854775808", "column 'id': '9223372036854775808' is too large"},
+        {"id above uint64", "99999999999999999999", "column 'id': '99999999999999999999' is too large"},
+    };
+    for (const auto &bad : badIds) {
+        QTest::newRow(bad.name) << users + bad.value + ",W1\n" << Users << none
+                                << QStringList{QStringLiteral("L2 ") + QString::fromLatin1(bad.value) + ",W1"}
+                                << QStringList{bad.reason} << QString() << 0;
+    }
+    QTest::newRow("id trimmed") << users + " 42 ,W1\n" << Users << QStringList{"L2 42 W1"} << none << none
+                                << QString() << 0;
+    QTest::newRow("id largest") << users + "9223372036854775807,W1\n" << Users
+                                << QStringList{"L2 9223372036854775807 W1"} << none << none << QString() << 0;
+
+    // --- users snapshot: postcodes
+    const struct
+    {
+        const char *name;
+        QByteArray value;
+        QString reason;
+    } badPostcodes[] = {
+        {"postcode no shape", "XYZ", "column 'postcode': 'XYZ' is not a UK postcode"},
+        {"postcode reserved", "UNKNOWN", "column 'postcode': 'UNKNOWN' is reserved"},
+        {"postcode reserved lower case", "unknown", "column 'postcode': 'unknown' is reserved"},
+        {"postcode empty", "", "column 'postcode': empty value"},
+        {"postcode short inward", "SW1A 1A", "column 'postcode': 'SW1A 1A' is not a UK postcode"},
+        {"postcode long inward", "SW1A 1AAA", "column 'postcode': 'SW1A 1AAA' is not a UK postcode"},
+        {"postcode digits", "12345", "column 'postcode': '12345' is not a UK postcode"},
+        {"postcode dash", "SW1A-1AA", "column 'postcode': 'SW1A-1AA' is not a UK postcode"},
+        {"postcode two spaces", "S W1A 1AA", "column 'postcode': 'S W1A 1AA' is not a UK postcode"},
+        {"postcode three letters", "AAA 1AA", "column 'postcode': 'AAA 1AA' is not a UK postcode"},
+        {"postcode too long", "SW1AB 1AA", "column 'postcode': 'SW1AB 1AA' is not a UK postcode"},
+    };
+    for (const auto &bad : badPostcodes) {
+        QTest::newRow(bad.name) << users + "9," + bad.value + "\n" << Users << none
+                                << QStringList{QStringLiteral("L2 9,") + QString::fromLatin1(bad.value)}
+                                << QStringList{bad.reason} << QString() << 0;
+    }
+    QTest::newRow("postcodes normalised")
+            << users + "1,sw1a1aa\n2,  ec1a   1bb \n3,w1\n4,gir0aa\n5,M11AE\n6,cr2 6xh\n7,DN551PT\n8,sw19\n"
+            << Users
+            << QStringList{"L2 1 SW1A 1AA", "L3 2 EC1A 1BB", "L4 3 W1", "L5 4 GIR 0AA", "L6 5 M1 1AE",
+                           "L7 6 CR2 6XH", "L8 7 DN55 1PT", "L9 8 SW19"}
+            << none << none << QString() << 0;
+
+    // --- pageviews
+    QTest::newRow("pageviews plain") << pageviews + "1,http://a/,2024-03-01 10:00:00\n" << Pageviews
+                                     << QStringList{"L2 1 2024-03-01 10:00:00"} << none << none << QString() << 0;
+    QTest::newRow("pageviews kind detected") << pageviews + "1,http://a/,2024-03-01 10:00:00\n" << AnyKind
+                                             << QStringList{"L2 1 2024-03-01 10:00:00"} << none << none
+                                             << QString() << 0;
+    QTest::newRow("pageviews quoted comma") << pageviews + "1,\"http://a/?x=1,2\",2024-03-01 10:00:00\n"
+                                            << Pageviews << QStringList{"L2 1 2024-03-01 10:00:00"} << none << none
+                                            << QString() << 0;
+    QTest::newRow("pageviews quoted newline")
+            << pageviews + "1,\"http://a/\nb\",2024-03-01 10:00:00\n2,http://b/,2024-03-01 11:00:00\n" << Pageviews
+            << QStringList{"L2 1 2024-03-01 10:00:00", "L4 2 2024-03-01 11:00:00"} << none << none << QString() << 0;
+    QTest::newRow("pageviews quoted CRLF")
+            << bytes("user_id,url,pageview_datetime\r\n1,\"a\r\nb\r\nc\",2024-03-01 10:00:00\r\n"
+                     "2,b,2024-03-01 11:00:00\r\n")
+            << Pageviews << QStringList{"L2 1 2024-03-01 10:00:00", "L5 2 2024-03-01 11:00:00"} << none << none
+            << QString() << 0;
+    QTest::newRow("pageviews reordered and extra columns")
+            << bytes("Pageview_Datetime , referrer,URL, User_Id\n2024-03-01 10:00:00,x,http://a/,7\n") << AnyKind
+            << QStringList{"L2 7 2024-03-01 10:00:00"} << none << none << QString() << 0;
+    QTest::newRow("pageviews datetime variants")
+            << pageviews
+                       + "1,u,2024-03-01T10:00:00\n2,u,2024-03-01 10:00:00.123456\n3,u,2024-03-01 10:00:00Z\n"
+                         "4,u,2024-03-01T10:00:00.9Z\n5,u, 2024-03-01 10:00:00 \n6,u,2024-02-29 23:59:59\n"
+                         "7,u,2000-02-29 00:00:00\n8,u,1969-12-31 23:59:59\n"
+            << Pageviews
+            << QStringList{"L2 1 2024-03-01 10:00:00", "L3 2 2024-03-01 10:00:00", "L4 3 2024-03-01 10:00:00",
+                           "L5 4 2024-03-01 10:00:00", "L6 5 2024-03-01 10:00:00", "L7 6 2024-02-29 23:59:59",
+                           "L8 7 2000-02-29 00:00:00", "L9 8 1969-12-31 23:59:59"}
+            << none << none << QString() << 0;
+    const struct
+    {
+        const char *name;
+        QByteArray value;
+        QString reason;
+    } badDatetimes[] = {
+        {"datetime Feb 29 non-leap", "2023-02-29 10:00:00", "February 2023 has no day 29"},
+        {"datetime Feb 29 1900", "1900-02-29 10:00:00", "February 1900 has no day 29"},
+        {"datetime April 31", "2024-04-31 10:00:00", "April 2024 has no day 31"},
+        {"datetime day 0", "2024-04-00 10:00:00", "April 2024 has no day 0"},
+        {"datetime month 13", "2024-13-01 10:00:00", "has month 13"},
+        {"datetime month 0", "2024-00-01 10:00:00", "has month 0"},
+        {"datetime hour 24", "2024-03-01 24:00:00", "has hour 24"},
+        {"datetime minute 60", "2024-03-01 23:60:00", "has minute 60"},
+        {"datetime second 60", "2024-03-01 23:59:60", "has second 60"},
+        {"datetime date only", "2024-03-01", "is not a date and time"},
+        {"datetime no seconds", "2024-03-01 10:00", "is not a date and time"},
+        {"datetime slashes", "2024/03/01 10:00:00", "is not a date and time"},
+        {"datetime offset", "2024-03-01 10:00:00+01:00", "is not a date and time"},
+        {"datetime bare dot", "2024-03-01 10:00:00.", "is not a date and time"},
+        {"datetime short year", "24-03-01 10:00:00", "is not a date and time"},
+        {"datetime words", "yesterday", "is not a date and time"},
+        {"datetime empty", "", "empty value"},
+    };
+    for (const auto &bad : badDatetimes) {
+        QTest::newRow(bad.name) << pageviews + "3,http://a/," + bad.value + "\n" << Pageviews << none
+                                << QStringList{QStringLiteral("L2 3,http://a/,") + QString::fromLatin1(bad.value)}
+                                << QStringList{(bad.value.isEmpty()
+                                                        ? QStringLiteral("column 'pageview_datetime': ")
+                                                        : QStringLiteral("column 'pageview_datetime': '%1'")
+                                                                  .arg(QString::fromLatin1(bad.value)))
+                                               + QStringLiteral(" && ") + bad.reason}
+                                << QString() << 0;
+    }
+    QTest::newRow("pageviews bad user_id") << pageviews + "-4,http://a/,2024-03-01 10:00:00\n" << Pageviews << none
+                                           << QStringList{"L2 -4,http://a/,2024-03-01 10:00:00"}
+                                           << QStringList{"column 'user_id': '-4' is not a positive integer"}
+                                           << QString() << 0;
+    QTest::newRow("pageviews empty url") << pageviews + "1,,2024-03-01 10:00:00\n2,  ,2024-03-01 10:00:00\n"
+                                         << Pageviews << none
+                                         << QStringList{"L2 1,,2024-03-01 10:00:00", "L3 2,  ,2024-03-01 10:00:00"}
+                                         << QStringList{"column 'url': empty value", "column 'url': empty value"}
+                                         << QString() << 0;
+    QTest::newRow("pageviews too few fields") << pageviews + "1,http://a/\n" << Pageviews << none
+                                              << QStringList{"L2 1,http://a/"}
+                                              << QStringList{"expected 3 fields, found 2"} << QString() << 0;
+
+    // --- refused up front
+    QTest::newRow("missing url") << bytes("user_id,pageview_datetime\n1,2024-03-01 10:00:00\n") << Pageviews << none
+                                 << none << none << QStringLiteral("missing required column 'url'") << 1;
+    QTest::newRow("missing url, kind detected") << bytes("user_id,pageview_datetime\n") << AnyKind << none << none
+                                                << none << QStringLiteral("missing required column 'url'") << 1;
+    QTest::newRow("missing postcode") << bytes("\nid\n1\n") << Users << none << none << none
+                                      << QStringLiteral("missing required column 'postcode'") << 2;
+    QTest::newRow("missing two columns") << bytes("url\n") << AnyKind << none << none << none
+                                         << QStringLiteral("missing required columns 'user_id' and "
+                                                           "'pageview_datetime'")
+                                         << 1;
+    QTest::newRow("pageviews read as users") << pageviews + "1,u,2024-03-01 10:00:00\n" << Users << none << none
+                                             << none
+                                             << QStringLiteral("this is a pageviews extract, not a users snapshot")
+                                             << 1;
+    QTest::newRow("users read as pageviews") << users + "1,W1\n" << Pageviews << none << none << none
+                                             << QStringLiteral("this is a users snapshot, not a pageviews extract")
+                                             << 1;
+    QTest::newRow("header not recognised")
+            << bytes("a,b,c\n1,2,3\n") << AnyKind << none << none << none
+            << QStringLiteral("the header is not recognised: expected 'id,postcode' (a users snapshot) or "
+                              "'user_id,url,pageview_datetime' (a pageviews extract), found 'a,b,c'")
+            << 1;
+    QTest::newRow("header not recognised, users expected")
+            << bytes("a,b\n") << Users << none << none << none
+            << QStringLiteral("expected 'id,postcode' (a users snapshot), found 'a,b'") << 1;
+    QTest::newRow("no header line") << bytes("1,SW1A 1AA\n") << AnyKind << none << none << none
+                                    << QStringLiteral("(the first line must be the header)") << 1;
+    QTest::newRow("semicolons") << bytes("id;postcode\n1;W1\n") << AnyKind << none << none << none
+                                << QStringLiteral("(fields must be separated by commas)") << 1;
+    QTest::newRow("duplicate column") << bytes("id,postcode,ID\n") << Users << none << none << none
+                                      << QStringLiteral("column 'id' appears more than once in the header "
+                                                        "(columns 1 and 3)")
+                                      << 1;
+    QTest::newRow("malformed header") << bytes("id,\"postcode\n") << Users << none << none << none
+                                      << QStringLiteral("the header line is malformed") << 1;
+    QTest::newRow("empty file") << QByteArray() << AnyKind << none << none << none
+                                << QStringLiteral("the file is empty: expected a header line") << 0;
+    QTest::newRow("empty users file") << QByteArray() << Users << none << none << none
+                                      << QStringLiteral("the file is empty: expected a header line 'id,postcode'")
+                                      << 0;
+    QTest::newRow("BOM only") << bytes("\xEF\xBB\xBF") << AnyKind << none << none << none
+                              << QStringLiteral("the file is empty") << 0;
+    QTest::newRow("whitespace only") << bytes("\n  \r\n\t\n") << AnyKind << none << none << none
+                                     << QStringLiteral("the file is empty") << 0;
+    QTest::newRow("NUL byte") << bytes("id,postcode\n\x00\x01\x02") << AnyKind << none << none << none
+                              << QStringLiteral("not a text CSV file: binary data at byte 13") << 0;
+    QTest::newRow("invalid UTF-8") << bytes("id,postcode\n1,\xE9\n") << AnyKind << none << none << none
+                                   << QStringLiteral("not a text CSV file: binary data at byte 15 (0xe9 is not "
+                                                     "valid UTF-8")
+                                   << 0;
+    QTest::newRow("truncated UTF-8 at end") << bytes("id,postcode\n1,\xE2\x82") << AnyKind << none << none << none
+                                            << QStringLiteral("binary data at byte 15") << 0;
+    QTest::newRow("overlong UTF-8") << bytes("id,postcode\n\xC0\xAF") << AnyKind << none << none << none
+                                    << QStringLiteral("binary data at byte 13") << 0;
+    QTest::newRow("zip archive") << bytes("PK\x03\x04\x14\x00\x00\x00") << AnyKind << none << none << none
+                                 << QStringLiteral("binary data at byte 6 (it looks like a ZIP archive") << 0;
+    const QString utf16Text = QStringLiteral("id,postcode\n1,SW1A 1AA\n");
+    QByteArray utf16le("\xFF\xFE");
+    QByteArray utf16be("\xFE\xFF");
+    QByteArray utf16NoBom;
+    for (const QChar c : utf16Text) {
+        utf16le += char(c.unicode() & 0xFF);
+        utf16le += char(c.unicode() >> 8);
+        utf16be += char(c.unicode() >> 8);
+        utf16be += char(c.unicode() & 0xFF);
+        utf16NoBom += char(c.unicode() & 0xFF);
+        utf16NoBom += char(c.unicode() >> 8);
+    }
+    QTest::newRow("UTF-16 LE") << utf16le << AnyKind << none << none << none
+                               << QStringLiteral("the file is encoded as UTF-16; save it as UTF-8") << 0;
+    QTest::newRow("UTF-16 BE") << utf16be << Users << none << none << none
+                               << QStringLiteral("the file is encoded as UTF-16; save it as UTF-8") << 0;
+    QTest::newRow("UTF-16 without BOM") << utf16NoBom << AnyKind << none << none << none
+                                        << QStringLiteral("encoded as UTF-16 (without a byte-order mark)") << 0;
+    QTest::newRow("UTF-32") << bytes("\xFF\xFE\x00\x00i\x00\x00\x00") << AnyKind << none << none << none
+                            << QStringLiteral("the file is encoded as UTF-32; save it as UTF-8") << 0;
+    QTest::newRow("valid UTF-8 text") << users + "1,Ré\n" << AnyKind << none << QStringList{"L2 1,Ré"}
+                                      << QStringList{"column 'postcode': 'Ré' is not a UK postcode"} << QString()
+                                      << 0;
+}
+
+void ExtractReaderTest::readExtract()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(int, expected);
+    QFETCH(QStringList, records);
+    QFETCH(QStringList, rejects);
+    QFETCH(QStringList, reasons);
+    QFETCH(QString, openError);
+    QFETCH(int, errorLine);
+
+    const QString path = write(content);
+    QVERIFY(!path.isEmpty());
+    const ReadOutcome out = readAll(path, static_cast<ExtractKind>(expected));
+    if (!openError.isEmpty()) {
+        QVERIFY2(!out.opened, "open() accepted a file it should refuse");
+        QVERIFY2(out.openError.reason.contains(openError), qPrintable(out.openError.message()));
+        QCOMPARE(out.openError.file, QStringLiteral("extract.csv"));
+        QCOMPARE(out.openError.line, errorLine);
+        return;
+    }
+    QVERIFY2(out.opened, qPrintable(out.openError.message()));
+    if (expected != AnyKind)
+        QCOMPARE(static_cast<int>(out.kind), expected);
+    QVERIFY2(!out.failed, qPrintable(out.failure.message()));
+    QCOMPARE(out.records, records);
+    QCOMPARE(out.rejects, rejects);
+    QCOMPARE(out.reasons.size(), reasons.size());
+    for (qsizetype i = 0; i < reasons.size(); ++i) {
+        for (const QString &part : reasons[i].split(QLatin1String(" && ")))
+            QVERIFY2(out.reasons[i].contains(part), qPrintable(out.reasons[i] + QLatin1String(" / ") + part));
+    }
+    QCOMPARE(out.rowsRead, records.size() + rejects.size());
+    QCOMPARE(out.hash, sha256Hex(content));
+}
+
+void ExtractReaderTest::fixtures_data()
+{
+    QTest::addColumn<QString>("file");
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QStringList>("records");
+    QTest::addColumn<QStringList>("rejects");
+    QTest::addColumn<QString>("openError");
+
+    QTest::newRow("users BOM CRLF") << "users_bom_crlf.csv" << Users
+                                    << QStringList{"L2 1 SW1A 1AA", "L3 2 SW1A 2AA", "L5 3 EC1A 1BB", "L7 5 W1"}
+                                    << QStringList{"L6 4,NOT A CODE"} << QString();
+    QTest::newRow("pageviews quoted") << "pageviews_quoted.csv" << Pageviews
+                                      << QStringList{"L2 1 2024-03-01 10:00:00", "L3 2 2024-03-01 10:15:30",
+                                                     "L4 3 2024-03-01 10:30:00", "L7 5 2024-03-01 10:59:59"}
+                                      << QStringList{"L6 4,https://example.com/,2023-02-29 10:00:00"} << QString();
+    QTest::newRow("pageviews reordered") << "pageviews_reordered_extra_columns.csv" << Pageviews
+                                         << QStringList{"L2 10 2024-03-01 11:00:00", "L3 11 2024-03-01 11:05:00"}
+                                         << QStringList{} << QString();
+    QTest::newRow("UTF-16") << "users_utf16le.csv" << Users << QStringList{} << QStringList{}
+                            << QStringLiteral("encoded as UTF-16; save it as UTF-8");
+    QTest::newRow("binary") << "binary_garbage.csv" << AnyKind << QStringList{} << QStringList{}
+                            << QStringLiteral("not a text CSV file: binary data at byte 13");
+    QTest::newRow("empty") << "empty.csv" << Users << QStringList{} << QStringList{}
+                           << QStringLiteral("the file is empty");
+}
+
+void ExtractReaderTest::fixtures()
+{
+    QFETCH(QString, file);
+    QFETCH(int, kind);
+    QFETCH(QStringList, records);
+    QFETCH(QStringList, rejects);
+    QFETCH(QString, openError);
+
+    const QString path = QStringLiteral(PV_FIXTURES_DIR "/") + file;
+    QVERIFY2(QFile::exists(path), qPrintable(path));
+    const ReadOutcome out = readAll(path, AnyKind == kind ? ExtractKind::Unknown : static_cast<ExtractKind>(kind));
+    if (!openError.isEmpty()) {
+        QVERIFY(!out.opened);
+        QVERIFY2(out.openError.reason.contains(openError), qPrintable(out.openError.message()));
+        QVERIFY(out.openError.message().startsWith(file + QLatin1String(": ")));
+        return;
+    }
+    QVERIFY2(out.opened, qPrintable(out.openError.message()));
+    QVERIFY(!out.failed);
+    QCOMPARE(out.records, records);
+    QCOMPARE(out.rejects, rejects);
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    QCOMPARE(out.hash, sha256Hex(f.readAll()));
+}
+
+void ExtractReaderTest::missingFile()
+{
+    const QString path = m_dir.filePath(QStringLiteral("no-such-dir/users_2024-03-01.csv"));
+    ExtractReader reader(path);
+    QVERIFY(!reader.open(ExtractKind::UsersSnapshot));
+    QCOMPARE(reader.error().file, QStringLiteral("users_2024-03-01.csv"));
+    QVERIFY2(reader.error().reason.startsWith(QLatin1String("the file does not exist")),
+             qPrintable(reader.error().message()));
+    QVERIFY(reader.error().reason.contains(path));
+    pv::UserRecord record;
+    pv::RejectedLine rejected;
+    QCOMPARE(reader.nextUser(record, rejected), ExtractReader::Result::Failed);
+}
+
+void ExtractReaderTest::directory()
+{
+    ExtractReader reader(m_dir.path());
+    QVERIFY(!reader.open());
+    QVERIFY2(reader.error().reason.contains(QLatin1String("directory")), qPrintable(reader.error().message()));
+}
+
+void ExtractReaderTest::rejectedRowKeepsValidId()
+{
+    const QString path = write("id,postcode\n5,XYZ\nx,W1\n6\n7,\"W1\"z\n\"8,W1\n");
+    ExtractReader reader(path);
+    QVERIFY(reader.open());
+    pv::UserRecord record;
+    pv::RejectedLine rejected;
+    QList<quint64> ids;
+    while (reader.nextUser(record, rejected) == ExtractReader::Result::Rejected)
+        ids << rejected.userId;
+    QCOMPARE(ids, (QList<quint64>{5, 0, 6, 7, 0}));
+}
+
+void ExtractReaderTest::progressAndSize()
+{
+    QByteArray content = "user_id,url,pageview_datetime\n";
+    for (int i = 1; i <= 50000; ++i)
+        content += QByteArray::number(i) + ",https://example.com/page/" + QByteArray::number(i % 97)
+                + ",2024-03-01 10:00:00\n";
+    for (const QString &name : {QStringLiteral("pv.csv"), QStringLiteral("pv.csv.gz")}) {
+        const QString path = write(content, name);
+        ExtractReader reader(path);
+        QVERIFY(reader.open());
+        QCOMPARE(reader.sizeBytes(), QFileInfo(path).size());
+        QCOMPARE(reader.displayName(), name);
+        QCOMPARE(reader.path(), path);
+        QVERIFY(reader.bytesRead() > 0);
+        QVERIFY(reader.bytesRead() <= reader.sizeBytes());
+        QVERIFY(reader.contentHash().isEmpty());
+        pv::PageviewRecord record;
+        pv::RejectedLine rejected;
+        while (reader.nextPageview(record, rejected) == ExtractReader::Result::Record) {
+        }
+        QCOMPARE(reader.rowsRead(), 50000);
+        QCOMPARE(reader.bytesRead(), reader.sizeBytes());
+        QCOMPARE(reader.contentHash(), sha256Hex(content));
+    }
+    QCOMPARE(ExtractReader(QStringLiteral("-")).displayName(), QStringLiteral("<stdin>"));
+}
+
+void ExtractReaderTest::gzipSameAsPlain()
+{
+    const QByteArray content = bytes("\xEF\xBB\xBF" "user_id,url,pageview_datetime\r\n"
+                                     "1,\"http://a/?q=1,2\",2024-03-01 10:00:00\r\n"
+                                     "2,\"multi\nline \"\"quoted\"\"\",2024-03-01T10:30:00Z\r\n"
+                                     "3,http://c/,2024-02-30 10:00:00\r\n"
+                                     "4,http://d/,2024-03-01 10:59:59.999");
+    const ReadOutcome plain = readAll(write(content, QStringLiteral("pv.csv")), ExtractKind::Unknown);
+    const ReadOutcome gz = readAll(write(content, QStringLiteral("pv.csv.gz")), ExtractKind::Unknown);
+    QVERIFY2(gz.opened, qPrintable(gz.openError.message()));
+    const QStringList records{"L2 1 2024-03-01 10:00:00", "L3 2 2024-03-01 10:30:00", "L6 4 2024-03-01 10:59:59"};
+    QCOMPARE(plain.records, records);
+    QCOMPARE(gz.records, records);
+    QCOMPARE(gz.rejects, QStringList{"L5 3,http://c/,2024-02-30 10:00:00"});
+    QCOMPARE(gz.rejects, plain.rejects);
+    QCOMPARE(gz.hash, plain.hash);
+    QCOMPARE(gz.hash, sha256Hex(content));
+
+    // A gzip file named .csv is still read as gzip.
+    const QString disguised = write(QByteArray(), QStringLiteral("pv.csv"));
+    QVERIFY(writeGzip(disguised, content));
+    QCOMPARE(readAll(disguised, ExtractKind::Pageviews).records, records);
+}
+
+void ExtractReaderTest::contentHashDiffers()
+{
+    const QByteArray a = "id,postcode\n1,W1\n";
+    const QByteArray b = "id,postcode\n1,W2\n";
+    const ReadOutcome first = readAll(write(a), ExtractKind::UsersSnapshot);
+    const ReadOutcome again = readAll(write(a, QStringLiteral("a.csv.gz")), ExtractKind::UsersSnapshot);
+    const ReadOutcome other = readAll(write(b), ExtractKind::UsersSnapshot);
+    QCOMPARE(first.hash.size(), 64);
+    QCOMPARE(first.hash, first.hash.toLower());
+    QCOMPARE(first.hash, again.hash);
+    QVERIFY(first.hash != other.hash);
+    QCOMPARE(other.hash, sha256Hex(b));
+    // The same rows with CRLF are different content.
+    QVERIFY(readAll(write("id,postcode\r\n1,W1\r\n"), ExtractKind::UsersSnapshot).hash != first.hash);
+}
+
+void ExtractReaderTest::gzipCorrupt_data()
+{
+    QTest::addColumn<QString>("damage");
+    QTest::addColumn<bool>("opens");
+    QTest::addColumn<QString>("reason");
+
+    QTest::newRow("corrupt header") << "header" << false << "the gzip data is corrupt";
+    QTest::newRow("corrupt in the middle") << "middle" << true << "the gzip data is corrupt";
+    QTest::newRow("wrong checksum") << "checksum" << true << "the gzip data is corrupt";
+    QTest::newRow("truncated") << "truncate" << true << "the gzip data ends unexpectedly";
+}
+
+void ExtractReaderTest::gzipCorrupt()
+{
+    QFETCH(QString, damage);
+    QFETCH(bool, opens);
+    QFETCH(QString, reason);
+
+    // Three chunks of text, so the damage lies beyond the first one.
+    QByteArray content = "user_id,url,pageview_datetime\n";
+    QRandomGenerator random(42);
+    while (content.size() < 3 * qsizetype{CsvRecordReader::ChunkBytes}) {
+        content += QByteArray::number(random.bounded(1, 1000000)) + ",https://example.com/"
+                + QByteArray::number(random.generate64(), 36) + ",2024-03-01 10:00:00\n";
+    }
+    const QString path = write(content, QStringLiteral("pv.csv.gz"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    QByteArray gz = file.readAll();
+    if (damage == QLatin1String("header")) {
+        gz[3] = char(0xE0); // reserved flag bits
+    } else if (damage == QLatin1String("middle")) {
+        for (qsizetype i = gz.size() * 3 / 4; i < gz.size() * 3 / 4 + 64; ++i)
+            gz[i] = char(~gz[i]);
+    } else if (damage == QLatin1String("checksum")) {
+        gz[gz.size() - 8] = char(~gz[gz.size() - 8]);
+    } else {
+        gz.truncate(gz.size() * 3 / 4);
+    }
+    file.resize(0);
+    file.seek(0);
+    file.write(gz);
+    file.close();
+
+    const ReadOutcome out = readAll(path, ExtractKind::Pageviews);
+    if (!opens) {
+        QVERIFY(!out.opened);
+        QVERIFY2(out.openError.reason.contains(reason), qPrintable(out.openError.message()));
+        QCOMPARE(out.openError.file, QStringLiteral("pv.csv.gz"));
+        return;
+    }
+    QVERIFY2(out.opened, qPrintable(out.openError.message()));
+    QVERIFY(out.failed);
+    QVERIFY2(out.failure.reason.contains(reason), qPrintable(out.failure.message()));
+    QCOMPARE(out.failure.file, QStringLiteral("pv.csv.gz"));
+    QVERIFY(out.failure.line > 2);
+    QVERIFY(out.hash.isEmpty());
+}
+
+void ExtractReaderTest::largeFileAcrossChunks_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::newRow("plain") << "big.csv";
+    QTest::newRow("gzip") << "big.csv.gz";
+}
+
+// Several MiB with long quoted fields (doubled quotes, line breaks) so that chunk boundaries fall inside
+// them; every record must come back with its id and its physical line.
+void ExtractReaderTest::largeFileAcrossChunks()
+{
+    QFETCH(QString, name);
+
+    QByteArray content = "user_id,url,pageview_datetime\n";
+    QStringList expectedRecords;
+    QStringList expectedRejects;
+    qint64 line = 2;
+    for (int i = 1; content.size() < 5 * qsizetype{CsvRecordReader::ChunkBytes} / 2; ++i) {
+        const qint64 start = line;
+        QByteArray url = "https://example.com/" + QByteArray::number(i);
+        if (i % 7 == 0 && i % 50 != 0) {
+            url = "\"" + url + "?a=1,b=\"\"2\"\"\nsecond line\"";
+            ++line;
+        }
+        if (i % 50 == 0) {
+            QByteArray longField = "\"";
+            for (int k = 0; k < 40; ++k)
+                longField += "segment " + QByteArray::number(k) + " \"\"quoted\"\", and more,\r\n";
+            url = longField + "\"";
+            line += 40;
+        }
+        const bool bad = i % 13 == 0;
+        const QByteArray when = bad ? "2024-02-30 10:00:00" : "2024-03-01 10:" + QByteArray::number(10 + i % 50) + ":00";
+        const QByteArray row = QByteArray::number(i) + "," + url + "," + when;
+        content += row + (i % 11 == 0 ? "\r\n" : "\n");
+        if (bad)
+            expectedRejects << QStringLiteral("L%1 %2").arg(start).arg(QString::fromUtf8(row));
+        else
+            expectedRecords << QStringLiteral("L%1 %2 %3").arg(start).arg(i).arg(QString::fromLatin1(when));
+        ++line;
+    }
+
+    const ReadOutcome out = readAll(write(content, name), ExtractKind::Pageviews);
+    QVERIFY2(out.opened, qPrintable(out.openError.message()));
+    QVERIFY2(!out.failed, qPrintable(out.failure.message()));
+    QCOMPARE(out.records.size(), expectedRecords.size());
+    QCOMPARE(out.records, expectedRecords);
+    QCOMPARE(out.rejects, expectedRejects);
+    QCOMPARE(out.hash, sha256Hex(content));
+}
+
+void ExtractReaderTest::parseUserId_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<bool>("valid");
+    QTest::addColumn<quint64>("value");
+    QTest::addColumn<QString>("reason");
+
+    QTest::newRow("one") << QByteArray("1") << true << quint64(1) << QString();
+    QTest::newRow("spaces") << QByteArray("  123\t") << true << quint64(123) << QString();
+    QTest::newRow("leading zeros") << QByteArray("007") << true << quint64(7) << QString();
+    QTest::newRow("largest") << QByteArray("9223372036854775807") << true << quint64(9223372036854775807ULL)
+                             << QString();
+    QTest::newRow("zero") << QByteArray("0") << false << quint64(0) << "'0' is not a positive integer";
+    QTest::newRow("zeros") << QByteArray("000") << false << quint64(0) << "'000' is not a positive integer";
+    QTest::newRow("negative") << QByteArray("-5") << false << quint64(0) << "'-5' is not a positive integer";
+    QTest::newRow("decimal") << QByteArray("1.5") << false << quint64(0) << "'1.5' is not a positive integer";
+    QTest::newRow("exponent") << QByteArray("1e3") << false << quint64(0) << "'1e3' is not a positive integer";
+    QTest::newRow("hex") << QByteArray("0x10") << false << quint64(0) << "'0x10' is not a positive integer";
+    QTest::newRow("empty") << QByteArray() << false << quint64(0) << "empty value: expected a positive integer";
+    QTest::newRow("overflow") << QByteArray("9223372036854775808") << false << quint64(0)
+                              << "'9223372036854775808' is too large: the largest id is 9223372036854775807";
+    QTest::newRow("uint64 max") << QByteArray("18446744073709551615") << false << quint64(0) << "is too large";
+    QTest::newRow("long") << QByteArray(100, '9') << false << quint64(0) << "...' is too large";
+}
+
+void ExtractReaderTest::parseUserId()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(bool, valid);
+    QFETCH(quint64, value);
+    QFETCH(QString, reason);
+
+    QString why;
+    const std::optional<quint64> id = pv::parseUserId(std::string_view(text.constData(), size_t(text.size())), &why);
+    QCOMPARE(id.has_value(), valid);
+    if (valid) {
+        QCOMPARE(*id, value);
+        QVERIFY(why.isEmpty());
+    } else {
+        QVERIFY2(why.contains(reason), qPrintable(why));
+    }
+    QCOMPARE(pv::parseUserId(std::string_view(text.constData(), size_t(text.size())), nullptr).has_value(), valid);
+}
+
+void ExtractReaderTest::normalisePostcode_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QByteArray>("normalised"); // empty: invalid
+    QTest::addColumn<QString>("reason");
+
+    const struct
+    {
+        const char *text;
+        const char *normalised;
+    } valid[] = {
+        {"SW1A 1AA", "SW1A 1AA"}, {"sw1a1aa", "SW1A 1AA"}, {"  sw1a   1aa ", "SW1A 1AA"}, {"sw1a\t1aa", "SW1A 1AA"},
+        {"W1", "W1"},             {"w1a", "W1A"},          {"SW19", "SW19"},           {"EC1A", "EC1A"},
+        {"M1 1AE", "M1 1AE"},     {"m11ae", "M1 1AE"},     {"B33 8TH", "B33 8TH"},     {"CR2 6XH", "CR2 6XH"},
+        {"DN55 1PT", "DN55 1PT"}, {"dn551pt", "DN55 1PT"}, {"W1A 0AX", "W1A 0AX"},     {"GIR 0AA", "GIR 0AA"},
+        {"gir0aa", "GIR 0AA"},    {"N1", "N1"},            {"E14", "E14"},
+    };
+    for (const auto &v : valid)
+        QTest::addRow("valid '%s'", v.text) << QByteArray(v.text) << QByteArray(v.normalised) << QString();
+
+    const struct
+    {
+        const char *text;
+        const char *reason;
+    } invalid[] = {
+        {"", "empty value"},
+        {"   ", "empty value"},
+        {"UNKNOWN", "'UNKNOWN' is reserved"},
+        {" Unknown ", "'Unknown' is reserved"},
+        {"XYZ", "'XYZ' is not a UK postcode"},
+        {"S", "is not a UK postcode"},
+        {"1W", "is not a UK postcode"},
+        {"SW1A 1A", "is not a UK postcode"},
+        {"SW1A 1AAA", "is not a UK postcode"},
+        {"SW1A 11A", "is not a UK postcode"},
+        {"SW1A AAA", "is not a UK postcode"},
+        {"SW1A-1AA", "is not a UK postcode"},
+        {"S W1A 1AA", "is not a UK postcode"},
+        {"SWW1 1AA", "is not a UK postcode"},
+        {"SW1AB", "is not a UK postcode"},
+        {"SW1AA 1AA", "is not a UK postcode"},
+        {"GIR", "is not a UK postcode"},
+        {"GIR 1AA", "is not a UK postcode"},
+        {"SW1A 1AA X", "is not a UK postcode"},
+        {"SW1A 1ÄA", "is not a UK postcode"},
+        {"12345", "'12345' is not a UK postcode"},
+    };
+    for (const auto &v : invalid)
+        QTest::addRow("invalid '%s'", v.text) << QByteArray(v.text) << QByteArray() << QString::fromUtf8(v.reason);
+}
+
+void ExtractReaderTest::normalisePostcode()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QByteArray, normalised);
+    QFETCH(QString, reason);
+
+    const std::string_view input(text.constData(), size_t(text.size()));
+    QString why;
+    const std::optional<QByteArray> result = pv::normalisePostcode(input, &why);
+    std::array<char, pv::MaxPostcodeLength> buffer{};
+    const int length = pv::normalisePostcodeInto(input, buffer.data(), nullptr);
+    if (normalised.isEmpty()) {
+        QVERIFY2(!result, result ? result->constData() : "");
+        QCOMPARE(length, 0);
+        QVERIFY2(why.contains(reason), qPrintable(why));
+    } else {
+        QVERIFY2(result, qPrintable(why));
+        QCOMPARE(*result, normalised);
+        QCOMPARE(QByteArray(buffer.data(), length), normalised);
+    }
+}
+
+void ExtractReaderTest::parseTimestamp_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QString>("expected"); // formatted; empty: invalid
+    QTest::addColumn<QString>("reason");
+
+    QTest::newRow("plain") << QByteArray("2024-03-01 10:20:30") << "2024-03-01 10:20:30" << QString();
+    QTest::newRow("T") << QByteArray("2024-03-01T10:20:30") << "2024-03-01 10:20:30" << QString();
+    QTest::newRow("Z") << QByteArray("2024-03-01 10:20:30Z") << "2024-03-01 10:20:30" << QString();
+    QTest::newRow("fraction") << QByteArray("2024-03-01 10:20:30.999999999") << "2024-03-01 10:20:30" << QString();
+    QTest::newRow("one digit fraction") << QByteArray("2024-03-01 10:20:30.5") << "2024-03-01 10:20:30" << QString();
+    QTest::newRow("all") << QByteArray(" 2024-03-01T10:20:30.123Z ") << "2024-03-01 10:20:30" << QString();
+    QTest::newRow("epoch") << QByteArray("1970-01-01 00:00:00") << "1970-01-01 00:00:00" << QString();
+    QTest::newRow("leap day") << QByteArray("2024-02-29 12:00:00") << "2024-02-29 12:00:00" << QString();
+    QTest::newRow("leap century") << QByteArray("2000-02-29 12:00:00") << "2000-02-29 12:00:00" << QString();
+    QTest::newRow("end of year") << QByteArray("2023-12-31 23:59:59") << "2023-12-31 23:59:59" << QString();
+
+    QTest::newRow("Feb 29 non-leap") << QByteArray("2023-02-29 00:00:00") << QString()
+                                     << "'2023-02-29 00:00:00' is not a valid date: February 2023 has no day 29";
+    QTest::newRow("Feb 29 2100") << QByteArray("2100-02-29 00:00:00") << QString() << "February 2100 has no day 29";
+    QTest::newRow("Feb 30") << QByteArray("2024-02-30 00:00:00") << QString() << "February 2024 has no day 30";
+    QTest::newRow("Jun 31") << QByteArray("2024-06-31 00:00:00") << QString() << "June 2024 has no day 31";
+    QTest::newRow("month 13") << QByteArray("2024-13-01 00:00:00") << QString()
+                              << "'2024-13-01 00:00:00' has month 13: expected 01 to 12";
+    QTest::newRow("hour 24") << QByteArray("2024-03-01 24:00:00") << QString()
+                             << "'2024-03-01 24:00:00' has hour 24: expected 00 to 23";
+    QTest::newRow("minute 60") << QByteArray("2024-03-01 10:60:00") << QString() << "has minute 60";
+    QTest::newRow("second 60") << QByteArray("2024-03-01 10:00:60") << QString() << "has second 60";
+    QTest::newRow("single digits") << QByteArray("2024-3-1 1:2:3") << QString() << "is not a date and time";
+    QTest::newRow("two Z") << QByteArray("2024-03-01 10:00:00ZZ") << QString() << "is not a date and time";
+    QTest::newRow("fraction letters") << QByteArray("2024-03-01 10:00:00.5x") << QString() << "is not a date and time";
+    QTest::newRow("space inside") << QByteArray("2024-03-01  10:00:00") << QString() << "is not a date and time";
+    QTest::newRow("empty") << QByteArray() << QString() << "empty value";
+}
+
+void ExtractReaderTest::parseTimestamp()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QString, expected);
+    QFETCH(QString, reason);
+
+    QString why;
+    const std::optional<qint64> t = pv::parseTimestamp(std::string_view(text.constData(), size_t(text.size())), &why);
+    if (expected.isEmpty()) {
+        QVERIFY(!t);
+        QVERIFY2(why.contains(reason), qPrintable(why));
+        return;
+    }
+    QVERIFY2(t, qPrintable(why));
+    QCOMPARE(pv::formatTimestamp(*t), expected);
+    const QDateTime reference(QDate::fromString(expected.left(10), Qt::ISODate),
+                              QTime::fromString(expected.mid(11), Qt::ISODate), Qt::UTC);
+    QCOMPARE(*t, reference.toSecsSinceEpoch());
+}
+
+void ExtractReaderTest::formatTimestampRoundTrip()
+{
+    QList<qint64> samples{0, 1, -1, 59, 86399, 86400, -86400, -86401, 951782400 /* 2000-02-29 */,
+                          1709251199, 1709251200, 4102444800LL /* 2100-01-01 */, 253402300799LL /* 9999-12-31 */,
+                          -62135596800LL /* 0001-01-01 */};
+    QRandomGenerator random(7);
+    for (int i = 0; i < 20000; ++i)
+        samples << random.bounded(-62135596800LL, 253402300799LL);
+    for (const qint64 t : samples) {
+        const QString text = pv::formatTimestamp(t);
+        const QString reference =
+                QDateTime::fromSecsSinceEpoch(t, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss"));
+        QCOMPARE(text, reference);
+        const QByteArray utf8 = text.toUtf8();
+        QString why;
+        const std::optional<qint64> back =
+                pv::parseTimestamp(std::string_view(utf8.constData(), size_t(utf8.size())), &why);
+        QVERIFY2(back, qPrintable(why));
+        QCOMPARE(*back, t);
+    }
+}
+
+void ExtractReaderTest::civilDays()
+{
+    const QDate epoch(1970, 1, 1);
+    for (qint64 days = -800000; days <= 3000000; days += 331) {
+        const QDate date = epoch.addDays(days);
+        int year = 0, month = 0, day = 0;
+        pv::civilFromDays(days, &year, &month, &day);
+        QCOMPARE(year, date.year() < 0 ? date.year() + 1 : date.year()); // QDate has no year 0
+        QCOMPARE(month, date.month());
+        QCOMPARE(day, date.day());
+        QCOMPARE(pv::daysFromCivil(year, month, day), days);
+    }
+    QCOMPARE(pv::daysFromCivil(1970, 1, 1), 0);
+    QCOMPARE(pv::daysFromCivil(2000, 3, 1), 11017);
+    QCOMPARE(pv::daysFromCivil(1969, 12, 31), -1);
+}
+
+void ExtractReaderTest::kindNames()
+{
+    for (const ExtractKind kind : {ExtractKind::UsersSnapshot, ExtractKind::Pageviews, ExtractKind::Unknown})
+        QCOMPARE(pv::extractKindFromName(pv::extractKindName(kind)), kind);
+    QCOMPARE(pv::extractKindName(ExtractKind::UsersSnapshot), QStringLiteral("users"));
+    QCOMPARE(pv::extractKindName(ExtractKind::Pageviews), QStringLiteral("pageviews"));
+    QCOMPARE(pv::extractKindFromName(QStringLiteral(" Users ")), ExtractKind::UsersSnapshot);
+    QCOMPARE(pv::extractKindFromName(QStringLiteral("weekly")), ExtractKind::Unknown);
+}
+
+QTEST_GUILESS_MAIN(ExtractReaderTest)
 #include "tst_extractreader.moc"
