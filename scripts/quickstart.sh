@@ -56,15 +56,22 @@ fi
 echo "== no display: a headless tour of the demo warehouse ($db)"
 echo
 echo "-- the last load runs (pvadmin --db $db runs)"
-"$pvadmin" --db "$db" runs | { head -n 1; tail -n 5; }
+runs=$("$pvadmin" --db "$db" runs)
+sed -n 1p <<<"$runs"
+tail -n 5 <<<"$runs"
 echo
-echo "-- pageviews per day, current postcode, five biggest postcodes on the last day"
-"$pvadmin" --db "$db" report --basis current --grain day | tail -n +2 | sort -t, -k1,1r -k3,3nr | head -n 5
+export LC_ALL=C
+first_day=$(sqlite3 "$db" "SELECT date(MIN(as_of), 'unixepoch') FROM snapshots")
+next_day=$(date -u -d "$first_day + 1 day" +%F)
+echo "-- $first_day: the five biggest postcodes on both bases (users who moved since count differently)"
+echo "postcode,current,at-time"
+join -t, -a1 -a2 -e0 -o 0,1.2,2.2 \
+    <("$pvadmin" --db "$db" report --basis current --grain day --from "$first_day" --to "$next_day" | awk -F, 'NR > 1 { print $2 "," $3 }' | sort -t, -k1,1) \
+    <("$pvadmin" --db "$db" report --basis at-time --grain day --from "$first_day" --to "$next_day" | awk -F, 'NR > 1 { print $2 "," $3 }' | sort -t, -k1,1) \
+    | sort -t, -k2,2nr | awk 'NR <= 5'
 echo
-echo "-- the same on the at-time basis: the difference is users who moved"
-"$pvadmin" --db "$db" report --basis at-time --grain day | tail -n +2 | sort -t, -k1,1r -k3,3nr | head -n 5
-echo
-echo "-- a user's postcode history (pvadmin --db $db history 1)"
-"$pvadmin" --db "$db" history 1
+mover=$(sqlite3 "$db" "SELECT user_id FROM user_postcode_history GROUP BY user_id HAVING COUNT(*) > 1 LIMIT 1")
+echo "-- a user who moved (pvadmin --db $db history $mover)"
+"$pvadmin" --db "$db" history "$mover"
 echo
 echo "Try: $pvadmin --db $db report --basis at-time --grain week"
