@@ -98,6 +98,18 @@ public:
     explicit TerminalProgress(pv::LoadFeedback *feedback, QString label)
         : m_label(std::move(label))
     {
+        if (qEnvironmentVariableIsSet("PVADMIN_STAGE_TIMES")) {
+            // For benchmarks and profiling: one line per stage with its wall time.
+            m_stageTimer.start();
+            QObject::connect(feedback, &pv::LoadFeedback::stageChanged, feedback, [this](const QString &stage, qint64) {
+                if (!m_stage.isEmpty())
+                    printErr(QStringLiteral("stage %1: %2 ms\n").arg(m_stage).arg(m_stageTimer.elapsed()));
+                m_stage = stage;
+                m_stageTimer.start();
+            });
+            m_timesOnly = true;
+            return;
+        }
         if (!::isatty(STDERR_FILENO))
             return;
         m_active = true;
@@ -112,6 +124,8 @@ public:
     }
     ~TerminalProgress()
     {
+        if (m_timesOnly && !m_stage.isEmpty())
+            printErr(QStringLiteral("stage %1: %2 ms\n").arg(m_stage).arg(m_stageTimer.elapsed()));
         if (m_active)
             printErr(QStringLiteral("\r\033[K"));
     }
@@ -134,6 +148,7 @@ private:
     QString m_label;
     QString m_stage;
     bool m_active = false;
+    bool m_timesOnly = false;
     QElapsedTimer m_timer;
     QElapsedTimer m_stageTimer;
 };
