@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Seed-scale benchmark (not part of the test run). Builds pvadmin in Release, generates seed-scale
+# extracts, and reports wall seconds, rows/s and peak resident memory for each step, next to the
+# sqlite3 shell doing the naive version of the same work on the same files.
+# Usage: scripts/benchmark.sh [WORKDIR]   (needs ~3 GB of free disk in WORKDIR; default /tmp/pvadmin-bench)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+work=${1:-/tmp/pvadmin-bench}
+build=$root/build-release
+users=${BENCH_USERS:-20000000}
+views=${BENCH_PAGEVIEWS:-4200000}
+hours=${BENCH_HOURS:-24}
+
+cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPVADMIN_BUILD_TESTS=OFF >/dev/null
+cmake --build "$build" --target pvadmin >/dev/null
+pvadmin=$build/app/pvadmin
+rm -rf "$work" && mkdir -p "$work/x"
+db=$work/warehouse.sqlite
+gen=(--users "$users" --days 2 --pageviews-per-hour "$views" --move-rate 0.01 --new-rate 0.005 --remove-rate 0.001 --seed 1)
+
+# step NAME ROWS COMMAND...: runs the command, prints seconds, rows/s and peak RSS.
+step() {
+    local name=$1 rows=$2; shift 2
+    if ! /usr/bin/time -o "$work/time" -f "%e %M" "$@" >"$work/stdout" 2>"$work/stderr"; then
+        echo "FAILED: $name" >&2
+        cat "$work/stderr" >&2
+        exit 1
+    fi
+    read -r secs kb <"$work/time"
+    awk -v n="$name" -v r="$rows" -v s="$secs" -v k="$kb" \
+        'BEGIN { printf "%-62s %8.2f s %10s rows/s %7.0f MiB\n", n, s, (s > 0 && r > 0) ? sprintf("%.0f", r / s) : "-", k / 1024 }'
+}
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
+echo "sqlite $(sqlite3 --version | cut -d' ' -f1), pvadmin $(git -C "$root" rev-parse --short HEAD)"
+echo
+"$pvadmin" generate --out "$work/x" "${gen[@]}" --hours-per-day 1 >/dev/null
+day0=$work/x/users_extract_2024-03-01.csv
+day1=$work/x/users_extract_2024-03-02.csv
+hour0=$work/x/pageviews_2024-03-01T00.csv
+day1rows=$(($(wc -l <"$day1") - 1))
+
+echo "== pvadmin (SQLite, WAL, synchronous=FULL; everything included: both aggregates, history, run record)"
+step "users snapshot day 0 ($users new users, setup)" "$users" "$pvadmin" --db "$db" load "$day0"
+step "hourly load 1 of $hours ($views rows)" "$views" "$pvadmin" --db "$db" load "$hour0"
+for ((h = 1; h < hours - 1; h++)); do
+    "$pvadmin" generate "${gen[@]}" --stdout pageviews --day 0 --hour "$h" | "$pvadmin" --db "$db" load - >/dev/null
+done
+"$pvadmin" generate "${gen[@]}" --stdout pageviews --day 0 --hour $((hours - 1)) >"$work/x/last_hour.csv"
+step "hourly load $hours of $hours ($views rows, after $((hours - 1)) hours)" "$views" "$pvadmin" --db "$db" load "$work/x/last_hour.csv"
+step "users snapshot day 1 ($day1rows rows, 1% moved, vs 1 day of facts)" "$day1rows" "$pvadmin" --db "$db" load "$day1"
+step "check (recompute everything from facts and history)" 0 "$pvadmin" --db "$db" check
+step "generate --stdout | load - ($views rows, nothing on disk)" "$views" \
+    bash -c "'$pvadmin' generate ${gen[*]} --stdout pageviews --day 1 --hour 0 | '$pvadmin' --db '$db' load -"
+echo
+
+echo "== sqlite3 shell, naive: .import into staging, then SQL (same files, same machine)"
+shell=$work/shell.sqlite
+rm -f "$shell"
+sqlite3 "$shell" "PRAGMA journal_mode=WAL;" >/dev/null
+step "sqlite3: users day 0 .import + users_current" "$users" sqlite3 "$shell" \
+    ".import --csv '$day0' staging_users" \
+    "CREATE TABLE users_current (user_id INTEGER PRIMARY KEY, postcode TEXT)" \
+    "INSERT INTO users_current SELECT CAST(id AS INTEGER), upper(trim(postcode)) FROM staging_users" \
+    "DROP TABLE staging_users"
+step "sqlite3: hourly .import + join + insert + GROUP BY" "$views" sqlite3 "$shell" \
+    ".import --csv '$hour0' staging_views" \
+    "CREATE TABLE IF NOT EXISTS pageview_facts (user_id INTEGER, hour INTEGER, postcode TEXT, views INTEGER)" \
+    "INSERT INTO pageview_facts SELECT CAST(v.user_id AS INTEGER), CAST(strftime('%s', v.pageview_datetime) AS INTEGER) / 3600, COALESCE(u.postcode, 'UNKNOWN'), COUNT(*) FROM staging_views v LEFT JOIN users_current u ON u.user_id = CAST(v.user_id AS INTEGER) GROUP BY 1, 2, 3" \
+    "CREATE TABLE IF NOT EXISTS views_hourly (hour INTEGER, postcode TEXT, views INTEGER)" \
+    "INSERT INTO views_hourly SELECT hour, postcode, SUM(views) FROM pageview_facts GROUP BY 1, 2" \
+    "DROP TABLE staging_views"
+step "sqlite3: users day 1 .import + SQL diff (import + diff only)" "$day1rows" sqlite3 "$shell" \
+    ".import --csv '$day1' staging_users" \
+    "CREATE TABLE changes AS SELECT CAST(n.id AS INTEGER) AS user_id, o.postcode AS old, upper(trim(n.postcode)) AS new FROM staging_users n LEFT JOIN users_current o ON o.user_id = CAST(n.id AS INTEGER) WHERE o.postcode IS NOT upper(trim(n.postcode))" \
+    "INSERT INTO changes SELECT o.user_id, o.postcode, NULL FROM users_current o WHERE o.user_id NOT IN (SELECT CAST(id AS INTEGER) FROM staging_users)"
+echo
+
+echo "== queries on a year of hourly aggregates for 3,000 postcodes (aggregates built directly with SQL)"
+qdb=$work/queries.sqlite
+rm -f "$qdb"
+"$pvadmin" --db "$qdb" init >/dev/null
+sqlite3 "$qdb" <<'SQL'
+WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
+INSERT INTO postcodes (id, postcode) SELECT i, 'Q' || (i % 10) || ' ' || (i % 9) || char(65 + i % 26) || char(65 + (i / 26) % 26) FROM n;
+WITH RECURSIVE h(hour) AS (SELECT 473352 UNION ALL SELECT hour + 1 FROM h WHERE hour < 473352 + 8783)
+INSERT INTO views_current_hourly (hour, postcode_id, views)
+SELECT h.hour, p.id, 1 + ((h.hour * 7 + p.id * 13) % 97) FROM h, postcodes p WHERE p.id > 0;
+INSERT INTO views_at_time_hourly SELECT * FROM views_current_hourly;
+INSERT INTO pageview_windows (hour, run_id) WITH RECURSIVE h(hour) AS (SELECT 473352 UNION ALL SELECT hour + 1 FROM h WHERE hour < 473352 + 8783) SELECT hour, 0 FROM h;
+SQL
+pcs=$(sqlite3 "$qdb" "SELECT group_concat('--postcode ''' || postcode || '''', ' ') FROM (SELECT postcode FROM postcodes WHERE id BETWEEN 1 AND 20)")
+for grain in hour day week month; do
+    step "report --grain $grain, 20 postcodes, a year" 0 bash -c "'$pvadmin' --db '$qdb' report --basis current --grain $grain --from 2024-01-01 --to 2025-01-01 $pcs"
+done
+step "report --grain month, all postcodes, one month (top 50 = sort of this)" 0 \
+    bash -c "'$pvadmin' --db '$qdb' report --basis at-time --grain month --from 2024-06-01 --to 2024-07-01 | sort -t, -k3,3nr | head -n 50"
