@@ -2,6 +2,7 @@
 
 #include "aggregatedeltas.h"
 #include "extractvalidation.h"
+#include "postcodedictionary.h"
 #include "postcodehistory.h"
 #include "sqlitestatement.h"
 
@@ -61,15 +62,16 @@ void PageviewsLoad::finishReading()
 void PageviewsLoad::replaceEarlierLoad(qint64 earlierRunId, AggregateDeltas &deltas)
 {
     stage(QStringLiteral("replacing run %1").arg(earlierRunId));
-    SqliteStatement facts(m_db, "SELECT f.hour, f.postcode_id, f.views, COALESCE(c.postcode_id, 0) "
-                                "FROM pageview_facts f LEFT JOIN users_current c ON c.user_id = f.user_id "
-                                "WHERE f.load_id = ?");
+    SqliteStatement facts(m_db, "SELECT user_id, hour, postcode_id, views FROM pageview_facts WHERE load_id = ?");
     facts.bind(1, earlierRunId);
+    UserDirectory::Cursor cursor(m_directory);
     while (facts.step()) {
-        const qint64 hour = facts.int64(0);
-        const qint64 views = facts.int64(2);
-        deltas.addAtTime(hour, static_cast<quint32>(facts.int64(1)), -views);
-        deltas.addCurrent(hour, static_cast<quint32>(facts.int64(3)), -views);
+        const size_t user = cursor.seek(static_cast<quint64>(facts.int64(0)));
+        const quint32 current = user < m_directory.size() ? m_directory.postcodeId(user) : unknownPostcodeId;
+        const qint64 hour = facts.int64(1);
+        const qint64 views = facts.int64(3);
+        deltas.addAtTime(hour, static_cast<quint32>(facts.int64(2)), -views);
+        deltas.addCurrent(hour, current, -views);
     }
     facts.reset();
     checkCancelled();
@@ -84,6 +86,8 @@ void PageviewsLoad::replaceEarlierLoad(qint64 earlierRunId, AggregateDeltas &del
 
 void PageviewsLoad::write()
 {
+    stage(QStringLiteral("reading the user directory"));
+    m_directory.read(m_db);
     AggregateDeltas deltas;
     {
         SqliteStatement window(m_db, "SELECT run_id FROM pageview_windows WHERE hour = ?");
@@ -100,11 +104,11 @@ void PageviewsLoad::write()
     }
 
     stage(QStringLiteral("attributing"), static_cast<qint64>(m_facts.size()));
-    SqliteStatement current(m_db, "SELECT postcode_id FROM users_current WHERE user_id = ?");
     PostcodeHistoryReader historyReader(m_db);
     SqliteStatement insert(m_db, "INSERT INTO pageview_facts (load_id, user_id, hour, postcode_id, views) "
                                  "VALUES (?, ?, ?, ?, ?)");
     std::vector<PostcodePeriod> history;
+    UserDirectory::Cursor cursor(m_directory);
     size_t done = 0;
     for (size_t i = 0; i < m_facts.size();) {
         const quint64 userId = m_facts[i].userId;
@@ -115,11 +119,9 @@ void PageviewsLoad::write()
             needsHistory |= latestAsOf != openEnded && m_facts[end].hour * secondsPerHour < latestAsOf;
             ++end;
         }
-        quint32 currentId = 0;
-        current.bind(1, static_cast<qint64>(userId));
-        if (current.step())
-            currentId = static_cast<quint32>(current.int64(0));
-        current.reset();
+        const size_t user = cursor.seek(userId);
+        const quint32 currentId = user < m_directory.size() ? m_directory.postcodeId(user) : unknownPostcodeId;
+        needsHistory &= user < m_directory.size();
         if (needsHistory)
             historyReader.read(userId, history);
         for (; i < end; ++i) {

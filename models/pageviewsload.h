@@ -1,6 +1,7 @@
 #pragma once
 
 #include "extractload.h"
+#include "userdirectory.h"
 
 #include <map>
 #include <vector>
@@ -44,6 +45,7 @@ private:
     std::map<qint64, qint64> m_viewsPerHour;
     qint64 m_viewsLoaded = 0;
     qint64 m_window = 0;
+    UserDirectory m_directory;
 };
 
 } // namespace pv

@@ -37,6 +37,13 @@ SqliteStatement &SqliteStatement::bind(int index, std::string_view text)
     return *this;
 }
 
+SqliteStatement &SqliteStatement::bindBlob(int index, const QByteArray &data)
+{
+    if (sqlite3_bind_blob64(m_stmt, index, data.constData(), static_cast<sqlite3_uint64>(data.size()), SQLITE_STATIC) != SQLITE_OK)
+        fail(m_db, "bind");
+    return *this;
+}
+
 SqliteStatement &SqliteStatement::bindNull(int index)
 {
     if (sqlite3_bind_null(m_stmt, index) != SQLITE_OK)
@@ -82,6 +89,12 @@ QString SqliteStatement::text(int column) const
 {
     const auto *data = reinterpret_cast<const char *>(sqlite3_column_text(m_stmt, column));
     return QString::fromUtf8(data, sqlite3_column_bytes(m_stmt, column));
+}
+
+QByteArray SqliteStatement::blob(int column) const
+{
+    const void *data = sqlite3_column_blob(m_stmt, column);
+    return QByteArray(static_cast<const char *>(data), sqlite3_column_bytes(m_stmt, column));
 }
 
 void sqliteExec(sqlite3 *db, const char *sql)

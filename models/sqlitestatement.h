@@ -29,6 +29,7 @@ public:
     SqliteStatement &bind(int index, qint64 value);
     SqliteStatement &bind(int index, std::string_view text);
     SqliteStatement &bindNull(int index);
+    SqliteStatement &bindBlob(int index, const QByteArray &data);
     /// Steps once: true while a row is available, false when done.
     bool step();
     /// Runs a statement that returns no rows, then resets it for the next use.
@@ -38,6 +39,7 @@ public:
     qint64 int64(int column) const;
     bool isNull(int column) const;
     QString text(int column) const;
+    QByteArray blob(int column) const;
 
 private:
     sqlite3 *m_db;

@@ -7,6 +7,8 @@
 #include "sqlitestatement.h"
 #include "warehouse.h"
 
+#include <sqlite3.h>
+
 #include <algorithm>
 
 namespace pv {
@@ -89,8 +91,8 @@ void UsersSnapshotLoad::finishReading()
 
 std::vector<UsersSnapshotLoad::Change> UsersSnapshotLoad::diffAgainstWarehouse(qint64 *baselineUsers)
 {
-    // The warehouse's state at the as-of: the open periods when this is the newest snapshot, else the
-    // periods covering the as-of.
+    // The warehouse's state at the as-of: the directory's members of the newest snapshot when this one is
+    // the newest, else the history periods covering the as-of.
     qint64 latestAsOf = 0;
     bool haveSnapshots = false;
     {
@@ -100,38 +102,36 @@ std::vector<UsersSnapshotLoad::Change> UsersSnapshotLoad::diffAgainstWarehouse(q
             haveSnapshots = true;
         }
     }
-    const bool newest = !haveSnapshots || m_asOf >= latestAsOf;
-    SqliteStatement baseline(m_db, newest
-        ? "SELECT user_id, postcode_id FROM user_postcode_history WHERE valid_to IS NULL ORDER BY user_id"
-        : "SELECT user_id, postcode_id FROM user_postcode_history "
-          "WHERE valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1) ORDER BY user_id");
-    if (!newest)
-        baseline.bind(1, m_asOf);
+    std::vector<std::pair<quint64, quint32>> baseline;
+    if (!haveSnapshots || m_asOf >= latestAsOf) {
+        for (size_t i = 0; i < m_directory.size(); ++i)
+            if (m_directory.inLatest(i))
+                baseline.emplace_back(m_directory.userId(i), m_directory.postcodeId(i));
+    } else {
+        SqliteStatement covering(m_db, "SELECT user_id, postcode_id FROM user_postcode_history "
+                                       "WHERE valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1) ORDER BY user_id");
+        covering.bind(1, m_asOf);
+        while (covering.step())
+            baseline.emplace_back(static_cast<quint64>(covering.int64(0)), static_cast<quint32>(covering.int64(1)));
+    }
+    *baselineUsers = static_cast<qint64>(baseline.size());
 
     stage(QStringLiteral("comparing with the warehouse"), static_cast<qint64>(m_members.size()));
     std::vector<Change> changes;
     size_t m = 0, u = 0;
-    qint64 previous = 0;
     auto isUnchanged = [&](quint64 id) {
         while (u < m_unchangedIds.size() && m_unchangedIds[u] < id)
             ++u;
         return u < m_unchangedIds.size() && m_unchangedIds[u] == id;
     };
-    auto addNewUpTo = [&](quint64 limit, bool inclusive) {
+    auto addNewBefore = [&](quint64 limit, bool inclusive) {
         for (; m < m_members.size() && (m_members[m].userId < limit || (inclusive && m_members[m].userId == limit)); ++m) {
             changes.push_back({m_members[m].userId, m_members[m].postcodeId, true, true});
             ++m_run.usersAdded;
-            if ((m & 0xfffff) == 0) {
-                progress(static_cast<qint64>(m));
-                checkCancelled();
-            }
         }
     };
-    while (baseline.step()) {
-        ++previous;
-        const auto userId = static_cast<quint64>(baseline.int64(0));
-        const auto postcodeId = static_cast<quint32>(baseline.int64(1));
-        addNewUpTo(userId, false);
+    for (const auto &[userId, postcodeId] : baseline) {
+        addNewBefore(userId, false);
         if (m < m_members.size() && m_members[m].userId == userId) {
             if (m_members[m].postcodeId != postcodeId) {
                 changes.push_back({userId, m_members[m].postcodeId, true, false});
@@ -143,11 +143,8 @@ std::vector<UsersSnapshotLoad::Change> UsersSnapshotLoad::diffAgainstWarehouse(q
             ++m_run.usersRemoved;
         }
     }
-    addNewUpTo(std::numeric_limits<quint64>::max(), true);
+    addNewBefore(std::numeric_limits<quint64>::max(), true);
     progress(static_cast<qint64>(m_members.size()));
-    *baselineUsers = previous;
-    // Sort by user id so the rewrites walk the tables in key order.
-    std::sort(changes.begin(), changes.end(), [](const Change &a, const Change &b) { return a.userId < b.userId; });
     return changes;
 }
 
@@ -156,117 +153,96 @@ UsersSnapshotLoad::Statements::Statements(sqlite3 *db)
     , deleteHistory(db, "DELETE FROM user_postcode_history WHERE user_id = ?")
     , insertHistory(db, "INSERT INTO user_postcode_history (user_id, valid_from, valid_to, postcode_id) "
                         "VALUES (?, ?, ?, ?)")
-    , readCurrent(db, "SELECT postcode_id FROM users_current WHERE user_id = ?")
     , upsertCurrent(db, "INSERT INTO users_current (user_id, postcode_id) VALUES (?, ?) "
                         "ON CONFLICT (user_id) DO UPDATE SET postcode_id = excluded.postcode_id")
-    , facts(db, "SELECT load_id, hour, postcode_id, views FROM pageview_facts WHERE user_id = ?")
-    , updateFact(db, "UPDATE pageview_facts SET postcode_id = ? WHERE load_id = ? AND user_id = ? AND hour = ?")
 {
 }
 
-void UsersSnapshotLoad::rewriteUser(Statements &st, const Change &change, qint64 nextAsOf, AggregateDeltas &deltas)
+void UsersSnapshotLoad::rewriteUser(Statements &st, const Change &change, qint64 nextAsOf)
 {
     const auto userId = static_cast<qint64>(change.userId);
+    const auto state = change.hasPostcode ? std::optional<quint32>(change.postcodeId) : std::nullopt;
+    const size_t known = m_directory.find(change.userId);
     std::vector<PostcodePeriod> before;
-    st.history.read(change.userId, before);
-    const std::vector<PostcodePeriod> after = applySnapshotState(
-        before, m_asOf, nextAsOf, change.hasPostcode ? std::optional<quint32>(change.postcodeId) : std::nullopt);
+    if (known < m_directory.size())
+        st.history.read(change.userId, before);
+    std::vector<PostcodePeriod> after = applySnapshotState(before, m_asOf, nextAsOf, state);
     if (after == before)
         return;
 
-    st.deleteHistory.bind(1, userId).execute();
+    if (!before.empty())
+        st.deleteHistory.bind(1, userId).execute();
     for (const PostcodePeriod &p : after) {
         st.insertHistory.bind(1, userId).bind(2, p.validFrom);
         p.validTo == openEnded ? st.insertHistory.bindNull(3) : st.insertHistory.bind(3, p.validTo);
         st.insertHistory.bind(4, p.postcodeId).execute();
     }
-
-    quint32 oldCurrent = unknownPostcodeId;
-    st.readCurrent.bind(1, userId);
-    if (st.readCurrent.step())
-        oldCurrent = static_cast<quint32>(st.readCurrent.int64(0));
-    st.readCurrent.reset();
+    const quint32 oldCurrent = known < m_directory.size() ? m_directory.postcodeId(known) : unknownPostcodeId;
     const quint32 newCurrent = currentPostcode(after);
-    if (newCurrent != oldCurrent)
+    if (newCurrent != oldCurrent || known == m_directory.size())
         st.upsertCurrent.bind(1, userId).bind(2, newCurrent).execute();
+    m_directory.set(change.userId, newCurrent, !after.empty() && after.back().validTo == openEnded);
 
-    reattributeFacts(st, change.userId, after, oldCurrent, newCurrent, deltas);
+    // A user new to the warehouse can only have UNKNOWN facts; skip the fact lookup when they have none.
+    if (known == m_directory.size() && !std::binary_search(m_usersWithUnknownFacts.begin(), m_usersWithUnknownFacts.end(), change.userId))
+        return;
+    m_reattributions.push_back({change.userId, std::move(after), oldCurrent, newCurrent});
 }
 
-void UsersSnapshotLoad::reattributeFacts(Statements &st, quint64 user, const std::vector<PostcodePeriod> &after,
-                                         quint32 oldCurrent, quint32 newCurrent, AggregateDeltas &deltas)
+void UsersSnapshotLoad::reattributeFacts(AggregateDeltas &deltas)
 {
-    // At-time where the user's period changed; current for every fact when the current postcode changed.
-    const auto userId = static_cast<qint64>(user);
+    // One pass over the live loads' facts of exactly the users whose history changed: SQLite seeks each
+    // (load, user) itself, driven by a temporary table of those users.
+    stage(QStringLiteral("re-attributing pageviews"), static_cast<qint64>(m_reattributions.size()));
+    sqliteExec(m_db, "CREATE TEMP TABLE IF NOT EXISTS reattributed_users (user_id INTEGER PRIMARY KEY)");
+    sqliteExec(m_db, "DELETE FROM temp.reattributed_users");
+    {
+        SqliteStatement insert(m_db, "INSERT INTO temp.reattributed_users (user_id) VALUES (?)");
+        for (const Reattribution &r : m_reattributions)
+            insert.bind(1, static_cast<qint64>(r.userId)).execute();
+    }
     struct FactChange
     {
-        qint64 loadId, hour;
+        qint64 loadId, userId, hour;
         quint32 atTime;
     };
     std::vector<FactChange> updates;
-    st.facts.bind(1, userId);
-    while (st.facts.step()) {
-        const qint64 loadId = st.facts.int64(0);
-        const qint64 hour = st.facts.int64(1);
-        const auto oldAtTime = static_cast<quint32>(st.facts.int64(2));
-        const qint64 views = st.facts.int64(3);
-        const quint32 newAtTime = postcodeAt(after, hour * secondsPerHour);
+    SqliteStatement facts(m_db, "SELECT f.load_id, f.user_id, f.hour, f.postcode_id, f.views "
+                                "FROM pageview_windows w CROSS JOIN temp.reattributed_users r "
+                                "CROSS JOIN pageview_facts f ON f.load_id = w.run_id AND f.user_id = r.user_id");
+    qint64 rows = 0;
+    while (facts.step()) {
+        const auto userId = static_cast<quint64>(facts.int64(1));
+        const auto it = std::lower_bound(m_reattributions.begin(), m_reattributions.end(), userId,
+                                         [](const Reattribution &r, quint64 id) { return r.userId < id; });
+        const qint64 hour = facts.int64(2);
+        const auto oldAtTime = static_cast<quint32>(facts.int64(3));
+        const qint64 views = facts.int64(4);
+        const quint32 newAtTime = postcodeAt(it->periods, hour * secondsPerHour);
         if (newAtTime != oldAtTime) {
             deltas.addAtTime(hour, oldAtTime, -views);
             deltas.addAtTime(hour, newAtTime, views);
-            updates.push_back({loadId, hour, newAtTime});
+            updates.push_back({facts.int64(0), facts.int64(1), hour, newAtTime});
         }
-        if (newCurrent != oldCurrent) {
-            deltas.addCurrent(hour, oldCurrent, -views);
-            deltas.addCurrent(hour, newCurrent, views);
+        if (it->oldCurrent != it->newCurrent) {
+            deltas.addCurrent(hour, it->oldCurrent, -views);
+            deltas.addCurrent(hour, it->newCurrent, views);
         }
+        if ((++rows & 0xffff) == 0)
+            checkCancelled();
     }
-    st.facts.reset();
+    facts.reset();
+    SqliteStatement update(m_db, "UPDATE pageview_facts SET postcode_id = ? WHERE load_id = ? AND user_id = ? AND hour = ?");
     for (const FactChange &u : updates)
-        st.updateFact.bind(1, u.atTime).bind(2, u.loadId).bind(3, userId).bind(4, u.hour).execute();
-    m_run.factsReattributed += static_cast<qint64>(updates.size());
-}
-
-std::vector<quint64> UsersSnapshotLoad::knownUsers(const std::vector<Change> &changes, qint64 baselineUsers)
-{
-    // Moved and removed users are in the baseline; only added ones may be new to the warehouse.
-    std::vector<quint64> added;
-    for (const Change &c : changes)
-        if (c.added)
-            added.push_back(c.userId);
-    std::vector<quint64> known;
-    for (const Change &c : changes)
-        if (!c.added)
-            known.push_back(c.userId);
-    if (!added.empty()) {
-        stage(QStringLiteral("finding returning users"));
-        if (added.size() * 8 > static_cast<size_t>(baselineUsers)) {
-            // Many new users (a first snapshot): one pass over users_current beats a lookup each.
-            SqliteStatement all(m_db, "SELECT user_id FROM users_current ORDER BY user_id");
-            size_t a = 0;
-            while (all.step()) {
-                const auto id = static_cast<quint64>(all.int64(0));
-                while (a < added.size() && added[a] < id)
-                    ++a;
-                if (a < added.size() && added[a] == id)
-                    known.push_back(id);
-            }
-        } else {
-            SqliteStatement one(m_db, "SELECT 1 FROM users_current WHERE user_id = ?");
-            for (quint64 id : added) {
-                one.bind(1, static_cast<qint64>(id));
-                if (one.step())
-                    known.push_back(id);
-                one.reset();
-            }
-        }
-    }
-    std::sort(known.begin(), known.end());
-    return known;
+        update.bind(1, u.atTime).bind(2, u.loadId).bind(3, u.userId).bind(4, u.hour).execute();
+    m_run.factsReattributed = static_cast<qint64>(updates.size());
+    sqliteExec(m_db, "DELETE FROM temp.reattributed_users");
 }
 
 void UsersSnapshotLoad::write()
 {
+    stage(QStringLiteral("reading the user directory"));
+    m_directory.read(m_db);
     qint64 baselineUsers = 0;
     const std::vector<Change> changes = diffAgainstWarehouse(&baselineUsers);
     const qint64 missing = m_run.usersRemoved;
@@ -308,44 +284,27 @@ void UsersSnapshotLoad::write()
         .bind(3, m_usersLoaded + static_cast<qint64>(m_unchangedIds.size()))
         .execute();
 
-    const std::vector<quint64> known = knownUsers(changes, baselineUsers);
-    std::vector<quint64> withUnknownFacts;
     {
         SqliteStatement unknown(m_db, "SELECT DISTINCT user_id FROM pageview_facts WHERE postcode_id = 0 ORDER BY user_id");
         while (unknown.step())
-            withUnknownFacts.push_back(static_cast<quint64>(unknown.int64(0)));
+            m_usersWithUnknownFacts.push_back(static_cast<quint64>(unknown.int64(0)));
     }
-
-    stage(QStringLiteral("rewriting history and re-attributing"), static_cast<qint64>(changes.size()));
+    stage(QStringLiteral("rewriting history"), static_cast<qint64>(changes.size()));
     Statements statements(m_db);
-    AggregateDeltas deltas;
-    size_t k = 0, f = 0;
     for (size_t i = 0; i < changes.size(); ++i) {
-        const Change &change = changes[i];
-        while (k < known.size() && known[k] < change.userId)
-            ++k;
-        if (k < known.size() && known[k] == change.userId) {
-            rewriteUser(statements, change, nextAsOf, deltas);
-        } else {
-            // A user the warehouse has never seen: one period, and only UNKNOWN facts to re-attribute.
-            const auto userId = static_cast<qint64>(change.userId);
-            statements.insertHistory.bind(1, userId).bind(2, m_asOf);
-            nextAsOf == openEnded ? statements.insertHistory.bindNull(3) : statements.insertHistory.bind(3, nextAsOf);
-            statements.insertHistory.bind(4, change.postcodeId).execute();
-            statements.upsertCurrent.bind(1, userId).bind(2, change.postcodeId).execute();
-            while (f < withUnknownFacts.size() && withUnknownFacts[f] < change.userId)
-                ++f;
-            if (f < withUnknownFacts.size() && withUnknownFacts[f] == change.userId)
-                reattributeFacts(statements, change.userId, {{m_asOf, nextAsOf, change.postcodeId}}, 0,
-                                 change.postcodeId, deltas);
-        }
+        rewriteUser(statements, changes[i], nextAsOf);
         if ((i & 0x3fff) == 0) {
             progress(static_cast<qint64>(i));
             checkCancelled();
         }
     }
+    AggregateDeltas deltas;
+    reattributeFacts(deltas);
     stage(QStringLiteral("updating aggregates"));
     deltas.apply(m_db);
+    stage(QStringLiteral("writing the user directory"));
+    m_directory.build();
+    m_directory.write(m_db);
 }
 
 QString UsersSnapshotLoad::summary() const

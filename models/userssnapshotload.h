@@ -4,6 +4,7 @@
 #include "extractload.h"
 #include "postcodehistory.h"
 #include "sqlitestatement.h"
+#include "userdirectory.h"
 
 #include <vector>
 
@@ -47,15 +48,20 @@ private:
     {
         explicit Statements(sqlite3 *db);
         PostcodeHistoryReader history;
-        SqliteStatement deleteHistory, insertHistory, readCurrent, upsertCurrent, facts, updateFact;
+        SqliteStatement deleteHistory, insertHistory, upsertCurrent;
+    };
+    /// A user whose facts must be looked at: their new history and current postcode before and after.
+    struct Reattribution
+    {
+        quint64 userId;
+        std::vector<PostcodePeriod> periods;
+        quint32 oldCurrent;
+        quint32 newCurrent;
     };
 
     std::vector<Change> diffAgainstWarehouse(qint64 *baselineUsers);
-    /// Changed users who already have history (sorted): the rest are new to the warehouse.
-    std::vector<quint64> knownUsers(const std::vector<Change> &changes, qint64 baselineUsers);
-    void rewriteUser(Statements &st, const Change &change, qint64 nextAsOf, AggregateDeltas &deltas);
-    void reattributeFacts(Statements &st, quint64 userId, const std::vector<PostcodePeriod> &after,
-                          quint32 oldCurrent, quint32 newCurrent, AggregateDeltas &deltas);
+    void rewriteUser(Statements &st, const Change &change, qint64 nextAsOf);
+    void reattributeFacts(AggregateDeltas &deltas);
 
     UserRecord m_record;
     qint64 m_asOf = 0;
@@ -63,6 +69,9 @@ private:
     std::vector<quint64> m_unchangedIds; ///< users with only rejected rows: left as they were
     qint64 m_usersLoaded = 0;
     qint64 m_replacedRun = 0;
+    UserDirectory m_directory;
+    std::vector<quint64> m_usersWithUnknownFacts; ///< sorted
+    std::vector<Reattribution> m_reattributions;  ///< sorted by user
 };
 
 } // namespace pv

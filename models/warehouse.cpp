@@ -129,6 +129,14 @@ sqlite3 *Warehouse::handle() const
     return *static_cast<sqlite3 *const *>(v.data());
 }
 
+int Warehouse::schemaVersionIfPresent() const
+{
+    QSqlQuery q(database());
+    if (q.exec(QStringLiteral("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'")) && q.next())
+        return schemaVersion();
+    return 0;
+}
+
 int Warehouse::schemaVersion() const
 {
     QSqlQuery q(database());
@@ -140,6 +148,9 @@ int Warehouse::schemaVersion() const
 bool Warehouse::migrate(QString *error)
 {
     sqlite3 *db = handle();
+    // Only take the write lock when there is something to migrate: opening to read must not wait for a load.
+    if (schemaVersionIfPresent() == latestSchemaVersion())
+        return true;
     try {
         sqliteExec(db, "BEGIN IMMEDIATE");
         sqliteExec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("

@@ -41,6 +41,7 @@ public:
 
 private:
     bool migrate(QString *error);
+    int schemaVersionIfPresent() const;
     void markInterruptedRuns();
 
     QString m_connectionName;

@@ -2,6 +2,8 @@
 
 #include "extractvalidation.h"
 #include "loadfeedback.h"
+#include "sqlitestatement.h"
+#include "userdirectory.h"
 #include "warehouse.h"
 
 #include <QSqlError>
@@ -23,6 +25,7 @@ class Checker
 public:
     Checker(Warehouse &warehouse, LoadFeedback *feedback)
         : m_db(warehouse.database())
+        , m_handle(warehouse.handle())
         , m_feedback(feedback)
     {
     }
@@ -58,6 +61,7 @@ private:
             " WHERE l.rn = 1 AND c.postcode_id IS NOT l.postcode_id"
             " UNION ALL SELECT 'current: user ' || user_id || ' has a current postcode but no history'"
             " FROM users_current c WHERE NOT EXISTS (SELECT 1 FROM user_postcode_history h WHERE h.user_id = c.user_id)"));
+        checkUserDirectory();
         m_report.usersChecked = scalar(QStringLiteral("SELECT COUNT(*) FROM users_current"));
         if (cancelled())
             return false;
@@ -118,6 +122,42 @@ private:
                         .arg(current));
         }
         return true;
+    }
+
+    void checkUserDirectory()
+    {
+        UserDirectory directory;
+        try {
+            directory.read(m_handle);
+        } catch (const SqliteError &e) {
+            add(QStringLiteral("user directory: %1").arg(e.message));
+            return;
+        }
+        exec(QStringLiteral("CREATE TEMP TABLE check_directory (user_id INTEGER PRIMARY KEY, postcode_id INTEGER,"
+                            " in_latest INTEGER)"));
+        QSqlQuery insert(m_db);
+        insert.prepare(QStringLiteral("INSERT INTO temp.check_directory VALUES (?, ?, ?)"));
+        for (size_t i = 0; i < directory.size(); ++i) {
+            if (i > 0 && directory.userId(i) <= directory.userId(i - 1)) {
+                add(QStringLiteral("user directory: not sorted at user %1").arg(directory.userId(i)));
+                return;
+            }
+            insert.addBindValue(static_cast<qint64>(directory.userId(i)));
+            insert.addBindValue(directory.postcodeId(i));
+            insert.addBindValue(directory.inLatest(i) ? 1 : 0);
+            insert.exec();
+        }
+        listDifferences(QStringLiteral(
+            "SELECT 'user directory: user ' || COALESCE(c.user_id, d.user_id) || ' has current postcode '"
+            " || COALESCE(d.postcode_id, 'none') || ' there but ' || COALESCE(c.postcode_id, 'none') || ' in users_current'"
+            " FROM users_current c FULL JOIN temp.check_directory d ON d.user_id = c.user_id"
+            " WHERE c.postcode_id IS NOT d.postcode_id"));
+        listDifferences(QStringLiteral(
+            "SELECT 'user directory: user ' || d.user_id || CASE d.in_latest WHEN 1 THEN ' is marked' ELSE ' is not marked' END"
+            " || ' as in the newest snapshot, but has ' || CASE d.in_latest WHEN 1 THEN 'no' ELSE 'an' END || ' open period'"
+            " FROM temp.check_directory d WHERE d.in_latest <> EXISTS (SELECT 1 FROM user_postcode_history h"
+            " WHERE h.user_id = d.user_id AND h.valid_to IS NULL)"));
+        exec(QStringLiteral("DROP TABLE temp.check_directory"));
     }
 
     void compareAggregate(const QString &column, const QString &table, const QString &label)
@@ -195,6 +235,7 @@ private:
     bool cancelled() const { return m_feedback && m_feedback->isCancelled(); }
 
     QSqlDatabase m_db;
+    sqlite3 *m_handle;
     LoadFeedback *m_feedback;
     CheckReport m_report;
     int m_listed = 0;

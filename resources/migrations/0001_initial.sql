@@ -61,13 +61,23 @@ CREATE TABLE user_postcode_history (
     postcode_id INTEGER NOT NULL,
     PRIMARY KEY (user_id, valid_from)
 ) WITHOUT ROWID;
--- The members of the latest snapshot, read in id order by every new snapshot's diff.
-CREATE INDEX user_postcode_history_open ON user_postcode_history (user_id, postcode_id) WHERE valid_to IS NULL;
+-- Who moved in to / out of a postcode over a range.
+CREATE INDEX user_postcode_history_postcode ON user_postcode_history (postcode_id, valid_from);
 
 -- current(u): the postcode from the latest snapshot containing u (removed users keep theirs).
 CREATE TABLE users_current (
     user_id     INTEGER PRIMARY KEY,
     postcode_id INTEGER NOT NULL
+);
+CREATE INDEX users_current_postcode ON users_current (postcode_id);
+
+-- The same users as one compact sorted array (user id, current postcode, in the newest snapshot), in
+-- blocks of packed little-endian records: every load reads it whole instead of 20M rows (UserDirectory).
+CREATE TABLE user_directory_blocks (
+    block      INTEGER PRIMARY KEY,
+    first_user INTEGER NOT NULL,
+    users      INTEGER NOT NULL,
+    data       BLOB NOT NULL
 );
 
 -- Pageviews per (load, user, hour) with the at-time postcode; appended in key order per load.
@@ -79,7 +89,6 @@ CREATE TABLE pageview_facts (
     views       INTEGER NOT NULL,
     PRIMARY KEY (load_id, user_id, hour)
 ) WITHOUT ROWID;
-CREATE INDEX pageview_facts_user ON pageview_facts (user_id);
 -- Facts of users in no snapshot (their at-time postcode is UNKNOWN): the only facts a new user can have.
 CREATE INDEX pageview_facts_unknown ON pageview_facts (user_id) WHERE postcode_id = 0;
 

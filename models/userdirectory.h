@@ -1,0 +1,60 @@
+#pragma once
+
+#include <QtGlobal>
+
+#include <vector>
+
+struct sqlite3;
+
+namespace pv {
+
+/// Every user the warehouse has seen, sorted by id, with their current postcode and whether they are in
+/// the newest snapshot. Loads read it whole (about 12 bytes a user: 20M users in a few hundred ms) rather
+/// than looking users up one by one; a users snapshot writes it back inside its transaction.
+/// Kept equal to users_current and the open history periods; `check` verifies it.
+class UserDirectory
+{
+public:
+    static constexpr quint32 notFound = 0xffffffffu;
+
+    void read(sqlite3 *db);
+    /// Replaces the stored blocks with this directory.
+    void write(sqlite3 *db) const;
+
+    size_t size() const { return m_ids.size(); }
+    quint64 userId(size_t i) const { return m_ids[i]; }
+    quint32 postcodeId(size_t i) const { return m_postcodes[i] & postcodeMask; }
+    bool inLatest(size_t i) const { return m_postcodes[i] & inLatestFlag; }
+
+    /// Index of the user, or size() when absent. Consecutive lookups in increasing id order are
+    /// cheapest through a Cursor.
+    size_t find(quint64 userId) const;
+    quint32 currentPostcode(quint64 userId) const;
+
+    /// Sets (or adds) users; call build() after a batch of set() calls to restore the sorted order.
+    void set(quint64 userId, quint32 postcodeId, bool inLatest);
+    void build();
+
+    /// Walks users in increasing id order for merge joins with another sorted list.
+    class Cursor
+    {
+    public:
+        explicit Cursor(const UserDirectory &directory) : m_directory(directory) {}
+        /// Index of userId, or size(); ids must come in non-decreasing order.
+        size_t seek(quint64 userId);
+
+    private:
+        const UserDirectory &m_directory;
+        size_t m_position = 0;
+    };
+
+private:
+    static constexpr quint32 inLatestFlag = 0x80000000u;
+    static constexpr quint32 postcodeMask = 0x7fffffffu;
+
+    std::vector<quint64> m_ids;
+    std::vector<quint32> m_postcodes;
+    std::vector<std::pair<quint64, quint32>> m_pending;
+};
+
+} // namespace pv
