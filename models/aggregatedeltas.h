@@ -8,8 +8,8 @@ struct sqlite3;
 
 namespace pv {
 
-/// Changes to the two hourly aggregates collected in memory during a load, applied once at the end:
-/// one upsert per (hour, postcode) touched, rows that reach zero are deleted.
+/// Changes to the two hourly aggregates (and their day rollups) collected in memory during a load, applied
+/// once at the end: one upsert per (period, postcode) touched; rows that reach zero are deleted.
 class AggregateDeltas
 {
 public:
@@ -24,7 +24,8 @@ private:
     {
         map[(static_cast<quint64>(static_cast<quint32>(hour)) << 32) | postcodeId] += views;
     }
-    static void apply(sqlite3 *db, const Map &map, const char *table);
+    static Map byDay(const Map &hourly);
+    static void apply(sqlite3 *db, const Map &map, const char *table, const char *period);
 
     Map m_atTime;
     Map m_current;

@@ -8,7 +8,9 @@
 #include <QSqlQuery>
 #include <QVariant>
 
-#include <map>
+#include <algorithm>
+#include <unordered_map>
+#include <vector>
 
 namespace pv {
 
@@ -90,60 +92,163 @@ PageviewQuery::PageviewQuery(QSqlDatabase db)
 {
 }
 
-std::optional<QList<ReportRow>> PageviewQuery::report(const ReportQuery &query, QString *error) const
+struct PageviewQuery::Filter
 {
-    QStringList normalised;
-    for (const QString &postcode : query.postcodes) {
-        const QByteArray utf8 = postcode.toUtf8();
-        if (postcode.trimmed().compare(QLatin1String("UNKNOWN"), Qt::CaseInsensitive) == 0) {
-            normalised << QStringLiteral("UNKNOWN");
-            continue;
-        }
-        QString reason;
-        const auto value = normalisePostcode(std::string_view(utf8.constData(), size_t(utf8.size())), &reason);
-        if (!value) {
-            *error = QStringLiteral("--postcode '%1': %2").arg(postcode, reason);
-            return std::nullopt;
-        }
-        normalised << QString::fromUtf8(*value);
-    }
+    bool all = true;
+    QList<qint64> postcodeIds; ///< when not all: the known ones among the requested postcodes
+};
 
-    const QString table = query.basis == Basis::Current ? QStringLiteral("views_current_hourly")
-                                                        : QStringLiteral("views_at_time_hourly");
-    QString sql = QStringLiteral("SELECT a.hour, p.postcode, a.views FROM %1 a JOIN postcodes p ON p.id = a.postcode_id "
-                                 "WHERE a.hour >= ? AND a.hour < ?")
-                      .arg(table);
-    if (!normalised.isEmpty()) {
-        QStringList marks;
-        for (qsizetype i = 0; i < normalised.size(); ++i)
-            marks << QStringLiteral("?");
-        sql += QStringLiteral(" AND p.postcode IN (%1)").arg(marks.join(QLatin1Char(',')));
+std::optional<PageviewQuery::Filter> PageviewQuery::filter(const QStringList &postcodes, QString *error) const
+{
+    Filter result;
+    result.all = postcodes.isEmpty();
+    for (const QString &postcode : postcodes) {
+        QString normalised = QStringLiteral("UNKNOWN");
+        if (postcode.trimmed().compare(QLatin1String("UNKNOWN"), Qt::CaseInsensitive) != 0) {
+            const QByteArray utf8 = postcode.toUtf8();
+            QString reason;
+            const auto value = normalisePostcode(std::string_view(utf8.constData(), size_t(utf8.size())), &reason);
+            if (!value) {
+                *error = QStringLiteral("--postcode '%1': %2").arg(postcode, reason);
+                return std::nullopt;
+            }
+            normalised = QString::fromUtf8(*value);
+        }
+        QSqlQuery q(m_db);
+        q.prepare(QStringLiteral("SELECT id FROM postcodes WHERE postcode = ?"));
+        q.addBindValue(normalised);
+        if (q.exec() && q.next() && !result.postcodeIds.contains(q.value(0).toLongLong()))
+            result.postcodeIds << q.value(0).toLongLong(); // a postcode never seen simply has no rows
     }
-    // An hour counts when its start lies in [from, to).
-    const qint64 fromHour = query.from ? floorDiv(*query.from + secondsPerHour - 1, secondsPerHour)
-                                       : std::numeric_limits<qint64>::min();
-    const qint64 toHour = query.to ? floorDiv(*query.to + secondsPerHour - 1, secondsPerHour)
-                                   : std::numeric_limits<qint64>::max();
+    return result;
+}
+
+template<typename Visit>
+bool PageviewQuery::forEachCount(Basis basis, Grain grain, qint64 fromHour, qint64 toHour, const Filter &filter,
+                                 QString *error, Visit visit) const
+{
+    const QString prefix = basis == Basis::Current ? QStringLiteral("views_current_") : QStringLiteral("views_at_time_");
+    auto scan = [&](const QString &table, const QString &period, qint64 from, qint64 to, qint64 hoursPer) {
+        if (from >= to)
+            return true;
+        QSqlQuery q(m_db);
+        q.setForwardOnly(true);
+        const QList<qint64> ids = filter.all ? QList<qint64>{-1} : filter.postcodeIds;
+        q.prepare(filter.all ? QStringLiteral("SELECT %2, postcode_id, views FROM %1 WHERE %2 >= ? AND %2 < ?").arg(table, period)
+                             : QStringLiteral("SELECT %2, postcode_id, views FROM %1 WHERE postcode_id = ? AND %2 >= ? AND %2 < ?")
+                                   .arg(table, period));
+        for (qint64 id : ids) {
+            if (!filter.all)
+                q.addBindValue(id);
+            q.addBindValue(from);
+            q.addBindValue(to);
+            if (!q.exec()) {
+                *error = QStringLiteral("query failed: %1").arg(q.lastError().text());
+                return false;
+            }
+            while (q.next())
+                visit(q.value(0).toLongLong() * hoursPer, q.value(1).toLongLong(), q.value(2).toLongLong());
+        }
+        return true;
+    };
+    const QString hourly = prefix + QStringLiteral("hourly"), daily = prefix + QStringLiteral("daily");
+    const qint64 fromDay = floorDiv(fromHour + 23, 24), toDay = floorDiv(toHour, 24);
+    if (grain == Grain::Hour || fromDay >= toDay)
+        return scan(hourly, QStringLiteral("hour"), fromHour, toHour, 1);
+    return scan(hourly, QStringLiteral("hour"), fromHour, fromDay * 24, 1)
+        && scan(daily, QStringLiteral("day"), fromDay, toDay, 24)
+        && scan(hourly, QStringLiteral("hour"), toDay * 24, toHour, 1);
+}
+
+QHash<qint64, QString> PageviewQuery::postcodeTexts(const QList<qint64> &ids) const
+{
+    QHash<qint64, QString> texts;
+    QStringList list;
+    for (qint64 id : ids)
+        list << QString::number(id);
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
-    q.prepare(sql);
-    q.addBindValue(fromHour);
-    q.addBindValue(toHour);
-    for (const QString &p : normalised)
-        q.addBindValue(p);
-    if (!q.exec()) {
-        *error = QStringLiteral("report query failed: %1").arg(q.lastError().text());
+    if (q.exec(QStringLiteral("SELECT id, postcode FROM postcodes WHERE id IN (%1)").arg(list.join(QLatin1Char(',')))))
+        while (q.next())
+            texts.insert(q.value(0).toLongLong(), q.value(1).toString());
+    return texts;
+}
+
+namespace {
+// Hours far outside any data stand for an open end, with room to add 23 without overflow.
+constexpr qint64 earliestHour = -(qint64(1) << 40);
+constexpr qint64 latestHour = qint64(1) << 40;
+
+/// An hour counts when its start lies in [from, to).
+qint64 firstHourFrom(std::optional<qint64> from)
+{
+    return from ? (*from >= 0 ? (*from + 3599) / 3600 : -((-*from) / 3600)) : earliestHour;
+}
+} // namespace
+
+std::optional<QList<ReportRow>> PageviewQuery::report(const ReportQuery &query, QString *error) const
+{
+    const auto postcodes = filter(query.postcodes, error);
+    if (!postcodes)
         return std::nullopt;
-    }
-    std::map<std::pair<qint64, QString>, qint64> buckets;
-    while (q.next())
-        buckets[{periodStart(query.grain, q.value(0).toLongLong()), q.value(1).toString()}] += q.value(2).toLongLong();
     QList<ReportRow> rows;
-    rows.reserve(static_cast<qsizetype>(buckets.size()));
-    for (const auto &[key, views] : buckets)
-        if (views != 0)
-            rows.append({key.first, key.second, views});
+    if (!postcodes->all && postcodes->postcodeIds.isEmpty())
+        return rows;
+    std::unordered_map<qint64, std::unordered_map<qint64, qint64>> buckets; // period → postcode → views
+    const bool ok = forEachCount(query.basis, query.grain, firstHourFrom(query.from),
+                                 query.to ? firstHourFrom(query.to) : latestHour, *postcodes, error,
+                                 [&](qint64 hour, qint64 postcodeId, qint64 views) {
+                                     buckets[periodStart(query.grain, hour)][postcodeId] += views;
+                                 });
+    if (!ok)
+        return std::nullopt;
+    QList<qint64> ids;
+    for (const auto &[period, counts] : buckets)
+        for (const auto &[id, views] : counts)
+            if (!ids.contains(id))
+                ids << id;
+    const QHash<qint64, QString> texts = postcodeTexts(ids);
+    std::vector<qint64> periods;
+    for (const auto &[period, counts] : buckets)
+        periods.push_back(period);
+    std::sort(periods.begin(), periods.end());
+    for (qint64 period : periods) {
+        QList<ReportRow> group;
+        for (const auto &[id, views] : buckets[period])
+            if (views != 0)
+                group.append({period, texts.value(id), views});
+        std::sort(group.begin(), group.end(), [](const ReportRow &a, const ReportRow &b) { return a.postcode < b.postcode; });
+        rows += group;
+    }
     return rows;
+}
+
+std::optional<QList<PostcodeTotal>> PageviewQuery::totals(Basis basis, std::optional<qint64> from, std::optional<qint64> to,
+                                                          int limit, const QStringList &postcodes, QString *error) const
+{
+    const auto selected = filter(postcodes, error);
+    if (!selected)
+        return std::nullopt;
+    QList<PostcodeTotal> result;
+    if (!selected->all && selected->postcodeIds.isEmpty())
+        return result;
+    std::unordered_map<qint64, qint64> totals;
+    if (!forEachCount(basis, Grain::Day, firstHourFrom(from), to ? firstHourFrom(to) : latestHour, *selected, error,
+                      [&](qint64, qint64 postcodeId, qint64 views) { totals[postcodeId] += views; }))
+        return std::nullopt;
+    QList<qint64> ids;
+    for (const auto &[id, views] : totals)
+        if (views != 0)
+            ids << id;
+    const QHash<qint64, QString> texts = postcodeTexts(ids);
+    for (qint64 id : ids)
+        result.append({texts.value(id), totals[id]});
+    std::sort(result.begin(), result.end(), [](const PostcodeTotal &a, const PostcodeTotal &b) {
+        return a.pageviews != b.pageviews ? a.pageviews > b.pageviews : a.postcode < b.postcode;
+    });
+    if (limit >= 0 && result.size() > limit)
+        result.resize(limit);
+    return result;
 }
 
 void PageviewQuery::writeCsv(const QList<ReportRow> &rows, QIODevice *out)

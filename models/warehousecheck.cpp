@@ -92,6 +92,15 @@ private:
         stage(QStringLiteral("comparing aggregates"));
         compareAggregate(QStringLiteral("at_time"), QStringLiteral("views_at_time_hourly"), QStringLiteral("at-time"));
         compareAggregate(QStringLiteral("current"), QStringLiteral("views_current_hourly"), QStringLiteral("current"));
+        for (const char *basis : {"at_time", "current"})
+            listDifferences(QStringLiteral(
+                "WITH expected AS (SELECT (hour - ((hour % 24) + 24) % 24) / 24 AS day, postcode_id, SUM(views) AS views"
+                " FROM views_%1_hourly GROUP BY 1, 2)"
+                " SELECT 'day rollup %1: day ' || date(COALESCE(e.day, d.day) * 86400, 'unixepoch') || ', postcode #'"
+                " || COALESCE(e.postcode_id, d.postcode_id) || ': stored ' || COALESCE(d.views, 0) || ', hours sum to '"
+                " || COALESCE(e.views, 0) FROM expected e FULL JOIN views_%1_daily d"
+                " ON d.day = e.day AND d.postcode_id = e.postcode_id WHERE d.views IS NOT e.views")
+                                .arg(QLatin1String(basis)));
         if (cancelled())
             return false;
 

@@ -1,94 +1,368 @@
 #include "mainwindow.h"
 
+#include "chartsscreen.h"
 #include "extractvalidation.h"
-#include "loadrun.h"
+#include "historyscreen.h"
+#include "importdialog.h"
+#include "loadprogresspanel.h"
+#include "loadsscreen.h"
+#include "overviewscreen.h"
+#include "reportsscreen.h"
+#include "rundetailsdialog.h"
+#include "settingsdialog.h"
+#include "warehousestatus.h"
 
-#include <QDateTime>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDirIterator>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QHeaderView>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
+#include <QStackedWidget>
 #include <QStatusBar>
-#include <QTableWidget>
-#include <QVBoxLayout>
 
 namespace pv {
 
+namespace {
+const char *const recentKey = "recentWarehouses";
+constexpr int maxRecent = 8;
+
+/// Files dropped or chosen: extract files as they are, folders expanded to the extracts in them.
+QStringList extractFiles(const QStringList &paths)
+{
+    QStringList files;
+    for (const QString &path : paths) {
+        if (!QFileInfo(path).isDir()) {
+            files << path;
+            continue;
+        }
+        QDirIterator it(path, {QStringLiteral("*.csv"), QStringLiteral("*.csv.gz")}, QDir::Files);
+        while (it.hasNext())
+            files << it.next();
+    }
+    return files;
+}
+} // namespace
+
 MainWindow::MainWindow(const QString &warehousePath, QWidget *parent)
     : QMainWindow(parent)
+    , m_loads(new LoadQueue(this))
 {
+    setAcceptDrops(true);
     auto *central = new QWidget(this);
-    auto *layout = new QVBoxLayout(central);
-    m_state = new QLabel(central);
-    m_runs = new QTableWidget(central);
-    m_runs->setColumnCount(9);
-    m_runs->setHorizontalHeaderLabels({tr("Run"), tr("Kind"), tr("Status"), tr("Window / as-of"), tr("Started (UTC)"),
-                                       tr("Rows read"), tr("Loaded"), tr("Rejected"), tr("File")});
-    m_runs->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_runs->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_runs->setSortingEnabled(true);
-    m_runs->verticalHeader()->hide();
-    m_runs->horizontalHeader()->setStretchLastSection(true);
-    layout->addWidget(m_state);
-    layout->addWidget(m_runs);
+    auto *layout = new QHBoxLayout(central);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->setSpacing(0);
+    m_navigation = new QListWidget(central);
+    m_navigation->setObjectName(QStringLiteral("navigation"));
+    m_navigation->setFixedWidth(150);
+    m_navigation->setSpacing(2);
+    m_navigation->setStyleSheet(QStringLiteral("QListWidget { border: none; border-right: 1px solid palette(mid); "
+                                               "padding-top: 8px; } QListWidget::item { padding: 8px 12px; }"));
+    m_stack = new QStackedWidget(central);
+    layout->addWidget(m_navigation);
+    layout->addWidget(m_stack, 1);
     setCentralWidget(central);
+    connect(m_navigation, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
 
-    QMenu *file = menuBar()->addMenu(tr("&File"));
-    file->addAction(tr("&Open warehouse…"), QKeySequence::Open, this, [this] {
-        const QString path = QFileDialog::getOpenFileName(this, tr("Open warehouse"), QFileInfo(m_warehouse.path()).path(),
-                                                          tr("Warehouses (*.sqlite *.db);;All files (*)"));
-        if (!path.isEmpty())
-            openWarehouse(path);
+    m_progress = new LoadProgressPanel(m_loads, this);
+    m_progressDock = new QDockWidget(tr("Load progress"), this);
+    m_progressDock->setObjectName(QStringLiteral("progressDock"));
+    m_progressDock->setWidget(m_progress);
+    m_progressDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable
+                                | QDockWidget::DockWidgetFloatable);
+    addDockWidget(Qt::BottomDockWidgetArea, m_progressDock);
+    m_progressDock->hide();
+    connect(m_progress, &LoadProgressPanel::runRequested, this, [this](qint64 runId) { showRun(runId); });
+    connect(m_loads, &LoadQueue::fileFinished, this, [this] {
+        emit warehouseChanged();
+        refreshStatus();
     });
-    file->addAction(tr("&Refresh"), QKeySequence::Refresh, this, &MainWindow::refreshRuns);
-    file->addSeparator();
-    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
-    resize(1100, 640);
+    connect(m_loads, &LoadQueue::idle, this, &MainWindow::updateActions);
+
+    m_snapshotStatus = new QLabel(this);
+    m_hourStatus = new QLabel(this);
+    m_staleWarning = new QLabel(this);
+    m_staleWarning->setObjectName(QStringLiteral("staleWarning"));
+    m_staleWarning->setStyleSheet(QStringLiteral("QLabel { color: #8a1c1c; font-weight: bold; }"));
+    statusBar()->addWidget(m_snapshotStatus);
+    statusBar()->addWidget(m_hourStatus);
+    statusBar()->addWidget(m_staleWarning, 1);
+    connect(this, &MainWindow::warehouseChanged, this, &MainWindow::refreshStatus);
+
+    createMenus();
+    // The operator's screens; the analyst's History, Charts and Reports screens go after them, one line each.
+    addScreen(tr("Overview"), [](const Warehouse &w) { return new OverviewScreen(w); });
+    addScreen(tr("Loads"), [](const Warehouse &w) { return new LoadsScreen(w); });
+    addScreen(tr("History"), [](const Warehouse &w) { return new HistoryScreen(w.path()); });
+    addScreen(tr("Charts"), [](const Warehouse &w) { return new ChartsScreen(w.path()); });
+    addScreen(tr("Reports"), [](const Warehouse &w) { return new ReportsScreen(w.path()); });
+
+    resize(1280, 800);
     openWarehouse(warehousePath);
 }
 
-void MainWindow::openWarehouse(const QString &path)
+MainWindow::~MainWindow()
 {
-    QString error;
-    if (!m_warehouse.open(path, &error)) {
-        QMessageBox::critical(this, tr("Cannot open warehouse"), error);
-        setWindowTitle(tr("Pageview Warehouse Admin"));
-        return;
-    }
-    setWindowTitle(tr("%1 — Pageview Warehouse Admin").arg(QFileInfo(path).fileName()));
-    statusBar()->showMessage(path);
-    refreshRuns();
+    // Stop the loads first: the screens read through m_warehouse until the end.
+    delete m_loads;
+    m_loads = nullptr;
 }
 
-void MainWindow::refreshRuns()
+void MainWindow::createMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    m_newAction = file->addAction(tr("&New warehouse…"), QKeySequence::New, this, &MainWindow::newWarehouse);
+    m_openAction = file->addAction(tr("&Open warehouse…"), QKeySequence::Open, this, &MainWindow::chooseWarehouse);
+    m_recent = file->addMenu(tr("Open &recent"));
+    file->addSeparator();
+    file->addAction(tr("&Import extracts…"), QKeySequence(tr("Ctrl+I")), this, [this] { importFiles(); });
+    file->addAction(tr("Re&fresh"), QKeySequence::Refresh, this, &MainWindow::warehouseChanged);
+    file->addSeparator();
+    m_settingsAction = file->addAction(tr("&Settings…"), QKeySequence::Preferences, this, &MainWindow::openSettings);
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->addAction(m_progressDock->toggleViewAction());
+    updateRecentMenu();
+}
+
+void MainWindow::insertScreen(ScreenEntry entry)
+{
+    m_screens.append(std::move(entry));
+    ScreenEntry &added = m_screens.last();
+    m_navigation->addItem(added.title);
+    if (m_warehouse.isOpen())
+        buildScreen(added);
+    else
+        m_stack->addWidget(new QWidget(m_stack));
+    if (m_navigation->currentRow() < 0)
+        m_navigation->setCurrentRow(0);
+}
+
+void MainWindow::buildScreen(ScreenEntry &entry)
+{
+    const int index = int(&entry - m_screens.data());
+    QWidget *old = m_stack->widget(index);
+    entry.widget = entry.make(m_warehouse);
+    entry.widget->setObjectName(entry.title);
+    entry.wire(entry.widget);
+    m_stack->insertWidget(index, entry.widget);
+    if (old) {
+        m_stack->removeWidget(old);
+        delete old;
+    }
+    m_stack->setCurrentIndex(std::max(0, m_navigation->currentRow()));
+}
+
+bool MainWindow::openWarehouse(const QString &path)
+{
+    QString error;
+    const bool opened = m_warehouse.open(path, &error);
+    if (!opened) {
+        setWindowTitle(tr("No warehouse — Pageview Warehouse Admin"));
+        auto *box = new QMessageBox(QMessageBox::Critical, tr("Cannot open the warehouse"), error, QMessageBox::Ok, this);
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->open();
+    } else {
+        setWindowTitle(tr("%1 (%2) — Pageview Warehouse Admin")
+                           .arg(QFileInfo(path).fileName(), QDir::toNativeSeparators(QFileInfo(path).absolutePath())));
+        rememberRecent(QFileInfo(path).absoluteFilePath());
+    }
+    for (ScreenEntry &entry : m_screens)
+        if (opened)
+            buildScreen(entry);
+    refreshStatus();
+    updateActions();
+    return opened;
+}
+
+void MainWindow::refreshStatus()
+{
+    const WarehouseStatus status = readWarehouseStatus(m_warehouse);
+    m_snapshotStatus->setText(status.latestSnapshotAsOf
+                                  ? tr("Latest users snapshot: %1 UTC").arg(formatTimestamp(*status.latestSnapshotAsOf).left(16))
+                                  : tr("No users snapshot loaded"));
+    m_hourStatus->setText(status.latestHour ? tr("  ·  Latest hour loaded: %1 UTC").arg(formatTimestamp(*status.latestHour).left(16))
+                                            : tr("  ·  No pageviews hour loaded"));
+    const QString warning = status.warning();
+    m_staleWarning->setText(warning.isEmpty() ? QString() : tr("  ⚠ Stale: %1").arg(warning));
+    m_staleWarning->setToolTip(tr("Stale means a users snapshot more than 26 hours, or an hour more than 2 hours, "
+                                  "older than the newest data in the warehouse."));
+}
+
+QString MainWindow::statusText() const
+{
+    return m_snapshotStatus->text() + m_hourStatus->text() + m_staleWarning->text();
+}
+
+QWidget *MainWindow::screen(const QString &title) const
+{
+    for (const ScreenEntry &entry : m_screens)
+        if (entry.title == title)
+            return entry.widget;
+    return nullptr;
+}
+
+OverviewScreen *MainWindow::overview() const
+{
+    return qobject_cast<OverviewScreen *>(screen(tr("Overview")));
+}
+
+LoadsScreen *MainWindow::loads() const
+{
+    return qobject_cast<LoadsScreen *>(screen(tr("Loads")));
+}
+
+void MainWindow::showScreen(const QString &title)
+{
+    for (int i = 0; i < m_screens.size(); ++i)
+        if (m_screens[i].title == title)
+            m_navigation->setCurrentRow(i);
+}
+
+ImportDialog *MainWindow::importFiles(const QStringList &paths)
 {
     if (!m_warehouse.isOpen())
-        return;
-    const QList<LoadRun> runs = LoadRunLog(m_warehouse.database()).runs();
-    m_runs->setSortingEnabled(false);
-    m_runs->setRowCount(int(runs.size()));
-    int row = 0;
-    for (const LoadRun &run : runs) {
-        const QString when = run.windowHour ? formatTimestamp(*run.windowHour)
-                                            : run.asOf ? formatTimestamp(*run.asOf) : QString();
-        const QVariantList cells{QVariant(run.id), extractKindName(run.kind), run.status, when,
-                                 QDateTime::fromMSecsSinceEpoch(run.startedAtMs, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
-                                 QVariant(run.rowsRead), QVariant(run.rowsLoaded), QVariant(run.rowsRejected),
-                                 QFileInfo(run.file).fileName()};
-        for (int column = 0; column < cells.size(); ++column) {
-            auto *item = new QTableWidgetItem;
-            item->setData(Qt::DisplayRole, cells[column]);
-            if (!run.error.isEmpty())
-                item->setToolTip(run.error);
-            m_runs->setItem(row, column, item);
-        }
-        ++row;
+        return nullptr;
+    if (!m_import) {
+        m_import = new ImportDialog(m_warehouse.defaultMaxRejectPercent(), this);
+        connect(m_import, &QDialog::accepted, this, [this] { startLoads(m_import->requests()); });
+        // Every import starts from an empty list.
+        connect(m_import, &QDialog::finished, this, [this] {
+            m_import->deleteLater();
+            m_import = nullptr;
+        });
     }
-    m_runs->setSortingEnabled(true);
-    m_runs->resizeColumnsToContents();
-    m_state->setText(tr("%n load run(s) in %1", nullptr, int(runs.size())).arg(m_warehouse.path()));
+    m_import->addFiles(extractFiles(paths));
+    if (!m_import->isVisible())
+        m_import->open();
+    return m_import;
+}
+
+void MainWindow::startLoads(const QList<LoadRequest> &requests)
+{
+    if (requests.isEmpty() || !m_warehouse.isOpen())
+        return;
+    m_progressDock->show();
+    m_loads->enqueue(m_warehouse.path(), requests);
+    updateActions();
+}
+
+RunDetailsDialog *MainWindow::showRun(qint64 runId)
+{
+    auto *dialog = new RunDetailsDialog(m_warehouse, runId, this);
+    connect(this, &MainWindow::warehouseChanged, dialog, [dialog] {}); // lives until closed
+    dialog->show();
+    return dialog;
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event)
+{
+    if (event->mimeData()->hasUrls() && m_warehouse.isOpen())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event)
+{
+    QStringList paths;
+    for (const QUrl &url : event->mimeData()->urls())
+        if (url.isLocalFile())
+            paths << url.toLocalFile();
+    if (paths.isEmpty())
+        return;
+    event->acceptProposedAction();
+    importFiles(paths);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (m_loads->isBusy()) {
+        const auto answer = QMessageBox::question(
+            this, tr("Loads are running"),
+            tr("%1 file(s) are still loading or waiting. Quitting cancels them: the running load is rolled back "
+               "and nothing changes. Quit anyway?")
+                .arg(m_loads->pendingCount()));
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+    }
+    event->accept();
+}
+
+void MainWindow::rememberRecent(const QString &path)
+{
+    QSettings settings;
+    QStringList recent = settings.value(QLatin1String(recentKey)).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    settings.setValue(QLatin1String(recentKey), recent.mid(0, maxRecent));
+    updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    m_recent->clear();
+    const QStringList recent = QSettings().value(QLatin1String(recentKey)).toStringList();
+    for (const QString &path : recent)
+        m_recent->addAction(QDir::toNativeSeparators(path), this, [this, path] { openWarehouse(path); });
+    m_recent->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::newWarehouse()
+{
+    const QString folder = SettingsDialog::newWarehouseFolder();
+    QDir().mkpath(folder);
+    QString path = QFileDialog::getSaveFileName(this, tr("New warehouse"), folder + QStringLiteral("/warehouse.sqlite"),
+                                                tr("Warehouses (*.sqlite)"), nullptr, QFileDialog::DontConfirmOverwrite);
+    if (path.isEmpty())
+        return;
+    if (QFileInfo::exists(path)) {
+        QMessageBox::warning(this, tr("New warehouse"),
+                             tr("%1 already exists. Use File → Open warehouse to open it, or choose another name.").arg(path));
+        return;
+    }
+    if (QFileInfo(path).suffix().isEmpty())
+        path += QStringLiteral(".sqlite");
+    openWarehouse(path);
+}
+
+void MainWindow::chooseWarehouse()
+{
+    const QString start = m_warehouse.isOpen() ? QFileInfo(m_warehouse.path()).absolutePath() : SettingsDialog::newWarehouseFolder();
+    const QString path = QFileDialog::getOpenFileName(this, tr("Open warehouse"), start,
+                                                      tr("Warehouses (*.sqlite *.db);;All files (*)"));
+    if (!path.isEmpty())
+        openWarehouse(path);
+}
+
+void MainWindow::openSettings()
+{
+    auto *dialog = new SettingsDialog(m_warehouse, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->open();
+}
+
+void MainWindow::updateActions()
+{
+    // While a load writes, settings (a write) and switching warehouses wait for it to end.
+    const bool busy = m_loads && m_loads->isBusy();
+    m_newAction->setEnabled(!busy);
+    m_openAction->setEnabled(!busy);
+    m_recent->setEnabled(!busy && !m_recent->isEmpty());
+    m_settingsAction->setEnabled(!busy && m_warehouse.isOpen());
 }
 
 } // namespace pv

@@ -1,28 +1,127 @@
 #pragma once
 
+#include "loadworker.h"
 #include "warehouse.h"
 
 #include <QMainWindow>
 
+#include <functional>
+#include <type_traits>
+
+class QAction;
+class QDockWidget;
 class QLabel;
-class QTableWidget;
+class QListWidget;
+class QMenu;
+class QStackedWidget;
 
 namespace pv {
 
-/// The desktop app's window over one warehouse: for now the job tracker's runs and the warehouse state.
+class ImportDialog;
+class LoadProgressPanel;
+class LoadsScreen;
+class OverviewScreen;
+class RunDetailsDialog;
+
+/// The desktop app's window over one warehouse. It only composes: a navigation list of screens
+/// (Overview, Loads, and the analyst's screens), the load progress panel, the menus and the status bar
+/// (latest snapshot, latest hour, and a warning when either is stale).
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
     explicit MainWindow(const QString &warehousePath, QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    /// Opens (creating if needed) another warehouse and rebuilds every screen on it.
+    bool openWarehouse(const QString &path);
+    const Warehouse &warehouse() const { return m_warehouse; }
+
+    /// Adds a screen to the navigation: make builds it for the open warehouse (again whenever another
+    /// warehouse is opened). A screen with reload() is reloaded after every load; one with a
+    /// runRequested(qint64) signal opens runs. For example:
+    ///     addScreen(tr("Charts"), [](const Warehouse &w) { return new ChartsScreen(w.path()); });
+    template <typename Make>
+    void addScreen(const QString &title, Make make);
+
+    /// Opens the import dialog (non-blocking) with these files added; the files dropped on the window
+    /// come here too. Returns the dialog, which loads its files when accepted.
+    ImportDialog *importFiles(const QStringList &paths = {});
+    /// Queues files for loading into the open warehouse, in order, and shows the progress panel.
+    void startLoads(const QList<LoadRequest> &requests);
+    /// Opens a run's details (non-modal).
+    RunDetailsDialog *showRun(qint64 runId);
+    void showScreen(const QString &title);
+    QWidget *screen(const QString &title) const;
+
+    OverviewScreen *overview() const;
+    LoadsScreen *loads() const;
+    LoadQueue *loadQueue() const { return m_loads; }
+    LoadProgressPanel *progressPanel() const { return m_progress; }
+    /// The status bar's text: latest snapshot, latest hour, and the staleness warning if any.
+    QString statusText() const;
+
+signals:
+    /// The warehouse changed under the screens: another one was opened, a load ended, or Refresh.
+    void warehouseChanged();
+
+protected:
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
+    void closeEvent(QCloseEvent *event) override;
 
 private:
-    void openWarehouse(const QString &path);
-    void refreshRuns();
+    struct ScreenEntry
+    {
+        QString title;
+        std::function<QWidget *(const Warehouse &)> make;
+        std::function<void(QWidget *)> wire;
+        QWidget *widget = nullptr;
+    };
+
+    void insertScreen(ScreenEntry entry);
+    void buildScreen(ScreenEntry &entry);
+    void createMenus();
+    void refreshStatus();
+    void rememberRecent(const QString &path);
+    void updateRecentMenu();
+    void newWarehouse();
+    void chooseWarehouse();
+    void openSettings();
+    void updateActions();
 
     Warehouse m_warehouse;
-    QTableWidget *m_runs = nullptr;
-    QLabel *m_state = nullptr;
+    LoadQueue *m_loads = nullptr;
+    QList<ScreenEntry> m_screens;
+    QListWidget *m_navigation = nullptr;
+    QStackedWidget *m_stack = nullptr;
+    QDockWidget *m_progressDock = nullptr;
+    LoadProgressPanel *m_progress = nullptr;
+    ImportDialog *m_import = nullptr;
+    QLabel *m_snapshotStatus = nullptr;
+    QLabel *m_hourStatus = nullptr;
+    QLabel *m_staleWarning = nullptr;
+    QMenu *m_recent = nullptr;
+    QAction *m_newAction = nullptr;
+    QAction *m_openAction = nullptr;
+    QAction *m_settingsAction = nullptr;
 };
+
+template <typename Make>
+void MainWindow::addScreen(const QString &title, Make make)
+{
+    using S = std::remove_pointer_t<std::invoke_result_t<Make, const Warehouse &>>;
+    ScreenEntry entry;
+    entry.title = title;
+    entry.make = [make](const Warehouse &warehouse) -> QWidget * { return make(warehouse); };
+    entry.wire = [this](QWidget *widget) {
+        auto *screen = static_cast<S *>(widget);
+        if constexpr (requires { screen->reload(); })
+            connect(this, &MainWindow::warehouseChanged, screen, [screen] { screen->reload(); });
+        if constexpr (requires { &S::runRequested; })
+            connect(screen, &S::runRequested, this, [this](qint64 runId) { showRun(runId); });
+    };
+    insertScreen(std::move(entry));
+}
 
 } // namespace pv

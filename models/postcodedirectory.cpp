@@ -1,0 +1,133 @@
+#include "postcodedirectory.h"
+
+#include "pageviewquery.h"
+
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <algorithm>
+
+namespace pv {
+
+
+PostcodeDirectory::PostcodeDirectory(QSqlDatabase db)
+    : m_db(std::move(db))
+{
+}
+
+QStringList PostcodeDirectory::search(const QString &prefix, int limit) const
+{
+    QString normalised = prefix.simplified().toUpper();
+    if (normalised.isNull())
+        normalised = QStringLiteral(""); // a null QString binds as SQL NULL
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    // A range on the unique index: every postcode p with normalised <= p < normalised + U+FFFF.
+    q.prepare(QStringLiteral("SELECT postcode FROM postcodes WHERE postcode >= ? AND postcode < ? AND id <> 0 "
+                             "ORDER BY postcode LIMIT ?"));
+    q.addBindValue(normalised);
+    q.addBindValue(normalised + QChar(0xFFFF));
+    q.addBindValue(limit);
+    QStringList postcodes;
+    if (q.exec())
+        while (q.next())
+            postcodes << q.value(0).toString();
+    return postcodes;
+}
+
+QList<PostcodeRanking> PostcodeDirectory::top(qint64 from, qint64 to, int n, Basis rankBy) const
+{
+    // Ranked on one basis, then the same postcodes' totals on the other: both through the one query path.
+    const PageviewQuery query(m_db);
+    const Basis other = rankBy == Basis::Current ? Basis::AtTime : Basis::Current;
+    QString error;
+    QList<PostcodeRanking> ranking;
+    QStringList postcodes;
+    for (const PostcodeTotal &t : query.totals(rankBy, from, to, -1, {}, &error).value_or(QList<PostcodeTotal>{})) {
+        if (t.postcode == QLatin1String("UNKNOWN"))
+            continue;
+        PostcodeRanking r;
+        r.postcode = t.postcode;
+        (rankBy == Basis::Current ? r.current : r.atTime) = t.pageviews;
+        ranking << r;
+        postcodes << t.postcode;
+        if (ranking.size() == n)
+            break;
+    }
+    if (ranking.isEmpty())
+        return ranking;
+    QHash<QString, qint64> otherTotals;
+    for (const PostcodeTotal &t : query.totals(other, from, to, -1, postcodes, &error).value_or(QList<PostcodeTotal>{}))
+        otherTotals.insert(t.postcode, t.pageviews);
+    for (PostcodeRanking &r : ranking)
+        (other == Basis::Current ? r.current : r.atTime) = otherTotals.value(r.postcode);
+    return ranking;
+}
+
+std::optional<qint64> PostcodeDirectory::postcodeId(const QString &postcode) const
+{
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT id FROM postcodes WHERE postcode = ?"));
+    q.addBindValue(postcode.simplified().toUpper());
+    if (q.exec() && q.next())
+        return q.value(0).toLongLong();
+    return std::nullopt;
+}
+
+std::optional<qint64> PostcodeDirectory::currentUsers(const QString &postcode) const
+{
+    const auto id = postcodeId(postcode);
+    if (!id)
+        return std::nullopt;
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("SELECT COUNT(*) FROM users_current WHERE postcode_id = ?"));
+    q.addBindValue(*id);
+    if (q.exec() && q.next())
+        return q.value(0).toLongLong();
+    return std::nullopt;
+}
+
+QList<PostcodeMove> PostcodeDirectory::moves(const QString &postcode, qint64 from, qint64 to) const
+{
+    QList<PostcodeMove> moves;
+    const auto id = postcodeId(postcode);
+    if (!id)
+        return moves;
+    // The neighbouring row of the same user is found through the (user_id, valid_from) key.
+    QSqlQuery in(m_db);
+    in.setForwardOnly(true);
+    in.prepare(QStringLiteral(
+        "SELECT h.user_id, h.valid_from, "
+        " (SELECT p.postcode FROM user_postcode_history prv JOIN postcodes p ON p.id = prv.postcode_id "
+        "  WHERE prv.user_id = h.user_id AND prv.valid_to = h.valid_from) "
+        "FROM user_postcode_history h WHERE h.postcode_id = ? AND h.valid_from >= ? AND h.valid_from < ? "
+        // Everyone appears in the first snapshot: that is where the warehouse starts, not a move.
+        "AND h.valid_from > (SELECT MIN(as_of) FROM snapshots)"));
+    in.addBindValue(*id);
+    in.addBindValue(from);
+    in.addBindValue(to);
+    if (in.exec())
+        while (in.next())
+            moves.append({in.value(0).toLongLong(), in.value(1).toLongLong(), PostcodeMove::Direction::In,
+                          in.value(2).toString(), postcode.simplified().toUpper()});
+    QSqlQuery out(m_db);
+    out.setForwardOnly(true);
+    out.prepare(QStringLiteral(
+        "SELECT h.user_id, h.valid_to, "
+        " (SELECT p.postcode FROM user_postcode_history nxt JOIN postcodes p ON p.id = nxt.postcode_id "
+        "  WHERE nxt.user_id = h.user_id AND nxt.valid_from = h.valid_to) "
+        "FROM user_postcode_history h WHERE h.postcode_id = ? AND h.valid_to >= ? AND h.valid_to < ?"));
+    out.addBindValue(*id);
+    out.addBindValue(from);
+    out.addBindValue(to);
+    if (out.exec())
+        while (out.next())
+            moves.append({out.value(0).toLongLong(), out.value(1).toLongLong(), PostcodeMove::Direction::Out,
+                          postcode.simplified().toUpper(), out.value(2).toString()});
+    std::sort(moves.begin(), moves.end(), [](const PostcodeMove &a, const PostcodeMove &b) {
+        return a.at != b.at ? a.at < b.at : a.userId != b.userId ? a.userId < b.userId : a.direction < b.direction;
+    });
+    return moves;
+}
+
+} // namespace pv

@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QList>
+#include <QSqlDatabase>
+#include <QString>
+
+#include <optional>
+#include <utility>
+
+namespace pv {
+
+/// How fresh the warehouse's data is: what a report's header records and what relative ranges count from.
+struct DataFreshness
+{
+    std::optional<qint64> newestHour;      ///< start of the newest hour whose pageviews file was loaded (seconds since the epoch)
+    std::optional<qint64> oldestHour;      ///< start of the oldest hour whose pageviews file was loaded
+    std::optional<qint64> latestSnapshot;  ///< as-of of the newest loaded users snapshot
+    qint64 loadedHours = 0;                ///< hours whose pageviews file was loaded
+    qint64 lastLoadFinishedMs = 0;         ///< when the last successful load finished (ms since the epoch), 0 if none
+
+    /// One line for people: "pageviews 2024-03-01 00:00:00 to 2024-03-04 23:00:00 (96 hours); users as of …".
+    QString describe() const;
+};
+
+/// The ranges an analyst picks from. "Last …" ranges end with the newest loaded hour (the data's clock,
+/// not the wall clock).
+enum class RecentRange { Last24Hours, Last7Days, Last30Days, LastYear, AllData };
+
+/// [from, to) in seconds since the epoch for a recent range; nullopt when nothing is loaded.
+std::optional<std::pair<qint64, qint64>> recentRange(RecentRange range, const DataFreshness &freshness);
+
+/// Which hours were loaded: a chart shows an hour that was never loaded as a gap, never as a zero.
+class WarehouseCoverage
+{
+public:
+    explicit WarehouseCoverage(QSqlDatabase db);
+
+    DataFreshness freshness() const;
+    /// Hours (seconds since the epoch, ascending) in [from, to) that a live pageviews load brought
+    /// pageviews into or whose window it filled.
+    QList<qint64> loadedHours(qint64 from, qint64 to) const;
+
+private:
+    QSqlDatabase m_db;
+};
+
+} // namespace pv

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds pvadmin (in build/ unless PVADMIN_BUILD_DIR says otherwise), generates a demo warehouse of four
+# days with movers, and saves PNGs of the analyst's screens (History, Charts, Reports) into docs/ under a
+# virtual X server.
+# Usage: scripts/analyst-screenshots.sh
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${PVADMIN_BUILD_DIR:-$root/build}
+if [[ ! -f $build/build.ninja ]]; then
+    cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+fi
+cmake --build "$build" --target pvadmin analyst_screenshots
+pvadmin=$build/app/pvadmin
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+echo "== generating a demo warehouse in $work"
+"$pvadmin" generate --out "$work/extracts" --users 5000 --days 4 --pageviews-per-hour 2000 --move-rate 0.05 \
+    --seed 42 >/dev/null
+"$pvadmin" --db "$work/warehouse.sqlite" load "$work"/extracts/*.csv >/dev/null
+
+echo "== taking screenshots"
+QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1400x900x24" "$build/tests/analystscreenshots/analyst_screenshots" \
+    --db "$work/warehouse.sqlite" --out "$root/docs"
+ls -l "$root"/docs/{history,charts,charts-difference,charts-top,reports}.png

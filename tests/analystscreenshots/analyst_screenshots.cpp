@@ -1,0 +1,167 @@
+// Shows each analyst screen at 1280×800 on a demo warehouse with realistic selections and saves PNGs:
+// history.png, charts.png, charts-difference.png, charts-top.png, reports.png.
+// Usage: analyst_screenshots --db WAREHOUSE --out DIR   (run by scripts/analyst-screenshots.sh under xvfb-run)
+#include "chartsscreen.h"
+#include "historyscreen.h"
+#include "periodselector.h"
+#include "postcodedirectory.h"
+#include "reportsscreen.h"
+#include "reporttable.h"
+#include "userhistory.h"
+#include "userhistorymodels.h"
+#include "warehouse.h"
+#include "warehousecoverage.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QSpinBox>
+#include <QTest>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+
+namespace {
+
+bool save(QWidget *widget, const QString &path)
+{
+    QTest::qWait(400); // let layouts settle and the window paint
+    const bool ok = widget->grab().save(path);
+    std::fprintf(stderr, "%s %s\n", ok ? "wrote" : "FAILED to write", qPrintable(path));
+    return ok;
+}
+
+/// Waits for a screen's queries: until done() holds or the timeout passes.
+template<typename Done>
+bool settle(Done done, int timeoutMs = 20000)
+{
+    return QTest::qWaitFor(done, timeoutMs);
+}
+
+struct Selection
+{
+    QStringList southWest;   // the biggest SW postcodes
+    qint64 mover = 0;        // a user who moved, with pageviews on both sides of the move
+    QString moverPostcode;   // where they moved to
+};
+
+Selection choose(const QString &path)
+{
+    Selection s;
+    pv::Warehouse warehouse;
+    QString error;
+    if (!warehouse.open(path, &error))
+        qFatal("%s", qPrintable(error));
+    const pv::DataFreshness freshness = pv::WarehouseCoverage(warehouse.database()).freshness();
+    const auto range = pv::recentRange(pv::RecentRange::AllData, freshness);
+    if (!range)
+        qFatal("the warehouse has no pageviews");
+    const pv::PostcodeDirectory directory(warehouse.database());
+    // The SW postcodes where moves shift the counts most (then the busiest).
+    QList<pv::PostcodeRanking> southWest;
+    for (const pv::PostcodeRanking &r : directory.top(range->first, range->second, 100000, pv::Basis::Current))
+        if (r.postcode.startsWith(QLatin1String("SW")))
+            southWest << r;
+    std::stable_sort(southWest.begin(), southWest.end(), [](const pv::PostcodeRanking &a, const pv::PostcodeRanking &b) {
+        return std::abs(a.current - a.atTime) > std::abs(b.current - b.atTime);
+    });
+    for (const pv::PostcodeRanking &r : southWest.mid(0, 3))
+        s.southWest << r.postcode;
+    // A mover into one of the SW postcodes with the most pageviews under more than one postcode.
+    const pv::UserHistory history(warehouse.database());
+    qint64 best = 0;
+    for (const QString &postcode : s.southWest) {
+        for (const pv::PostcodeMove &move : directory.moves(postcode, range->first, range->second)) {
+            if (move.direction != pv::PostcodeMove::Direction::In || move.fromPostcode.isEmpty())
+                continue;
+            QSet<QString> postcodes;
+            qint64 views = 0;
+            for (const pv::UserPageviews &row : history.pageviews(move.userId, pv::Grain::Day)) {
+                postcodes.insert(row.atTimePostcode);
+                views += row.pageviews;
+            }
+            if (postcodes.size() > 1 && views > best) {
+                best = views;
+                s.mover = move.userId;
+                s.moverPostcode = postcode;
+            }
+        }
+    }
+    return s;
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QString db, out;
+    const QStringList args = app.arguments();
+    for (qsizetype i = 1; i + 1 < args.size(); ++i) {
+        if (args[i] == QLatin1String("--db"))
+            db = args[++i];
+        else if (args[i] == QLatin1String("--out"))
+            out = args[++i];
+    }
+    if (db.isEmpty() || out.isEmpty()) {
+        std::fprintf(stderr, "usage: analyst_screenshots --db WAREHOUSE --out DIR\n");
+        return 2;
+    }
+    QDir().mkpath(out);
+    const Selection selection = choose(db);
+    std::fprintf(stderr, "SW postcodes %s; mover %lld into %s\n", qPrintable(selection.southWest.join(QLatin1Char(' '))),
+                 selection.mover, qPrintable(selection.moverPostcode));
+    bool ok = true;
+
+    {
+        pv::HistoryScreen history(db);
+        history.setWindowTitle(QStringLiteral("History — Pageview Warehouse Admin"));
+        history.resize(1280, 800);
+        history.show();
+        if (!QTest::qWaitForWindowExposed(&history))
+            return 1;
+        history.showUser(selection.mover);
+        history.showPostcode(selection.moverPostcode);
+        ok &= settle([&] { return history.historyModel()->rowCount() > 1 && history.movesModel()->rowCount() > 0; });
+        ok &= save(&history, out + QStringLiteral("/history.png"));
+    }
+    {
+        pv::ChartsScreen charts(db);
+        charts.setWindowTitle(QStringLiteral("Charts — Pageview Warehouse Admin"));
+        charts.resize(1280, 800);
+        charts.show();
+        if (!QTest::qWaitForWindowExposed(&charts))
+            return 1;
+        ok &= settle([&] { return charts.periodSelector()->freshness().newestHour.has_value(); });
+        charts.periodSelector()->setRecentRange(pv::RecentRange::AllData);
+        charts.periodSelector()->setGrain(pv::Grain::Day);
+        charts.setPostcodes(selection.southWest);
+        ok &= settle([&] {
+            return charts.seriesModel()->series().postcodes == selection.southWest
+                && charts.seriesModel()->series().grain == pv::Grain::Day;
+        });
+        ok &= save(&charts, out + QStringLiteral("/charts.png"));
+        charts.setView(pv::PageviewChartView::View::Difference);
+        ok &= save(&charts, out + QStringLiteral("/charts-difference.png"));
+        charts.findChild<QSpinBox *>()->setValue(10);
+        charts.setView(pv::PageviewChartView::View::TopPostcodes);
+        ok &= settle([&] { return charts.rankingModel()->rowCount() == 10; });
+        ok &= save(&charts, out + QStringLiteral("/charts-top.png"));
+    }
+    {
+        pv::ReportsScreen reports(db);
+        reports.setWindowTitle(QStringLiteral("Reports — Pageview Warehouse Admin"));
+        reports.resize(1280, 800);
+        reports.show();
+        if (!QTest::qWaitForWindowExposed(&reports))
+            return 1;
+        ok &= settle([&] { return reports.periodSelector()->freshness().newestHour.has_value(); });
+        reports.setPostcodes(selection.southWest.join(QStringLiteral(", ")));
+        reports.periodSelector()->setRecentRange(pv::RecentRange::AllData);
+        reports.periodSelector()->setGrain(pv::Grain::Day);
+        reports.setBasis(QString());
+        ok &= settle([&] { return reports.tableModel()->columnCount() == 5 && reports.tableModel()->rowCount() > 0; });
+        ok &= save(&reports, out + QStringLiteral("/reports.png"));
+    }
+    return ok ? 0 : 1;
+}

@@ -1,0 +1,104 @@
+// Shows each screen of the desktop app at 1280×800 on a demo warehouse and saves it as a PNG.
+// Usage: pvadmin_screenshots --db WAREHOUSE --import FILE... --big FILE --out DIR
+// Run by scripts/screenshots.sh under xvfb-run.
+#include "importdialog.h"
+#include "loadprogresspanel.h"
+#include "mainwindow.h"
+#include "rundetailsdialog.h"
+#include "settingsdialog.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QTreeWidget>
+#include <QProgressBar>
+#include <QSignalSpy>
+#include <QSqlQuery>
+#include <QTest>
+
+#include <cstdio>
+
+namespace {
+bool save(QWidget *widget, const QString &path)
+{
+    QTest::qWait(300); // let layouts settle and the window paint
+    const bool ok = widget->grab().save(path);
+    std::fprintf(stderr, "%s %s\n", ok ? "wrote" : "FAILED to write", qPrintable(path));
+    return ok;
+}
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("pvadmin-screenshots"));
+    QString db, big, out;
+    QStringList imports;
+    const QStringList args = app.arguments();
+    for (qsizetype i = 1; i + 1 < args.size(); ++i) {
+        if (args[i] == QLatin1String("--db"))
+            db = args[++i];
+        else if (args[i] == QLatin1String("--big"))
+            big = args[++i];
+        else if (args[i] == QLatin1String("--out"))
+            out = args[++i];
+        else if (args[i] == QLatin1String("--import"))
+            imports << args[++i];
+    }
+    if (db.isEmpty() || out.isEmpty() || big.isEmpty()) {
+        std::fprintf(stderr, "usage: pvadmin_screenshots --db WAREHOUSE --import FILE... --big FILE --out DIR\n");
+        return 2;
+    }
+    QDir().mkpath(out);
+    bool ok = true;
+
+    pv::MainWindow window(db);
+    window.resize(1280, 800);
+    window.show();
+    if (!QTest::qWaitForWindowExposed(&window))
+        return 1;
+
+    window.showScreen(QObject::tr("Overview"));
+    ok &= save(&window, out + QStringLiteral("/overview.png"));
+    window.showScreen(QObject::tr("Loads"));
+    ok &= save(&window, out + QStringLiteral("/loads.png"));
+
+    // The run that failed on bad rows, with its rejected lines.
+    qint64 failedRun = 0;
+    {
+        QSqlQuery q(window.warehouse().database());
+        if (q.exec(QStringLiteral("SELECT id FROM load_runs WHERE status = 'failed' AND rows_rejected > 0 "
+                                  "ORDER BY id DESC LIMIT 1"))
+            && q.next())
+            failedRun = q.value(0).toLongLong();
+    }
+    pv::RunDetailsDialog *details = window.showRun(failedRun);
+    details->resize(1100, 700);
+    ok &= save(details, out + QStringLiteral("/run-details.png"));
+    details->close();
+
+    pv::ImportDialog *import = window.importFiles(imports);
+    import->resize(1240, 760);
+    import->setCurrentFile(import->fileCount() - 1);
+    ok &= save(import, out + QStringLiteral("/import.png"));
+    import->reject();
+
+    auto *settings = new pv::SettingsDialog(const_cast<pv::Warehouse &>(window.warehouse()), &window);
+    settings->show();
+    ok &= save(settings, out + QStringLiteral("/settings.png"));
+    settings->reject();
+
+    // A load in progress: an already-loaded file first, then a large one, caught midway and cancelled.
+    window.showScreen(QObject::tr("Overview"));
+    QSignalSpy idle(window.loadQueue(), &pv::LoadQueue::idle);
+    QList<pv::LoadRequest> requests{{imports.first(), {}}, {big, {}}};
+    window.startLoads(requests);
+    QProgressBar *bar = window.progressPanel()->progressBar();
+    const bool midway = QTest::qWaitFor([&] {
+        return window.progressPanel()->results()->topLevelItemCount() == 1 && bar->maximum() > 0 && bar->value() > 350
+            && bar->value() < 900 && bar->format().startsWith(QStringLiteral("reading"));
+    }, 120000);
+    ok &= midway && save(&window, out + QStringLiteral("/progress.png"));
+    window.loadQueue()->cancel();
+    idle.wait(120000);
+    return ok ? 0 : 1;
+}

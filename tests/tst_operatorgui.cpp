@@ -1,0 +1,374 @@
+// The operator's desktop on the offscreen platform: import through the dialog with live progress,
+// cancel with rollback, rejects, refusals, the overview's calendar, the status bar and settings.
+#include "operatorfixture.h"
+
+#include "extractvalidation.h"
+#include "importdialog.h"
+#include "loadcalendarmodel.h"
+#include "loadprogresspanel.h"
+#include "loadrunsmodel.h"
+#include "loadsscreen.h"
+#include "mainwindow.h"
+#include "overviewscreen.h"
+#include "rejectedlinesmodel.h"
+#include "rundetailsdialog.h"
+#include "settingsdialog.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QBuffer>
+#include <QCheckBox>
+#include <QClipboard>
+#include <QDoubleSpinBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTableView>
+#include <QTreeWidget>
+
+using namespace pv;
+
+namespace {
+QStringList resultTexts(const MainWindow &window)
+{
+    QStringList texts;
+    const QTreeWidget *results = window.progressPanel()->results();
+    for (int i = 0; i < results->topLevelItemCount(); ++i)
+        texts << results->topLevelItem(i)->text(0) + QStringLiteral(" | ") + results->topLevelItem(i)->text(2);
+    return texts;
+}
+
+/// Accepts the import dialog with its current files and waits until the queue is idle.
+QList<LoadResult> runImport(MainWindow &window, ImportDialog *dialog)
+{
+    QSignalSpy finished(window.loadQueue(), &LoadQueue::fileFinished);
+    QSignalSpy idle(window.loadQueue(), &LoadQueue::idle);
+    dialog->loadButton()->click();
+    if (!idle.wait(60000))
+        qWarning("the load queue did not become idle");
+    QList<LoadResult> results;
+    for (const QList<QVariant> &args : std::as_const(finished))
+        results << args.at(1).value<LoadResult>();
+    return results;
+}
+} // namespace
+
+class TestOperatorGui : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("pvadmin-tests"));
+        QSettings().clear();
+    }
+
+    void importShowsPreviewProgressAndTheRun()
+    {
+        OperatorFixture f;
+        ExtractGenerator gen = f.generate(2000, 1, 2, 50000);
+        MainWindow window(f.warehousePath());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(window.windowTitle().contains(QStringLiteral("w.sqlite")));
+
+        // Dropped files open the import dialog, several at once.
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(f.path(gen.pageviewsFileName(0, 1))),
+                      QUrl::fromLocalFile(f.path(gen.usersFileName(0)))});
+        // Delivered to the window directly: QApplication passes a drop only to the target of a real drag.
+        QDragEnterEvent enter(QPoint(200, 200), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        static_cast<QObject &>(window).event(&enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(200, 200), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        static_cast<QObject &>(window).event(&drop);
+        QVERIFY(drop.isAccepted());
+        ImportDialog *dialog = window.findChild<ImportDialog *>();
+        QVERIFY(dialog);
+        QTRY_VERIFY(dialog->isVisible());
+        QCOMPARE(dialog->fileCount(), 2);
+        // The preview as the reader parses each file: the snapshot first, its as-of from the name.
+        QCOMPARE(dialog->previewAt(0).kind, ExtractKind::UsersSnapshot);
+        QCOMPARE(dialog->previewAt(0).asOf, std::optional(gen.snapshotAsOf(0)));
+        QCOMPARE(dialog->previewAt(1).kind, ExtractKind::Pageviews);
+        QCOMPARE(dialog->previewAt(1).windowHour, std::optional(gen.hourStart(0, 1)));
+        QCOMPARE(dialog->previewAt(1).rows.size(), 20);
+        QVERIFY(qAbs(dialog->previewAt(1).estimatedRows - 50000) < 2500);
+        QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("previewFacts"))->text().contains(QStringLiteral("users snapshot")));
+
+        QSignalSpy progress(window.loadQueue(), &LoadQueue::progressChanged);
+        const QList<LoadResult> results = runImport(window, dialog);
+        QCOMPARE(results.size(), 2);
+        QCOMPARE(results[0].outcome, LoadOutcome::Loaded);
+        QCOMPARE(results[1].outcome, LoadOutcome::Loaded);
+        QCOMPARE(results[1].run.rowsLoaded, 50000);
+
+        // Progress reached the end of reading, and the panel shows the end.
+        bool readToTheEnd = false;
+        for (const QList<QVariant> &args : std::as_const(progress)) {
+            const auto p = args.at(0).value<LoadProgress>();
+            readToTheEnd |= p.stage == QLatin1String("reading") && p.total > 0 && p.done == p.total;
+        }
+        QVERIFY(readToTheEnd);
+        QProgressBar *bar = window.progressPanel()->progressBar();
+        QCOMPARE(bar->value(), bar->maximum());
+        QVERIFY(window.progressPanel()->tally().contains(QStringLiteral("2 loaded")));
+        const QStringList texts = resultTexts(window);
+        QCOMPARE(texts.size(), 2);
+        QVERIFY2(texts[1].contains(QStringLiteral("50,000 rows loaded")), qPrintable(texts[1]));
+        QVERIFY2(texts[1].contains(QStringLiteral("late rows")), qPrintable(texts[1]));
+
+        // The runs appear on the Loads screen and the overview, and in the status bar.
+        LoadRunsModel *runs = window.loads()->runs();
+        QCOMPARE(runs->rowCount(), 2);
+        QCOMPARE(runs->runAt(0).id, results[1].run.id); // newest first
+        QCOMPARE(runs->runAt(0).status, QStringLiteral("succeeded"));
+        QCOMPARE(window.overview()->calendar()->loadedHours(), 1);
+        QVERIFY(window.statusText().contains(QStringLiteral("Latest hour loaded: 2024-03-01 01:00 UTC")));
+        QVERIFY(window.statusText().contains(QStringLiteral("Latest users snapshot: 2024-03-01 00:00 UTC")));
+
+        // The same files again: already loaded, said so, nothing changed.
+        dialog = window.importFiles({f.path(gen.usersFileName(0))});
+        const QList<LoadResult> again = runImport(window, dialog);
+        QCOMPARE(again.size(), 1);
+        QCOMPARE(again[0].outcome, LoadOutcome::AlreadyLoaded);
+        QVERIFY(resultTexts(window).constFirst().contains(QStringLiteral("Already loaded by run")));
+    }
+
+    void cancelRollsBackAndLeavesTheWarehouseUnchanged()
+    {
+        OperatorFixture f;
+        ExtractGenerator gen = f.generate(100000, 1, 1, 600000, 3);
+        QCOMPARE(f.load(f.path(gen.usersFileName(0))).outcome, LoadOutcome::Loaded);
+        // An earlier, different file for the same hour: the cancelled load would have replaced it.
+        QByteArray small("user_id,url,pageview_datetime\n");
+        for (int i = 0; i < 50; ++i)
+            small += QByteArray::number(1000 + i) + ",https://example.com/a,2024-03-01 00:10:00\n";
+        const LoadResult earlier = f.load(f.write(QStringLiteral("early.csv"), small));
+        QCOMPARE(earlier.outcome, LoadOutcome::Loaded);
+        const QString before = f.fingerprint();
+
+        MainWindow window(f.warehousePath());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        // Cancel once the load is writing inside its transaction.
+        bool cancelled = false;
+        connect(window.loadQueue(), &LoadQueue::progressChanged, this, [&](const LoadProgress &p) {
+            if (!cancelled && p.stage == QLatin1String("attributing")) {
+                cancelled = true;
+                window.progressPanel()->cancelButton()->click();
+            }
+        });
+        ImportDialog *dialog = window.importFiles({f.path(gen.pageviewsFileName(0, 0))});
+        const QList<LoadResult> results = runImport(window, dialog);
+        QVERIFY(cancelled);
+        QCOMPARE(results.size(), 1);
+        QCOMPARE(results[0].outcome, LoadOutcome::Cancelled);
+        QVERIFY2(results[0].message.contains(QStringLiteral("rolled back")), qPrintable(results[0].message));
+        QVERIFY(resultTexts(window).constFirst().contains(QStringLiteral("rolled back")));
+        QVERIFY(window.findChild<QLabel *>(QStringLiteral("progressStage"))->text().contains(QStringLiteral("nothing changed")));
+
+        // Nothing changed but the cancelled run's own record, which says so.
+        QCOMPARE(f.fingerprint({results[0].run.id}), before);
+        QCOMPARE(window.loads()->runs()->runAt(0).status, QStringLiteral("cancelled"));
+        QCOMPARE(window.overview()->calendar()->data(window.overview()->calendar()->indexOfHour(gen.hourStart(0, 0)),
+                                                     LoadCalendarModel::RunIdRole)
+                     .toLongLong(),
+                 earlier.run.id);
+    }
+
+    void badRowsShowTheirRejects()
+    {
+        OperatorFixture f;
+        QByteArray csv("user_id,url,pageview_datetime\n");
+        for (int i = 1; i <= 100; ++i) {
+            if (i == 10)
+                csv += "12x,https://example.com/a,2024-03-01 05:10:00\n";
+            else if (i == 40)
+                csv += "7,\"https://example.com/b,c\",2024-03-01 25:00:00\n";
+            else
+                csv += QByteArray::number(i) + ",https://example.com/a,2024-03-01 05:10:00\n";
+        }
+        const QString file = f.write(QStringLiteral("pageviews_2024-03-01T05.csv"), csv);
+        MainWindow window(f.warehousePath());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        // 2% rejected is over the default 1%: the load fails, and says how to go on.
+        ImportDialog *dialog = window.importFiles({file});
+        QCOMPARE(dialog->previewAt(0).rowsRejected, 2);
+        QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("previewProblem"))->text().contains(QStringLiteral("threshold")));
+        QList<LoadResult> results = runImport(window, dialog);
+        QCOMPARE(results[0].outcome, LoadOutcome::Failed);
+        QString text = resultTexts(window).constFirst();
+        QVERIFY2(text.contains(QStringLiteral("pageviews_2024-03-01T05.csv")) && text.contains(QStringLiteral("line 11"))
+                     && text.contains(QStringLiteral("reject threshold in the import dialog")),
+                 qPrintable(text));
+        QCOMPARE(window.overview()->calendar()->failedHours().size(), 1);
+
+        // With this file's threshold raised to 5% it loads, and its run shows the two rejected lines.
+        dialog = window.importFiles({file});
+        dialog->findChild<QCheckBox *>(QStringLiteral("thresholdSet"))->setChecked(true);
+        dialog->findChild<QDoubleSpinBox *>(QStringLiteral("threshold"))->setValue(5);
+        QCOMPARE(dialog->requests().constFirst().options.maxRejectPercent, std::optional(5.0));
+        results = runImport(window, dialog);
+        QCOMPARE(results[0].outcome, LoadOutcome::Loaded);
+        QCOMPARE(results[0].run.rowsRejected, 2);
+        QVERIFY(resultTexts(window).constFirst().contains(QStringLiteral("2 rows rejected")));
+
+        RunDetailsDialog *details = window.showRun(results[0].run.id);
+        QAbstractItemModelTester tester(details->rejects(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+        QCOMPARE(details->rejects()->rowCount(), 2);
+        QCOMPARE(details->rejects()->lineAt(0).line, 11);
+        QVERIFY(details->rejects()->lineAt(0).reason.contains(QStringLiteral("user_id")));
+        QCOMPARE(details->rejects()->lineAt(1).line, 41);
+        QCOMPARE(details->rejects()->data(details->rejects()->index(1, RejectedLinesModel::RawText)).toString(),
+                 QStringLiteral("7,\"https://example.com/b,c\",2024-03-01 25:00:00"));
+        details->copyRejects();
+        QVERIFY(QApplication::clipboard()->text().contains(QStringLiteral("\n11\tcolumn 'user_id'")));
+        QBuffer buffer;
+        buffer.open(QIODevice::WriteOnly);
+        QCOMPARE(details->rejects()->writeCsv(&buffer), 2);
+        QVERIFY(buffer.data().startsWith("line,reason,raw\n11,"));
+        QVERIFY(buffer.data().contains("\"7,\"\"https://example.com/b,c\"\",2024-03-01 25:00:00\""));
+        QCOMPARE(window.overview()->calendar()->failedHours().size(), 0);
+        details->close();
+    }
+
+    void refusedFileSaysWhyAndHowToForce()
+    {
+        OperatorFixture f;
+        QByteArray first("id,postcode\n"), truncated("id,postcode\n");
+        for (int i = 1; i <= 100; ++i) {
+            first += QByteArray::number(i) + ",SW19\n";
+            if (i <= 50)
+                truncated += QByteArray::number(i) + ",SW19\n";
+        }
+        const QString day1 = f.write(QStringLiteral("users_2024-03-01.csv"), first);
+        const QString day2 = f.write(QStringLiteral("users_2024-03-02.csv"), truncated);
+        const QString undated = f.write(QStringLiteral("users.csv"), first);
+        MainWindow window(f.warehousePath());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        ImportDialog *dialog = window.importFiles({day1, day2});
+        QList<LoadResult> results = runImport(window, dialog);
+        QCOMPARE(results.size(), 2);
+        QCOMPARE(results[0].outcome, LoadOutcome::Loaded);
+        QCOMPARE(results[1].outcome, LoadOutcome::Refused);
+        const QString text = resultTexts(window).at(1);
+        QVERIFY2(text.startsWith(QStringLiteral("Refused")) && text.contains(QStringLiteral("users_2024-03-02.csv"))
+                     && text.contains(QStringLiteral("50 of the 100 users")) && text.contains(QStringLiteral("removal guard"))
+                     && text.contains(QStringLiteral("“Force” ticked")),
+                 qPrintable(text));
+        QCOMPARE(window.overview()->calendar()->missingSnapshots().size(), 0);
+        QCOMPARE(window.overview()->calendar()->data(window.overview()->calendar()->index(1, LoadCalendarModel::SnapshotColumn),
+                                                     LoadCalendarModel::StateRole)
+                     .toInt(),
+                 int(LoadCalendarModel::State::Failed));
+
+        // Forced from the dialog, it loads.
+        dialog = window.importFiles({day2});
+        QCheckBox *force = dialog->findChild<QCheckBox *>(QStringLiteral("force"));
+        QVERIFY(force->isEnabled());
+        force->setChecked(true);
+        results = runImport(window, dialog);
+        QCOMPARE(results[0].outcome, LoadOutcome::Loaded);
+        QCOMPARE(results[0].run.usersRemoved, 50);
+
+        // A snapshot without a date in its name: the preview warns, the load is refused and says what to do.
+        dialog = window.importFiles({undated});
+        QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("previewProblem"))->text().contains(QStringLiteral("as-of")));
+        results = runImport(window, dialog);
+        QCOMPARE(results[0].outcome, LoadOutcome::Refused);
+        QVERIFY2(resultTexts(window).constFirst().contains(QStringLiteral("set the snapshot's as-of")),
+                 qPrintable(resultTexts(window).constFirst()));
+    }
+
+    void overviewMarksAMissingHour()
+    {
+        OperatorFixture f;
+        ExtractGenerator gen = f.generate(500, 1, 4, 300);
+        QCOMPARE(f.load(f.path(gen.usersFileName(0))).outcome, LoadOutcome::Loaded);
+        for (const int hour : {0, 1, 3})
+            QCOMPARE(f.load(f.path(gen.pageviewsFileName(0, hour))).outcome, LoadOutcome::Loaded);
+        MainWindow window(f.warehousePath());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+
+        OverviewScreen *overview = window.overview();
+        LoadCalendarModel *calendar = overview->calendar();
+        QCOMPARE(calendar->rowCount(), 1);
+        QCOMPARE(calendar->missingHours(), QList<qint64>{gen.hourStart(0, 2)});
+        const QModelIndex missing = calendar->indexOfHour(gen.hourStart(0, 2));
+        QCOMPARE(missing.column(), 3);
+        QCOMPARE(missing.data(LoadCalendarModel::StateRole).toInt(), int(LoadCalendarModel::State::Missing));
+        QVERIFY(missing.data(Qt::ToolTipRole).toString().contains(QStringLiteral("Missing")));
+        QCOMPARE(missing.data(Qt::DisplayRole).toString(), QStringLiteral("missing"));
+        QCOMPARE(calendar->indexOfHour(gen.hourStart(0, 1)).data(LoadCalendarModel::StateRole).toInt(),
+                 int(LoadCalendarModel::State::Loaded));
+        QCOMPARE(calendar->indexOfHour(gen.hourStart(0, 5)).data(LoadCalendarModel::StateRole).toInt(),
+                 int(LoadCalendarModel::State::NotDue));
+        QVERIFY(overview->findChild<QLabel *>(QStringLiteral("overviewSummary"))
+                    ->text()
+                    .contains(QStringLiteral("1 hour missing: 2024-03-01 02:00")));
+
+        // Hover tells the run; a click opens it.
+        const QModelIndex loaded = calendar->indexOfHour(gen.hourStart(0, 3));
+        QVERIFY(loaded.data(Qt::ToolTipRole).toString().contains(QStringLiteral("pageviews_2024-03-01T03.csv")));
+        QSignalSpy requested(overview, &OverviewScreen::runRequested);
+        QTableView *view = overview->calendarView();
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(loaded).center());
+        QCOMPARE(requested.size(), 1);
+        QCOMPARE(requested.at(0).at(0).toLongLong(), loaded.data(LoadCalendarModel::RunIdRole).toLongLong());
+        QTRY_VERIFY(window.findChild<RunDetailsDialog *>() && window.findChild<RunDetailsDialog *>()->isVisible());
+    }
+
+    void statusBarWarnsWhenStale()
+    {
+        OperatorFixture f;
+        ExtractGenerator gen = f.generate(300, 2, 6, 100);
+        QCOMPARE(f.load(f.path(gen.usersFileName(0))).outcome, LoadOutcome::Loaded);
+        for (int hour = 0; hour < 6; ++hour)
+            QCOMPARE(f.load(f.path(gen.pageviewsFileName(1, hour))).outcome, LoadOutcome::Loaded);
+        // Snapshot at day 0 00:00, hours up to day 1 05:00: the snapshot is 29 hours behind.
+        MainWindow window(f.warehousePath());
+        QVERIFY(window.statusText().contains(QStringLiteral("Stale")));
+        QVERIFY(window.statusText().contains(QStringLiteral("users snapshot")));
+        // Day 1's snapshot arrives: fresh again.
+        QCOMPARE(f.load(f.path(gen.usersFileName(1))).outcome, LoadOutcome::Loaded);
+        emit window.warehouseChanged();
+        QVERIFY2(!window.statusText().contains(QStringLiteral("Stale")), qPrintable(window.statusText()));
+    }
+
+    void settingsPersist()
+    {
+        OperatorFixture f;
+        const QString folder = QDir(f.path(QString())).filePath(QStringLiteral("new"));
+        {
+            MainWindow window(f.warehousePath());
+            SettingsDialog dialog(const_cast<Warehouse &>(window.warehouse()), &window);
+            dialog.rejectThreshold()->setValue(2.5);
+            dialog.removalGuard()->setValue(10);
+            dialog.folder()->setText(folder);
+            dialog.accept();
+        }
+        Warehouse warehouse;
+        QString error;
+        QVERIFY(warehouse.open(f.warehousePath(), &error));
+        QCOMPARE(warehouse.defaultMaxRejectPercent(), 2.5);
+        QCOMPARE(warehouse.removalGuardPercent(), 10.0);
+        QCOMPARE(SettingsDialog::newWarehouseFolder(), folder);
+        QVERIFY(QSettings().value(QStringLiteral("recentWarehouses")).toStringList().contains(QFileInfo(f.warehousePath()).absoluteFilePath()));
+    }
+};
+
+QTEST_MAIN(TestOperatorGui)
+#include "tst_operatorgui.moc"

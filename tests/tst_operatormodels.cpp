@@ -1,0 +1,317 @@
+// The operator desktop's non-widget parts: the item models (each under QAbstractItemModelTester), the
+// extract preview, the warehouse status and the load queue.
+#include "operatorfixture.h"
+
+#include "extractpreview.h"
+#include "loadcalendarmodel.h"
+#include "loadrunsmodel.h"
+#include "loadworker.h"
+#include "rejectedlinesmodel.h"
+#include "warehousestatus.h"
+
+#include <QAbstractItemModelTester>
+#include <QElapsedTimer>
+#include <QSignalSpy>
+
+using namespace pv;
+
+namespace {
+using Tester = QAbstractItemModelTester;
+constexpr auto qtTest = QAbstractItemModelTester::FailureReportingMode::QtTest;
+
+/// 100,000 runs written straight into load_runs: every status, sizes and windows that sort differently.
+void insertRuns(Warehouse &warehouse, int count)
+{
+    QSqlDatabase db = warehouse.database();
+    db.transaction();
+    QSqlQuery q(db);
+    q.prepare(QStringLiteral("INSERT INTO load_runs (kind, file, window_hour, started_at, finished_at, rows_read, "
+                             "rows_loaded, rows_rejected, status, error) VALUES ('pageviews', ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    const QStringList statuses{QStringLiteral("succeeded"), QStringLiteral("failed"), QStringLiteral("replaced"),
+                               QStringLiteral("cancelled")};
+    for (int i = 0; i < count; ++i) {
+        const qint64 rows = (qint64(i) * 7919) % 10007;
+        q.addBindValue(QStringLiteral("/in/pageviews_%1.csv").arg(i % 977, 4, 10, QLatin1Char('0')));
+        q.addBindValue(qint64(1709251200) + qint64(i % 5000) * 3600);
+        q.addBindValue(qint64(1700000000000) + i * 1000);
+        q.addBindValue(qint64(1700000000000) + i * 1000 + (i % 13) * 100);
+        q.addBindValue(rows);
+        q.addBindValue(rows);
+        q.addBindValue(i % 3 == 0 ? 1 : 0);
+        q.addBindValue(statuses[i % 4]);
+        q.addBindValue(i % 4 == 1 ? QVariant(QStringLiteral("pageviews_x.csv:12: column 'url': empty")) : QVariant());
+        if (!q.exec())
+            qFatal("insert failed");
+    }
+    db.commit();
+}
+} // namespace
+
+class TestOperatorModels : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void runsModelPagesSortsAndFilters100kRuns()
+    {
+        OperatorFixture f;
+        Warehouse warehouse;
+        QString error;
+        QVERIFY(warehouse.open(f.warehousePath(), &error));
+        insertRuns(warehouse, 100000);
+
+        QElapsedTimer clock;
+        clock.start();
+        LoadRunsModel model(warehouse);
+        auto tester = std::make_unique<Tester>(&model, qtTest);
+        QVERIFY2(clock.elapsed() < 1000, "the first batch of 100,000 runs took more than a second");
+        // Only batches are read (the tester asks for one more of its own).
+        QVERIFY(model.rowCount() >= LoadRunsModel::batchSize && model.rowCount() <= 3 * LoadRunsModel::batchSize);
+        QCOMPARE(model.rowCount() % LoadRunsModel::batchSize, 0);
+        QCOMPARE(model.matchingRunCount(), 100000);
+        QCOMPARE(model.runAt(0).id, 100000); // newest first
+        QVERIFY(model.canFetchMore({}));
+        const int before = model.rowCount();
+        model.fetchMore({});
+        QCOMPARE(model.rowCount(), before + LoadRunsModel::batchSize);
+        QCOMPARE(model.runAt(before).id, 100000 - before);
+        QCOMPARE(model.data(model.index(0, LoadRunsModel::RowsRead)).toString(),
+                 QLocale().toString((qint64(99999) * 7919) % 10007));
+
+        model.sort(LoadRunsModel::Duration, Qt::AscendingOrder);
+        model.fetchMore({});
+        // The tester visits every row on every change: reading all 100,000 runs goes without it.
+        tester.reset();
+
+        // Scrolling to the end in run order reads every run once.
+        model.sort(LoadRunsModel::Id, Qt::AscendingOrder);
+        clock.restart();
+        while (model.canFetchMore({}))
+            model.fetchMore({});
+        qInfo("fetched all 100,000 runs in %lld ms", clock.elapsed());
+        QCOMPARE(model.rowCount(), 100000);
+        QCOMPARE(model.runAt(99999).id, 100000);
+
+        // Sorted by rows read, descending, the key continues across batches (ties broken by id): in order,
+        // no run twice.
+        model.sort(LoadRunsModel::RowsRead, Qt::DescendingOrder);
+        clock.restart();
+        for (int batch = 0; batch < 10; ++batch)
+            model.fetchMore({});
+        qInfo("fetched %d runs sorted by rows read in %lld ms", model.rowCount(), clock.elapsed());
+        QSet<qint64> ids;
+        for (int row = 0; row < model.rowCount(); ++row) {
+            ids.insert(model.runAt(row).id);
+            if (row > 0)
+                QVERIFY(model.runAt(row - 1).rowsRead > model.runAt(row).rowsRead
+                        || (model.runAt(row - 1).rowsRead == model.runAt(row).rowsRead
+                            && model.runAt(row - 1).id > model.runAt(row).id));
+        }
+        QCOMPARE(ids.size(), model.rowCount());
+        QCOMPARE(model.runAt(0).rowsRead, 10006);
+
+        // Sorted by file (text) ascending, across a batch boundary.
+        tester = std::make_unique<Tester>(&model, qtTest);
+        model.sort(LoadRunsModel::File, Qt::AscendingOrder);
+        model.fetchMore({});
+        for (int row = 1; row < model.rowCount(); ++row)
+            QVERIFY(model.runAt(row - 1).file <= model.runAt(row).file);
+
+        // Filters: by status, by text in the error, by run number.
+        model.setStatusFilter({QStringLiteral("failed")});
+        QCOMPARE(model.matchingRunCount(), 25000);
+        QCOMPARE(model.runAt(0).status, QStringLiteral("failed"));
+        model.setTextFilter(QStringLiteral("'url': EMPTY"));
+        QCOMPARE(model.matchingRunCount(), 25000);
+        model.setStatusFilter({});
+        model.setTextFilter(QStringLiteral("12345"));
+        QCOMPARE(model.matchingRunCount(), 1);
+        QCOMPARE(model.runAt(0).id, 12345);
+        model.setTextFilter(QStringLiteral("100%"));
+        QCOMPARE(model.matchingRunCount(), 0);
+    }
+
+    void rejectedLinesModelFetchesAndExports()
+    {
+        OperatorFixture f;
+        QByteArray csv("id,postcode\n");
+        for (int i = 1; i <= 2000; ++i)
+            csv += i % 2 ? QByteArray::number(i) + ",SW19\n" : QByteArray::number(i) + ",\"NOT, A \"\"POSTCODE\"\"\"\n";
+        LoadOptions options;
+        options.maxRejectPercent = 60;
+        const LoadResult result = f.load(f.write(QStringLiteral("users_2024-03-01.csv"), csv), options);
+        QCOMPARE(result.outcome, LoadOutcome::Loaded);
+        QCOMPARE(result.run.rowsRejected, 1000);
+
+        Warehouse warehouse;
+        QString error;
+        QVERIFY(warehouse.open(f.warehousePath(), &error));
+        RejectedLinesModel model(warehouse);
+        Tester tester(&model, qtTest);
+        model.setRun(result.run.id);
+        QCOMPARE(model.rowCount(), RejectedLinesModel::batchSize);
+        QCOMPARE(model.lineAt(0).line, 3);
+        while (model.canFetchMore({}))
+            model.fetchMore({});
+        QCOMPARE(model.rowCount(), 1000);
+        QCOMPARE(model.lineAt(999).line, 2001);
+        QCOMPARE(model.data(model.index(0, RejectedLinesModel::RawText)).toString(),
+                 QStringLiteral("2,\"NOT, A \"\"POSTCODE\"\"\""));
+
+        const QString out = f.path(QStringLiteral("rejects.csv"));
+        QCOMPARE(model.exportCsv(out, &error), 1000);
+        QFile file(out);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = file.readAll().split('\n');
+        QCOMPARE(lines.size(), 1002); // header, 1000 lines, the final newline
+        QVERIFY(lines[1].startsWith("3,"));
+        QVERIFY(lines[1].endsWith(",\"2,\"\"NOT, A \"\"\"\"POSTCODE\"\"\"\"\"\"\""));
+        QCOMPARE(model.exportCsv(QStringLiteral("/nonexistent/dir/x.csv"), &error), -1);
+        QVERIFY(error.contains(QStringLiteral("/nonexistent/dir/x.csv")));
+
+        model.setRun(0);
+        QCOMPARE(model.rowCount(), 0);
+    }
+
+    void calendarModelStates()
+    {
+        OperatorFixture f;
+        ExtractGenerator gen = f.generate(400, 3, 6, 200);
+        // Day 0 and day 2 snapshots (day 1 missing); hours 0..5 of days 0 and 1, except day 1 03:00,
+        // which fails on bad rows; day 0 02:00 is loaded twice (replaced).
+        QCOMPARE(f.load(f.path(gen.usersFileName(0))).outcome, LoadOutcome::Loaded);
+        QCOMPARE(f.load(f.path(gen.usersFileName(2))).outcome, LoadOutcome::Loaded);
+        for (int day = 0; day < 2; ++day)
+            for (int hour = 0; hour < 6; ++hour)
+                if (day != 1 || hour != 3)
+                    QCOMPARE(f.load(f.path(gen.pageviewsFileName(day, hour))).outcome, LoadOutcome::Loaded);
+        QByteArray bad("user_id,url,pageview_datetime\n1,u,2024-03-02 03:00:00\nx,u,2024-03-02 03:00:00\n");
+        QCOMPARE(f.load(f.write(QStringLiteral("bad.csv"), bad)).outcome, LoadOutcome::Failed);
+        QFile original(f.path(gen.pageviewsFileName(0, 2)));
+        QVERIFY(original.open(QIODevice::ReadOnly));
+        const QByteArray resent = original.readAll().chopped(40).left(3000);
+        const LoadResult replacing = f.load(f.write(QStringLiteral("resent.csv"), resent.left(resent.lastIndexOf('\n') + 1)));
+        QCOMPARE(replacing.outcome, LoadOutcome::Loaded);
+        QVERIFY(replacing.run.replacedRun != 0);
+
+        Warehouse warehouse;
+        QString error;
+        QVERIFY(warehouse.open(f.warehousePath(), &error));
+        LoadCalendarModel model(warehouse);
+        Tester tester(&model, qtTest);
+        QCOMPARE(model.rowCount(), 3);
+        QCOMPARE(model.columnCount(), 25);
+        QCOMPARE(model.headerData(0, Qt::Vertical).toString(), QStringLiteral("Fri 2024-03-01"));
+        const auto state = [&](qint64 at) {
+            return LoadCalendarModel::State(model.indexOfHour(at).data(LoadCalendarModel::StateRole).toInt());
+        };
+        QCOMPARE(state(gen.hourStart(0, 0)), LoadCalendarModel::State::Loaded);
+        QCOMPARE(state(gen.hourStart(0, 2)), LoadCalendarModel::State::Replaced);
+        QCOMPARE(model.indexOfHour(gen.hourStart(0, 2)).data(LoadCalendarModel::RunIdRole).toLongLong(), replacing.run.id);
+        QCOMPARE(state(gen.hourStart(1, 3)), LoadCalendarModel::State::Failed);
+        QVERIFY(model.indexOfHour(gen.hourStart(1, 3)).data(Qt::ToolTipRole).toString().contains(QStringLiteral("rejected")));
+        QCOMPARE(state(gen.hourStart(1, 6)), LoadCalendarModel::State::NotDue);
+        QCOMPARE(state(gen.hourStart(0, 8)), LoadCalendarModel::State::Missing); // between loaded hours
+        // Late rows from the next file amend an hour.
+        QVERIFY(model.indexOfHour(gen.hourStart(0, 0)).data(LoadCalendarModel::AmendedRole).toBool());
+        QVERIFY(model.indexOfHour(gen.hourStart(0, 0)).data(Qt::ToolTipRole).toString().contains(QStringLiteral("late rows")));
+        // Snapshots: days 0 and 2 loaded, day 1 missing.
+        QCOMPARE(model.index(0, 0).data(LoadCalendarModel::StateRole).toInt(), int(LoadCalendarModel::State::Loaded));
+        QCOMPARE(model.index(1, 0).data(LoadCalendarModel::StateRole).toInt(), int(LoadCalendarModel::State::Missing));
+        QCOMPARE(model.missingSnapshots(), QList<qint64>{gen.snapshotAsOf(1)});
+        QCOMPARE(model.failedHours(), QList<qint64>{gen.hourStart(1, 3)});
+        QVERIFY(model.missingHours().contains(gen.hourStart(0, 8)));
+        QVERIFY(!model.missingHours().contains(gen.hourStart(1, 6)));
+
+        // An empty warehouse: no rows.
+        OperatorFixture empty;
+        Warehouse none;
+        QVERIFY(none.open(empty.warehousePath(), &error));
+        LoadCalendarModel emptyModel(none);
+        Tester emptyTester(&emptyModel, qtTest);
+        QCOMPARE(emptyModel.rowCount(), 0);
+    }
+
+    void previewReadsKindRowsAndWindow()
+    {
+        OperatorFixture f;
+        ExtractGenerator gen = f.generate(1000, 1, 2, 30000);
+        const ExtractPreview users = previewExtract(f.path(gen.usersFileName(0)));
+        QVERIFY(users.isValid());
+        QCOMPARE(users.kind, ExtractKind::UsersSnapshot);
+        QCOMPARE(users.asOf, std::optional(gen.snapshotAsOf(0)));
+        QCOMPARE(users.estimatedRows, gen.usersInSnapshot(0)); // small enough to be read whole
+        QCOMPARE(users.rows.size(), 20);
+        QCOMPARE(users.columns.size(), users.rows.first().size());
+        const ExtractPreview pageviews = previewExtract(f.path(gen.pageviewsFileName(0, 1)));
+        QCOMPARE(pageviews.kind, ExtractKind::Pageviews);
+        QCOMPARE(pageviews.windowHour, std::optional(gen.hourStart(0, 1)));
+        QVERIFY(qAbs(pageviews.estimatedRows - 30000) < 1500);
+        QVERIFY(pageviews.sizeBytes > 0);
+
+        const ExtractPreview garbage = previewExtract(QStringLiteral(PV_FIXTURES_DIR "/binary_garbage.csv"));
+        QVERIFY(!garbage.isValid());
+        QVERIFY(garbage.error.contains(QStringLiteral("binary_garbage.csv")));
+        const ExtractPreview empty = previewExtract(QStringLiteral(PV_FIXTURES_DIR "/empty.csv"));
+        QVERIFY(!empty.isValid());
+        const ExtractPreview missing = previewExtract(f.path(QStringLiteral("nope.csv")));
+        QVERIFY(missing.error.contains(QStringLiteral("nope.csv")));
+    }
+
+    void statusSaysWhatIsStale()
+    {
+        WarehouseStatus status;
+        QVERIFY(!status.isSnapshotStale() && !status.isHourStale());
+        status.latestSnapshotAsOf = 1709251200;            // 2024-03-01 00:00
+        status.latestHour = 1709251200 + 26 * 3600;        // 2024-03-02 02:00: the snapshot is 26 h behind
+        QVERIFY(!status.isSnapshotStale());
+        status.latestHour = *status.latestHour + 3600;     // 27 h
+        QVERIFY(status.isSnapshotStale());
+        QVERIFY(status.warning().contains(QStringLiteral("27 hours")));
+        status.latestSnapshotAsOf = *status.latestHour + 2 * 3600; // a newer snapshot, the hour 2 h behind
+        QVERIFY(!status.isSnapshotStale() && !status.isHourStale());
+        status.latestSnapshotAsOf = *status.latestHour + 3 * 3600;
+        QVERIFY(status.isHourStale());
+        QVERIFY(status.warning().contains(QStringLiteral("latest hour loaded")));
+    }
+
+    void queueRunsInOrderAndCancelDropsTheRest()
+    {
+        OperatorFixture f;
+        ExtractGenerator gen = f.generate(20000, 1, 3, 400000, 5);
+        LoadQueue queue;
+        QSignalSpy started(&queue, &LoadQueue::fileStarted);
+        QSignalSpy finished(&queue, &LoadQueue::fileFinished);
+        QSignalSpy idle(&queue, &LoadQueue::idle);
+        QList<LoadRequest> requests;
+        for (int hour = 0; hour < 3; ++hour)
+            requests << LoadRequest{f.path(gen.pageviewsFileName(0, hour)), {}};
+        queue.enqueue(f.warehousePath(), requests);
+        QVERIFY(queue.isBusy());
+        QVERIFY(started.wait(10000));
+        QCOMPARE(started.at(0).at(0).toString(), requests[0].path);
+        QCOMPARE(started.at(0).at(1).toInt(), 1);
+        QCOMPARE(started.at(0).at(2).toInt(), 3);
+        queue.cancel();
+        QVERIFY(idle.wait(30000));
+        QCOMPARE(finished.size(), 3);
+        QCOMPARE(started.size(), 1); // the waiting files never started
+        for (int i = 0; i < 3; ++i) {
+            QCOMPARE(finished.at(i).at(0).toString(), requests[i].path);
+            QCOMPARE(finished.at(i).at(1).value<LoadResult>().outcome, LoadOutcome::Cancelled);
+        }
+        QVERIFY(finished.at(2).at(1).value<LoadResult>().message.contains(QStringLiteral("queue was cancelled")));
+        QVERIFY(!queue.isBusy());
+
+        // After a cancel the queue works again, in order.
+        queue.enqueue(f.warehousePath(), requests.mid(0, 2));
+        QVERIFY(idle.wait(60000));
+        QCOMPARE(finished.size(), 5);
+        QCOMPARE(finished.at(3).at(1).value<LoadResult>().outcome, LoadOutcome::Loaded);
+        QCOMPARE(finished.at(4).at(1).value<LoadResult>().outcome, LoadOutcome::Loaded);
+        QVERIFY(finished.at(3).at(1).value<LoadResult>().run.id < finished.at(4).at(1).value<LoadResult>().run.id);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestOperatorModels)
+#include "tst_operatormodels.moc"

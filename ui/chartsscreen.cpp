@@ -1,0 +1,314 @@
+#include "chartsscreen.h"
+
+#include "extractvalidation.h"
+#include "periodselector.h"
+#include "postcodedirectory.h"
+#include "querythread.h"
+#include "reporttable.h"
+#include "warehouse.h"
+#include "warehousecoverage.h"
+
+#include <QCompleter>
+#include <QFileDialog>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QStringListModel>
+#include <QTabBar>
+#include <QVBoxLayout>
+
+namespace pv {
+
+namespace {
+constexpr int defaultPostcodes = 3;
+}
+
+ChartsScreen::ChartsScreen(const QString &warehousePath, QWidget *parent)
+    : QWidget(parent)
+    , m_queries(new QueryThread(warehousePath, this))
+    , m_completions(new QStringListModel(this))
+    , m_series(new PageviewSeriesModel(this))
+    , m_ranking(new PostcodeRankingModel(this))
+{
+    auto *postcodeBox = new QGroupBox(tr("Postcodes"), this);
+    m_search = new QLineEdit(postcodeBox);
+    m_search->setObjectName(QStringLiteral("postcodeSearch"));
+    m_search->setPlaceholderText(tr("Type to search, e.g. SW1"));
+    m_search->setClearButtonEnabled(true);
+    auto *completer = new QCompleter(m_completions, m_search);
+    completer->setCaseSensitivity(Qt::CaseInsensitive);
+    m_search->setCompleter(completer);
+    auto *add = new QPushButton(tr("Add"), postcodeBox);
+    m_postcodeList = new QListWidget(postcodeBox);
+    m_postcodeList->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    auto *remove = new QPushButton(tr("Remove selected"), postcodeBox);
+    m_topN = new QSpinBox(postcodeBox);
+    m_topN->setRange(1, 50);
+    m_topN->setValue(5);
+    m_topN->setPrefix(tr("Top "));
+    auto *useTop = new QPushButton(tr("Use top N"), postcodeBox);
+    useTop->setToolTip(tr("Chart the postcodes with most current pageviews in the range"));
+    auto *searchRow = new QHBoxLayout;
+    searchRow->addWidget(m_search, 1);
+    searchRow->addWidget(add);
+    auto *topRow = new QHBoxLayout;
+    topRow->addWidget(m_topN);
+    topRow->addWidget(useTop, 1);
+    auto *postcodeLayout = new QVBoxLayout(postcodeBox);
+    postcodeLayout->addLayout(searchRow);
+    postcodeLayout->addWidget(m_postcodeList, 1);
+    postcodeLayout->addWidget(remove);
+    postcodeLayout->addLayout(topRow);
+
+    auto *periodBox = new QGroupBox(tr("Period"), this);
+    m_period = new PeriodSelector(periodBox);
+    auto *periodLayout = new QVBoxLayout(periodBox);
+    periodLayout->addWidget(m_period);
+
+    auto *exportPngButton = new QPushButton(tr("Export PNG…"), this);
+    auto *side = new QVBoxLayout;
+    side->addWidget(postcodeBox, 1);
+    side->addWidget(periodBox);
+    side->addWidget(exportPngButton);
+    auto *sideWidget = new QWidget(this);
+    sideWidget->setLayout(side);
+    sideWidget->setFixedWidth(290);
+    side->setContentsMargins(0, 0, 0, 0);
+
+    m_views = new QTabBar(this);
+    m_views->addTab(tr("Both bases"));
+    m_views->addTab(tr("Difference (current − at-time)"));
+    m_views->addTab(tr("Top postcodes"));
+    m_views->setExpanding(false);
+    m_chart = new PageviewChartView(this);
+    m_chart->setSeriesModel(m_series);
+    m_chart->setRankingModel(m_ranking);
+    m_status = new QLabel(this);
+    m_status->setWordWrap(true);
+    auto *main = new QVBoxLayout;
+    main->addWidget(m_views);
+    main->addWidget(m_chart, 1);
+    main->addWidget(m_status);
+
+    auto *layout = new QHBoxLayout(this);
+    layout->addWidget(sideWidget);
+    layout->addLayout(main, 1);
+
+    connect(add, &QPushButton::clicked, this, &ChartsScreen::addTypedPostcode);
+    connect(m_search, &QLineEdit::returnPressed, this, &ChartsScreen::addTypedPostcode);
+    connect(m_search, &QLineEdit::textEdited, this, &ChartsScreen::searchPostcodes);
+    connect(remove, &QPushButton::clicked, this, [this] {
+        QStringList kept = m_postcodes;
+        for (QListWidgetItem *item : m_postcodeList->selectedItems())
+            kept.removeAll(item->text());
+        setPostcodes(kept);
+    });
+    connect(useTop, &QPushButton::clicked, this, [this] { useTopPostcodes(m_topN->value()); });
+    connect(m_topN, &QSpinBox::valueChanged, this, &ChartsScreen::queryRanking);
+    connect(m_period, &PeriodSelector::changed, this, [this] {
+        querySeries();
+        queryRanking();
+    });
+    connect(m_views, &QTabBar::currentChanged, this, [this](int index) {
+        m_chart->setView(PageviewChartView::View(index));
+        showStatus();
+    });
+    connect(exportPngButton, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export chart"), QStringLiteral("chart.png"),
+                                                          tr("PNG images (*.png)"));
+        if (!path.isEmpty() && !exportPng(path))
+            QMessageBox::warning(this, tr("Export chart"), tr("%1: the image could not be written.").arg(path));
+    });
+    connect(m_queries, &QueryThread::failed, this, [this](const QString &message) { m_status->setText(message); });
+    connect(m_queries, &QueryThread::busyChanged, this, [this](bool busy) {
+        setCursor(busy ? Qt::BusyCursor : Qt::ArrowCursor);
+    });
+    reload();
+}
+
+ChartsScreen::~ChartsScreen() = default;
+
+void ChartsScreen::reload()
+{
+    m_rankedN = 0; // new data: rank again
+    m_queries->request(QStringLiteral("freshness"), [this](Warehouse &warehouse) -> std::function<void()> {
+        const DataFreshness freshness = WarehouseCoverage(warehouse.database()).freshness();
+        return [this, freshness] {
+            {
+                const QSignalBlocker blocker(m_period);
+                m_period->setFreshness(freshness);
+            }
+            if (m_pickTopOnLoad && m_postcodes.isEmpty() && freshness.newestHour) {
+                m_pickTopOnLoad = false;
+                useTopPostcodes(defaultPostcodes);
+            } else {
+                querySeries();
+            }
+            queryRanking();
+        };
+    });
+}
+
+void ChartsScreen::setPostcodes(const QStringList &postcodes)
+{
+    m_pickTopOnLoad = false;
+    ++m_choice;
+    m_postcodes.clear();
+    for (const QString &postcode : postcodes) {
+        const QString normalised = postcode.simplified().toUpper();
+        if (!normalised.isEmpty() && !m_postcodes.contains(normalised))
+            m_postcodes << normalised;
+    }
+    showPostcodeList();
+    querySeries();
+}
+
+void ChartsScreen::useTopPostcodes(int n)
+{
+    const auto range = m_period->range();
+    if (!range)
+        return;
+    const quint64 choice = ++m_choice;
+    m_queries->request(QStringLiteral("top"), [this, n, range, choice](Warehouse &warehouse) -> std::function<void()> {
+        const QList<PostcodeRanking> top = PostcodeDirectory(warehouse.database()).top(range->first, range->second, n, Basis::Current);
+        return [this, top, choice] {
+            if (choice != m_choice)
+                return; // the analyst chose postcodes meanwhile
+            QStringList postcodes;
+            for (const PostcodeRanking &r : top)
+                postcodes << r.postcode;
+            setPostcodes(postcodes);
+        };
+    });
+}
+
+void ChartsScreen::setView(PageviewChartView::View view)
+{
+    m_views->setCurrentIndex(int(view));
+}
+
+QString ChartsScreen::status() const
+{
+    return m_status->text();
+}
+
+bool ChartsScreen::exportPng(const QString &path)
+{
+    return m_chart->exportPng(path);
+}
+
+void ChartsScreen::addTypedPostcode()
+{
+    const QString typed = m_search->text().simplified().toUpper();
+    if (typed.isEmpty())
+        return;
+    QString reason;
+    const QByteArray utf8 = typed.toUtf8();
+    if (!normalisePostcode(std::string_view(utf8.constData(), size_t(utf8.size())), &reason)) {
+        m_status->setText(tr("'%1' is not a postcode: %2").arg(typed, reason));
+        return;
+    }
+    m_search->clear();
+    setPostcodes(m_postcodes + QStringList{typed});
+}
+
+void ChartsScreen::showPostcodeList()
+{
+    m_postcodeList->clear();
+    m_postcodeList->addItems(m_postcodes);
+}
+
+void ChartsScreen::querySeries()
+{
+    const auto range = m_period->range();
+    if (!range || m_postcodes.isEmpty()) {
+        m_series->setSeries({});
+        m_status->setText(range ? tr("Choose postcodes: type to search, or use the top N.") : tr("No pageviews are loaded yet."));
+        return;
+    }
+    if (range->second <= range->first) {
+        m_status->setText(tr("The range is empty: From must be before To."));
+        return;
+    }
+    const Grain grain = m_period->grain();
+    const QStringList postcodes = m_postcodes;
+    m_status->setText(tr("Querying…"));
+    m_queries->request(QStringLiteral("series"), [this, grain, range, postcodes](Warehouse &warehouse) -> std::function<void()> {
+        const PageviewQuery pageviews(warehouse.database());
+        ReportQuery query;
+        query.grain = grain;
+        query.from = range->first;
+        query.to = range->second;
+        query.postcodes = postcodes;
+        QString error;
+        query.basis = Basis::Current;
+        const auto current = pageviews.report(query, &error);
+        query.basis = Basis::AtTime;
+        const auto atTime = current ? pageviews.report(query, &error) : std::nullopt;
+        if (!current || !atTime)
+            return [this, error] { m_status->setText(error); emit updated(); };
+        const QList<qint64> loaded = WarehouseCoverage(warehouse.database()).loadedHours(range->first, range->second);
+        const PageviewSeries series = PageviewSeries::fromReports(grain, range->first, range->second, postcodes,
+                                                                  *current, *atTime, loaded);
+        return [this, series] {
+            m_series->setSeries(series);
+            const qsizetype gaps = std::count(series.loaded.cbegin(), series.loaded.cend(), false);
+            m_seriesStatus = tr("%1 to %2 UTC, %n %3(s)", nullptr, int(series.periods.size()))
+                                 .arg(formatTimestamp(series.from).left(16), formatTimestamp(series.to).left(16),
+                                      grainName(series.grain))
+                             + (gaps ? tr("; %n never loaded (shaded, not zero)", nullptr, int(gaps)) : QString())
+                             + tr(". Hover a point for exact values.");
+            showStatus();
+            emit updated();
+        };
+    });
+}
+
+void ChartsScreen::queryRanking()
+{
+    const auto range = m_period->range();
+    if (!range)
+        return;
+    const int n = m_topN->value();
+    if (*range == m_rankedRange && n == m_rankedN)
+        return;
+    m_rankedRange = *range;
+    m_rankedN = n;
+    m_queries->request(QStringLiteral("ranking"), [this, n, range](Warehouse &warehouse) -> std::function<void()> {
+        const QList<PostcodeRanking> top = PostcodeDirectory(warehouse.database()).top(range->first, range->second, n, Basis::Current);
+        return [this, top, range] {
+            m_ranking->setRanking(top);
+            m_rankingStatus = tr("The %n postcode(s) with most current pageviews from %1 to %2 UTC (UNKNOWN left out). "
+                                 "Hover a bar for exact values.", nullptr, int(top.size()))
+                                  .arg(formatTimestamp(range->first).left(16), formatTimestamp(range->second).left(16));
+            showStatus();
+            emit updated();
+        };
+    });
+}
+
+void ChartsScreen::showStatus()
+{
+    m_status->setText(m_chart->view() == PageviewChartView::View::TopPostcodes ? m_rankingStatus : m_seriesStatus);
+}
+
+void ChartsScreen::searchPostcodes(const QString &prefix)
+{
+    if (prefix.trimmed().isEmpty())
+        return;
+    m_queries->request(QStringLiteral("search"), [this, prefix](Warehouse &warehouse) -> std::function<void()> {
+        const QStringList found = PostcodeDirectory(warehouse.database()).search(prefix);
+        return [this, found] {
+            m_completions->setStringList(found);
+            if (m_search->hasFocus())
+                m_search->completer()->complete();
+        };
+    });
+}
+
+} // namespace pv

@@ -1,0 +1,382 @@
+#include "importdialog.h"
+
+#include "extractvalidation.h"
+
+#include <QCheckBox>
+#include <QDateTimeEdit>
+#include <QDialogButtonBox>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QListWidget>
+#include <QLocale>
+#include <QPushButton>
+#include <QSplitter>
+#include <QStyle>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+#include <algorithm>
+
+namespace pv {
+
+namespace {
+QString sizeText(qint64 bytes)
+{
+    return QLocale().formattedDataSize(bytes, 1, QLocale::DataSizeTraditionalFormat);
+}
+
+QDateTime utcFromSeconds(qint64 seconds)
+{
+    return QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC);
+}
+
+QString kindText(ExtractKind kind)
+{
+    switch (kind) {
+    case ExtractKind::UsersSnapshot: return QObject::tr("users snapshot");
+    case ExtractKind::Pageviews: return QObject::tr("pageviews extract");
+    case ExtractKind::Unknown: break;
+    }
+    return QObject::tr("not recognised");
+}
+} // namespace
+
+ImportDialog::ImportDialog(double defaultRejectPercent, QWidget *parent)
+    : QDialog(parent)
+    , m_defaultRejectPercent(defaultRejectPercent)
+{
+    setWindowTitle(tr("Import extracts"));
+    setObjectName(QStringLiteral("importDialog"));
+    resize(1180, 720);
+    auto *layout = new QVBoxLayout(this);
+
+    auto *splitter = new QSplitter(this);
+    // Left: the queue, in the order it will run.
+    auto *queue = new QWidget(splitter);
+    auto *queueLayout = new QVBoxLayout(queue);
+    queueLayout->setContentsMargins(0, 0, 0, 0);
+    queueLayout->addWidget(new QLabel(tr("<b>Files, in the order they will load</b>"), queue));
+    m_files = new QListWidget(queue);
+    m_files->setObjectName(QStringLiteral("importFiles"));
+    queueLayout->addWidget(m_files, 1);
+    auto *queueButtons = new QHBoxLayout;
+    auto *add = new QPushButton(tr("Add…"), queue);
+    auto *remove = new QPushButton(tr("Remove"), queue);
+    auto *up = new QPushButton(tr("Up"), queue);
+    auto *down = new QPushButton(tr("Down"), queue);
+    for (QPushButton *button : {add, remove, up, down})
+        queueButtons->addWidget(button);
+    queueLayout->addLayout(queueButtons);
+    connect(add, &QPushButton::clicked, this, &ImportDialog::chooseFiles);
+    connect(remove, &QPushButton::clicked, this, &ImportDialog::removeCurrent);
+    connect(up, &QPushButton::clicked, this, [this] { moveCurrent(-1); });
+    connect(down, &QPushButton::clicked, this, [this] { moveCurrent(1); });
+    connect(m_files, &QListWidget::currentRowChanged, this, &ImportDialog::setCurrentFile);
+
+    // Right: the preview and the options of the current file.
+    auto *detail = new QWidget(splitter);
+    auto *detailLayout = new QVBoxLayout(detail);
+    detailLayout->setContentsMargins(8, 0, 0, 0);
+    auto *previewBox = new QGroupBox(tr("Preview, as the reader parses the file"), detail);
+    auto *previewLayout = new QVBoxLayout(previewBox);
+    m_facts = new QLabel(previewBox);
+    m_facts->setObjectName(QStringLiteral("previewFacts"));
+    m_facts->setTextFormat(Qt::RichText);
+    m_facts->setWordWrap(true);
+    m_facts->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    previewLayout->addWidget(m_facts);
+    m_problem = new QLabel(previewBox);
+    m_problem->setObjectName(QStringLiteral("previewProblem"));
+    m_problem->setWordWrap(true);
+    m_problem->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_problem->setStyleSheet(QStringLiteral("QLabel { background: #fff4e5; color: #7a4b00; padding: 6px; "
+                                            "border: 1px solid #f3d19e; border-radius: 4px; }"));
+    previewLayout->addWidget(m_problem);
+    m_rows = new QTableWidget(previewBox);
+    m_rows->setObjectName(QStringLiteral("previewRows"));
+    m_rows->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_rows->verticalHeader()->hide();
+    m_rows->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    m_rows->horizontalHeader()->setStretchLastSection(true);
+    m_rows->setWordWrap(false);
+    previewLayout->addWidget(m_rows, 1);
+    detailLayout->addWidget(previewBox, 1);
+
+    auto *optionsBox = new QGroupBox(tr("Options for this file"), detail);
+    auto *form = new QFormLayout(optionsBox);
+    const auto optionRow = [&](QCheckBox *check, QWidget *editor, const QString &note) {
+        auto *row = new QHBoxLayout;
+        row->addWidget(check);
+        row->addWidget(editor);
+        auto *noteLabel = new QLabel(note, optionsBox);
+        noteLabel->setStyleSheet(QStringLiteral("color: palette(mid);"));
+        row->addWidget(noteLabel, 1);
+        return row;
+    };
+    m_asOfSet = new QCheckBox(tr("Set:"), optionsBox);
+    m_asOfSet->setObjectName(QStringLiteral("asOfSet"));
+    m_asOf = new QDateTimeEdit(optionsBox);
+    m_asOf->setObjectName(QStringLiteral("asOf"));
+    m_asOf->setTimeSpec(Qt::UTC);
+    m_asOf->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:00 'UTC'"));
+    m_asOf->setCalendarPopup(true);
+    form->addRow(tr("Snapshot as-of:"), optionRow(m_asOfSet, m_asOf, tr("users snapshots; otherwise from the file name")));
+    m_hourSet = new QCheckBox(tr("Set:"), optionsBox);
+    m_hourSet->setObjectName(QStringLiteral("hourSet"));
+    m_hour = new QDateTimeEdit(optionsBox);
+    m_hour->setObjectName(QStringLiteral("hour"));
+    m_hour->setTimeSpec(Qt::UTC);
+    m_hour->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:00 'UTC'"));
+    m_hour->setCalendarPopup(true);
+    form->addRow(tr("Pageviews hour:"), optionRow(m_hourSet, m_hour, tr("otherwise the hour most rows fall in")));
+    m_thresholdSet = new QCheckBox(tr("Set:"), optionsBox);
+    m_thresholdSet->setObjectName(QStringLiteral("thresholdSet"));
+    m_threshold = new QDoubleSpinBox(optionsBox);
+    m_threshold->setObjectName(QStringLiteral("threshold"));
+    m_threshold->setRange(0, 100);
+    m_threshold->setDecimals(2);
+    m_threshold->setSuffix(QStringLiteral(" %"));
+    form->addRow(tr("Reject threshold:"),
+                 optionRow(m_thresholdSet, m_threshold,
+                           tr("more rejected rows than this fails the whole load; the warehouse default is %1 %")
+                               .arg(QLocale().toString(defaultRejectPercent))));
+    m_force = new QCheckBox(tr("Force: load even if the removal guard refuses it (a snapshot missing many users)"),
+                            optionsBox);
+    m_force->setObjectName(QStringLiteral("force"));
+    form->addRow(tr("Removal guard:"), m_force);
+    detailLayout->addWidget(optionsBox);
+    for (QCheckBox *check : {m_asOfSet, m_hourSet, m_thresholdSet, m_force})
+        connect(check, &QCheckBox::toggled, this, &ImportDialog::storeOptions);
+    connect(m_asOf, &QDateTimeEdit::dateTimeChanged, this, &ImportDialog::storeOptions);
+    connect(m_hour, &QDateTimeEdit::dateTimeChanged, this, &ImportDialog::storeOptions);
+    connect(m_threshold, &QDoubleSpinBox::valueChanged, this, &ImportDialog::storeOptions);
+
+    splitter->addWidget(queue);
+    splitter->addWidget(detail);
+    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(1, 5);
+    splitter->setSizes({340, 820});
+    layout->addWidget(splitter, 1);
+
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Cancel, this);
+    m_load = buttons->addButton(tr("Load"), QDialogButtonBox::AcceptRole);
+    m_load->setObjectName(QStringLiteral("loadButton"));
+    m_load->setDefault(true);
+    connect(buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    layout->addWidget(buttons);
+    showCurrent();
+}
+
+void ImportDialog::addFiles(const QStringList &paths)
+{
+    QList<Entry> added;
+    for (const QString &path : paths) {
+        const QString absolute = QFileInfo(path).absoluteFilePath();
+        const auto same = [&](const Entry &e) { return e.preview.path == absolute; };
+        if (std::any_of(m_entries.cbegin(), m_entries.cend(), same) || std::any_of(added.cbegin(), added.cend(), same))
+            continue;
+        Entry entry;
+        entry.preview = previewExtract(absolute);
+        entry.options.kind = entry.preview.kind;
+        added << entry;
+    }
+    // Users snapshots first, then by file name (generated and dated names sort by time).
+    std::stable_sort(added.begin(), added.end(), [](const Entry &a, const Entry &b) {
+        const bool usersA = a.preview.kind == ExtractKind::UsersSnapshot;
+        const bool usersB = b.preview.kind == ExtractKind::UsersSnapshot;
+        return usersA != usersB ? usersA : a.preview.fileName < b.preview.fileName;
+    });
+    m_entries += added;
+    updateList();
+    if (m_current < 0 && !m_entries.isEmpty())
+        m_files->setCurrentRow(0);
+}
+
+int ImportDialog::fileCount() const
+{
+    return int(m_entries.size());
+}
+
+QList<LoadRequest> ImportDialog::requests() const
+{
+    QList<LoadRequest> result;
+    for (const Entry &entry : m_entries)
+        if (entry.preview.isValid())
+            result << LoadRequest{entry.preview.path, entry.options};
+    return result;
+}
+
+LoadOptions &ImportDialog::optionsAt(int row)
+{
+    return m_entries[row].options;
+}
+
+const ExtractPreview &ImportDialog::previewAt(int row) const
+{
+    return m_entries.at(row).preview;
+}
+
+void ImportDialog::chooseFiles()
+{
+    const QStringList paths = QFileDialog::getOpenFileNames(this, tr("Import extracts"), QString(),
+                                                            tr("Extracts (*.csv *.csv.gz);;All files (*)"));
+    addFiles(paths);
+}
+
+void ImportDialog::removeCurrent()
+{
+    if (m_current < 0)
+        return;
+    m_entries.removeAt(m_current);
+    const int next = std::min(m_current, int(m_entries.size()) - 1);
+    m_current = -1;
+    updateList();
+    m_files->setCurrentRow(next);
+    showCurrent();
+}
+
+void ImportDialog::moveCurrent(int delta)
+{
+    const int target = m_current + delta;
+    if (m_current < 0 || target < 0 || target >= m_entries.size())
+        return;
+    m_entries.swapItemsAt(m_current, target);
+    m_current = -1;
+    updateList();
+    m_files->setCurrentRow(target);
+}
+
+void ImportDialog::updateList()
+{
+    const QSignalBlocker blocker(m_files);
+    m_files->clear();
+    int loadable = 0;
+    for (int i = 0; i < m_entries.size(); ++i) {
+        const ExtractPreview &p = m_entries[i].preview;
+        auto *item = new QListWidgetItem(m_files);
+        if (p.isValid()) {
+            ++loadable;
+            item->setText(tr("%1. %2\n     %3, %4").arg(i + 1).arg(p.fileName, kindText(p.kind), sizeText(p.sizeBytes)));
+        } else {
+            item->setText(tr("%1. %2\n     cannot be read: left out").arg(i + 1).arg(p.fileName));
+            item->setIcon(style()->standardIcon(QStyle::SP_MessageBoxWarning));
+            item->setToolTip(p.error);
+        }
+    }
+    if (m_current >= 0 && m_current < m_files->count())
+        m_files->setCurrentRow(m_current);
+    m_load->setEnabled(loadable > 0);
+    m_load->setText(loadable == 1 ? tr("Load 1 file") : tr("Load %1 files").arg(loadable));
+}
+
+void ImportDialog::setCurrentFile(int row)
+{
+    m_current = row >= 0 && row < m_entries.size() ? row : -1;
+    if (m_files->currentRow() != m_current) {
+        const QSignalBlocker blocker(m_files);
+        m_files->setCurrentRow(m_current);
+    }
+    showCurrent();
+}
+
+void ImportDialog::showCurrent()
+{
+    m_showing = true;
+    const bool has = m_current >= 0;
+    for (QWidget *w : std::initializer_list<QWidget *>{m_asOfSet, m_asOf, m_hourSet, m_hour, m_thresholdSet, m_threshold, m_force})
+        w->setEnabled(has);
+    m_rows->clear();
+    m_rows->setRowCount(0);
+    m_rows->setColumnCount(0);
+    if (!has) {
+        m_facts->setText(tr("Add extract files with “Add…” or drop them on the main window."));
+        m_problem->hide();
+        m_showing = false;
+        return;
+    }
+    const Entry &entry = m_entries.at(m_current);
+    const ExtractPreview &p = entry.preview;
+    const QLocale locale;
+    QString detected;
+    QStringList problems;
+    if (p.kind == ExtractKind::UsersSnapshot) {
+        detected = p.asOf ? tr("as-of %1 UTC (from the file name)").arg(formatTimestamp(*p.asOf).left(16))
+                          : tr("as-of: none in the file name");
+        if (!p.asOf && !entry.options.asOf)
+            problems << tr("The file name has no date, so the load will be refused: set the snapshot's as-of below.");
+    } else if (p.kind == ExtractKind::Pageviews) {
+        detected = p.windowHour ? tr("hour %1 UTC (most of the first %2 rows)")
+                                      .arg(formatTimestamp(*p.windowHour).left(16), locale.toString(p.rowsRead))
+                                : tr("hour: not found in the rows read");
+    }
+    m_facts->setText(tr("<b>%1</b><br>%2 · %3 · about %4 rows · %5<br>%6 of the first %7 rows would be rejected")
+                         .arg(p.fileName.toHtmlEscaped(), kindText(p.kind), sizeText(p.sizeBytes),
+                              p.estimatedRows > 0 ? locale.toString(p.estimatedRows) : tr("an unknown number of"),
+                              detected, locale.toString(p.rowsRejected), locale.toString(p.rowsRead)));
+    if (!p.isValid())
+        problems << tr("This file cannot be loaded and is left out: %1").arg(p.error);
+    if (p.rowsRead > 0 && p.rowsRejected * 100.0 > m_defaultRejectPercent * p.rowsRead && !entry.options.maxRejectPercent)
+        problems << tr("%1 of the first %2 rows would be rejected, more than the %3 % threshold: the load would fail. "
+                       "Look at the rejected rows below; raise this file's threshold only if they may be skipped.")
+                        .arg(locale.toString(p.rowsRejected), locale.toString(p.rowsRead), locale.toString(m_defaultRejectPercent));
+    m_problem->setText(problems.join(QLatin1Char('\n')));
+    m_problem->setVisible(!problems.isEmpty());
+
+    m_rows->setColumnCount(int(p.columns.size()));
+    m_rows->setHorizontalHeaderLabels(p.columns);
+    m_rows->setRowCount(int(p.rows.size()));
+    for (int r = 0; r < p.rows.size(); ++r)
+        for (int c = 0; c < p.rows[r].size(); ++c) {
+            auto *item = new QTableWidgetItem(p.rows[r][c]);
+            item->setToolTip(p.rows[r][c]);
+            if (p.rows[r].constLast() != QLatin1String("ok"))
+                item->setForeground(QColor(0xb7, 0x1c, 0x1c));
+            m_rows->setItem(r, c, item);
+        }
+    m_rows->resizeColumnsToContents();
+    for (int c = 0; c < m_rows->columnCount(); ++c)
+        m_rows->setColumnWidth(c, std::min(m_rows->columnWidth(c), 260));
+    if (m_rows->columnCount() > 0)
+        m_rows->horizontalHeader()->setSectionResizeMode(m_rows->columnCount() - 1, QHeaderView::Stretch);
+
+    const bool users = p.kind == ExtractKind::UsersSnapshot;
+    const bool pageviews = p.kind == ExtractKind::Pageviews;
+    m_asOfSet->setEnabled(users);
+    m_asOf->setEnabled(users && entry.options.asOf.has_value());
+    m_asOfSet->setChecked(entry.options.asOf.has_value());
+    m_asOf->setDateTime(utcFromSeconds(entry.options.asOf.value_or(p.asOf.value_or(
+        QDateTime::currentSecsSinceEpoch() / 86400 * 86400))));
+    m_hourSet->setEnabled(pageviews);
+    m_hour->setEnabled(pageviews && entry.options.windowHour.has_value());
+    m_hourSet->setChecked(entry.options.windowHour.has_value());
+    m_hour->setDateTime(utcFromSeconds(entry.options.windowHour.value_or(p.windowHour.value_or(p.asOf.value_or(
+        QDateTime::currentSecsSinceEpoch() / 3600 * 3600)))));
+    m_thresholdSet->setChecked(entry.options.maxRejectPercent.has_value());
+    m_threshold->setEnabled(entry.options.maxRejectPercent.has_value());
+    m_threshold->setValue(entry.options.maxRejectPercent.value_or(m_defaultRejectPercent));
+    m_force->setEnabled(users);
+    m_force->setChecked(entry.options.force);
+    m_showing = false;
+}
+
+void ImportDialog::storeOptions()
+{
+    if (m_showing || m_current < 0)
+        return;
+    LoadOptions &options = m_entries[m_current].options;
+    const auto hourOf = [](const QDateTime &t) { return t.toSecsSinceEpoch() / 3600 * 3600; };
+    options.asOf = m_asOfSet->isChecked() ? std::optional(hourOf(m_asOf->dateTime())) : std::nullopt;
+    options.windowHour = m_hourSet->isChecked() ? std::optional(hourOf(m_hour->dateTime())) : std::nullopt;
+    options.maxRejectPercent = m_thresholdSet->isChecked() ? std::optional(m_threshold->value()) : std::nullopt;
+    options.force = m_force->isChecked();
+    showCurrent();
+}
+
+} // namespace pv

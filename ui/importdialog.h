@@ -1,0 +1,75 @@
+#pragma once
+
+#include "extractpreview.h"
+#include "loadworker.h"
+
+#include <QDialog>
+#include <QList>
+
+class QCheckBox;
+class QDateTimeEdit;
+class QDoubleSpinBox;
+class QLabel;
+class QListWidget;
+class QPushButton;
+class QTableWidget;
+
+namespace pv {
+
+/// Before anything is loaded: every chosen file as the reader parses it (kind, size, first rows, the
+/// detected window or as-of), with per-file options (as-of, hour, reject threshold, force) and the order
+/// the files will run in. Accepting hands the queue to the caller through requests().
+class ImportDialog : public QDialog
+{
+    Q_OBJECT
+public:
+    /// defaultRejectPercent is the warehouse's setting, shown as the default threshold.
+    explicit ImportDialog(double defaultRejectPercent, QWidget *parent = nullptr);
+
+    /// Adds files (users snapshots first, then by name) after the ones already listed; a file already listed is not added again.
+    void addFiles(const QStringList &paths);
+    int fileCount() const;
+    /// The files to load, in order, with their options. Files that cannot be read are left out.
+    QList<LoadRequest> requests() const;
+
+    /// The file shown in the preview and edited by the options.
+    void setCurrentFile(int row);
+    LoadOptions &optionsAt(int row);
+    const ExtractPreview &previewAt(int row) const;
+
+    QPushButton *loadButton() const { return m_load; }
+
+private:
+    struct Entry
+    {
+        ExtractPreview preview;
+        LoadOptions options;
+    };
+
+    void chooseFiles();
+    void removeCurrent();
+    void moveCurrent(int delta);
+    void showCurrent();
+    void storeOptions();
+    void updateList();
+
+    double m_defaultRejectPercent = 1.0;
+    QList<Entry> m_entries;
+    int m_current = -1;
+    bool m_showing = false;
+
+    QListWidget *m_files = nullptr;
+    QLabel *m_facts = nullptr;
+    QLabel *m_problem = nullptr;
+    QTableWidget *m_rows = nullptr;
+    QCheckBox *m_asOfSet = nullptr;
+    QDateTimeEdit *m_asOf = nullptr;
+    QCheckBox *m_hourSet = nullptr;
+    QDateTimeEdit *m_hour = nullptr;
+    QCheckBox *m_thresholdSet = nullptr;
+    QDoubleSpinBox *m_threshold = nullptr;
+    QCheckBox *m_force = nullptr;
+    QPushButton *m_load = nullptr;
+};
+
+} // namespace pv

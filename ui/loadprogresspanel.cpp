@@ -1,0 +1,272 @@
+#include "loadprogresspanel.h"
+
+#include "extractvalidation.h"
+#include "loadrunsmodel.h"
+
+#include <QFileInfo>
+#include <QGridLayout>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QStyle>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+namespace pv {
+
+namespace {
+QString outcomeName(LoadOutcome outcome)
+{
+    switch (outcome) {
+    case LoadOutcome::Loaded: return QObject::tr("Loaded");
+    case LoadOutcome::AlreadyLoaded: return QObject::tr("Already loaded");
+    case LoadOutcome::Failed: return QObject::tr("Failed");
+    case LoadOutcome::Cancelled: return QObject::tr("Cancelled");
+    case LoadOutcome::Refused: return QObject::tr("Refused");
+    }
+    return {};
+}
+
+} // namespace
+
+QString LoadProgressPanel::forTheDesktop(QString message)
+{
+    message.replace(QLatin1String("load it again with --force"),
+                    QStringLiteral("import it again with “Force” ticked"));
+    message.replace(QLatin1String("give it with --as-of 'YYYY-MM-DD HH:MM:SS'"),
+                    QLatin1String("import it again and set the snapshot's as-of"));
+    message.replace(QLatin1String("raise the threshold (--max-rejects)"),
+                    QLatin1String("raise the file's reject threshold in the import dialog"));
+    return message;
+}
+
+QString LoadProgressPanel::describe(const LoadResult &result)
+{
+    const QLocale locale;
+    const LoadRun &run = result.run;
+    switch (result.outcome) {
+    case LoadOutcome::Loaded: {
+        QString text;
+        if (run.kind == ExtractKind::UsersSnapshot)
+            text = tr("%1 users loaded as of %2 UTC; %3 new, %4 moved, %5 removed; %6 pageview facts re-attributed")
+                       .arg(locale.toString(run.rowsLoaded), runWindowText(run).mid(6), locale.toString(run.usersAdded),
+                            locale.toString(run.usersMoved), locale.toString(run.usersRemoved),
+                            locale.toString(run.factsReattributed));
+        else
+            text = tr("%1 rows loaded for %2 UTC; %3 late rows counted in their own hours")
+                       .arg(locale.toString(run.rowsLoaded), runWindowText(run), locale.toString(run.lateRows));
+        text += run.rowsRejected > 0 ? tr("; %1 rows rejected (open the run to see them)").arg(locale.toString(run.rowsRejected))
+                                     : tr("; nothing rejected");
+        if (run.replacedRun)
+            text += tr("; replaced the earlier load (run %1) of the same %2")
+                        .arg(run.replacedRun)
+                        .arg(run.kind == ExtractKind::UsersSnapshot ? tr("as-of") : tr("hour"));
+        return tr("Run %1: %2.").arg(run.id).arg(text);
+    }
+    case LoadOutcome::AlreadyLoaded:
+        return tr("Already loaded by run %1 (identical content); nothing changed.").arg(result.existingRunId);
+    case LoadOutcome::Refused:
+    case LoadOutcome::Failed:
+    case LoadOutcome::Cancelled:
+        break;
+    }
+    return forTheDesktop(result.message);
+}
+
+LoadProgressPanel::LoadProgressPanel(LoadQueue *queue, QWidget *parent)
+    : QWidget(parent)
+    , m_queue(queue)
+{
+    setObjectName(QStringLiteral("loadProgressPanel"));
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(10, 6, 10, 6);
+    layout->setSpacing(6);
+
+    auto *top = new QHBoxLayout;
+    m_file = new QLabel(tr("No load running."), this);
+    m_file->setObjectName(QStringLiteral("progressFile"));
+    QFont bold = m_file->font();
+    bold.setBold(true);
+    m_file->setFont(bold);
+    top->addWidget(m_file, 1);
+    m_cancel = new QPushButton(tr("Cancel"), this);
+    m_cancel->setObjectName(QStringLiteral("cancelLoad"));
+    m_cancel->setToolTip(tr("Stop the running load (it is rolled back: nothing changes) and drop the files still waiting"));
+    m_cancel->setEnabled(false);
+    top->addWidget(m_cancel);
+    layout->addLayout(top);
+
+    m_bar = new QProgressBar(this);
+    m_bar->setObjectName(QStringLiteral("progressBar"));
+    m_bar->setRange(0, 1000);
+    m_bar->setValue(0);
+    m_bar->setTextVisible(true);
+    layout->addWidget(m_bar);
+
+    auto *grid = new QGridLayout;
+    grid->setHorizontalSpacing(18);
+    const auto add = [&](int column, const QString &name, QLabel **value, const char *objectName) {
+        auto *label = new QLabel(name, this);
+        label->setStyleSheet(QStringLiteral("color: palette(mid);"));
+        grid->addWidget(label, 0, column * 2);
+        *value = new QLabel(QStringLiteral("–"), this);
+        (*value)->setObjectName(QLatin1String(objectName));
+        grid->addWidget(*value, 0, column * 2 + 1);
+    };
+    add(0, tr("Stage:"), &m_stage, "progressStage");
+    add(1, tr("Rows:"), &m_rows, "progressRows");
+    add(2, tr("Rate:"), &m_rate, "progressRate");
+    add(3, tr("Time left:"), &m_timeLeft, "progressTimeLeft");
+    grid->setColumnStretch(1, 3);
+    grid->setColumnStretch(3, 3);
+    grid->setColumnStretch(5, 2);
+    grid->setColumnStretch(7, 2);
+    layout->addLayout(grid);
+
+    m_results = new QTreeWidget(this);
+    m_results->setObjectName(QStringLiteral("loadResults"));
+    m_results->setColumnCount(3);
+    m_results->setHeaderLabels({tr("Outcome"), tr("File"), tr("What happened")});
+    m_results->setRootIsDecorated(false);
+    m_results->setWordWrap(true);
+    m_results->setAlternatingRowColors(true);
+    m_results->header()->setStretchLastSection(true);
+    m_results->setColumnWidth(0, 130);
+    m_results->setColumnWidth(1, 240);
+    layout->addWidget(m_results, 1);
+    m_tally = new QLabel(this);
+    m_tally->setObjectName(QStringLiteral("progressTally"));
+    layout->addWidget(m_tally);
+
+    connect(m_cancel, &QPushButton::clicked, this, [this] {
+        m_cancel->setEnabled(false);
+        m_stage->setText(tr("cancelling: rolling back…"));
+        m_queue->cancel();
+    });
+    connect(m_results, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) {
+        if (const qint64 runId = item->data(0, Qt::UserRole).toLongLong())
+            emit runRequested(runId);
+    });
+    connect(queue, &LoadQueue::fileStarted, this, &LoadProgressPanel::onStarted);
+    connect(queue, &LoadQueue::progressChanged, this, &LoadProgressPanel::onProgress);
+    connect(queue, &LoadQueue::fileFinished, this, &LoadProgressPanel::onFinished);
+    connect(queue, &LoadQueue::idle, this, &LoadProgressPanel::onIdle);
+}
+
+void LoadProgressPanel::clearCounts()
+{
+    m_loaded = m_already = m_failed = m_refused = m_cancelled = 0;
+}
+
+void LoadProgressPanel::onStarted(const QString &path, int fileNumber, int fileCount)
+{
+    if (m_newBatch) {
+        m_newBatch = false;
+        clearCounts();
+        m_results->clear();
+    }
+    m_file->setText(tr("File %1 of %2: %3").arg(fileNumber).arg(fileCount).arg(QFileInfo(path).fileName()));
+    m_file->setToolTip(path);
+    m_stage->setText(tr("opening"));
+    m_rows->setText(QStringLiteral("–"));
+    m_rate->setText(QStringLiteral("–"));
+    m_timeLeft->setText(QStringLiteral("–"));
+    m_bar->setRange(0, 0);
+    m_cancel->setEnabled(true);
+}
+
+void LoadProgressPanel::onProgress(const LoadProgress &p)
+{
+    const QLocale locale;
+    const bool reading = p.stage == QLatin1String("reading");
+    if (p.total > 0) {
+        m_bar->setRange(0, 1000);
+        m_bar->setValue(int(std::min<qint64>(1000, p.done * 1000 / p.total)));
+        m_bar->setFormat(reading ? tr("%1: %2 of %3")
+                                       .arg(p.stage, locale.formattedDataSize(p.done, 1, QLocale::DataSizeTraditionalFormat),
+                                            locale.formattedDataSize(p.total, 1, QLocale::DataSizeTraditionalFormat))
+                                 : tr("%1: %2 of %3").arg(p.stage, locale.toString(p.done), locale.toString(p.total)));
+    } else {
+        m_bar->setRange(0, 0); // a stage that does not know its size
+    }
+    if (m_cancel->isEnabled())
+        m_stage->setText(p.stage);
+    if (p.rowsTotal > 0)
+        m_rows->setText(tr("%1 of about %2 read").arg(locale.toString(p.rowsDone), locale.toString(p.rowsTotal)));
+    else if (p.rowsDone > 0)
+        m_rows->setText(tr("%1 read").arg(locale.toString(p.rowsDone)));
+    if (p.rowsPerSecond > 0)
+        m_rate->setText(tr("%1 rows/s").arg(locale.toString(qint64(p.rowsPerSecond + 0.5))));
+    if (p.stageMsLeft >= 0)
+        m_timeLeft->setText(tr("%1 in this stage (%2 elapsed)")
+                                .arg(p.stageMsLeft < 1000 ? tr("under a second") : tr("about ") + durationText(p.stageMsLeft / 1000 * 1000),
+                                     durationText(p.elapsedMs)));
+    else
+        m_timeLeft->setText(tr("estimating (%1 elapsed)").arg(durationText(p.elapsedMs)));
+}
+
+void LoadProgressPanel::onFinished(const QString &path, const LoadResult &result)
+{
+    if (m_newBatch) { // a file skipped before any started
+        m_newBatch = false;
+        clearCounts();
+        m_results->clear();
+    }
+    switch (result.outcome) {
+    case LoadOutcome::Loaded: ++m_loaded; break;
+    case LoadOutcome::AlreadyLoaded: ++m_already; break;
+    case LoadOutcome::Failed: ++m_failed; break;
+    case LoadOutcome::Refused: ++m_refused; break;
+    case LoadOutcome::Cancelled: ++m_cancelled; break;
+    }
+    const bool ok = result.outcome == LoadOutcome::Loaded || result.outcome == LoadOutcome::AlreadyLoaded;
+    auto *item = new QTreeWidgetItem(m_results, {outcomeName(result.outcome), QFileInfo(path).fileName(), describe(result)});
+    item->setIcon(0, style()->standardIcon(ok ? QStyle::SP_DialogApplyButton
+                                              : result.outcome == LoadOutcome::Cancelled ? QStyle::SP_BrowserStop
+                                                                                         : QStyle::SP_MessageBoxCritical));
+    const qint64 runId = result.run.id ? result.run.id : result.existingRunId;
+    item->setData(0, Qt::UserRole, runId);
+    item->setToolTip(2, describe(result) + (runId ? tr("\nDouble-click to open run %1.").arg(runId) : QString()));
+    item->setToolTip(1, path);
+    if (!ok)
+        for (int column = 0; column < 3; ++column)
+            item->setForeground(column, QColor(0xa3, 0x1d, 0x1d));
+    m_results->scrollToItem(item);
+    m_bar->setRange(0, 1000);
+    m_bar->setValue(1000);
+    m_bar->setFormat(outcomeName(result.outcome));
+    m_rows->setText(tr("%1 read, %2 loaded").arg(QLocale().toString(result.run.rowsRead), QLocale().toString(result.run.rowsLoaded)));
+    m_timeLeft->setText(result.run.finishedAtMs > 0 ? tr("done in %1").arg(durationText(result.run.durationMs())) : tr("done"));
+    m_stage->setText(result.outcome == LoadOutcome::Cancelled ? tr("cancelled: rolled back, nothing changed")
+                                                              : outcomeName(result.outcome).toLower());
+    m_tally->setText(tally());
+}
+
+void LoadProgressPanel::onIdle()
+{
+    m_newBatch = true;
+    m_cancel->setEnabled(false);
+    m_file->setText(tr("No load running. Last batch: %1").arg(tally()));
+}
+
+QString LoadProgressPanel::tally() const
+{
+    const int files = m_loaded + m_already + m_failed + m_refused + m_cancelled;
+    QStringList parts;
+    if (m_loaded)
+        parts << tr("%1 loaded").arg(m_loaded);
+    if (m_already)
+        parts << tr("%1 already loaded").arg(m_already);
+    if (m_failed)
+        parts << tr("%1 failed").arg(m_failed);
+    if (m_refused)
+        parts << tr("%1 refused").arg(m_refused);
+    if (m_cancelled)
+        parts << tr("%1 cancelled").arg(m_cancelled);
+    return (files == 1 ? tr("1 file: %1") : tr("%1 files: %2").arg(files)).arg(parts.join(QStringLiteral(", ")));
+}
+
+} // namespace pv

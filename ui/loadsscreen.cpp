@@ -1,0 +1,110 @@
+#include "loadsscreen.h"
+
+#include "loadrunsmodel.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QPushButton>
+#include <QShortcut>
+#include <QTableView>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace pv {
+
+LoadsScreen::LoadsScreen(const Warehouse &warehouse, QWidget *parent)
+    : QWidget(parent)
+    , m_model(new LoadRunsModel(warehouse, this))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(12, 12, 12, 12);
+    layout->setSpacing(8);
+
+    auto *bar = new QHBoxLayout;
+    m_filter = new QLineEdit(this);
+    m_filter->setObjectName(QStringLiteral("runFilter"));
+    m_filter->setPlaceholderText(tr("Filter by file name, status, error text or run number"));
+    m_filter->setClearButtonEnabled(true);
+    bar->addWidget(m_filter, 2);
+    m_status = new QComboBox(this);
+    m_status->setObjectName(QStringLiteral("statusFilter"));
+    m_status->addItem(tr("Any status"), QStringList());
+    m_status->addItem(tr("Problems: failed, refused, interrupted"),
+                      QStringList{QStringLiteral("failed"), QStringLiteral("refused"), QStringLiteral("interrupted")});
+    m_status->addItem(tr("Succeeded"), QStringList{QStringLiteral("succeeded")});
+    m_status->addItem(tr("Replaced by a later file"), QStringList{QStringLiteral("replaced")});
+    m_status->addItem(tr("Cancelled"), QStringList{QStringLiteral("cancelled")});
+    m_status->addItem(tr("Running"), QStringList{QStringLiteral("running")});
+    bar->addWidget(m_status, 1);
+    auto *details = new QPushButton(tr("Details…"), this);
+    bar->addWidget(details);
+    layout->addLayout(bar);
+
+    m_view = new QTableView(this);
+    m_view->setObjectName(QStringLiteral("runsView"));
+    m_view->setModel(m_model);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->setAlternatingRowColors(true);
+    m_view->setWordWrap(false);
+    m_view->verticalHeader()->hide();
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
+    m_view->horizontalHeader()->setStretchLastSection(false);
+    m_view->horizontalHeader()->setSectionResizeMode(LoadRunsModel::File, QHeaderView::Stretch);
+    m_view->horizontalHeader()->setSortIndicator(LoadRunsModel::Id, Qt::DescendingOrder);
+    m_view->setSortingEnabled(true);
+    const QList<int> widths{55, 75, 85, 0, 140, 140, 70, 75, 75, 70, 70};
+    for (int column = 0; column < widths.size(); ++column)
+        if (widths[column] > 0)
+            m_view->setColumnWidth(column, widths[column]);
+    layout->addWidget(m_view, 1);
+
+    m_count = new QLabel(this);
+    m_count->setObjectName(QStringLiteral("runCount"));
+    layout->addWidget(m_count);
+
+    // Filtering runs a query: wait until the operator pauses typing.
+    auto *typing = new QTimer(this);
+    typing->setSingleShot(true);
+    typing->setInterval(250);
+    connect(m_filter, &QLineEdit::textChanged, typing, qOverload<>(&QTimer::start));
+    connect(typing, &QTimer::timeout, this, [this] { m_model->setTextFilter(m_filter->text().trimmed()); });
+    connect(m_status, &QComboBox::currentIndexChanged, this,
+            [this] { m_model->setStatusFilter(m_status->currentData().toStringList()); });
+    connect(m_model, &QAbstractItemModel::modelReset, this, &LoadsScreen::updateCount);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &LoadsScreen::updateCount);
+    connect(m_view, &QTableView::activated, this, &LoadsScreen::openCurrentRun);
+    connect(details, &QPushButton::clicked, this, &LoadsScreen::openCurrentRun);
+    updateCount();
+}
+
+void LoadsScreen::reload()
+{
+    m_model->reload();
+}
+
+void LoadsScreen::openCurrentRun()
+{
+    const QModelIndex current = m_view->currentIndex();
+    if (current.isValid())
+        emit runRequested(current.data(LoadRunsModel::RunIdRole).toLongLong());
+}
+
+void LoadsScreen::updateCount()
+{
+    const QLocale locale;
+    const qint64 matching = m_model->matchingRunCount();
+    if (m_model->rowCount() >= matching)
+        m_count->setText(matching == 1 ? tr("1 run") : tr("%1 runs").arg(locale.toString(matching)));
+    else
+        m_count->setText(tr("Showing the first %1 of %2 runs; more load as you scroll.")
+                             .arg(locale.toString(m_model->rowCount()), locale.toString(matching)));
+}
+
+} // namespace pv

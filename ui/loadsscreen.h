@@ -1,0 +1,47 @@
+#pragma once
+
+#include <QWidget>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QTableView;
+
+namespace pv {
+
+class LoadRunsModel;
+class Warehouse;
+
+/// Every load run (the job tracker), newest first, sortable by any column and filterable by text and
+/// status; rows load as the operator scrolls. Double-click or Enter opens a run's details.
+class LoadsScreen : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit LoadsScreen(const Warehouse &warehouse, QWidget *parent = nullptr);
+
+    /// Re-reads what the screen shows from the warehouse (after a load).
+    void reload();
+
+signals:
+    /// The operator asked for the details of a load run.
+    void runRequested(qint64 runId);
+
+public:
+    LoadRunsModel *runs() const { return m_model; }
+    QTableView *view() const { return m_view; }
+    QLineEdit *filterEdit() const { return m_filter; }
+    QComboBox *statusFilter() const { return m_status; }
+
+private:
+    void openCurrentRun();
+    void updateCount();
+
+    LoadRunsModel *m_model = nullptr;
+    QTableView *m_view = nullptr;
+    QLineEdit *m_filter = nullptr;
+    QComboBox *m_status = nullptr;
+    QLabel *m_count = nullptr;
+};
+
+} // namespace pv

@@ -1,0 +1,175 @@
+#include "overviewscreen.h"
+
+#include "calendarcelldelegate.h"
+#include "extractvalidation.h"
+#include "loadcalendarmodel.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLocale>
+#include <QPainter>
+#include <QPainterPath>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace pv {
+
+namespace {
+using State = LoadCalendarModel::State;
+
+QPixmap swatch(const QColor &fill, const QString &symbol, bool amended, const QFont &font)
+{
+    QPixmap pixmap(22, 18);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing, true);
+    painter.fillRect(pixmap.rect(), fill);
+    painter.setPen(QColor(0x90, 0x90, 0x90));
+    painter.drawRect(pixmap.rect().adjusted(0, 0, -1, -1));
+    QFont bold = font;
+    bold.setBold(true);
+    painter.setFont(bold);
+    painter.setPen(fill == CalendarCellDelegate::colour(State::Failed) ? Qt::white : QColor(0x20, 0x20, 0x20));
+    painter.drawText(pixmap.rect(), Qt::AlignCenter, symbol);
+    if (amended) {
+        QPainterPath corner;
+        corner.moveTo(22, 0);
+        corner.lineTo(13, 0);
+        corner.lineTo(22, 9);
+        corner.closeSubpath();
+        painter.fillPath(corner, CalendarCellDelegate::amendedColour());
+    }
+    return pixmap;
+}
+
+QString hourList(const QList<qint64> &hours)
+{
+    QStringList texts;
+    for (qsizetype i = 0; i < std::min<qsizetype>(hours.size(), 4); ++i)
+        texts << formatTimestamp(hours[i]).left(16);
+    if (hours.size() > 4)
+        texts << QObject::tr("…");
+    return texts.join(QStringLiteral(", "));
+}
+} // namespace
+
+OverviewScreen::OverviewScreen(const Warehouse &warehouse, QWidget *parent)
+    : QWidget(parent)
+    , m_model(new LoadCalendarModel(warehouse, this))
+{
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(12, 12, 12, 12);
+    layout->setSpacing(8);
+
+    auto *title = new QLabel(tr("<b>Which hours and snapshots are loaded</b> — one row per day (UTC), "
+                                "the day's users snapshot, then its 24 hours"),
+                             this);
+    layout->addWidget(title);
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("overviewSummary"));
+    m_summary->setWordWrap(true);
+    m_summary->setTextFormat(Qt::RichText);
+    layout->addWidget(m_summary);
+
+    auto *legend = new QHBoxLayout;
+    legend->setSpacing(6);
+    const auto addLegend = [&](const QPixmap &pixmap, const QString &text) {
+        auto *icon = new QLabel(this);
+        icon->setPixmap(pixmap);
+        legend->addWidget(icon);
+        legend->addWidget(new QLabel(text, this));
+        legend->addSpacing(12);
+    };
+    for (const State state : {State::Loaded, State::Missing, State::Failed, State::Replaced, State::NotDue}) {
+        static const QHash<State, QString> words{
+            {State::Loaded, tr("Loaded")},
+            {State::Missing, tr("Missing")},
+            {State::Failed, tr("Failed (last attempt)")},
+            {State::Replaced, tr("Replaced an earlier file")},
+            {State::NotDue, tr("Not due")}};
+        addLegend(swatch(CalendarCellDelegate::colour(state), CalendarCellDelegate::symbol(state), false, font()),
+                  words.value(state));
+    }
+    addLegend(swatch(CalendarCellDelegate::colour(State::Loaded), QString(), true, font()),
+              tr("Amended by late rows from another file"));
+    legend->addStretch();
+    layout->addLayout(legend);
+
+    m_view = new QTableView(this);
+    m_view->setObjectName(QStringLiteral("calendarView"));
+    m_view->setModel(m_model);
+    m_view->setItemDelegate(new CalendarCellDelegate(m_view));
+    m_view->setSelectionMode(QAbstractItemView::NoSelection);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->setShowGrid(false);
+    m_view->setMouseTracking(true);
+    m_view->setFocusPolicy(Qt::NoFocus);
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_view->horizontalHeader()->setDefaultSectionSize(34);
+    m_view->horizontalHeader()->setMinimumSectionSize(20);
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_view->verticalHeader()->setDefaultSectionSize(26);
+    m_view->verticalHeader()->setDefaultAlignment(Qt::AlignVCenter | Qt::AlignLeft);
+    layout->addWidget(m_view, 1);
+    connect(m_view, &QTableView::clicked, this, [this](const QModelIndex &index) {
+        if (const qint64 runId = index.data(LoadCalendarModel::RunIdRole).toLongLong())
+            emit runRequested(runId);
+    });
+
+    m_empty = new QLabel(tr("Nothing is loaded yet. Use File → Import extracts…, or drop extract files on this "
+                            "window."),
+                         this);
+    m_empty->setAlignment(Qt::AlignCenter);
+    layout->addWidget(m_empty);
+    reload();
+}
+
+void OverviewScreen::reload()
+{
+    m_model->reload();
+    m_view->horizontalHeader()->resizeSection(LoadCalendarModel::SnapshotColumn, 64);
+    m_view->scrollToBottom();
+    const bool empty = m_model->rowCount() == 0;
+    m_view->setVisible(!empty);
+    m_empty->setVisible(empty);
+    updateSummary();
+}
+
+void OverviewScreen::updateSummary()
+{
+    const QLocale locale;
+    if (m_model->rowCount() == 0) {
+        m_summary->clear();
+        return;
+    }
+    QStringList problems;
+    const auto missing = m_model->missingHours();
+    const auto failed = m_model->failedHours();
+    const auto snapshots = m_model->missingSnapshots();
+    if (!missing.isEmpty())
+        problems << (missing.size() == 1 ? tr("1 hour missing: %1") : tr("%1 hours missing: %2").arg(missing.size()))
+                        .arg(hourList(missing));
+    if (!failed.isEmpty())
+        problems << (failed.size() == 1 ? tr("1 hour failed: %1") : tr("%1 hours failed: %2").arg(failed.size()))
+                        .arg(hourList(failed));
+    if (!snapshots.isEmpty()) {
+        QStringList days;
+        for (const qint64 day : snapshots)
+            days << formatTimestamp(day).left(10);
+        problems << (snapshots.size() == 1 ? tr("1 day without a users snapshot: %1")
+                                              : tr("%1 days without a users snapshot: %2").arg(snapshots.size()))
+                        .arg(days.mid(0, 4).join(QStringLiteral(", ")));
+    }
+    QString text = tr("%1 days, %2 hours loaded.")
+                       .arg(locale.toString(m_model->rowCount()), locale.toString(m_model->loadedHours()));
+    if (problems.isEmpty())
+        text += tr(" <span style='color:#2e7d32'>Nothing missing or failed.</span>");
+    else
+        text += tr(" <span style='color:#b71c1c'><b>Needs attention:</b> %1.</span> Hover a cell for details; "
+                   "click it to open its run.")
+                    .arg(problems.join(QStringLiteral("; ")).toHtmlEscaped());
+    m_summary->setText(text);
+}
+
+} // namespace pv

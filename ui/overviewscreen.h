@@ -1,0 +1,42 @@
+#pragma once
+
+#include <QWidget>
+
+class QLabel;
+class QTableView;
+
+namespace pv {
+
+class LoadCalendarModel;
+class Warehouse;
+
+/// At a glance, whether the warehouse is complete and healthy: a calendar of days × 24 hours plus one
+/// cell per day for the users snapshot, each cell coloured and marked by its state; hovering a cell
+/// tells its run, clicking opens it.
+class OverviewScreen : public QWidget
+{
+    Q_OBJECT
+public:
+    explicit OverviewScreen(const Warehouse &warehouse, QWidget *parent = nullptr);
+
+    /// Re-reads what the screen shows from the warehouse (after a load).
+    void reload();
+
+signals:
+    /// The operator asked for the details of a load run.
+    void runRequested(qint64 runId);
+
+public:
+    LoadCalendarModel *calendar() const { return m_model; }
+    QTableView *calendarView() const { return m_view; }
+
+private:
+    void updateSummary();
+
+    LoadCalendarModel *m_model = nullptr;
+    QTableView *m_view = nullptr;
+    QLabel *m_summary = nullptr;
+    QLabel *m_empty = nullptr;
+};
+
+} // namespace pv

@@ -1,0 +1,142 @@
+#include "periodselector.h"
+
+#include "extractvalidation.h"
+
+#include <QComboBox>
+#include <QDateTimeEdit>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+
+namespace pv {
+
+namespace {
+constexpr int customIndex = 5;
+
+QDateTime utc(qint64 seconds)
+{
+    return QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC);
+}
+
+qint64 hourOf(const QDateTimeEdit *edit)
+{
+    const qint64 seconds = edit->dateTime().toSecsSinceEpoch();
+    return seconds - seconds % 3600;
+}
+} // namespace
+
+PeriodSelector::PeriodSelector(QWidget *parent)
+    : QWidget(parent)
+{
+    m_range = new QComboBox(this);
+    m_range->addItem(tr("Last 24 hours"), int(RecentRange::Last24Hours));
+    m_range->addItem(tr("Last 7 days"), int(RecentRange::Last7Days));
+    m_range->addItem(tr("Last 30 days"), int(RecentRange::Last30Days));
+    m_range->addItem(tr("Last year"), int(RecentRange::LastYear));
+    m_range->addItem(tr("All loaded data"), int(RecentRange::AllData));
+    m_range->addItem(tr("Custom (UTC)"));
+    m_range->setCurrentIndex(1);
+    const auto makeEdit = [this] {
+        auto *edit = new QDateTimeEdit(this);
+        edit->setTimeSpec(Qt::UTC);
+        edit->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:00"));
+        edit->setCalendarPopup(true);
+        return edit;
+    };
+    m_from = makeEdit();
+    m_to = makeEdit();
+    m_grain = new QComboBox(this);
+    for (Grain g : {Grain::Hour, Grain::Day, Grain::Week, Grain::Month})
+        m_grain->addItem(g == Grain::Week ? tr("ISO week") : grainName(g), int(g));
+    m_grain->setCurrentIndex(1);
+    m_note = new QLabel(this);
+    m_note->setWordWrap(true);
+    m_note->setStyleSheet(QStringLiteral("color: palette(dark);"));
+
+    auto *layout = new QFormLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addRow(tr("Range"), m_range);
+    layout->addRow(tr("From"), m_from);
+    layout->addRow(tr("To"), m_to);
+    m_grainLabel = new QLabel(tr("Grain"), this);
+    layout->addRow(m_grainLabel, m_grain);
+    layout->addRow(m_note);
+
+    connect(m_range, &QComboBox::currentIndexChanged, this, [this] {
+        updateCustomEditors();
+        emit changed();
+    });
+    connect(m_grain, &QComboBox::currentIndexChanged, this, &PeriodSelector::changed);
+    for (QDateTimeEdit *edit : {m_from, m_to})
+        connect(edit, &QDateTimeEdit::editingFinished, this, [this] {
+            if (m_range->currentIndex() == customIndex)
+                emit changed();
+        });
+    updateCustomEditors();
+}
+
+void PeriodSelector::setFreshness(const DataFreshness &freshness)
+{
+    m_freshness = freshness;
+    m_note->setText(freshness.newestHour
+                        ? tr("Recent ranges end with the newest loaded hour, %1 UTC — the data's clock, not now.")
+                              .arg(formatTimestamp(*freshness.newestHour).left(16))
+                        : tr("No pageviews are loaded yet."));
+    updateCustomEditors();
+}
+
+std::optional<std::pair<qint64, qint64>> PeriodSelector::range() const
+{
+    if (m_range->currentIndex() == customIndex)
+        return std::pair{hourOf(m_from), hourOf(m_to)};
+    return recentRange(RecentRange(m_range->currentData().toInt()), m_freshness);
+}
+
+Grain PeriodSelector::grain() const
+{
+    return Grain(m_grain->currentData().toInt());
+}
+
+void PeriodSelector::setRecentRange(RecentRange range)
+{
+    m_range->setCurrentIndex(m_range->findData(int(range)));
+}
+
+void PeriodSelector::setCustomRange(qint64 from, qint64 to)
+{
+    const QSignalBlocker blocker(m_range);
+    m_range->setCurrentIndex(customIndex);
+    m_from->setDateTime(utc(from));
+    m_to->setDateTime(utc(to));
+    updateCustomEditors();
+    emit changed();
+}
+
+void PeriodSelector::setGrain(Grain grain)
+{
+    m_grain->setCurrentIndex(m_grain->findData(int(grain)));
+}
+
+void PeriodSelector::setGrainVisible(bool visible)
+{
+    m_grainLabel->setVisible(visible);
+    m_grain->setVisible(visible);
+}
+
+void PeriodSelector::updateCustomEditors()
+{
+    const bool custom = m_range->currentIndex() == customIndex;
+    m_from->setEnabled(custom);
+    m_to->setEnabled(custom);
+    if (!custom) {
+        // The editors show the range a recent choice stands for, a starting point for a custom one.
+        if (const auto r = range()) {
+            const QSignalBlocker blockFrom(m_from);
+            const QSignalBlocker blockTo(m_to);
+            m_from->setDateTime(utc(r->first));
+            m_to->setDateTime(utc(r->second));
+        }
+    }
+}
+
+} // namespace pv

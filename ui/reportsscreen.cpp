@@ -1,0 +1,281 @@
+#include "reportsscreen.h"
+
+#include "extractvalidation.h"
+#include "loadfeedback.h"
+#include "periodselector.h"
+#include "querythread.h"
+#include "reporttable.h"
+#include "warehouse.h"
+#include "warehousecoverage.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateTime>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace pv {
+
+ReportsScreen::ReportsScreen(const QString &warehousePath, QWidget *parent)
+    : QWidget(parent)
+    , m_queries(new QueryThread(warehousePath, this))
+    , m_model(new ReportTableModel(this))
+{
+    auto *filters = new QGroupBox(tr("Report"), this);
+    m_basis = new QComboBox(filters);
+    m_basis->addItem(tr("current — under the user's most recent known postcode"), QStringLiteral("current"));
+    m_basis->addItem(tr("at-time — under the postcode the user had then"), QStringLiteral("at-time"));
+    m_basis->addItem(tr("both bases as two columns"), QString());
+    m_period = new PeriodSelector(filters);
+    m_postcodes = new QLineEdit(filters);
+    m_postcodes->setPlaceholderText(tr("e.g. SW19, SW1A 1AA — empty for every postcode"));
+    m_postcodes->setClearButtonEnabled(true);
+    auto *run = new QPushButton(tr("Preview"), filters);
+    run->setDefault(true);
+    auto *filterForm = new QFormLayout;
+    filterForm->addRow(tr("Basis"), m_basis);
+    filterForm->addRow(tr("Postcodes"), m_postcodes);
+    auto *filterLayout = new QHBoxLayout(filters);
+    filterLayout->addLayout(filterForm, 3);
+    filterLayout->addWidget(m_period, 2);
+    filterLayout->addWidget(run, 0, Qt::AlignBottom);
+
+    m_table = new QTableView(this);
+    m_table->setModel(m_model);
+    m_table->setAlternatingRowColors(true);
+    m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_status = new QLabel(this);
+    m_status->setWordWrap(true);
+
+    auto *exportBox = new QGroupBox(tr("Export CSV"), this);
+    m_headerLines = new QCheckBox(tr("Header lines (filters, basis definition, data freshness)"), exportBox);
+    m_bom = new QCheckBox(tr("UTF-8 BOM for spreadsheets"), exportBox);
+    m_neutralise = new QCheckBox(tr("Neutralise cells a spreadsheet would run as formulas"), exportBox);
+    m_neutralise->setChecked(true);
+    m_neutralise->setToolTip(tr("Text cells starting with = + - @ tab or CR get a leading apostrophe; numbers are left as numbers"));
+    m_export = new QPushButton(tr("Export CSV…"), exportBox);
+    m_cancel = new QPushButton(tr("Cancel"), exportBox);
+    m_progress = new QProgressBar(exportBox);
+    m_progress->setTextVisible(true);
+    auto *exportLayout = new QHBoxLayout(exportBox);
+    auto *checks = new QVBoxLayout;
+    checks->addWidget(m_headerLines);
+    checks->addWidget(m_bom);
+    checks->addWidget(m_neutralise);
+    exportLayout->addLayout(checks, 2);
+    auto *progressColumn = new QVBoxLayout;
+    progressColumn->addWidget(m_progress);
+    auto *buttons = new QHBoxLayout;
+    buttons->addStretch();
+    buttons->addWidget(m_export);
+    buttons->addWidget(m_cancel);
+    progressColumn->addLayout(buttons);
+    exportLayout->addLayout(progressColumn, 1);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(filters);
+    layout->addWidget(m_table, 1);
+    layout->addWidget(m_status);
+    layout->addWidget(exportBox);
+    setExporting(false);
+
+    connect(run, &QPushButton::clicked, this, &ReportsScreen::preview);
+    connect(m_postcodes, &QLineEdit::returnPressed, this, &ReportsScreen::preview);
+    connect(m_basis, &QComboBox::currentIndexChanged, this, &ReportsScreen::preview);
+    connect(m_period, &PeriodSelector::changed, this, &ReportsScreen::preview);
+    connect(m_export, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export report"), QStringLiteral("report.csv"),
+                                                          tr("CSV files (*.csv)"));
+        if (!path.isEmpty())
+            exportCsv(path);
+    });
+    connect(m_cancel, &QPushButton::clicked, this, &ReportsScreen::cancelExport);
+    connect(m_queries, &QueryThread::failed, this, [this](const QString &message) { m_status->setText(message); });
+    reload();
+}
+
+ReportsScreen::~ReportsScreen()
+{
+    cancelExport();
+}
+
+void ReportsScreen::reload()
+{
+    m_queries->request(QStringLiteral("freshness"), [this](Warehouse &warehouse) -> std::function<void()> {
+        const DataFreshness freshness = WarehouseCoverage(warehouse.database()).freshness();
+        return [this, freshness] {
+            {
+                const QSignalBlocker blocker(m_period);
+                m_period->setFreshness(freshness);
+            }
+            preview();
+        };
+    });
+}
+
+void ReportsScreen::setBasis(const QString &basis)
+{
+    m_basis->setCurrentIndex(m_basis->findData(basis));
+}
+
+void ReportsScreen::setPostcodes(const QString &postcodes)
+{
+    m_postcodes->setText(postcodes);
+}
+
+void ReportsScreen::setCsvOptions(const ReportCsvOptions &options)
+{
+    m_headerLines->setChecked(options.headerLines);
+    m_bom->setChecked(options.utf8Bom);
+    m_neutralise->setChecked(options.neutraliseFormulas);
+}
+
+ReportCsvOptions ReportsScreen::csvOptions() const
+{
+    ReportCsvOptions options;
+    options.headerLines = m_headerLines->isChecked();
+    options.utf8Bom = m_bom->isChecked();
+    options.neutraliseFormulas = m_neutralise->isChecked();
+    return options;
+}
+
+QString ReportsScreen::status() const
+{
+    return m_status->text();
+}
+
+std::optional<ReportQuery> ReportsScreen::currentQuery(bool *bothBases, QString *error) const
+{
+    const auto range = m_period->range();
+    if (!range) {
+        *error = tr("No pageviews are loaded yet.");
+        return std::nullopt;
+    }
+    if (range->second <= range->first) {
+        *error = tr("The range is empty: From must be before To.");
+        return std::nullopt;
+    }
+    ReportQuery query;
+    const QString basis = m_basis->currentData().toString();
+    *bothBases = basis.isEmpty();
+    query.basis = basisFromName(basis).value_or(Basis::Current);
+    query.grain = m_period->grain();
+    query.from = range->first;
+    query.to = range->second;
+    for (const QString &postcode : m_postcodes->text().split(QRegularExpression(QStringLiteral("[,;]")), Qt::SkipEmptyParts))
+        if (!postcode.trimmed().isEmpty())
+            query.postcodes << postcode.trimmed();
+    return query;
+}
+
+void ReportsScreen::preview()
+{
+    bool bothBases = false;
+    QString error;
+    const auto query = currentQuery(&bothBases, &error);
+    if (!query) {
+        m_status->setText(error);
+        return;
+    }
+    m_status->setText(tr("Querying…"));
+    m_queries->request(QStringLiteral("preview"), [this, query, bothBases](Warehouse &warehouse) -> std::function<void()> {
+        QString queryError;
+        const auto table = runReport(PageviewQuery(warehouse.database()), *query, bothBases, &queryError);
+        const DataFreshness freshness = WarehouseCoverage(warehouse.database()).freshness();
+        return [this, table, queryError, freshness, query] {
+            if (!table) {
+                m_model->setTable({});
+                m_status->setText(queryError);
+            } else {
+                m_model->setTable(*table);
+                m_status->setText(tr("%1 rows, %2 to %3 UTC per %4. Data: %5.")
+                                      .arg(QLocale(QLocale::English).toString(table->size()),
+                                           formatTimestamp(*query->from).left(16), formatTimestamp(*query->to).left(16),
+                                           grainName(query->grain), freshness.describe()));
+            }
+            emit previewUpdated();
+        };
+    });
+}
+
+void ReportsScreen::exportCsv(const QString &path)
+{
+    bool bothBases = false;
+    QString error;
+    const auto query = currentQuery(&bothBases, &error);
+    if (!query) {
+        m_status->setText(error);
+        emit exportFinished(false, error);
+        return;
+    }
+    cancelExport();
+    m_feedback = new LoadFeedback(this);
+    LoadFeedback *feedback = m_feedback;
+    connect(feedback, &LoadFeedback::progressChanged, this, [this](qint64 done, qint64 total) {
+        m_progress->setMaximum(int(std::min<qint64>(total, std::numeric_limits<int>::max())));
+        m_progress->setValue(int(std::min<qint64>(done, std::numeric_limits<int>::max())));
+    }, Qt::QueuedConnection);
+    setExporting(true);
+    m_status->setText(tr("Exporting to %1…").arg(path));
+    const ReportCsvOptions options = csvOptions();
+    m_queries->request(QStringLiteral("export"), [this, query, bothBases, path, options, feedback](Warehouse &warehouse) -> std::function<void()> {
+        QString exportError;
+        bool ok = false;
+        qsizetype rows = 0;
+        feedback->setStage(QStringLiteral("querying"));
+        if (const auto table = runReport(PageviewQuery(warehouse.database()), *query, bothBases, &exportError)) {
+            ReportDescription description;
+            description.query = *query;
+            description.bothBases = bothBases;
+            description.freshness = WarehouseCoverage(warehouse.database()).freshness();
+            description.exportedAt = QDateTime::currentSecsSinceEpoch();
+            rows = table->size();
+            ok = exportReportCsv(path, *table, description, options, feedback, &exportError);
+        }
+        return [this, ok, rows, path, exportError, feedback] {
+            if (m_feedback == feedback) {
+                m_feedback = nullptr;
+                setExporting(false);
+            }
+            feedback->deleteLater();
+            const QString message = ok ? tr("Exported %1 rows to %2.").arg(QLocale(QLocale::English).toString(rows), path)
+                                    : exportError == QLatin1String("cancelled") ? tr("Export cancelled: %1 was not written.").arg(path)
+                                                                                : exportError;
+            m_status->setText(message);
+            emit exportFinished(ok, message);
+        };
+    });
+}
+
+void ReportsScreen::cancelExport()
+{
+    if (m_feedback)
+        m_feedback->cancel();
+}
+
+void ReportsScreen::setExporting(bool exporting)
+{
+    m_export->setEnabled(!exporting);
+    m_cancel->setEnabled(exporting);
+    m_progress->setVisible(exporting);
+    if (exporting) {
+        m_progress->setRange(0, 0);
+        m_progress->setValue(0);
+    }
+}
+
+} // namespace pv
