@@ -2,6 +2,7 @@
 
 #include "aggregatedeltas.h"
 #include "extractvalidation.h"
+#include "factstore.h"
 #include "postcodedictionary.h"
 #include "postcodehistory.h"
 #include "sqlitestatement.h"
@@ -38,7 +39,7 @@ void PageviewsLoad::finishReading()
         size_t j = i + 1;
         while (j < m_views.size() && m_views[j] == m_views[i])
             ++j;
-        m_facts.push_back({m_views[i].userId, m_views[i].hour, static_cast<qint64>(j - i)});
+        m_facts.push_back({m_views[i].userId, m_views[i].hour, 0, static_cast<quint32>(j - i)});
         i = j;
     }
     m_viewsLoaded = static_cast<qint64>(m_views.size());
@@ -62,20 +63,16 @@ void PageviewsLoad::finishReading()
 void PageviewsLoad::replaceEarlierLoad(qint64 earlierRunId, AggregateDeltas &deltas)
 {
     stage(QStringLiteral("replacing run %1").arg(earlierRunId));
-    SqliteStatement facts(m_db, "SELECT user_id, hour, postcode_id, views FROM pageview_facts WHERE load_id = ?");
-    facts.bind(1, earlierRunId);
+    FactStore store(m_db);
     UserDirectory::Cursor cursor(m_directory);
-    while (facts.step()) {
-        const size_t user = cursor.seek(static_cast<quint64>(facts.int64(0)));
+    for (const PageviewFact &f : store.loadFacts(earlierRunId)) {
+        const size_t user = cursor.seek(f.userId);
         const quint32 current = user < m_directory.size() ? m_directory.postcodeId(user) : unknownPostcodeId;
-        const qint64 hour = facts.int64(1);
-        const qint64 views = facts.int64(3);
-        deltas.addAtTime(hour, static_cast<quint32>(facts.int64(2)), -views);
-        deltas.addCurrent(hour, current, -views);
+        deltas.addAtTime(f.hour, f.postcodeId, -qint64(f.views));
+        deltas.addCurrent(f.hour, current, -qint64(f.views));
     }
-    facts.reset();
     checkCancelled();
-    SqliteStatement(m_db, "DELETE FROM pageview_facts WHERE load_id = ?").bind(1, earlierRunId).execute();
+    store.remove(earlierRunId);
     SqliteStatement(m_db, "DELETE FROM load_hour_views WHERE run_id = ?").bind(1, earlierRunId).execute();
     SqliteStatement(m_db, "UPDATE load_runs SET status = 'replaced', replaced_by = ? WHERE id = ?")
         .bind(1, m_run.id)
@@ -105,8 +102,6 @@ void PageviewsLoad::write()
 
     stage(QStringLiteral("attributing"), static_cast<qint64>(m_facts.size()));
     PostcodeHistoryReader historyReader(m_db);
-    SqliteStatement insert(m_db, "INSERT INTO pageview_facts (load_id, user_id, hour, postcode_id, views) "
-                                 "VALUES (?, ?, ?, ?, ?)");
     std::vector<PostcodePeriod> history;
     UserDirectory::Cursor cursor(m_directory);
     size_t done = 0;
@@ -125,11 +120,9 @@ void PageviewsLoad::write()
         if (needsHistory)
             historyReader.read(userId, history);
         for (; i < end; ++i) {
-            const Fact &f = m_facts[i];
-            const quint32 atTimeId = needsHistory ? postcodeAt(history, f.hour * secondsPerHour) : currentId;
-            insert.bind(1, m_run.id).bind(2, static_cast<qint64>(f.userId)).bind(3, f.hour);
-            insert.bind(4, atTimeId).bind(5, f.views).execute();
-            deltas.addAtTime(f.hour, atTimeId, f.views);
+            PageviewFact &f = m_facts[i];
+            f.postcodeId = needsHistory ? postcodeAt(history, f.hour * secondsPerHour) : currentId;
+            deltas.addAtTime(f.hour, f.postcodeId, f.views);
             deltas.addCurrent(f.hour, currentId, f.views);
         }
         if ((++done & 0xffff) == 0) {
@@ -137,6 +130,8 @@ void PageviewsLoad::write()
             checkCancelled();
         }
     }
+    stage(QStringLiteral("writing facts"));
+    FactStore(m_db).append(m_run.id, m_facts);
 
     stage(QStringLiteral("updating aggregates"));
     deltas.apply(m_db);

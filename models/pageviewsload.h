@@ -1,6 +1,7 @@
 #pragma once
 
 #include "extractload.h"
+#include "factstore.h"
 #include "userdirectory.h"
 
 #include <map>
@@ -30,18 +31,12 @@ private:
         qint64 hour;
         auto operator<=>(const View &) const = default;
     };
-    struct Fact
-    {
-        quint64 userId;
-        qint64 hour;
-        qint64 views;
-    };
 
     void replaceEarlierLoad(qint64 earlierRunId, class AggregateDeltas &deltas);
 
     PageviewRecord m_record;
     std::vector<View> m_views;
-    std::vector<Fact> m_facts;
+    std::vector<PageviewFact> m_facts;
     std::map<qint64, qint64> m_viewsPerHour;
     qint64 m_viewsLoaded = 0;
     qint64 m_window = 0;

@@ -69,8 +69,26 @@ void UserDirectory::set(quint64 userId, quint32 postcodeId, bool inLatest)
         m_pending.emplace_back(userId, packed);
 }
 
+void UserDirectory::remove(quint64 userId)
+{
+    m_removed.push_back(userId);
+}
+
 void UserDirectory::build()
 {
+    if (!m_removed.empty()) {
+        std::sort(m_removed.begin(), m_removed.end());
+        size_t out = 0;
+        for (size_t i = 0; i < m_ids.size(); ++i) {
+            if (std::binary_search(m_removed.begin(), m_removed.end(), m_ids[i]))
+                continue;
+            m_ids[out] = m_ids[i];
+            m_postcodes[out++] = m_postcodes[i];
+        }
+        m_ids.resize(out);
+        m_postcodes.resize(out);
+        m_removed.clear();
+    }
     if (m_pending.empty())
         return;
     std::sort(m_pending.begin(), m_pending.end());

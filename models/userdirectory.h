@@ -31,8 +31,9 @@ public:
     size_t find(quint64 userId) const;
     quint32 currentPostcode(quint64 userId) const;
 
-    /// Sets (or adds) users; call build() after a batch of set() calls to restore the sorted order.
+    /// Sets (or adds) and removes users; call build() after a batch of changes to restore the sorted order.
     void set(quint64 userId, quint32 postcodeId, bool inLatest);
+    void remove(quint64 userId);
     void build();
 
     /// Walks users in increasing id order for merge joins with another sorted list.
@@ -55,6 +56,7 @@ private:
     std::vector<quint64> m_ids;
     std::vector<quint32> m_postcodes;
     std::vector<std::pair<quint64, quint32>> m_pending;
+    std::vector<quint64> m_removed;
 };
 
 } // namespace pv

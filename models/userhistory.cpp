@@ -1,8 +1,14 @@
 #include "userhistory.h"
 
+#include "factstore.h"
+
+#include <QSqlDriver>
 #include <QSqlQuery>
 #include <QVariant>
 
+#include <QHash>
+
+#include <algorithm>
 #include <map>
 
 namespace pv {
@@ -36,22 +42,28 @@ QList<UserPostcodePeriod> UserHistory::periods(qint64 userId) const
 
 QList<UserPageviews> UserHistory::pageviews(qint64 userId, Grain grain) const
 {
+    // The user's facts in every live load, each under the postcode the user had then.
+    const QVariant handle = m_db.driver()->handle();
+    if (qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        return {};
+    std::map<std::pair<qint64, qint64>, qint64> buckets; // (period, postcode id) → views
+    for (const auto &[loadId, fact] : FactStore(*static_cast<sqlite3 *const *>(handle.data())).userFacts(quint64(userId)))
+        buckets[{periodStart(grain, fact.hour), fact.postcodeId}] += fact.views;
+    QHash<qint64, QString> postcodes;
     QSqlQuery q(m_db);
-    q.setForwardOnly(true);
-    // One seek on the (load_id, user_id, hour) key per live pageviews load: facts have no user index.
-    q.prepare(QStringLiteral("SELECT f.hour, p.postcode, SUM(f.views) FROM pageview_facts f "
-                             "JOIN postcodes p ON p.id = f.postcode_id "
-                             "WHERE f.load_id IN (SELECT run_id FROM pageview_windows) AND f.user_id = ? "
-                             "GROUP BY f.hour, f.postcode_id"));
-    q.addBindValue(userId);
-    std::map<std::pair<qint64, QString>, qint64> buckets;
-    if (q.exec())
-        while (q.next())
-            buckets[{periodStart(grain, q.value(0).toLongLong()), q.value(1).toString()}] += q.value(2).toLongLong();
+    q.prepare(QStringLiteral("SELECT postcode FROM postcodes WHERE id = ?"));
     QList<UserPageviews> rows;
-    for (const auto &[key, views] : buckets)
+    for (const auto &[key, views] : buckets) {
+        if (!postcodes.contains(key.second)) {
+            q.addBindValue(key.second);
+            postcodes.insert(key.second, q.exec() && q.next() ? q.value(0).toString() : QString());
+        }
         if (views != 0)
-            rows.append({key.first, key.second, views});
+            rows.append({key.first, postcodes.value(key.second), views});
+    }
+    std::sort(rows.begin(), rows.end(), [](const UserPageviews &a, const UserPageviews &b) {
+        return a.periodStart != b.periodStart ? a.periodStart < b.periodStart : a.atTimePostcode < b.atTimePostcode;
+    });
     return rows;
 }
 

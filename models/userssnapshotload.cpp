@@ -2,6 +2,7 @@
 
 #include "aggregatedeltas.h"
 #include "extractvalidation.h"
+#include "factstore.h"
 #include "postcodedictionary.h"
 #include "postcodehistory.h"
 #include "sqlitestatement.h"
@@ -155,6 +156,7 @@ UsersSnapshotLoad::Statements::Statements(sqlite3 *db)
                         "VALUES (?, ?, ?, ?)")
     , upsertCurrent(db, "INSERT INTO users_current (user_id, postcode_id) VALUES (?, ?) "
                         "ON CONFLICT (user_id) DO UPDATE SET postcode_id = excluded.postcode_id")
+    , deleteCurrent(db, "DELETE FROM users_current WHERE user_id = ?")
 {
 }
 
@@ -179,64 +181,64 @@ void UsersSnapshotLoad::rewriteUser(Statements &st, const Change &change, qint64
     }
     const quint32 oldCurrent = known < m_directory.size() ? m_directory.postcodeId(known) : unknownPostcodeId;
     const quint32 newCurrent = currentPostcode(after);
-    if (newCurrent != oldCurrent || known == m_directory.size())
-        st.upsertCurrent.bind(1, userId).bind(2, newCurrent).execute();
-    m_directory.set(change.userId, newCurrent, !after.empty() && after.back().validTo == openEnded);
+    if (after.empty()) {
+        // The user was only in a snapshot that a corrected one replaced without them: no longer known.
+        st.deleteCurrent.bind(1, userId).execute();
+        m_directory.remove(change.userId);
+    } else {
+        if (newCurrent != oldCurrent || known == m_directory.size())
+            st.upsertCurrent.bind(1, userId).bind(2, newCurrent).execute();
+        m_directory.set(change.userId, newCurrent, after.back().validTo == openEnded);
+    }
 
-    // A user new to the warehouse can only have UNKNOWN facts; skip the fact lookup when they have none.
-    if (known == m_directory.size() && !std::binary_search(m_usersWithUnknownFacts.begin(), m_usersWithUnknownFacts.end(), change.userId))
-        return;
-    m_reattributions.push_back({change.userId, std::move(after), oldCurrent, newCurrent});
+    // One period (a user new to the warehouse) needs no list: every fact is then under that postcode.
+    quint32 periods = Reattribution::singlePeriod;
+    if (after.size() > 1) {
+        periods = static_cast<quint32>(m_periodLists.size());
+        m_periodLists.push_back(std::move(after));
+    }
+    m_reattributions.push_back({change.userId, oldCurrent, newCurrent, periods});
 }
 
 void UsersSnapshotLoad::reattributeFacts(AggregateDeltas &deltas)
 {
-    // One pass over the live loads' facts of exactly the users whose history changed: SQLite seeks each
-    // (load, user) itself, driven by a temporary table of those users.
+    // Only the fact segments holding a changed user are read, and only those whose at-time postcodes
+    // changed are written back.
     stage(QStringLiteral("re-attributing pageviews"), static_cast<qint64>(m_reattributions.size()));
-    sqliteExec(m_db, "CREATE TEMP TABLE IF NOT EXISTS reattributed_users (user_id INTEGER PRIMARY KEY)");
-    sqliteExec(m_db, "DELETE FROM temp.reattributed_users");
-    {
-        SqliteStatement insert(m_db, "INSERT INTO temp.reattributed_users (user_id) VALUES (?)");
-        for (const Reattribution &r : m_reattributions)
-            insert.bind(1, static_cast<qint64>(r.userId)).execute();
-    }
-    struct FactChange
-    {
-        qint64 loadId, userId, hour;
-        quint32 atTime;
-    };
-    std::vector<FactChange> updates;
-    SqliteStatement facts(m_db, "SELECT f.load_id, f.user_id, f.hour, f.postcode_id, f.views "
-                                "FROM pageview_windows w CROSS JOIN temp.reattributed_users r "
-                                "CROSS JOIN pageview_facts f ON f.load_id = w.run_id AND f.user_id = r.user_id");
-    qint64 rows = 0;
-    while (facts.step()) {
-        const auto userId = static_cast<quint64>(facts.int64(1));
-        const auto it = std::lower_bound(m_reattributions.begin(), m_reattributions.end(), userId,
-                                         [](const Reattribution &r, quint64 id) { return r.userId < id; });
-        const qint64 hour = facts.int64(2);
-        const auto oldAtTime = static_cast<quint32>(facts.int64(3));
-        const qint64 views = facts.int64(4);
-        const quint32 newAtTime = postcodeAt(it->periods, hour * secondsPerHour);
-        if (newAtTime != oldAtTime) {
-            deltas.addAtTime(hour, oldAtTime, -views);
-            deltas.addAtTime(hour, newAtTime, views);
-            updates.push_back({facts.int64(0), facts.int64(1), hour, newAtTime});
+    std::vector<quint64> users;
+    users.reserve(m_reattributions.size());
+    for (const Reattribution &r : m_reattributions)
+        users.push_back(r.userId);
+    qint64 changedFacts = 0;
+    FactStore(m_db).update(users, [&](qint64, std::vector<PageviewFact> &facts) {
+        checkCancelled();
+        bool changed = false;
+        auto r = m_reattributions.begin();
+        for (PageviewFact &f : facts) {
+            r = std::lower_bound(r, m_reattributions.end(), f.userId,
+                                 [](const Reattribution &a, quint64 id) { return a.userId < id; });
+            if (r == m_reattributions.end())
+                break;
+            if (r->userId != f.userId)
+                continue;
+            const quint32 newAtTime = r->periods == Reattribution::singlePeriod
+                ? r->newCurrent
+                : postcodeAt(m_periodLists[r->periods], f.hour * secondsPerHour);
+            if (newAtTime != f.postcodeId) {
+                deltas.addAtTime(f.hour, f.postcodeId, -qint64(f.views));
+                deltas.addAtTime(f.hour, newAtTime, f.views);
+                f.postcodeId = newAtTime;
+                changed = true;
+                ++changedFacts;
+            }
+            if (r->oldCurrent != r->newCurrent) {
+                deltas.addCurrent(f.hour, r->oldCurrent, -qint64(f.views));
+                deltas.addCurrent(f.hour, r->newCurrent, f.views);
+            }
         }
-        if (it->oldCurrent != it->newCurrent) {
-            deltas.addCurrent(hour, it->oldCurrent, -views);
-            deltas.addCurrent(hour, it->newCurrent, views);
-        }
-        if ((++rows & 0xffff) == 0)
-            checkCancelled();
-    }
-    facts.reset();
-    SqliteStatement update(m_db, "UPDATE pageview_facts SET postcode_id = ? WHERE load_id = ? AND user_id = ? AND hour = ?");
-    for (const FactChange &u : updates)
-        update.bind(1, u.atTime).bind(2, u.loadId).bind(3, u.userId).bind(4, u.hour).execute();
-    m_run.factsReattributed = static_cast<qint64>(updates.size());
-    sqliteExec(m_db, "DELETE FROM temp.reattributed_users");
+        return changed;
+    });
+    m_run.factsReattributed = changedFacts;
 }
 
 void UsersSnapshotLoad::write()
@@ -284,11 +286,7 @@ void UsersSnapshotLoad::write()
         .bind(3, m_usersLoaded + static_cast<qint64>(m_unchangedIds.size()))
         .execute();
 
-    {
-        SqliteStatement unknown(m_db, "SELECT DISTINCT user_id FROM pageview_facts WHERE postcode_id = 0 ORDER BY user_id");
-        while (unknown.step())
-            m_usersWithUnknownFacts.push_back(static_cast<quint64>(unknown.int64(0)));
-    }
+    std::vector<Member>().swap(m_members); // compared already: free it before the rewrite grows
     stage(QStringLiteral("rewriting history"), static_cast<qint64>(changes.size()));
     Statements statements(m_db);
     for (size_t i = 0; i < changes.size(); ++i) {

@@ -48,15 +48,16 @@ private:
     {
         explicit Statements(sqlite3 *db);
         PostcodeHistoryReader history;
-        SqliteStatement deleteHistory, insertHistory, upsertCurrent;
+        SqliteStatement deleteHistory, insertHistory, upsertCurrent, deleteCurrent;
     };
     /// A user whose facts must be looked at: their new history and current postcode before and after.
     struct Reattribution
     {
+        static constexpr quint32 singlePeriod = 0xffffffffu;
         quint64 userId;
-        std::vector<PostcodePeriod> periods;
         quint32 oldCurrent;
         quint32 newCurrent;
+        quint32 periods; ///< index into m_periodLists, or singlePeriod: all facts under newCurrent
     };
 
     std::vector<Change> diffAgainstWarehouse(qint64 *baselineUsers);
@@ -70,8 +71,8 @@ private:
     qint64 m_usersLoaded = 0;
     qint64 m_replacedRun = 0;
     UserDirectory m_directory;
-    std::vector<quint64> m_usersWithUnknownFacts; ///< sorted
     std::vector<Reattribution> m_reattributions;  ///< sorted by user
+    std::vector<std::vector<PostcodePeriod>> m_periodLists;
 };
 
 } // namespace pv

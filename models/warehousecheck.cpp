@@ -1,6 +1,7 @@
 #include "warehousecheck.h"
 
 #include "extractvalidation.h"
+#include "factstore.h"
 #include "loadfeedback.h"
 #include "sqlitestatement.h"
 #include "userdirectory.h"
@@ -67,6 +68,8 @@ private:
             return false;
 
         stage(QStringLiteral("recomputing every fact's postcodes from history"));
+        if (!copyFacts())
+            return false;
         exec(QStringLiteral(
             "CREATE TEMP TABLE check_facts AS SELECT f.load_id, f.user_id, f.hour, f.views, f.postcode_id AS stored,"
             " COALESCE((SELECT h.postcode_id FROM user_postcode_history h WHERE h.user_id = f.user_id"
@@ -75,7 +78,8 @@ private:
             "             ORDER BY h.valid_from LIMIT 1), 0) AS at_time,"
             " COALESCE((SELECT h.postcode_id FROM user_postcode_history h WHERE h.user_id = f.user_id"
             "             ORDER BY h.valid_from DESC LIMIT 1), 0) AS current"
-            " FROM pageview_facts f"));
+            " FROM temp.check_fact_rows f"));
+        exec(QStringLiteral("DROP TABLE temp.check_fact_rows"));
         m_report.factsChecked = scalar(QStringLiteral("SELECT COUNT(*) FROM temp.check_facts"));
         listDifferences(QStringLiteral(
             "SELECT 'facts: user ' || f.user_id || ', hour ' || strftime('%Y-%m-%d %H:00:00', f.hour * 3600, 'unixepoch')"
@@ -130,6 +134,43 @@ private:
                         .arg(atTime)
                         .arg(current));
         }
+        return true;
+    }
+
+    /// Unpacks every fact segment into a plain temporary table, checking the segments' own invariants.
+    bool copyFacts()
+    {
+        exec(QStringLiteral("CREATE TEMP TABLE check_fact_rows (load_id INTEGER, user_id INTEGER, hour INTEGER,"
+                            " postcode_id INTEGER, views INTEGER)"));
+        try {
+            SqliteStatement insert(m_handle, "INSERT INTO temp.check_fact_rows VALUES (?, ?, ?, ?, ?)");
+            qint64 previousLoad = -1;
+            quint64 previousUser = 0;
+            qint64 previousHour = 0;
+            bool ordered = true;
+            qint64 copied = 0;
+            FactStore(m_handle).forEach([&](qint64 loadId, const PageviewFact &f) {
+                if (loadId == previousLoad && (f.userId < previousUser || (f.userId == previousUser && f.hour <= previousHour)))
+                    ordered = false;
+                previousLoad = loadId;
+                previousUser = f.userId;
+                previousHour = f.hour;
+                insert.bind(1, loadId).bind(2, static_cast<qint64>(f.userId)).bind(3, f.hour);
+                insert.bind(4, f.postcodeId).bind(5, f.views).execute();
+                if ((++copied & 0xfffff) == 0 && cancelled())
+                    throw SqliteError{QStringLiteral("cancelled")};
+            });
+            if (!ordered)
+                add(QStringLiteral("facts: a load's fact segments are not in user and hour order"));
+        } catch (const SqliteError &e) {
+            if (cancelled())
+                return false;
+            add(QStringLiteral("facts: %1").arg(e.message));
+        }
+        listDifferences(QStringLiteral(
+            "SELECT 'facts: run ' || a.load_id || ' has overlapping fact segments' FROM pageview_fact_segments a"
+            " JOIN pageview_fact_segments b ON b.load_id = a.load_id AND b.id > a.id"
+            " AND b.first_user <= a.last_user AND b.last_user >= a.first_user"));
         return true;
     }
 

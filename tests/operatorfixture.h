@@ -66,7 +66,7 @@ public:
             qFatal("cannot open warehouse: %s", qPrintable(error));
         QStringList parts;
         const char *const queries[] = {
-            "SELECT COUNT(*), TOTAL(views), TOTAL(user_id * 7 + hour * 13 + postcode_id) FROM pageview_facts",
+            "SELECT COUNT(*), TOTAL(facts), TOTAL(load_id * 7 + first_user * 13 + last_user), group_concat(hex(data)) FROM pageview_fact_segments",
             "SELECT COUNT(*), TOTAL(views), TOTAL(hour * postcode_id) FROM views_at_time_hourly",
             "SELECT COUNT(*), TOTAL(views), TOTAL(hour * postcode_id) FROM views_current_hourly",
             "SELECT COUNT(*), TOTAL(valid_from), TOTAL(valid_to), TOTAL(postcode_id) FROM user_postcode_history",

@@ -80,17 +80,18 @@ CREATE TABLE user_directory_blocks (
     data       BLOB NOT NULL
 );
 
--- Pageviews per (load, user, hour) with the at-time postcode; appended in key order per load.
-CREATE TABLE pageview_facts (
-    load_id     INTEGER NOT NULL,
-    user_id     INTEGER NOT NULL,
-    hour        INTEGER NOT NULL,
-    postcode_id INTEGER NOT NULL,
-    views       INTEGER NOT NULL,
-    PRIMARY KEY (load_id, user_id, hour)
-) WITHOUT ROWID;
--- Facts of users in no snapshot (their at-time postcode is UNKNOWN): the only facts a new user can have.
-CREATE INDEX pageview_facts_unknown ON pageview_facts (user_id) WHERE postcode_id = 0;
+-- Pageviews per (load, user, hour) with the at-time postcode (FactStore): each load's facts sorted by
+-- user and hour, in segments of up to 65,536 facts packed into a blob of four arrays (user ids u64, hours
+-- i64, postcode ids u32, views u32, little-endian). A user's facts never straddle two segments.
+CREATE TABLE pageview_fact_segments (
+    id         INTEGER PRIMARY KEY,
+    load_id    INTEGER NOT NULL,
+    first_user INTEGER NOT NULL,
+    last_user  INTEGER NOT NULL,
+    facts      INTEGER NOT NULL,
+    data       BLOB NOT NULL
+);
+CREATE INDEX pageview_fact_segments_load ON pageview_fact_segments (load_id, first_user);
 
 -- Pageviews each live load brought per hour, as counted by the reader: the reconciliation's baseline.
 CREATE TABLE load_hour_views (

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <QtGlobal>
+
+#include <functional>
+#include <vector>
+
+struct sqlite3;
+
+namespace pv {
+
+/// One pageview fact: a user's views in one hour, with the postcode the user had then (at-time).
+struct PageviewFact
+{
+    quint64 userId = 0;
+    qint64 hour = 0; ///< hours since the epoch
+    quint32 postcodeId = 0;
+    quint32 views = 0;
+};
+
+/// The warehouse's pageview facts. Each load's facts, sorted by user then hour, are stored as segments of
+/// up to 65,536 facts packed into one blob row (pageview_fact_segments): an hourly load appends a few dozen
+/// rows instead of millions, replacing a load deletes its segments, and a users snapshot rewrites only
+/// the segments holding a changed user. Everything stays in the one database and the load's transaction.
+class FactStore
+{
+public:
+    explicit FactStore(sqlite3 *db);
+
+    /// Appends one load's facts (sorted by user, then hour).
+    void append(qint64 loadId, const std::vector<PageviewFact> &facts);
+    void remove(qint64 loadId);
+    std::vector<PageviewFact> loadFacts(qint64 loadId);
+
+    /// For every segment of a live load (one that holds its window) containing at least one of users
+    /// (sorted), calls visit(loadId, facts); when visit returns true the changed facts are written back.
+    void update(const std::vector<quint64> &users,
+                const std::function<bool(qint64 loadId, std::vector<PageviewFact> &facts)> &visit);
+
+    /// A user's facts in every live load, with the load id.
+    std::vector<std::pair<qint64, PageviewFact>> userFacts(quint64 userId);
+
+    /// Every stored fact, live or not, with its load id (for check).
+    void forEach(const std::function<void(qint64 loadId, const PageviewFact &fact)> &visit);
+
+private:
+    sqlite3 *m_db;
+};
+
+} // namespace pv
