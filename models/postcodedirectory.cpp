@@ -80,7 +80,7 @@ std::optional<qint64> PostcodeDirectory::currentUsers(const QString &postcode) c
     if (!id)
         return std::nullopt;
     QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT COUNT(*) FROM users_current WHERE postcode_id = ?"));
+    q.prepare(QStringLiteral("SELECT COALESCE((SELECT users FROM postcode_current_users WHERE postcode_id = ?), 0)"));
     q.addBindValue(*id);
     if (q.exec() && q.next())
         return q.value(0).toLongLong();

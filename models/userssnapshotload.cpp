@@ -151,12 +151,10 @@ std::vector<UsersSnapshotLoad::Change> UsersSnapshotLoad::diffAgainstWarehouse(q
 
 UsersSnapshotLoad::Statements::Statements(sqlite3 *db)
     : history(db)
-    , deleteHistory(db, "DELETE FROM user_postcode_history WHERE user_id = ?")
-    , insertHistory(db, "INSERT INTO user_postcode_history (user_id, valid_from, valid_to, postcode_id) "
-                        "VALUES (?, ?, ?, ?)")
-    , upsertCurrent(db, "INSERT INTO users_current (user_id, postcode_id) VALUES (?, ?) "
-                        "ON CONFLICT (user_id) DO UPDATE SET postcode_id = excluded.postcode_id")
-    , deleteCurrent(db, "DELETE FROM users_current WHERE user_id = ?")
+    , deletePeriod(db, "DELETE FROM user_postcode_history WHERE user_id = ? AND valid_from = ?")
+    , insertPeriod(db, "INSERT INTO user_postcode_history (user_id, valid_from, valid_to, postcode_id) "
+                       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (user_id, valid_from) "
+                       "DO UPDATE SET valid_to = excluded.valid_to, postcode_id = excluded.postcode_id")
 {
 }
 
@@ -172,22 +170,27 @@ void UsersSnapshotLoad::rewriteUser(Statements &st, const Change &change, qint64
     if (after == before)
         return;
 
-    if (!before.empty())
-        st.deleteHistory.bind(1, userId).execute();
+    // Write only the periods that differ: most of a user's history stays where it is.
+    for (const PostcodePeriod &p : before)
+        if (std::none_of(after.begin(), after.end(), [&](const PostcodePeriod &a) { return a.validFrom == p.validFrom; }))
+            st.deletePeriod.bind(1, userId).bind(2, p.validFrom).execute();
     for (const PostcodePeriod &p : after) {
-        st.insertHistory.bind(1, userId).bind(2, p.validFrom);
-        p.validTo == openEnded ? st.insertHistory.bindNull(3) : st.insertHistory.bind(3, p.validTo);
-        st.insertHistory.bind(4, p.postcodeId).execute();
+        if (std::find(before.begin(), before.end(), p) != before.end())
+            continue;
+        st.insertPeriod.bind(1, userId).bind(2, p.validFrom);
+        p.validTo == openEnded ? st.insertPeriod.bindNull(3) : st.insertPeriod.bind(3, p.validTo);
+        st.insertPeriod.bind(4, p.postcodeId).execute();
     }
-    const quint32 oldCurrent = known < m_directory.size() ? m_directory.postcodeId(known) : unknownPostcodeId;
+    const bool wasKnown = known < m_directory.size();
+    const quint32 oldCurrent = wasKnown ? m_directory.postcodeId(known) : unknownPostcodeId;
     const quint32 newCurrent = currentPostcode(after);
+    if (wasKnown)
+        --m_currentUsersDelta[oldCurrent];
     if (after.empty()) {
         // The user was only in a snapshot that a corrected one replaced without them: no longer known.
-        st.deleteCurrent.bind(1, userId).execute();
         m_directory.remove(change.userId);
     } else {
-        if (newCurrent != oldCurrent || known == m_directory.size())
-            st.upsertCurrent.bind(1, userId).bind(2, newCurrent).execute();
+        ++m_currentUsersDelta[newCurrent];
         m_directory.set(change.userId, newCurrent, after.back().validTo == openEnded);
     }
 
@@ -213,10 +216,12 @@ void UsersSnapshotLoad::reattributeFacts(AggregateDeltas &deltas)
     FactStore(m_db).update(users, [&](qint64, std::vector<PageviewFact> &facts) {
         checkCancelled();
         bool changed = false;
-        auto r = m_reattributions.begin();
+        // Both lists are sorted by user: one binary search to the segment's first user, then a merge.
+        auto r = std::lower_bound(m_reattributions.begin(), m_reattributions.end(), facts.front().userId,
+                                  [](const Reattribution &a, quint64 id) { return a.userId < id; });
         for (PageviewFact &f : facts) {
-            r = std::lower_bound(r, m_reattributions.end(), f.userId,
-                                 [](const Reattribution &a, quint64 id) { return a.userId < id; });
+            while (r != m_reattributions.end() && r->userId < f.userId)
+                ++r;
             if (r == m_reattributions.end())
                 break;
             if (r->userId != f.userId)
@@ -300,6 +305,12 @@ void UsersSnapshotLoad::write()
     reattributeFacts(deltas);
     stage(QStringLiteral("updating aggregates"));
     deltas.apply(m_db);
+    SqliteStatement counts(m_db, "INSERT INTO postcode_current_users (postcode_id, users) VALUES (?, ?) "
+                                 "ON CONFLICT (postcode_id) DO UPDATE SET users = users + excluded.users");
+    for (const auto &[postcodeId, delta] : m_currentUsersDelta)
+        if (delta != 0)
+            counts.bind(1, postcodeId).bind(2, delta).execute();
+    sqliteExec(m_db, "DELETE FROM postcode_current_users WHERE users = 0");
     stage(QStringLiteral("writing the user directory"));
     m_directory.build();
     m_directory.write(m_db);

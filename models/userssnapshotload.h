@@ -6,6 +6,7 @@
 #include "sqlitestatement.h"
 #include "userdirectory.h"
 
+#include <map>
 #include <vector>
 
 namespace pv {
@@ -48,7 +49,7 @@ private:
     {
         explicit Statements(sqlite3 *db);
         PostcodeHistoryReader history;
-        SqliteStatement deleteHistory, insertHistory, upsertCurrent, deleteCurrent;
+        SqliteStatement deletePeriod, insertPeriod;
     };
     /// A user whose facts must be looked at: their new history and current postcode before and after.
     struct Reattribution
@@ -73,6 +74,7 @@ private:
     UserDirectory m_directory;
     std::vector<Reattribution> m_reattributions;  ///< sorted by user
     std::vector<std::vector<PostcodePeriod>> m_periodLists;
+    std::map<quint32, qint64> m_currentUsersDelta; ///< postcode → change in users who have it as current
 };
 
 } // namespace pv

@@ -33,11 +33,14 @@ public:
 
     CheckReport run()
     {
+        // The recomputation's temporary tables can be as big as the facts: keep them on disk, not in memory.
+        exec(QStringLiteral("PRAGMA temp_store = FILE"));
         exec(QStringLiteral("BEGIN"));
         const bool finished = steps();
         exec(QStringLiteral("DROP TABLE IF EXISTS temp.check_facts"));
         exec(QStringLiteral("DROP TABLE IF EXISTS temp.check_expected"));
         exec(QStringLiteral("ROLLBACK"));
+        exec(QStringLiteral("PRAGMA temp_store = MEMORY"));
         m_report.cancelled = !finished;
         return m_report;
     }
@@ -53,17 +56,7 @@ private:
             "SELECT 'history: user ' || user_id || ' has overlapping periods at ' || next_from FROM ("
             " SELECT user_id, valid_to, LEAD(valid_from) OVER (PARTITION BY user_id ORDER BY valid_from) AS next_from"
             " FROM user_postcode_history) WHERE next_from IS NOT NULL AND (valid_to IS NULL OR valid_to > next_from)"));
-        listDifferences(QStringLiteral(
-            "SELECT 'current: user ' || l.user_id || ' should be ' || pl.postcode || ' but users_current says ' "
-            " || COALESCE(pc.postcode, 'nothing') FROM ("
-            " SELECT user_id, postcode_id, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY valid_from DESC) AS rn"
-            " FROM user_postcode_history) l JOIN postcodes pl ON pl.id = l.postcode_id"
-            " LEFT JOIN users_current c ON c.user_id = l.user_id LEFT JOIN postcodes pc ON pc.id = c.postcode_id"
-            " WHERE l.rn = 1 AND c.postcode_id IS NOT l.postcode_id"
-            " UNION ALL SELECT 'current: user ' || user_id || ' has a current postcode but no history'"
-            " FROM users_current c WHERE NOT EXISTS (SELECT 1 FROM user_postcode_history h WHERE h.user_id = c.user_id)"));
         checkUserDirectory();
-        m_report.usersChecked = scalar(QStringLiteral("SELECT COUNT(*) FROM users_current"));
         if (cancelled())
             return false;
 
@@ -185,28 +178,36 @@ private:
         }
         exec(QStringLiteral("CREATE TEMP TABLE check_directory (user_id INTEGER PRIMARY KEY, postcode_id INTEGER,"
                             " in_latest INTEGER)"));
-        QSqlQuery insert(m_db);
-        insert.prepare(QStringLiteral("INSERT INTO temp.check_directory VALUES (?, ?, ?)"));
+        SqliteStatement insert(m_handle, "INSERT INTO temp.check_directory VALUES (?, ?, ?)");
         for (size_t i = 0; i < directory.size(); ++i) {
             if (i > 0 && directory.userId(i) <= directory.userId(i - 1)) {
                 add(QStringLiteral("user directory: not sorted at user %1").arg(directory.userId(i)));
                 return;
             }
-            insert.addBindValue(static_cast<qint64>(directory.userId(i)));
-            insert.addBindValue(directory.postcodeId(i));
-            insert.addBindValue(directory.inLatest(i) ? 1 : 0);
-            insert.exec();
+            insert.bind(1, static_cast<qint64>(directory.userId(i))).bind(2, directory.postcodeId(i));
+            insert.bind(3, directory.inLatest(i) ? 1 : 0).execute();
         }
+        m_report.usersChecked = static_cast<qint64>(directory.size());
+        // current(u) is the postcode of the user's latest period; every user with history is in the directory.
         listDifferences(QStringLiteral(
-            "SELECT 'user directory: user ' || COALESCE(c.user_id, d.user_id) || ' has current postcode '"
-            " || COALESCE(d.postcode_id, 'none') || ' there but ' || COALESCE(c.postcode_id, 'none') || ' in users_current'"
-            " FROM users_current c FULL JOIN temp.check_directory d ON d.user_id = c.user_id"
-            " WHERE c.postcode_id IS NOT d.postcode_id"));
+            "SELECT 'current: user ' || COALESCE(l.user_id, d.user_id) || ' should be ' || COALESCE(pl.postcode, 'absent')"
+            " || ' but the user directory says ' || COALESCE(pd.postcode, 'absent') FROM ("
+            " SELECT user_id, postcode_id, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY valid_from DESC) AS rn"
+            " FROM user_postcode_history) l"
+            " FULL JOIN temp.check_directory d ON d.user_id = l.user_id"
+            " LEFT JOIN postcodes pl ON pl.id = l.postcode_id LEFT JOIN postcodes pd ON pd.id = d.postcode_id"
+            " WHERE (l.rn = 1 OR l.rn IS NULL) AND l.postcode_id IS NOT d.postcode_id"));
         listDifferences(QStringLiteral(
             "SELECT 'user directory: user ' || d.user_id || CASE d.in_latest WHEN 1 THEN ' is marked' ELSE ' is not marked' END"
             " || ' as in the newest snapshot, but has ' || CASE d.in_latest WHEN 1 THEN 'no' ELSE 'an' END || ' open period'"
             " FROM temp.check_directory d WHERE d.in_latest <> EXISTS (SELECT 1 FROM user_postcode_history h"
             " WHERE h.user_id = d.user_id AND h.valid_to IS NULL)"));
+        listDifferences(QStringLiteral(
+            "WITH counted AS (SELECT postcode_id, COUNT(*) AS users FROM temp.check_directory GROUP BY postcode_id)"
+            " SELECT 'current users: postcode #' || COALESCE(c.postcode_id, s.postcode_id) || ' has ' || COALESCE(c.users, 0)"
+            " || ' users with it as current, but ' || COALESCE(s.users, 0) || ' are recorded'"
+            " FROM counted c FULL JOIN postcode_current_users s ON s.postcode_id = c.postcode_id"
+            " WHERE c.users IS NOT s.users"));
         exec(QStringLiteral("DROP TABLE temp.check_directory"));
     }
 

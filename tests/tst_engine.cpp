@@ -94,7 +94,7 @@ public:
     QString state()
     {
         QString text;
-        for (const char *sql : {"SELECT * FROM user_postcode_history ORDER BY 1, 2", "SELECT * FROM users_current ORDER BY 1",
+        for (const char *sql : {"SELECT * FROM user_postcode_history ORDER BY 1, 2", "SELECT * FROM postcode_current_users ORDER BY 1", "SELECT block, hex(data) FROM user_directory_blocks ORDER BY 1",
                                 "SELECT load_id, first_user, last_user, facts, hex(data) FROM pageview_fact_segments ORDER BY 1, 2", "SELECT * FROM views_at_time_hourly ORDER BY 1, 2",
                                 "SELECT * FROM views_current_hourly ORDER BY 1, 2", "SELECT * FROM snapshots ORDER BY 1",
                                 "SELECT * FROM pageview_windows ORDER BY 1", "SELECT * FROM postcodes ORDER BY 1",
