@@ -1,9 +1,11 @@
 #include "pageviewquery.h"
 
 #include "extractvalidation.h"
+#include "sqlitestatement.h"
 
 #include <QIODevice>
 #include <QMap>
+#include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariant>
@@ -128,26 +130,33 @@ bool PageviewQuery::forEachCount(Basis basis, Grain grain, qint64 fromHour, qint
                                  QString *error, Visit visit) const
 {
     const QString prefix = basis == Basis::Current ? QStringLiteral("views_current_") : QStringLiteral("views_at_time_");
+    const QVariant handle = m_db.driver()->handle();
+    if (qstrcmp(handle.typeName(), "sqlite3*") != 0) {
+        *error = QStringLiteral("the warehouse connection is not open");
+        return false;
+    }
+    sqlite3 *db = *static_cast<sqlite3 *const *>(handle.data());
     auto scan = [&](const QString &table, const QString &period, qint64 from, qint64 to, qint64 hoursPer) {
         if (from >= to)
             return true;
-        QSqlQuery q(m_db);
-        q.setForwardOnly(true);
-        const QList<qint64> ids = filter.all ? QList<qint64>{-1} : filter.postcodeIds;
-        q.prepare(filter.all ? QStringLiteral("SELECT %2, postcode_id, views FROM %1 WHERE %2 >= ? AND %2 < ?").arg(table, period)
-                             : QStringLiteral("SELECT %2, postcode_id, views FROM %1 WHERE postcode_id = ? AND %2 >= ? AND %2 < ?")
-                                   .arg(table, period));
-        for (qint64 id : ids) {
-            if (!filter.all)
-                q.addBindValue(id);
-            q.addBindValue(from);
-            q.addBindValue(to);
-            if (!q.exec()) {
-                *error = QStringLiteral("query failed: %1").arg(q.lastError().text());
-                return false;
+        const QByteArray sql = (filter.all
+            ? QStringLiteral("SELECT %2, postcode_id, views FROM %1 WHERE %2 >= ?1 AND %2 < ?2").arg(table, period)
+            : QStringLiteral("SELECT %2, postcode_id, views FROM %1 WHERE postcode_id = ?3 AND %2 >= ?1 AND %2 < ?2")
+                  .arg(table, period)).toUtf8();
+        try {
+            SqliteStatement select(db, sql.constData());
+            const QList<qint64> ids = filter.all ? QList<qint64>{-1} : filter.postcodeIds;
+            for (qint64 id : ids) {
+                select.bind(1, from).bind(2, to);
+                if (!filter.all)
+                    select.bind(3, id);
+                while (select.step())
+                    visit(select.int64(0) * hoursPer, select.int64(1), select.int64(2));
+                select.reset();
             }
-            while (q.next())
-                visit(q.value(0).toLongLong() * hoursPer, q.value(1).toLongLong(), q.value(2).toLongLong());
+        } catch (const SqliteError &e) {
+            *error = QStringLiteral("query failed: %1").arg(e.message);
+            return false;
         }
         return true;
     };
@@ -194,31 +203,45 @@ std::optional<QList<ReportRow>> PageviewQuery::report(const ReportQuery &query, 
     QList<ReportRow> rows;
     if (!postcodes->all && postcodes->postcodeIds.isEmpty())
         return rows;
-    std::unordered_map<qint64, std::unordered_map<qint64, qint64>> buckets; // period → postcode → views
+    struct Count
+    {
+        qint64 period, postcodeId, views;
+    };
+    std::vector<Count> counts;
     const bool ok = forEachCount(query.basis, query.grain, firstHourFrom(query.from),
                                  query.to ? firstHourFrom(query.to) : latestHour, *postcodes, error,
                                  [&](qint64 hour, qint64 postcodeId, qint64 views) {
-                                     buckets[periodStart(query.grain, hour)][postcodeId] += views;
+                                     counts.push_back({periodStart(query.grain, hour), postcodeId, views});
                                  });
     if (!ok)
         return std::nullopt;
+    // Postcodes ranked by their text, so the sort below compares integers: period, then postcode.
     QList<qint64> ids;
-    for (const auto &[period, counts] : buckets)
-        for (const auto &[id, views] : counts)
-            if (!ids.contains(id))
-                ids << id;
+    {
+        std::unordered_map<qint64, bool> seen;
+        for (const Count &c : counts)
+            if (seen.emplace(c.postcodeId, true).second)
+                ids << c.postcodeId;
+    }
     const QHash<qint64, QString> texts = postcodeTexts(ids);
-    std::vector<qint64> periods;
-    for (const auto &[period, counts] : buckets)
-        periods.push_back(period);
-    std::sort(periods.begin(), periods.end());
-    for (qint64 period : periods) {
-        QList<ReportRow> group;
-        for (const auto &[id, views] : buckets[period])
-            if (views != 0)
-                group.append({period, texts.value(id), views});
-        std::sort(group.begin(), group.end(), [](const ReportRow &a, const ReportRow &b) { return a.postcode < b.postcode; });
-        rows += group;
+    std::sort(ids.begin(), ids.end(), [&](qint64 a, qint64 b) { return texts.value(a) < texts.value(b); });
+    std::unordered_map<qint64, qint64> rank;
+    for (qsizetype i = 0; i < ids.size(); ++i)
+        rank[ids[i]] = i;
+    for (Count &c : counts)
+        c.postcodeId = rank[c.postcodeId];
+    std::sort(counts.begin(), counts.end(), [](const Count &a, const Count &b) {
+        return a.period != b.period ? a.period < b.period : a.postcodeId < b.postcodeId;
+    });
+    // Equal keys (the hours of one day, say) add up.
+    for (size_t i = 0; i < counts.size();) {
+        qint64 views = 0;
+        size_t j = i;
+        for (; j < counts.size() && counts[j].period == counts[i].period && counts[j].postcodeId == counts[i].postcodeId; ++j)
+            views += counts[j].views;
+        if (views != 0)
+            rows.append({counts[i].period, texts.value(ids[counts[i].postcodeId]), views});
+        i = j;
     }
     return rows;
 }
@@ -253,15 +276,26 @@ std::optional<QList<PostcodeTotal>> PageviewQuery::totals(Basis basis, std::opti
 
 void PageviewQuery::writeCsv(const QList<ReportRow> &rows, QIODevice *out)
 {
-    out->write("period_start,postcode,pageviews\n");
+    QByteArray buffer = "period_start,postcode,pageviews\n";
+    qint64 lastPeriod = std::numeric_limits<qint64>::min();
+    QByteArray period;
     for (const ReportRow &row : rows) {
-        out->write(formatTimestamp(row.periodStart).toLatin1());
-        out->write(",");
-        out->write(csvField(row.postcode));
-        out->write(",");
-        out->write(QByteArray::number(row.pageviews));
-        out->write("\n");
+        if (row.periodStart != lastPeriod) {
+            lastPeriod = row.periodStart;
+            period = formatTimestamp(row.periodStart).toLatin1();
+        }
+        buffer += period;
+        buffer += ',';
+        buffer += csvField(row.postcode);
+        buffer += ',';
+        buffer += QByteArray::number(row.pageviews);
+        buffer += '\n';
+        if (buffer.size() > (1 << 20)) {
+            out->write(buffer);
+            buffer.clear();
+        }
     }
+    out->write(buffer);
 }
 
 } // namespace pv

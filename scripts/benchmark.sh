@@ -2,7 +2,9 @@
 # Seed-scale benchmark (not part of the test run). Builds pvadmin in Release, generates seed-scale
 # extracts, and reports wall seconds, rows/s and peak resident memory for each step, next to the
 # sqlite3 shell doing the naive version of the same work on the same files.
-# Usage: scripts/benchmark.sh [WORKDIR]   (needs ~3 GB of free disk in WORKDIR; default /tmp/pvadmin-bench)
+# Usage: scripts/benchmark.sh [WORKDIR]   (needs ~10 GB of free disk in WORKDIR; default /tmp/pvadmin-bench)
+#        BENCH_SECTIONS="loads shell queries" chooses the parts to run; BENCH_USERS, BENCH_PAGEVIEWS and
+#        BENCH_HOURS shrink the scale for a quick try.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-/tmp/pvadmin-bench}
@@ -11,6 +13,7 @@ users=${BENCH_USERS:-20000000}
 views=${BENCH_PAGEVIEWS:-4200000}
 hours=${BENCH_HOURS:-24}
 
+sections=${BENCH_SECTIONS:-loads shell queries}
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPVADMIN_BUILD_TESTS=OFF >/dev/null
 cmake --build "$build" --target pvadmin >/dev/null
 pvadmin=$build/app/pvadmin
@@ -34,12 +37,15 @@ step() {
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "sqlite $(sqlite3 --version | cut -d' ' -f1), pvadmin $(git -C "$root" rev-parse --short HEAD)"
 echo
+if [[ $sections == *loads* || $sections == *shell* ]]; then
 "$pvadmin" generate --out "$work/x" "${gen[@]}" --hours-per-day 1 >/dev/null
 day0=$work/x/users_extract_2024-03-01.csv
 day1=$work/x/users_extract_2024-03-02.csv
 hour0=$work/x/pageviews_2024-03-01T00.csv
 day1rows=$(($(wc -l <"$day1") - 1))
 
+fi
+if [[ $sections == *loads* ]]; then
 echo "== pvadmin (SQLite, WAL, synchronous=FULL; everything included: both aggregates, history, run record)"
 step "users snapshot day 0 ($users new users, setup)" "$users" "$pvadmin" --db "$db" load "$day0"
 step "hourly load 1 of $hours ($views rows)" "$views" "$pvadmin" --db "$db" load "$hour0"
@@ -54,6 +60,8 @@ step "generate --stdout | load - ($views rows, nothing on disk)" "$views" \
     bash -c "'$pvadmin' generate ${gen[*]} --stdout pageviews --day 1 --hour 0 | '$pvadmin' --db '$db' load -"
 echo
 
+fi
+if [[ $sections == *shell* ]]; then
 echo "== sqlite3 shell, naive: .import into staging, then SQL (same files, same machine)"
 shell=$work/shell.sqlite
 rm -f "$shell"
@@ -76,7 +84,9 @@ step "sqlite3: users day 1 .import + SQL diff (import + diff only)" "$day1rows" 
     "INSERT INTO changes SELECT o.user_id, o.postcode, NULL FROM users_current o WHERE o.user_id NOT IN (SELECT CAST(id AS INTEGER) FROM staging_users)"
 echo
 
-echo "== queries on a year of hourly aggregates for 3,000 postcodes (aggregates built directly with SQL)"
+fi
+if [[ $sections == *queries* ]]; then
+echo "== queries on a year of hourly aggregates for 3,000 postcodes (aggregates and day rollups built directly with SQL)"
 qdb=$work/queries.sqlite
 rm -f "$qdb"
 "$pvadmin" --db "$qdb" init >/dev/null
@@ -87,6 +97,8 @@ WITH RECURSIVE h(hour) AS (SELECT 473352 UNION ALL SELECT hour + 1 FROM h WHERE 
 INSERT INTO views_current_hourly (hour, postcode_id, views)
 SELECT h.hour, p.id, 1 + ((h.hour * 7 + p.id * 13) % 97) FROM h, postcodes p WHERE p.id > 0;
 INSERT INTO views_at_time_hourly SELECT * FROM views_current_hourly;
+INSERT INTO views_current_daily SELECT hour / 24, postcode_id, SUM(views) FROM views_current_hourly GROUP BY 1, 2;
+INSERT INTO views_at_time_daily SELECT * FROM views_current_daily;
 INSERT INTO pageview_windows (hour, run_id) WITH RECURSIVE h(hour) AS (SELECT 473352 UNION ALL SELECT hour + 1 FROM h WHERE hour < 473352 + 8783) SELECT hour, 0 FROM h;
 SQL
 pcs=$(sqlite3 "$qdb" "SELECT group_concat('--postcode ''' || postcode || '''', ' ') FROM (SELECT postcode FROM postcodes WHERE id BETWEEN 1 AND 20)")
@@ -95,3 +107,4 @@ for grain in hour day week month; do
 done
 step "report --grain month, all postcodes, one month (top 50 = sort of this)" 0 \
     bash -c "'$pvadmin' --db '$qdb' report --basis at-time --grain month --from 2024-06-01 --to 2024-07-01 | sort -t, -k3,3nr | head -n 50"
+fi
