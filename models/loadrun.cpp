@@ -5,18 +5,19 @@
 
 namespace pv {
 
-namespace {
-const char *const runColumns =
+const char *const loadRunColumns =
     "id, kind, file, content_hash, window_hour, as_of, started_at, finished_at, rows_read, rows_loaded, "
     "rows_rejected, late_rows, users_added, users_moved, users_removed, facts_reattributed, replaced_run, "
     "replaced_by, status, error";
 
+namespace {
 std::optional<qint64> optionalInt(const QVariant &v)
 {
     if (v.isNull())
         return std::nullopt;
     return v.toLongLong();
 }
+} // namespace
 
 LoadRun runFromQuery(const QSqlQuery &q)
 {
@@ -43,7 +44,6 @@ LoadRun runFromQuery(const QSqlQuery &q)
     run.error = q.value(19).toString();
     return run;
 }
-} // namespace
 
 LoadRunLog::LoadRunLog(QSqlDatabase db)
     : m_db(std::move(db))
@@ -55,7 +55,7 @@ QList<LoadRun> LoadRunLog::runs(qint64 afterId, int limit) const
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
     q.prepare(QStringLiteral("SELECT %1 FROM load_runs WHERE id > ? ORDER BY id LIMIT ?")
-                  .arg(QString::fromLatin1(runColumns)));
+                  .arg(QString::fromLatin1(loadRunColumns)));
     q.addBindValue(afterId);
     q.addBindValue(limit);
     QList<LoadRun> result;
@@ -68,7 +68,7 @@ QList<LoadRun> LoadRunLog::runs(qint64 afterId, int limit) const
 std::optional<LoadRun> LoadRunLog::run(qint64 id) const
 {
     QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT %1 FROM load_runs WHERE id = ?").arg(QString::fromLatin1(runColumns)));
+    q.prepare(QStringLiteral("SELECT %1 FROM load_runs WHERE id = ?").arg(QString::fromLatin1(loadRunColumns)));
     q.addBindValue(id);
     if (q.exec() && q.next())
         return runFromQuery(q);

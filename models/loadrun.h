@@ -4,6 +4,7 @@
 
 #include <QList>
 #include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QString>
 
 #include <optional>
@@ -36,6 +37,11 @@ struct LoadRun
 
     qint64 durationMs() const { return finishedAtMs > 0 ? finishedAtMs - startedAtMs : 0; }
 };
+
+/// The load_runs columns, in the order runFromQuery() reads them (for SELECTs that page or sort differently).
+extern const char *const loadRunColumns;
+/// A LoadRun from a query that selected loadRunColumns first.
+LoadRun runFromQuery(const QSqlQuery &query);
 
 /// Reading the job tracker: every run, one run, a run's rejected lines.
 class LoadRunLog

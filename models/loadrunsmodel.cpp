@@ -12,11 +12,6 @@
 namespace pv {
 
 namespace {
-const char *const runColumns =
-    "id, kind, file, content_hash, window_hour, as_of, started_at, finished_at, rows_read, rows_loaded, "
-    "rows_rejected, late_rows, users_added, users_moved, users_removed, facts_reattributed, replaced_run, "
-    "replaced_by, status, error";
-
 /// The SQL expression each column sorts by; never NULL, so keyset comparisons stay simple.
 const char *sortExpression(int column)
 {
@@ -35,32 +30,6 @@ const char *sortExpression(int column)
     }
 }
 
-LoadRun runFromQuery(const QSqlQuery &q)
-{
-    const auto optionalInt = [](const QVariant &v) { return v.isNull() ? std::nullopt : std::optional(v.toLongLong()); };
-    LoadRun run;
-    run.id = q.value(0).toLongLong();
-    run.kind = extractKindFromName(q.value(1).toString());
-    run.file = q.value(2).toString();
-    run.contentHash = q.value(3).toString();
-    run.windowHour = optionalInt(q.value(4));
-    run.asOf = optionalInt(q.value(5));
-    run.startedAtMs = q.value(6).toLongLong();
-    run.finishedAtMs = q.value(7).toLongLong();
-    run.rowsRead = q.value(8).toLongLong();
-    run.rowsLoaded = q.value(9).toLongLong();
-    run.rowsRejected = q.value(10).toLongLong();
-    run.lateRows = q.value(11).toLongLong();
-    run.usersAdded = q.value(12).toLongLong();
-    run.usersMoved = q.value(13).toLongLong();
-    run.usersRemoved = q.value(14).toLongLong();
-    run.factsReattributed = q.value(15).toLongLong();
-    run.replacedRun = q.value(16).toLongLong();
-    run.replacedBy = q.value(17).toLongLong();
-    run.status = q.value(18).toString();
-    run.error = q.value(19).toString();
-    return run;
-}
 } // namespace
 
 QString runWindowText(const LoadRun &run)
@@ -232,7 +201,7 @@ QList<LoadRun> LoadRunsModel::fetchBatch() const
         }
         binds << last.id;
     }
-    QString sql = QStringLiteral("SELECT %1 FROM load_runs").arg(QString::fromLatin1(runColumns));
+    QString sql = QStringLiteral("SELECT %1 FROM load_runs").arg(QString::fromLatin1(loadRunColumns));
     if (!conditions.isEmpty())
         sql += QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "));
     if (m_sortColumn == Id)
