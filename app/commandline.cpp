@@ -6,6 +6,7 @@
 #include "loadfeedback.h"
 #include "loadrun.h"
 #include "pageviewquery.h"
+#include "userhistory.h"
 #include "warehouse.h"
 #include "warehousecheck.h"
 
@@ -456,16 +457,10 @@ int commandHistory(const QString &dbPath, const QStringList &args)
     QString error;
     if (!openWarehouse(warehouse, dbPath, &error))
         return failure(error);
-    QSqlQuery q(warehouse.database());
-    q.prepare(QStringLiteral("SELECT p.postcode, h.valid_from, h.valid_to FROM user_postcode_history h "
-                             "JOIN postcodes p ON p.id = h.postcode_id WHERE h.user_id = ? ORDER BY h.valid_from"));
-    q.addBindValue(*userId);
-    q.exec();
     QList<QStringList> rows;
-    while (q.next())
-        rows << QStringList{q.value(0).toString(), pv::formatTimestamp(q.value(1).toLongLong()),
-                            q.value(2).isNull() ? QStringLiteral("-") : pv::formatTimestamp(q.value(2).toLongLong()),
-                            QString()};
+    for (const pv::UserPostcodePeriod &period : pv::UserHistory(warehouse.database()).periods(*userId))
+        rows << QStringList{period.postcode, pv::formatTimestamp(period.validFrom),
+                            period.validTo ? pv::formatTimestamp(*period.validTo) : QStringLiteral("-"), QString()};
     if (rows.isEmpty()) {
         printOut(QStringLiteral("user %1 is in no loaded snapshot: their pageviews count under UNKNOWN\n").arg(*userId));
         return exitOk;

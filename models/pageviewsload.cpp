@@ -93,32 +93,25 @@ void PageviewsLoad::write()
             replaceEarlierLoad(window.int64(0), deltas);
     }
 
-    qint64 latestAsOf = openEnded;
-    {
-        SqliteStatement latest(m_db, "SELECT MAX(as_of) FROM snapshots");
-        if (latest.step() && !latest.isNull(0))
-            latestAsOf = latest.int64(0);
-    }
-
     stage(QStringLiteral("attributing"), static_cast<qint64>(m_facts.size()));
-    PostcodeHistoryReader historyReader(m_db);
+    PostcodeHistoryStore historyStore(m_db);
     std::vector<PostcodePeriod> history;
     UserDirectory::Cursor cursor(m_directory);
     size_t done = 0;
     for (size_t i = 0; i < m_facts.size();) {
         const quint64 userId = m_facts[i].userId;
+        const size_t user = cursor.seek(userId);
+        const bool known = user < m_directory.size();
+        const quint32 currentId = known ? m_directory.postcodeId(user) : unknownPostcodeId;
+        // An hour before the user's newest history change needs their history; later ones are the current
+        // postcode (a user who left keeps theirs).
+        const qint64 newestChange = known ? m_directory.newestChange(user) : 0;
         size_t end = i;
         bool needsHistory = false;
-        while (end < m_facts.size() && m_facts[end].userId == userId) {
-            // Hours before the newest snapshot need the user's history; later ones are the current postcode.
-            needsHistory |= latestAsOf != openEnded && m_facts[end].hour * secondsPerHour < latestAsOf;
-            ++end;
-        }
-        const size_t user = cursor.seek(userId);
-        const quint32 currentId = user < m_directory.size() ? m_directory.postcodeId(user) : unknownPostcodeId;
-        needsHistory &= user < m_directory.size();
+        for (; end < m_facts.size() && m_facts[end].userId == userId; ++end)
+            needsHistory |= known && m_facts[end].hour * secondsPerHour < newestChange;
         if (needsHistory)
-            historyReader.read(userId, history);
+            historyStore.read(userId, newestChange, history);
         for (; i < end; ++i) {
             PageviewFact &f = m_facts[i];
             f.postcodeId = needsHistory ? postcodeAt(history, f.hour * secondsPerHour) : currentId;

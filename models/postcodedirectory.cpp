@@ -93,16 +93,15 @@ QList<PostcodeMove> PostcodeDirectory::moves(const QString &postcode, qint64 fro
     const auto id = postcodeId(postcode);
     if (!id)
         return moves;
-    // The neighbouring row of the same user is found through the (user_id, valid_from) key.
+    // A change names the postcode before it: moves in are changes to the postcode, moves out changes from it.
     QSqlQuery in(m_db);
     in.setForwardOnly(true);
     in.prepare(QStringLiteral(
-        "SELECT h.user_id, h.valid_from, "
-        " (SELECT p.postcode FROM user_postcode_history prv JOIN postcodes p ON p.id = prv.postcode_id "
-        "  WHERE prv.user_id = h.user_id AND prv.valid_to = h.valid_from) "
-        "FROM user_postcode_history h WHERE h.postcode_id = ? AND h.valid_from >= ? AND h.valid_from < ? "
+        "SELECT c.user_id, c.as_of, p.postcode FROM user_postcode_changes c"
+        " LEFT JOIN postcodes p ON p.id = c.previous_postcode_id"
+        " WHERE c.postcode_id = ? AND c.as_of >= ? AND c.as_of < ?"
         // Everyone appears in the first snapshot: that is where the warehouse starts, not a move.
-        "AND h.valid_from > (SELECT MIN(as_of) FROM snapshots)"));
+        " AND c.as_of > (SELECT MIN(as_of) FROM snapshots)"));
     in.addBindValue(*id);
     in.addBindValue(from);
     in.addBindValue(to);
@@ -113,10 +112,9 @@ QList<PostcodeMove> PostcodeDirectory::moves(const QString &postcode, qint64 fro
     QSqlQuery out(m_db);
     out.setForwardOnly(true);
     out.prepare(QStringLiteral(
-        "SELECT h.user_id, h.valid_to, "
-        " (SELECT p.postcode FROM user_postcode_history nxt JOIN postcodes p ON p.id = nxt.postcode_id "
-        "  WHERE nxt.user_id = h.user_id AND nxt.valid_from = h.valid_to) "
-        "FROM user_postcode_history h WHERE h.postcode_id = ? AND h.valid_to >= ? AND h.valid_to < ?"));
+        "SELECT c.user_id, c.as_of, p.postcode FROM user_postcode_changes c"
+        " LEFT JOIN postcodes p ON p.id = c.postcode_id"
+        " WHERE c.previous_postcode_id = ? AND c.as_of >= ? AND c.as_of < ?"));
     out.addBindValue(*id);
     out.addBindValue(from);
     out.addBindValue(to);

@@ -57,23 +57,92 @@ std::vector<PostcodePeriod> applySnapshotState(const std::vector<PostcodePeriod>
     return merged;
 }
 
-PostcodeHistoryReader::PostcodeHistoryReader(sqlite3 *db)
+std::vector<PostcodeChange> changesOf(const std::vector<PostcodePeriod> &history)
+{
+    std::vector<PostcodeChange> changes;
+    changes.reserve(history.size() + 1);
+    auto add = [&changes](qint64 asOf, std::optional<quint32> postcodeId) {
+        PostcodeChange change{asOf, postcodeId, std::nullopt, std::nullopt};
+        if (!changes.empty()) {
+            change.previousAsOf = changes.back().asOf;
+            change.previousPostcodeId = changes.back().postcodeId;
+        }
+        changes.push_back(change);
+    };
+    for (size_t i = 0; i < history.size(); ++i) {
+        add(history[i].validFrom, history[i].postcodeId);
+        const bool nextStartsAtEnd = i + 1 < history.size() && history[i + 1].validFrom == history[i].validTo;
+        if (history[i].validTo != openEnded && !nextStartsAtEnd)
+            add(history[i].validTo, std::nullopt);
+    }
+    return changes;
+}
+
+qint64 newestChangeOf(const std::vector<PostcodePeriod> &history)
+{
+    return history.back().validTo == openEnded ? history.back().validFrom : history.back().validTo;
+}
+
+PostcodeHistoryStore::PostcodeHistoryStore(sqlite3 *db)
     : m_select(std::make_unique<SqliteStatement>(
-          db, "SELECT valid_from, valid_to, postcode_id FROM user_postcode_history WHERE user_id = ? "
-              "ORDER BY valid_from"))
+          db, "SELECT postcode_id, previous_as_of FROM user_postcode_changes WHERE as_of = ? AND user_id = ?"))
+    , m_upsert(std::make_unique<SqliteStatement>(
+          db, "INSERT INTO user_postcode_changes (as_of, user_id, postcode_id, previous_as_of, previous_postcode_id) "
+              "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (as_of, user_id) DO UPDATE SET postcode_id = excluded.postcode_id, "
+              "previous_as_of = excluded.previous_as_of, previous_postcode_id = excluded.previous_postcode_id"))
+    , m_delete(std::make_unique<SqliteStatement>(db, "DELETE FROM user_postcode_changes WHERE as_of = ? AND user_id = ?"))
 {
 }
 
-PostcodeHistoryReader::~PostcodeHistoryReader() = default;
+PostcodeHistoryStore::~PostcodeHistoryStore() = default;
 
-void PostcodeHistoryReader::read(quint64 userId, std::vector<PostcodePeriod> &history)
+void PostcodeHistoryStore::read(quint64 userId, qint64 newestChange, std::vector<PostcodePeriod> &history)
 {
+    // Newest change first: each names the one before it.
     history.clear();
-    m_select->bind(1, static_cast<qint64>(userId));
-    while (m_select->step())
-        history.push_back({m_select->int64(0), m_select->isNull(1) ? openEnded : m_select->int64(1),
-                           static_cast<quint32>(m_select->int64(2))});
-    m_select->reset();
+    qint64 periodEnd = openEnded;
+    for (std::optional<qint64> asOf = newestChange; asOf;) {
+        m_select->bind(1, *asOf).bind(2, static_cast<qint64>(userId));
+        if (!m_select->step()) {
+            m_select->reset();
+            throw SqliteError{QStringLiteral("the history of user %1 has no change at %2: run pvadmin check")
+                                  .arg(userId)
+                                  .arg(*asOf)};
+        }
+        if (!m_select->isNull(0))
+            history.push_back({*asOf, periodEnd, static_cast<quint32>(m_select->int64(0))});
+        periodEnd = *asOf;
+        asOf = m_select->isNull(1) ? std::nullopt : std::optional<qint64>(m_select->int64(1));
+        m_select->reset();
+    }
+    std::reverse(history.begin(), history.end());
+}
+
+void PostcodeHistoryStore::append(quint64 userId, const PostcodeChange &change)
+{
+    upsert(userId, change);
+}
+
+void PostcodeHistoryStore::upsert(quint64 userId, const PostcodeChange &change)
+{
+    m_upsert->bind(1, change.asOf).bind(2, static_cast<qint64>(userId));
+    change.postcodeId ? m_upsert->bind(3, *change.postcodeId) : m_upsert->bindNull(3);
+    change.previousAsOf ? m_upsert->bind(4, *change.previousAsOf) : m_upsert->bindNull(4);
+    change.previousPostcodeId ? m_upsert->bind(5, *change.previousPostcodeId) : m_upsert->bindNull(5);
+    m_upsert->execute();
+}
+
+void PostcodeHistoryStore::rewrite(quint64 userId, const std::vector<PostcodePeriod> &before,
+                                   const std::vector<PostcodePeriod> &after)
+{
+    const std::vector<PostcodeChange> old = changesOf(before);
+    const std::vector<PostcodeChange> changes = changesOf(after);
+    for (const PostcodeChange &c : old)
+        if (std::none_of(changes.begin(), changes.end(), [&](const PostcodeChange &n) { return n.asOf == c.asOf; }))
+            m_delete->bind(1, c.asOf).bind(2, static_cast<qint64>(userId)).execute();
+    for (const PostcodeChange &c : changes)
+        if (std::find(old.begin(), old.end(), c) == old.end())
+            upsert(userId, c);
 }
 
 } // namespace pv

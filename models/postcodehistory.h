@@ -38,16 +38,42 @@ quint32 currentPostcode(const std::vector<PostcodePeriod> &history);
 std::vector<PostcodePeriod> applySnapshotState(const std::vector<PostcodePeriod> &history, qint64 asOf,
                                                qint64 nextAsOf, std::optional<quint32> postcodeId);
 
-/// Reads one user's history rows from the warehouse (a reusable prepared statement).
-class PostcodeHistoryReader
+/// One row of user_postcode_changes: at asOf the user got postcodeId, or left the snapshots (nullopt).
+/// previousAsOf and previousPostcodeId describe the change before it (nullopt for the first change).
+struct PostcodeChange
+{
+    qint64 asOf = 0;
+    std::optional<quint32> postcodeId;
+    std::optional<qint64> previousAsOf;
+    std::optional<quint32> previousPostcodeId;
+
+    bool operator==(const PostcodeChange &) const = default;
+};
+
+/// The changes that make up a history (a period starts with a change to its postcode; a period that
+/// ends without the next one starting then ends with a change to none), each linked to the one before.
+std::vector<PostcodeChange> changesOf(const std::vector<PostcodePeriod> &history);
+
+/// The as-of of a history's newest change; the history must not be empty.
+qint64 newestChangeOf(const std::vector<PostcodePeriod> &history);
+
+/// Users' histories as stored in the warehouse (user_postcode_changes), with statements prepared once.
+class PostcodeHistoryStore
 {
 public:
-    explicit PostcodeHistoryReader(sqlite3 *db);
-    ~PostcodeHistoryReader();
-    void read(quint64 userId, std::vector<PostcodePeriod> &history);
+    explicit PostcodeHistoryStore(sqlite3 *db);
+    ~PostcodeHistoryStore();
+    /// Reads a user's history by walking back from their newest change (UserDirectory::newestChange).
+    void read(quint64 userId, qint64 newestChange, std::vector<PostcodePeriod> &history);
+    /// Writes the rows that turn the user's stored history before into after.
+    void rewrite(quint64 userId, const std::vector<PostcodePeriod> &before, const std::vector<PostcodePeriod> &after);
+    /// Adds a change newer than every change the user has.
+    void append(quint64 userId, const PostcodeChange &change);
 
 private:
-    std::unique_ptr<SqliteStatement> m_select;
+    void upsert(quint64 userId, const PostcodeChange &change);
+
+    std::unique_ptr<SqliteStatement> m_select, m_upsert, m_delete;
 };
 
 } // namespace pv

@@ -97,6 +97,12 @@ QByteArray SqliteStatement::blob(int column) const
     return QByteArray(static_cast<const char *>(data), sqlite3_column_bytes(m_stmt, column));
 }
 
+std::string_view SqliteStatement::blobView(int column) const
+{
+    const void *data = sqlite3_column_blob(m_stmt, column);
+    return {static_cast<const char *>(data), static_cast<size_t>(sqlite3_column_bytes(m_stmt, column))};
+}
+
 void sqliteExec(sqlite3 *db, const char *sql)
 {
     char *message = nullptr;

@@ -40,6 +40,8 @@ public:
     bool isNull(int column) const;
     QString text(int column) const;
     QByteArray blob(int column) const;
+    /// The column's bytes without a copy, valid until the next step() or reset().
+    std::string_view blobView(int column) const;
 
 private:
     sqlite3 *m_db;

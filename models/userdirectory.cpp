@@ -11,24 +11,53 @@ namespace pv {
 
 namespace {
 constexpr size_t usersPerBlock = 1 << 16;
+
+template <typename T>
+void copyOut(const char *&from, T *to, size_t count)
+{
+    std::memcpy(to, from, count * sizeof(T));
+    from += count * sizeof(T);
 }
+
+template <typename T>
+void copyIn(char *&to, const T *from, size_t count)
+{
+    std::memcpy(to, from, count * sizeof(T));
+    to += count * sizeof(T);
+}
+} // namespace
 
 void UserDirectory::read(sqlite3 *db)
 {
     m_ids.clear();
     m_postcodes.clear();
+    m_newestChangeHours.clear();
     m_pending.clear();
-    SqliteStatement blocks(db, "SELECT users, data FROM user_directory_blocks ORDER BY block");
+    SqliteStatement blocks(db, "SELECT first_user, users, data FROM user_directory_blocks ORDER BY block");
+    std::vector<quint32> offsets;
     while (blocks.step()) {
-        const auto users = static_cast<size_t>(blocks.int64(0));
-        const QByteArray data = blocks.blob(1);
-        if (static_cast<size_t>(data.size()) != users * (sizeof(quint64) + sizeof(quint32)))
+        const auto firstUser = static_cast<quint64>(blocks.int64(0));
+        const auto users = static_cast<size_t>(blocks.int64(1));
+        const std::string_view blob = blocks.blobView(2);
+        const size_t bytes = blob.size();
+        const bool wideIds = bytes == users * (sizeof(quint64) + 2 * sizeof(quint32));
+        if (!wideIds && bytes != users * 3 * sizeof(quint32))
             throw SqliteError{QStringLiteral("user directory block has the wrong size: run pvadmin check")};
         const size_t start = m_ids.size();
         m_ids.resize(start + users);
         m_postcodes.resize(start + users);
-        std::memcpy(m_ids.data() + start, data.constData(), users * sizeof(quint64));
-        std::memcpy(m_postcodes.data() + start, data.constData() + users * sizeof(quint64), users * sizeof(quint32));
+        m_newestChangeHours.resize(start + users);
+        const char *from = blob.data();
+        if (wideIds) {
+            copyOut(from, m_ids.data() + start, users);
+        } else {
+            offsets.resize(users);
+            copyOut(from, offsets.data(), users);
+            for (size_t i = 0; i < users; ++i)
+                m_ids[start + i] = firstUser + offsets[i];
+        }
+        copyOut(from, m_postcodes.data() + start, users);
+        copyOut(from, m_newestChangeHours.data() + start, users);
     }
 }
 
@@ -37,14 +66,59 @@ void UserDirectory::write(sqlite3 *db) const
     sqliteExec(db, "DELETE FROM user_directory_blocks");
     SqliteStatement insert(db, "INSERT INTO user_directory_blocks (block, first_user, users, data) VALUES (?, ?, ?, ?)");
     QByteArray data;
+    std::vector<quint32> offsets;
     for (size_t start = 0, block = 0; start < m_ids.size(); start += usersPerBlock, ++block) {
         const size_t users = std::min(usersPerBlock, m_ids.size() - start);
-        data.resize(static_cast<qsizetype>(users * (sizeof(quint64) + sizeof(quint32))));
-        std::memcpy(data.data(), m_ids.data() + start, users * sizeof(quint64));
-        std::memcpy(data.data() + users * sizeof(quint64), m_postcodes.data() + start, users * sizeof(quint32));
-        insert.bind(1, static_cast<qint64>(block)).bind(2, static_cast<qint64>(m_ids[start]));
+        const quint64 firstUser = m_ids[start];
+        const bool wideIds = m_ids[start + users - 1] - firstUser > 0xffffffffu;
+        data.resize(static_cast<qsizetype>(users * ((wideIds ? sizeof(quint64) : sizeof(quint32)) + 2 * sizeof(quint32))));
+        char *to = data.data();
+        if (wideIds) {
+            copyIn(to, m_ids.data() + start, users);
+        } else {
+            offsets.resize(users);
+            for (size_t i = 0; i < users; ++i)
+                offsets[i] = static_cast<quint32>(m_ids[start + i] - firstUser);
+            copyIn(to, offsets.data(), users);
+        }
+        copyIn(to, m_postcodes.data() + start, users);
+        copyIn(to, m_newestChangeHours.data() + start, users);
+        insert.bind(1, static_cast<qint64>(block)).bind(2, static_cast<qint64>(firstUser));
         insert.bind(3, static_cast<qint64>(users)).bindBlob(4, data).execute();
     }
+}
+
+void UserDirectory::rebuildFromHistory(sqlite3 *db)
+{
+    // A user's current postcode is that of their newest change with one; they are in the newest snapshot
+    // when their newest change gives a postcode.
+    UserDirectory directory;
+    SqliteStatement changes(db, "SELECT user_id, as_of, postcode_id FROM user_postcode_changes ORDER BY user_id, as_of");
+    Entry entry{};
+    bool haveUser = false;
+    while (changes.step()) {
+        const auto userId = static_cast<quint64>(changes.int64(0));
+        if (haveUser && userId != entry.userId)
+            directory.append(entry);
+        if (!haveUser || userId != entry.userId)
+            entry = {userId, 0, 0};
+        haveUser = true;
+        entry.newestChangeHours = static_cast<qint32>(changes.int64(1) / secondsPerHour);
+        if (changes.isNull(2))
+            entry.packedPostcode &= postcodeMask;
+        else
+            entry.packedPostcode = (static_cast<quint32>(changes.int64(2)) & postcodeMask) | inLatestFlag;
+    }
+    if (haveUser)
+        directory.append(entry);
+    directory.write(db);
+}
+
+void UserDirectory::append(const Entry &entry)
+{
+    m_ids.push_back(entry.userId);
+    m_postcodes.push_back(entry.packedPostcode);
+    m_newestChangeHours.push_back(entry.newestChangeHours);
 }
 
 size_t UserDirectory::find(quint64 userId) const
@@ -59,14 +133,17 @@ quint32 UserDirectory::currentPostcode(quint64 userId) const
     return i < size() ? postcodeId(i) : 0;
 }
 
-void UserDirectory::set(quint64 userId, quint32 postcodeId, bool inLatest)
+void UserDirectory::set(quint64 userId, quint32 postcodeId, bool inLatest, qint64 newestChange)
 {
-    const quint32 packed = (postcodeId & postcodeMask) | (inLatest ? inLatestFlag : 0);
+    const Entry entry{userId, (postcodeId & postcodeMask) | (inLatest ? inLatestFlag : 0),
+                      static_cast<qint32>(newestChange / secondsPerHour)};
     const size_t i = find(userId);
-    if (i < size())
-        m_postcodes[i] = packed;
-    else
-        m_pending.emplace_back(userId, packed);
+    if (i < size()) {
+        m_postcodes[i] = entry.packedPostcode;
+        m_newestChangeHours[i] = entry.newestChangeHours;
+    } else {
+        m_pending.push_back(entry);
+    }
 }
 
 void UserDirectory::remove(quint64 userId)
@@ -83,31 +160,33 @@ void UserDirectory::build()
             if (std::binary_search(m_removed.begin(), m_removed.end(), m_ids[i]))
                 continue;
             m_ids[out] = m_ids[i];
-            m_postcodes[out++] = m_postcodes[i];
+            m_postcodes[out] = m_postcodes[i];
+            m_newestChangeHours[out++] = m_newestChangeHours[i];
         }
         m_ids.resize(out);
         m_postcodes.resize(out);
+        m_newestChangeHours.resize(out);
         m_removed.clear();
     }
     if (m_pending.empty())
         return;
     std::sort(m_pending.begin(), m_pending.end());
-    std::vector<quint64> ids;
-    std::vector<quint32> postcodes;
-    ids.reserve(m_ids.size() + m_pending.size());
-    postcodes.reserve(ids.capacity());
+    UserDirectory merged;
+    merged.m_ids.reserve(m_ids.size() + m_pending.size());
+    merged.m_postcodes.reserve(merged.m_ids.capacity());
+    merged.m_newestChangeHours.reserve(merged.m_ids.capacity());
     size_t a = 0, b = 0;
     while (a < m_ids.size() || b < m_pending.size()) {
-        if (b == m_pending.size() || (a < m_ids.size() && m_ids[a] < m_pending[b].first)) {
-            ids.push_back(m_ids[a]);
-            postcodes.push_back(m_postcodes[a++]);
+        if (b == m_pending.size() || (a < m_ids.size() && m_ids[a] < m_pending[b].userId)) {
+            merged.append({m_ids[a], m_postcodes[a], m_newestChangeHours[a]});
+            ++a;
         } else {
-            ids.push_back(m_pending[b].first);
-            postcodes.push_back(m_pending[b++].second);
+            merged.append(m_pending[b++]);
         }
     }
-    m_ids.swap(ids);
-    m_postcodes.swap(postcodes);
+    m_ids.swap(merged.m_ids);
+    m_postcodes.swap(merged.m_postcodes);
+    m_newestChangeHours.swap(merged.m_newestChangeHours);
     m_pending.clear();
 }
 

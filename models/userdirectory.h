@@ -8,10 +8,11 @@ struct sqlite3;
 
 namespace pv {
 
-/// Every user the warehouse has seen, sorted by id, with their current postcode and whether they are in
-/// the newest snapshot. Loads read it whole (about 12 bytes a user: 20M users in a few hundred ms) rather
-/// than looking users up one by one; a users snapshot writes it back inside its transaction.
-/// Kept equal to users_current and the open history periods; `check` verifies it.
+/// Every user the warehouse has seen, sorted by id, with their current postcode, whether they are in
+/// the newest snapshot, and the as-of of their newest history change (where a walk back through their
+/// history starts). Loads read it whole (12 bytes a user stored, 16 in memory) rather than looking users
+/// up one by one; a users snapshot writes it back inside its transaction. `check` verifies it against
+/// the history.
 class UserDirectory
 {
 public:
@@ -20,11 +21,15 @@ public:
     void read(sqlite3 *db);
     /// Replaces the stored blocks with this directory.
     void write(sqlite3 *db) const;
+    /// Rebuilds the stored directory from the history changes (a migration step).
+    static void rebuildFromHistory(sqlite3 *db);
 
     size_t size() const { return m_ids.size(); }
     quint64 userId(size_t i) const { return m_ids[i]; }
     quint32 postcodeId(size_t i) const { return m_postcodes[i] & postcodeMask; }
     bool inLatest(size_t i) const { return m_postcodes[i] & inLatestFlag; }
+    /// The as-of of the user's newest history change (seconds since the epoch).
+    qint64 newestChange(size_t i) const { return qint64(m_newestChangeHours[i]) * secondsPerHour; }
 
     /// Index of the user, or size() when absent. Consecutive lookups in increasing id order are
     /// cheapest through a Cursor.
@@ -32,7 +37,7 @@ public:
     quint32 currentPostcode(quint64 userId) const;
 
     /// Sets (or adds) and removes users; call build() after a batch of changes to restore the sorted order.
-    void set(quint64 userId, quint32 postcodeId, bool inLatest);
+    void set(quint64 userId, quint32 postcodeId, bool inLatest, qint64 newestChange);
     void remove(quint64 userId);
     void build();
 
@@ -52,10 +57,21 @@ public:
 private:
     static constexpr quint32 inLatestFlag = 0x80000000u;
     static constexpr quint32 postcodeMask = 0x7fffffffu;
+    static constexpr qint64 secondsPerHour = 3600;
+
+    struct Entry
+    {
+        quint64 userId;
+        quint32 packedPostcode;
+        qint32 newestChangeHours;
+        bool operator<(const Entry &other) const { return userId < other.userId; }
+    };
+    void append(const Entry &entry);
 
     std::vector<quint64> m_ids;
     std::vector<quint32> m_postcodes;
-    std::vector<std::pair<quint64, quint32>> m_pending;
+    std::vector<qint32> m_newestChangeHours; ///< snapshot as-ofs are on the hour
+    std::vector<Entry> m_pending;
     std::vector<quint64> m_removed;
 };
 

@@ -22,8 +22,13 @@ QList<UserPostcodePeriod> UserHistory::periods(qint64 userId) const
 {
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT p.postcode, h.valid_from, h.valid_to FROM user_postcode_history h "
-                             "JOIN postcodes p ON p.id = h.postcode_id WHERE h.user_id = ? ORDER BY h.valid_from"));
+    // Changes happen only at snapshots' as-ofs: one keyed look-up per snapshot finds all of the user's.
+    // A period ends at the user's next change; a change to no postcode (left the snapshots) is no period.
+    q.prepare(QStringLiteral(
+        "SELECT p.postcode, c.valid_from, c.valid_to FROM ("
+        " SELECT c.as_of AS valid_from, LEAD(c.as_of) OVER (ORDER BY c.as_of) AS valid_to, c.postcode_id"
+        " FROM snapshots s CROSS JOIN user_postcode_changes c ON c.as_of = s.as_of AND c.user_id = ?) c"
+        " JOIN postcodes p ON p.id = c.postcode_id ORDER BY c.valid_from"));
     q.addBindValue(userId);
     QList<UserPostcodePeriod> periods;
     if (q.exec())

@@ -92,32 +92,21 @@ void UsersSnapshotLoad::finishReading()
 
 std::vector<UsersSnapshotLoad::Change> UsersSnapshotLoad::diffAgainstWarehouse(qint64 *baselineUsers)
 {
-    // The warehouse's state at the as-of: the directory's members of the newest snapshot when this one is
-    // the newest, else the history periods covering the as-of.
-    qint64 latestAsOf = 0;
-    bool haveSnapshots = false;
-    {
-        SqliteStatement latest(m_db, "SELECT MAX(as_of) FROM snapshots");
-        if (latest.step() && !latest.isNull(0)) {
-            latestAsOf = latest.int64(0);
-            haveSnapshots = true;
-        }
-    }
-    std::vector<std::pair<quint64, quint32>> baseline;
-    if (!haveSnapshots || m_asOf >= latestAsOf) {
-        for (size_t i = 0; i < m_directory.size(); ++i)
-            if (m_directory.inLatest(i))
-                baseline.emplace_back(m_directory.userId(i), m_directory.postcodeId(i));
-    } else {
-        SqliteStatement covering(m_db, "SELECT user_id, postcode_id FROM user_postcode_history "
-                                       "WHERE valid_from <= ?1 AND (valid_to IS NULL OR valid_to > ?1) ORDER BY user_id");
-        covering.bind(1, m_asOf);
-        while (covering.step())
-            baseline.emplace_back(static_cast<quint64>(covering.int64(0)), static_cast<quint32>(covering.int64(1)));
-    }
-    *baselineUsers = static_cast<qint64>(baseline.size());
-
+    // The warehouse's state at the as-of: a user whose newest change is no later than the as-of is in the
+    // state the directory gives; only users who changed after it (a backfilled snapshot) need their history.
     stage(QStringLiteral("comparing with the warehouse"), static_cast<qint64>(m_members.size()));
+    PostcodeHistoryStore history(m_db);
+    std::vector<PostcodePeriod> periods;
+    auto stateAtAsOf = [&](size_t i) -> std::optional<quint32> {
+        if (m_directory.newestChange(i) <= m_asOf)
+            return m_directory.inLatest(i) ? std::optional<quint32>(m_directory.postcodeId(i)) : std::nullopt;
+        history.read(m_directory.userId(i), m_directory.newestChange(i), periods);
+        for (const PostcodePeriod &p : periods)
+            if (p.validFrom <= m_asOf && m_asOf < p.validTo)
+                return p.postcodeId;
+        return std::nullopt;
+    };
+
     std::vector<Change> changes;
     size_t m = 0, u = 0;
     auto isUnchanged = [&](quint64 id) {
@@ -131,10 +120,15 @@ std::vector<UsersSnapshotLoad::Change> UsersSnapshotLoad::diffAgainstWarehouse(q
             ++m_run.usersAdded;
         }
     };
-    for (const auto &[userId, postcodeId] : baseline) {
+    for (size_t i = 0; i < m_directory.size(); ++i) {
+        const std::optional<quint32> state = stateAtAsOf(i);
+        if (!state)
+            continue;
+        ++*baselineUsers;
+        const quint64 userId = m_directory.userId(i);
         addNewBefore(userId, false);
         if (m < m_members.size() && m_members[m].userId == userId) {
-            if (m_members[m].postcodeId != postcodeId) {
+            if (m_members[m].postcodeId != *state) {
                 changes.push_back({userId, m_members[m].postcodeId, true, false});
                 ++m_run.usersMoved;
             }
@@ -149,53 +143,64 @@ std::vector<UsersSnapshotLoad::Change> UsersSnapshotLoad::diffAgainstWarehouse(q
     return changes;
 }
 
-UsersSnapshotLoad::Statements::Statements(sqlite3 *db)
-    : history(db)
-    , deletePeriod(db, "DELETE FROM user_postcode_history WHERE user_id = ? AND valid_from = ?")
-    , insertPeriod(db, "INSERT INTO user_postcode_history (user_id, valid_from, valid_to, postcode_id) "
-                       "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (user_id, valid_from) "
-                       "DO UPDATE SET valid_to = excluded.valid_to, postcode_id = excluded.postcode_id")
+void UsersSnapshotLoad::setCurrent(size_t known, quint64 userId, quint32 newCurrent, bool inLatest, qint64 newestChange)
 {
+    if (known < m_directory.size())
+        --m_currentUsersDelta[m_directory.postcodeId(known)];
+    ++m_currentUsersDelta[newCurrent];
+    m_directory.set(userId, newCurrent, inLatest, newestChange);
 }
 
-void UsersSnapshotLoad::rewriteUser(Statements &st, const Change &change, qint64 nextAsOf)
+void UsersSnapshotLoad::appendChange(PostcodeHistoryStore &history, const Change &change)
 {
-    const auto userId = static_cast<qint64>(change.userId);
+    // The newest snapshot: each change is added after the user's others, and a fact's at-time postcode
+    // changes only from the as-of on (or everywhere for a user new to the warehouse).
+    const size_t known = m_directory.find(change.userId);
+    const bool wasKnown = known < m_directory.size();
+    const quint32 oldCurrent = wasKnown ? m_directory.postcodeId(known) : unknownPostcodeId;
+    PostcodeChange row{m_asOf, std::nullopt, std::nullopt, std::nullopt};
+    if (wasKnown) {
+        row.previousAsOf = m_directory.newestChange(known);
+        if (m_directory.inLatest(known))
+            row.previousPostcodeId = oldCurrent;
+    }
+    if (!change.hasPostcode) {
+        // Gone from the snapshots: the user keeps their current postcode, and no fact changes.
+        history.append(change.userId, row);
+        m_directory.set(change.userId, oldCurrent, false, m_asOf);
+        return;
+    }
+    row.postcodeId = change.postcodeId;
+    history.append(change.userId, row);
+    setCurrent(known, change.userId, change.postcodeId, true, m_asOf);
+    m_reattributions.push_back({change.userId, oldCurrent, change.postcodeId,
+                                wasKnown ? Reattribution::factsFromAsOf : Reattribution::everyFact});
+}
+
+void UsersSnapshotLoad::rewriteUser(PostcodeHistoryStore &history, const Change &change, qint64 nextAsOf)
+{
     const auto state = change.hasPostcode ? std::optional<quint32>(change.postcodeId) : std::nullopt;
     const size_t known = m_directory.find(change.userId);
+    const bool wasKnown = known < m_directory.size();
     std::vector<PostcodePeriod> before;
-    if (known < m_directory.size())
-        st.history.read(change.userId, before);
+    if (wasKnown)
+        history.read(change.userId, m_directory.newestChange(known), before);
     std::vector<PostcodePeriod> after = applySnapshotState(before, m_asOf, nextAsOf, state);
     if (after == before)
         return;
-
-    // Write only the periods that differ: most of a user's history stays where it is.
-    for (const PostcodePeriod &p : before)
-        if (std::none_of(after.begin(), after.end(), [&](const PostcodePeriod &a) { return a.validFrom == p.validFrom; }))
-            st.deletePeriod.bind(1, userId).bind(2, p.validFrom).execute();
-    for (const PostcodePeriod &p : after) {
-        if (std::find(before.begin(), before.end(), p) != before.end())
-            continue;
-        st.insertPeriod.bind(1, userId).bind(2, p.validFrom);
-        p.validTo == openEnded ? st.insertPeriod.bindNull(3) : st.insertPeriod.bind(3, p.validTo);
-        st.insertPeriod.bind(4, p.postcodeId).execute();
-    }
-    const bool wasKnown = known < m_directory.size();
+    history.rewrite(change.userId, before, after);
     const quint32 oldCurrent = wasKnown ? m_directory.postcodeId(known) : unknownPostcodeId;
     const quint32 newCurrent = currentPostcode(after);
-    if (wasKnown)
-        --m_currentUsersDelta[oldCurrent];
     if (after.empty()) {
         // The user was only in a snapshot that a corrected one replaced without them: no longer known.
+        --m_currentUsersDelta[oldCurrent];
         m_directory.remove(change.userId);
     } else {
-        ++m_currentUsersDelta[newCurrent];
-        m_directory.set(change.userId, newCurrent, after.back().validTo == openEnded);
+        setCurrent(known, change.userId, newCurrent, after.back().validTo == openEnded, newestChangeOf(after));
     }
 
     // One period (a user new to the warehouse) needs no list: every fact is then under that postcode.
-    quint32 periods = Reattribution::singlePeriod;
+    quint32 periods = Reattribution::everyFact;
     if (after.size() > 1) {
         periods = static_cast<quint32>(m_periodLists.size());
         m_periodLists.push_back(std::move(after));
@@ -226,9 +231,11 @@ void UsersSnapshotLoad::reattributeFacts(AggregateDeltas &deltas)
                 break;
             if (r->userId != f.userId)
                 continue;
-            const quint32 newAtTime = r->periods == Reattribution::singlePeriod
-                ? r->newCurrent
-                : postcodeAt(m_periodLists[r->periods], f.hour * secondsPerHour);
+            quint32 newAtTime = r->newCurrent;
+            if (r->periods == Reattribution::factsFromAsOf && f.hour * secondsPerHour < m_asOf)
+                newAtTime = f.postcodeId;
+            else if (r->periods < Reattribution::factsFromAsOf)
+                newAtTime = postcodeAt(m_periodLists[r->periods], f.hour * secondsPerHour);
             if (newAtTime != f.postcodeId) {
                 deltas.addAtTime(f.hour, f.postcodeId, -qint64(f.views));
                 deltas.addAtTime(f.hour, newAtTime, f.views);
@@ -292,10 +299,15 @@ void UsersSnapshotLoad::write()
         .execute();
 
     std::vector<Member>().swap(m_members); // compared already: free it before the rewrite grows
-    stage(QStringLiteral("rewriting history"), static_cast<qint64>(changes.size()));
-    Statements statements(m_db);
+    stage(QStringLiteral("writing history"), static_cast<qint64>(changes.size()));
+    // A snapshot newer than every other only adds changes; an older or corrected one rewrites histories.
+    const bool newest = nextAsOf == openEnded && !m_replacedRun;
+    PostcodeHistoryStore history(m_db);
     for (size_t i = 0; i < changes.size(); ++i) {
-        rewriteUser(statements, changes[i], nextAsOf);
+        if (newest)
+            appendChange(history, changes[i]);
+        else
+            rewriteUser(history, changes[i], nextAsOf);
         if ((i & 0x3fff) == 0) {
             progress(static_cast<qint64>(i));
             checkCancelled();

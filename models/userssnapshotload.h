@@ -3,7 +3,6 @@
 #include "aggregatedeltas.h"
 #include "extractload.h"
 #include "postcodehistory.h"
-#include "sqlitestatement.h"
 #include "userdirectory.h"
 
 #include <map>
@@ -44,25 +43,21 @@ private:
         bool added; ///< absent from the warehouse's state at the as-of, present in the snapshot
     };
 
-    /// The statements of the per-user rewrite, prepared once per load.
-    struct Statements
-    {
-        explicit Statements(sqlite3 *db);
-        PostcodeHistoryReader history;
-        SqliteStatement deletePeriod, insertPeriod;
-    };
-    /// A user whose facts must be looked at: their new history and current postcode before and after.
+    /// A user whose facts must be looked at: their current postcode before and after, and how their
+    /// facts' at-time postcodes follow from the new history.
     struct Reattribution
     {
-        static constexpr quint32 singlePeriod = 0xffffffffu;
+        static constexpr quint32 everyFact = 0xffffffffu;      ///< every fact is under newCurrent
+        static constexpr quint32 factsFromAsOf = 0xfffffffeu;  ///< facts from the as-of on are under newCurrent
         quint64 userId;
         quint32 oldCurrent;
         quint32 newCurrent;
-        quint32 periods; ///< index into m_periodLists, or singlePeriod: all facts under newCurrent
+        quint32 periods; ///< index into m_periodLists, or one of the two rules above
     };
-
     std::vector<Change> diffAgainstWarehouse(qint64 *baselineUsers);
-    void rewriteUser(Statements &st, const Change &change, qint64 nextAsOf);
+    void appendChange(PostcodeHistoryStore &history, const Change &change);
+    void rewriteUser(PostcodeHistoryStore &history, const Change &change, qint64 nextAsOf);
+    void setCurrent(size_t known, quint64 userId, quint32 newCurrent, bool inLatest, qint64 newestChange);
     void reattributeFacts(AggregateDeltas &deltas);
 
     UserRecord m_record;

@@ -1,6 +1,7 @@
 #include "warehouse.h"
 
 #include "sqlitestatement.h"
+#include "userdirectory.h"
 
 #include <QAtomicInteger>
 #include <QDir>
@@ -22,7 +23,16 @@ namespace pv {
 namespace {
 QAtomicInteger<quint64> connectionCounter;
 
-const char *const migrations[] = {":/migrations/0001_initial.sql"};
+/// The schema's numbered steps: SQL, then (for data SQL cannot build) a step in C++.
+struct Migration
+{
+    const char *sql;
+    void (*afterSql)(sqlite3 *db);
+};
+const Migration migrations[] = {
+    {":/migrations/0001_initial.sql", nullptr},
+    {":/migrations/0003_history_changes.sql", UserDirectory::rebuildFromHistory},
+};
 
 bool processIsAlive(qint64 pid)
 {
@@ -166,10 +176,13 @@ bool Warehouse::migrate(QString *error)
             return false;
         }
         for (int version = current + 1; version <= latestSchemaVersion(); ++version) {
-            QFile file(QString::fromLatin1(migrations[version - 1]));
+            const Migration &migration = migrations[version - 1];
+            QFile file(QString::fromLatin1(migration.sql));
             if (!file.open(QIODevice::ReadOnly))
                 throw SqliteError{QStringLiteral("migration %1 is missing from the build").arg(version)};
             sqliteExec(db, file.readAll().constData());
+            if (migration.afterSql)
+                migration.afterSql(db);
             SqliteStatement record(db, "INSERT INTO schema_migrations (version, applied_at) "
                                        "VALUES (?, strftime('%Y-%m-%d %H:%M:%S', 'now'))");
             record.bind(1, version).execute();

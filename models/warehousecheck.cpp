@@ -39,6 +39,7 @@ public:
         const bool finished = steps();
         exec(QStringLiteral("DROP TABLE IF EXISTS temp.check_facts"));
         exec(QStringLiteral("DROP TABLE IF EXISTS temp.check_expected"));
+        exec(QStringLiteral("DROP TABLE IF EXISTS temp.check_history"));
         exec(QStringLiteral("ROLLBACK"));
         exec(QStringLiteral("PRAGMA temp_store = MEMORY"));
         m_report.cancelled = !finished;
@@ -49,13 +50,26 @@ private:
     bool steps()
     {
         stage(QStringLiteral("checking history"));
+        // The stored changes must link up: each names the change before it, changes something, and happens
+        // at a loaded snapshot's as-of.
         listDifferences(QStringLiteral(
-            "SELECT 'history: user ' || user_id || ' has a period from ' || valid_from || ' ending at or before it starts' "
-            "FROM user_postcode_history WHERE valid_to IS NOT NULL AND valid_to <= valid_from"));
+            "SELECT 'history: user ' || user_id || ', change at ' || as_of || CASE"
+            " WHEN previous_as_of IS NOT before_as_of OR previous_postcode_id IS NOT before_postcode"
+            "  THEN ' names the change before it as ' || COALESCE(previous_as_of, 'none') || ' but it is '"
+            "       || COALESCE(before_as_of, 'none')"
+            " ELSE ' changes nothing' END FROM ("
+            " SELECT *, LAG(as_of) OVER w AS before_as_of, LAG(postcode_id) OVER w AS before_postcode"
+            " FROM user_postcode_changes WINDOW w AS (PARTITION BY user_id ORDER BY as_of))"
+            " WHERE previous_as_of IS NOT before_as_of OR previous_postcode_id IS NOT before_postcode"
+            " OR postcode_id IS before_postcode"));
         listDifferences(QStringLiteral(
-            "SELECT 'history: user ' || user_id || ' has overlapping periods at ' || next_from FROM ("
-            " SELECT user_id, valid_to, LEAD(valid_from) OVER (PARTITION BY user_id ORDER BY valid_from) AS next_from"
-            " FROM user_postcode_history) WHERE next_from IS NOT NULL AND (valid_to IS NULL OR valid_to > next_from)"));
+            "SELECT 'history: user ' || user_id || ' changes at ' || as_of || ', which is no loaded snapshot'"
+            " FROM user_postcode_changes WHERE as_of NOT IN (SELECT as_of FROM snapshots)"));
+        // The SCD2 rows, keyed by user for the per-fact look-ups below.
+        exec(QStringLiteral("CREATE TEMP TABLE check_history (user_id INTEGER, valid_from INTEGER, valid_to INTEGER,"
+                            " postcode_id INTEGER, PRIMARY KEY (user_id, valid_from)) WITHOUT ROWID"));
+        exec(QStringLiteral("INSERT INTO temp.check_history SELECT user_id, valid_from, valid_to, postcode_id"
+                            " FROM user_postcode_history ORDER BY user_id, valid_from"));
         checkUserDirectory();
         if (cancelled())
             return false;
@@ -65,11 +79,11 @@ private:
             return false;
         exec(QStringLiteral(
             "CREATE TEMP TABLE check_facts AS SELECT f.load_id, f.user_id, f.hour, f.views, f.postcode_id AS stored,"
-            " COALESCE((SELECT h.postcode_id FROM user_postcode_history h WHERE h.user_id = f.user_id"
+            " COALESCE((SELECT h.postcode_id FROM temp.check_history h WHERE h.user_id = f.user_id"
             "             AND h.valid_from <= f.hour * 3600 ORDER BY h.valid_from DESC LIMIT 1),"
-            "          (SELECT h.postcode_id FROM user_postcode_history h WHERE h.user_id = f.user_id"
+            "          (SELECT h.postcode_id FROM temp.check_history h WHERE h.user_id = f.user_id"
             "             ORDER BY h.valid_from LIMIT 1), 0) AS at_time,"
-            " COALESCE((SELECT h.postcode_id FROM user_postcode_history h WHERE h.user_id = f.user_id"
+            " COALESCE((SELECT h.postcode_id FROM temp.check_history h WHERE h.user_id = f.user_id"
             "             ORDER BY h.valid_from DESC LIMIT 1), 0) AS current"
             " FROM temp.check_fact_rows f"));
         exec(QStringLiteral("DROP TABLE temp.check_fact_rows"));
@@ -177,15 +191,15 @@ private:
             return;
         }
         exec(QStringLiteral("CREATE TEMP TABLE check_directory (user_id INTEGER PRIMARY KEY, postcode_id INTEGER,"
-                            " in_latest INTEGER)"));
-        SqliteStatement insert(m_handle, "INSERT INTO temp.check_directory VALUES (?, ?, ?)");
+                            " in_latest INTEGER, newest_change INTEGER)"));
+        SqliteStatement insert(m_handle, "INSERT INTO temp.check_directory VALUES (?, ?, ?, ?)");
         for (size_t i = 0; i < directory.size(); ++i) {
             if (i > 0 && directory.userId(i) <= directory.userId(i - 1)) {
                 add(QStringLiteral("user directory: not sorted at user %1").arg(directory.userId(i)));
                 return;
             }
             insert.bind(1, static_cast<qint64>(directory.userId(i))).bind(2, directory.postcodeId(i));
-            insert.bind(3, directory.inLatest(i) ? 1 : 0).execute();
+            insert.bind(3, directory.inLatest(i) ? 1 : 0).bind(4, directory.newestChange(i)).execute();
         }
         m_report.usersChecked = static_cast<qint64>(directory.size());
         // current(u) is the postcode of the user's latest period; every user with history is in the directory.
@@ -193,15 +207,20 @@ private:
             "SELECT 'current: user ' || COALESCE(l.user_id, d.user_id) || ' should be ' || COALESCE(pl.postcode, 'absent')"
             " || ' but the user directory says ' || COALESCE(pd.postcode, 'absent') FROM ("
             " SELECT user_id, postcode_id, ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY valid_from DESC) AS rn"
-            " FROM user_postcode_history) l"
+            " FROM temp.check_history) l"
             " FULL JOIN temp.check_directory d ON d.user_id = l.user_id"
             " LEFT JOIN postcodes pl ON pl.id = l.postcode_id LEFT JOIN postcodes pd ON pd.id = d.postcode_id"
             " WHERE (l.rn = 1 OR l.rn IS NULL) AND l.postcode_id IS NOT d.postcode_id"));
         listDifferences(QStringLiteral(
             "SELECT 'user directory: user ' || d.user_id || CASE d.in_latest WHEN 1 THEN ' is marked' ELSE ' is not marked' END"
             " || ' as in the newest snapshot, but has ' || CASE d.in_latest WHEN 1 THEN 'no' ELSE 'an' END || ' open period'"
-            " FROM temp.check_directory d WHERE d.in_latest <> EXISTS (SELECT 1 FROM user_postcode_history h"
+            " FROM temp.check_directory d WHERE d.in_latest <> EXISTS (SELECT 1 FROM temp.check_history h"
             " WHERE h.user_id = d.user_id AND h.valid_to IS NULL)"));
+        listDifferences(QStringLiteral(
+            "SELECT 'user directory: user ' || COALESCE(c.user_id, d.user_id) || ' has the newest change at '"
+            " || COALESCE(c.newest, 'none') || ' but the user directory says ' || COALESCE(d.newest_change, 'none')"
+            " FROM (SELECT user_id, MAX(as_of) AS newest FROM user_postcode_changes GROUP BY user_id) c"
+            " FULL JOIN temp.check_directory d ON d.user_id = c.user_id WHERE c.newest IS NOT d.newest_change"));
         listDifferences(QStringLiteral(
             "WITH counted AS (SELECT postcode_id, COUNT(*) AS users FROM temp.check_directory GROUP BY postcode_id)"
             " SELECT 'current users: postcode #' || COALESCE(c.postcode_id, s.postcode_id) || ' has ' || COALESCE(c.users, 0)"

@@ -69,7 +69,8 @@ public:
             "SELECT COUNT(*), TOTAL(facts), TOTAL(load_id * 7 + first_user * 13 + last_user), group_concat(hex(data)) FROM pageview_fact_segments",
             "SELECT COUNT(*), TOTAL(views), TOTAL(hour * postcode_id) FROM views_at_time_hourly",
             "SELECT COUNT(*), TOTAL(views), TOTAL(hour * postcode_id) FROM views_current_hourly",
-            "SELECT COUNT(*), TOTAL(valid_from), TOTAL(valid_to), TOTAL(postcode_id) FROM user_postcode_history",
+            "SELECT COUNT(*), TOTAL(as_of), TOTAL(user_id * COALESCE(postcode_id, 7)), TOTAL(previous_as_of), "
+            "TOTAL(previous_postcode_id) FROM user_postcode_changes",
             "SELECT COUNT(*), TOTAL(users), TOTAL(postcode_id * users) FROM postcode_current_users",
             "SELECT COUNT(*), group_concat(hex(data)) FROM user_directory_blocks",
             "SELECT group_concat(hour || ':' || run_id) FROM pageview_windows",

@@ -6,6 +6,7 @@
 #include "loadrun.h"
 #include "pageviewquery.h"
 #include "postcodehistory.h"
+#include "userhistory.h"
 #include "warehouse.h"
 #include "warehousecheck.h"
 
@@ -13,6 +14,8 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sqlite3.h>
 
 using namespace pv;
 
@@ -34,6 +37,17 @@ QString answer(const QList<ReportRow> &rows)
     for (const ReportRow &r : rows)
         parts << QStringLiteral("%1 %2=%3").arg(formatTimestamp(r.periodStart).left(13), r.postcode).arg(r.pageviews);
     return parts.join(QStringLiteral("; "));
+}
+
+/// "POSTCODE from..to | ..." of a user's history as UserHistory (the history screen and command) reads it.
+QString historyText(Warehouse &warehouse, qint64 userId)
+{
+    QStringList rows;
+    for (const UserPostcodePeriod &p : UserHistory(warehouse.database()).periods(userId))
+        rows << QStringLiteral("%1 %2..%3")
+                    .arg(p.postcode, formatTimestamp(p.validFrom).left(10),
+                         p.validTo ? formatTimestamp(*p.validTo).left(10) : QString());
+    return rows.join(QStringLiteral(" | "));
 }
 
 class Fixture
@@ -75,26 +89,13 @@ public:
     QString current() { return report(Basis::Current); }
     QString atTime() { return report(Basis::AtTime); }
 
-    QString history(qint64 userId)
-    {
-        QSqlQuery q(m_warehouse.database());
-        q.prepare(QStringLiteral("SELECT p.postcode, h.valid_from, h.valid_to FROM user_postcode_history h "
-                                 "JOIN postcodes p ON p.id = h.postcode_id WHERE user_id = ? ORDER BY valid_from"));
-        q.addBindValue(userId);
-        q.exec();
-        QStringList rows;
-        while (q.next())
-            rows << QStringLiteral("%1 %2..%3")
-                        .arg(q.value(0).toString(), formatTimestamp(q.value(1).toLongLong()).left(10),
-                             q.value(2).isNull() ? QStringLiteral("") : formatTimestamp(q.value(2).toLongLong()).left(10));
-        return rows.join(QStringLiteral(" | "));
-    }
+    QString history(qint64 userId) { return historyText(m_warehouse, userId); }
 
     /// Everything a load may change, as text: compared before/after loads that must change nothing.
     QString state()
     {
         QString text;
-        for (const char *sql : {"SELECT * FROM user_postcode_history ORDER BY 1, 2", "SELECT * FROM postcode_current_users ORDER BY 1", "SELECT block, hex(data) FROM user_directory_blocks ORDER BY 1",
+        for (const char *sql : {"SELECT * FROM user_postcode_history ORDER BY 1, 2", "SELECT * FROM user_postcode_changes ORDER BY 1, 2", "SELECT * FROM postcode_current_users ORDER BY 1", "SELECT block, hex(data) FROM user_directory_blocks ORDER BY 1",
                                 "SELECT load_id, first_user, last_user, facts, hex(data) FROM pageview_fact_segments ORDER BY 1, 2", "SELECT * FROM views_at_time_hourly ORDER BY 1, 2",
                                 "SELECT * FROM views_current_hourly ORDER BY 1, 2", "SELECT * FROM snapshots ORDER BY 1",
                                 "SELECT * FROM pageview_windows ORDER BY 1", "SELECT * FROM postcodes ORDER BY 1",
@@ -166,6 +167,9 @@ private slots:
     void grainsRollUpHours();
     void rangeAndPostcodeFilters();
     void checkFindsTamperedAggregates();
+    void checkFindsBrokenHistoryLinks();
+    void newestSnapshotOnlyAddsChanges();
+    void versionOneWarehouseKeepsItsHistory();
 };
 
 void EngineTest::postcodeAtFollowsTheDefinition()
@@ -645,6 +649,104 @@ void EngineTest::checkFindsTamperedAggregates()
     QVERIFY(!report.ok());
     QVERIFY2(report.differences.join(QLatin1Char('\n')).contains(QLatin1String("at-time aggregate: hour 2024-03-01 10:00:00, postcode SW19: stored 2, recomputed 1")),
              qPrintable(report.differences.join(QLatin1Char('\n'))));
+}
+
+void EngineTest::checkFindsBrokenHistoryLinks()
+{
+    Fixture f;
+    f.load("users_extract_2024-03-01.csv", usersDay1);
+    f.load("users_extract_2024-03-02.csv", "id,postcode\n1,N1\n2,EC1A 1BB\n3,W1\n");
+    QVERIFY(f.check());
+    QSqlQuery(f.warehouse().database())
+        .exec(QStringLiteral("UPDATE user_postcode_changes SET previous_postcode_id = NULL WHERE user_id = 1 AND "
+                             "previous_as_of IS NOT NULL"));
+    const CheckReport report = checkWarehouse(f.warehouse());
+    QVERIFY(!report.ok());
+    QVERIFY2(report.differences.join(QLatin1Char('\n')).contains(QLatin1String("history: user 1, change at")),
+             qPrintable(report.differences.join(QLatin1Char('\n'))));
+}
+
+void EngineTest::newestSnapshotOnlyAddsChanges()
+{
+    // The nightly snapshot must not touch the rows of earlier snapshots: that is what keeps it from
+    // rewriting every user's history (BENCHMARKS.md).
+    Fixture f;
+    f.load("users_extract_2024-03-01.csv", usersDay1);
+    auto rowsBefore = [&f](const char *asOf) {
+        QSqlQuery q(f.warehouse().database());
+        q.prepare(QStringLiteral("SELECT group_concat(user_id || ':' || COALESCE(postcode_id, '-') || ':' || "
+                                 "COALESCE(previous_as_of, '-'), ' ') FROM user_postcode_changes WHERE as_of = ?"));
+        q.addBindValue(at(asOf));
+        return q.exec() && q.next() ? q.value(0).toString() : QString();
+    };
+    const QString day1 = rowsBefore("2024-03-01 00:00:00");
+    LoadOptions force;
+    force.force = true;
+    f.load("users_extract_2024-03-02.csv", "id,postcode\n1,N1\n3,W1\n4,E1\n", force);
+    QCOMPARE(rowsBefore("2024-03-01 00:00:00"), day1);
+    auto postcodeId = [&f](const char *postcode) {
+        QSqlQuery q(f.warehouse().database());
+        q.prepare(QStringLiteral("SELECT id FROM postcodes WHERE postcode = ?"));
+        q.addBindValue(QString::fromLatin1(postcode));
+        return q.exec() && q.next() ? q.value(0).toString() : QString();
+    };
+    // Moved, left (no postcode), new (no change before it): each names the change before it.
+    QCOMPARE(rowsBefore("2024-03-02 00:00:00"), QStringLiteral("1:%1:%2 2:-:%2 4:%3:-")
+                                                    .arg(postcodeId("N1"))
+                                                    .arg(at("2024-03-01 00:00:00"))
+                                                    .arg(postcodeId("E1")));
+}
+
+void EngineTest::versionOneWarehouseKeepsItsHistory()
+{
+    // A warehouse written by schema version 1 (history as SCD2 rows) opens with the same history.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("v1.sqlite"));
+    {
+        sqlite3 *db = nullptr;
+        QCOMPARE(sqlite3_open(path.toUtf8().constData(), &db), SQLITE_OK);
+        QFile schema(QStringLiteral(":/migrations/0001_initial.sql"));
+        QVERIFY(schema.open(QIODevice::ReadOnly));
+        const QByteArray sql = schema.readAll() + R"(
+            CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL);
+            INSERT INTO schema_migrations VALUES (1, '2026-11-20 12:00:00');
+            INSERT INTO postcodes (id, postcode) VALUES (1, 'SW19'), (2, 'N1');
+            INSERT INTO load_runs (id, kind, file, started_at, status) VALUES
+                (1, 'users', 'a', 0, 'succeeded'), (2, 'users', 'b', 0, 'succeeded'), (3, 'users', 'c', 0, 'succeeded');
+            INSERT INTO snapshots VALUES (1709251200, 1, 3), (1709337600, 2, 1), (1709424000, 3, 2);
+            -- user 1 moved SW19 -> N1 on day 2; user 2 left on day 2; user 3 left on day 2 and came back on day 3.
+            INSERT INTO user_postcode_history VALUES
+                (1, 1709251200, 1709337600, 1), (1, 1709337600, NULL, 2),
+                (2, 1709251200, 1709337600, 1),
+                (3, 1709251200, 1709337600, 2), (3, 1709424000, NULL, 2);
+            INSERT INTO postcode_current_users VALUES (1, 1), (2, 2);
+        )";
+        char *error = nullptr;
+        const int rc = sqlite3_exec(db, sql.constData(), nullptr, nullptr, &error);
+        QVERIFY2(rc == SQLITE_OK, error);
+        sqlite3_close(db);
+    }
+    Warehouse warehouse;
+    QString error;
+    QVERIFY2(warehouse.open(path, &error), qPrintable(error));
+    QCOMPARE(historyText(warehouse, 1), QStringLiteral("SW19 2024-03-01..2024-03-02 | N1 2024-03-02.."));
+    QCOMPARE(historyText(warehouse, 2), QStringLiteral("SW19 2024-03-01..2024-03-02"));
+    QCOMPARE(historyText(warehouse, 3), QStringLiteral("N1 2024-03-01..2024-03-02 | N1 2024-03-03.."));
+    CheckReport report = checkWarehouse(warehouse);
+    QVERIFY2(report.ok(), qPrintable(report.differences.join(QLatin1Char('\n'))));
+    QCOMPARE(report.usersChecked, 3);
+
+    // The migrated warehouse goes on loading: user 2 comes back, user 1 moves again.
+    QFile next(dir.filePath(QStringLiteral("users_extract_2024-03-04.csv")));
+    QVERIFY(next.open(QIODevice::WriteOnly));
+    next.write("id,postcode\n1,SW19\n2,N1\n3,N1\n");
+    next.close();
+    QCOMPARE(loadExtract(warehouse, next.fileName(), {}).outcome, LoadOutcome::Loaded);
+    QCOMPARE(historyText(warehouse, 1),
+             QStringLiteral("SW19 2024-03-01..2024-03-02 | N1 2024-03-02..2024-03-04 | SW19 2024-03-04.."));
+    QCOMPARE(historyText(warehouse, 2), QStringLiteral("SW19 2024-03-01..2024-03-02 | N1 2024-03-04.."));
+    report = checkWarehouse(warehouse);
+    QVERIFY2(report.ok(), qPrintable(report.differences.join(QLatin1Char('\n'))));
 }
 
 QTEST_GUILESS_MAIN(EngineTest)
