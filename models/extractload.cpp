@@ -125,6 +125,24 @@ ExtractLoad::ExtractLoad(Warehouse &warehouse, ExtractReader &reader, const Load
 
 ExtractLoad::~ExtractLoad() = default;
 
+void ExtractLoad::readUserDirectory()
+{
+    stage(QStringLiteral("reading the user directory"));
+    if (m_earlyDirectory.valid()) {
+        try {
+            UserDirectory::Copy copy = m_earlyDirectory.get();
+            // Another load may have committed a snapshot between that read and this transaction.
+            if (copy.generation == UserDirectory::generation(m_db)) {
+                m_directory = std::move(copy.directory);
+                return;
+            }
+        } catch (const SqliteError &) {
+            // Read it here instead, where an error fails the load with its message.
+        }
+    }
+    m_directory.read(m_db);
+}
+
 void ExtractLoad::reject(RejectedLine line)
 {
     ++m_run.rowsRejected;
@@ -159,6 +177,9 @@ LoadResult ExtractLoad::execute()
     }
     if (const QString refusal = refusalBeforeReading(); !refusal.isEmpty())
         return finishRun(LoadOutcome::Refused, refusal, false);
+    // Both loads need the whole user directory: read it on the other core while this one parses the file.
+    if (QFileInfo(m_warehouse.path()).isFile())
+        m_earlyDirectory = std::async(std::launch::async, UserDirectory::readCopy, m_warehouse.path());
 
     // Read the whole file into memory structures; nothing is written yet.
     stage(QStringLiteral("reading"), m_reader.sizeBytes());

@@ -2,9 +2,11 @@
 
 #include "extractreader.h"
 #include "loadrun.h"
+#include "userdirectory.h"
 
 #include <QString>
 
+#include <future>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -76,6 +78,9 @@ protected:
     /// The one-line summary of a successful load.
     virtual QString summary() const = 0;
 
+    /// Inside the transaction: fills m_directory, from the copy read while the file was being read when
+    /// no load has changed it since.
+    void readUserDirectory();
     void reject(RejectedLine line);
     void checkCancelled() const;
     void stage(const QString &name, qint64 total = 0) const;
@@ -88,11 +93,13 @@ protected:
     sqlite3 *m_db;
     LoadRun m_run;
     std::unique_ptr<PostcodeDictionary> m_postcodes;
+    UserDirectory m_directory;
 
 private:
     LoadResult finishRun(LoadOutcome outcome, const QString &message, bool alreadyRecorded);
     void recordRun(bool insert);
     std::vector<RejectedLine> m_rejects;
+    std::future<UserDirectory::Copy> m_earlyDirectory;
 };
 
 } // namespace pv

@@ -5,6 +5,7 @@
 #include "factstore.h"
 #include "postcodedictionary.h"
 #include "postcodehistory.h"
+#include "radixsort.h"
 #include "sqlitestatement.h"
 
 #include <algorithm>
@@ -31,10 +32,34 @@ ExtractReader::Result PageviewsLoad::readRow(RejectedLine &rejected)
     return result;
 }
 
+void PageviewsLoad::sortViews()
+{
+    if (m_views.empty())
+        return;
+    quint64 minUser = m_views.front().userId, maxUser = minUser;
+    qint64 minHour = m_views.front().hour, maxHour = minHour;
+    for (const View &v : m_views) {
+        minUser = std::min(minUser, v.userId);
+        maxUser = std::max(maxUser, v.userId);
+        minHour = std::min(minHour, v.hour);
+        maxHour = std::max(maxHour, v.hour);
+    }
+    // (user, hour) packed into one integer key when both ranges fit in 64 bits: always, in practice.
+    const int hourBits = bitsFor(static_cast<quint64>(maxHour - minHour));
+    const int userBits = bitsFor(maxUser - minUser);
+    if (userBits + hourBits > 64) {
+        std::sort(m_views.begin(), m_views.end());
+        return;
+    }
+    radixSort(m_views, userBits + hourBits, [=](const View &v) {
+        return ((v.userId - minUser) << hourBits) | static_cast<quint64>(v.hour - minHour);
+    });
+}
+
 void PageviewsLoad::finishReading()
 {
     stage(QStringLiteral("aggregating"));
-    std::sort(m_views.begin(), m_views.end());
+    sortViews();
     for (size_t i = 0; i < m_views.size();) {
         size_t j = i + 1;
         while (j < m_views.size() && m_views[j] == m_views[i])
@@ -83,8 +108,7 @@ void PageviewsLoad::replaceEarlierLoad(qint64 earlierRunId, AggregateDeltas &del
 
 void PageviewsLoad::write()
 {
-    stage(QStringLiteral("reading the user directory"));
-    m_directory.read(m_db);
+    readUserDirectory();
     AggregateDeltas deltas;
     {
         SqliteStatement window(m_db, "SELECT run_id FROM pageview_windows WHERE hour = ?");

@@ -32,6 +32,7 @@ private:
         auto operator<=>(const View &) const = default;
     };
 
+    void sortViews();
     void replaceEarlierLoad(qint64 earlierRunId, class AggregateDeltas &deltas);
 
     PageviewRecord m_record;
@@ -40,7 +41,6 @@ private:
     std::map<qint64, qint64> m_viewsPerHour;
     qint64 m_viewsLoaded = 0;
     qint64 m_window = 0;
-    UserDirectory m_directory;
 };
 
 } // namespace pv

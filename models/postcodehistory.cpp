@@ -90,6 +90,9 @@ PostcodeHistoryStore::PostcodeHistoryStore(sqlite3 *db)
           db, "INSERT INTO user_postcode_changes (as_of, user_id, postcode_id, previous_as_of, previous_postcode_id) "
               "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (as_of, user_id) DO UPDATE SET postcode_id = excluded.postcode_id, "
               "previous_as_of = excluded.previous_as_of, previous_postcode_id = excluded.previous_postcode_id"))
+    , m_insert(std::make_unique<SqliteStatement>(
+          db, "INSERT INTO user_postcode_changes (as_of, user_id, postcode_id, previous_as_of, previous_postcode_id) "
+              "VALUES (?1, ?2, ?3, ?4, ?5)"))
     , m_delete(std::make_unique<SqliteStatement>(db, "DELETE FROM user_postcode_changes WHERE as_of = ? AND user_id = ?"))
 {
 }
@@ -120,16 +123,17 @@ void PostcodeHistoryStore::read(quint64 userId, qint64 newestChange, std::vector
 
 void PostcodeHistoryStore::append(quint64 userId, const PostcodeChange &change)
 {
-    upsert(userId, change);
+    // Nothing to replace: a plain insert saves the conflict look-up.
+    write(*m_insert, userId, change);
 }
 
-void PostcodeHistoryStore::upsert(quint64 userId, const PostcodeChange &change)
+void PostcodeHistoryStore::write(SqliteStatement &statement, quint64 userId, const PostcodeChange &change)
 {
-    m_upsert->bind(1, change.asOf).bind(2, static_cast<qint64>(userId));
-    change.postcodeId ? m_upsert->bind(3, *change.postcodeId) : m_upsert->bindNull(3);
-    change.previousAsOf ? m_upsert->bind(4, *change.previousAsOf) : m_upsert->bindNull(4);
-    change.previousPostcodeId ? m_upsert->bind(5, *change.previousPostcodeId) : m_upsert->bindNull(5);
-    m_upsert->execute();
+    statement.bind(1, change.asOf).bind(2, static_cast<qint64>(userId));
+    change.postcodeId ? statement.bind(3, *change.postcodeId) : statement.bindNull(3);
+    change.previousAsOf ? statement.bind(4, *change.previousAsOf) : statement.bindNull(4);
+    change.previousPostcodeId ? statement.bind(5, *change.previousPostcodeId) : statement.bindNull(5);
+    statement.execute();
 }
 
 void PostcodeHistoryStore::rewrite(quint64 userId, const std::vector<PostcodePeriod> &before,
@@ -142,7 +146,7 @@ void PostcodeHistoryStore::rewrite(quint64 userId, const std::vector<PostcodePer
             m_delete->bind(1, c.asOf).bind(2, static_cast<qint64>(userId)).execute();
     for (const PostcodeChange &c : changes)
         if (std::find(old.begin(), old.end(), c) == old.end())
-            upsert(userId, c);
+            write(*m_upsert, userId, c);
 }
 
 } // namespace pv

@@ -71,9 +71,9 @@ public:
     void append(quint64 userId, const PostcodeChange &change);
 
 private:
-    void upsert(quint64 userId, const PostcodeChange &change);
+    static void write(SqliteStatement &statement, quint64 userId, const PostcodeChange &change);
 
-    std::unique_ptr<SqliteStatement> m_select, m_upsert, m_delete;
+    std::unique_ptr<SqliteStatement> m_select, m_upsert, m_insert, m_delete;
 };
 
 } // namespace pv

@@ -2,6 +2,8 @@
 
 #include "sqlitestatement.h"
 
+#include <QScopeGuard>
+
 #include <sqlite3.h>
 
 #include <algorithm>
@@ -63,6 +65,8 @@ void UserDirectory::read(sqlite3 *db)
 
 void UserDirectory::write(sqlite3 *db) const
 {
+    sqliteExec(db, "INSERT INTO settings (key, value) VALUES ('user_directory_generation', 1) "
+                   "ON CONFLICT (key) DO UPDATE SET value = value + 1");
     sqliteExec(db, "DELETE FROM user_directory_blocks");
     SqliteStatement insert(db, "INSERT INTO user_directory_blocks (block, first_user, users, data) VALUES (?, ?, ?, ?)");
     QByteArray data;
@@ -86,6 +90,29 @@ void UserDirectory::write(sqlite3 *db) const
         insert.bind(1, static_cast<qint64>(block)).bind(2, static_cast<qint64>(firstUser));
         insert.bind(3, static_cast<qint64>(users)).bindBlob(4, data).execute();
     }
+}
+
+qint64 UserDirectory::generation(sqlite3 *db)
+{
+    SqliteStatement select(db, "SELECT value FROM settings WHERE key = 'user_directory_generation'");
+    return select.step() ? select.int64(0) : 0;
+}
+
+UserDirectory::Copy UserDirectory::readCopy(const QString &databasePath)
+{
+    sqlite3 *db = nullptr;
+    const int rc = sqlite3_open_v2(databasePath.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr);
+    const auto closeDb = qScopeGuard([db] { sqlite3_close(db); });
+    if (rc != SQLITE_OK)
+        throw SqliteError{QString::fromUtf8(sqlite3_errstr(rc))};
+    sqlite3_busy_timeout(db, 10000);
+    // One read transaction: the generation and the blocks are of the same moment.
+    sqliteExec(db, "BEGIN");
+    Copy copy;
+    copy.generation = generation(db);
+    copy.directory.read(db);
+    sqliteExec(db, "COMMIT");
+    return copy;
 }
 
 void UserDirectory::rebuildFromHistory(sqlite3 *db)

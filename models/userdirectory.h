@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QString>
 #include <QtGlobal>
 
 #include <vector>
@@ -21,6 +22,13 @@ public:
     void read(sqlite3 *db);
     /// Replaces the stored blocks with this directory.
     void write(sqlite3 *db) const;
+
+    /// Counts the directory's writes: a copy read earlier is current while the number is the same.
+    static qint64 generation(sqlite3 *db);
+    struct Copy;
+    /// Reads the directory through a connection of its own, so a load can read it while it parses its
+    /// file; whoever uses the copy checks its generation inside their transaction.
+    static Copy readCopy(const QString &databasePath);
     /// Rebuilds the stored directory from the history changes (a migration step).
     static void rebuildFromHistory(sqlite3 *db);
 
@@ -73,6 +81,12 @@ private:
     std::vector<qint32> m_newestChangeHours; ///< snapshot as-ofs are on the hour
     std::vector<Entry> m_pending;
     std::vector<quint64> m_removed;
+};
+
+struct UserDirectory::Copy
+{
+    UserDirectory directory;
+    qint64 generation = -1;
 };
 
 } // namespace pv

@@ -5,6 +5,7 @@
 #include "factstore.h"
 #include "postcodedictionary.h"
 #include "postcodehistory.h"
+#include "radixsort.h"
 #include "sqlitestatement.h"
 #include "warehouse.h"
 
@@ -51,9 +52,13 @@ ExtractReader::Result UsersSnapshotLoad::readRow(RejectedLine &rejected)
 void UsersSnapshotLoad::finishReading()
 {
     stage(QStringLiteral("sorting"));
-    std::sort(m_members.begin(), m_members.end(), [](const Member &a, const Member &b) {
-        return a.userId != b.userId ? a.userId < b.userId : a.line < b.line;
-    });
+    // By user; a stable sort keeps each user's rows in line order.
+    if (!m_members.empty()) {
+        const auto [lowest, highest] = std::minmax_element(
+            m_members.begin(), m_members.end(), [](const Member &a, const Member &b) { return a.userId < b.userId; });
+        const quint64 minUser = lowest->userId;
+        radixSort(m_members, bitsFor(highest->userId - minUser), [=](const Member &m) { return m.userId - minUser; });
+    }
     // The same id twice: harmless with the same postcode, ambiguous (every line rejected) otherwise.
     size_t out = 0;
     for (size_t i = 0; i < m_members.size();) {
@@ -255,8 +260,7 @@ void UsersSnapshotLoad::reattributeFacts(AggregateDeltas &deltas)
 
 void UsersSnapshotLoad::write()
 {
-    stage(QStringLiteral("reading the user directory"));
-    m_directory.read(m_db);
+    readUserDirectory();
     qint64 baselineUsers = 0;
     const std::vector<Change> changes = diffAgainstWarehouse(&baselineUsers);
     const qint64 missing = m_run.usersRemoved;

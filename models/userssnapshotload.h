@@ -66,7 +66,6 @@ private:
     std::vector<quint64> m_unchangedIds; ///< users with only rejected rows: left as they were
     qint64 m_usersLoaded = 0;
     qint64 m_replacedRun = 0;
-    UserDirectory m_directory;
     std::vector<Reattribution> m_reattributions;  ///< sorted by user
     std::vector<std::vector<PostcodePeriod>> m_periodLists;
     std::map<quint32, qint64> m_currentUsersDelta; ///< postcode → change in users who have it as current
