@@ -22,7 +22,7 @@ namespace pv {
 namespace {
 QAtomicInteger<quint64> connectionCounter;
 
-const char *const migrations[] = {":/migrations/0001_initial.sql"};
+const char *const migrations[] = {":/migrations/0001_initial.sql", ":/migrations/0002_fact_segment_format.sql"};
 
 bool processIsAlive(qint64 pid)
 {
