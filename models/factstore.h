@@ -22,6 +22,8 @@ struct PageviewFact
 /// up to 65,536 facts packed into one blob row (pageview_fact_segments): an hourly load appends a few dozen
 /// rows instead of millions, replacing a load deletes its segments, and a users snapshot rewrites only
 /// the segments holding a changed user. Everything stays in the one database and the load's transaction.
+/// Every write uses the compact format 2 and reads decode format 1 too; the blob layouts are described in
+/// resources/migrations/0002_fact_segment_format.sql.
 class FactStore
 {
 public:

@@ -31,6 +31,7 @@ struct Migration
 };
 const Migration migrations[] = {
     {":/migrations/0001_initial.sql", nullptr},
+    {":/migrations/0002_fact_segment_format.sql", nullptr},
     {":/migrations/0003_history_changes.sql", UserDirectory::rebuildFromHistory},
 };
 

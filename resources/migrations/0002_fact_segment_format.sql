@@ -1,0 +1,19 @@
+-- Warehouse schema, version 2: the layout of each pageview fact segment's blob (FactStore), recorded per
+-- row so segments written before this version stay readable; every write since uses format 2.
+--
+-- Both formats hold one segment's facts (sorted by user, then hour) as four little-endian columns, in this
+-- order: user ids, hours, postcode ids, views.
+--
+-- Format 1: no header; user ids u64, hours i64, postcode ids u32, views u32 (24 bytes a fact).
+--
+-- Format 2: a 25-byte header, then each column at the narrowest width its range in this segment allows.
+--   byte 0       format (2)
+--   bytes 1-4    the width in bytes (1, 2, 4 or 8) of the user, hour, postcode and views columns
+--   bytes 5-8    fact count, u32
+--   bytes 9-16   base user, u64: the segment's first user
+--   bytes 17-24  base hour, i64: the segment's earliest hour
+--   Each column stores value - base, modulo 2^64, as an unsigned integer of its width: user ids from the base
+--   user, hours from the base hour, postcode ids and views from 0 (so at most 4 bytes). A generated hourly
+--   load's segment takes 8 or 9 bytes a fact (users 4, hours 1, postcode ids 2, views 1 or 2). Fixed widths
+--   keep decoding one tight loop a column, with no per-fact branching.
+ALTER TABLE pageview_fact_segments ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
