@@ -4,6 +4,8 @@
 
 #include <QByteArray>
 
+#include <string_view>
+
 #include <algorithm>
 #include <bit>
 #include <cstring>
@@ -145,7 +147,7 @@ QByteArray encode(const PageviewFact *facts, size_t count)
     return data;
 }
 
-ColumnLayout format1Layout(const QByteArray &data)
+ColumnLayout format1Layout(std::string_view data)
 {
     const size_t count = static_cast<size_t>(data.size()) / format1BytesPerFact;
     if (count * format1BytesPerFact != static_cast<size_t>(data.size()))
@@ -154,11 +156,11 @@ ColumnLayout format1Layout(const QByteArray &data)
 }
 
 // Refuses any header whose widths or count do not match the blob, so decoding never reads past its end.
-ColumnLayout format2Layout(const QByteArray &data)
+ColumnLayout format2Layout(std::string_view data)
 {
     if (static_cast<size_t>(data.size()) < format2HeaderSize)
         throw damaged();
-    const char *in = data.constData();
+    const char *in = data.data();
     quint8 format;
     quint32 count;
     ColumnLayout layout{};
@@ -177,9 +179,9 @@ ColumnLayout format2Layout(const QByteArray &data)
     return layout;
 }
 
-void decode(qint64 format, const QByteArray &data, std::vector<PageviewFact> &facts)
+void decode(qint64 format, std::string_view data, std::vector<PageviewFact> &facts)
 {
-    const char *in = data.constData();
+    const char *in = data.data();
     ColumnLayout layout;
     if (format == format1) {
         layout = format1Layout(data);
@@ -230,7 +232,7 @@ std::vector<PageviewFact> FactStore::loadFacts(qint64 loadId)
     SqliteStatement select(m_db, "SELECT format, data FROM pageview_fact_segments WHERE load_id = ? ORDER BY first_user");
     select.bind(1, loadId);
     while (select.step()) {
-        decode(select.int64(0), select.blob(1), segment);
+        decode(select.int64(0), select.blobView(1), segment);
         all.insert(all.end(), segment.begin(), segment.end());
     }
     return all;
@@ -266,7 +268,7 @@ void FactStore::update(const std::vector<quint64> &users,
             read.reset();
             continue;
         }
-        decode(read.int64(0), read.blob(1), facts);
+        decode(read.int64(0), read.blobView(1), facts);
         read.reset();
         if (visit(segment.loadId, facts))
             write.bind(1, format2).bindBlob(2, encode(facts.data(), facts.size())).bind(3, segment.id).execute();
@@ -281,7 +283,7 @@ std::vector<std::pair<qint64, PageviewFact>> FactStore::userFacts(quint64 userId
     select.bind(1, static_cast<qint64>(userId));
     std::vector<PageviewFact> facts;
     while (select.step()) {
-        decode(select.int64(1), select.blob(2), facts);
+        decode(select.int64(1), select.blobView(2), facts);
         auto it = std::lower_bound(facts.begin(), facts.end(), userId,
                                    [](const PageviewFact &f, quint64 id) { return f.userId < id; });
         for (; it != facts.end() && it->userId == userId; ++it)
@@ -295,7 +297,7 @@ void FactStore::forEach(const std::function<void(qint64, const PageviewFact &)> 
     SqliteStatement select(m_db, "SELECT load_id, format, data FROM pageview_fact_segments ORDER BY load_id, first_user");
     std::vector<PageviewFact> facts;
     while (select.step()) {
-        decode(select.int64(1), select.blob(2), facts);
+        decode(select.int64(1), select.blobView(2), facts);
         const qint64 loadId = select.int64(0);
         for (const PageviewFact &f : facts)
             visit(loadId, f);
