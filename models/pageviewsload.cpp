@@ -23,6 +23,8 @@ qint64 hourOf(qint64 epochSeconds)
 
 ExtractReader::Result PageviewsLoad::readRow(RejectedLine &rejected)
 {
+    if (m_views.empty()) // a row is ~60 bytes; reserved but unused capacity is never resident
+        m_views.reserve(static_cast<size_t>(std::max<qint64>(m_reader.sizeBytes(), 0) / 40));
     const ExtractReader::Result result = m_reader.nextPageview(m_record, rejected);
     if (result == ExtractReader::Result::Record) {
         const qint64 hour = hourOf(m_record.viewedAt);

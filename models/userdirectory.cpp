@@ -160,12 +160,11 @@ quint32 UserDirectory::currentPostcode(quint64 userId) const
     return i < size() ? postcodeId(i) : 0;
 }
 
-void UserDirectory::set(quint64 userId, quint32 postcodeId, bool inLatest, qint64 newestChange)
+void UserDirectory::set(size_t known, quint64 userId, quint32 postcodeId, bool inLatest, qint64 newestChange)
 {
     const Entry entry{userId, (postcodeId & postcodeMask) | (inLatest ? inLatestFlag : 0),
                       static_cast<qint32>(newestChange / secondsPerHour)};
-    const size_t i = find(userId);
-    if (i < size()) {
+    if (const size_t i = known; i < size()) {
         m_postcodes[i] = entry.packedPostcode;
         m_newestChangeHours[i] = entry.newestChangeHours;
     } else {

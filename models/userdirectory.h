@@ -45,7 +45,8 @@ public:
     quint32 currentPostcode(quint64 userId) const;
 
     /// Sets (or adds) and removes users; call build() after a batch of changes to restore the sorted order.
-    void set(quint64 userId, quint32 postcodeId, bool inLatest, qint64 newestChange);
+    /// known is the user's index (find() or a Cursor), or size() for a user the directory does not have.
+    void set(size_t known, quint64 userId, quint32 postcodeId, bool inLatest, qint64 newestChange);
     void remove(quint64 userId);
     void build();
 

@@ -40,6 +40,11 @@ QString UsersSnapshotLoad::refusalBeforeReading()
 
 ExtractReader::Result UsersSnapshotLoad::readRow(RejectedLine &rejected)
 {
+    if (m_members.empty()) {
+        // Every row costs at least ~12 bytes ("id,postcode\n"): growing by doubling would copy and fault in
+        // the whole array again and again. Unused capacity is never touched, so never resident.
+        m_members.reserve(static_cast<size_t>(std::max<qint64>(m_reader.sizeBytes(), 0) / 10));
+    }
     const ExtractReader::Result result = m_reader.nextUser(m_record, rejected);
     if (result == ExtractReader::Result::Record)
         m_members.push_back({m_record.userId, m_postcodes->idFor(m_record.postcode),
@@ -153,14 +158,13 @@ void UsersSnapshotLoad::setCurrent(size_t known, quint64 userId, quint32 newCurr
     if (known < m_directory.size())
         --m_currentUsersDelta[m_directory.postcodeId(known)];
     ++m_currentUsersDelta[newCurrent];
-    m_directory.set(userId, newCurrent, inLatest, newestChange);
+    m_directory.set(known, userId, newCurrent, inLatest, newestChange);
 }
 
-void UsersSnapshotLoad::appendChange(PostcodeHistoryStore &history, const Change &change)
+void UsersSnapshotLoad::appendChange(PostcodeHistoryStore &history, const Change &change, size_t known)
 {
     // The newest snapshot: each change is added after the user's others, and a fact's at-time postcode
     // changes only from the as-of on (or everywhere for a user new to the warehouse).
-    const size_t known = m_directory.find(change.userId);
     const bool wasKnown = known < m_directory.size();
     const quint32 oldCurrent = wasKnown ? m_directory.postcodeId(known) : unknownPostcodeId;
     PostcodeChange row{m_asOf, std::nullopt, std::nullopt, std::nullopt};
@@ -172,7 +176,7 @@ void UsersSnapshotLoad::appendChange(PostcodeHistoryStore &history, const Change
     if (!change.hasPostcode) {
         // Gone from the snapshots: the user keeps their current postcode, and no fact changes.
         history.append(change.userId, row);
-        m_directory.set(change.userId, oldCurrent, false, m_asOf);
+        m_directory.set(known, change.userId, oldCurrent, false, m_asOf);
         return;
     }
     row.postcodeId = change.postcodeId;
@@ -182,10 +186,9 @@ void UsersSnapshotLoad::appendChange(PostcodeHistoryStore &history, const Change
                                 wasKnown ? Reattribution::factsFromAsOf : Reattribution::everyFact});
 }
 
-void UsersSnapshotLoad::rewriteUser(PostcodeHistoryStore &history, const Change &change, qint64 nextAsOf)
+void UsersSnapshotLoad::rewriteUser(PostcodeHistoryStore &history, const Change &change, size_t known, qint64 nextAsOf)
 {
     const auto state = change.hasPostcode ? std::optional<quint32>(change.postcodeId) : std::nullopt;
-    const size_t known = m_directory.find(change.userId);
     const bool wasKnown = known < m_directory.size();
     std::vector<PostcodePeriod> before;
     if (wasKnown)
@@ -307,11 +310,13 @@ void UsersSnapshotLoad::write()
     // A snapshot newer than every other only adds changes; an older or corrected one rewrites histories.
     const bool newest = nextAsOf == openEnded && !m_replacedRun;
     PostcodeHistoryStore history(m_db);
+    UserDirectory::Cursor cursor(m_directory); // changes come sorted by user
     for (size_t i = 0; i < changes.size(); ++i) {
+        const size_t known = cursor.seek(changes[i].userId);
         if (newest)
-            appendChange(history, changes[i]);
+            appendChange(history, changes[i], known);
         else
-            rewriteUser(history, changes[i], nextAsOf);
+            rewriteUser(history, changes[i], known, nextAsOf);
         if ((i & 0x3fff) == 0) {
             progress(static_cast<qint64>(i));
             checkCancelled();

@@ -55,8 +55,9 @@ private:
         quint32 periods; ///< index into m_periodLists, or one of the two rules above
     };
     std::vector<Change> diffAgainstWarehouse(qint64 *baselineUsers);
-    void appendChange(PostcodeHistoryStore &history, const Change &change);
-    void rewriteUser(PostcodeHistoryStore &history, const Change &change, qint64 nextAsOf);
+    /// known: the user's index in m_directory, or its size() for a user new to the warehouse.
+    void appendChange(PostcodeHistoryStore &history, const Change &change, size_t known);
+    void rewriteUser(PostcodeHistoryStore &history, const Change &change, size_t known, qint64 nextAsOf);
     void setCurrent(size_t known, quint64 userId, quint32 newCurrent, bool inLatest, qint64 newestChange);
     void reattributeFacts(AggregateDeltas &deltas);
 

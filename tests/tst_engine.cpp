@@ -6,6 +6,7 @@
 #include "loadrun.h"
 #include "pageviewquery.h"
 #include "postcodehistory.h"
+#include "radixsort.h"
 #include "userhistory.h"
 #include "warehouse.h"
 #include "warehousecheck.h"
@@ -16,6 +17,8 @@
 #include <QTest>
 
 #include <sqlite3.h>
+
+#include <random>
 
 using namespace pv;
 
@@ -170,6 +173,7 @@ private slots:
     void checkFindsBrokenHistoryLinks();
     void newestSnapshotOnlyAddsChanges();
     void versionOneWarehouseKeepsItsHistory();
+    void radixSortOrdersAndKeepsEqualKeysInOrder();
 };
 
 void EngineTest::postcodeAtFollowsTheDefinition()
@@ -747,6 +751,25 @@ void EngineTest::versionOneWarehouseKeepsItsHistory()
     QCOMPARE(historyText(warehouse, 2), QStringLiteral("SW19 2024-03-01..2024-03-02 | N1 2024-03-04.."));
     report = checkWarehouse(warehouse);
     QVERIFY2(report.ok(), qPrintable(report.differences.join(QLatin1Char('\n'))));
+}
+
+void EngineTest::radixSortOrdersAndKeepsEqualKeysInOrder()
+{
+    // Keys of 1 to 40 bits (one to four passes), many equal keys: the result must equal a stable sort.
+    for (const int keyBits : {1, 9, 11, 12, 27, 40}) {
+        std::mt19937_64 random(static_cast<quint64>(keyBits));
+        const quint64 mask = (quint64(1) << keyBits) - 1;
+        std::vector<std::pair<quint64, int>> items;
+        for (int i = 0; i < 50000; ++i)
+            items.emplace_back(random() & mask & (i % 3 == 0 ? quint64(0xff) : ~quint64(0)), i);
+        std::vector<std::pair<quint64, int>> expected = items;
+        std::stable_sort(expected.begin(), expected.end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+        radixSort(items, bitsFor(mask), [](const std::pair<quint64, int> &item) { return item.first; });
+        QVERIFY2(items == expected, qPrintable(QStringLiteral("%1-bit keys").arg(keyBits)));
+    }
+    QCOMPARE(bitsFor(0), 0);
+    QCOMPARE(bitsFor(1), 1);
+    QCOMPARE(bitsFor(0x7ffffff), 27);
 }
 
 QTEST_GUILESS_MAIN(EngineTest)
