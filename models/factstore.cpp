@@ -179,23 +179,61 @@ ColumnLayout format2Layout(std::string_view data)
     return layout;
 }
 
-void decode(qint64 format, std::string_view data, std::vector<PageviewFact> &facts)
+// Where a segment's four columns start, so single facts can be read without decoding the segment.
+struct SegmentColumns
 {
-    const char *in = data.data();
     ColumnLayout layout;
+    const char *users, *hours, *postcodes, *views;
+};
+
+SegmentColumns columnsOf(qint64 format, std::string_view data)
+{
+    SegmentColumns columns;
+    const char *in = data.data();
     if (format == format1) {
-        layout = format1Layout(data);
+        columns.layout = format1Layout(data);
     } else if (format == format2) {
-        layout = format2Layout(data);
+        columns.layout = format2Layout(data);
         in += format2HeaderSize;
     } else {
         throw damaged();
     }
+    const ColumnLayout &layout = columns.layout;
+    columns.users = in;
+    columns.hours = columns.users + layout.count * layout.userWidth;
+    columns.postcodes = columns.hours + layout.count * layout.hourWidth;
+    columns.views = columns.postcodes + layout.count * layout.postcodeWidth;
+    return columns;
+}
+
+void decode(qint64 format, std::string_view data, std::vector<PageviewFact> &facts)
+{
+    const SegmentColumns columns = columnsOf(format, data);
+    const ColumnLayout &layout = columns.layout;
     facts.resize(layout.count);
-    in = readColumn(in, facts.data(), layout.count, &PageviewFact::userId, layout.baseUser, layout.userWidth);
-    in = readColumn(in, facts.data(), layout.count, &PageviewFact::hour, layout.baseHour, layout.hourWidth);
-    in = readColumn(in, facts.data(), layout.count, &PageviewFact::postcodeId, 0, layout.postcodeWidth);
-    readColumn(in, facts.data(), layout.count, &PageviewFact::views, 0, layout.viewsWidth);
+    readColumn(columns.users, facts.data(), layout.count, &PageviewFact::userId, layout.baseUser, layout.userWidth);
+    readColumn(columns.hours, facts.data(), layout.count, &PageviewFact::hour, layout.baseHour, layout.hourWidth);
+    readColumn(columns.postcodes, facts.data(), layout.count, &PageviewFact::postcodeId, 0, layout.postcodeWidth);
+    readColumn(columns.views, facts.data(), layout.count, &PageviewFact::views, 0, layout.viewsWidth);
+}
+
+quint64 valueAt(const char *column, quint8 width, quint64 base, size_t i)
+{
+    quint64 value = 0;
+    atWidth(width, [&](auto offset) {
+        std::memcpy(&offset, column + i * sizeof offset, sizeof offset);
+        value = base + offset;
+    });
+    return value;
+}
+
+PageviewFact factAt(const SegmentColumns &columns, size_t i)
+{
+    const ColumnLayout &layout = columns.layout;
+    return {valueAt(columns.users, layout.userWidth, layout.baseUser, i),
+            static_cast<qint64>(valueAt(columns.hours, layout.hourWidth, layout.baseHour, i)),
+            static_cast<quint32>(valueAt(columns.postcodes, layout.postcodeWidth, 0, i)),
+            static_cast<quint32>(valueAt(columns.views, layout.viewsWidth, 0, i))};
 }
 } // namespace
 
@@ -259,19 +297,43 @@ void FactStore::update(const std::vector<quint64> &users,
                 touched.push_back({ranges.int64(0), ranges.int64(1)});
         }
     }
+    // Only the user column is decoded to find the users; the segment is decoded whole only to write it back.
     SqliteStatement read(m_db, "SELECT format, data FROM pageview_fact_segments WHERE id = ?");
     SqliteStatement write(m_db, "UPDATE pageview_fact_segments SET format = ?, data = ? WHERE id = ?");
-    std::vector<PageviewFact> facts;
+    std::vector<PageviewFact> facts, matched;
+    std::vector<size_t> positions;
     for (const Segment &segment : touched) {
         read.bind(1, segment.id);
         if (!read.step()) {
             read.reset();
             continue;
         }
-        decode(read.int64(0), read.blobView(1), facts);
+        const qint64 format = read.int64(0);
+        const std::string_view data = read.blobView(1);
+        const SegmentColumns columns = columnsOf(format, data);
+        const ColumnLayout &layout = columns.layout;
+        facts.resize(layout.count);
+        readColumn(columns.users, facts.data(), layout.count, &PageviewFact::userId, layout.baseUser, layout.userWidth);
+        positions.clear();
+        matched.clear();
+        auto wanted = std::lower_bound(users.begin(), users.end(), layout.count ? facts.front().userId : 0);
+        for (size_t i = 0; i < layout.count && wanted != users.end(); ++i) {
+            while (wanted != users.end() && *wanted < facts[i].userId)
+                ++wanted;
+            if (wanted != users.end() && *wanted == facts[i].userId) {
+                positions.push_back(i);
+                matched.push_back(factAt(columns, i));
+            }
+        }
+        if (matched.empty() || !visit(segment.loadId, matched)) {
+            read.reset();
+            continue;
+        }
+        decode(format, data, facts);
         read.reset();
-        if (visit(segment.loadId, facts))
-            write.bind(1, format2).bindBlob(2, encode(facts.data(), facts.size())).bind(3, segment.id).execute();
+        for (size_t k = 0; k < positions.size(); ++k)
+            facts[positions[k]].postcodeId = matched[k].postcodeId;
+        write.bind(1, format2).bindBlob(2, encode(facts.data(), facts.size())).bind(3, segment.id).execute();
     }
 }
 

@@ -34,8 +34,9 @@ public:
     void remove(qint64 loadId);
     std::vector<PageviewFact> loadFacts(qint64 loadId);
 
-    /// For every segment of a live load (one that holds its window) containing at least one of users
-    /// (sorted), calls visit(loadId, facts); when visit returns true the changed facts are written back.
+    /// For every segment of a live load (one that holds its window) holding facts of users (sorted),
+    /// calls visit(loadId, facts) with just those facts, in user and hour order; when visit returns true,
+    /// their postcode ids (the only field it may change) are written back.
     void update(const std::vector<quint64> &users,
                 const std::function<bool(qint64 loadId, std::vector<PageviewFact> &facts)> &visit);
 

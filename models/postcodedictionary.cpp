@@ -2,10 +2,13 @@
 
 #include "sqlitestatement.h"
 
+#include <cstring>
+
 namespace pv {
 
 PostcodeDictionary::PostcodeDictionary(sqlite3 *db)
     : m_db(db)
+    , m_cache(size_t(1) << cacheBits)
 {
     SqliteStatement all(db, "SELECT id, postcode FROM postcodes ORDER BY id");
     while (all.step()) {
@@ -21,11 +24,24 @@ PostcodeDictionary::PostcodeDictionary(sqlite3 *db)
 
 quint32 PostcodeDictionary::idFor(std::string_view postcode)
 {
-    if (const auto it = m_ids.find(postcode); it != m_ids.end())
-        return it->second;
-    const auto id = static_cast<quint32>(m_texts.size());
-    m_texts.emplace_back(postcode);
-    m_ids.emplace(std::string(postcode), id);
+    quint64 packed = 0;
+    CachedId *slot = nullptr;
+    if (!postcode.empty() && postcode.size() <= sizeof packed) {
+        std::memcpy(&packed, postcode.data(), postcode.size());
+        slot = &m_cache[(packed * 0x9e3779b97f4a7c15ull) >> (64 - cacheBits)];
+        if (slot->packed == packed)
+            return slot->id;
+    }
+    quint32 id;
+    if (const auto it = m_ids.find(postcode); it != m_ids.end()) {
+        id = it->second;
+    } else {
+        id = static_cast<quint32>(m_texts.size());
+        m_texts.emplace_back(postcode);
+        m_ids.emplace(std::string(postcode), id);
+    }
+    if (slot)
+        *slot = {packed, id};
     return id;
 }
 
