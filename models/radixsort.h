@@ -5,6 +5,10 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cstring>
+#include <memory>
+#include <thread>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -12,10 +16,14 @@ namespace pv {
 
 /// Sorts items by keyOf(item), an unsigned key below 2^keyBits, keeping equal keys in their order (an LSD
 /// radix sort: a few linear passes instead of n log n comparisons; a load sorts millions of rows by user).
+/// Large inputs are split in two halves, counted and scattered on two threads: the second core is idle
+/// while a load sorts.
 template <typename T, typename KeyOf>
 void radixSort(std::vector<T> &items, int keyBits, KeyOf keyOf)
 {
-    if (items.size() < 2 || keyBits <= 0)
+    static_assert(std::is_trivially_copyable_v<T>);
+    const size_t n = items.size();
+    if (n < 2 || keyBits <= 0)
         return;
     // 16,384 counters a pass: two passes cover 28-bit keys (user ids of a 20M-user extract); the scatter
     // stays fast with that many destinations, and each pass saved is a read and write of every item.
@@ -23,24 +31,45 @@ void radixSort(std::vector<T> &items, int keyBits, KeyOf keyOf)
     const int passes = (keyBits + maxDigitBits - 1) / maxDigitBits;
     const int digitBits = (keyBits + passes - 1) / passes;
     const quint64 digitMask = (quint64(1) << digitBits) - 1;
+    const size_t half = n >= (size_t(1) << 20) ? n / 2 : n;
+    // Both halves' work runs at once when there are two; the first half's items stay before the second's.
+    auto forEachHalf = [half, n](auto &&work) {
+        if (half == n) {
+            work(0, size_t(0), n);
+            return;
+        }
+        std::thread second([&] { work(1, half, n); });
+        work(0, size_t(0), half);
+        second.join();
+    };
 
-    // One read counts every pass's digits.
-    std::vector<std::array<size_t, size_t(1) << maxDigitBits>> counts(static_cast<size_t>(passes));
-    for (const T &item : items) {
-        const quint64 key = keyOf(item);
-        for (int p = 0; p < passes; ++p)
-            ++counts[static_cast<size_t>(p)][(key >> (p * digitBits)) & digitMask];
-    }
-    std::vector<T> buffer(items.size());
+    std::unique_ptr<T[]> buffer(new T[n]); // default-initialised: no pass of zeroes over memory about to be written
+    T *from = items.data();
+    T *to = buffer.get();
+    std::array<std::vector<size_t>, 2> offsets{std::vector<size_t>(size_t(1) << digitBits),
+                                               std::vector<size_t>(size_t(1) << digitBits)};
     for (int p = 0; p < passes; ++p) {
-        auto &offsets = counts[static_cast<size_t>(p)];
+        const int shift = p * digitBits;
+        auto digit = [&](const T &item) { return (keyOf(item) >> shift) & digitMask; };
+        for (std::vector<size_t> &o : offsets)
+            std::fill(o.begin(), o.end(), 0);
+        forEachHalf([&](int h, size_t begin, size_t end) {
+            for (size_t i = begin; i < end; ++i)
+                ++offsets[h][digit(from[i])];
+        });
         size_t next = 0;
-        for (size_t &count : offsets)
-            next += std::exchange(count, next);
-        for (const T &item : items)
-            buffer[offsets[(keyOf(item) >> (p * digitBits)) & digitMask]++] = item;
-        items.swap(buffer);
+        for (size_t d = 0; d < offsets[0].size(); ++d)
+            for (std::vector<size_t> &o : offsets)
+                next += std::exchange(o[d], next);
+        forEachHalf([&](int h, size_t begin, size_t end) {
+            std::vector<size_t> &o = offsets[h];
+            for (size_t i = begin; i < end; ++i)
+                to[o[digit(from[i])]++] = from[i];
+        });
+        std::swap(from, to);
     }
+    if (from != items.data())
+        std::memcpy(static_cast<void *>(items.data()), from, n * sizeof(T));
 }
 
 /// The number of bits a key from 0 to span needs.
