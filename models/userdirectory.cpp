@@ -14,18 +14,42 @@ namespace pv {
 namespace {
 constexpr size_t usersPerBlock = 1 << 16;
 
-template <typename T>
-void copyOut(const char *&from, T *to, size_t count)
+// A block: an 8-byte header (the widths in bytes of the id, postcode and newest-change columns, a zero,
+// and the i32 hour the newest changes count from), then the three columns, each at the narrowest width
+// the block's values allow: ids as u32 (or u64) offsets from first_user; postcode ids as u16 (or u32) with
+// the in-newest-snapshot flag in the top bit; newest changes as u16 (or i32) hours after the base hour.
+// A 20M-user directory is 8 bytes a user, and a users snapshot rewrites all of it.
+struct BlockHeader
 {
-    std::memcpy(to, from, count * sizeof(T));
-    from += count * sizeof(T);
+    quint8 idWidth, postcodeWidth, hourWidth, zero;
+    qint32 baseHour;
+};
+static_assert(sizeof(BlockHeader) == 8);
+
+template <typename Stored, typename Value, typename Encode>
+char *putColumn(char *to, const Value *values, size_t count, Encode encode)
+{
+    for (size_t i = 0; i < count; ++i) {
+        const auto stored = static_cast<Stored>(encode(values[i]));
+        std::memcpy(to + i * sizeof(Stored), &stored, sizeof(Stored));
+    }
+    return to + count * sizeof(Stored);
 }
 
-template <typename T>
-void copyIn(char *&to, const T *from, size_t count)
+template <typename Stored, typename Value, typename Decode>
+const char *takeColumn(const char *from, Value *values, size_t count, Decode decode)
 {
-    std::memcpy(to, from, count * sizeof(T));
-    to += count * sizeof(T);
+    for (size_t i = 0; i < count; ++i) {
+        Stored stored;
+        std::memcpy(&stored, from + i * sizeof(Stored), sizeof(Stored));
+        values[i] = static_cast<Value>(decode(stored));
+    }
+    return from + count * sizeof(Stored);
+}
+
+SqliteError damagedBlock()
+{
+    return SqliteError{QStringLiteral("a user directory block is damaged: run pvadmin check")};
 }
 } // namespace
 
@@ -35,31 +59,45 @@ void UserDirectory::read(sqlite3 *db)
     m_postcodes.clear();
     m_newestChangeHours.clear();
     m_pending.clear();
+    {
+        // Room for a snapshot's new users, so build() merges them in place.
+        SqliteStatement total(db, "SELECT COALESCE(SUM(users), 0) FROM user_directory_blocks");
+        const auto users = static_cast<size_t>(total.step() ? std::max<qint64>(total.int64(0), 0) : 0);
+        const size_t room = users + users / 50 + usersPerBlock;
+        m_ids.reserve(room);
+        m_postcodes.reserve(room);
+        m_newestChangeHours.reserve(room);
+    }
     SqliteStatement blocks(db, "SELECT first_user, users, data FROM user_directory_blocks ORDER BY block");
-    std::vector<quint32> offsets;
     while (blocks.step()) {
         const auto firstUser = static_cast<quint64>(blocks.int64(0));
         const auto users = static_cast<size_t>(blocks.int64(1));
         const std::string_view blob = blocks.blobView(2);
-        const size_t bytes = blob.size();
-        const bool wideIds = bytes == users * (sizeof(quint64) + 2 * sizeof(quint32));
-        if (!wideIds && bytes != users * 3 * sizeof(quint32))
-            throw SqliteError{QStringLiteral("user directory block has the wrong size: run pvadmin check")};
+        BlockHeader header;
+        if (blob.size() < sizeof header)
+            throw damagedBlock();
+        std::memcpy(&header, blob.data(), sizeof header);
+        const bool known = (header.idWidth == 4 || header.idWidth == 8) && (header.postcodeWidth == 2 || header.postcodeWidth == 4)
+            && (header.hourWidth == 2 || header.hourWidth == 4) && header.zero == 0;
+        if (!known || blob.size() != sizeof header + users * (header.idWidth + header.postcodeWidth + header.hourWidth))
+            throw damagedBlock();
         const size_t start = m_ids.size();
         m_ids.resize(start + users);
         m_postcodes.resize(start + users);
         m_newestChangeHours.resize(start + users);
-        const char *from = blob.data();
-        if (wideIds) {
-            copyOut(from, m_ids.data() + start, users);
-        } else {
-            offsets.resize(users);
-            copyOut(from, offsets.data(), users);
-            for (size_t i = 0; i < users; ++i)
-                m_ids[start + i] = firstUser + offsets[i];
-        }
-        copyOut(from, m_postcodes.data() + start, users);
-        copyOut(from, m_newestChangeHours.data() + start, users);
+        const char *from = blob.data() + sizeof header;
+        const auto offsetFrom = [](quint64 base) { return [base](auto offset) { return base + offset; }; };
+        from = header.idWidth == 4 ? takeColumn<quint32>(from, m_ids.data() + start, users, offsetFrom(firstUser))
+                                   : takeColumn<quint64>(from, m_ids.data() + start, users, offsetFrom(0));
+        from = header.postcodeWidth == 2
+            ? takeColumn<quint16>(from, m_postcodes.data() + start, users,
+                                  [](quint16 p) { return quint32(p & 0x7fff) | (p & 0x8000 ? inLatestFlag : 0); })
+            : takeColumn<quint32>(from, m_postcodes.data() + start, users, [](quint32 p) { return p; });
+        if (header.hourWidth == 2)
+            takeColumn<quint16>(from, m_newestChangeHours.data() + start, users,
+                                [base = header.baseHour](quint16 h) { return base + h; });
+        else
+            takeColumn<qint32>(from, m_newestChangeHours.data() + start, users, [](qint32 h) { return h; });
     }
 }
 
@@ -70,23 +108,35 @@ void UserDirectory::write(sqlite3 *db) const
     sqliteExec(db, "DELETE FROM user_directory_blocks");
     SqliteStatement insert(db, "INSERT INTO user_directory_blocks (block, first_user, users, data) VALUES (?, ?, ?, ?)");
     QByteArray data;
-    std::vector<quint32> offsets;
     for (size_t start = 0, block = 0; start < m_ids.size(); start += usersPerBlock, ++block) {
         const size_t users = std::min(usersPerBlock, m_ids.size() - start);
-        const quint64 firstUser = m_ids[start];
-        const bool wideIds = m_ids[start + users - 1] - firstUser > 0xffffffffu;
-        data.resize(static_cast<qsizetype>(users * ((wideIds ? sizeof(quint64) : sizeof(quint32)) + 2 * sizeof(quint32))));
+        const quint64 *ids = m_ids.data() + start;
+        const quint32 *postcodes = m_postcodes.data() + start;
+        const qint32 *hours = m_newestChangeHours.data() + start;
+        quint32 maxPostcode = 0;
+        for (size_t i = 0; i < users; ++i)
+            maxPostcode = std::max(maxPostcode, postcodes[i] & postcodeMask);
+        const auto [minHour, maxHour] = std::minmax_element(hours, hours + users);
+        BlockHeader header{};
+        header.idWidth = ids[users - 1] - ids[0] > 0xffffffffu ? 8 : 4;
+        header.postcodeWidth = maxPostcode < 0x8000 ? 2 : 4;
+        header.hourWidth = qint64(*maxHour) - *minHour < 0x10000 ? 2 : 4;
+        header.baseHour = header.hourWidth == 2 ? *minHour : 0;
+        data.resize(static_cast<qsizetype>(sizeof header + users * (header.idWidth + header.postcodeWidth + header.hourWidth)));
         char *to = data.data();
-        if (wideIds) {
-            copyIn(to, m_ids.data() + start, users);
-        } else {
-            offsets.resize(users);
-            for (size_t i = 0; i < users; ++i)
-                offsets[i] = static_cast<quint32>(m_ids[start + i] - firstUser);
-            copyIn(to, offsets.data(), users);
-        }
-        copyIn(to, m_postcodes.data() + start, users);
-        copyIn(to, m_newestChangeHours.data() + start, users);
+        std::memcpy(to, &header, sizeof header);
+        to += sizeof header;
+        const quint64 firstUser = ids[0];
+        to = header.idWidth == 4 ? putColumn<quint32>(to, ids, users, [=](quint64 id) { return id - firstUser; })
+                                 : putColumn<quint64>(to, ids, users, [](quint64 id) { return id; });
+        to = header.postcodeWidth == 2
+            ? putColumn<quint16>(to, postcodes, users,
+                                 [](quint32 p) { return (p & postcodeMask) | (p & inLatestFlag ? 0x8000u : 0u); })
+            : putColumn<quint32>(to, postcodes, users, [](quint32 p) { return p; });
+        if (header.hourWidth == 2)
+            putColumn<quint16>(to, hours, users, [base = header.baseHour](qint32 h) { return h - base; });
+        else
+            putColumn<qint32>(to, hours, users, [](qint32 h) { return h; });
         insert.bind(1, static_cast<qint64>(block)).bind(2, static_cast<qint64>(firstUser));
         insert.bind(3, static_cast<qint64>(users)).bindBlob(4, data).execute();
     }
@@ -197,22 +247,26 @@ void UserDirectory::build()
     if (m_pending.empty())
         return;
     std::sort(m_pending.begin(), m_pending.end());
-    UserDirectory merged;
-    merged.m_ids.reserve(m_ids.size() + m_pending.size());
-    merged.m_postcodes.reserve(merged.m_ids.capacity());
-    merged.m_newestChangeHours.reserve(merged.m_ids.capacity());
-    size_t a = 0, b = 0;
-    while (a < m_ids.size() || b < m_pending.size()) {
-        if (b == m_pending.size() || (a < m_ids.size() && m_ids[a] < m_pending[b].userId)) {
-            merged.append({m_ids[a], m_postcodes[a], m_newestChangeHours[a]});
-            ++a;
+    // Merged in place from the back: read() left room, so 20M users are not copied to add a few.
+    const size_t old = m_ids.size();
+    const size_t total = old + m_pending.size();
+    m_ids.resize(total);
+    m_postcodes.resize(total);
+    m_newestChangeHours.resize(total);
+    for (size_t a = old, b = m_pending.size(), out = total; b > 0;) {
+        --out;
+        if (a > 0 && m_ids[a - 1] > m_pending[b - 1].userId) {
+            --a;
+            m_ids[out] = m_ids[a];
+            m_postcodes[out] = m_postcodes[a];
+            m_newestChangeHours[out] = m_newestChangeHours[a];
         } else {
-            merged.append(m_pending[b++]);
+            --b;
+            m_ids[out] = m_pending[b].userId;
+            m_postcodes[out] = m_pending[b].packedPostcode;
+            m_newestChangeHours[out] = m_pending[b].newestChangeHours;
         }
     }
-    m_ids.swap(merged.m_ids);
-    m_postcodes.swap(merged.m_postcodes);
-    m_newestChangeHours.swap(merged.m_newestChangeHours);
     m_pending.clear();
 }
 

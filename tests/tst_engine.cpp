@@ -7,6 +7,7 @@
 #include "pageviewquery.h"
 #include "postcodehistory.h"
 #include "radixsort.h"
+#include "userdirectory.h"
 #include "userhistory.h"
 #include "warehouse.h"
 #include "warehousecheck.h"
@@ -174,6 +175,7 @@ private slots:
     void newestSnapshotOnlyAddsChanges();
     void versionOneWarehouseKeepsItsHistory();
     void radixSortOrdersAndKeepsEqualKeysInOrder();
+    void userDirectoryRoundTripsEveryColumnWidth();
 };
 
 void EngineTest::postcodeAtFollowsTheDefinition()
@@ -777,6 +779,55 @@ void EngineTest::radixSortOrdersAndKeepsEqualKeysInOrder()
     QCOMPARE(bitsFor(0), 0);
     QCOMPARE(bitsFor(1), 1);
     QCOMPARE(bitsFor(0x7ffffff), 27);
+}
+
+void EngineTest::userDirectoryRoundTripsEveryColumnWidth()
+{
+    // Three blocks: narrow columns; ids spanning 2^32 with postcode ids past 2^15; newest changes more than
+    // 65,535 hours apart. Then new users merged in among the old ones, and written and read again.
+    Fixture f;
+    struct User
+    {
+        quint64 id;
+        quint32 postcode;
+        bool inLatest;
+        qint64 newestChange;
+    };
+    std::vector<User> users;
+    for (quint64 i = 0; i < 65536; ++i)
+        users.push_back({1000 + i * 3, quint32(i % 3000), i % 7 != 0, at("2024-03-01 00:00:00") + qint64(i % 5) * 3600});
+    for (quint64 i = 0; i < 65536; ++i)
+        users.push_back({300000 + i * (quint64(1) << 17), quint32(40000 + i), i % 2 == 0, at("2024-03-02 00:00:00")});
+    for (quint64 i = 0; i < 1000; ++i)
+        users.push_back({(quint64(1) << 40) + i, 7, true, i % 2 ? at("1990-01-01 00:00:00") : at("2024-03-03 00:00:00")});
+    UserDirectory directory;
+    for (const User &u : users)
+        directory.set(directory.size(), u.id, u.postcode, u.inLatest, u.newestChange);
+    directory.build();
+    directory.write(f.warehouse().handle());
+
+    std::vector<User> added;
+    for (quint64 i = 0; i < 500; ++i)
+        added.push_back({1001 + i * 3, quint32(i), true, at("2024-03-04 00:00:00")}); // between the first block's ids
+    added.push_back({1, 1, false, at("2024-03-04 00:00:00")});                          // before every other id
+    UserDirectory read;
+    read.read(f.warehouse().handle());
+    QCOMPARE(read.size(), users.size());
+    for (const User &u : added)
+        read.set(read.size(), u.id, u.postcode, u.inLatest, u.newestChange);
+    read.build();
+    read.write(f.warehouse().handle());
+    UserDirectory again;
+    again.read(f.warehouse().handle());
+
+    users.insert(users.end(), added.begin(), added.end());
+    std::sort(users.begin(), users.end(), [](const User &a, const User &b) { return a.id < b.id; });
+    QCOMPARE(again.size(), users.size());
+    for (size_t i = 0; i < users.size(); ++i) {
+        const bool same = again.userId(i) == users[i].id && again.postcodeId(i) == users[i].postcode
+            && again.inLatest(i) == users[i].inLatest && again.newestChange(i) == users[i].newestChange;
+        QVERIFY2(same, qPrintable(QStringLiteral("user %1 (index %2)").arg(users[i].id).arg(i)));
+    }
 }
 
 QTEST_GUILESS_MAIN(EngineTest)

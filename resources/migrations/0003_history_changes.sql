@@ -44,9 +44,8 @@ SELECT user_id, valid_from, valid_to, postcode_id FROM (
     FROM user_postcode_changes)
 WHERE postcode_id IS NOT NULL;
 
--- The user directory gains each user's newest change. A block of up to 65,536 users (sorted by id) now
--- holds three little-endian arrays: the user ids as u32 offsets from first_user (u64 ids when the block's
--- ids span 2^32 or more, told apart by the blob's size), the packed current postcode id (u32, top bit:
--- in the newest snapshot) and the as-of of the user's newest change in hours since the epoch (i32).
--- The blocks are rebuilt from the changes by this migration's second step (Warehouse::migrate).
+-- The user directory gains each user's newest change, and its blocks a compact layout (described in
+-- models/userdirectory.cpp, the one place that reads and writes them): up to 65,536 users a block, sorted
+-- by id, at 8 bytes a user. The blocks are rebuilt from the changes by this migration's second step
+-- (Warehouse::migrate).
 DELETE FROM user_directory_blocks;
