@@ -54,7 +54,9 @@ for ((h = 1; h < hours - 1; h++)); do
 done
 "$pvadmin" generate "${gen[@]}" --stdout pageviews --day 0 --hour $((hours - 1)) >"$work/x/last_hour.csv"
 step "hourly load $hours of $hours ($views rows, after $((hours - 1)) hours)" "$views" "$pvadmin" --db "$db" load "$work/x/last_hour.csv"
-step "users snapshot day 1 ($day1rows rows, 1% moved, vs 1 day of facts)" "$day1rows" "$pvadmin" --db "$db" load "$day1"
+step "users snapshot day 1 ($day1rows rows, 1% moved, vs 1 day of facts)" "$day1rows" \
+    env PVADMIN_STAGE_TIMES=1 "$pvadmin" --db "$db" load "$day1"
+sed -n 's/^stage /    stage: /p' "$work/stderr"
 step "check (recompute everything from facts and history)" 0 "$pvadmin" --db "$db" check
 step "generate --stdout | load - ($views rows, nothing on disk)" "$views" \
     bash -c "'$pvadmin' generate ${gen[*]} --stdout pageviews --day 1 --hour 0 | '$pvadmin' --db '$db' load -"
