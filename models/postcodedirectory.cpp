@@ -94,14 +94,16 @@ QList<PostcodeMove> PostcodeDirectory::moves(const QString &postcode, qint64 fro
     if (!id)
         return moves;
     // A change names the postcode before it: moves in are changes to the postcode, moves out changes from it.
+    // Both scan the period's changes (the key leads with the as-of): about 8M changes a second, 40 ms for a
+    // day of a 20M-user warehouse (BENCHMARKS.md).
     QSqlQuery in(m_db);
     in.setForwardOnly(true);
     in.prepare(QStringLiteral(
         "SELECT c.user_id, c.as_of, p.postcode FROM user_postcode_changes c"
         " LEFT JOIN postcodes p ON p.id = c.previous_postcode_id"
-        " WHERE c.postcode_id = ? AND c.as_of >= ? AND c.as_of < ?"
-        // Everyone appears in the first snapshot: that is where the warehouse starts, not a move.
-        " AND c.as_of > (SELECT MIN(as_of) FROM snapshots)"));
+        // Everyone appears in the first snapshot: that is where the warehouse starts, not a move. Starting
+        // the key range after it keeps its millions of changes out of the scan.
+        " WHERE c.postcode_id = ? AND c.as_of >= MAX(?, (SELECT MIN(as_of) FROM snapshots) + 1) AND c.as_of < ?"));
     in.addBindValue(*id);
     in.addBindValue(from);
     in.addBindValue(to);
@@ -114,7 +116,8 @@ QList<PostcodeMove> PostcodeDirectory::moves(const QString &postcode, qint64 fro
     out.prepare(QStringLiteral(
         "SELECT c.user_id, c.as_of, p.postcode FROM user_postcode_changes c"
         " LEFT JOIN postcodes p ON p.id = c.postcode_id"
-        " WHERE c.previous_postcode_id = ? AND c.as_of >= ? AND c.as_of < ?"));
+        " WHERE c.previous_postcode_id = ? AND c.as_of >= MAX(?, (SELECT MIN(as_of) FROM snapshots) + 1)"
+        " AND c.as_of < ?"));
     out.addBindValue(*id);
     out.addBindValue(from);
     out.addBindValue(to);
