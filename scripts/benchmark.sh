@@ -2,7 +2,7 @@
 # Seed-scale benchmark (not part of the test run). Builds pvadmin in Release, generates seed-scale
 # extracts, and reports wall seconds, rows/s and peak resident memory for each step, next to the
 # sqlite3 shell doing the naive version of the same work on the same files.
-# Usage: scripts/benchmark.sh [WORKDIR]   (needs ~10 GB of free disk in WORKDIR; default /tmp/pvadmin-bench)
+# Usage: scripts/benchmark.sh [WORKDIR]   (needs ~5 GB of free disk in WORKDIR; default /tmp/pvadmin-bench)
 #        BENCH_SECTIONS="loads shell queries" chooses the parts to run; BENCH_USERS, BENCH_PAGEVIEWS and
 #        BENCH_HOURS shrink the scale for a quick try.
 set -euo pipefail
