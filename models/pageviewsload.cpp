@@ -49,7 +49,7 @@ void PageviewsLoad::sortViews()
     // (user, hour) packed into one integer key when both ranges fit in 64 bits: always, in practice.
     const int hourBits = bitsFor(static_cast<quint64>(maxHour - minHour));
     const int userBits = bitsFor(maxUser - minUser);
-    if (userBits + hourBits > 64) {
+    if (userBits + hourBits > 64 || hourBits == 64) { // (a shift by 64 would be undefined)
         std::sort(m_views.begin(), m_views.end());
         return;
     }
