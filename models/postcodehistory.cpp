@@ -115,8 +115,14 @@ void PostcodeHistoryStore::read(quint64 userId, qint64 newestChange, std::vector
         if (!m_select->isNull(0))
             history.push_back({*asOf, periodEnd, static_cast<quint32>(m_select->int64(0))});
         periodEnd = *asOf;
-        asOf = m_select->isNull(1) ? std::nullopt : std::optional<qint64>(m_select->int64(1));
+        const std::optional<qint64> previous = m_select->isNull(1) ? std::nullopt : std::optional<qint64>(m_select->int64(1));
         m_select->reset();
+        // Each link must go back in time, or a damaged one would be followed forever.
+        if (previous && *previous >= *asOf)
+            throw SqliteError{QStringLiteral("the history of user %1 links its change at %2 to a later one: run pvadmin check")
+                                  .arg(userId)
+                                  .arg(*asOf)};
+        asOf = previous;
     }
     std::reverse(history.begin(), history.end());
 }

@@ -61,7 +61,8 @@ void UserDirectory::read(sqlite3 *db)
     m_pending.clear();
     {
         // Room for a snapshot's new users, so build() merges them in place.
-        SqliteStatement total(db, "SELECT COALESCE(SUM(users), 0) FROM user_directory_blocks");
+        SqliteStatement total(db, "SELECT COALESCE(SUM(MIN(MAX(users, 0), ?)), 0) FROM user_directory_blocks");
+        total.bind(1, static_cast<qint64>(usersPerBlock)); // a damaged count must not decide an allocation
         const auto users = static_cast<size_t>(total.step() ? std::max<qint64>(total.int64(0), 0) : 0);
         const size_t room = users + users / 50 + usersPerBlock;
         m_ids.reserve(room);
@@ -73,6 +74,8 @@ void UserDirectory::read(sqlite3 *db)
         const auto firstUser = static_cast<quint64>(blocks.int64(0));
         const auto users = static_cast<size_t>(blocks.int64(1));
         const std::string_view blob = blocks.blobView(2);
+        if (users > usersPerBlock)
+            throw damagedBlock();
         BlockHeader header;
         if (blob.size() < sizeof header)
             throw damagedBlock();

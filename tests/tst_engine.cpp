@@ -7,6 +7,7 @@
 #include "pageviewquery.h"
 #include "postcodehistory.h"
 #include "radixsort.h"
+#include "sqlitestatement.h"
 #include "userdirectory.h"
 #include "userhistory.h"
 #include "warehouse.h"
@@ -670,6 +671,16 @@ void EngineTest::checkFindsBrokenHistoryLinks()
     QVERIFY(!report.ok());
     QVERIFY2(report.differences.join(QLatin1Char('\n')).contains(QLatin1String("history: user 1, change at")),
              qPrintable(report.differences.join(QLatin1Char('\n'))));
+
+    // A link that does not go back in time fails a load that needs the history, instead of looping.
+    QSqlQuery(f.warehouse().database())
+        .exec(QStringLiteral("UPDATE user_postcode_changes SET previous_as_of = as_of WHERE user_id = 1 AND "
+                             "previous_as_of IS NOT NULL"));
+    const QString before = f.state();
+    const LoadResult broken = f.load("pv.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:00:00\n");
+    QCOMPARE(broken.outcome, LoadOutcome::Failed);
+    QVERIFY2(broken.message.contains(QLatin1String("run pvadmin check")), qPrintable(broken.message));
+    QCOMPARE(f.state(), before);
 }
 
 void EngineTest::newestSnapshotOnlyAddsChanges()
@@ -819,6 +830,12 @@ void EngineTest::userDirectoryRoundTripsEveryColumnWidth()
     read.write(f.warehouse().handle());
     UserDirectory again;
     again.read(f.warehouse().handle());
+    {
+        // A damaged user count is reported, not allocated.
+        UserDirectory damaged;
+        QSqlQuery(f.warehouse().database()).exec(QStringLiteral("UPDATE user_directory_blocks SET users = 2305843009213693953 WHERE block = 1"));
+        QVERIFY_THROWS_EXCEPTION(SqliteError, damaged.read(f.warehouse().handle()));
+    }
 
     users.insert(users.end(), added.begin(), added.end());
     std::sort(users.begin(), users.end(), [](const User &a, const User &b) { return a.id < b.id; });
