@@ -11,14 +11,15 @@ int main(int argc, char *argv[])
         arguments << QString::fromLocal8Bit(argv[i]);
     QCoreApplication::setOrganizationName(QStringLiteral("pvadmin"));
     QCoreApplication::setApplicationName(QStringLiteral("pvadmin"));
-    QCoreApplication::setApplicationVersion(QStringLiteral(PVADMIN_VERSION));
+    QCoreApplication::setApplicationVersion(pv::cli::versionText().section(QLatin1Char(' '), 1));
 
-    if (wantsDesktop(arguments)) {
+    const pv::cli::GlobalArguments global = pv::cli::parseGlobalArguments(arguments);
+    if (global.wantsDesktop()) {
         QApplication app(argc, argv);
-        pv::MainWindow window(warehousePathFromArguments(arguments));
+        pv::MainWindow window(global.warehousePath);
         window.show();
         return app.exec();
     }
     QCoreApplication app(argc, argv);
-    return runCommandLine(arguments);
+    return pv::cli::runCommandLine(arguments);
 }

@@ -19,7 +19,7 @@ class LoadFeedback;
 class PostcodeDictionary;
 class Warehouse;
 
-/// What the operator says about one load (DESIGN.md §6 `load`).
+/// What the operator says about one load (docs/contract.md §5 `load`).
 struct LoadOptions
 {
     ExtractKind kind = ExtractKind::Unknown;  ///< Unknown: from the header

@@ -8,7 +8,7 @@
 
 namespace pv {
 
-/// Field validation and normalisation shared by every extract (DESIGN.md §3). Each returns nullopt
+/// Field validation and normalisation shared by every extract (docs/contract.md §4). Each returns nullopt
 /// and sets *reason to a sentence an operator can act on when the value is invalid.
 
 /// A positive 64-bit integer, digits only (surrounding spaces allowed): "0", "-5", "1e3", "12a" are invalid.

@@ -25,7 +25,7 @@ struct PostcodePeriod
     bool operator==(const PostcodePeriod &) const = default;
 };
 
-/// postcode_at(u, t) over one user's history sorted by validFrom (DESIGN.md §2): the postcode of the
+/// postcode_at(u, t) over one user's history sorted by validFrom (docs/contract.md §2): the postcode of the
 /// latest period starting at or before t, else of the earliest period; UNKNOWN (0) without history.
 quint32 postcodeAt(const std::vector<PostcodePeriod> &history, qint64 t);
 

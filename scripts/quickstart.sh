@@ -2,19 +2,23 @@
 # Sets up a fresh Debian 12 machine for pvadmin, builds it, and then either
 #   demo  - generates a small demo warehouse and opens the app on it (a headless report without a display)
 #   test  - runs every test suite
-# Usage: scripts/quickstart.sh demo|test
+#   build - stops after the build (scripts/package-check.sh uses it)
+# Usage: scripts/quickstart.sh demo|test|build
 set -euo pipefail
 
 mode=${1:-}
-if [[ $mode != demo && $mode != test ]]; then
-    echo "usage: $0 demo|test" >&2
+if [[ $mode != demo && $mode != test && $mode != build ]]; then
+    echo "usage: $0 demo|test|build" >&2
     exit 2
 fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${PVADMIN_BUILD_DIR:-$root/build}
 
-packages=(build-essential cmake ninja-build pkg-config qt6-base-dev qt6-base-dev-tools qt6-charts-dev
-          libqt6sql6-sqlite libqt6svg6 libgl1-mesa-dev libsqlite3-dev zlib1g-dev libssl-dev sqlite3 xvfb xauth
+# Build tools, Qt 6 with the modules it needs at configure time (Charts needs OpenGL's CMake package), the
+# plugins loaded at run time (SQLite driver, SVG icons), Xvfb for the GUI tests, and git for
+# the commit --version names.
+packages=(build-essential cmake ninja-build pkg-config git qt6-base-dev qt6-base-dev-tools qt6-charts-dev
+          libqt6opengl6-dev libqt6sql6-sqlite libqt6svg6 libgl1-mesa-dev libsqlite3-dev zlib1g-dev libssl-dev sqlite3 xvfb xauth
           fonts-dejavu-core)
 missing=()
 for p in "${packages[@]}"; do
@@ -24,14 +28,20 @@ if ((${#missing[@]})); then
     echo "== installing: ${missing[*]}"
     sudo=""
     [[ $(id -u) -ne 0 ]] && sudo="sudo"
-    $sudo apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+    log=$(mktemp /tmp/pvadmin-apt.XXXXXX.log)
+    if ! { $sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+        tail -n 30 "$log" >&2
+        echo "quickstart: installing the packages failed; the whole log is $log" >&2
+        exit 1
+    fi
+    rm -f "$log"
 fi
 
 echo "== building in $build"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPVADMIN_WARNINGS_AS_ERRORS=ON >/dev/null
 cmake --build "$build"
 
+[[ $mode == build ]] && exit 0
 if [[ $mode == test ]]; then
     echo "== running every test"
     cd "$build"

@@ -1,5 +1,7 @@
-// The headless command line (DESIGN.md §6), driven as a real process: exit codes, stdout and stderr of every
+// The headless command line (docs/contract.md §5), driven as a real process: exit codes, stdout and stderr of every
 // command, on success and on each kind of failure. Each test works in its own temporary folder.
+
+#include "command.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -43,7 +45,7 @@ QByteArray describe(const CliResult &r)
                  describe(expectExitResult).constData());                                                      \
     } while (false)
 
-/// stderr is exactly one line (the DESIGN.md §6 "one-line reason").
+/// stderr is exactly one line (the docs/contract.md §5 "one-line reason").
 bool isOneLine(const QByteArray &text)
 {
     return text.endsWith('\n') && text.count('\n') == 1;
@@ -348,6 +350,10 @@ private slots:
 
     void helpAndUsageErrors_data();
     void helpAndUsageErrors();
+    void commandHelpListsEveryOption_data();
+    void commandHelpListsEveryOption();
+    void versionNamesTheCommit();
+    void manPageAndCompletionCoverEveryOption();
 
     void generateWritesLoadableExtracts();
     void generateIsDeterministic();
@@ -710,7 +716,7 @@ void CommandlineTest::loadOverRejectThresholdChangesNothing()
     QCOMPARE(runStatuses(runs.out).value(4), QStringLiteral("5 failed"));
     EXPECT_EXIT(box.run({QStringLiteral("check")}), 0);
 
-    // DESIGN.md §3: every bad input gets an error that names the file (with several FILEs on one command
+    // docs/contract.md §4: every bad input gets an error that names the file (with several FILEs on one command
     // line, the operator must see which one was refused).
     EXPECT_CONTAINS(r.err, "pv_with_rejects.csv");
 }
@@ -1399,7 +1405,6 @@ void CommandlineTest::helpAndUsageErrors_data()
     QTest::newRow("-h") << QStringList{QStringLiteral("-h")} << 0 << true;
     QTest::newRow("--db then --help") << QStringList{QStringLiteral("--db"), QStringLiteral("x.sqlite"), QStringLiteral("--help")}
                                       << 0 << true;
-    QTest::newRow("load --help") << QStringList{QStringLiteral("load"), QStringLiteral("--help")} << 0 << true;
     QTest::newRow("unknown command") << QStringList{QStringLiteral("frobnicate")} << 2 << false;
     QTest::newRow("unknown option before command") << QStringList{QStringLiteral("--verbose"), QStringLiteral("runs")} << 2
                                                    << false;
@@ -1426,6 +1431,75 @@ void CommandlineTest::helpAndUsageErrors()
     // Nothing was created anywhere by asking for help or getting the command wrong.
     QVERIFY(!QFileInfo::exists(box.path(QStringLiteral("x.sqlite"))));
     QVERIFY(!QFileInfo::exists(box.path(QStringLiteral("home/.local/share/pvadmin"))));
+}
+
+void CommandlineTest::commandHelpListsEveryOption_data()
+{
+    QTest::addColumn<QString>("command");
+    QTest::addColumn<QStringList>("arguments");
+    for (const pv::cli::CommandSpec &command : pv::cli::commandTable()) {
+        QTest::addRow("help %s", qPrintable(command.name)) << command.name << QStringList{QStringLiteral("help"), command.name};
+        QTest::addRow("%s --help", qPrintable(command.name)) << command.name << QStringList{command.name, QStringLiteral("--help")};
+        QTest::addRow("--db x %s -h", qPrintable(command.name))
+            << command.name << QStringList{QStringLiteral("--db"), QStringLiteral("x.sqlite"), command.name, QStringLiteral("-h")};
+    }
+}
+
+void CommandlineTest::commandHelpListsEveryOption()
+{
+    QFETCH(QString, command);
+    QFETCH(QStringList, arguments);
+    Sandbox box;
+    QVERIFY(box.isValid());
+    const CliResult r = box.runRaw(arguments);
+    EXPECT_EXIT(r, 0);
+    QCOMPARE(r.err, QByteArray());
+    EXPECT_CONTAINS(r.out, "Usage: pvadmin [--db PATH] " + command.toUtf8());
+    const pv::cli::CommandSpec *spec = pv::cli::findCommand(command);
+    QVERIFY(spec);
+    for (const pv::cli::OptionSpec &option : spec->options)
+        EXPECT_CONTAINS(r.out, "  --" + option.name.toUtf8() + (option.valueName.isEmpty() ? "" : " " + option.valueName.toUtf8()));
+    // A command's help is its own, not the list of every command.
+    EXPECT_NOT_CONTAINS(r.out, "Commands:");
+    QVERIFY(!QFileInfo::exists(box.path(QStringLiteral("x.sqlite"))));
+}
+
+void CommandlineTest::versionNamesTheCommit()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    const CliResult r = box.runRaw({QStringLiteral("--version")});
+    EXPECT_EXIT(r, 0);
+    const QRegularExpression form(QStringLiteral("^pvadmin \\d+\\.\\d+\\.\\d+ \\(commit ([0-9a-f]{7,40}(-modified)?|unknown)\\)\n$"));
+    QVERIFY2(form.match(QString::fromUtf8(r.out)).hasMatch(), r.out.constData());
+    // Built from this checkout: the commit is git's, never "unknown".
+    QProcess git;
+    git.start(QStringLiteral("git"), {QStringLiteral("-C"), QStringLiteral(PV_SOURCE_DIR), QStringLiteral("rev-parse"),
+                                      QStringLiteral("--short=12"), QStringLiteral("HEAD")});
+    if (git.waitForFinished(10000) && git.exitCode() == 0)
+        EXPECT_CONTAINS(r.out, "(commit " + git.readAllStandardOutput().trimmed());
+}
+
+void CommandlineTest::manPageAndCompletionCoverEveryOption()
+{
+    auto read = [](const char *relative) {
+        QFile file(QStringLiteral(PV_SOURCE_DIR "/") + QLatin1String(relative));
+        return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+    };
+    const QByteArray manPage = read("installer/pvadmin.1.in");
+    const QByteArray completion = read("installer/pvadmin.bash-completion");
+    QVERIFY2(!manPage.isEmpty(), "installer/pvadmin.1.in is missing");
+    QVERIFY2(!completion.isEmpty(), "installer/pvadmin.bash-completion is missing");
+    // troff writes a hyphen in an option as \- ; compare without the escapes.
+    const QByteArray man = QByteArray(manPage).replace("\\-", "-").replace("\\fB", "").replace("\\fR", "");
+    for (const pv::cli::CommandSpec &command : pv::cli::commandTable()) {
+        EXPECT_CONTAINS(man, command.name.toUtf8());
+        EXPECT_CONTAINS(completion, command.name.toUtf8());
+        for (const pv::cli::OptionSpec &option : command.options) {
+            EXPECT_CONTAINS(man, "--" + option.name.toUtf8());
+            EXPECT_CONTAINS(completion, "--" + option.name.toUtf8());
+        }
+    }
 }
 
 // ------------------------------------------------------------------------------------------------ generate

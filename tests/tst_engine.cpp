@@ -1,4 +1,4 @@
-// Engine integration: every DESIGN.md §2 definition on small hand-built warehouses whose expected
+// Engine integration: every docs/contract.md §2 definition on small hand-built warehouses whose expected
 // counts are written here.
 #include "extractload.h"
 #include "extractvalidation.h"

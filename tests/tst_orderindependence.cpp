@@ -1,5 +1,5 @@
 // Property test: a generated multi-day scenario loaded in several random orders gives identical answers,
-// equal to answers computed here independently from the raw rows (DESIGN.md §2), and check passes.
+// equal to answers computed here independently from the raw rows (docs/contract.md §2), and check passes.
 #include "extractload.h"
 #include "extractvalidation.h"
 #include "pageviewquery.h"

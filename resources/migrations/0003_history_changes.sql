@@ -35,7 +35,7 @@ DROP TABLE user_postcode_history;
 -- range's changes (the key leads with the as-of), so the nightly snapshot does not pay for two more
 -- B-trees (2 s of a 20M-user snapshot, measured) to speed up an occasional look-up.
 
--- The SCD2 rows of DESIGN.md §4, for check and ad-hoc SQL. It reads every change: look one user up
+-- The SCD2 rows of docs/contract.md §7, for check and ad-hoc SQL. It reads every change: look one user up
 -- through user_postcode_changes (see UserHistory::periods), not through this view.
 CREATE VIEW user_postcode_history (user_id, valid_from, valid_to, postcode_id) AS
 SELECT user_id, valid_from, valid_to, postcode_id FROM (

@@ -1,0 +1,96 @@
+#include "arguments.h"
+#include "command.h"
+#include "extractload.h"
+#include "loadfeedback.h"
+#include "terminal.h"
+#include "warehouse.h"
+
+#include <QFileInfo>
+
+namespace pv::cli {
+
+namespace {
+
+int runLoad(const Invocation &invocation)
+{
+    const QStringList &files = invocation.positional;
+
+    LoadOptions options;
+    QString error;
+    if (invocation.isSet(QStringLiteral("kind"))) {
+        options.kind = extractKindFromName(invocation.value(QStringLiteral("kind")));
+        if (options.kind == ExtractKind::Unknown)
+            return invocation.usageError(QStringLiteral("--kind must be users or pageviews"));
+    }
+    if (!dateTimeOption(invocation, QStringLiteral("as-of"), &options.asOf, &error)
+        || !dateTimeOption(invocation, QStringLiteral("hour"), &options.windowHour, &error))
+        return invocation.usageError(error);
+    if (options.windowHour && *options.windowHour % 3600 != 0)
+        return invocation.usageError(QStringLiteral("--hour must be on the hour (HH:00:00)"));
+    if (invocation.isSet(QStringLiteral("max-rejects"))) {
+        bool ok = false;
+        const double value = invocation.value(QStringLiteral("max-rejects")).toDouble(&ok);
+        if (!ok || value < 0 || value > 100)
+            return invocation.usageError(QStringLiteral("--max-rejects must be a percentage between 0 and 100"));
+        options.maxRejectPercent = value;
+    }
+    options.force = invocation.isSet(QStringLiteral("force"));
+
+    Warehouse warehouse;
+    if (!invocation.openWarehouse(warehouse))
+        return ExitFailed;
+
+    int exitCode = ExitOk;
+    for (const QString &file : files) {
+        LoadFeedback feedback;
+        const TerminalProgress progress(&feedback, file == QLatin1String("-") ? QStringLiteral("<stdin>")
+                                                                                : QFileInfo(file).fileName());
+        const CancelOnInterrupt cancel(&feedback);
+        const LoadResult result = loadExtract(warehouse, file, options, &feedback);
+        switch (result.outcome) {
+        case LoadOutcome::Loaded:
+        case LoadOutcome::AlreadyLoaded:
+            printOut(result.message + QLatin1Char('\n'));
+            break;
+        case LoadOutcome::Failed:
+        case LoadOutcome::Refused:
+        case LoadOutcome::Cancelled:
+            printErr(QStringLiteral("pvadmin: %1%2\n")
+                         .arg(result.message,
+                              result.run.id ? QStringLiteral(" [run %1 %2]").arg(result.run.id).arg(result.run.status)
+                                            : QString()));
+            exitCode = ExitFailed;
+            break;
+        }
+        if (result.outcome == LoadOutcome::Cancelled)
+            break;
+    }
+    return exitCode;
+}
+
+} // namespace
+
+CommandSpec loadCommand()
+{
+    return {QStringLiteral("load"), QStringLiteral("FILE..."), QStringLiteral("load extracts (FILE may be - for standard input)"),
+            QStringLiteral("Loads users snapshots and pageviews extracts (.csv or .csv.gz; - reads standard input). "
+                           "Each FILE is its own all-or-nothing run: it commits entirely or changes nothing. The kind "
+                           "comes from the header; a snapshot's as-of from the file name; a pageviews file's hour from "
+                           "its rows. A file identical to one already loaded changes nothing and says so. Ctrl-C "
+                           "cancels the running file and rolls it back."),
+            {{QStringLiteral("kind"), QStringLiteral("users|pageviews"),
+              QStringLiteral("the extract's kind, when the header should not decide")},
+             {QStringLiteral("as-of"), QStringLiteral("DATETIME"),
+              QStringLiteral("a users snapshot's as-of, on the hour (default: from the file name)")},
+             {QStringLiteral("hour"), QStringLiteral("DATETIME"),
+              QStringLiteral("a pageviews file's hour window (default: the hour most of its rows fall in)")},
+             {QStringLiteral("max-rejects"), QStringLiteral("PERCENT"),
+              QStringLiteral("the share of rejected rows above which nothing loads (default: the warehouse's setting, "
+                             "1% unless changed)")},
+             {QStringLiteral("force"), QString(),
+              QStringLiteral("load a users snapshot even when it lacks more than the guard's share of the previous "
+                             "snapshot's users")}},
+            Arity::OneOrMore, WarehouseUse::CreateIfMissing, &runLoad};
+}
+
+} // namespace pv::cli

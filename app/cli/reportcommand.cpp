@@ -1,0 +1,81 @@
+#include "arguments.h"
+#include "command.h"
+#include "pageviewquery.h"
+#include "terminal.h"
+#include "warehouse.h"
+
+#include <QFile>
+#include <QSaveFile>
+
+namespace pv::cli {
+
+namespace {
+
+int runReport(const Invocation &invocation)
+{
+    ReportQuery query;
+    if (!invocation.isSet(QStringLiteral("basis")))
+        return invocation.usageError(QStringLiteral("report needs --basis current or --basis at-time"));
+    const auto basis = basisFromName(invocation.value(QStringLiteral("basis")));
+    if (!basis)
+        return invocation.usageError(QStringLiteral("--basis must be current or at-time"));
+    query.basis = *basis;
+    const auto grain = grainFromName(invocation.value(QStringLiteral("grain")));
+    if (!grain)
+        return invocation.usageError(QStringLiteral("--grain must be hour, day, week or month"));
+    query.grain = *grain;
+    QString error;
+    if (!dateTimeOption(invocation, QStringLiteral("from"), &query.from, &error)
+        || !dateTimeOption(invocation, QStringLiteral("to"), &query.to, &error))
+        return invocation.usageError(error);
+    if (query.from && query.to && *query.from > *query.to)
+        return invocation.usageError(QStringLiteral("--from is after --to"));
+    // Pageviews are counted per hour, so a bound inside an hour could not be honoured exactly.
+    for (const auto &[option, bound] : {std::pair{"from", query.from}, std::pair{"to", query.to}})
+        if (bound && *bound % 3600 != 0)
+            return invocation.usageError(QStringLiteral("--%1 must be on the hour (HH:00:00): pageviews are counted per hour")
+                                             .arg(QLatin1String(option)));
+    query.postcodes = invocation.parser.values(QStringLiteral("postcode"));
+
+    Warehouse warehouse;
+    if (!invocation.openWarehouse(warehouse))
+        return ExitFailed;
+    const auto rows = PageviewQuery(warehouse.database()).report(query, &error);
+    if (!rows)
+        return invocation.usageError(error);
+    if (invocation.isSet(QStringLiteral("output"))) {
+        QSaveFile out(invocation.value(QStringLiteral("output")));
+        if (!out.open(QIODevice::WriteOnly))
+            return failure(QStringLiteral("%1: cannot write: %2").arg(out.fileName(), out.errorString()));
+        PageviewQuery::writeCsv(*rows, &out);
+        if (!out.commit())
+            return failure(QStringLiteral("%1: cannot write: %2").arg(out.fileName(), out.errorString()));
+        return ExitOk;
+    }
+    QFile out;
+    if (!out.open(stdout, QIODevice::WriteOnly))
+        return failure(QStringLiteral("cannot write to standard output"));
+    PageviewQuery::writeCsv(*rows, &out);
+    return ExitOk;
+}
+
+} // namespace
+
+CommandSpec reportCommand()
+{
+    return {QStringLiteral("report"), QString(), QStringLiteral("pageviews per period and postcode as CSV"),
+            QStringLiteral("Writes pageviews per period and postcode as CSV (header period_start,postcode,pageviews; "
+                           "period_start as YYYY-MM-DD HH:MM:SS), counting each pageview in [--from, --to) by its "
+                           "time, on one basis: current (the user's latest postcode) or at-time (the postcode the user "
+                           "had when the pageview happened). Rows with a count only, ordered by period_start then "
+                           "postcode. Days, ISO weeks (Monday first) and calendar months roll up from hours."),
+            {{QStringLiteral("basis"), QStringLiteral("current|at-time"), QStringLiteral("which postcode a pageview counts under (required)")},
+             {QStringLiteral("grain"), QStringLiteral("hour|day|week|month"), QStringLiteral("the period of each row"), QStringLiteral("hour")},
+             {QStringLiteral("from"), QStringLiteral("DATETIME"), QStringLiteral("the first hour counted, on the hour (default: the first loaded)")},
+             {QStringLiteral("to"), QStringLiteral("DATETIME"), QStringLiteral("the hour after the last counted, on the hour (default: after the last loaded)")},
+             {QStringLiteral("postcode"), QStringLiteral("PC"), QStringLiteral("only this postcode; repeat for several (default: every postcode)")},
+             {QStringLiteral("output"), QStringLiteral("FILE"), QStringLiteral("write the CSV to FILE, whole or not at all (default: standard output)")}},
+            Arity::None, WarehouseUse::Read, &runReport};
+}
+
+} // namespace pv::cli

@@ -1,0 +1,142 @@
+#include "terminal.h"
+
+#include "command.h"
+#include "loadfeedback.h"
+
+#include <QObject>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <unistd.h>
+
+namespace pv::cli {
+
+namespace {
+
+std::atomic<LoadFeedback *> activeFeedback{nullptr};
+
+void onInterrupt(int)
+{
+    if (LoadFeedback *feedback = activeFeedback.load())
+        feedback->cancel();
+    else
+        std::_Exit(130);
+}
+
+} // namespace
+
+void printOut(const QString &text)
+{
+    const QByteArray utf8 = text.toUtf8();
+    std::fwrite(utf8.constData(), 1, size_t(utf8.size()), stdout);
+}
+
+void printErr(const QString &text)
+{
+    const QByteArray utf8 = text.toUtf8();
+    std::fwrite(utf8.constData(), 1, size_t(utf8.size()), stderr);
+}
+
+int usageError(const QString &reason, const QString &command)
+{
+    const QString help = command.isEmpty() ? QStringLiteral("pvadmin --help") : QStringLiteral("pvadmin help ") + command;
+    printErr(QStringLiteral("pvadmin: %1 (see %2)\n").arg(reason, help));
+    return ExitUsage;
+}
+
+int failure(const QString &reason)
+{
+    printErr(QStringLiteral("pvadmin: %1\n").arg(reason));
+    return ExitFailed;
+}
+
+QString formatTable(const QStringList &header, const QList<QStringList> &rows)
+{
+    QList<qsizetype> widths;
+    for (const QString &h : header)
+        widths << h.size();
+    for (const QStringList &row : rows)
+        for (qsizetype i = 0; i < row.size() && i < widths.size(); ++i)
+            widths[i] = std::max(widths[i], row[i].size());
+    auto line = [&](const QStringList &cells) {
+        QString text;
+        for (qsizetype i = 0; i < cells.size(); ++i) {
+            const bool last = i + 1 == cells.size();
+            text += last ? cells[i] : cells[i].leftJustified(widths[i]) + QStringLiteral("  ");
+        }
+        return text.trimmed() + QLatin1Char('\n');
+    };
+    QString text = line(header);
+    for (const QStringList &row : rows)
+        text += line(row);
+    return text;
+}
+
+void installInterruptHandlers()
+{
+    std::signal(SIGINT, onInterrupt);
+    std::signal(SIGTERM, onInterrupt);
+}
+
+CancelOnInterrupt::CancelOnInterrupt(LoadFeedback *feedback)
+    : m_previous(activeFeedback.exchange(feedback))
+{
+}
+
+CancelOnInterrupt::~CancelOnInterrupt()
+{
+    activeFeedback = m_previous;
+}
+
+TerminalProgress::TerminalProgress(LoadFeedback *feedback, QString label)
+    : m_label(std::move(label))
+{
+    if (qEnvironmentVariableIsSet("PVADMIN_STAGE_TIMES")) {
+        m_stageTimer.start();
+        QObject::connect(feedback, &LoadFeedback::stageChanged, feedback, [this](const QString &stage, qint64) {
+            if (!m_stage.isEmpty())
+                printErr(QStringLiteral("stage %1: %2 ms\n").arg(m_stage).arg(m_stageTimer.elapsed()));
+            m_stage = stage;
+            m_stageTimer.start();
+        });
+        m_timesOnly = true;
+        return;
+    }
+    if (!::isatty(STDERR_FILENO))
+        return;
+    m_active = true;
+    m_timer.start();
+    QObject::connect(feedback, &LoadFeedback::stageChanged, feedback, [this](const QString &stage, qint64) {
+        m_stage = stage;
+        m_stageTimer.start();
+        draw(0, 0);
+    });
+    QObject::connect(feedback, &LoadFeedback::progressChanged, feedback,
+                     [this](qint64 done, qint64 total) { draw(done, total); });
+}
+
+TerminalProgress::~TerminalProgress()
+{
+    if (m_timesOnly && !m_stage.isEmpty())
+        printErr(QStringLiteral("stage %1: %2 ms\n").arg(m_stage).arg(m_stageTimer.elapsed()));
+    if (m_active)
+        printErr(QStringLiteral("\r\033[K"));
+}
+
+void TerminalProgress::draw(qint64 done, qint64 total)
+{
+    QString line = QStringLiteral("%1: %2").arg(m_label, m_stage);
+    if (total > 0) {
+        const double share = double(done) / double(total);
+        line += QStringLiteral(" %1%").arg(int(share * 100));
+        const qint64 ms = m_stageTimer.isValid() ? m_stageTimer.elapsed() : 0;
+        if (share > 0.02 && ms > 500)
+            line += QStringLiteral(", about %1 s left").arg(qint64(double(ms) * (1 - share) / share / 1000) + 1);
+    }
+    line += QStringLiteral(" (%1 s)").arg(m_timer.elapsed() / 1000);
+    printErr(QStringLiteral("\r\033[K") + line.left(150));
+}
+
+} // namespace pv::cli
