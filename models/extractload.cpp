@@ -228,10 +228,13 @@ LoadResult ExtractLoad::execute()
                          false);
 
     try {
+        // Identical content is the same extract; a users snapshot is also its as-of (a later day's extract
+        // may repeat an earlier one byte for byte when every user is back where they were).
         SqliteStatement same(m_db, "SELECT id FROM load_runs WHERE content_hash = ? AND kind = ? "
-                                   "AND status = 'succeeded'");
+                                   "AND status = 'succeeded' AND (?3 IS NULL OR as_of = ?3)");
         const QByteArray kind = extractKindName(m_run.kind).toLatin1();
         same.bind(1, m_run.contentHash.toStdString()).bind(2, std::string_view(kind.constData(), size_t(kind.size())));
+        m_run.asOf ? same.bind(3, *m_run.asOf) : same.bindNull(3);
         if (same.step()) {
             LoadResult result;
             result.outcome = LoadOutcome::AlreadyLoaded;

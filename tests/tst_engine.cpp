@@ -158,6 +158,7 @@ private slots:
     void backfilledSnapshotMatchesInOrderLoading();
     void correctedSnapshotForSameAsOfReplacesIt();
     void identicalFileIsAlreadyLoaded();
+    void snapshotRepeatingAnEarlierDayIsLoaded();
     void newFileForLoadedWindowReplacesIt();
     void lateRowsCountInTheirOwnHour();
     void windowCanBeGivenByTheOperator();
@@ -397,6 +398,26 @@ void EngineTest::identicalFileIsAlreadyLoaded()
     QCOMPARE(f.state(), before);
     QCOMPARE(f.runCount(), runs);
     QCOMPARE(f.load("users_extract_2024-03-01.csv", usersDay1).outcome, LoadOutcome::AlreadyLoaded);
+}
+
+void EngineTest::snapshotRepeatingAnEarlierDayIsLoaded()
+{
+    // A users snapshot is identified by its content *and* its as-of: day 3's extract may be byte for byte
+    // day 1's (the user moved back), and it is a new snapshot, not "already loaded".
+    const QByteArray a = "id,postcode\n1,SW19\n";
+    const QByteArray b = "id,postcode\n1,N1\n";
+    Fixture f;
+    f.load("users_extract_2024-03-01.csv", a);
+    f.load("users_extract_2024-03-02.csv", b);
+    const LoadResult third = f.load("users_extract_2024-03-03.csv", a);
+    QCOMPARE(third.outcome, LoadOutcome::Loaded);
+    QCOMPARE(f.history(1), QStringLiteral("SW19 2024-03-01..2024-03-02 | N1 2024-03-02..2024-03-03 | SW19 2024-03-03.."));
+    f.load("pv.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-02 12:00:00\n1,/a,2024-03-03 12:00:00\n");
+    QCOMPARE(f.atTime(), QStringLiteral("2024-03-02 12 N1=1; 2024-03-03 12 SW19=1"));
+    QCOMPARE(f.current(), QStringLiteral("2024-03-02 12 SW19=1; 2024-03-03 12 SW19=1"));
+    // The same file for the same as-of again is still already loaded.
+    QCOMPARE(f.load("users_extract_2024-03-03.csv", a).outcome, LoadOutcome::AlreadyLoaded);
+    QVERIFY(f.check());
 }
 
 void EngineTest::newFileForLoadedWindowReplacesIt()
