@@ -39,7 +39,12 @@ fi
 
 echo "== building in $build"
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPVADMIN_WARNINGS_AS_ERRORS=ON >/dev/null
-cmake --build "$build"
+# The demo needs only the app; the tests and the package need everything.
+if [[ $mode == demo ]]; then
+    cmake --build "$build" --target pvadmin
+else
+    cmake --build "$build"
+fi
 
 [[ $mode == build ]] && exit 0
 if [[ $mode == test ]]; then

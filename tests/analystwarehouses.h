@@ -2,10 +2,10 @@
 // Warehouses the analyst suites share: a hand-built one whose answers are written in the tests, and a
 // generated one with movers and hours that were never loaded.
 
-#include "extractgenerator.h"
-#include "extractload.h"
-#include "extractvalidation.h"
-#include "warehouse.h"
+#include "generate/extractgenerator.h"
+#include "load/extractload.h"
+#include "extract/extractvalidation.h"
+#include "storage/sqlite/warehouse.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,9 +1,9 @@
 #pragma once
 // Shared by the operator desktop's suites: a temporary folder with a warehouse and extract files in it.
 
-#include "extractgenerator.h"
-#include "extractload.h"
-#include "warehouse.h"
+#include "generate/extractgenerator.h"
+#include "load/extractload.h"
+#include "storage/sqlite/warehouse.h"
 
 #include <QDir>
 #include <QFile>

@@ -5,14 +5,14 @@
 #include "chartsscreen.h"
 #include "historyscreen.h"
 #include "pageviewchartview.h"
-#include "pageviewquery.h"
+#include "query/pageviewquery.h"
 #include "periodselector.h"
-#include "postcodedirectory.h"
+#include "query/postcodedirectory.h"
 #include "reportsscreen.h"
-#include "reporttable.h"
-#include "userhistory.h"
-#include "userhistorymodels.h"
-#include "warehouse.h"
+#include "itemmodels/reporttable.h"
+#include "query/userhistory.h"
+#include "itemmodels/userhistorymodels.h"
+#include "storage/sqlite/warehouse.h"
 
 #include <QElapsedTimer>
 #include <QImage>

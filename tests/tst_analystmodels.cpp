@@ -3,18 +3,18 @@
 // neutralisation, header lines, BOM, byte-equality with `pvadmin report`) and the query thread.
 #include "analystwarehouses.h"
 
-#include "basiscomparison.h"
-#include "loadfeedback.h"
-#include "pageviewquery.h"
-#include "pageviewseriesmodel.h"
-#include "postcodedirectory.h"
-#include "querythread.h"
-#include "reportcsv.h"
-#include "reporttable.h"
-#include "userhistory.h"
-#include "userhistorymodels.h"
-#include "warehouse.h"
-#include "warehousecoverage.h"
+#include "query/basiscomparison.h"
+#include "core/loadfeedback.h"
+#include "query/pageviewquery.h"
+#include "itemmodels/pageviewseriesmodel.h"
+#include "query/postcodedirectory.h"
+#include "query/querythread.h"
+#include "export/reportcsv.h"
+#include "itemmodels/reporttable.h"
+#include "query/userhistory.h"
+#include "itemmodels/userhistorymodels.h"
+#include "storage/sqlite/warehouse.h"
+#include "query/warehousecoverage.h"
 
 #include <QAbstractItemModelTester>
 #include <QBuffer>

@@ -1,17 +1,17 @@
 // Engine integration: every docs/contract.md §2 definition on small hand-built warehouses whose expected
 // counts are written here.
-#include "extractload.h"
-#include "extractvalidation.h"
-#include "loadfeedback.h"
-#include "loadrun.h"
-#include "pageviewquery.h"
-#include "postcodehistory.h"
-#include "radixsort.h"
-#include "sqlitestatement.h"
-#include "userdirectory.h"
-#include "userhistory.h"
-#include "warehouse.h"
-#include "warehousecheck.h"
+#include "load/extractload.h"
+#include "extract/extractvalidation.h"
+#include "core/loadfeedback.h"
+#include "storage/sqlite/loadrun.h"
+#include "query/pageviewquery.h"
+#include "history/postcodehistory.h"
+#include "load/radixsort.h"
+#include "storage/sqlite/sqlitestatement.h"
+#include "storage/sqlite/userdirectory.h"
+#include "query/userhistory.h"
+#include "storage/sqlite/warehouse.h"
+#include "check/warehousecheck.h"
 
 #include <QFile>
 #include <QSqlQuery>

@@ -1,7 +1,7 @@
-#include "extractgenerator.h"
-#include "extractreader.h"
-#include "extractvalidation.h"
-#include "loadfeedback.h"
+#include "generate/extractgenerator.h"
+#include "extract/extractreader.h"
+#include "extract/extractvalidation.h"
+#include "core/loadfeedback.h"
 
 #include <QBuffer>
 #include <QDir>

@@ -1,6 +1,6 @@
-#include "csvrecordreader.h"
-#include "extractreader.h"
-#include "extractvalidation.h"
+#include "extract/csvrecordreader.h"
+#include "extract/extractreader.h"
+#include "extract/extractvalidation.h"
 
 #include <QCryptographicHash>
 #include <QDate>

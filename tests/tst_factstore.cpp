@@ -1,8 +1,8 @@
 // FactStore's segment blobs: every column width of format 2 round-trips, the segment split rule, update's
 // write-back, format-1 segments from a warehouse of schema version 1, and damaged blobs.
-#include "factstore.h"
-#include "sqlitestatement.h"
-#include "warehouse.h"
+#include "storage/sqlite/factstore.h"
+#include "storage/sqlite/sqlitestatement.h"
+#include "storage/sqlite/warehouse.h"
 
 #include <QFile>
 #include <QSqlError>

@@ -2,15 +2,15 @@
 // cancel with rollback, rejects, refusals, the overview's calendar, the status bar and settings.
 #include "operatorfixture.h"
 
-#include "extractvalidation.h"
+#include "extract/extractvalidation.h"
 #include "importdialog.h"
-#include "loadcalendarmodel.h"
+#include "itemmodels/loadcalendarmodel.h"
 #include "loadprogresspanel.h"
-#include "loadrunsmodel.h"
+#include "itemmodels/loadrunsmodel.h"
 #include "loadsscreen.h"
 #include "mainwindow.h"
 #include "overviewscreen.h"
-#include "rejectedlinesmodel.h"
+#include "itemmodels/rejectedlinesmodel.h"
 #include "rundetailsdialog.h"
 #include "settingsdialog.h"
 

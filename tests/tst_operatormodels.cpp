@@ -2,12 +2,12 @@
 // extract preview, the warehouse status and the load queue.
 #include "operatorfixture.h"
 
-#include "extractpreview.h"
-#include "loadcalendarmodel.h"
-#include "loadrunsmodel.h"
-#include "loadworker.h"
-#include "rejectedlinesmodel.h"
-#include "warehousestatus.h"
+#include "extract/extractpreview.h"
+#include "itemmodels/loadcalendarmodel.h"
+#include "itemmodels/loadrunsmodel.h"
+#include "load/loadworker.h"
+#include "itemmodels/rejectedlinesmodel.h"
+#include "query/warehousestatus.h"
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>

@@ -1,10 +1,10 @@
 // Property test: a generated multi-day scenario loaded in several random orders gives identical answers,
 // equal to answers computed here independently from the raw rows (docs/contract.md §2), and check passes.
-#include "extractload.h"
-#include "extractvalidation.h"
-#include "pageviewquery.h"
-#include "warehouse.h"
-#include "warehousecheck.h"
+#include "load/extractload.h"
+#include "extract/extractvalidation.h"
+#include "query/pageviewquery.h"
+#include "storage/sqlite/warehouse.h"
+#include "check/warehousecheck.h"
 
 #include <QFile>
 #include <QRandomGenerator>

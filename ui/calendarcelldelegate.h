@@ -1,6 +1,6 @@
 #pragma once
 
-#include "loadcalendarmodel.h"
+#include "itemmodels/loadcalendarmodel.h"
 
 #include <QColor>
 #include <QStyledItemDelegate>

@@ -1,12 +1,12 @@
 #include "chartsscreen.h"
 
-#include "extractvalidation.h"
+#include "extract/extractvalidation.h"
 #include "periodselector.h"
-#include "postcodedirectory.h"
-#include "querythread.h"
-#include "reporttable.h"
-#include "warehouse.h"
-#include "warehousecoverage.h"
+#include "query/postcodedirectory.h"
+#include "query/querythread.h"
+#include "itemmodels/reporttable.h"
+#include "storage/sqlite/warehouse.h"
+#include "query/warehousecoverage.h"
 
 #include <QCompleter>
 #include <QFileDialog>

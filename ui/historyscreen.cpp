@@ -1,13 +1,13 @@
 #include "historyscreen.h"
 
-#include "extractvalidation.h"
+#include "extract/extractvalidation.h"
 #include "periodselector.h"
-#include "postcodedirectory.h"
-#include "querythread.h"
-#include "userhistory.h"
-#include "userhistorymodels.h"
-#include "warehouse.h"
-#include "warehousecoverage.h"
+#include "query/postcodedirectory.h"
+#include "query/querythread.h"
+#include "query/userhistory.h"
+#include "itemmodels/userhistorymodels.h"
+#include "storage/sqlite/warehouse.h"
+#include "query/warehousecoverage.h"
 
 #include <QComboBox>
 #include <QCompleter>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "pageviewquery.h"
+#include "query/pageviewquery.h"
 
 #include <QWidget>
 

@@ -1,6 +1,6 @@
 #include "importdialog.h"
 
-#include "extractvalidation.h"
+#include "extract/extractvalidation.h"
 
 #include <QCheckBox>
 #include <QDateTimeEdit>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "extractpreview.h"
-#include "loadworker.h"
+#include "extract/extractpreview.h"
+#include "load/loadworker.h"
 
 #include <QDialog>
 #include <QList>

@@ -1,7 +1,7 @@
 #include "loadprogresspanel.h"
 
-#include "extractvalidation.h"
-#include "loadrunsmodel.h"
+#include "extract/extractvalidation.h"
+#include "itemmodels/loadrunsmodel.h"
 
 #include <QFileInfo>
 #include <QGridLayout>

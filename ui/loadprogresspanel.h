@@ -1,6 +1,6 @@
 #pragma once
 
-#include "loadworker.h"
+#include "load/loadworker.h"
 
 #include <QWidget>
 

@@ -1,6 +1,6 @@
 #include "loadsscreen.h"
 
-#include "loadrunsmodel.h"
+#include "itemmodels/loadrunsmodel.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>

@@ -1,7 +1,7 @@
 #include "mainwindow.h"
 
 #include "chartsscreen.h"
-#include "extractvalidation.h"
+#include "extract/extractvalidation.h"
 #include "historyscreen.h"
 #include "importdialog.h"
 #include "loadprogresspanel.h"
@@ -10,7 +10,7 @@
 #include "reportsscreen.h"
 #include "rundetailsdialog.h"
 #include "settingsdialog.h"
-#include "warehousestatus.h"
+#include "query/warehousestatus.h"
 
 #include <QApplication>
 #include <QCloseEvent>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "loadworker.h"
-#include "warehouse.h"
+#include "load/loadworker.h"
+#include "storage/sqlite/warehouse.h"
 
 #include <QMainWindow>
 

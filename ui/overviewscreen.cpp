@@ -1,8 +1,8 @@
 #include "overviewscreen.h"
 
 #include "calendarcelldelegate.h"
-#include "extractvalidation.h"
-#include "loadcalendarmodel.h"
+#include "extract/extractvalidation.h"
+#include "itemmodels/loadcalendarmodel.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>

@@ -1,6 +1,6 @@
 #include "pageviewchartview.h"
 
-#include "reporttable.h"
+#include "itemmodels/reporttable.h"
 
 #include <QAreaSeries>
 #include <QBarCategoryAxis>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "pageviewseriesmodel.h"
+#include "itemmodels/pageviewseriesmodel.h"
 
 #include <QChartView>
 #include <QHash>

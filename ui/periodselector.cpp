@@ -1,6 +1,6 @@
 #include "periodselector.h"
 
-#include "extractvalidation.h"
+#include "extract/extractvalidation.h"
 
 #include <QComboBox>
 #include <QDateTimeEdit>

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "pageviewquery.h"
-#include "warehousecoverage.h"
+#include "query/pageviewquery.h"
+#include "query/warehousecoverage.h"
 
 #include <QWidget>
 

@@ -1,12 +1,12 @@
 #include "reportsscreen.h"
 
-#include "extractvalidation.h"
-#include "loadfeedback.h"
+#include "extract/extractvalidation.h"
+#include "core/loadfeedback.h"
 #include "periodselector.h"
-#include "querythread.h"
-#include "reporttable.h"
-#include "warehouse.h"
-#include "warehousecoverage.h"
+#include "query/querythread.h"
+#include "itemmodels/reporttable.h"
+#include "storage/sqlite/warehouse.h"
+#include "query/warehousecoverage.h"
 
 #include <QCheckBox>
 #include <QComboBox>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "reportcsv.h"
+#include "export/reportcsv.h"
 
 #include <QWidget>
 

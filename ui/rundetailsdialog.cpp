@@ -1,10 +1,10 @@
 #include "rundetailsdialog.h"
 
-#include "extractvalidation.h"
+#include "extract/extractvalidation.h"
 #include "loadprogresspanel.h"
-#include "loadrunsmodel.h"
-#include "rejectedlinesmodel.h"
-#include "warehouse.h"
+#include "itemmodels/loadrunsmodel.h"
+#include "itemmodels/rejectedlinesmodel.h"
+#include "storage/sqlite/warehouse.h"
 
 #include <QApplication>
 #include <QClipboard>

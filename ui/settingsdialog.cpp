@@ -1,6 +1,6 @@
 #include "settingsdialog.h"
 
-#include "warehouse.h"
+#include "storage/sqlite/warehouse.h"
 
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>

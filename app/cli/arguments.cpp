@@ -1,7 +1,7 @@
 #include "arguments.h"
 
 #include "command.h"
-#include "extractvalidation.h"
+#include "extract/extractvalidation.h"
 
 namespace pv::cli {
 

@@ -1,9 +1,9 @@
 #include "arguments.h"
 #include "command.h"
-#include "loadfeedback.h"
+#include "core/loadfeedback.h"
 #include "terminal.h"
-#include "warehouse.h"
-#include "warehousecheck.h"
+#include "storage/sqlite/warehouse.h"
+#include "check/warehousecheck.h"
 
 namespace pv::cli {
 

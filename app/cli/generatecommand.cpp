@@ -1,7 +1,7 @@
 #include "arguments.h"
 #include "command.h"
-#include "extractgenerator.h"
-#include "loadfeedback.h"
+#include "generate/extractgenerator.h"
+#include "core/loadfeedback.h"
 #include "terminal.h"
 
 #include <QDir>

@@ -1,9 +1,9 @@
 #include "arguments.h"
 #include "command.h"
-#include "extractvalidation.h"
+#include "extract/extractvalidation.h"
 #include "terminal.h"
-#include "userhistory.h"
-#include "warehouse.h"
+#include "query/userhistory.h"
+#include "storage/sqlite/warehouse.h"
 
 namespace pv::cli {
 

@@ -1,8 +1,8 @@
 #include "arguments.h"
 #include "command.h"
-#include "loadrun.h"
+#include "storage/sqlite/loadrun.h"
 #include "terminal.h"
-#include "warehouse.h"
+#include "storage/sqlite/warehouse.h"
 
 #include <QFileInfo>
 

@@ -1,8 +1,8 @@
 #include "arguments.h"
 #include "command.h"
-#include "pageviewquery.h"
+#include "query/pageviewquery.h"
 #include "terminal.h"
-#include "warehouse.h"
+#include "storage/sqlite/warehouse.h"
 
 #include <QFile>
 #include <QSaveFile>

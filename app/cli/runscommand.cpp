@@ -1,10 +1,10 @@
 #include "arguments.h"
 #include "command.h"
-#include "extractvalidation.h"
-#include "loadrun.h"
-#include "loadrunsmodel.h"
+#include "extract/extractvalidation.h"
+#include "storage/sqlite/loadrun.h"
+#include "itemmodels/loadrunsmodel.h"
 #include "terminal.h"
-#include "warehouse.h"
+#include "storage/sqlite/warehouse.h"
 
 #include <QDateTime>
 #include <QFileInfo>

@@ -1,7 +1,7 @@
 #include "terminal.h"
 
 #include "command.h"
-#include "loadfeedback.h"
+#include "core/loadfeedback.h"
 
 #include <QObject>
 

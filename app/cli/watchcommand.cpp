@@ -1,9 +1,9 @@
 #include "arguments.h"
 #include "command.h"
-#include "extractload.h"
-#include "loadfeedback.h"
+#include "load/extractload.h"
+#include "core/loadfeedback.h"
 #include "terminal.h"
-#include "warehouse.h"
+#include "storage/sqlite/warehouse.h"
 
 #include <QDateTime>
 #include <QDir>

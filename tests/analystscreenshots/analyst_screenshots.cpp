@@ -4,13 +4,13 @@
 #include "chartsscreen.h"
 #include "historyscreen.h"
 #include "periodselector.h"
-#include "postcodedirectory.h"
+#include "query/postcodedirectory.h"
 #include "reportsscreen.h"
-#include "reporttable.h"
-#include "userhistory.h"
-#include "userhistorymodels.h"
-#include "warehouse.h"
-#include "warehousecoverage.h"
+#include "itemmodels/reporttable.h"
+#include "query/userhistory.h"
+#include "itemmodels/userhistorymodels.h"
+#include "storage/sqlite/warehouse.h"
+#include "query/warehousecoverage.h"
 
 #include <QApplication>
 #include <QDir>

@@ -2,11 +2,11 @@
 // (4.2M rows by default) through the GUI's own path (MainWindow::startLoads → LoadQueue → progress panel)
 // on a shown main window, and measures the longest gap between the ticks of a 5 ms timer on the GUI thread.
 // Usage: bench_guistall [--rows N] [--users N] [--workdir DIR]   (target: longest gap ≤ 50 ms)
-#include "extractgenerator.h"
-#include "extractload.h"
-#include "loadworker.h"
+#include "generate/extractgenerator.h"
+#include "load/extractload.h"
+#include "load/loadworker.h"
 #include "mainwindow.h"
-#include "warehouse.h"
+#include "storage/sqlite/warehouse.h"
 
 #include <QApplication>
 #include <QDir>

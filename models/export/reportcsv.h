@@ -1,0 +1,64 @@
+#pragma once
+
+#include "query/pageviewquery.h"
+#include "itemmodels/reporttable.h"
+#include "query/warehousecoverage.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+class QIODevice;
+
+namespace pv {
+
+class LoadFeedback;
+
+/// How a report is written as CSV (RFC 4180, UTF-8, LF line ends).
+struct ReportCsvOptions
+{
+    /// Lines starting with '#' before the column header recording the filters, the basis definition and
+    /// the data's freshness. Off, and with one basis, the file is byte for byte what `pvadmin report` writes.
+    bool headerLines = false;
+    /// A UTF-8 byte order mark first, so spreadsheets read the file as UTF-8.
+    bool utf8Bom = false;
+    /// A text cell starting with = + - @ TAB or CR gets a leading apostrophe so a spreadsheet shows it
+    /// instead of running it as a formula (OWASP, CSV injection). Number columns are written as numbers
+    /// and never changed: a difference of -3 stays the number -3.
+    bool neutraliseFormulas = true;
+};
+
+/// What the header lines record.
+struct ReportDescription
+{
+    ReportQuery query;
+    bool bothBases = false;
+    DataFreshness freshness;
+    qint64 exportedAt = 0;  ///< seconds since the epoch
+};
+
+/// Writes ReportTables as CSV.
+class ReportCsvWriter
+{
+public:
+    explicit ReportCsvWriter(const ReportCsvOptions &options = {});
+
+    /// One text cell: neutralised when asked, quoted when it holds a comma, a quote, CR or LF (quotes doubled).
+    QByteArray textField(const QString &text) const;
+    /// The '#' lines for a report (without line ends).
+    QStringList headerLines(const ReportDescription &description) const;
+    /// Writes the whole report; progress (rows) and cancel through feedback (may be null). Returns false
+    /// with *error on a write error or "cancelled".
+    bool write(const ReportTable &table, const ReportDescription &description, QIODevice *out,
+               LoadFeedback *feedback, QString *error) const;
+
+private:
+    ReportCsvOptions m_options;
+};
+
+/// Writes the report to path through QSaveFile: the file appears complete or not at all (an error or a
+/// cancel leaves whatever was there before).
+bool exportReportCsv(const QString &path, const ReportTable &table, const ReportDescription &description,
+                     const ReportCsvOptions &options, LoadFeedback *feedback, QString *error);
+
+} // namespace pv

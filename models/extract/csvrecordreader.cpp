@@ -1,0 +1,500 @@
+#include "extract/csvrecordreader.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+
+#include <zlib.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <initializer_list>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace pv {
+
+namespace {
+
+constexpr unsigned GzipBufferSize = 1u << 20;
+constexpr unsigned ChunkSize = CsvRecordReader::ChunkBytes;
+// The line scanner reads up to 16 bytes past the data, into this padding.
+constexpr size_t ScanPadding = 16;
+constexpr size_t MaxRecordBytes = size_t{16} << 20;
+constexpr size_t SniffBytes = size_t{64} << 10;
+
+} // namespace
+
+// SHA-256 of a stream of bytes, through OpenSSL (which uses the CPU's SHA instructions: about ten times
+// QCryptographicHash's speed here, which would otherwise cost more than parsing the file).
+class CsvRecordReader::ContentHash
+{
+public:
+    ContentHash()
+        : m_context(EVP_MD_CTX_new())
+    {
+        if (!m_context || EVP_DigestInit_ex(m_context, EVP_sha256(), nullptr) != 1)
+            qFatal("OpenSSL cannot provide SHA-256");
+    }
+    ~ContentHash() { EVP_MD_CTX_free(m_context); }
+    ContentHash(const ContentHash &) = delete;
+    ContentHash &operator=(const ContentHash &) = delete;
+
+    void add(const char *data, size_t size) { EVP_DigestUpdate(m_context, data, size); }
+
+    QByteArray hexResult()
+    {
+        unsigned char digest[EVP_MAX_MD_SIZE];
+        unsigned int length = 0;
+        EVP_MD_CTX *copy = EVP_MD_CTX_new();
+        EVP_MD_CTX_copy_ex(copy, m_context);
+        EVP_DigestFinal_ex(copy, digest, &length);
+        EVP_MD_CTX_free(copy);
+        return QByteArray(reinterpret_cast<const char *>(digest), static_cast<qsizetype>(length)).toHex();
+    }
+
+private:
+    EVP_MD_CTX *m_context;
+};
+
+CsvRecordReader::CsvRecordReader() = default;
+
+CsvRecordReader::~CsvRecordReader()
+{
+    close();
+}
+
+void CsvRecordReader::close()
+{
+    if (m_file)
+        gzclose_r(m_file);
+    m_file = nullptr;
+}
+
+bool CsvRecordReader::open(const QString &path)
+{
+    close();
+    m_pos = m_end = 0;
+    m_eof = m_failed = m_malformed = false;
+    m_fields.clear();
+    m_raw = {};
+    m_line = 0;
+    m_nextLine = 1;
+    m_malformation.clear();
+    m_error.clear();
+    m_errorLine = 0;
+    m_fileBytesRead = m_contentBytesRead = 0;
+    m_contentHash.clear();
+
+    if (path == QLatin1String("-")) {
+        const int fd = ::fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
+        if (fd >= 0)
+            m_file = gzdopen(fd, "rb");
+        if (!m_file) {
+            const int error = errno;
+            if (fd >= 0)
+                ::close(fd);
+            return fail(QStringLiteral("cannot read standard input: %1").arg(QString::fromLocal8Bit(std::strerror(error))));
+        }
+    } else {
+        const QFileInfo info(path);
+        if (!info.exists())
+            return fail(QStringLiteral("the file does not exist (%1)").arg(QDir::toNativeSeparators(info.absoluteFilePath())));
+        if (info.isDir())
+            return fail(QStringLiteral("this is a directory, not an extract file"));
+        m_file = gzopen(QFile::encodeName(path).constData(), "rbe");
+        if (!m_file) {
+            const int error = errno;
+            if (error == EACCES)
+                return fail(QStringLiteral("the file cannot be read: permission denied"));
+            return fail(QStringLiteral("the file cannot be read: %1").arg(QString::fromLocal8Bit(std::strerror(error))));
+        }
+    }
+    gzbuffer(m_file, GzipBufferSize);
+    m_buffer.resize(2 * size_t{ChunkSize} + ScanPadding);
+    m_hash = std::make_unique<ContentHash>();
+    return fill() && checkText();
+}
+
+bool CsvRecordReader::fail(const QString &reason, qint64 line)
+{
+    m_failed = true;
+    m_error = reason;
+    m_errorLine = line;
+    return false;
+}
+
+QString CsvRecordReader::gzipError() const
+{
+    int code = Z_OK;
+    QString message = QString::fromLocal8Bit(gzerror(m_file, &code));
+    // zlib puts the path in front of its message.
+    const qsizetype colon = message.lastIndexOf(QLatin1String(": "));
+    if (colon >= 0)
+        message = message.mid(colon + 2);
+    if (code == Z_ERRNO)
+        return QStringLiteral("the file cannot be read: %1").arg(message);
+    if (code == Z_BUF_ERROR)
+        return QStringLiteral("the gzip data ends unexpectedly: the file is truncated or was still being written");
+    return QStringLiteral("the gzip data is corrupt (%1)").arg(message);
+}
+
+bool CsvRecordReader::fill()
+{
+    if (m_pos > 0) {
+        const size_t rest = m_end - m_pos;
+        if (rest > 0)
+            std::memmove(m_buffer.data(), m_buffer.data() + m_pos, rest);
+        m_pos = 0;
+        m_end = rest;
+    }
+    if (m_buffer.size() - m_end < ChunkSize + ScanPadding)
+        m_buffer.resize(m_end + ChunkSize + ScanPadding);
+
+    const int count = gzread(m_file, m_buffer.data() + m_end, ChunkSize);
+    int code = Z_OK;
+    gzerror(m_file, &code);
+    if (count < 0 || code != Z_OK)
+        return fail(gzipError(), m_nextLine);
+    if (count > 0) {
+        const auto size = static_cast<size_t>(count);
+        m_hash->add(m_buffer.data() + m_end, size);
+        m_end += size;
+        m_contentBytesRead += count;
+    }
+    // gzread() comes up short only at the end of the input.
+    if (count == 0 || gzeof(m_file))
+        m_eof = true;
+    const z_off_t offset = gzoffset(m_file);
+    m_fileBytesRead = offset >= 0 ? static_cast<qint64>(offset) : m_contentBytesRead;
+    return true;
+}
+
+bool CsvRecordReader::checkText()
+{
+    const auto *bytes = reinterpret_cast<const unsigned char *>(m_buffer.data());
+    const size_t size = m_end;
+    const auto startsWith = [&](std::initializer_list<unsigned char> prefix) {
+        return size >= prefix.size() && std::equal(prefix.begin(), prefix.end(), bytes);
+    };
+
+    if (startsWith({0xFF, 0xFE, 0x00, 0x00}) || startsWith({0x00, 0x00, 0xFE, 0xFF}))
+        return fail(QStringLiteral("the file is encoded as UTF-32; save it as UTF-8"));
+    if (startsWith({0xFF, 0xFE}) || startsWith({0xFE, 0xFF}))
+        return fail(QStringLiteral("the file is encoded as UTF-16; save it as UTF-8"));
+    if (startsWith({0xEF, 0xBB, 0xBF}))
+        m_pos = 3;
+
+    const auto binaryAt = [&](size_t offset, const QString &why) {
+        return fail(QStringLiteral("not a text CSV file: binary data at byte %1 (%2)").arg(offset + 1).arg(why));
+    };
+    const size_t limit = std::min(size, SniffBytes);
+    for (size_t i = m_pos; i < limit;) {
+        const unsigned char c = bytes[i];
+        if (c < 0x80) {
+            if (c == 0) {
+                if (size >= 4
+                    && ((bytes[0] != 0 && bytes[1] == 0 && bytes[2] != 0 && bytes[3] == 0)
+                        || (bytes[0] == 0 && bytes[1] != 0 && bytes[2] == 0 && bytes[3] != 0))) {
+                    return fail(QStringLiteral("the file is encoded as UTF-16 (without a byte-order mark); "
+                                               "save it as UTF-8"));
+                }
+                if (startsWith({'P', 'K', 0x03, 0x04}))
+                    return binaryAt(i, QStringLiteral("it looks like a ZIP archive or a spreadsheet: export it as CSV"));
+                return binaryAt(i, QStringLiteral("a NUL byte"));
+            }
+            ++i;
+            continue;
+        }
+        size_t length = 0;
+        unsigned char low = 0x80;
+        unsigned char high = 0xBF;
+        if (c >= 0xC2 && c <= 0xDF) {
+            length = 2;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            length = 3;
+            if (c == 0xE0)
+                low = 0xA0;
+            else if (c == 0xED)
+                high = 0x9F;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            length = 4;
+            if (c == 0xF0)
+                low = 0x90;
+            else if (c == 0xF4)
+                high = 0x8F;
+        }
+        bool valid = length > 0;
+        for (size_t k = 1; valid && k < length; ++k) {
+            if (i + k >= size) {
+                valid = !m_eof; // cut off by the end of the chunk, not of the file
+                break;
+            }
+            const unsigned char next = bytes[i + k];
+            valid = next >= (k == 1 ? low : 0x80) && next <= (k == 1 ? high : 0xBF);
+        }
+        if (!valid) {
+            return binaryAt(i, QStringLiteral("0x%1 is not valid UTF-8; if this is text, save it as UTF-8")
+                                       .arg(c, 2, 16, QLatin1Char('0')));
+        }
+        i += length;
+    }
+    return true;
+}
+
+CsvRecordReader::Status CsvRecordReader::next()
+{
+    if (m_failed || !m_file)
+        return Status::Failed;
+    if (m_malformed) {
+        m_malformed = false;
+        m_malformation.clear();
+    }
+    for (;;) {
+        if (m_pos == m_end) {
+            if (m_eof) {
+                if (m_contentHash.isEmpty())
+                    m_contentHash = m_hash->hexResult();
+                return Status::End;
+            }
+            if (!fill())
+                return Status::Failed;
+            continue;
+        }
+        switch (parseRecord()) {
+        case Parse::Record:
+            return Status::Record;
+        case Parse::Blank:
+            break;
+        case Parse::NeedMore:
+            if (m_end - m_pos >= MaxRecordBytes) {
+                fail(QStringLiteral("a record starting on this line is longer than %1 MiB: most likely a quote "
+                                    "that is never closed, or a file without line breaks")
+                             .arg(MaxRecordBytes >> 20),
+                     m_nextLine);
+                return Status::Failed;
+            }
+            if (!fill())
+                return Status::Failed;
+            break;
+        }
+    }
+}
+
+CsvRecordReader::Parse CsvRecordReader::parseRecord()
+{
+    const char *data = m_buffer.data();
+    const char *begin = data + m_pos;
+    const char *end = data + m_end;
+
+    // One pass over the line for commas, quotes and its end; a quote hands over to the full parser.
+    m_fields.clear();
+    const char *fieldStart = begin;
+    const char *newline = nullptr;
+#ifdef __SSE2__
+    const __m128i newlines = _mm_set1_epi8('\n');
+    const __m128i commas = _mm_set1_epi8(',');
+    const __m128i quotes = _mm_set1_epi8('"');
+    for (const char *block = begin; block < end && !newline; block += 16) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i *>(block));
+        auto mask = static_cast<unsigned>(_mm_movemask_epi8(
+                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, newlines), _mm_cmpeq_epi8(bytes, commas)),
+                             _mm_cmpeq_epi8(bytes, quotes))));
+        if (end - block < 16)
+            mask &= (1u << (end - block)) - 1;
+        for (; mask != 0; mask &= mask - 1) {
+            const char *special = block + __builtin_ctz(mask);
+            if (*special == ',') {
+                m_fields.emplace_back(fieldStart, static_cast<size_t>(special - fieldStart));
+                fieldStart = special + 1;
+            } else if (*special == '\n') {
+                newline = special;
+                break;
+            } else {
+                return parseQuotedRecord(begin, end);
+            }
+        }
+    }
+#else
+    for (const char *p = begin; p != end && !newline; ++p) {
+        if (*p == ',') {
+            m_fields.emplace_back(fieldStart, static_cast<size_t>(p - fieldStart));
+            fieldStart = p + 1;
+        } else if (*p == '\n') {
+            newline = p;
+        } else if (*p == '"') {
+            return parseQuotedRecord(begin, end);
+        }
+    }
+#endif
+    if (!newline && !m_eof)
+        return Parse::NeedMore;
+
+    const char *contentEnd = newline ? newline : end;
+    if (contentEnd != begin && contentEnd[-1] == '\r')
+        --contentEnd;
+    m_pos = newline ? static_cast<size_t>(newline + 1 - data) : m_end;
+    const qint64 line = m_nextLine++;
+    if (m_fields.empty()) {
+        const char *p = begin;
+        while (p != contentEnd && (*p == ' ' || *p == '\t' || *p == '\r'))
+            ++p;
+        if (p == contentEnd)
+            return Parse::Blank;
+    }
+    m_fields.emplace_back(fieldStart, static_cast<size_t>(contentEnd - fieldStart));
+    m_line = line;
+    m_raw = std::string_view(begin, static_cast<size_t>(contentEnd - begin));
+    return Parse::Record;
+}
+
+CsvRecordReader::Parse CsvRecordReader::parseQuotedRecord(const char *begin, const char *end)
+{
+    m_fields.clear();
+    const auto available = static_cast<size_t>(end - begin);
+    if (m_scratch.size() < available)
+        m_scratch.resize(available);
+    char *scratch = m_scratch.data();
+
+    enum class Defect { None, Unterminated, TextAfterQuote };
+    Defect defect = Defect::None;
+    size_t defectField = 0;
+    qint64 newlines = 0;
+    qint64 openQuoteNewlines = 0;
+    const char *p = begin;
+    const char *contentEnd = nullptr;
+    const char *nextRecord = nullptr;
+
+    for (;;) {
+        if (p != end && *p == '"') {
+            openQuoteNewlines = newlines;
+            const char *start = ++p;
+            char *unescaped = nullptr;
+            bool closed = false;
+            for (;;) {
+                const auto *quote = static_cast<const char *>(std::memchr(p, '"', static_cast<size_t>(end - p)));
+                const char *stop = quote ? quote : end;
+                newlines += std::count(p, stop, '\n');
+                if (unescaped) {
+                    std::memcpy(scratch, p, static_cast<size_t>(stop - p));
+                    scratch += stop - p;
+                }
+                p = stop;
+                if (!quote)
+                    break;
+                if (p + 1 == end || p[1] != '"') {
+                    closed = true;
+                    break;
+                }
+                if (!unescaped) {
+                    unescaped = scratch;
+                    std::memcpy(scratch, start, static_cast<size_t>(p - start));
+                    scratch += p - start;
+                }
+                *scratch++ = '"';
+                p += 2;
+            }
+            if (!closed && !m_eof)
+                return Parse::NeedMore;
+            if (unescaped)
+                m_fields.emplace_back(unescaped, static_cast<size_t>(scratch - unescaped));
+            else
+                m_fields.emplace_back(start, static_cast<size_t>(p - start));
+            if (!closed) {
+                defect = Defect::Unterminated;
+                contentEnd = nextRecord = end;
+                break;
+            }
+            ++p;
+            if (p == end) {
+                if (!m_eof)
+                    return Parse::NeedMore;
+                contentEnd = nextRecord = end;
+                break;
+            }
+            if (*p == ',') {
+                ++p;
+                continue;
+            }
+            if (*p == '\n') {
+                contentEnd = p;
+                nextRecord = p + 1;
+                break;
+            }
+            if (*p == '\r') {
+                if (p + 1 == end && !m_eof)
+                    return Parse::NeedMore;
+                if (p + 1 == end || p[1] == '\n') {
+                    contentEnd = p;
+                    nextRecord = p + 1 == end ? end : p + 2;
+                    break;
+                }
+            }
+            if (defect == Defect::None) {
+                defect = Defect::TextAfterQuote;
+                defectField = m_fields.size();
+            }
+            while (p != end && *p != ',' && *p != '\n')
+                ++p;
+            if (p == end && !m_eof)
+                return Parse::NeedMore;
+            if (p != end && *p == ',') {
+                ++p;
+                continue;
+            }
+            contentEnd = (p != end && p[-1] == '\r') ? p - 1 : p;
+            nextRecord = p == end ? end : p + 1;
+            break;
+        }
+
+        const char *start = p;
+        while (p != end && *p != ',' && *p != '\n')
+            ++p;
+        if (p == end && !m_eof)
+            return Parse::NeedMore;
+        if (p != end && *p == ',') {
+            m_fields.emplace_back(start, static_cast<size_t>(p - start));
+            ++p;
+            continue;
+        }
+        const char *fieldEnd = (p != start && p[-1] == '\r') ? p - 1 : p;
+        m_fields.emplace_back(start, static_cast<size_t>(fieldEnd - start));
+        contentEnd = fieldEnd;
+        nextRecord = p == end ? end : p + 1;
+        break;
+    }
+
+    m_line = m_nextLine;
+    m_nextLine += newlines + 1;
+    m_pos = static_cast<size_t>(nextRecord - m_buffer.data());
+    if (defect == Defect::Unterminated) {
+        if (contentEnd != begin && contentEnd[-1] == '\n')
+            --contentEnd;
+        if (contentEnd != begin && contentEnd[-1] == '\r')
+            --contentEnd;
+    }
+    m_raw = std::string_view(begin, static_cast<size_t>(contentEnd - begin));
+    if (defect == Defect::Unterminated) {
+        m_malformed = true;
+        m_malformation = QStringLiteral("the quote opened on line %1 is never closed (the field runs to the end "
+                                        "of the file)")
+                                 .arg(m_line + openQuoteNewlines);
+    } else if (defect == Defect::TextAfterQuote) {
+        m_malformed = true;
+        m_malformation = QStringLiteral("field %1 has text after its closing quote (a quote inside a quoted "
+                                        "field must be doubled)")
+                                 .arg(defectField);
+    }
+    return Parse::Record;
+}
+
+} // namespace pv

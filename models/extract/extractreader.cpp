@@ -1,0 +1,401 @@
+#include "extract/extractreader.h"
+
+#include "extract/csvrecordreader.h"
+#include "extract/extractvalidation.h"
+
+#include <QFileInfo>
+#include <QStringList>
+
+#include <array>
+#include <optional>
+#include <vector>
+
+namespace pv {
+
+namespace {
+
+constexpr std::array<std::string_view, 2> UsersColumns = {"id", "postcode"};
+constexpr std::array<std::string_view, 3> PageviewsColumns = {"user_id", "url", "pageview_datetime"};
+constexpr qsizetype MaxQuotedHeader = 200;
+
+enum UsersColumn { IdColumn, PostcodeColumn };
+enum PageviewsColumn { UserIdColumn, UrlColumn, DatetimeColumn };
+
+std::string_view trimmed(std::string_view text)
+{
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t'))
+        text.remove_suffix(1);
+    return text;
+}
+
+QString fromView(std::string_view text)
+{
+    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
+}
+
+QString describe(ExtractKind kind)
+{
+    return kind == ExtractKind::UsersSnapshot ? QStringLiteral("a users snapshot")
+                                              : QStringLiteral("a pageviews extract");
+}
+
+QString headerOf(ExtractKind kind)
+{
+    return kind == ExtractKind::UsersSnapshot ? QStringLiteral("'id,postcode'")
+                                              : QStringLiteral("'user_id,url,pageview_datetime'");
+}
+
+QString expectedHeaders(ExtractKind expected)
+{
+    if (expected == ExtractKind::Unknown) {
+        return QStringLiteral("%1 (%2) or %3 (%4)")
+                .arg(headerOf(ExtractKind::UsersSnapshot), describe(ExtractKind::UsersSnapshot),
+                     headerOf(ExtractKind::Pageviews), describe(ExtractKind::Pageviews));
+    }
+    return QStringLiteral("%1 (%2)").arg(headerOf(expected), describe(expected));
+}
+
+QString quotedList(const QStringList &names)
+{
+    QStringList quoted;
+    for (const QString &name : names)
+        quoted << QLatin1Char('\'') + name + QLatin1Char('\'');
+    if (quoted.size() == 1)
+        return quoted.front();
+    const QString last = quoted.takeLast();
+    return quoted.join(QLatin1String(", ")) + QLatin1String(" and ") + last;
+}
+
+} // namespace
+
+QString extractKindName(ExtractKind kind)
+{
+    switch (kind) {
+    case ExtractKind::UsersSnapshot:
+        return QStringLiteral("users");
+    case ExtractKind::Pageviews:
+        return QStringLiteral("pageviews");
+    case ExtractKind::Unknown:
+        break;
+    }
+    return QStringLiteral("unknown");
+}
+
+ExtractKind extractKindFromName(const QString &name)
+{
+    const QString normal = name.trimmed().toLower();
+    if (normal == QLatin1String("users"))
+        return ExtractKind::UsersSnapshot;
+    if (normal == QLatin1String("pageviews"))
+        return ExtractKind::Pageviews;
+    return ExtractKind::Unknown;
+}
+
+class ExtractReader::Private
+{
+public:
+    bool fail(const QString &reason, qint64 line = 0);
+    bool readHeader(ExtractKind expected);
+    std::optional<Result> startRecord(ExtractKind wanted, RejectedLine &rejected);
+    Result reject(RejectedLine &rejected, const QString &reason, quint64 userId = 0);
+    Result rejectColumn(RejectedLine &rejected, std::string_view column, const QString &reason,
+                        quint64 userId = 0);
+    quint64 userIdIfValid() const;
+
+    QString path;
+    QString displayName;
+    CsvRecordReader csv;
+    ExtractKind kind = ExtractKind::Unknown;
+    ExtractError error;
+    bool ready = false;
+    qint64 rows = 0;
+    qint64 size = 0;
+    std::array<size_t, 3> columns{};
+    size_t neededFields = 0;
+    size_t headerFields = 0;
+    std::array<char, MaxPostcodeLength> postcode{};
+};
+
+bool ExtractReader::Private::fail(const QString &reason, qint64 line)
+{
+    ready = false;
+    error = ExtractError{displayName, line, QString(), reason};
+    return false;
+}
+
+bool ExtractReader::Private::readHeader(ExtractKind expected)
+{
+    switch (csv.next()) {
+    case CsvRecordReader::Status::Failed:
+        return fail(csv.errorString(), csv.errorLine());
+    case CsvRecordReader::Status::End:
+        return fail(QStringLiteral("the file is empty: expected a header line %1 and then one line per %2")
+                            .arg(expected == ExtractKind::Unknown ? expectedHeaders(expected) : headerOf(expected),
+                                 expected == ExtractKind::UsersSnapshot ? QStringLiteral("user")
+                                 : expected == ExtractKind::Pageviews   ? QStringLiteral("pageview")
+                                                                        : QStringLiteral("row")));
+    case CsvRecordReader::Status::Record:
+        break;
+    }
+    const qint64 line = csv.line();
+    if (csv.isMalformed())
+        return fail(QStringLiteral("the header line is malformed: %1").arg(csv.malformation()), line);
+
+    const std::vector<std::string_view> &fields = csv.fields();
+    headerFields = fields.size();
+    QString found = fromView(csv.raw());
+    if (found.size() > MaxQuotedHeader)
+        found = found.left(MaxQuotedHeader - 3) + QLatin1String("...");
+
+    // Where each known column name sits, matched case-insensitively and without surrounding blanks.
+    const auto positionsOf = [&](std::string_view name) {
+        std::vector<size_t> positions;
+        for (size_t i = 0; i < fields.size(); ++i) {
+            const std::string_view field = trimmed(fields[i]);
+            if (field.size() == name.size()
+                && std::equal(field.begin(), field.end(), name.begin(),
+                              [](char a, char b) { return (a >= 'A' && a <= 'Z' ? a - 'A' + 'a' : a) == b; })) {
+                positions.push_back(i);
+            }
+        }
+        return positions;
+    };
+    const auto countPresent = [&](auto names) {
+        size_t present = 0;
+        for (const std::string_view name : names)
+            present += positionsOf(name).empty() ? 0 : 1;
+        return present;
+    };
+    const size_t usersPresent = countPresent(UsersColumns);
+    const size_t pageviewsPresent = countPresent(PageviewsColumns);
+
+    const QString notRecognised = QStringLiteral("the header is not recognised: expected %1, found '%2'")
+                                          .arg(expectedHeaders(expected), found);
+    ExtractKind detected = expected;
+    if (expected == ExtractKind::Unknown) {
+        if (pageviewsPresent == PageviewsColumns.size())
+            detected = ExtractKind::Pageviews;
+        else if (usersPresent == UsersColumns.size())
+            detected = ExtractKind::UsersSnapshot;
+        else if (pageviewsPresent > 0)
+            detected = ExtractKind::Pageviews;
+        else if (usersPresent > 0)
+            detected = ExtractKind::UsersSnapshot;
+    } else {
+        const bool own = (expected == ExtractKind::UsersSnapshot ? usersPresent : pageviewsPresent) > 0;
+        const bool other = (expected == ExtractKind::UsersSnapshot ? pageviewsPresent : usersPresent) > 0;
+        if (!own && other) {
+            const ExtractKind otherKind = expected == ExtractKind::UsersSnapshot ? ExtractKind::Pageviews
+                                                                                 : ExtractKind::UsersSnapshot;
+            return fail(QStringLiteral("this is %1, not %2").arg(describe(otherKind), describe(expected)), line);
+        }
+        if (!own)
+            detected = ExtractKind::Unknown;
+    }
+    if (detected == ExtractKind::Unknown) {
+        QString hint;
+        if (fields.size() == 1 && (found.contains(QLatin1Char(';')) || found.contains(QLatin1Char('\t'))))
+            hint = QStringLiteral(" (fields must be separated by commas)");
+        else if (!fields.empty() && parseUserId(fields.front(), nullptr))
+            hint = QStringLiteral(" (the first line must be the header)");
+        return fail(notRecognised + hint, line);
+    }
+
+    const auto required = detected == ExtractKind::UsersSnapshot
+            ? std::vector<std::string_view>(UsersColumns.begin(), UsersColumns.end())
+            : std::vector<std::string_view>(PageviewsColumns.begin(), PageviewsColumns.end());
+    QStringList missing;
+    neededFields = 0;
+    for (size_t i = 0; i < required.size(); ++i) {
+        const std::vector<size_t> positions = positionsOf(required[i]);
+        if (positions.empty()) {
+            missing << fromView(required[i]);
+            continue;
+        }
+        if (positions.size() > 1) {
+            return fail(QStringLiteral("column '%1' appears more than once in the header (columns %2 and %3)")
+                                .arg(fromView(required[i]))
+                                .arg(positions[0] + 1)
+                                .arg(positions[1] + 1),
+                        line);
+        }
+        columns[i] = positions.front();
+        neededFields = std::max(neededFields, positions.front() + 1);
+    }
+    if (!missing.isEmpty()) {
+        return fail(QStringLiteral("missing required column%1 %2: the header is '%3', expected %4")
+                            .arg(missing.size() > 1 ? QStringLiteral("s") : QString(), quotedList(missing), found,
+                                 expectedHeaders(detected)),
+                    line);
+    }
+    kind = detected;
+    ready = true;
+    return true;
+}
+
+std::optional<ExtractReader::Result> ExtractReader::Private::startRecord(ExtractKind wanted, RejectedLine &rejected)
+{
+    if (!ready) {
+        if (error.isNull())
+            error = ExtractError{displayName, 0, QString(), QStringLiteral("the extract is not open")};
+        return Result::Failed;
+    }
+    if (kind != wanted) {
+        ready = false;
+        error = ExtractError{displayName, 0, QString(),
+                             QStringLiteral("internal error: this is %1, read as %2").arg(describe(kind), describe(wanted))};
+        return Result::Failed;
+    }
+    switch (csv.next()) {
+    case CsvRecordReader::Status::End:
+        return Result::End;
+    case CsvRecordReader::Status::Failed:
+        fail(csv.errorString(), csv.errorLine());
+        return Result::Failed;
+    case CsvRecordReader::Status::Record:
+        break;
+    }
+    ++rows;
+    if (csv.isMalformed())
+        return reject(rejected, csv.malformation(), userIdIfValid());
+    if (csv.fields().size() < neededFields) {
+        return reject(rejected, QStringLiteral("expected %1 fields, found %2").arg(headerFields).arg(csv.fields().size()),
+                      userIdIfValid());
+    }
+    return std::nullopt;
+}
+
+// The id of a row rejected for its shape, when its id field is there and valid (columns[0] is the
+// id column of either kind).
+quint64 ExtractReader::Private::userIdIfValid() const
+{
+    const std::vector<std::string_view> &fields = csv.fields();
+    if (columns[0] >= fields.size())
+        return 0;
+    return parseUserId(fields[columns[0]], nullptr).value_or(0);
+}
+
+ExtractReader::Result ExtractReader::Private::reject(RejectedLine &rejected, const QString &reason, quint64 userId)
+{
+    const std::string_view raw = csv.raw();
+    rejected.line = csv.line();
+    rejected.reason = reason;
+    rejected.raw = QByteArray(raw.data(), static_cast<qsizetype>(raw.size()));
+    rejected.userId = userId;
+    return Result::Rejected;
+}
+
+ExtractReader::Result ExtractReader::Private::rejectColumn(RejectedLine &rejected, std::string_view column,
+                                                           const QString &reason, quint64 userId)
+{
+    return reject(rejected, QStringLiteral("column '%1': %2").arg(fromView(column), reason), userId);
+}
+
+ExtractReader::ExtractReader(const QString &path)
+    : d(std::make_unique<Private>())
+{
+    d->path = path;
+    d->displayName = path == QLatin1String("-") ? QStringLiteral("<stdin>") : QFileInfo(path).fileName();
+}
+
+ExtractReader::~ExtractReader() = default;
+
+bool ExtractReader::open(ExtractKind expected)
+{
+    d->ready = false;
+    d->kind = ExtractKind::Unknown;
+    d->error = ExtractError();
+    d->rows = 0;
+    d->size = 0;
+    if (d->path != QLatin1String("-")) {
+        const QFileInfo info(d->path);
+        if (info.isFile())
+            d->size = info.size();
+    }
+    if (!d->csv.open(d->path))
+        return d->fail(d->csv.errorString(), d->csv.errorLine());
+    return d->readHeader(expected);
+}
+
+ExtractKind ExtractReader::kind() const
+{
+    return d->kind;
+}
+
+const ExtractError &ExtractReader::error() const
+{
+    return d->error;
+}
+
+ExtractReader::Result ExtractReader::nextUser(UserRecord &record, RejectedLine &rejected)
+{
+    if (const std::optional<Result> early = d->startRecord(ExtractKind::UsersSnapshot, rejected))
+        return *early;
+    const std::vector<std::string_view> &fields = d->csv.fields();
+    QString reason;
+    const std::optional<quint64> id = parseUserId(fields[d->columns[IdColumn]], &reason);
+    if (!id)
+        return d->rejectColumn(rejected, UsersColumns[IdColumn], reason);
+    const int length = normalisePostcodeInto(fields[d->columns[PostcodeColumn]], d->postcode.data(), &reason);
+    if (length == 0)
+        return d->rejectColumn(rejected, UsersColumns[PostcodeColumn], reason, *id);
+    record.userId = *id;
+    record.postcode = std::string_view(d->postcode.data(), static_cast<size_t>(length));
+    record.line = d->csv.line();
+    return Result::Record;
+}
+
+ExtractReader::Result ExtractReader::nextPageview(PageviewRecord &record, RejectedLine &rejected)
+{
+    if (const std::optional<Result> early = d->startRecord(ExtractKind::Pageviews, rejected))
+        return *early;
+    const std::vector<std::string_view> &fields = d->csv.fields();
+    QString reason;
+    const std::optional<quint64> id = parseUserId(fields[d->columns[UserIdColumn]], &reason);
+    if (!id)
+        return d->rejectColumn(rejected, PageviewsColumns[UserIdColumn], reason);
+    const std::string_view url = fields[d->columns[UrlColumn]];
+    if (url.empty() || ((url.front() == ' ' || url.front() == '\t') && trimmed(url).empty()))
+        return d->rejectColumn(rejected, PageviewsColumns[UrlColumn], QStringLiteral("empty value: expected a URL"), *id);
+    const std::optional<qint64> viewedAt = parseTimestamp(fields[d->columns[DatetimeColumn]], &reason);
+    if (!viewedAt)
+        return d->rejectColumn(rejected, PageviewsColumns[DatetimeColumn], reason, *id);
+    record.userId = *id;
+    record.viewedAt = *viewedAt;
+    record.line = d->csv.line();
+    return Result::Record;
+}
+
+qint64 ExtractReader::rowsRead() const
+{
+    return d->rows;
+}
+
+qint64 ExtractReader::bytesRead() const
+{
+    return d->csv.fileBytesRead();
+}
+
+qint64 ExtractReader::sizeBytes() const
+{
+    return d->size;
+}
+
+QByteArray ExtractReader::contentHash() const
+{
+    return d->csv.contentHash();
+}
+
+QString ExtractReader::path() const
+{
+    return d->path;
+}
+
+QString ExtractReader::displayName() const
+{
+    return d->displayName;
+}
+
+} // namespace pv

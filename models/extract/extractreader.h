@@ -1,0 +1,92 @@
+#pragma once
+
+#include "core/extracterror.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <memory>
+#include <string_view>
+
+namespace pv {
+
+enum class ExtractKind { Unknown, UsersSnapshot, Pageviews };
+
+/// "users" / "pageviews" / "unknown": the names the command line and the run records use.
+QString extractKindName(ExtractKind kind);
+ExtractKind extractKindFromName(const QString &name);
+
+/// One quarantined line: where, why, and the raw text as it stood in the file.
+struct RejectedLine
+{
+    qint64 line = 0;
+    QString reason;
+    QByteArray raw;
+    /// The row's id / user_id when that field itself was valid (0 otherwise): a users snapshot
+    /// treats a rejected row of a known user as "this user is unchanged".
+    quint64 userId = 0;
+};
+
+/// A validated users snapshot row. postcode is normalised and points into the reader's buffer:
+/// it stays valid only until the next call to next*().
+struct UserRecord
+{
+    quint64 userId = 0;
+    std::string_view postcode;
+    qint64 line = 0;
+};
+
+/// A validated pageviews row; viewedAt is seconds since the Unix epoch (naive UTC).
+struct PageviewRecord
+{
+    quint64 userId = 0;
+    qint64 viewedAt = 0;
+    qint64 line = 0;
+};
+
+/// Streams one extract file (plain CSV or .csv.gz; "-" reads standard input): RFC 4180 records,
+/// UTF-8 with or without BOM, LF or CRLF, header matched by name. Validates and normalises each row;
+/// a row that fails validation comes back as a RejectedLine, the rest as records. Memory use does not
+/// depend on the size of the file. The SHA-256 of the decompressed content is computed on the way.
+class ExtractReader
+{
+public:
+    explicit ExtractReader(const QString &path);
+    ~ExtractReader();
+    ExtractReader(const ExtractReader &) = delete;
+    ExtractReader &operator=(const ExtractReader &) = delete;
+
+    /// Opens the file and reads its header. With expected == Unknown the kind comes from the header.
+    /// Fails (see error()) on a missing/unreadable/empty/binary/UTF-16 file, an unrecognised header,
+    /// a missing required column, or a header of the other kind than expected.
+    bool open(ExtractKind expected = ExtractKind::Unknown);
+
+    ExtractKind kind() const;
+    /// The fatal error that stopped open() or a next*() call returning Failed.
+    const ExtractError &error() const;
+
+    enum class Result { Record, Rejected, End, Failed };
+    /// Only for a users snapshot.
+    Result nextUser(UserRecord &record, RejectedLine &rejected);
+    /// Only for a pageviews extract.
+    Result nextPageview(PageviewRecord &record, RejectedLine &rejected);
+
+    /// Data records read so far (the header and blank lines are not counted).
+    qint64 rowsRead() const;
+    /// Bytes consumed from the underlying file (compressed bytes for .gz): for progress against sizeBytes().
+    qint64 bytesRead() const;
+    /// File size in bytes when known (0 for standard input).
+    qint64 sizeBytes() const;
+    /// Lower-case hex SHA-256 of the decompressed content; complete once a next*() call returned End.
+    QByteArray contentHash() const;
+
+    QString path() const;
+    /// The file name without directories, or "<stdin>" for "-".
+    QString displayName() const;
+
+private:
+    class Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace pv

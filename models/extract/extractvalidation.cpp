@@ -1,0 +1,388 @@
+#include "extract/extractvalidation.h"
+
+#include <array>
+#include <cstdio>
+#include <limits>
+
+namespace pv {
+
+namespace {
+
+constexpr quint64 MaxUserId = static_cast<quint64>(std::numeric_limits<qint64>::max());
+constexpr qsizetype MaxQuotedValue = 80;
+
+bool isBlank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+bool isDigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+bool isUpper(char c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+char toUpper(char c)
+{
+    return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+}
+
+std::string_view trimmed(std::string_view text)
+{
+    while (!text.empty() && isBlank(text.front()))
+        text.remove_prefix(1);
+    while (!text.empty() && isBlank(text.back()))
+        text.remove_suffix(1);
+    return text;
+}
+
+// The value as an operator should see it in a message: quoted, and cut short when very long.
+QString quoted(std::string_view text)
+{
+    if (static_cast<qsizetype>(text.size()) > MaxQuotedValue)
+        return QLatin1Char('\'') + QString::fromUtf8(text.data(), MaxQuotedValue - 3) + QLatin1String("...'");
+    return QLatin1Char('\'') + QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()))
+            + QLatin1Char('\'');
+}
+
+void setReason(QString *reason, const QString &text)
+{
+    if (reason)
+        *reason = text;
+}
+
+// A99 style shapes of the outward code: A9, A99, AA9, AA99, A9A, AA9A.
+bool isOutwardCode(std::string_view s)
+{
+    switch (s.size()) {
+    case 2:
+        return isUpper(s[0]) && isDigit(s[1]);
+    case 3:
+        return isUpper(s[0])
+                && ((isDigit(s[1]) && isDigit(s[2])) || (isUpper(s[1]) && isDigit(s[2]))
+                    || (isDigit(s[1]) && isUpper(s[2])));
+    case 4:
+        return isUpper(s[0]) && isUpper(s[1]) && isDigit(s[2]) && (isDigit(s[3]) || isUpper(s[3]));
+    default:
+        return false;
+    }
+}
+
+bool isInwardCode(std::string_view s)
+{
+    return s.size() == 3 && isDigit(s[0]) && isUpper(s[1]) && isUpper(s[2]);
+}
+
+bool isLeapYear(int year)
+{
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+int daysInMonth(int year, int month)
+{
+    static constexpr std::array<int, 12> days = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    return (month == 2 && isLeapYear(year)) ? 29 : days[static_cast<size_t>(month - 1)];
+}
+
+const char *monthName(int month)
+{
+    static constexpr std::array<const char *, 12> names = {"January", "February", "March", "April", "May",
+                                                           "June", "July", "August", "September",
+                                                           "October", "November", "December"};
+    return names[static_cast<size_t>(month - 1)];
+}
+
+int twoDigits(const char *p)
+{
+    return (p[0] - '0') * 10 + (p[1] - '0');
+}
+
+// Floor division, so that times before 1970 land in the right day.
+qint64 floorDiv(qint64 a, qint64 b)
+{
+    const qint64 q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+// The full check, with the reason when the value is invalid.
+std::optional<quint64> parseUserIdFully(std::string_view text, QString *reason)
+{
+    const std::string_view value = trimmed(text);
+    if (value.empty()) {
+        setReason(reason, QStringLiteral("empty value: expected a positive integer"));
+        return std::nullopt;
+    }
+    quint64 result = 0;
+    bool overflow = false;
+    for (const char c : value) {
+        if (!isDigit(c)) {
+            setReason(reason, QStringLiteral("%1 is not a positive integer").arg(quoted(value)));
+            return std::nullopt;
+        }
+        const auto digit = static_cast<quint64>(c - '0');
+        if (result > (MaxUserId - digit) / 10)
+            overflow = true;
+        else
+            result = result * 10 + digit;
+    }
+    if (overflow) {
+        setReason(reason, QStringLiteral("%1 is too large: the largest id is %2").arg(quoted(value)).arg(MaxUserId));
+        return std::nullopt;
+    }
+    if (result == 0) {
+        setReason(reason, QStringLiteral("%1 is not a positive integer").arg(quoted(value)));
+        return std::nullopt;
+    }
+    return result;
+}
+
+std::optional<qint64> parseTimestampFully(std::string_view text, QString *reason)
+{
+    std::string_view value = trimmed(text);
+    if (value.empty()) {
+        setReason(reason, QStringLiteral("empty value: expected a date and time as YYYY-MM-DD HH:MM:SS"));
+        return std::nullopt;
+    }
+    const auto badFormat = [&]() {
+        setReason(reason, QStringLiteral("%1 is not a date and time as YYYY-MM-DD HH:MM:SS").arg(quoted(value)));
+        return std::nullopt;
+    };
+
+    std::string_view s = value;
+    if (s.back() == 'Z' || s.back() == 'z')
+        s.remove_suffix(1);
+    if (s.size() < 19)
+        return badFormat();
+    const char *p = s.data();
+    for (const int i : {0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18}) {
+        if (!isDigit(p[i]))
+            return badFormat();
+    }
+    if (p[4] != '-' || p[7] != '-' || (p[10] != ' ' && p[10] != 'T' && p[10] != 't') || p[13] != ':'
+        || p[16] != ':') {
+        return badFormat();
+    }
+    if (s.size() > 19) {
+        if (p[19] != '.' || s.size() == 20)
+            return badFormat();
+        for (size_t i = 20; i < s.size(); ++i) {
+            if (!isDigit(p[i]))
+                return badFormat();
+        }
+    }
+
+    const int year = twoDigits(p) * 100 + twoDigits(p + 2);
+    const int month = twoDigits(p + 5);
+    const int day = twoDigits(p + 8);
+    const int hour = twoDigits(p + 11);
+    const int minute = twoDigits(p + 14);
+    const int second = twoDigits(p + 17);
+
+    if (month < 1 || month > 12) {
+        setReason(reason, QStringLiteral("%1 has month %2: expected 01 to 12").arg(quoted(value)).arg(month));
+        return std::nullopt;
+    }
+    if (day < 1 || day > daysInMonth(year, month)) {
+        setReason(reason, QStringLiteral("%1 is not a valid date: %2 %3 has no day %4")
+                                  .arg(quoted(value), QLatin1String(monthName(month)))
+                                  .arg(year)
+                                  .arg(day));
+        return std::nullopt;
+    }
+    if (hour > 23) {
+        setReason(reason, QStringLiteral("%1 has hour %2: expected 00 to 23").arg(quoted(value)).arg(hour));
+        return std::nullopt;
+    }
+    if (minute > 59) {
+        setReason(reason, QStringLiteral("%1 has minute %2: expected 00 to 59").arg(quoted(value)).arg(minute));
+        return std::nullopt;
+    }
+    if (second > 59) {
+        setReason(reason, QStringLiteral("%1 has second %2: expected 00 to 59").arg(quoted(value)).arg(second));
+        return std::nullopt;
+    }
+    return daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+}
+
+// daysFromCivil() for years from 1 on, in unsigned arithmetic.
+qint64 daysFromCivilAD(unsigned year, unsigned month, unsigned day)
+{
+    const unsigned y = year - (month <= 2 ? 1 : 0);
+    const unsigned era = y / 400;
+    const unsigned yearOfEra = y - era * 400;
+    const unsigned dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+    const unsigned dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+    return static_cast<qint64>(era) * 146097 + dayOfEra - 719468;
+}
+
+} // namespace
+
+std::optional<quint64> parseUserId(std::string_view text, QString *reason)
+{
+    // The common case, 1 to 18 digits and nothing else, cannot overflow.
+    if (!text.empty() && text.size() <= 18) {
+        quint64 result = 0;
+        size_t i = 0;
+        for (; i < text.size(); ++i) {
+            const unsigned digit = static_cast<unsigned char>(text[i]) - unsigned{'0'};
+            if (digit > 9)
+                break;
+            result = result * 10 + digit;
+        }
+        if (i == text.size() && result != 0)
+            return result;
+    }
+    return parseUserIdFully(text, reason);
+}
+
+int normalisePostcodeInto(std::string_view text, char *out, QString *reason)
+{
+    const std::string_view value = trimmed(text);
+    if (value.empty()) {
+        setReason(reason, QStringLiteral("empty value: expected a UK postcode"));
+        return 0;
+    }
+    const auto notAPostcode = [&]() {
+        setReason(reason, QStringLiteral("%1 is not a UK postcode (expected an outward code like SW19 "
+                                         "or a full postcode like SW1A 1AA)")
+                                  .arg(quoted(value)));
+        return 0;
+    };
+
+    // Upper-case and collapse inner runs of blanks to one space.
+    std::array<char, MaxPostcodeLength> buffer{};
+    size_t length = 0;
+    size_t space = 0;
+    int spaces = 0;
+    for (size_t i = 0; i < value.size(); ++i) {
+        const char c = value[i];
+        if (isBlank(c)) {
+            if (isBlank(value[i - 1]))
+                continue;
+            ++spaces;
+            space = length;
+        }
+        if (length == buffer.size())
+            return notAPostcode();
+        buffer[length++] = isBlank(c) ? ' ' : toUpper(c);
+    }
+    const std::string_view normal(buffer.data(), length);
+
+    if (normal == "UNKNOWN") {
+        setReason(reason, QStringLiteral("%1 is reserved for users without a known postcode").arg(quoted(value)));
+        return 0;
+    }
+
+    std::string_view outward;
+    std::string_view inward;
+    if (spaces == 0) {
+        if (length <= 4) {
+            outward = normal;
+        } else {
+            outward = normal.substr(0, length - 3);
+            inward = normal.substr(length - 3);
+        }
+    } else if (spaces == 1) {
+        outward = normal.substr(0, space);
+        inward = normal.substr(space + 1);
+        if (inward.empty())
+            return notAPostcode();
+    } else {
+        return notAPostcode();
+    }
+
+    const bool girobank = outward == "GIR" && inward == "0AA";
+    if (!girobank && (!isOutwardCode(outward) || (!inward.empty() && !isInwardCode(inward))))
+        return notAPostcode();
+
+    size_t n = 0;
+    for (const char c : outward)
+        out[n++] = c;
+    if (!inward.empty()) {
+        out[n++] = ' ';
+        for (const char c : inward)
+            out[n++] = c;
+    }
+    return static_cast<int>(n);
+}
+
+std::optional<QByteArray> normalisePostcode(std::string_view text, QString *reason)
+{
+    std::array<char, MaxPostcodeLength> buffer{};
+    const int length = normalisePostcodeInto(text, buffer.data(), reason);
+    if (length == 0)
+        return std::nullopt;
+    return QByteArray(buffer.data(), length);
+}
+
+std::optional<qint64> parseTimestamp(std::string_view text, QString *reason)
+{
+    // The common case, exactly "YYYY-MM-DD HH:MM:SS" and valid; anything else takes the full path.
+    if (text.size() == 19) {
+        const auto *p = reinterpret_cast<const unsigned char *>(text.data());
+        const auto digit = [p](int i) { return static_cast<unsigned>(p[i]) - unsigned{'0'}; };
+        const bool digits = (digit(0) <= 9) & (digit(1) <= 9) & (digit(2) <= 9) & (digit(3) <= 9) & (digit(5) <= 9)
+                & (digit(6) <= 9) & (digit(8) <= 9) & (digit(9) <= 9) & (digit(11) <= 9) & (digit(12) <= 9)
+                & (digit(14) <= 9) & (digit(15) <= 9) & (digit(17) <= 9) & (digit(18) <= 9);
+        const bool separators = (p[4] == '-') & (p[7] == '-') & (p[10] == ' ' || p[10] == 'T') & (p[13] == ':')
+                & (p[16] == ':');
+        const unsigned year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+        const unsigned month = digit(5) * 10 + digit(6);
+        const unsigned day = digit(8) * 10 + digit(9);
+        const unsigned hour = digit(11) * 10 + digit(12);
+        const unsigned minute = digit(14) * 10 + digit(15);
+        const unsigned second = digit(17) * 10 + digit(18);
+        if (digits && separators && year >= 1 && month >= 1 && month <= 12 && day >= 1
+            && day <= static_cast<unsigned>(daysInMonth(static_cast<int>(year), static_cast<int>(month)))
+            && hour < 24 && minute < 60 && second < 60) {
+            return daysFromCivilAD(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+        }
+    }
+    return parseTimestampFully(text, reason);
+}
+
+QString formatTimestamp(qint64 epochSeconds)
+{
+    const qint64 days = floorDiv(epochSeconds, 86400);
+    const auto secondOfDay = static_cast<int>(epochSeconds - days * 86400);
+    int year = 0;
+    int month = 0;
+    int day = 0;
+    civilFromDays(days, &year, &month, &day);
+    std::array<char, 80> text{};
+    const int length = std::snprintf(text.data(), text.size(), "%04d-%02d-%02d %02d:%02d:%02d", year, month, day,
+                                     secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60);
+    return QString::fromLatin1(text.data(), length);
+}
+
+// Howard Hinnant's days_from_civil: years are counted from March so the leap day ends the year,
+// and 400-year eras make the arithmetic the same for every era.
+qint64 daysFromCivil(int year, int month, int day)
+{
+    const qint64 y = static_cast<qint64>(year) - (month <= 2 ? 1 : 0);
+    const qint64 era = floorDiv(y, 400);
+    const qint64 yearOfEra = y - era * 400;
+    const qint64 dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+    const qint64 dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
+    return era * 146097 + dayOfEra - 719468;
+}
+
+void civilFromDays(qint64 days, int *year, int *month, int *day)
+{
+    const qint64 z = days + 719468;
+    const qint64 era = floorDiv(z, 146097);
+    const qint64 dayOfEra = z - era * 146097;
+    const qint64 yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365;
+    const qint64 dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+    const qint64 monthFromMarch = (5 * dayOfYear + 2) / 153;
+    const auto m = static_cast<int>(monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9);
+    *day = static_cast<int>(dayOfYear - (153 * monthFromMarch + 2) / 5 + 1);
+    *month = m;
+    *year = static_cast<int>(yearOfEra + era * 400 + (m <= 2 ? 1 : 0));
+}
+
+} // namespace pv

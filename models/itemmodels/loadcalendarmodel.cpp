@@ -1,0 +1,285 @@
+#include "itemmodels/loadcalendarmodel.h"
+
+#include "extract/extractvalidation.h"
+#include "storage/sqlite/warehouse.h"
+
+#include <QFileInfo>
+#include <QLocale>
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+namespace pv {
+
+namespace {
+constexpr qint64 secondsPerHour = 3600;
+constexpr qint64 hoursPerDay = 24;
+
+qint64 floorDiv(qint64 a, qint64 b)
+{
+    return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+struct LiveRun
+{
+    qint64 runId = 0;
+    QString file;
+    qint64 rows = 0;
+    qint64 replacedRun = 0;
+};
+
+struct Attempt
+{
+    qint64 runId = 0;
+    QString status;
+    QString error;
+    QString file;
+};
+
+QString hourRange(qint64 hour)
+{
+    return QStringLiteral("%1–%2:00 UTC")
+        .arg(formatTimestamp(hour * secondsPerHour).left(16))
+        .arg((hour + 1) % hoursPerDay, 2, 10, QLatin1Char('0'));
+}
+} // namespace
+
+LoadCalendarModel::LoadCalendarModel(const Warehouse &warehouse, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_warehouse(warehouse)
+{
+    reload();
+}
+
+QString LoadCalendarModel::stateName(State state)
+{
+    switch (state) {
+    case State::NotDue: return tr("not due");
+    case State::Loaded: return tr("loaded");
+    case State::Missing: return tr("missing");
+    case State::Failed: return tr("failed");
+    case State::Replaced: return tr("replaced");
+    }
+    return {};
+}
+
+void LoadCalendarModel::reload()
+{
+    beginResetModel();
+    m_rows.clear();
+    m_missingHours.clear();
+    m_failedHours.clear();
+    m_missingSnapshots.clear();
+    m_loadedHours = 0;
+    m_firstDay = 0;
+
+    std::map<qint64, LiveRun> windows;         // hour -> live run
+    std::map<qint64, LiveRun> snapshots;       // as-of -> live run (rows: users)
+    std::map<qint64, std::map<qint64, qint64>> lateViews; // hour -> run -> views from a run of another window
+    std::map<qint64, Attempt> hourAttempts;    // hour -> the last unsuccessful attempt
+    std::map<qint64, Attempt> snapshotAttempts; // day -> the last unsuccessful attempt
+    if (m_warehouse.isOpen()) {
+        QSqlQuery q(m_warehouse.database());
+        q.setForwardOnly(true);
+        q.exec(QStringLiteral("SELECT w.hour, w.run_id, COALESCE(r.file, ''), COALESCE(r.rows_loaded, 0), "
+                              "COALESCE(r.replaced_run, 0) FROM pageview_windows w "
+                              "LEFT JOIN load_runs r ON r.id = w.run_id"));
+        while (q.next())
+            windows[q.value(0).toLongLong()] = {q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toLongLong(),
+                                                q.value(4).toLongLong()};
+        q.exec(QStringLiteral("SELECT s.as_of, s.run_id, COALESCE(r.file, ''), s.users, COALESCE(r.replaced_run, 0) "
+                              "FROM snapshots s LEFT JOIN load_runs r ON r.id = s.run_id"));
+        while (q.next())
+            snapshots[q.value(0).toLongLong()] = {q.value(1).toLongLong(), q.value(2).toString(),
+                                                  q.value(3).toLongLong(), q.value(4).toLongLong()};
+        q.exec(QStringLiteral("SELECT v.hour, v.run_id, v.views FROM load_hour_views v "
+                              "LEFT JOIN pageview_windows w ON w.hour = v.hour "
+                              "WHERE w.run_id IS NULL OR w.run_id <> v.run_id"));
+        while (q.next())
+            lateViews[q.value(0).toLongLong()][q.value(1).toLongLong()] = q.value(2).toLongLong();
+        q.exec(QStringLiteral("SELECT id, kind, window_hour, as_of, status, COALESCE(error, ''), file FROM load_runs "
+                              "WHERE status IN ('failed', 'refused', 'cancelled', 'interrupted') "
+                              "AND (window_hour IS NOT NULL OR as_of IS NOT NULL) ORDER BY id"));
+        while (q.next()) {
+            const Attempt attempt{q.value(0).toLongLong(), q.value(4).toString(), q.value(5).toString(),
+                                  q.value(6).toString()};
+            if (q.value(1).toString() == QLatin1String("pageviews") && !q.value(2).isNull())
+                hourAttempts[floorDiv(q.value(2).toLongLong(), secondsPerHour)] = attempt;
+            else if (!q.value(3).isNull())
+                snapshotAttempts[floorDiv(q.value(3).toLongLong(), secondsPerHour * hoursPerDay)] = attempt;
+        }
+    }
+
+    // The range: hours from the first to the last hour attempted; days covering those and every snapshot.
+    std::optional<qint64> firstHour, lastHour, firstDay, lastDay;
+    const auto widen = [](std::optional<qint64> &low, std::optional<qint64> &high, qint64 value) {
+        low = low ? std::min(*low, value) : value;
+        high = high ? std::max(*high, value) : value;
+    };
+    for (const auto &[hour, run] : windows)
+        widen(firstHour, lastHour, hour);
+    for (const auto &[hour, attempt] : hourAttempts)
+        widen(firstHour, lastHour, hour);
+    if (firstHour) {
+        widen(firstDay, lastDay, floorDiv(*firstHour, hoursPerDay));
+        widen(firstDay, lastDay, floorDiv(*lastHour, hoursPerDay));
+    }
+    for (const auto &[asOf, run] : snapshots)
+        widen(firstDay, lastDay, floorDiv(asOf, secondsPerHour * hoursPerDay));
+    for (const auto &[day, attempt] : snapshotAttempts)
+        widen(firstDay, lastDay, day);
+
+    if (firstDay) {
+        m_firstDay = *firstDay;
+        const QLocale locale;
+        for (qint64 day = *firstDay; day <= *lastDay; ++day) {
+            std::array<Cell, HourColumns + 1> row;
+            // The users snapshot of the day.
+            Cell &snapshot = row[SnapshotColumn];
+            const qint64 dayStart = day * hoursPerDay * secondsPerHour;
+            const auto live = snapshots.lower_bound(dayStart);
+            const QString dayText = formatTimestamp(dayStart).left(10);
+            if (live != snapshots.end() && live->first < dayStart + hoursPerDay * secondsPerHour) {
+                const LiveRun &run = live->second;
+                snapshot.state = run.replacedRun ? State::Replaced : State::Loaded;
+                snapshot.runId = run.runId;
+                snapshot.views = run.rows;
+                snapshot.tip = tr("Users snapshot as of %1 UTC\nLoaded by run %2 (%3): %4 users")
+                                   .arg(formatTimestamp(live->first).left(16))
+                                   .arg(run.runId)
+                                   .arg(QFileInfo(run.file).fileName(), locale.toString(run.rows));
+                if (run.replacedRun)
+                    snapshot.tip += tr("\nIt replaced run %1, an earlier file with the same as-of.").arg(run.replacedRun);
+            } else {
+                snapshot.state = State::Missing;
+                snapshot.tip = tr("No users snapshot for %1.").arg(dayText);
+                m_missingSnapshots << dayStart;
+            }
+            if (const auto attempt = snapshotAttempts.find(day); attempt != snapshotAttempts.end()) {
+                const Attempt &a = attempt->second;
+                if (snapshot.state == State::Missing && a.status != QLatin1String("cancelled")) {
+                    snapshot.state = State::Failed;
+                    m_missingSnapshots.removeLast();
+                }
+                if (snapshot.runId == 0)
+                    snapshot.runId = a.runId;
+                snapshot.tip += tr("\nRun %1 (%2) %3: %4").arg(a.runId).arg(QFileInfo(a.file).fileName(), a.status, a.error);
+            }
+            if (snapshot.runId)
+                snapshot.tip += tr("\nClick to open run %1.").arg(snapshot.runId);
+
+            for (int h = 0; h < HourColumns; ++h) {
+                Cell &cell = row[h + 1];
+                const qint64 hour = day * hoursPerDay + h;
+                const auto window = windows.find(hour);
+                const auto attempt = hourAttempts.find(hour);
+                if (window != windows.end()) {
+                    const LiveRun &run = window->second;
+                    cell.state = run.replacedRun ? State::Replaced : State::Loaded;
+                    cell.runId = run.runId;
+                    cell.views = run.rows;
+                    cell.tip = tr("%1\nLoaded by run %2 (%3): %4 rows")
+                                   .arg(hourRange(hour))
+                                   .arg(run.runId)
+                                   .arg(QFileInfo(run.file).fileName(), locale.toString(run.rows));
+                    if (run.replacedRun)
+                        cell.tip += tr("\nIt replaced run %1, an earlier file for the same hour.").arg(run.replacedRun);
+                    ++m_loadedHours;
+                } else if (firstHour && hour >= *firstHour && hour <= *lastHour) {
+                    const bool failed = attempt != hourAttempts.end() && attempt->second.status != QLatin1String("cancelled");
+                    cell.state = failed ? State::Failed : State::Missing;
+                    cell.tip = failed ? tr("%1\nNot loaded: the last attempt failed.").arg(hourRange(hour))
+                                      : tr("%1\nMissing: no file for this hour has been loaded.").arg(hourRange(hour));
+                    (failed ? m_failedHours : m_missingHours) << hour * secondsPerHour;
+                } else {
+                    cell.tip = tr("%1\nNot due: outside the hours loaded so far.").arg(hourRange(hour));
+                }
+                if (attempt != hourAttempts.end()) {
+                    const Attempt &a = attempt->second;
+                    if (cell.runId == 0)
+                        cell.runId = a.runId;
+                    cell.tip += tr("\nRun %1 (%2) %3: %4").arg(a.runId).arg(QFileInfo(a.file).fileName(), a.status, a.error);
+                }
+                if (const auto late = lateViews.find(hour); late != lateViews.end()) {
+                    cell.amended = true;
+                    for (const auto &[runId, views] : late->second) {
+                        cell.tip += tr("\nAmended: %1 late rows from run %2 count in this hour.")
+                                        .arg(locale.toString(views))
+                                        .arg(runId);
+                        cell.views += views;
+                    }
+                }
+                if (cell.runId)
+                    cell.tip += tr("\nClick to open run %1.").arg(cell.runId);
+            }
+            m_rows << row;
+        }
+    }
+    endResetModel();
+}
+
+int LoadCalendarModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int LoadCalendarModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : HourColumns + 1;
+}
+
+QVariant LoadCalendarModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const Cell &cell = m_rows.at(index.row())[size_t(index.column())];
+    switch (role) {
+    case Qt::DisplayRole:
+        if (index.column() == SnapshotColumn && (cell.state == State::Loaded || cell.state == State::Replaced))
+            return QLocale().toString(cell.views);
+        return cell.state == State::NotDue || cell.state == State::Loaded ? QString() : stateName(cell.state);
+    case Qt::ToolTipRole: return cell.tip;
+    case Qt::AccessibleTextRole:
+        return cell.amended ? tr("%1, amended by late rows").arg(stateName(cell.state)) : stateName(cell.state);
+    case StateRole: return int(cell.state);
+    case RunIdRole: return cell.runId;
+    case AmendedRole: return cell.amended;
+    case ViewsRole: return cell.views;
+    }
+    return {};
+}
+
+QVariant LoadCalendarModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation == Qt::Horizontal && section >= 0 && section <= HourColumns) {
+        if (role == Qt::DisplayRole)
+            return section == SnapshotColumn ? tr("Users") : QStringLiteral("%1").arg(section - 1, 2, 10, QLatin1Char('0'));
+        if (role == Qt::ToolTipRole)
+            return section == SnapshotColumn ? tr("The day's users snapshot")
+                                             : tr("%1:00–%2:00 UTC")
+                                                   .arg(section - 1, 2, 10, QLatin1Char('0'))
+                                                   .arg(section % 24, 2, 10, QLatin1Char('0'));
+    }
+    if (orientation == Qt::Vertical && section >= 0 && section < m_rows.size() && role == Qt::DisplayRole)
+        return day(section).toString(QStringLiteral("ddd yyyy-MM-dd"));
+    return QAbstractTableModel::headerData(section, orientation, role);
+}
+
+QDate LoadCalendarModel::day(int row) const
+{
+    return QDate(1970, 1, 1).addDays(m_firstDay + row);
+}
+
+QModelIndex LoadCalendarModel::indexOfHour(qint64 epochSeconds) const
+{
+    const qint64 hour = floorDiv(epochSeconds, secondsPerHour);
+    const qint64 row = floorDiv(hour, hoursPerDay) - m_firstDay;
+    if (row < 0 || row >= m_rows.size())
+        return {};
+    return index(int(row), int(hour - floorDiv(hour, hoursPerDay) * hoursPerDay) + 1);
+}
+
+} // namespace pv

@@ -1,0 +1,73 @@
+#pragma once
+
+#include "storage/sqlite/loadrun.h"
+
+#include <QAbstractTableModel>
+#include <QList>
+#include <QStringList>
+#include <QVariant>
+
+namespace pv {
+
+class Warehouse;
+
+/// The job tracker as a table: one row per load run. Rows arrive in batches as the view scrolls
+/// (canFetchMore/fetchMore), each batch one keyset query on the current sort key, so a warehouse with
+/// 100,000 runs opens and scrolls without reading them all. Sorting and filtering are done by the queries.
+class LoadRunsModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { Id, Kind, Status, File, WindowOrAsOf, Started, Duration, RowsRead, RowsLoaded, RowsRejected,
+                  LateRows, ColumnCount };
+    enum Role { RunIdRole = Qt::UserRole + 1, StatusRole, SortValueRole };
+
+    explicit LoadRunsModel(const Warehouse &warehouse, QObject *parent = nullptr);
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+    bool canFetchMore(const QModelIndex &parent) const override;
+    void fetchMore(const QModelIndex &parent) override;
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+
+    /// Runs whose file, status, kind, error or id contain text (case-insensitive); empty shows all.
+    void setTextFilter(const QString &text);
+    /// Runs with one of these statuses ("succeeded", "failed", ...); empty shows all.
+    void setStatusFilter(const QStringList &statuses);
+    /// Re-reads from the warehouse, keeping sort and filter; the first batch is read at once.
+    void reload();
+
+    /// Runs matching the filter in the warehouse (not only the ones fetched so far).
+    qint64 matchingRunCount() const { return m_matching; }
+    LoadRun runAt(int row) const;
+    /// Row of a fetched run, -1 when it is not fetched (or filtered out).
+    int rowOfRun(qint64 runId) const;
+
+    static constexpr int batchSize = 256;
+
+private:
+    QString whereClause(QVariantList *binds) const;
+    void readFirstBatch();
+    /// The next batch after the last run held, in the current order and filter.
+    QList<LoadRun> fetchBatch() const;
+    QVariant sortKey(const LoadRun &run) const;
+
+    const Warehouse &m_warehouse;
+    QList<LoadRun> m_runs;
+    bool m_atEnd = true;
+    bool m_fetching = false;
+    qint64 m_matching = 0;
+    int m_sortColumn = Id;
+    Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
+    QString m_text;
+    QStringList m_statuses;
+};
+
+/// "2024-03-01 05:00" for a pageviews window or "as of 2024-03-01 00:00" for a snapshot, UTC.
+QString runWindowText(const LoadRun &run);
+/// A duration in words an operator reads at a glance: "850 ms", "12.4 s", "3 min 05 s".
+QString durationText(qint64 ms);
+
+} // namespace pv

@@ -1,0 +1,136 @@
+#include "itemmodels/pageviewseriesmodel.h"
+
+#include "extract/extractvalidation.h"
+
+#include <QDateTime>
+#include <QHash>
+
+namespace pv {
+
+namespace {
+constexpr qint64 secondsPerHour = 3600;
+
+qint64 ceilHour(qint64 t)
+{
+    return t >= 0 ? (t + secondsPerHour - 1) / secondsPerHour : -((-t) / secondsPerHour);
+}
+} // namespace
+
+PageviewSeries PageviewSeries::fromReports(Grain grain, qint64 from, qint64 to, const QStringList &postcodes,
+                                           const QList<ReportRow> &current, const QList<ReportRow> &atTime,
+                                           const QList<qint64> &loadedHours)
+{
+    PageviewSeries series;
+    series.grain = grain;
+    series.from = from;
+    series.to = to;
+    series.postcodes = postcodes;
+    QHash<qint64, qsizetype> periodIndex;
+    for (qint64 hour = ceilHour(from); hour < ceilHour(to); ++hour) {
+        const qint64 start = periodStart(grain, hour);
+        if (series.periods.isEmpty() || series.periods.last() != start) {
+            periodIndex.insert(start, series.periods.size());
+            series.periods << start;
+        }
+    }
+    series.loaded = QList<bool>(series.periods.size(), false);
+    for (qint64 hourStart : loadedHours) {
+        const auto it = periodIndex.constFind(periodStart(grain, hourStart / secondsPerHour));
+        if (it != periodIndex.cend())
+            series.loaded[*it] = true;
+    }
+    QHash<QString, qsizetype> postcodeIndex;
+    for (qsizetype i = 0; i < postcodes.size(); ++i)
+        postcodeIndex.insert(postcodes[i], i);
+    const auto fill = [&](const QList<ReportRow> &rows, QList<QList<qint64>> &values) {
+        values = QList<QList<qint64>>(postcodes.size(), QList<qint64>(series.periods.size(), 0));
+        for (const ReportRow &row : rows) {
+            const auto p = postcodeIndex.constFind(row.postcode);
+            const auto t = periodIndex.constFind(row.periodStart);
+            if (p != postcodeIndex.cend() && t != periodIndex.cend())
+                values[*p][*t] += row.pageviews;
+        }
+    };
+    fill(current, series.current);
+    fill(atTime, series.atTime);
+    return series;
+}
+
+QString periodLabel(Grain grain, qint64 periodStart)
+{
+    const QDateTime t = QDateTime::fromSecsSinceEpoch(periodStart, Qt::UTC);
+    switch (grain) {
+    case Grain::Hour: return t.toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+    case Grain::Day: return t.toString(QStringLiteral("yyyy-MM-dd"));
+    case Grain::Week: {
+        int year = 0;
+        const int week = t.date().weekNumber(&year);
+        return QStringLiteral("%1-W%2").arg(year).arg(week, 2, 10, QLatin1Char('0'));
+    }
+    case Grain::Month: return t.toString(QStringLiteral("yyyy-MM"));
+    }
+    return formatTimestamp(periodStart);
+}
+
+PageviewSeriesModel::PageviewSeriesModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+void PageviewSeriesModel::setSeries(const PageviewSeries &series)
+{
+    beginResetModel();
+    m_series = series;
+    endResetModel();
+}
+
+int PageviewSeriesModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_series.periods.size());
+}
+
+int PageviewSeriesModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : FixedColumns + int(m_series.postcodes.size()) * 3;
+}
+
+QVariant PageviewSeriesModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid) || (role != Qt::DisplayRole && role != Qt::EditRole))
+        return {};
+    const int row = index.row();
+    if (index.column() == 0)
+        return role == Qt::DisplayRole ? QVariant(periodLabel(m_series.grain, m_series.periods[row]))
+                                       : QVariant(m_series.periods[row]);
+    const bool loaded = m_series.loaded[row];
+    if (index.column() == 1)
+        return loaded;
+    if (!loaded)
+        return {};
+    const int postcode = (index.column() - FixedColumns) / 3;
+    switch ((index.column() - FixedColumns) % 3) {
+    case Current: return m_series.current[postcode][row];
+    case AtTime: return m_series.atTime[postcode][row];
+    default: return m_series.current[postcode][row] - m_series.atTime[postcode][row];
+    }
+}
+
+QVariant PageviewSeriesModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (role != Qt::DisplayRole)
+        return {};
+    if (orientation == Qt::Vertical)
+        return section + 1;
+    if (section == 0)
+        return tr("Period (UTC)");
+    if (section == 1)
+        return tr("Loaded");
+    const QString &postcode = m_series.postcodes.value((section - FixedColumns) / 3);
+    switch ((section - FixedColumns) % 3) {
+    case Current: return tr("%1 current").arg(postcode);
+    case AtTime: return tr("%1 at-time").arg(postcode);
+    default: return tr("%1 difference").arg(postcode);
+    }
+}
+
+} // namespace pv

@@ -1,0 +1,136 @@
+#include "itemmodels/rejectedlinesmodel.h"
+
+#include "storage/sqlite/loadrun.h"
+#include "storage/sqlite/warehouse.h"
+
+#include <QSaveFile>
+#include <QScopedValueRollback>
+
+namespace pv {
+
+QByteArray csvField(const QByteArray &text)
+{
+    if (!text.contains(',') && !text.contains('"') && !text.contains('\n') && !text.contains('\r'))
+        return text;
+    QByteArray quoted = text;
+    quoted.replace('"', "\"\"");
+    return '"' + quoted + '"';
+}
+
+RejectedLinesModel::RejectedLinesModel(const Warehouse &warehouse, QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_warehouse(warehouse)
+{
+}
+
+void RejectedLinesModel::setRun(qint64 runId)
+{
+    beginResetModel();
+    m_runId = runId;
+    m_lines.clear();
+    m_atEnd = runId == 0 || !m_warehouse.isOpen();
+    if (!m_atEnd) {
+        m_lines = LoadRunLog(m_warehouse.database()).rejects(m_runId, 0, batchSize);
+        m_atEnd = m_lines.size() < batchSize;
+    }
+    // Views asking for more while the reset is announced get it on their next request.
+    const QScopedValueRollback fetching(m_fetching, true);
+    endResetModel();
+}
+
+int RejectedLinesModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_lines.size());
+}
+
+int RejectedLinesModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant RejectedLinesModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const RejectedLine &line = m_lines.at(index.row());
+    if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
+        switch (index.column()) {
+        case Line: return role == Qt::DisplayRole ? QVariant(line.line) : QVariant();
+        case Reason: return line.reason;
+        case RawText: return QString::fromUtf8(line.raw);
+        }
+    }
+    if (role == Qt::TextAlignmentRole && index.column() == Line)
+        return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+    return {};
+}
+
+QVariant RejectedLinesModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole || section < 0 || section >= ColumnCount)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    static const char *const titles[] = {"Line", "Reason", "Raw text"};
+    return tr(titles[section]);
+}
+
+bool RejectedLinesModel::canFetchMore(const QModelIndex &parent) const
+{
+    return !parent.isValid() && !m_atEnd;
+}
+
+void RejectedLinesModel::fetchMore(const QModelIndex &parent)
+{
+    // A view (or a model tester) may ask for more while the rows of this batch are being announced.
+    if (m_fetching || parent.isValid() || m_atEnd)
+        return;
+    const QScopedValueRollback fetching(m_fetching, true);
+    const qint64 after = m_lines.isEmpty() ? 0 : m_lines.constLast().line;
+    const QList<RejectedLine> batch = LoadRunLog(m_warehouse.database()).rejects(m_runId, after, batchSize);
+    m_atEnd = batch.size() < batchSize;
+    if (batch.isEmpty())
+        return;
+    beginInsertRows({}, int(m_lines.size()), int(m_lines.size() + batch.size()) - 1);
+    m_lines += batch;
+    endInsertRows();
+}
+
+RejectedLine RejectedLinesModel::lineAt(int row) const
+{
+    return row >= 0 && row < m_lines.size() ? m_lines.at(row) : RejectedLine{};
+}
+
+qint64 RejectedLinesModel::writeCsv(QIODevice *out) const
+{
+    out->write("line,reason,raw\n");
+    qint64 written = 0;
+    qint64 after = 0;
+    const LoadRunLog log(m_warehouse.database());
+    for (;;) {
+        const QList<RejectedLine> batch = log.rejects(m_runId, after, 10000);
+        for (const RejectedLine &line : batch) {
+            out->write(QByteArray::number(line.line) + ',' + csvField(line.reason.toUtf8()) + ',' + csvField(line.raw) + '\n');
+            ++written;
+        }
+        if (batch.size() < 10000)
+            break;
+        after = batch.constLast().line;
+    }
+    return written;
+}
+
+qint64 RejectedLinesModel::exportCsv(const QString &path, QString *error) const
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly)) {
+        *error = QStringLiteral("%1: cannot write: %2").arg(path, file.errorString());
+        return -1;
+    }
+    const qint64 written = writeCsv(&file);
+    if (!file.commit()) {
+        *error = QStringLiteral("%1: cannot write: %2").arg(path, file.errorString());
+        return -1;
+    }
+    return written;
+}
+
+} // namespace pv

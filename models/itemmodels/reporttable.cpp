@@ -1,0 +1,138 @@
+#include "itemmodels/reporttable.h"
+
+#include "extract/extractvalidation.h"
+
+namespace pv {
+
+std::optional<ReportTable> runReport(const PageviewQuery &pageviews, const ReportQuery &query, bool bothBases,
+                                     QString *error)
+{
+    ReportTable table;
+    table.grain = query.grain;
+    if (bothBases) {
+        auto rows = compareBases(pageviews, query, error);
+        if (!rows)
+            return std::nullopt;
+        table.comparison = std::move(*rows);
+    } else {
+        auto rows = pageviews.report(query, error);
+        if (!rows)
+            return std::nullopt;
+        table.basis = query.basis;
+        table.rows = std::move(*rows);
+    }
+    return table;
+}
+
+ReportTableModel::ReportTableModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+void ReportTableModel::setTable(const ReportTable &table)
+{
+    beginResetModel();
+    m_table = table;
+    endResetModel();
+}
+
+int ReportTableModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_table.size());
+}
+
+int ReportTableModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : m_table.basis ? 3 : 5;
+}
+
+QVariant ReportTableModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
+        return {};
+    if (role == Qt::TextAlignmentRole)
+        return index.column() >= 2 ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
+    if (role != Qt::DisplayRole)
+        return {};
+    if (m_table.basis) {
+        const ReportRow &row = m_table.rows[index.row()];
+        switch (index.column()) {
+        case 0: return formatTimestamp(row.periodStart);
+        case 1: return row.postcode;
+        default: return row.pageviews;
+        }
+    }
+    const ComparisonRow &row = m_table.comparison[index.row()];
+    switch (index.column()) {
+    case 0: return formatTimestamp(row.periodStart);
+    case 1: return row.postcode;
+    case 2: return row.current;
+    case 3: return row.atTime;
+    default: return row.difference();
+    }
+}
+
+QVariant ReportTableModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (role != Qt::DisplayRole || orientation != Qt::Horizontal)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case 0: return tr("Period start (UTC)");
+    case 1: return tr("Postcode");
+    case 2: return m_table.basis ? tr("Pageviews (%1)").arg(basisName(*m_table.basis)) : tr("Current");
+    case 3: return tr("At-time");
+    case 4: return tr("Difference");
+    }
+    return {};
+}
+
+PostcodeRankingModel::PostcodeRankingModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+void PostcodeRankingModel::setRanking(const QList<PostcodeRanking> &ranking)
+{
+    beginResetModel();
+    m_ranking = ranking;
+    endResetModel();
+}
+
+int PostcodeRankingModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_ranking.size());
+}
+
+int PostcodeRankingModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant PostcodeRankingModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid) || (role != Qt::DisplayRole && role != Qt::EditRole))
+        return {};
+    const PostcodeRanking &r = m_ranking[index.row()];
+    switch (index.column()) {
+    case PostcodeColumn: return r.postcode;
+    case CurrentColumn: return r.current;
+    case AtTimeColumn: return r.atTime;
+    case DifferenceColumn: return r.current - r.atTime;
+    }
+    return {};
+}
+
+QVariant PostcodeRankingModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (role != Qt::DisplayRole || orientation != Qt::Horizontal)
+        return QAbstractTableModel::headerData(section, orientation, role);
+    switch (section) {
+    case PostcodeColumn: return tr("Postcode");
+    case CurrentColumn: return tr("Current");
+    case AtTimeColumn: return tr("At-time");
+    case DifferenceColumn: return tr("Difference");
+    }
+    return {};
+}
+
+} // namespace pv

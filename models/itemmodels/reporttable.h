@@ -1,0 +1,69 @@
+#pragma once
+
+#include "query/basiscomparison.h"
+#include "query/pageviewquery.h"
+#include "query/postcodedirectory.h"
+
+#include <QAbstractTableModel>
+#include <QList>
+
+#include <optional>
+
+namespace pv {
+
+/// What the Reports screen previews and exports: PageviewQuery::report on one basis, or both bases as
+/// two columns (compareBases).
+struct ReportTable
+{
+    std::optional<Basis> basis;       ///< nullopt: both bases
+    Grain grain = Grain::Day;
+    QList<ReportRow> rows;            ///< one basis
+    QList<ComparisonRow> comparison;  ///< both bases
+
+    qsizetype size() const { return basis ? rows.size() : comparison.size(); }
+};
+
+/// Runs the report behind a ReportTable. bothBases ignores query.basis.
+std::optional<ReportTable> runReport(const PageviewQuery &pageviews, const ReportQuery &query, bool bothBases,
+                                     QString *error);
+
+/// A ReportTable as a table: period start, postcode, then pageviews (one basis) or current, at-time and
+/// difference (both bases) — the columns of the exported CSV.
+class ReportTableModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    explicit ReportTableModel(QObject *parent = nullptr);
+    void setTable(const ReportTable &table);
+    const ReportTable &table() const { return m_table; }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    ReportTable m_table;
+};
+
+/// The biggest postcodes of a period on both bases: postcode, current, at-time, difference.
+class PostcodeRankingModel : public QAbstractTableModel
+{
+    Q_OBJECT
+public:
+    enum Column { PostcodeColumn, CurrentColumn, AtTimeColumn, DifferenceColumn, ColumnCount };
+
+    explicit PostcodeRankingModel(QObject *parent = nullptr);
+    void setRanking(const QList<PostcodeRanking> &ranking);
+    const QList<PostcodeRanking> &ranking() const { return m_ranking; }
+
+    int rowCount(const QModelIndex &parent = {}) const override;
+    int columnCount(const QModelIndex &parent = {}) const override;
+    QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    QList<PostcodeRanking> m_ranking;
+};
+
+} // namespace pv

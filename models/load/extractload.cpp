@@ -1,0 +1,351 @@
+#include "load/extractload.h"
+
+#include "extract/extractvalidation.h"
+#include "core/loadfeedback.h"
+#include "load/pageviewsload.h"
+#include "storage/sqlite/postcodedictionary.h"
+#include "storage/sqlite/sqlitestatement.h"
+#include "load/userssnapshotload.h"
+#include "storage/sqlite/warehouse.h"
+
+#include <QDateTime>
+#include <QFileInfo>
+#include <QRegularExpression>
+
+#include <sqlite3.h>
+
+#include <unistd.h>
+
+namespace pv {
+
+namespace {
+constexpr qint64 progressEvery = 1 << 16;
+/// Rejected lines kept per run; the count stays exact beyond it.
+constexpr size_t maxStoredRejects = 100000;
+
+qint64 nowMs()
+{
+    return QDateTime::currentMSecsSinceEpoch();
+}
+
+void rollbackIfOpen(sqlite3 *db)
+{
+    if (!sqlite3_get_autocommit(db))
+        sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void writeRunRecord(sqlite3 *db, LoadRun &run, bool insert, const std::vector<RejectedLine> &rejects)
+{
+    const char *insertSql =
+        "INSERT INTO load_runs (kind, file, content_hash, window_hour, as_of, started_at, finished_at, rows_read, "
+        "rows_loaded, rows_rejected, late_rows, users_added, users_moved, users_removed, facts_reattributed, "
+        "replaced_run, replaced_by, status, error, pid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
+        "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
+    const char *updateSql =
+        "UPDATE load_runs SET kind = ?1, file = ?2, content_hash = ?3, window_hour = ?4, as_of = ?5, "
+        "started_at = ?6, finished_at = ?7, rows_read = ?8, rows_loaded = ?9, rows_rejected = ?10, "
+        "late_rows = ?11, users_added = ?12, users_moved = ?13, users_removed = ?14, facts_reattributed = ?15, "
+        "replaced_run = ?16, replaced_by = ?17, status = ?18, error = ?19, pid = ?20 WHERE id = ?21";
+    SqliteStatement st(db, insert ? insertSql : updateSql);
+    const std::string kind = extractKindName(run.kind).toStdString();
+    const std::string file = run.file.toStdString();
+    const std::string hash = run.contentHash.toStdString();
+    const std::string status = run.status.toStdString();
+    const std::string error = run.error.toStdString();
+    st.bind(1, kind).bind(2, file);
+    hash.empty() ? st.bindNull(3) : st.bind(3, hash);
+    run.windowHour ? st.bind(4, *run.windowHour) : st.bindNull(4);
+    run.asOf ? st.bind(5, *run.asOf) : st.bindNull(5);
+    st.bind(6, run.startedAtMs);
+    run.finishedAtMs ? st.bind(7, run.finishedAtMs) : st.bindNull(7);
+    st.bind(8, run.rowsRead).bind(9, run.rowsLoaded).bind(10, run.rowsRejected).bind(11, run.lateRows);
+    st.bind(12, run.usersAdded).bind(13, run.usersMoved).bind(14, run.usersRemoved);
+    st.bind(15, run.factsReattributed);
+    run.replacedRun ? st.bind(16, run.replacedRun) : st.bindNull(16);
+    run.replacedBy ? st.bind(17, run.replacedBy) : st.bindNull(17);
+    st.bind(18, status);
+    error.empty() ? st.bindNull(19) : st.bind(19, error);
+    st.bind(20, static_cast<qint64>(::getpid()));
+    if (!insert)
+        st.bind(21, run.id);
+    st.execute();
+    if (insert) {
+        run.id = sqlite3_last_insert_rowid(db);
+    }
+    if (!rejects.empty()) {
+        SqliteStatement rejectInsert(db, "INSERT OR REPLACE INTO load_rejects (run_id, line, reason, raw) "
+                                           "VALUES (?, ?, ?, ?)");
+        for (const RejectedLine &r : rejects) {
+            rejectInsert.bind(1, run.id).bind(2, r.line).bind(3, r.reason.toStdString());
+            rejectInsert.bind(4, std::string_view(r.raw.constData(), size_t(r.raw.size()))).execute();
+        }
+    }
+}
+
+QString percent(double value)
+{
+    return QString::number(value, 'g', 3) + QLatin1Char('%');
+}
+} // namespace
+
+std::optional<qint64> asOfFromFileName(const QString &fileName)
+{
+    static const QRegularExpression pattern(QStringLiteral(
+        R"((\d{4})-?(\d{2})-?(\d{2})(?:[T _-]?(\d{2})(?::?(\d{2})(?::?(\d{2}))?)?)?)"));
+    const QRegularExpressionMatch m = pattern.match(QFileInfo(fileName).fileName());
+    if (!m.hasMatch())
+        return std::nullopt;
+    const int year = m.captured(1).toInt(), month = m.captured(2).toInt(), day = m.captured(3).toInt();
+    const int hour = m.captured(4).toInt(), minute = m.captured(5).toInt(), second = m.captured(6).toInt();
+    const QString text = QStringLiteral("%1-%2-%3 %4:%5:%6")
+                             .arg(year, 4, 10, QLatin1Char('0'))
+                             .arg(month, 2, 10, QLatin1Char('0'))
+                             .arg(day, 2, 10, QLatin1Char('0'))
+                             .arg(hour, 2, 10, QLatin1Char('0'))
+                             .arg(minute, 2, 10, QLatin1Char('0'))
+                             .arg(second, 2, 10, QLatin1Char('0'));
+    QString reason;
+    const QByteArray utf8 = text.toUtf8();
+    return parseTimestamp(std::string_view(utf8.constData(), size_t(utf8.size())), &reason);
+}
+
+ExtractLoad::ExtractLoad(Warehouse &warehouse, ExtractReader &reader, const LoadOptions &options,
+                         LoadFeedback *feedback)
+    : m_warehouse(warehouse)
+    , m_reader(reader)
+    , m_options(options)
+    , m_feedback(feedback)
+    , m_db(warehouse.handle())
+{
+    m_run.kind = reader.kind();
+    m_run.file = reader.path() == QLatin1String("-") ? QStringLiteral("<stdin>")
+                                                      : QFileInfo(reader.path()).absoluteFilePath();
+    m_run.startedAtMs = nowMs();
+}
+
+ExtractLoad::~ExtractLoad() = default;
+
+void ExtractLoad::readUserDirectory()
+{
+    stage(QStringLiteral("reading the user directory"));
+    if (m_earlyDirectory.valid()) {
+        try {
+            UserDirectory::Copy copy = m_earlyDirectory.get();
+            // Another load may have committed a snapshot between that read and this transaction.
+            if (copy.generation == UserDirectory::generation(m_db)) {
+                m_directory = std::move(copy.directory);
+                return;
+            }
+        } catch (const SqliteError &) {
+            // Read it here instead, where an error fails the load with its message.
+        }
+    }
+    m_directory.read(m_db);
+}
+
+void ExtractLoad::reject(RejectedLine line)
+{
+    ++m_run.rowsRejected;
+    if (m_rejects.size() < maxStoredRejects)
+        m_rejects.push_back(std::move(line));
+}
+
+void ExtractLoad::checkCancelled() const
+{
+    if (m_feedback && m_feedback->isCancelled())
+        throw Cancelled{};
+}
+
+void ExtractLoad::stage(const QString &name, qint64 total) const
+{
+    if (m_feedback)
+        m_feedback->setStage(name, total);
+}
+
+void ExtractLoad::progress(qint64 done) const
+{
+    if (m_feedback)
+        m_feedback->setProgress(done);
+}
+
+LoadResult ExtractLoad::execute()
+{
+    try {
+        m_postcodes = std::make_unique<PostcodeDictionary>(m_db);
+    } catch (const SqliteError &e) {
+        return finishRun(LoadOutcome::Failed, e.message, false);
+    }
+    if (const QString refusal = refusalBeforeReading(); !refusal.isEmpty())
+        return finishRun(LoadOutcome::Refused, refusal, false);
+    // Both loads need the whole user directory: read it on the other core while this one parses the file.
+    if (QFileInfo(m_warehouse.path()).isFile())
+        m_earlyDirectory = std::async(std::launch::async, UserDirectory::readCopy, m_warehouse.path());
+
+    // Read the whole file into memory structures; nothing is written yet.
+    stage(QStringLiteral("reading"), m_reader.sizeBytes());
+    RejectedLine rejected;
+    for (;;) {
+        const ExtractReader::Result result = readRow(rejected);
+        if (result == ExtractReader::Result::End)
+            break;
+        if (result == ExtractReader::Result::Failed)
+            return finishRun(LoadOutcome::Failed, m_reader.error().message(), false);
+        if (result == ExtractReader::Result::Rejected)
+            reject(std::move(rejected));
+        if ((m_reader.rowsRead() & (progressEvery - 1)) == 0) {
+            progress(m_reader.bytesRead());
+            if (m_feedback && m_feedback->isCancelled())
+                return finishRun(LoadOutcome::Cancelled, QStringLiteral("cancelled while reading; nothing was loaded"), false);
+        }
+    }
+    progress(m_reader.sizeBytes());
+    m_run.rowsRead = m_reader.rowsRead();
+    m_run.contentHash = QString::fromLatin1(m_reader.contentHash());
+    finishReading();
+    m_run.rowsLoaded = rowsToLoad();
+
+    const double maxPercent = m_options.maxRejectPercent.value_or(m_warehouse.defaultMaxRejectPercent());
+    if (m_run.rowsRead > 0 && m_run.rowsRejected * 100.0 > maxPercent * static_cast<double>(m_run.rowsRead)) {
+        m_run.rowsLoaded = 0;
+        const double share = m_run.rowsRejected * 100.0 / static_cast<double>(m_run.rowsRead);
+        return finishRun(LoadOutcome::Failed,
+                         QStringLiteral("%1 of %2 rows rejected (%3), over the %4 threshold; nothing was loaded. "
+                                        "First: line %5: %6. See the run's rejects; raise the threshold "
+                                        "(--max-rejects) only if these rows may be skipped")
+                             .arg(m_run.rowsRejected)
+                             .arg(m_run.rowsRead)
+                             .arg(percent(share), percent(maxPercent))
+                             .arg(m_rejects.empty() ? 0 : m_rejects.front().line)
+                             .arg(m_rejects.empty() ? QString() : m_rejects.front().reason),
+                         false);
+    }
+    if (m_run.rowsLoaded == 0)
+        return finishRun(LoadOutcome::Failed,
+                         QStringLiteral("%1: no valid rows to load (%2 rows read, %3 rejected)")
+                             .arg(m_reader.displayName())
+                             .arg(m_run.rowsRead)
+                             .arg(m_run.rowsRejected),
+                         false);
+
+    try {
+        // Identical content is the same extract; a users snapshot is also its as-of (a later day's extract
+        // may repeat an earlier one byte for byte when every user is back where they were).
+        SqliteStatement same(m_db, "SELECT id FROM load_runs WHERE content_hash = ? AND kind = ? "
+                                   "AND status = 'succeeded' AND (?3 IS NULL OR as_of = ?3)");
+        const QByteArray kind = extractKindName(m_run.kind).toLatin1();
+        same.bind(1, m_run.contentHash.toStdString()).bind(2, std::string_view(kind.constData(), size_t(kind.size())));
+        m_run.asOf ? same.bind(3, *m_run.asOf) : same.bindNull(3);
+        if (same.step()) {
+            LoadResult result;
+            result.outcome = LoadOutcome::AlreadyLoaded;
+            result.existingRunId = same.int64(0);
+            result.run = m_run;
+            result.message = QStringLiteral("%1: already loaded (run %2, identical content); nothing changed")
+                                 .arg(m_reader.displayName())
+                                 .arg(result.existingRunId);
+            return result;
+        }
+        same.reset();
+
+        // The run record exists before the transaction, so a crash leaves 'running' to be marked interrupted.
+        m_run.status = QStringLiteral("running");
+        recordRun(true);
+
+        sqliteExec(m_db, "BEGIN IMMEDIATE");
+        write();
+        checkCancelled();
+        stage(QStringLiteral("committing"));
+        m_run.status = QStringLiteral("succeeded");
+        m_run.finishedAtMs = nowMs();
+        recordRun(false);
+        sqliteExec(m_db, "COMMIT");
+    } catch (const Cancelled &) {
+        rollbackIfOpen(m_db);
+        return finishRun(LoadOutcome::Cancelled, QStringLiteral("cancelled; the load was rolled back and nothing changed"),
+                         m_run.id != 0);
+    } catch (const Refusal &refusal) {
+        rollbackIfOpen(m_db);
+        return finishRun(LoadOutcome::Refused, refusal.reason, m_run.id != 0);
+    } catch (const SqliteError &e) {
+        rollbackIfOpen(m_db);
+        return finishRun(LoadOutcome::Failed,
+                         QStringLiteral("%1: the database refused the load (%2); it was rolled back and nothing changed")
+                             .arg(m_reader.displayName(), e.message),
+                         m_run.id != 0);
+    }
+    LoadResult result;
+    result.outcome = LoadOutcome::Loaded;
+    result.run = m_run;
+    result.message = summary();
+    return result;
+}
+
+LoadResult ExtractLoad::finishRun(LoadOutcome outcome, const QString &message, bool alreadyRecorded)
+{
+    switch (outcome) {
+    case LoadOutcome::Failed: m_run.status = QStringLiteral("failed"); break;
+    case LoadOutcome::Cancelled: m_run.status = QStringLiteral("cancelled"); break;
+    case LoadOutcome::Refused: m_run.status = QStringLiteral("refused"); break;
+    default: break;
+    }
+    if (outcome != LoadOutcome::Loaded)
+        m_run.rowsLoaded = 0;
+    // Every message names the file it is about.
+    const QString name = m_reader.displayName();
+    m_run.error = message.startsWith(name) ? message : name + QStringLiteral(": ") + message;
+    m_run.finishedAtMs = nowMs();
+    m_run.rowsRead = m_reader.rowsRead();
+    LoadResult result;
+    result.outcome = outcome;
+    result.message = m_run.error;
+    try {
+        sqliteExec(m_db, "BEGIN IMMEDIATE");
+        recordRun(!alreadyRecorded);
+        sqliteExec(m_db, "COMMIT");
+    } catch (const SqliteError &e) {
+        rollbackIfOpen(m_db);
+        result.message += QStringLiteral(" (the run could not be recorded: %1)").arg(e.message);
+    }
+    result.run = m_run;
+    return result;
+}
+
+void ExtractLoad::recordRun(bool insert)
+{
+    writeRunRecord(m_db, m_run, insert, m_run.status == QLatin1String("running") ? std::vector<RejectedLine>{} : m_rejects);
+}
+
+LoadResult loadExtract(Warehouse &warehouse, const QString &path, const LoadOptions &options, LoadFeedback *feedback)
+{
+    ExtractReader reader(path);
+    if (!reader.open(options.kind)) {
+        // Refused up front: still one run record saying why, so the operator sees it in the job tracker.
+        LoadRun run;
+        run.kind = options.kind;
+        run.file = path == QLatin1String("-") ? QStringLiteral("<stdin>") : QFileInfo(path).absoluteFilePath();
+        run.startedAtMs = run.finishedAtMs = nowMs();
+        run.status = QStringLiteral("failed");
+        run.error = reader.error().message();
+        LoadResult result;
+        result.outcome = LoadOutcome::Failed;
+        result.message = run.error;
+        try {
+            sqliteExec(warehouse.handle(), "BEGIN IMMEDIATE");
+            writeRunRecord(warehouse.handle(), run, true, {});
+            sqliteExec(warehouse.handle(), "COMMIT");
+        } catch (const SqliteError &e) {
+            rollbackIfOpen(warehouse.handle());
+            result.message += QStringLiteral(" (the run could not be recorded: %1)").arg(e.message);
+        }
+        result.run = run;
+        return result;
+    }
+    if (reader.kind() == ExtractKind::UsersSnapshot) {
+        UsersSnapshotLoad load(warehouse, reader, options, feedback);
+        return load.execute();
+    }
+    PageviewsLoad load(warehouse, reader, options, feedback);
+    return load.execute();
+}
+
+} // namespace pv

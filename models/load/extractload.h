@@ -1,0 +1,105 @@
+#pragma once
+
+#include "extract/extractreader.h"
+#include "storage/sqlite/loadrun.h"
+#include "storage/sqlite/userdirectory.h"
+
+#include <QString>
+
+#include <future>
+#include <memory>
+#include <optional>
+#include <vector>
+
+struct sqlite3;
+
+namespace pv {
+
+class LoadFeedback;
+class PostcodeDictionary;
+class Warehouse;
+
+/// What the operator says about one load (docs/contract.md §5 `load`).
+struct LoadOptions
+{
+    ExtractKind kind = ExtractKind::Unknown;  ///< Unknown: from the header
+    std::optional<qint64> asOf;               ///< users: else from the file name
+    std::optional<qint64> windowHour;         ///< pageviews: else the hour most rows fall in
+    std::optional<double> maxRejectPercent;   ///< else the warehouse's setting (default 1%)
+    bool force = false;                       ///< load a snapshot the removal guard refuses
+};
+
+enum class LoadOutcome { Loaded, AlreadyLoaded, Failed, Cancelled, Refused };
+
+struct LoadResult
+{
+    LoadOutcome outcome = LoadOutcome::Failed;
+    LoadRun run;               ///< the recorded run (id 0 when nothing was recorded: already loaded)
+    qint64 existingRunId = 0;  ///< already loaded: the run that loaded the identical file
+    QString message;           ///< one line for the operator: the summary, or the reason it did not load
+};
+
+/// Loads one extract file (or "-" for standard input) as one all-or-nothing run.
+LoadResult loadExtract(Warehouse &warehouse, const QString &path, const LoadOptions &options,
+                       LoadFeedback *feedback = nullptr);
+
+/// The as-of in a users snapshot's file name ("users_extract_2024-03-01.csv" → 2024-03-01 00:00:00),
+/// if it has one.
+std::optional<qint64> asOfFromFileName(const QString &fileName);
+
+/// Shared frame of both loads: read with progress and cancel, quarantine, threshold, exactly-once check,
+/// the run record, and one transaction that commits everything or nothing.
+class ExtractLoad
+{
+public:
+    ExtractLoad(Warehouse &warehouse, ExtractReader &reader, const LoadOptions &options, LoadFeedback *feedback);
+    virtual ~ExtractLoad();
+    LoadResult execute();
+
+protected:
+    struct Cancelled
+    {
+    };
+    struct Refusal
+    {
+        QString reason;
+    };
+
+    /// Before reading: a refusal reason, or empty to go on.
+    virtual QString refusalBeforeReading() { return {}; }
+    /// Reads one row into the load's memory.
+    virtual ExtractReader::Result readRow(RejectedLine &rejected) = 0;
+    /// After the last row: sort, reduce, find ambiguous rows (via reject()).
+    virtual void finishReading() = 0;
+    /// Rows that will be loaded.
+    virtual qint64 rowsToLoad() const = 0;
+    /// Inside the transaction: all the writes. May throw Refusal, Cancelled or SqliteError.
+    virtual void write() = 0;
+    /// The one-line summary of a successful load.
+    virtual QString summary() const = 0;
+
+    /// Inside the transaction: fills m_directory, from the copy read while the file was being read when
+    /// no load has changed it since.
+    void readUserDirectory();
+    void reject(RejectedLine line);
+    void checkCancelled() const;
+    void stage(const QString &name, qint64 total = 0) const;
+    void progress(qint64 done) const;
+
+    Warehouse &m_warehouse;
+    ExtractReader &m_reader;
+    LoadOptions m_options;
+    LoadFeedback *m_feedback;
+    sqlite3 *m_db;
+    LoadRun m_run;
+    std::unique_ptr<PostcodeDictionary> m_postcodes;
+    UserDirectory m_directory;
+
+private:
+    LoadResult finishRun(LoadOutcome outcome, const QString &message, bool alreadyRecorded);
+    void recordRun(bool insert);
+    std::vector<RejectedLine> m_rejects;
+    std::future<UserDirectory::Copy> m_earlyDirectory;
+};
+
+} // namespace pv

@@ -1,0 +1,161 @@
+#include "load/loadworker.h"
+
+#include "extract/extractpreview.h"
+#include "core/loadfeedback.h"
+#include "storage/sqlite/warehouse.h"
+
+#include <QElapsedTimer>
+#include <QFileInfo>
+#include <QMutexLocker>
+
+namespace pv {
+
+namespace {
+const bool metaTypesRegistered = [] {
+    qRegisterMetaType<pv::LoadProgress>();
+    qRegisterMetaType<pv::LoadResult>();
+    qRegisterMetaType<pv::LoadRequest>();
+    return true;
+}();
+} // namespace
+
+LoadQueue::LoadQueue(QObject *parent)
+    : QObject(parent)
+{
+    Q_UNUSED(metaTypesRegistered)
+    m_thread.setObjectName(QStringLiteral("pvadmin-loads"));
+    m_worker = new LoadWorker;
+    m_worker->moveToThread(&m_thread);
+    connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
+    connect(m_worker, &LoadWorker::fileStarted, this, &LoadQueue::fileStarted);
+    connect(m_worker, &LoadWorker::progressChanged, this, &LoadQueue::progressChanged);
+    connect(m_worker, &LoadWorker::fileFinished, this, &LoadQueue::onFileFinished);
+    m_thread.start();
+}
+
+LoadQueue::~LoadQueue()
+{
+    m_worker->cancel();
+    m_thread.quit();
+    m_thread.wait();
+}
+
+void LoadQueue::enqueue(const QString &warehousePath, const QList<LoadRequest> &requests)
+{
+    if (m_pending == 0) {
+        m_batchDone = 0;
+        m_batchSize = 0;
+    }
+    m_batchSize += int(requests.size());
+    const int generation = m_worker->generation();
+    for (const LoadRequest &request : requests) {
+        ++m_pending;
+        const int fileNumber = m_batchDone + m_pending;
+        const int fileCount = m_batchSize;
+        QMetaObject::invokeMethod(m_worker, [worker = m_worker, warehousePath, request, generation, fileNumber, fileCount] {
+            worker->run(warehousePath, request, generation, fileNumber, fileCount);
+        }, Qt::QueuedConnection);
+    }
+}
+
+void LoadQueue::cancel()
+{
+    m_worker->cancel();
+}
+
+void LoadQueue::onFileFinished(const QString &path, const LoadResult &result)
+{
+    --m_pending;
+    ++m_batchDone;
+    emit fileFinished(path, result);
+    if (m_pending == 0)
+        emit idle();
+}
+
+void LoadWorker::cancel()
+{
+    m_generation.fetch_add(1);
+    QMutexLocker locker(&m_mutex);
+    if (m_feedback)
+        m_feedback->cancel();
+}
+
+void LoadWorker::run(const QString &warehousePath, const LoadRequest &request, int generation, int fileNumber,
+                     int fileCount)
+{
+    if (generation != m_generation.load()) {
+        LoadResult skipped;
+        skipped.outcome = LoadOutcome::Cancelled;
+        skipped.run.kind = request.options.kind;
+        skipped.run.file = QFileInfo(request.path).absoluteFilePath();
+        skipped.message = QStringLiteral("%1: not loaded; the queue was cancelled before it started")
+                              .arg(QFileInfo(request.path).fileName());
+        emit fileFinished(request.path, skipped);
+        return;
+    }
+    emit fileStarted(request.path, fileNumber, fileCount);
+
+    LoadProgress progress;
+    progress.path = request.path;
+    progress.fileNumber = fileNumber;
+    progress.fileCount = fileCount;
+    progress.rowsTotal = previewExtract(request.path, 0, 2000).estimatedRows;
+
+    LoadFeedback feedback;
+    QElapsedTimer fileClock;
+    QElapsedTimer stageClock;
+    fileClock.start();
+    stageClock.start();
+    connect(&feedback, &LoadFeedback::stageChanged, this, [&](const QString &stage, qint64 total) {
+        if (progress.stage == QLatin1String("reading") && progress.rowsTotal > 0)
+            progress.rowsDone = progress.rowsTotal; // reading is over: every row is read
+        progress.stage = stage;
+        progress.total = total;
+        progress.done = 0;
+        progress.stageMsLeft = -1;
+        progress.elapsedMs = fileClock.elapsed();
+        stageClock.restart();
+        emit progressChanged(progress);
+    });
+    connect(&feedback, &LoadFeedback::progressChanged, this, [&](qint64 done, qint64 total) {
+        progress.done = done;
+        progress.total = total;
+        progress.elapsedMs = fileClock.elapsed();
+        const qint64 stageMs = stageClock.elapsed();
+        if (progress.stage == QLatin1String("reading") && total > 0 && progress.rowsTotal > 0) {
+            progress.rowsDone = qint64(double(progress.rowsTotal) * double(done) / double(total));
+            if (stageMs > 0)
+                progress.rowsPerSecond = double(progress.rowsDone) * 1000.0 / double(stageMs);
+        }
+        if (total > 0 && done > 0 && stageMs > 200)
+            progress.stageMsLeft = qint64(double(stageMs) * double(total - done) / double(done));
+        emit progressChanged(progress);
+    });
+    {
+        QMutexLocker locker(&m_mutex);
+        m_feedback = &feedback;
+        // A cancel that came between the generation check and now still counts.
+        if (generation != m_generation.load())
+            feedback.cancel();
+    }
+
+    LoadResult result;
+    {
+        Warehouse warehouse;
+        QString error;
+        if (!warehouse.open(warehousePath, &error)) {
+            result.outcome = LoadOutcome::Failed;
+            result.run.file = QFileInfo(request.path).absoluteFilePath();
+            result.message = QStringLiteral("%1: not loaded: %2").arg(QFileInfo(request.path).fileName(), error);
+        } else {
+            result = loadExtract(warehouse, request.path, request.options, &feedback);
+        }
+    }
+    {
+        QMutexLocker locker(&m_mutex);
+        m_feedback = nullptr;
+    }
+    emit fileFinished(request.path, result);
+}
+
+} // namespace pv

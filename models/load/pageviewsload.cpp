@@ -1,0 +1,190 @@
+#include "load/pageviewsload.h"
+
+#include "load/aggregatedeltas.h"
+#include "extract/extractvalidation.h"
+#include "storage/sqlite/factstore.h"
+#include "storage/sqlite/postcodedictionary.h"
+#include "history/postcodehistory.h"
+#include "load/radixsort.h"
+#include "storage/sqlite/sqlitestatement.h"
+
+#include <algorithm>
+
+namespace pv {
+
+namespace {
+constexpr qint64 secondsPerHour = 3600;
+
+qint64 hourOf(qint64 epochSeconds)
+{
+    return epochSeconds >= 0 ? epochSeconds / secondsPerHour : -((-epochSeconds + secondsPerHour - 1) / secondsPerHour);
+}
+} // namespace
+
+ExtractReader::Result PageviewsLoad::readRow(RejectedLine &rejected)
+{
+    if (m_views.empty()) // a row is ~60 bytes; reserved but unused capacity is never resident
+        m_views.reserve(static_cast<size_t>(std::max<qint64>(m_reader.sizeBytes(), 0) / 40));
+    const ExtractReader::Result result = m_reader.nextPageview(m_record, rejected);
+    if (result == ExtractReader::Result::Record) {
+        const qint64 hour = hourOf(m_record.viewedAt);
+        m_views.push_back({m_record.userId, hour});
+        ++m_viewsPerHour[hour];
+    }
+    return result;
+}
+
+void PageviewsLoad::sortViews()
+{
+    if (m_views.empty())
+        return;
+    quint64 minUser = m_views.front().userId, maxUser = minUser;
+    qint64 minHour = m_views.front().hour, maxHour = minHour;
+    for (const View &v : m_views) {
+        minUser = std::min(minUser, v.userId);
+        maxUser = std::max(maxUser, v.userId);
+        minHour = std::min(minHour, v.hour);
+        maxHour = std::max(maxHour, v.hour);
+    }
+    // (user, hour) packed into one integer key when both ranges fit in 64 bits: always, in practice.
+    const int hourBits = bitsFor(static_cast<quint64>(maxHour - minHour));
+    const int userBits = bitsFor(maxUser - minUser);
+    if (userBits + hourBits > 64 || hourBits == 64) { // (a shift by 64 would be undefined)
+        std::sort(m_views.begin(), m_views.end());
+        return;
+    }
+    radixSort(m_views, userBits + hourBits, [=](const View &v) {
+        return ((v.userId - minUser) << hourBits) | static_cast<quint64>(v.hour - minHour);
+    });
+}
+
+void PageviewsLoad::finishReading()
+{
+    stage(QStringLiteral("aggregating"));
+    sortViews();
+    for (size_t i = 0; i < m_views.size();) {
+        size_t j = i + 1;
+        while (j < m_views.size() && m_views[j] == m_views[i])
+            ++j;
+        m_facts.push_back({m_views[i].userId, m_views[i].hour, 0, static_cast<quint32>(j - i)});
+        i = j;
+    }
+    m_viewsLoaded = static_cast<qint64>(m_views.size());
+    std::vector<View>().swap(m_views);
+
+    if (m_options.windowHour) {
+        m_window = hourOf(*m_options.windowHour);
+    } else {
+        qint64 best = -1;
+        for (const auto &[hour, views] : m_viewsPerHour)
+            if (views > best) {
+                best = views;
+                m_window = hour;
+            }
+    }
+    const auto inWindow = m_viewsPerHour.find(m_window);
+    m_run.lateRows = m_viewsLoaded - (inWindow == m_viewsPerHour.end() ? 0 : inWindow->second);
+    m_run.windowHour = m_window * secondsPerHour;
+}
+
+void PageviewsLoad::replaceEarlierLoad(qint64 earlierRunId, AggregateDeltas &deltas)
+{
+    stage(QStringLiteral("replacing run %1").arg(earlierRunId));
+    FactStore store(m_db);
+    UserDirectory::Cursor cursor(m_directory);
+    for (const PageviewFact &f : store.loadFacts(earlierRunId)) {
+        const size_t user = cursor.seek(f.userId);
+        const quint32 current = user < m_directory.size() ? m_directory.postcodeId(user) : unknownPostcodeId;
+        deltas.addAtTime(f.hour, f.postcodeId, -qint64(f.views));
+        deltas.addCurrent(f.hour, current, -qint64(f.views));
+    }
+    checkCancelled();
+    store.remove(earlierRunId);
+    SqliteStatement(m_db, "DELETE FROM load_hour_views WHERE run_id = ?").bind(1, earlierRunId).execute();
+    SqliteStatement(m_db, "UPDATE load_runs SET status = 'replaced', replaced_by = ? WHERE id = ?")
+        .bind(1, m_run.id)
+        .bind(2, earlierRunId)
+        .execute();
+    m_run.replacedRun = earlierRunId;
+}
+
+void PageviewsLoad::write()
+{
+    readUserDirectory();
+    AggregateDeltas deltas;
+    {
+        SqliteStatement window(m_db, "SELECT run_id FROM pageview_windows WHERE hour = ?");
+        window.bind(1, m_window);
+        if (window.step())
+            replaceEarlierLoad(window.int64(0), deltas);
+    }
+
+    stage(QStringLiteral("attributing"), static_cast<qint64>(m_facts.size()));
+    PostcodeHistoryStore historyStore(m_db);
+    std::vector<PostcodePeriod> history;
+    UserDirectory::Cursor cursor(m_directory);
+    size_t done = 0;
+    for (size_t i = 0; i < m_facts.size();) {
+        const quint64 userId = m_facts[i].userId;
+        const size_t user = cursor.seek(userId);
+        const bool known = user < m_directory.size();
+        const quint32 currentId = known ? m_directory.postcodeId(user) : unknownPostcodeId;
+        // An hour before the user's newest history change needs their history; later ones are the current
+        // postcode (a user who left keeps theirs).
+        const qint64 newestChange = known ? m_directory.newestChange(user) : 0;
+        size_t end = i;
+        bool needsHistory = false;
+        for (; end < m_facts.size() && m_facts[end].userId == userId; ++end)
+            needsHistory |= known && m_facts[end].hour * secondsPerHour < newestChange;
+        if (needsHistory)
+            historyStore.read(userId, newestChange, history);
+        for (; i < end; ++i) {
+            PageviewFact &f = m_facts[i];
+            f.postcodeId = needsHistory ? postcodeAt(history, f.hour * secondsPerHour) : currentId;
+            deltas.addAtTime(f.hour, f.postcodeId, f.views);
+            deltas.addCurrent(f.hour, currentId, f.views);
+        }
+        if ((++done & 0xffff) == 0) {
+            progress(static_cast<qint64>(i));
+            checkCancelled();
+        }
+    }
+    stage(QStringLiteral("writing facts"));
+    FactStore(m_db).append(m_run.id, m_facts);
+
+    stage(QStringLiteral("updating aggregates"));
+    deltas.apply(m_db);
+    SqliteStatement hourViews(m_db, "INSERT INTO load_hour_views (run_id, hour, views) VALUES (?, ?, ?)");
+    for (const auto &[hour, views] : m_viewsPerHour)
+        hourViews.bind(1, m_run.id).bind(2, hour).bind(3, views).execute();
+    SqliteStatement(m_db, "INSERT INTO pageview_windows (hour, run_id) VALUES (?, ?) "
+                          "ON CONFLICT (hour) DO UPDATE SET run_id = excluded.run_id")
+        .bind(1, m_window)
+        .bind(2, m_run.id)
+        .execute();
+}
+
+QString PageviewsLoad::summary() const
+{
+    QString text = QStringLiteral("%1: loaded as run %2, window %3: %4 rows read, %5 loaded, %6 rejected, %7 late rows")
+                       .arg(m_reader.displayName())
+                       .arg(m_run.id)
+                       .arg(formatTimestamp(m_window * secondsPerHour))
+                       .arg(m_run.rowsRead)
+                       .arg(m_run.rowsLoaded)
+                       .arg(m_run.rowsRejected)
+                       .arg(m_run.lateRows);
+    if (m_run.lateRows > 0) {
+        QStringList hours;
+        for (const auto &[hour, views] : m_viewsPerHour)
+            if (hour != m_window)
+                hours << QStringLiteral("%1 (%2)").arg(formatTimestamp(hour * secondsPerHour)).arg(views);
+        text += QStringLiteral(" in ") + hours.mid(0, 5).join(QStringLiteral(", "))
+            + (hours.size() > 5 ? QStringLiteral(", ...") : QString());
+    }
+    if (m_run.replacedRun)
+        text += QStringLiteral("; replaced run %1 for the same window").arg(m_run.replacedRun);
+    return text;
+}
+
+} // namespace pv

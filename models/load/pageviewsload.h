@@ -1,0 +1,46 @@
+#pragma once
+
+#include "load/extractload.h"
+#include "storage/sqlite/factstore.h"
+#include "storage/sqlite/userdirectory.h"
+
+#include <map>
+#include <vector>
+
+namespace pv {
+
+/// An hourly pageviews extract: aggregated to (user, hour) in memory, attributed to the at-time and
+/// current postcodes, appended as one load's facts, and added to both hourly aggregates. A file for a
+/// window that is already loaded replaces that earlier load.
+class PageviewsLoad final : public ExtractLoad
+{
+public:
+    using ExtractLoad::ExtractLoad;
+
+protected:
+    ExtractReader::Result readRow(RejectedLine &rejected) override;
+    void finishReading() override;
+    qint64 rowsToLoad() const override { return m_viewsLoaded; }
+    void write() override;
+    QString summary() const override;
+
+private:
+    struct View
+    {
+        quint64 userId;
+        qint64 hour;
+        auto operator<=>(const View &) const = default;
+    };
+
+    void sortViews();
+    void replaceEarlierLoad(qint64 earlierRunId, class AggregateDeltas &deltas);
+
+    PageviewRecord m_record;
+    std::vector<View> m_views;
+    std::vector<PageviewFact> m_facts;
+    std::map<qint64, qint64> m_viewsPerHour;
+    qint64 m_viewsLoaded = 0;
+    qint64 m_window = 0;
+};
+
+} // namespace pv
