@@ -2,6 +2,7 @@
 // postcode search, ranking, movers and residents, a user's history, the CSV export (quoting, formula
 // neutralisation, header lines, BOM, byte-equality with `pvadmin report`) and the query thread.
 #include "analystwarehouses.h"
+#include "failingdevice.h"
 
 #include "query/basiscomparison.h"
 #include "core/loadfeedback.h"
@@ -9,6 +10,7 @@
 #include "itemmodels/pageviewseriesmodel.h"
 #include "query/postcodedirectory.h"
 #include "query/querythread.h"
+#include "export/csvwriter.h"
 #include "export/reportcsv.h"
 #include "itemmodels/reporttable.h"
 #include "query/userhistory.h"
@@ -92,6 +94,8 @@ private slots:
     void csvPlainExportEqualsCommandLine_data();
     void csvPlainExportEqualsCommandLine();
     void csvExportIsAllOrNothing();
+    void csvWriteFailureIsReported_data();
+    void csvWriteFailureIsReported();
 
     void queryThreadSupersedesOlderRequests();
     void queryThreadReportsAnUnopenableWarehouse();
@@ -409,9 +413,8 @@ void AnalystModelsTest::csvQuotingAndNeutralisation()
     QFETCH(QString, text);
     QFETCH(bool, neutralise);
     QFETCH(QByteArray, field);
-    ReportCsvOptions options;
-    options.neutraliseFormulas = neutralise;
-    QCOMPARE(ReportCsvWriter(options).textField(text), field);
+    QCOMPARE(CsvWriter::field(text.toUtf8(), neutralise ? CsvWriter::Formulas::Neutralise : CsvWriter::Formulas::Keep),
+             field);
 }
 
 void AnalystModelsTest::csvNumbersAreNeverNeutralised()
@@ -549,6 +552,41 @@ void AnalystModelsTest::csvExportIsAllOrNothing()
 
     QVERIFY(!exportReportCsv(m_hand.folder() + QStringLiteral("/no/such/folder/x.csv"), *table, {}, {}, nullptr, &error));
     QVERIFY2(error.contains(QLatin1String("no/such/folder/x.csv")), qPrintable(error));
+}
+
+void AnalystModelsTest::csvWriteFailureIsReported_data()
+{
+    QTest::addColumn<qint64>("capacity");
+    QTest::newRow("nothing fits") << qint64(0);
+    QTest::newRow("full inside the header") << qint64(10);
+    QTest::newRow("full mid-row") << qint64(100);
+    QTest::newRow("full after the first buffer") << qint64(70000);
+}
+
+void AnalystModelsTest::csvWriteFailureIsReported()
+{
+    QFETCH(qint64, capacity);
+    // The CSV writer itself: finish() is false with the device's reason.
+    {
+        FailingDevice device(capacity);
+        CsvWriter csv(&device);
+        bool rowsWritten = true;
+        for (int i = 0; i < 10000 && rowsWritten; ++i)
+            rowsWritten = csv.addNumber(i).addText(QStringLiteral("SW1A 1AA")).endRow();
+        QVERIFY(!csv.finish());
+        QVERIFY(csv.hasFailed());
+        QCOMPARE(csv.errorString(), QStringLiteral("No space left on device"));
+        QCOMPARE(device.written().size(), capacity);
+    }
+    // The report writer behind `pvadmin report` and the Reports screen.
+    ReportTable table;
+    for (int hour = 0; hour < 5000; ++hour)
+        table.comparison << ComparisonRow{at("2024-03-01 00:00:00") + hour * 3600, QStringLiteral("SW19"), hour, 1};
+    QVERIFY(exportToBytes(table, {}, {}).size() > capacity);
+    FailingDevice device(capacity);
+    QString error;
+    QVERIFY(!ReportCsvWriter().write(table, {}, &device, nullptr, &error));
+    QCOMPARE(error, QStringLiteral("cannot write: No space left on device"));
 }
 
 void AnalystModelsTest::queryThreadSupersedesOlderRequests()

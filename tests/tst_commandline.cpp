@@ -163,9 +163,11 @@ public:
         return runRaw(QStringList{QStringLiteral("--db"), dbPath()} + args, input);
     }
 
-    /// pvadmin ARGS without --db; extra environment variables on top of a clean one.
+    /// pvadmin ARGS without --db; extra environment variables on top of a clean one; standard output to
+    /// standardOutputFile when one is named (e.g. /dev/full), else captured.
     CliResult runRaw(const QStringList &args, const QByteArray &input = {},
-                     const QList<QPair<QString, QString>> &extraEnvironment = {}) const
+                     const QList<QPair<QString, QString>> &extraEnvironment = {},
+                     const QString &standardOutputFile = {}) const
     {
         QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
         env.remove(QStringLiteral("PVADMIN_DB"));
@@ -181,6 +183,8 @@ public:
         QProcess process;
         process.setProcessEnvironment(env);
         process.setWorkingDirectory(m_dir.path());
+        if (!standardOutputFile.isEmpty())
+            process.setStandardOutputFile(standardOutputFile);
         process.start(QStringLiteral(PVADMIN_BINARY), args);
         if (!process.waitForStarted(10000)) {
             result.err = "could not start " PVADMIN_BINARY ": " + process.errorString().toUtf8();
@@ -333,6 +337,7 @@ private slots:
     void reportInvalidPostcode();
     void reportUserInNoSnapshotIsUnknown();
     void reportOutputFileSameBytes();
+    void reportToFullStandardOutputFails();
     void reportUsageErrors_data();
     void reportUsageErrors();
 
@@ -1155,6 +1160,23 @@ void CommandlineTest::reportOutputFileSameBytes()
                                        QStringLiteral("--output"), failed});
     QVERIFY2(invalid.finished && invalid.exitCode != 0, describe(invalid).constData());
     QVERIFY(!QFileInfo::exists(failed));
+}
+
+void CommandlineTest::reportToFullStandardOutputFails()
+{
+    if (!QFileInfo::exists(QStringLiteral("/dev/full")))
+        QSKIP("this system has no /dev/full");
+    Sandbox box;
+    QVERIFY(box.isValid());
+    LOAD_MOVER_SCENARIO(box);
+    // Every write fails with ENOSPC: the report is a failure with the reason, never a silent exit 0.
+    const CliResult full = box.runRaw({QStringLiteral("--db"), box.dbPath(), QStringLiteral("report"),
+                                       QStringLiteral("--basis"), QStringLiteral("current")},
+                                      {}, {}, QStringLiteral("/dev/full"));
+    EXPECT_EXIT(full, 1);
+    EXPECT_ONE_LINE_ERROR(full);
+    EXPECT_CONTAINS(full.err, "cannot write");
+    EXPECT_CONTAINS(full.err, "No space left on device");
 }
 
 void CommandlineTest::reportUsageErrors_data()

@@ -1,5 +1,6 @@
 // The operator desktop's non-widget parts: the item models (each under QAbstractItemModelTester), the
 // extract preview, the warehouse status and the load queue.
+#include "failingdevice.h"
 #include "operatorfixture.h"
 
 #include "extract/extractpreview.h"
@@ -120,7 +121,7 @@ private slots:
         // Filters: by status, by text in the error, by run number.
         model.setStatusFilter({QStringLiteral("failed")});
         QCOMPARE(model.matchingRunCount(), 25000);
-        QCOMPARE(model.runAt(0).status, QStringLiteral("failed"));
+        QCOMPARE(model.runAt(0).status, RunStatus::Failed);
         model.setTextFilter(QStringLiteral("'url': EMPTY"));
         QCOMPARE(model.matchingRunCount(), 25000);
         model.setStatusFilter({});
@@ -168,6 +169,11 @@ private slots:
         QVERIFY(lines[1].endsWith(",\"2,\"\"NOT, A \"\"\"\"POSTCODE\"\"\"\"\"\"\""));
         QCOMPARE(model.exportCsv(QStringLiteral("/nonexistent/dir/x.csv"), &error), -1);
         QVERIFY(error.contains(QStringLiteral("/nonexistent/dir/x.csv")));
+
+        // A device that fills up mid-export: a failure with the reason, not a count of lines.
+        FailingDevice full(5000);
+        QCOMPARE(model.writeCsv(&full, &error), -1);
+        QCOMPARE(error, QStringLiteral("cannot write: No space left on device"));
 
         model.setRun(0);
         QCOMPARE(model.rowCount(), 0);

@@ -1,11 +1,11 @@
 #include "arguments.h"
 #include "command.h"
+#include "export/reportcsv.h"
 #include "query/pageviewquery.h"
 #include "terminal.h"
 #include "storage/sqlite/warehouse.h"
 
 #include <QFile>
-#include <QSaveFile>
 
 namespace pv::cli {
 
@@ -40,22 +40,22 @@ int runReport(const Invocation &invocation)
     Warehouse warehouse;
     if (!invocation.openWarehouse(warehouse))
         return ExitFailed;
-    const auto rows = PageviewQuery(warehouse.database()).report(query, &error);
-    if (!rows)
+    const auto table = pv::runReport(PageviewQuery(warehouse.database()), query, false, &error);
+    if (!table)
         return invocation.usageError(error);
-    if (invocation.isSet(QStringLiteral("output"))) {
-        QSaveFile out(invocation.value(QStringLiteral("output")));
-        if (!out.open(QIODevice::WriteOnly))
-            return failure(QStringLiteral("%1: cannot write: %2").arg(out.fileName(), out.errorString()));
-        PageviewQuery::writeCsv(*rows, &out);
-        if (!out.commit())
-            return failure(QStringLiteral("%1: cannot write: %2").arg(out.fileName(), out.errorString()));
-        return ExitOk;
-    }
+    // The Reports screen's writer with its default options: the desktop's plain export is these bytes.
+    ReportDescription description;
+    description.query = query;
+    if (invocation.isSet(QStringLiteral("output")))
+        return exportReportCsv(invocation.value(QStringLiteral("output")), *table, description, ReportCsvOptions{},
+                               nullptr, &error)
+            ? ExitOk
+            : failure(error);
     QFile out;
     if (!out.open(stdout, QIODevice::WriteOnly))
-        return failure(QStringLiteral("cannot write to standard output"));
-    PageviewQuery::writeCsv(*rows, &out);
+        return failure(QStringLiteral("standard output: cannot write: %1").arg(out.errorString()));
+    if (!ReportCsvWriter().write(*table, description, &out, nullptr, &error))
+        return failure(QStringLiteral("standard output: %1").arg(error));
     return ExitOk;
 }
 

@@ -1,26 +1,15 @@
 #include "export/reportcsv.h"
 
+#include "export/csvwriter.h"
+#include "export/savefile.h"
 #include "extract/extractvalidation.h"
 #include "core/loadfeedback.h"
-
-#include <QSaveFile>
 
 namespace pv {
 
 ReportCsvWriter::ReportCsvWriter(const ReportCsvOptions &options)
     : m_options(options)
 {
-}
-
-QByteArray ReportCsvWriter::textField(const QString &text) const
-{
-    QByteArray utf8 = text.toUtf8();
-    if (m_options.neutraliseFormulas && !utf8.isEmpty()
-        && (utf8[0] == '=' || utf8[0] == '+' || utf8[0] == '-' || utf8[0] == '@' || utf8[0] == '\t' || utf8[0] == '\r'))
-        utf8.prepend('\'');
-    if (utf8.contains(',') || utf8.contains('"') || utf8.contains('\n') || utf8.contains('\r'))
-        utf8 = '"' + utf8.replace("\"", "\"\"") + '"';
-    return utf8;
 }
 
 QStringList ReportCsvWriter::headerLines(const ReportDescription &description) const
@@ -50,54 +39,52 @@ bool ReportCsvWriter::write(const ReportTable &table, const ReportDescription &d
                             LoadFeedback *feedback, QString *error) const
 {
     constexpr qsizetype batchRows = 4096;
-    QByteArray buffer;
-    const auto flush = [&] {
-        if (out->write(buffer) != buffer.size()) {
-            *error = QStringLiteral("cannot write: %1").arg(out->errorString());
+    CsvWriter csv(out, m_options.neutraliseFormulas ? CsvWriter::Formulas::Neutralise : CsvWriter::Formulas::Keep);
+    const auto cancelled = [&] {
+        if (!feedback || !feedback->isCancelled())
             return false;
-        }
-        buffer.clear();
+        *error = QStringLiteral("cancelled");
         return true;
     };
+    const auto writeFailed = [&] {
+        *error = QStringLiteral("cannot write: %1").arg(csv.errorString());
+        return false;
+    };
     if (m_options.utf8Bom)
-        buffer += "\xEF\xBB\xBF";
+        csv.addUtf8Bom();
     if (m_options.headerLines)
         for (const QString &line : headerLines(description))
-            buffer += textField(line) + '\n';
-    buffer += table.basis ? "period_start,postcode,pageviews\n" : "period_start,postcode,current,at_time,difference\n";
+            csv.addText(line).endRow();
+    static const QStringList oneBasis{QStringLiteral("period_start"), QStringLiteral("postcode"), QStringLiteral("pageviews")};
+    static const QStringList bothBases{QStringLiteral("period_start"), QStringLiteral("postcode"), QStringLiteral("current"),
+                                       QStringLiteral("at_time"), QStringLiteral("difference")};
+    for (const QString &column : table.basis ? oneBasis : bothBases)
+        csv.addText(column);
+    csv.endRow();
     const qsizetype total = table.size();
-    if (feedback) {
+    if (feedback)
         feedback->setStage(QStringLiteral("writing"), total);
-        if (feedback->isCancelled()) {
-            *error = QStringLiteral("cancelled");
-            return false;
-        }
-    }
+    if (cancelled())
+        return false;
     for (qsizetype i = 0; i < total; ++i) {
         if (table.basis) {
             const ReportRow &row = table.rows[i];
-            buffer += formatTimestamp(row.periodStart).toLatin1() + ',' + textField(row.postcode) + ','
-                      + QByteArray::number(row.pageviews) + '\n';
+            csv.addText(formatTimestamp(row.periodStart)).addText(row.postcode).addNumber(row.pageviews);
         } else {
             const ComparisonRow &row = table.comparison[i];
-            buffer += formatTimestamp(row.periodStart).toLatin1() + ',' + textField(row.postcode) + ','
-                      + QByteArray::number(row.current) + ',' + QByteArray::number(row.atTime) + ','
-                      + QByteArray::number(row.difference()) + '\n';
+            csv.addText(formatTimestamp(row.periodStart)).addText(row.postcode).addNumber(row.current)
+                .addNumber(row.atTime).addNumber(row.difference());
         }
-        if ((i + 1) % batchRows == 0) {
-            if (!flush())
+        if (!csv.endRow())
+            return writeFailed();
+        if ((i + 1) % batchRows == 0 && feedback) {
+            feedback->setProgress(i + 1);
+            if (cancelled())
                 return false;
-            if (feedback) {
-                feedback->setProgress(i + 1);
-                if (feedback->isCancelled()) {
-                    *error = QStringLiteral("cancelled");
-                    return false;
-                }
-            }
         }
     }
-    if (!flush())
-        return false;
+    if (!csv.finish())
+        return writeFailed();
     if (feedback)
         feedback->setProgress(total);
     return true;
@@ -106,22 +93,9 @@ bool ReportCsvWriter::write(const ReportTable &table, const ReportDescription &d
 bool exportReportCsv(const QString &path, const ReportTable &table, const ReportDescription &description,
                      const ReportCsvOptions &options, LoadFeedback *feedback, QString *error)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        *error = QStringLiteral("%1: cannot write: %2").arg(path, file.errorString());
-        return false;
-    }
-    if (!ReportCsvWriter(options).write(table, description, &file, feedback, error)) {
-        file.cancelWriting();
-        if (*error != QLatin1String("cancelled"))
-            *error = QStringLiteral("%1: %2").arg(path, *error);
-        return false;
-    }
-    if (!file.commit()) {
-        *error = QStringLiteral("%1: cannot write: %2").arg(path, file.errorString());
-        return false;
-    }
-    return true;
+    return saveWholeFile(path, [&](QIODevice *out, QString *reason) {
+        return ReportCsvWriter(options).write(table, description, out, feedback, reason);
+    }, error);
 }
 
 } // namespace pv

@@ -14,7 +14,7 @@ namespace pv {
 
 class LoadFeedback;
 
-/// How a report is written as CSV (RFC 4180, UTF-8, LF line ends).
+/// How a report is written as CSV (CsvWriter: RFC 4180, UTF-8, LF line ends).
 struct ReportCsvOptions
 {
     /// Lines starting with '#' before the column header recording the filters, the basis definition and
@@ -37,18 +37,16 @@ struct ReportDescription
     qint64 exportedAt = 0;  ///< seconds since the epoch
 };
 
-/// Writes ReportTables as CSV.
+/// The one report CSV writer, behind both `pvadmin report` and the Reports screen's export.
 class ReportCsvWriter
 {
 public:
     explicit ReportCsvWriter(const ReportCsvOptions &options = {});
 
-    /// One text cell: neutralised when asked, quoted when it holds a comma, a quote, CR or LF (quotes doubled).
-    QByteArray textField(const QString &text) const;
     /// The '#' lines for a report (without line ends).
     QStringList headerLines(const ReportDescription &description) const;
-    /// Writes the whole report; progress (rows) and cancel through feedback (may be null). Returns false
-    /// with *error on a write error or "cancelled".
+    /// Writes the whole report through CsvWriter; progress (rows) and cancel through feedback (may be
+    /// null). Returns false with *error "cannot write: REASON" on any write error, or "cancelled".
     bool write(const ReportTable &table, const ReportDescription &description, QIODevice *out,
                LoadFeedback *feedback, QString *error) const;
 
@@ -57,7 +55,7 @@ private:
 };
 
 /// Writes the report to path through QSaveFile: the file appears complete or not at all (an error or a
-/// cancel leaves whatever was there before).
+/// cancel leaves whatever was there before). *error is "PATH: cannot write: REASON" or "cancelled".
 bool exportReportCsv(const QString &path, const ReportTable &table, const ReportDescription &description,
                      const ReportCsvOptions &options, LoadFeedback *feedback, QString *error);
 

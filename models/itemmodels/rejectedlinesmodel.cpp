@@ -1,21 +1,13 @@
 #include "itemmodels/rejectedlinesmodel.h"
 
+#include "export/csvwriter.h"
+#include "export/savefile.h"
 #include "storage/sqlite/loadrun.h"
 #include "storage/sqlite/warehouse.h"
 
-#include <QSaveFile>
 #include <QScopedValueRollback>
 
 namespace pv {
-
-QByteArray csvField(const QByteArray &text)
-{
-    if (!text.contains(',') && !text.contains('"') && !text.contains('\n') && !text.contains('\r'))
-        return text;
-    QByteArray quoted = text;
-    quoted.replace('"', "\"\"");
-    return '"' + quoted + '"';
-}
 
 RejectedLinesModel::RejectedLinesModel(const Warehouse &warehouse, QObject *parent)
     : QAbstractTableModel(parent)
@@ -99,38 +91,39 @@ RejectedLine RejectedLinesModel::lineAt(int row) const
     return row >= 0 && row < m_lines.size() ? m_lines.at(row) : RejectedLine{};
 }
 
-qint64 RejectedLinesModel::writeCsv(QIODevice *out) const
+qint64 RejectedLinesModel::writeCsv(QIODevice *out, QString *error) const
 {
-    out->write("line,reason,raw\n");
+    constexpr int batchLines = 10000;
+    CsvWriter csv(out);
+    csv.addText(QStringLiteral("line")).addText(QStringLiteral("reason")).addText(QStringLiteral("raw")).endRow();
     qint64 written = 0;
     qint64 after = 0;
     const LoadRunLog log(m_warehouse.database());
-    for (;;) {
-        const QList<RejectedLine> batch = log.rejects(m_runId, after, 10000);
-        for (const RejectedLine &line : batch) {
-            out->write(QByteArray::number(line.line) + ',' + csvField(line.reason.toUtf8()) + ',' + csvField(line.raw) + '\n');
-            ++written;
-        }
-        if (batch.size() < 10000)
-            break;
-        after = batch.constLast().line;
+    for (bool more = true; more && !csv.hasFailed();) {
+        const QList<RejectedLine> batch = log.rejects(m_runId, after, batchLines);
+        for (const RejectedLine &line : batch)
+            csv.addNumber(line.line).addText(line.reason).addBytes(line.raw).endRow();
+        written += batch.size();
+        more = batch.size() == batchLines;
+        if (more)
+            after = batch.constLast().line;
+    }
+    if (!csv.finish()) {
+        if (error)
+            *error = QStringLiteral("cannot write: %1").arg(csv.errorString());
+        return -1;
     }
     return written;
 }
 
 qint64 RejectedLinesModel::exportCsv(const QString &path, QString *error) const
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        *error = QStringLiteral("%1: cannot write: %2").arg(path, file.errorString());
-        return -1;
-    }
-    const qint64 written = writeCsv(&file);
-    if (!file.commit()) {
-        *error = QStringLiteral("%1: cannot write: %2").arg(path, file.errorString());
-        return -1;
-    }
-    return written;
+    qint64 written = -1;
+    const bool saved = saveWholeFile(path, [&](QIODevice *out, QString *reason) {
+        written = writeCsv(out, reason);
+        return written >= 0;
+    }, error);
+    return saved ? written : -1;
 }
 
 } // namespace pv

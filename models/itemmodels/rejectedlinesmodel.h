@@ -34,10 +34,11 @@ public:
     RejectedLine lineAt(int row) const;
 
     /// Writes every rejected line of the run as CSV (line,reason,raw) to path through a QSaveFile, so a
-    /// failed export leaves no half-written file. Returns the lines written, or -1 with *error set.
+    /// failed export leaves no file. Returns the lines written, or -1 with *error "PATH: cannot write: REASON".
     qint64 exportCsv(const QString &path, QString *error) const;
-    /// The same CSV to any device (for the clipboard and tests).
-    qint64 writeCsv(QIODevice *out) const;
+    /// The same CSV to any device (for the clipboard and tests) through CsvWriter. Returns the lines
+    /// written, or -1 with *error (when given) "cannot write: REASON".
+    qint64 writeCsv(QIODevice *out, QString *error = nullptr) const;
 
     static constexpr int batchSize = 500;
 
@@ -48,8 +49,5 @@ private:
     bool m_atEnd = true;
     bool m_fetching = false;
 };
-
-/// One CSV field per RFC 4180: quoted when it holds a comma, a quote or a line break.
-QByteArray csvField(const QByteArray &text);
 
 } // namespace pv

@@ -3,7 +3,6 @@
 #include "extract/extractvalidation.h"
 #include "storage/sqlite/sqlitestatement.h"
 
-#include <QIODevice>
 #include <QMap>
 #include <QSqlDriver>
 #include <QSqlError>
@@ -23,14 +22,6 @@ constexpr qint64 secondsPerDay = 86400;
 qint64 floorDiv(qint64 a, qint64 b)
 {
     return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
-
-QByteArray csvField(const QString &text)
-{
-    QByteArray utf8 = text.toUtf8();
-    if (utf8.contains(',') || utf8.contains('"') || utf8.contains('\n') || utf8.contains('\r'))
-        utf8 = '"' + utf8.replace("\"", "\"\"") + '"';
-    return utf8;
 }
 } // namespace
 
@@ -272,30 +263,6 @@ std::optional<QList<PostcodeTotal>> PageviewQuery::totals(Basis basis, std::opti
     if (limit >= 0 && result.size() > limit)
         result.resize(limit);
     return result;
-}
-
-void PageviewQuery::writeCsv(const QList<ReportRow> &rows, QIODevice *out)
-{
-    QByteArray buffer = "period_start,postcode,pageviews\n";
-    qint64 lastPeriod = std::numeric_limits<qint64>::min();
-    QByteArray period;
-    for (const ReportRow &row : rows) {
-        if (row.periodStart != lastPeriod) {
-            lastPeriod = row.periodStart;
-            period = formatTimestamp(row.periodStart).toLatin1();
-        }
-        buffer += period;
-        buffer += ',';
-        buffer += csvField(row.postcode);
-        buffer += ',';
-        buffer += QByteArray::number(row.pageviews);
-        buffer += '\n';
-        if (buffer.size() > (1 << 20)) {
-            out->write(buffer);
-            buffer.clear();
-        }
-    }
-    out->write(buffer);
 }
 
 } // namespace pv

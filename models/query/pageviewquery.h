@@ -9,8 +9,6 @@
 
 #include <optional>
 
-class QIODevice;
-
 namespace pv {
 
 enum class Basis { Current, AtTime };
@@ -63,9 +61,6 @@ public:
     /// rows (-1 for all); only the given postcodes when the list is not empty.
     std::optional<QList<PostcodeTotal>> totals(Basis basis, std::optional<qint64> from, std::optional<qint64> to,
                                                int limit, const QStringList &postcodes, QString *error) const;
-
-    /// Writes rows as CSV with the header period_start,postcode,pageviews.
-    static void writeCsv(const QList<ReportRow> &rows, QIODevice *out);
 
 private:
     struct Filter;
