@@ -117,7 +117,7 @@ public:
         return text;
     }
 
-    QString runStatus(qint64 id) { return LoadRunLog(m_warehouse.database()).run(id).value_or(LoadRun{}).status; }
+    QString runStatus(qint64 id) { return runStatusName(LoadRunLog(m_warehouse.database()).run(id).value_or(LoadRun{}).status); }
     qint64 runCount() { return LoadRunLog(m_warehouse.database()).runCount(); }
 
     bool check()
@@ -624,7 +624,7 @@ void EngineTest::crashedRunIsMarkedInterrupted()
     QString error;
     QVERIFY(w.open(path, &error));
     const LoadRun run = LoadRunLog(w.database()).run(1).value_or(LoadRun{});
-    QCOMPARE(run.status, QStringLiteral("interrupted"));
+    QCOMPARE(run.status, RunStatus::Interrupted);
     QVERIFY(!run.error.isEmpty());
 }
 

@@ -129,7 +129,7 @@ private slots:
         LoadRunsModel *runs = window.loads()->runs();
         QCOMPARE(runs->rowCount(), 2);
         QCOMPARE(runs->runAt(0).id, results[1].run.id); // newest first
-        QCOMPARE(runs->runAt(0).status, QStringLiteral("succeeded"));
+        QCOMPARE(runs->runAt(0).status, RunStatus::Succeeded);
         QCOMPARE(window.overview()->calendar()->loadedHours(), 1);
         QVERIFY(window.statusText().contains(QStringLiteral("Latest hour loaded: 2024-03-01 01:00 UTC")));
         QVERIFY(window.statusText().contains(QStringLiteral("Latest users snapshot: 2024-03-01 00:00 UTC")));
@@ -177,7 +177,7 @@ private slots:
 
         // Nothing changed but the cancelled run's own record, which says so.
         QCOMPARE(f.fingerprint({results[0].run.id}), before);
-        QCOMPARE(window.loads()->runs()->runAt(0).status, QStringLiteral("cancelled"));
+        QCOMPARE(window.loads()->runs()->runAt(0).status, RunStatus::Cancelled);
         QCOMPARE(window.overview()->calendar()->data(window.overview()->calendar()->indexOfHour(gen.hourStart(0, 0)),
                                                      LoadCalendarModel::RunIdRole)
                      .toLongLong(),

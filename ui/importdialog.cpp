@@ -1,6 +1,7 @@
 #include "importdialog.h"
 
 #include "extract/extractvalidation.h"
+#include "core/time.h"
 
 #include <QCheckBox>
 #include <QDateTimeEdit>
@@ -352,12 +353,12 @@ void ImportDialog::showCurrent()
     m_asOf->setEnabled(users && entry.options.asOf.has_value());
     m_asOfSet->setChecked(entry.options.asOf.has_value());
     m_asOf->setDateTime(utcFromSeconds(entry.options.asOf.value_or(p.asOf.value_or(
-        QDateTime::currentSecsSinceEpoch() / 86400 * 86400))));
+        dayOf(QDateTime::currentSecsSinceEpoch()) * secondsPerDay))));
     m_hourSet->setEnabled(pageviews);
     m_hour->setEnabled(pageviews && entry.options.windowHour.has_value());
     m_hourSet->setChecked(entry.options.windowHour.has_value());
     m_hour->setDateTime(utcFromSeconds(entry.options.windowHour.value_or(p.windowHour.value_or(p.asOf.value_or(
-        QDateTime::currentSecsSinceEpoch() / 3600 * 3600)))));
+        startOfHour(QDateTime::currentSecsSinceEpoch()))))));
     m_thresholdSet->setChecked(entry.options.maxRejectPercent.has_value());
     m_threshold->setEnabled(entry.options.maxRejectPercent.has_value());
     m_threshold->setValue(entry.options.maxRejectPercent.value_or(m_defaultRejectPercent));
@@ -371,9 +372,9 @@ void ImportDialog::storeOptions()
     if (m_showing || m_current < 0)
         return;
     LoadOptions &options = m_entries[m_current].options;
-    const auto hourOf = [](const QDateTime &t) { return t.toSecsSinceEpoch() / 3600 * 3600; };
-    options.asOf = m_asOfSet->isChecked() ? std::optional(hourOf(m_asOf->dateTime())) : std::nullopt;
-    options.windowHour = m_hourSet->isChecked() ? std::optional(hourOf(m_hour->dateTime())) : std::nullopt;
+    const auto hourStart = [](const QDateTime &t) { return startOfHour(t.toSecsSinceEpoch()); };
+    options.asOf = m_asOfSet->isChecked() ? std::optional(hourStart(m_asOf->dateTime())) : std::nullopt;
+    options.windowHour = m_hourSet->isChecked() ? std::optional(hourStart(m_hour->dateTime())) : std::nullopt;
     options.maxRejectPercent = m_thresholdSet->isChecked() ? std::optional(m_threshold->value()) : std::nullopt;
     options.force = m_force->isChecked();
     showCurrent();

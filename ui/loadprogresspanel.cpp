@@ -2,6 +2,7 @@
 
 #include "extract/extractvalidation.h"
 #include "itemmodels/loadrunsmodel.h"
+#include "core/time.h"
 
 #include <QFileInfo>
 #include <QGridLayout>

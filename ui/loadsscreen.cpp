@@ -34,11 +34,11 @@ LoadsScreen::LoadsScreen(const Warehouse &warehouse, QWidget *parent)
     m_status->setObjectName(QStringLiteral("statusFilter"));
     m_status->addItem(tr("Any status"), QStringList());
     m_status->addItem(tr("Problems: failed, refused, interrupted"),
-                      QStringList{QStringLiteral("failed"), QStringLiteral("refused"), QStringLiteral("interrupted")});
-    m_status->addItem(tr("Succeeded"), QStringList{QStringLiteral("succeeded")});
-    m_status->addItem(tr("Replaced by a later file"), QStringList{QStringLiteral("replaced")});
-    m_status->addItem(tr("Cancelled"), QStringList{QStringLiteral("cancelled")});
-    m_status->addItem(tr("Running"), QStringList{QStringLiteral("running")});
+                      QStringList{runStatusName(RunStatus::Failed), runStatusName(RunStatus::Refused), runStatusName(RunStatus::Interrupted)});
+    m_status->addItem(tr("Succeeded"), QStringList{runStatusName(RunStatus::Succeeded)});
+    m_status->addItem(tr("Replaced by a later file"), QStringList{runStatusName(RunStatus::Replaced)});
+    m_status->addItem(tr("Cancelled"), QStringList{runStatusName(RunStatus::Cancelled)});
+    m_status->addItem(tr("Running"), QStringList{runStatusName(RunStatus::Running)});
     bar->addWidget(m_status, 1);
     auto *details = new QPushButton(tr("Details…"), this);
     bar->addWidget(details);

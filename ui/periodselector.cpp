@@ -1,6 +1,7 @@
 #include "periodselector.h"
 
 #include "extract/extractvalidation.h"
+#include "core/time.h"
 
 #include <QComboBox>
 #include <QDateTimeEdit>
@@ -18,10 +19,9 @@ QDateTime utc(qint64 seconds)
     return QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC);
 }
 
-qint64 hourOf(const QDateTimeEdit *edit)
+qint64 hourStart(const QDateTimeEdit *edit)
 {
-    const qint64 seconds = edit->dateTime().toSecsSinceEpoch();
-    return seconds - seconds % 3600;
+    return pv::startOfHour(edit->dateTime().toSecsSinceEpoch());
 }
 } // namespace
 
@@ -88,7 +88,7 @@ void PeriodSelector::setFreshness(const DataFreshness &freshness)
 std::optional<std::pair<qint64, qint64>> PeriodSelector::range() const
 {
     if (m_range->currentIndex() == customIndex)
-        return std::pair{hourOf(m_from), hourOf(m_to)};
+        return std::pair{hourStart(m_from), hourStart(m_to)};
     return recentRange(RecentRange(m_range->currentData().toInt()), m_freshness);
 }
 

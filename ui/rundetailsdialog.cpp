@@ -5,6 +5,7 @@
 #include "itemmodels/loadrunsmodel.h"
 #include "itemmodels/rejectedlinesmodel.h"
 #include "storage/sqlite/warehouse.h"
+#include "core/time.h"
 
 #include <QApplication>
 #include <QClipboard>
@@ -59,7 +60,7 @@ RunDetailsDialog::RunDetailsDialog(const Warehouse &warehouse, qint64 runId, QWi
     title->setTextFormat(Qt::RichText);
     title->setText(found ? tr("<h3>Run %1 — %2 — %3</h3>")
                                .arg(run.id)
-                               .arg(extractKindName(run.kind), run.status.toHtmlEscaped())
+                               .arg(extractKindName(run.kind), runStatusName(run.status).toHtmlEscaped())
                          : tr("<h3>Run %1 is not in this warehouse</h3>").arg(runId));
     layout->addWidget(title);
 
@@ -113,15 +114,14 @@ RunDetailsDialog::RunDetailsDialog(const Warehouse &warehouse, qint64 runId, QWi
     m_outcome->setObjectName(QStringLiteral("runOutcome"));
     m_outcome->setWordWrap(true);
     m_outcome->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    const bool bad = run.status == QLatin1String("failed") || run.status == QLatin1String("refused")
-        || run.status == QLatin1String("interrupted");
+    const bool bad = needsAttention(run.status);
     if (!run.error.isEmpty())
         m_outcome->setText(LoadProgressPanel::forTheDesktop(run.error));
-    else if (run.status == QLatin1String("succeeded"))
+    else if (run.status == RunStatus::Succeeded)
         m_outcome->setText(tr("Loaded and committed."));
-    else if (run.status == QLatin1String("replaced"))
+    else if (run.status == RunStatus::Replaced)
         m_outcome->setText(tr("Loaded, then replaced by run %1: its rows no longer count.").arg(run.replacedBy));
-    else if (run.status == QLatin1String("running"))
+    else if (run.status == RunStatus::Running)
         m_outcome->setText(tr("Still running."));
     m_outcome->setStyleSheet(bad ? QStringLiteral("QLabel { background: #fdecea; color: #8a1c1c; padding: 8px; "
                                                   "border: 1px solid #f5c2c0; border-radius: 4px; }")

@@ -3,6 +3,7 @@
 #include "generate/extractgenerator.h"
 #include "core/loadfeedback.h"
 #include "terminal.h"
+#include "core/time.h"
 
 #include <QDir>
 
@@ -49,7 +50,7 @@ int runGenerate(const Invocation &invocation)
     if (invocation.isSet(QStringLiteral("start"))) {
         QString reason;
         const auto start = parseDateTimeArgument(invocation.value(QStringLiteral("start")), &reason);
-        if (!start || *start % 86400 != 0)
+        if (!start || dayOf(*start) * secondsPerDay != *start)
             return invocation.usageError(QStringLiteral("--start must be a date (YYYY-MM-DD)"));
         options.startEpoch = *start;
     }

@@ -4,6 +4,7 @@
 #include "core/loadfeedback.h"
 #include "terminal.h"
 #include "storage/sqlite/warehouse.h"
+#include "core/time.h"
 
 #include <QFileInfo>
 
@@ -25,7 +26,7 @@ int runLoad(const Invocation &invocation)
     if (!dateTimeOption(invocation, QStringLiteral("as-of"), &options.asOf, &error)
         || !dateTimeOption(invocation, QStringLiteral("hour"), &options.windowHour, &error))
         return invocation.usageError(error);
-    if (options.windowHour && *options.windowHour % 3600 != 0)
+    if (options.windowHour && !isOnTheHour(*options.windowHour))
         return invocation.usageError(QStringLiteral("--hour must be on the hour (HH:00:00)"));
     if (invocation.isSet(QStringLiteral("max-rejects"))) {
         bool ok = false;
@@ -57,7 +58,7 @@ int runLoad(const Invocation &invocation)
         case LoadOutcome::Cancelled:
             printErr(QStringLiteral("pvadmin: %1%2\n")
                          .arg(result.message,
-                              result.run.id ? QStringLiteral(" [run %1 %2]").arg(result.run.id).arg(result.run.status)
+                              result.run.id ? QStringLiteral(" [run %1 %2]").arg(result.run.id).arg(runStatusName(result.run.status))
                                             : QString()));
             exitCode = ExitFailed;
             break;

@@ -4,6 +4,7 @@
 #include "query/pageviewquery.h"
 #include "terminal.h"
 #include "storage/sqlite/warehouse.h"
+#include "core/time.h"
 
 #include <QFile>
 
@@ -32,7 +33,7 @@ int runReport(const Invocation &invocation)
         return invocation.usageError(QStringLiteral("--from is after --to"));
     // Pageviews are counted per hour, so a bound inside an hour could not be honoured exactly.
     for (const auto &[option, bound] : {std::pair{"from", query.from}, std::pair{"to", query.to}})
-        if (bound && *bound % 3600 != 0)
+        if (bound && !isOnTheHour(*bound))
             return invocation.usageError(QStringLiteral("--%1 must be on the hour (HH:00:00): pageviews are counted per hour")
                                              .arg(QLatin1String(option)));
     query.postcodes = invocation.parser.values(QStringLiteral("postcode"));

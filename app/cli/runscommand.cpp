@@ -5,6 +5,7 @@
 #include "itemmodels/loadrunsmodel.h"
 #include "terminal.h"
 #include "storage/sqlite/warehouse.h"
+#include "core/time.h"
 
 #include <QDateTime>
 #include <QFileInfo>
@@ -30,11 +31,11 @@ int runRuns(const Invocation &invocation)
             note = QStringLiteral("replaced by run %1").arg(run.replacedBy);
         else if (run.replacedRun)
             note = QStringLiteral("replaced run %1").arg(run.replacedRun);
-        if (run.lateRows > 0 && run.status == QLatin1String("succeeded"))
+        if (run.lateRows > 0 && run.status == RunStatus::Succeeded)
             note += (note.isEmpty() ? QString() : QStringLiteral("; ")) + QStringLiteral("%1 late rows").arg(run.lateRows);
         rows << QStringList{QString::number(run.id),
                             extractKindName(run.kind),
-                            run.status,
+                            runStatusName(run.status),
                             when,
                             QDateTime::fromMSecsSinceEpoch(run.startedAtMs, Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")),
                             run.finishedAtMs > 0 ? durationText(run.durationMs()) : QStringLiteral("-"),

@@ -6,6 +6,7 @@
 #include "storage/sqlite/sqlitestatement.h"
 #include "storage/sqlite/userdirectory.h"
 #include "storage/sqlite/warehouse.h"
+#include "core/time.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -18,7 +19,7 @@ constexpr int maxListed = 20;
 
 QString hourText(qint64 hour)
 {
-    return formatTimestamp(hour * 3600);
+    return formatTimestamp(hour * secondsPerHour);
 }
 
 class Checker

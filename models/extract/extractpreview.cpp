@@ -1,5 +1,6 @@
 #include "extract/extractpreview.h"
 
+#include "core/time.h"
 #include "load/extractload.h"
 #include "extract/extractvalidation.h"
 
@@ -11,13 +12,7 @@
 namespace pv {
 
 namespace {
-constexpr qint64 secondsPerHour = 3600;
 
-qint64 hourStart(qint64 epochSeconds)
-{
-    const qint64 remainder = ((epochSeconds % secondsPerHour) + secondsPerHour) % secondsPerHour;
-    return epochSeconds - remainder;
-}
 /// Lines in a plain CSV file, extrapolated from its first 256 KiB (the header line left out); 0 for a
 /// compressed file, whose size says little about its rows.
 qint64 estimateLines(const QString &path, qint64 sizeBytes)
@@ -85,7 +80,7 @@ ExtractPreview previewExtract(const QString &path, int shownRows, int sampleRows
             const bool isRecord = result == ExtractReader::Result::Record;
             preview.rowsRejected += isRecord ? 0 : 1;
             if (isRecord)
-                ++rowsPerHour[hourStart(record.viewedAt)];
+                ++rowsPerHour[startOfHour(record.viewedAt)];
             if (preview.rows.size() >= shownRows)
                 continue;
             if (isRecord)

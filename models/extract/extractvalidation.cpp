@@ -101,13 +101,6 @@ int twoDigits(const char *p)
     return (p[0] - '0') * 10 + (p[1] - '0');
 }
 
-// Floor division, so that times before 1970 land in the right day.
-qint64 floorDiv(qint64 a, qint64 b)
-{
-    const qint64 q = a / b;
-    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
-}
-
 // The full check, with the reason when the value is invalid.
 std::optional<quint64> parseUserIdFully(std::string_view text, QString *reason)
 {
@@ -205,7 +198,7 @@ std::optional<qint64> parseTimestampFully(std::string_view text, QString *reason
         setReason(reason, QStringLiteral("%1 has second %2: expected 00 to 59").arg(quoted(value)).arg(second));
         return std::nullopt;
     }
-    return daysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+    return daysFromCivil(year, month, day) * secondsPerDay + hour * secondsPerHour + minute * 60 + second;
 }
 
 // daysFromCivil() for years from 1 on, in unsigned arithmetic.
@@ -339,50 +332,10 @@ std::optional<qint64> parseTimestamp(std::string_view text, QString *reason)
         if (digits && separators && year >= 1 && month >= 1 && month <= 12 && day >= 1
             && day <= static_cast<unsigned>(daysInMonth(static_cast<int>(year), static_cast<int>(month)))
             && hour < 24 && minute < 60 && second < 60) {
-            return daysFromCivilAD(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+            return daysFromCivilAD(year, month, day) * secondsPerDay + hour * secondsPerHour + minute * 60 + second;
         }
     }
     return parseTimestampFully(text, reason);
-}
-
-QString formatTimestamp(qint64 epochSeconds)
-{
-    const qint64 days = floorDiv(epochSeconds, 86400);
-    const auto secondOfDay = static_cast<int>(epochSeconds - days * 86400);
-    int year = 0;
-    int month = 0;
-    int day = 0;
-    civilFromDays(days, &year, &month, &day);
-    std::array<char, 80> text{};
-    const int length = std::snprintf(text.data(), text.size(), "%04d-%02d-%02d %02d:%02d:%02d", year, month, day,
-                                     secondOfDay / 3600, secondOfDay / 60 % 60, secondOfDay % 60);
-    return QString::fromLatin1(text.data(), length);
-}
-
-// Howard Hinnant's days_from_civil: years are counted from March so the leap day ends the year,
-// and 400-year eras make the arithmetic the same for every era.
-qint64 daysFromCivil(int year, int month, int day)
-{
-    const qint64 y = static_cast<qint64>(year) - (month <= 2 ? 1 : 0);
-    const qint64 era = floorDiv(y, 400);
-    const qint64 yearOfEra = y - era * 400;
-    const qint64 dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-    const qint64 dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear;
-    return era * 146097 + dayOfEra - 719468;
-}
-
-void civilFromDays(qint64 days, int *year, int *month, int *day)
-{
-    const qint64 z = days + 719468;
-    const qint64 era = floorDiv(z, 146097);
-    const qint64 dayOfEra = z - era * 146097;
-    const qint64 yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365;
-    const qint64 dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
-    const qint64 monthFromMarch = (5 * dayOfYear + 2) / 153;
-    const auto m = static_cast<int>(monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9);
-    *day = static_cast<int>(dayOfYear - (153 * monthFromMarch + 2) / 5 + 1);
-    *month = m;
-    *year = static_cast<int>(yearOfEra + era * 400 + (m <= 2 ? 1 : 0));
 }
 
 } // namespace pv

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/time.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -28,12 +30,5 @@ int normalisePostcodeInto(std::string_view text, char *out, QString *reason);
 /// "YYYY-MM-DD HH:MM:SS", also with a 'T' separator, fractional seconds and a trailing 'Z'.
 /// Returns seconds since the Unix epoch (naive UTC); fractional seconds are dropped.
 std::optional<qint64> parseTimestamp(std::string_view text, QString *reason);
-
-/// Seconds since the epoch as "YYYY-MM-DD HH:MM:SS".
-QString formatTimestamp(qint64 epochSeconds);
-
-/// Days since 1970-01-01 for a proleptic Gregorian date, and back.
-qint64 daysFromCivil(int year, int month, int day);
-void civilFromDays(qint64 days, int *year, int *month, int *day);
 
 } // namespace pv

@@ -1,5 +1,6 @@
 #include "itemmodels/loadcalendarmodel.h"
 
+#include "core/runstatus.h"
 #include "extract/extractvalidation.h"
 #include "storage/sqlite/warehouse.h"
 
@@ -15,14 +16,6 @@
 namespace pv {
 
 namespace {
-constexpr qint64 secondsPerHour = 3600;
-constexpr qint64 hoursPerDay = 24;
-
-qint64 floorDiv(qint64 a, qint64 b)
-{
-    return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
-
 struct LiveRun
 {
     qint64 runId = 0;
@@ -34,7 +27,7 @@ struct LiveRun
 struct Attempt
 {
     qint64 runId = 0;
-    QString status;
+    RunStatus status = RunStatus::Failed;
     QString error;
     QString file;
 };
@@ -104,7 +97,7 @@ void LoadCalendarModel::reload()
                               "WHERE status IN ('failed', 'refused', 'cancelled', 'interrupted') "
                               "AND (window_hour IS NOT NULL OR as_of IS NOT NULL) ORDER BY id"));
         while (q.next()) {
-            const Attempt attempt{q.value(0).toLongLong(), q.value(4).toString(), q.value(5).toString(),
+            const Attempt attempt{q.value(0).toLongLong(), runStatusFromName(q.value(4).toString()), q.value(5).toString(),
                                   q.value(6).toString()};
             if (q.value(1).toString() == QLatin1String("pageviews") && !q.value(2).isNull())
                 hourAttempts[floorDiv(q.value(2).toLongLong(), secondsPerHour)] = attempt;
@@ -160,13 +153,13 @@ void LoadCalendarModel::reload()
             }
             if (const auto attempt = snapshotAttempts.find(day); attempt != snapshotAttempts.end()) {
                 const Attempt &a = attempt->second;
-                if (snapshot.state == State::Missing && a.status != QLatin1String("cancelled")) {
+                if (snapshot.state == State::Missing && a.status != RunStatus::Cancelled) {
                     snapshot.state = State::Failed;
                     m_missingSnapshots.removeLast();
                 }
                 if (snapshot.runId == 0)
                     snapshot.runId = a.runId;
-                snapshot.tip += tr("\nRun %1 (%2) %3: %4").arg(a.runId).arg(QFileInfo(a.file).fileName(), a.status, a.error);
+                snapshot.tip += tr("\nRun %1 (%2) %3: %4").arg(a.runId).arg(QFileInfo(a.file).fileName(), runStatusName(a.status), a.error);
             }
             if (snapshot.runId)
                 snapshot.tip += tr("\nClick to open run %1.").arg(snapshot.runId);
@@ -189,7 +182,7 @@ void LoadCalendarModel::reload()
                         cell.tip += tr("\nIt replaced run %1, an earlier file for the same hour.").arg(run.replacedRun);
                     ++m_loadedHours;
                 } else if (firstHour && hour >= *firstHour && hour <= *lastHour) {
-                    const bool failed = attempt != hourAttempts.end() && attempt->second.status != QLatin1String("cancelled");
+                    const bool failed = attempt != hourAttempts.end() && attempt->second.status != RunStatus::Cancelled;
                     cell.state = failed ? State::Failed : State::Missing;
                     cell.tip = failed ? tr("%1\nNot loaded: the last attempt failed.").arg(hourRange(hour))
                                       : tr("%1\nMissing: no file for this hour has been loaded.").arg(hourRange(hour));
@@ -201,7 +194,7 @@ void LoadCalendarModel::reload()
                     const Attempt &a = attempt->second;
                     if (cell.runId == 0)
                         cell.runId = a.runId;
-                    cell.tip += tr("\nRun %1 (%2) %3: %4").arg(a.runId).arg(QFileInfo(a.file).fileName(), a.status, a.error);
+                    cell.tip += tr("\nRun %1 (%2) %3: %4").arg(a.runId).arg(QFileInfo(a.file).fileName(), runStatusName(a.status), a.error);
                 }
                 if (const auto late = lateViews.find(hour); late != lateViews.end()) {
                     cell.amended = true;

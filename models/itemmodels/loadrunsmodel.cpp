@@ -2,6 +2,7 @@
 
 #include "extract/extractvalidation.h"
 #include "storage/sqlite/warehouse.h"
+#include "core/time.h"
 
 #include <QDateTime>
 #include <QFileInfo>
@@ -41,19 +42,6 @@ QString runWindowText(const LoadRun &run)
     return {};
 }
 
-QString durationText(qint64 ms)
-{
-    const QLocale locale;
-    if (ms < 1000)
-        return QStringLiteral("%1 ms").arg(ms);
-    if (ms < 60000)
-        return QStringLiteral("%1 s").arg(locale.toString(double(ms) / 1000.0, 'f', 1));
-    const qint64 seconds = ms / 1000;
-    if (seconds < 3600)
-        return QStringLiteral("%1 min %2 s").arg(seconds / 60).arg(seconds % 60, 2, 10, QLatin1Char('0'));
-    return QStringLiteral("%1 h %2 min").arg(seconds / 3600).arg((seconds % 3600) / 60, 2, 10, QLatin1Char('0'));
-}
-
 LoadRunsModel::LoadRunsModel(const Warehouse &warehouse, QObject *parent)
     : QAbstractTableModel(parent)
     , m_warehouse(warehouse)
@@ -82,7 +70,7 @@ QVariant LoadRunsModel::data(const QModelIndex &index, int role) const
         switch (index.column()) {
         case Id: return run.id;
         case Kind: return extractKindName(run.kind);
-        case Status: return run.status;
+        case Status: return runStatusName(run.status);
         case File: return QFileInfo(run.file).fileName();
         case WindowOrAsOf: return runWindowText(run);
         case Started:
@@ -105,7 +93,7 @@ QVariant LoadRunsModel::data(const QModelIndex &index, int role) const
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         break;
     case RunIdRole: return run.id;
-    case StatusRole: return run.status;
+    case StatusRole: return runStatusName(run.status);
     case SortValueRole: return sortKey(run);
     }
     return {};
@@ -153,7 +141,7 @@ QVariant LoadRunsModel::sortKey(const LoadRun &run) const
 {
     switch (m_sortColumn) {
     case Kind: return extractKindName(run.kind);
-    case Status: return run.status;
+    case Status: return runStatusName(run.status);
     case File: return run.file;
     case WindowOrAsOf: return run.windowHour ? *run.windowHour : run.asOf ? *run.asOf : qint64(-1);
     case Started: return run.startedAtMs;

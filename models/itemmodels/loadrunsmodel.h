@@ -67,7 +67,5 @@ private:
 
 /// "2024-03-01 05:00" for a pageviews window or "as of 2024-03-01 00:00" for a snapshot, UTC.
 QString runWindowText(const LoadRun &run);
-/// A duration in words an operator reads at a glance: "850 ms", "12.4 s", "3 min 05 s".
-QString durationText(qint64 ms);
 
 } // namespace pv

@@ -1,5 +1,6 @@
 #include "itemmodels/pageviewseriesmodel.h"
 
+#include "core/time.h"
 #include "extract/extractvalidation.h"
 
 #include <QDateTime>
@@ -7,14 +8,6 @@
 
 namespace pv {
 
-namespace {
-constexpr qint64 secondsPerHour = 3600;
-
-qint64 ceilHour(qint64 t)
-{
-    return t >= 0 ? (t + secondsPerHour - 1) / secondsPerHour : -((-t) / secondsPerHour);
-}
-} // namespace
 
 PageviewSeries PageviewSeries::fromReports(Grain grain, qint64 from, qint64 to, const QStringList &postcodes,
                                            const QList<ReportRow> &current, const QList<ReportRow> &atTime,
@@ -26,7 +19,7 @@ PageviewSeries PageviewSeries::fromReports(Grain grain, qint64 from, qint64 to, 
     series.to = to;
     series.postcodes = postcodes;
     QHash<qint64, qsizetype> periodIndex;
-    for (qint64 hour = ceilHour(from); hour < ceilHour(to); ++hour) {
+    for (qint64 hour = ceilDiv(from, secondsPerHour); hour < ceilDiv(to, secondsPerHour); ++hour) {
         const qint64 start = periodStart(grain, hour);
         if (series.periods.isEmpty() || series.periods.last() != start) {
             periodIndex.insert(start, series.periods.size());

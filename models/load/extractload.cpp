@@ -50,7 +50,7 @@ void writeRunRecord(sqlite3 *db, LoadRun &run, bool insert, const std::vector<Re
     const std::string kind = extractKindName(run.kind).toStdString();
     const std::string file = run.file.toStdString();
     const std::string hash = run.contentHash.toStdString();
-    const std::string status = run.status.toStdString();
+    const std::string status = runStatusName(run.status).toStdString();
     const std::string error = run.error.toStdString();
     st.bind(1, kind).bind(2, file);
     hash.empty() ? st.bindNull(3) : st.bind(3, hash);
@@ -248,14 +248,14 @@ LoadResult ExtractLoad::execute()
         same.reset();
 
         // The run record exists before the transaction, so a crash leaves 'running' to be marked interrupted.
-        m_run.status = QStringLiteral("running");
+        m_run.status = RunStatus::Running;
         recordRun(true);
 
         sqliteExec(m_db, "BEGIN IMMEDIATE");
         write();
         checkCancelled();
         stage(QStringLiteral("committing"));
-        m_run.status = QStringLiteral("succeeded");
+        m_run.status = RunStatus::Succeeded;
         m_run.finishedAtMs = nowMs();
         recordRun(false);
         sqliteExec(m_db, "COMMIT");
@@ -283,9 +283,9 @@ LoadResult ExtractLoad::execute()
 LoadResult ExtractLoad::finishRun(LoadOutcome outcome, const QString &message, bool alreadyRecorded)
 {
     switch (outcome) {
-    case LoadOutcome::Failed: m_run.status = QStringLiteral("failed"); break;
-    case LoadOutcome::Cancelled: m_run.status = QStringLiteral("cancelled"); break;
-    case LoadOutcome::Refused: m_run.status = QStringLiteral("refused"); break;
+    case LoadOutcome::Failed: m_run.status = RunStatus::Failed; break;
+    case LoadOutcome::Cancelled: m_run.status = RunStatus::Cancelled; break;
+    case LoadOutcome::Refused: m_run.status = RunStatus::Refused; break;
     default: break;
     }
     if (outcome != LoadOutcome::Loaded)
@@ -312,7 +312,7 @@ LoadResult ExtractLoad::finishRun(LoadOutcome outcome, const QString &message, b
 
 void ExtractLoad::recordRun(bool insert)
 {
-    writeRunRecord(m_db, m_run, insert, m_run.status == QLatin1String("running") ? std::vector<RejectedLine>{} : m_rejects);
+    writeRunRecord(m_db, m_run, insert, m_run.status == RunStatus::Running ? std::vector<RejectedLine>{} : m_rejects);
 }
 
 LoadResult loadExtract(Warehouse &warehouse, const QString &path, const LoadOptions &options, LoadFeedback *feedback)
@@ -324,7 +324,7 @@ LoadResult loadExtract(Warehouse &warehouse, const QString &path, const LoadOpti
         run.kind = options.kind;
         run.file = path == QLatin1String("-") ? QStringLiteral("<stdin>") : QFileInfo(path).absoluteFilePath();
         run.startedAtMs = run.finishedAtMs = nowMs();
-        run.status = QStringLiteral("failed");
+        run.status = RunStatus::Failed;
         run.error = reader.error().message();
         LoadResult result;
         result.outcome = LoadOutcome::Failed;

@@ -1,5 +1,6 @@
 #include "load/pageviewsload.h"
 
+#include "core/time.h"
 #include "load/aggregatedeltas.h"
 #include "extract/extractvalidation.h"
 #include "storage/sqlite/factstore.h"
@@ -11,15 +12,6 @@
 #include <algorithm>
 
 namespace pv {
-
-namespace {
-constexpr qint64 secondsPerHour = 3600;
-
-qint64 hourOf(qint64 epochSeconds)
-{
-    return epochSeconds >= 0 ? epochSeconds / secondsPerHour : -((-epochSeconds + secondsPerHour - 1) / secondsPerHour);
-}
-} // namespace
 
 ExtractReader::Result PageviewsLoad::readRow(RejectedLine &rejected)
 {

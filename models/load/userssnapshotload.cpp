@@ -1,5 +1,6 @@
 #include "load/userssnapshotload.h"
 
+#include "core/time.h"
 #include "load/aggregatedeltas.h"
 #include "extract/extractvalidation.h"
 #include "storage/sqlite/factstore.h"
@@ -14,10 +15,6 @@
 #include <algorithm>
 
 namespace pv {
-
-namespace {
-constexpr qint64 secondsPerHour = 3600;
-}
 
 QString UsersSnapshotLoad::refusalBeforeReading()
 {

@@ -15,16 +15,6 @@
 
 namespace pv {
 
-namespace {
-constexpr qint64 secondsPerHour = 3600;
-constexpr qint64 secondsPerDay = 86400;
-
-qint64 floorDiv(qint64 a, qint64 b)
-{
-    return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
-} // namespace
-
 QString basisName(Basis basis)
 {
     return basis == Basis::Current ? QStringLiteral("current") : QStringLiteral("at-time");
@@ -60,7 +50,7 @@ std::optional<Grain> grainFromName(const QString &name)
 
 qint64 periodStart(Grain grain, qint64 hour)
 {
-    const qint64 days = floorDiv(hour, 24);
+    const qint64 days = floorDiv(hour, hoursPerDay);
     switch (grain) {
     case Grain::Hour:
         return hour * secondsPerHour;
@@ -152,7 +142,7 @@ bool PageviewQuery::forEachCount(Basis basis, Grain grain, qint64 fromHour, qint
         return true;
     };
     const QString hourly = prefix + QStringLiteral("hourly"), daily = prefix + QStringLiteral("daily");
-    const qint64 fromDay = floorDiv(fromHour + 23, 24), toDay = floorDiv(toHour, 24);
+    const qint64 fromDay = ceilDiv(fromHour, hoursPerDay), toDay = floorDiv(toHour, hoursPerDay);
     if (grain == Grain::Hour || fromDay >= toDay)
         return scan(hourly, QStringLiteral("hour"), fromHour, toHour, 1);
     return scan(hourly, QStringLiteral("hour"), fromHour, fromDay * 24, 1)
@@ -182,7 +172,7 @@ constexpr qint64 latestHour = qint64(1) << 40;
 /// An hour counts when its start lies in [from, to).
 qint64 firstHourFrom(std::optional<qint64> from)
 {
-    return from ? (*from >= 0 ? (*from + 3599) / 3600 : -((-*from) / 3600)) : earliestHour;
+    return from ? ceilDiv(*from, secondsPerHour) : earliestHour;
 }
 } // namespace
 

@@ -1,5 +1,6 @@
 #include "query/warehousecoverage.h"
 
+#include "core/time.h"
 #include "extract/extractvalidation.h"
 
 #include <QSqlQuery>
@@ -8,7 +9,6 @@
 namespace pv {
 
 namespace {
-constexpr qint64 secondsPerHour = 3600;
 
 std::optional<qint64> optionalValue(const QVariant &value)
 {

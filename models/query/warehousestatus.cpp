@@ -2,6 +2,7 @@
 
 #include "extract/extractvalidation.h"
 #include "storage/sqlite/warehouse.h"
+#include "core/time.h"
 
 #include <QSqlQuery>
 #include <QStringList>
@@ -38,12 +39,12 @@ QString WarehouseStatus::warning() const
         problems << (latestSnapshotAsOf
                          ? QStringLiteral("the latest users snapshot (%1) is %2 hours older than the newest data")
                                .arg(formatTimestamp(*latestSnapshotAsOf))
-                               .arg((*newest - *latestSnapshotAsOf) / 3600)
+                               .arg((*newest - *latestSnapshotAsOf) / secondsPerHour)
                          : QStringLiteral("no users snapshot is loaded"));
     if (isHourStale())
         problems << (latestHour ? QStringLiteral("the latest hour loaded (%1) is %2 hours older than the newest snapshot")
                                       .arg(formatTimestamp(*latestHour))
-                                      .arg((*newest - *latestHour) / 3600)
+                                      .arg((*newest - *latestHour) / secondsPerHour)
                                 : QStringLiteral("no pageviews hour is loaded"));
     return problems.join(QStringLiteral("; "));
 }

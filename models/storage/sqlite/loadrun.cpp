@@ -40,7 +40,7 @@ LoadRun runFromQuery(const QSqlQuery &q)
     run.factsReattributed = q.value(15).toLongLong();
     run.replacedRun = q.value(16).toLongLong();
     run.replacedBy = q.value(17).toLongLong();
-    run.status = q.value(18).toString();
+    run.status = runStatusFromName(q.value(18).toString());
     run.error = q.value(19).toString();
     return run;
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/runstatus.h"
 #include "extract/extractreader.h"
 
 #include <QList>
@@ -32,7 +33,7 @@ struct LoadRun
     qint64 factsReattributed = 0;
     qint64 replacedRun = 0;
     qint64 replacedBy = 0;
-    QString status; ///< running, succeeded, failed, cancelled, refused, interrupted, replaced
+    RunStatus status = RunStatus::Running;
     QString error;
 
     qint64 durationMs() const { return finishedAtMs > 0 ? finishedAtMs - startedAtMs : 0; }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/time.h"
+
 #include <QString>
 #include <QtGlobal>
 
@@ -66,7 +68,6 @@ public:
 private:
     static constexpr quint32 inLatestFlag = 0x80000000u;
     static constexpr quint32 postcodeMask = 0x7fffffffu;
-    static constexpr qint64 secondsPerHour = 3600;
 
     struct Entry
     {

@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QString>
+
+namespace pv {
+
+/// Time in the warehouse: seconds since the Unix epoch, naive UTC; hours are numbered from the epoch
+/// (hour h covers [h * secondsPerHour, (h + 1) * secondsPerHour)). Every division rounds towards
+/// negative infinity, so times before 1970 land in the right hour and day.
+
+inline constexpr qint64 secondsPerHour = 3600;
+inline constexpr qint64 hoursPerDay = 24;
+inline constexpr qint64 secondsPerDay = secondsPerHour * hoursPerDay;
+
+/// a / b rounded towards negative infinity.
+constexpr qint64 floorDiv(qint64 a, qint64 b)
+{
+    const qint64 q = a / b;
+    return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+/// a / b rounded towards positive infinity.
+constexpr qint64 ceilDiv(qint64 a, qint64 b) { return -floorDiv(-a, b); }
+
+/// The number of the hour that holds the instant.
+constexpr qint64 hourOf(qint64 epochSeconds) { return floorDiv(epochSeconds, secondsPerHour); }
+/// The instant the hour that holds epochSeconds starts.
+constexpr qint64 startOfHour(qint64 epochSeconds) { return hourOf(epochSeconds) * secondsPerHour; }
+/// True for an instant exactly on an hour (HH:00:00).
+constexpr bool isOnTheHour(qint64 epochSeconds) { return startOfHour(epochSeconds) == epochSeconds; }
+/// The number of the day (since 1970-01-01) that holds the instant.
+constexpr qint64 dayOf(qint64 epochSeconds) { return floorDiv(epochSeconds, secondsPerDay); }
+
+/// Seconds since the epoch as "YYYY-MM-DD HH:MM:SS".
+QString formatTimestamp(qint64 epochSeconds);
+
+/// Days since 1970-01-01 for a proleptic Gregorian date, and back.
+qint64 daysFromCivil(int year, int month, int day);
+void civilFromDays(qint64 days, int *year, int *month, int *day);
+
+/// A duration for people: "350 ms", "4.2 s", "3 min 05 s", "2 h 07 min".
+QString durationText(qint64 ms);
+
+} // namespace pv
