@@ -9,7 +9,7 @@
 #include "periodselector.h"
 #include "query/postcodedirectory.h"
 #include "reportsscreen.h"
-#include "itemmodels/reporttable.h"
+#include "itemmodels/reporttablemodels.h"
 #include "query/userhistory.h"
 #include "itemmodels/userhistorymodels.h"
 #include "storage/sqlite/warehouse.h"

@@ -12,7 +12,7 @@
 #include "query/querythread.h"
 #include "export/csvwriter.h"
 #include "export/reportcsv.h"
-#include "itemmodels/reporttable.h"
+#include "itemmodels/reporttablemodels.h"
 #include "query/userhistory.h"
 #include "itemmodels/userhistorymodels.h"
 #include "storage/sqlite/warehouse.h"

@@ -337,7 +337,8 @@ private slots:
     void reportInvalidPostcode();
     void reportUserInNoSnapshotIsUnknown();
     void reportOutputFileSameBytes();
-    void reportToFullStandardOutputFails();
+    void outputToFullStandardOutputFails_data();
+    void outputToFullStandardOutputFails();
     void reportUsageErrors_data();
     void reportUsageErrors();
 
@@ -1162,17 +1163,27 @@ void CommandlineTest::reportOutputFileSameBytes()
     QVERIFY(!QFileInfo::exists(failed));
 }
 
-void CommandlineTest::reportToFullStandardOutputFails()
+void CommandlineTest::outputToFullStandardOutputFails_data()
 {
-    if (!QFileInfo::exists(QStringLiteral("/dev/full")))
-        QSKIP("this system has no /dev/full");
+    QTest::addColumn<QStringList>("command");
+    QTest::newRow("report") << QStringList{QStringLiteral("report"), QStringLiteral("--basis"), QStringLiteral("current")};
+    QTest::newRow("runs") << QStringList{QStringLiteral("runs")};
+    QTest::newRow("rejects") << QStringList{QStringLiteral("rejects"), QStringLiteral("1")};
+    QTest::newRow("history") << QStringList{QStringLiteral("history"), QStringLiteral("1")};
+    QTest::newRow("check") << QStringList{QStringLiteral("check")};
+    QTest::newRow("help") << QStringList{QStringLiteral("help"), QStringLiteral("report")};
+}
+
+void CommandlineTest::outputToFullStandardOutputFails()
+{
+    QFETCH(QStringList, command);
+    QVERIFY2(QFileInfo::exists(QStringLiteral("/dev/full")), "the test needs Linux's /dev/full");
     Sandbox box;
     QVERIFY(box.isValid());
     LOAD_MOVER_SCENARIO(box);
-    // Every write fails with ENOSPC: the report is a failure with the reason, never a silent exit 0.
-    const CliResult full = box.runRaw({QStringLiteral("--db"), box.dbPath(), QStringLiteral("report"),
-                                       QStringLiteral("--basis"), QStringLiteral("current")},
-                                      {}, {}, QStringLiteral("/dev/full"));
+    // Every write fails with ENOSPC: the command is a failure with the reason, never a silent exit 0.
+    const CliResult full = box.runRaw(QStringList{QStringLiteral("--db"), box.dbPath()} + command, {}, {},
+                                      QStringLiteral("/dev/full"));
     EXPECT_EXIT(full, 1);
     EXPECT_ONE_LINE_ERROR(full);
     EXPECT_CONTAINS(full.err, "cannot write");

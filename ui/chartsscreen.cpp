@@ -4,7 +4,7 @@
 #include "periodselector.h"
 #include "query/postcodedirectory.h"
 #include "query/querythread.h"
-#include "itemmodels/reporttable.h"
+#include "itemmodels/reporttablemodels.h"
 #include "storage/sqlite/warehouse.h"
 #include "query/warehousecoverage.h"
 

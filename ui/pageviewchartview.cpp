@@ -1,6 +1,6 @@
 #include "pageviewchartview.h"
 
-#include "itemmodels/reporttable.h"
+#include "itemmodels/reporttablemodels.h"
 
 #include <QAreaSeries>
 #include <QBarCategoryAxis>

@@ -7,7 +7,9 @@
 
 #include <QFileInfo>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 
 namespace pv::cli {
 
@@ -240,10 +242,10 @@ GlobalArguments parseGlobalArguments(const QStringList &arguments)
     return global;
 }
 
-int runCommandLine(const QStringList &arguments)
+namespace {
+
+int dispatch(const GlobalArguments &global)
 {
-    installInterruptHandlers();
-    const GlobalArguments global = parseGlobalArguments(arguments);
     if (!global.error.isEmpty())
         return usageError(global.error);
     if (global.help) {
@@ -278,8 +280,23 @@ int runCommandLine(const QStringList &arguments)
     }
     if (!command->run) // `gui` reaches here only from a caller that did not open the desktop
         return usageError(QStringLiteral("%1 cannot run headless").arg(name));
-    std::setvbuf(stdout, nullptr, _IOFBF, 1 << 16);
     return runCommand(*command, global.warehousePath, rest);
+}
+
+} // namespace
+
+int runCommandLine(const QStringList &arguments)
+{
+    installInterruptHandlers();
+    std::setvbuf(stdout, nullptr, _IOFBF, 1 << 16);
+    const int exitCode = dispatch(parseGlobalArguments(arguments));
+    // What a command printed is part of its result: output that could not be written (a full disk, a closed
+    // pipe) is a failure, never a silent success.
+    errno = 0;
+    if ((std::fflush(stdout) != 0 || std::ferror(stdout)) && exitCode == ExitOk)
+        return failure(QStringLiteral("standard output: cannot write: %1")
+                           .arg(QString::fromLocal8Bit(std::strerror(errno ? errno : EIO))));
+    return exitCode;
 }
 
 } // namespace pv::cli

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "query/pageviewquery.h"
-#include "itemmodels/reporttable.h"
+#include "query/reporttable.h"
 #include "query/warehousecoverage.h"
 
 #include <QByteArray>

@@ -1,28 +1,8 @@
-#include "itemmodels/reporttable.h"
+#include "itemmodels/reporttablemodels.h"
 
 #include "extract/extractvalidation.h"
 
 namespace pv {
-
-std::optional<ReportTable> runReport(const PageviewQuery &pageviews, const ReportQuery &query, bool bothBases,
-                                     QString *error)
-{
-    ReportTable table;
-    table.grain = query.grain;
-    if (bothBases) {
-        auto rows = compareBases(pageviews, query, error);
-        if (!rows)
-            return std::nullopt;
-        table.comparison = std::move(*rows);
-    } else {
-        auto rows = pageviews.report(query, error);
-        if (!rows)
-            return std::nullopt;
-        table.basis = query.basis;
-        table.rows = std::move(*rows);
-    }
-    return table;
-}
 
 ReportTableModel::ReportTableModel(QObject *parent)
     : QAbstractTableModel(parent)

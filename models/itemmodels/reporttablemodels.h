@@ -1,8 +1,7 @@
 #pragma once
 
-#include "query/basiscomparison.h"
-#include "query/pageviewquery.h"
 #include "query/postcodedirectory.h"
+#include "query/reporttable.h"
 
 #include <QAbstractTableModel>
 #include <QList>
@@ -10,22 +9,6 @@
 #include <optional>
 
 namespace pv {
-
-/// What the Reports screen previews and exports: PageviewQuery::report on one basis, or both bases as
-/// two columns (compareBases).
-struct ReportTable
-{
-    std::optional<Basis> basis;       ///< nullopt: both bases
-    Grain grain = Grain::Day;
-    QList<ReportRow> rows;            ///< one basis
-    QList<ComparisonRow> comparison;  ///< both bases
-
-    qsizetype size() const { return basis ? rows.size() : comparison.size(); }
-};
-
-/// Runs the report behind a ReportTable. bothBases ignores query.basis.
-std::optional<ReportTable> runReport(const PageviewQuery &pageviews, const ReportQuery &query, bool bothBases,
-                                     QString *error);
 
 /// A ReportTable as a table: period start, postcode, then pageviews (one basis) or current, at-time and
 /// difference (both bases) — the columns of the exported CSV.
