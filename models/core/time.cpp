@@ -60,4 +60,45 @@ QString durationText(qint64 ms)
     return QStringLiteral("%1 h %2 min").arg(seconds / secondsPerHour).arg((seconds % secondsPerHour) / 60, 2, 10, QLatin1Char('0'));
 }
 
+QString grainName(Grain grain)
+{
+    switch (grain) {
+    case Grain::Hour: return QStringLiteral("hour");
+    case Grain::Day: return QStringLiteral("day");
+    case Grain::Week: return QStringLiteral("week");
+    case Grain::Month: return QStringLiteral("month");
+    }
+    return {};
+}
+
+std::optional<Grain> grainFromName(const QString &name)
+{
+    for (Grain g : {Grain::Hour, Grain::Day, Grain::Week, Grain::Month})
+        if (grainName(g) == name)
+            return g;
+    return std::nullopt;
+}
+
+qint64 periodStart(Grain grain, qint64 hour)
+{
+    const qint64 days = floorDiv(hour, hoursPerDay);
+    switch (grain) {
+    case Grain::Hour:
+        return hour * secondsPerHour;
+    case Grain::Day:
+        return days * secondsPerDay;
+    case Grain::Week: {
+        // 1970-01-01 was a Thursday: days + 3 counts from a Monday.
+        const qint64 monday = days - (((days + 3) % 7) + 7) % 7;
+        return monday * secondsPerDay;
+    }
+    case Grain::Month: {
+        int y = 0, m = 0, d = 0;
+        civilFromDays(days, &y, &m, &d);
+        return daysFromCivil(y, m, 1) * secondsPerDay;
+    }
+    }
+    return 0;
+}
+
 } // namespace pv

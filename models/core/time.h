@@ -2,6 +2,8 @@
 
 #include <QString>
 
+#include <optional>
+
 namespace pv {
 
 /// Time in the warehouse: seconds since the Unix epoch, naive UTC; hours are numbered from the epoch
@@ -30,6 +32,16 @@ constexpr qint64 startOfHour(qint64 epochSeconds) { return hourOf(epochSeconds) 
 constexpr bool isOnTheHour(qint64 epochSeconds) { return startOfHour(epochSeconds) == epochSeconds; }
 /// The number of the day (since 1970-01-01) that holds the instant.
 constexpr qint64 dayOf(qint64 epochSeconds) { return floorDiv(epochSeconds, secondsPerDay); }
+
+/// The periods answers roll hours up to: hours, days, ISO weeks (Monday first), calendar months.
+enum class Grain { Hour, Day, Week, Month };
+
+QString grainName(Grain grain); ///< "hour" / "day" / "week" / "month"
+std::optional<Grain> grainFromName(const QString &name);
+
+/// Start of the period (seconds since the epoch) containing the given hour: the hour, the day, the ISO
+/// week's Monday, the calendar month.
+qint64 periodStart(Grain grain, qint64 hour);
 
 /// Seconds since the epoch as "YYYY-MM-DD HH:MM:SS".
 QString formatTimestamp(qint64 epochSeconds);

@@ -268,12 +268,4 @@ LoadRun LoadRunsModel::runAt(int row) const
     return row >= 0 && row < m_runs.size() ? m_runs.at(row) : LoadRun{};
 }
 
-int LoadRunsModel::rowOfRun(qint64 runId) const
-{
-    for (int row = 0; row < m_runs.size(); ++row)
-        if (m_runs.at(row).id == runId)
-            return row;
-    return -1;
-}
-
 } // namespace pv

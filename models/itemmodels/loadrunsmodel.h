@@ -42,8 +42,6 @@ public:
     /// Runs matching the filter in the warehouse (not only the ones fetched so far).
     qint64 matchingRunCount() const { return m_matching; }
     LoadRun runAt(int row) const;
-    /// Row of a fetched run, -1 when it is not fetched (or filtered out).
-    int rowOfRun(qint64 runId) const;
 
     static constexpr int batchSize = 256;
 

@@ -15,61 +15,6 @@
 
 namespace pv {
 
-QString basisName(Basis basis)
-{
-    return basis == Basis::Current ? QStringLiteral("current") : QStringLiteral("at-time");
-}
-
-std::optional<Basis> basisFromName(const QString &name)
-{
-    if (name == QLatin1String("current"))
-        return Basis::Current;
-    if (name == QLatin1String("at-time"))
-        return Basis::AtTime;
-    return std::nullopt;
-}
-
-QString grainName(Grain grain)
-{
-    switch (grain) {
-    case Grain::Hour: return QStringLiteral("hour");
-    case Grain::Day: return QStringLiteral("day");
-    case Grain::Week: return QStringLiteral("week");
-    case Grain::Month: return QStringLiteral("month");
-    }
-    return {};
-}
-
-std::optional<Grain> grainFromName(const QString &name)
-{
-    for (Grain g : {Grain::Hour, Grain::Day, Grain::Week, Grain::Month})
-        if (grainName(g) == name)
-            return g;
-    return std::nullopt;
-}
-
-qint64 periodStart(Grain grain, qint64 hour)
-{
-    const qint64 days = floorDiv(hour, hoursPerDay);
-    switch (grain) {
-    case Grain::Hour:
-        return hour * secondsPerHour;
-    case Grain::Day:
-        return days * secondsPerDay;
-    case Grain::Week: {
-        // 1970-01-01 was a Thursday: days + 3 counts from a Monday.
-        const qint64 monday = days - (((days + 3) % 7) + 7) % 7;
-        return monday * secondsPerDay;
-    }
-    case Grain::Month: {
-        int y = 0, m = 0, d = 0;
-        civilFromDays(days, &y, &m, &d);
-        return daysFromCivil(y, m, 1) * secondsPerDay;
-    }
-    }
-    return 0;
-}
-
 PageviewQuery::PageviewQuery(QSqlDatabase db)
     : m_db(std::move(db))
 {

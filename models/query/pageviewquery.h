@@ -1,5 +1,8 @@
 #pragma once
 
+#include "core/basis.h"
+#include "core/time.h"
+
 #include <QDate>
 #include <QHash>
 #include <QList>
@@ -10,18 +13,6 @@
 #include <optional>
 
 namespace pv {
-
-enum class Basis { Current, AtTime };
-enum class Grain { Hour, Day, Week, Month };
-
-QString basisName(Basis basis);   ///< "current" / "at-time"
-std::optional<Basis> basisFromName(const QString &name);
-QString grainName(Grain grain);   ///< "hour" / "day" / "week" / "month"
-std::optional<Grain> grainFromName(const QString &name);
-
-/// Start of the period (seconds since the epoch) containing the given hour: the hour, the day, the ISO
-/// week's Monday, the calendar month.
-qint64 periodStart(Grain grain, qint64 hour);
 
 /// Pageview counts per period and postcode, on one basis, from the stored hourly aggregates.
 struct ReportQuery

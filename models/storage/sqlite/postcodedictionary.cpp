@@ -45,12 +45,6 @@ quint32 PostcodeDictionary::idFor(std::string_view postcode)
     return id;
 }
 
-qint64 PostcodeDictionary::find(std::string_view postcode) const
-{
-    const auto it = m_ids.find(postcode);
-    return it == m_ids.end() ? -1 : it->second;
-}
-
 QString PostcodeDictionary::text(quint32 id) const
 {
     return id < m_texts.size() ? QString::fromStdString(m_texts[id]) : QString();

@@ -22,8 +22,6 @@ public:
     explicit PostcodeDictionary(sqlite3 *db);
 
     quint32 idFor(std::string_view postcode);
-    /// The id of an existing postcode, or -1 when the warehouse has never seen it.
-    qint64 find(std::string_view postcode) const;
     QString text(quint32 id) const;
     /// Inserts the postcodes created by idFor() since the last call.
     void writeNew();

@@ -91,12 +91,6 @@ QString SqliteStatement::text(int column) const
     return QString::fromUtf8(data, sqlite3_column_bytes(m_stmt, column));
 }
 
-QByteArray SqliteStatement::blob(int column) const
-{
-    const void *data = sqlite3_column_blob(m_stmt, column);
-    return QByteArray(static_cast<const char *>(data), sqlite3_column_bytes(m_stmt, column));
-}
-
 std::string_view SqliteStatement::blobView(int column) const
 {
     const void *data = sqlite3_column_blob(m_stmt, column);

@@ -39,7 +39,6 @@ public:
     qint64 int64(int column) const;
     bool isNull(int column) const;
     QString text(int column) const;
-    QByteArray blob(int column) const;
     /// The column's bytes without a copy, valid until the next step() or reset().
     std::string_view blobView(int column) const;
 

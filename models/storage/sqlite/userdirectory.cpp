@@ -207,12 +207,6 @@ size_t UserDirectory::find(quint64 userId) const
     return it != m_ids.end() && *it == userId ? static_cast<size_t>(it - m_ids.begin()) : m_ids.size();
 }
 
-quint32 UserDirectory::currentPostcode(quint64 userId) const
-{
-    const size_t i = find(userId);
-    return i < size() ? postcodeId(i) : 0;
-}
-
 void UserDirectory::set(size_t known, quint64 userId, quint32 postcodeId, bool inLatest, qint64 newestChange)
 {
     const Entry entry{userId, (postcodeId & postcodeMask) | (inLatest ? inLatestFlag : 0),

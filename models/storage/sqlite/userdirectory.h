@@ -13,7 +13,7 @@ namespace pv {
 
 /// Every user the warehouse has seen, sorted by id, with their current postcode, whether they are in
 /// the newest snapshot, and the as-of of their newest history change (where a walk back through their
-/// history starts). Loads read it whole (12 bytes a user stored, 16 in memory) rather than looking users
+/// history starts). Loads read it whole (about 8 bytes a user stored, in per-block column widths; 16 in memory) rather than looking users
 /// up one by one; a users snapshot writes it back inside its transaction. `check` verifies it against
 /// the history.
 class UserDirectory
@@ -44,7 +44,6 @@ public:
     /// Index of the user, or size() when absent. Consecutive lookups in increasing id order are
     /// cheapest through a Cursor.
     size_t find(quint64 userId) const;
-    quint32 currentPostcode(quint64 userId) const;
 
     /// Sets (or adds) and removes users; call build() after a batch of changes to restore the sorted order.
     /// known is the user's index (find() or a Cursor), or size() for a user the directory does not have.
