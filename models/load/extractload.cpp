@@ -14,8 +14,6 @@
 
 #include <sqlite3.h>
 
-#include <unistd.h>
-
 namespace pv {
 
 namespace {
@@ -32,54 +30,6 @@ void rollbackIfOpen(sqlite3 *db)
 {
     if (!sqlite3_get_autocommit(db))
         sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
-}
-
-void writeRunRecord(sqlite3 *db, LoadRun &run, bool insert, const std::vector<RejectedLine> &rejects)
-{
-    const char *insertSql =
-        "INSERT INTO load_runs (kind, file, content_hash, window_hour, as_of, started_at, finished_at, rows_read, "
-        "rows_loaded, rows_rejected, late_rows, users_added, users_moved, users_removed, facts_reattributed, "
-        "replaced_run, replaced_by, status, error, pid) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "
-        "?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
-    const char *updateSql =
-        "UPDATE load_runs SET kind = ?1, file = ?2, content_hash = ?3, window_hour = ?4, as_of = ?5, "
-        "started_at = ?6, finished_at = ?7, rows_read = ?8, rows_loaded = ?9, rows_rejected = ?10, "
-        "late_rows = ?11, users_added = ?12, users_moved = ?13, users_removed = ?14, facts_reattributed = ?15, "
-        "replaced_run = ?16, replaced_by = ?17, status = ?18, error = ?19, pid = ?20 WHERE id = ?21";
-    SqliteStatement st(db, insert ? insertSql : updateSql);
-    const std::string kind = extractKindName(run.kind).toStdString();
-    const std::string file = run.file.toStdString();
-    const std::string hash = run.contentHash.toStdString();
-    const std::string status = runStatusName(run.status).toStdString();
-    const std::string error = run.error.toStdString();
-    st.bind(1, kind).bind(2, file);
-    hash.empty() ? st.bindNull(3) : st.bind(3, hash);
-    run.windowHour ? st.bind(4, *run.windowHour) : st.bindNull(4);
-    run.asOf ? st.bind(5, *run.asOf) : st.bindNull(5);
-    st.bind(6, run.startedAtMs);
-    run.finishedAtMs ? st.bind(7, run.finishedAtMs) : st.bindNull(7);
-    st.bind(8, run.rowsRead).bind(9, run.rowsLoaded).bind(10, run.rowsRejected).bind(11, run.lateRows);
-    st.bind(12, run.usersAdded).bind(13, run.usersMoved).bind(14, run.usersRemoved);
-    st.bind(15, run.factsReattributed);
-    run.replacedRun ? st.bind(16, run.replacedRun) : st.bindNull(16);
-    run.replacedBy ? st.bind(17, run.replacedBy) : st.bindNull(17);
-    st.bind(18, status);
-    error.empty() ? st.bindNull(19) : st.bind(19, error);
-    st.bind(20, static_cast<qint64>(::getpid()));
-    if (!insert)
-        st.bind(21, run.id);
-    st.execute();
-    if (insert) {
-        run.id = sqlite3_last_insert_rowid(db);
-    }
-    if (!rejects.empty()) {
-        SqliteStatement rejectInsert(db, "INSERT OR REPLACE INTO load_rejects (run_id, line, reason, raw) "
-                                           "VALUES (?, ?, ?, ?)");
-        for (const RejectedLine &r : rejects) {
-            rejectInsert.bind(1, run.id).bind(2, r.line).bind(3, r.reason.toStdString());
-            rejectInsert.bind(4, std::string_view(r.raw.constData(), size_t(r.raw.size()))).execute();
-        }
-    }
 }
 
 QString percent(double value)
@@ -228,24 +178,16 @@ LoadResult ExtractLoad::execute()
                          false);
 
     try {
-        // Identical content is the same extract; a users snapshot is also its as-of (a later day's extract
-        // may repeat an earlier one byte for byte when every user is back where they were).
-        SqliteStatement same(m_db, "SELECT id FROM load_runs WHERE content_hash = ? AND kind = ? "
-                                   "AND status = 'succeeded' AND (?3 IS NULL OR as_of = ?3)");
-        const QByteArray kind = extractKindName(m_run.kind).toLatin1();
-        same.bind(1, m_run.contentHash.toStdString()).bind(2, std::string_view(kind.constData(), size_t(kind.size())));
-        m_run.asOf ? same.bind(3, *m_run.asOf) : same.bindNull(3);
-        if (same.step()) {
+        if (const qint64 identical = LoadRunRecorder(m_db).identicalRun(m_run.kind, m_run.contentHash, m_run.asOf)) {
             LoadResult result;
             result.outcome = LoadOutcome::AlreadyLoaded;
-            result.existingRunId = same.int64(0);
+            result.existingRunId = identical;
             result.run = m_run;
             result.message = QStringLiteral("%1: already loaded (run %2, identical content); nothing changed")
                                  .arg(m_reader.displayName())
                                  .arg(result.existingRunId);
             return result;
         }
-        same.reset();
 
         // The run record exists before the transaction, so a crash leaves 'running' to be marked interrupted.
         m_run.status = RunStatus::Running;
@@ -312,7 +254,7 @@ LoadResult ExtractLoad::finishRun(LoadOutcome outcome, const QString &message, b
 
 void ExtractLoad::recordRun(bool insert)
 {
-    writeRunRecord(m_db, m_run, insert, m_run.status == RunStatus::Running ? std::vector<RejectedLine>{} : m_rejects);
+    LoadRunRecorder(m_db).write(m_run, insert, m_run.status == RunStatus::Running ? std::vector<RejectedLine>{} : m_rejects);
 }
 
 LoadResult loadExtract(Warehouse &warehouse, const QString &path, const LoadOptions &options, LoadFeedback *feedback)
@@ -331,7 +273,7 @@ LoadResult loadExtract(Warehouse &warehouse, const QString &path, const LoadOpti
         result.message = run.error;
         try {
             sqliteExec(warehouse.handle(), "BEGIN IMMEDIATE");
-            writeRunRecord(warehouse.handle(), run, true, {});
+            LoadRunRecorder(warehouse.handle()).write(run, true, {});
             sqliteExec(warehouse.handle(), "COMMIT");
         } catch (const SqliteError &e) {
             rollbackIfOpen(warehouse.handle());

@@ -93,10 +93,7 @@ void PageviewsLoad::replaceEarlierLoad(qint64 earlierRunId, AggregateDeltas &del
     checkCancelled();
     store.remove(earlierRunId);
     SqliteStatement(m_db, "DELETE FROM load_hour_views WHERE run_id = ?").bind(1, earlierRunId).execute();
-    SqliteStatement(m_db, "UPDATE load_runs SET status = 'replaced', replaced_by = ? WHERE id = ?")
-        .bind(1, m_run.id)
-        .bind(2, earlierRunId)
-        .execute();
+    LoadRunRecorder(m_db).markReplaced(earlierRunId, m_run.id);
     m_run.replacedRun = earlierRunId;
 }
 

@@ -289,10 +289,7 @@ void UsersSnapshotLoad::write()
             m_replacedRun = same.int64(0);
     }
     if (m_replacedRun) {
-        SqliteStatement(m_db, "UPDATE load_runs SET status = 'replaced', replaced_by = ? WHERE id = ?")
-            .bind(1, m_run.id)
-            .bind(2, m_replacedRun)
-            .execute();
+        LoadRunRecorder(m_db).markReplaced(m_replacedRun, m_run.id);
         m_run.replacedRun = m_replacedRun;
     }
     SqliteStatement(m_db, "INSERT INTO snapshots (as_of, run_id, users) VALUES (?, ?, ?) "

@@ -9,6 +9,9 @@
 #include <QString>
 
 #include <optional>
+#include <vector>
+
+struct sqlite3;
 
 namespace pv {
 
@@ -56,9 +59,29 @@ public:
     qint64 runCount() const;
     /// Rejected lines of a run in line order, starting after afterLine, at most limit.
     QList<RejectedLine> rejects(qint64 runId, qint64 afterLine = 0, int limit = -1) const;
+    /// Marks the runs left `running` by a process that no longer exists (a crash or a kill) `interrupted`.
+    void markInterruptedRuns() const;
 
 private:
     QSqlDatabase m_db;
+};
+
+/// Writing the job tracker on a load's own connection, inside or beside its transaction.
+class LoadRunRecorder
+{
+public:
+    explicit LoadRunRecorder(sqlite3 *db);
+
+    /// Inserts the run (setting run.id) or updates it, with its rejected lines and this process's id
+    /// (for interrupted-run detection).
+    void write(LoadRun &run, bool insert, const std::vector<RejectedLine> &rejects);
+    /// The live run that loaded identical content (a users snapshot: at the same as-of too), or 0.
+    qint64 identicalRun(ExtractKind kind, const QString &contentHash, std::optional<qint64> asOf);
+    /// Marks an earlier run as replaced by a later one (a new file for its hour, a corrected snapshot).
+    void markReplaced(qint64 earlierRunId, qint64 laterRunId);
+
+private:
+    sqlite3 *m_db;
 };
 
 } // namespace pv

@@ -1,5 +1,6 @@
 #include "storage/sqlite/warehouse.h"
 
+#include "storage/sqlite/loadrun.h"
 #include "storage/sqlite/sqlitestatement.h"
 #include "storage/sqlite/userdirectory.h"
 
@@ -14,9 +15,6 @@
 #include <QVariant>
 
 #include <sqlite3.h>
-
-#include <csignal>
-#include <unistd.h>
 
 namespace pv {
 
@@ -35,12 +33,6 @@ const Migration migrations[] = {
     {":/migrations/0003_history_changes.sql", UserDirectory::rebuildFromHistory},
 };
 
-bool processIsAlive(qint64 pid)
-{
-    if (pid <= 0)
-        return false;
-    return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
-}
 } // namespace
 
 Warehouse::Warehouse() = default;
@@ -105,7 +97,7 @@ bool Warehouse::open(const QString &path, QString *error)
         close();
         return false;
     }
-    markInterruptedRuns();
+    LoadRunLog(database()).markInterruptedRuns();
     return true;
 }
 
@@ -196,27 +188,6 @@ bool Warehouse::migrate(QString *error)
         return false;
     }
     return true;
-}
-
-void Warehouse::markInterruptedRuns()
-{
-    QSqlQuery running(database());
-    running.exec(QStringLiteral("SELECT id, pid FROM load_runs WHERE status = 'running'"));
-    QList<qint64> dead;
-    while (running.next()) {
-        const qint64 pid = running.value(1).toLongLong();
-        if (pid == ::getpid() || !processIsAlive(pid))
-            dead << running.value(0).toLongLong();
-    }
-    running.finish();
-    for (qint64 id : dead) {
-        QSqlQuery mark(database());
-        mark.prepare(QStringLiteral("UPDATE load_runs SET status = 'interrupted', "
-                                    "error = 'the load stopped before it finished (the process crashed or was "
-                                    "killed); nothing it read was kept' WHERE id = ? AND status = 'running'"));
-        mark.addBindValue(id);
-        mark.exec();
-    }
 }
 
 QString Warehouse::setting(const QString &key, const QString &fallback) const

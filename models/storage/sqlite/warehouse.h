@@ -42,7 +42,6 @@ public:
 private:
     bool migrate(QString *error);
     int schemaVersionIfPresent() const;
-    void markInterruptedRuns();
 
     QString m_connectionName;
     QString m_path;
