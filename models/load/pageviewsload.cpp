@@ -1,11 +1,12 @@
 #include "load/pageviewsload.h"
 
 #include "core/time.h"
-#include "load/aggregatedeltas.h"
+#include "storage/sqlite/aggregatedeltas.h"
 #include "extract/extractvalidation.h"
 #include "storage/sqlite/factstore.h"
 #include "storage/sqlite/postcodedictionary.h"
 #include "history/postcodehistory.h"
+#include "storage/sqlite/postcodehistorystore.h"
 #include "load/radixsort.h"
 #include "storage/sqlite/sqlitestatement.h"
 

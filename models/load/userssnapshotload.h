@@ -1,8 +1,9 @@
 #pragma once
 
-#include "load/aggregatedeltas.h"
+#include "storage/sqlite/aggregatedeltas.h"
 #include "load/extractload.h"
 #include "history/postcodehistory.h"
+#include "storage/sqlite/postcodehistorystore.h"
 #include "storage/sqlite/userdirectory.h"
 
 #include <map>

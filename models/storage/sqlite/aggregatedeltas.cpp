@@ -1,4 +1,4 @@
-#include "load/aggregatedeltas.h"
+#include "storage/sqlite/aggregatedeltas.h"
 
 #include "storage/sqlite/sqlitestatement.h"
 
