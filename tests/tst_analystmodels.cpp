@@ -63,7 +63,7 @@ QByteArray exportToBytes(const ReportTable &table, const ReportDescription &desc
     QBuffer buffer;
     buffer.open(QIODevice::WriteOnly);
     QString error;
-    if (!ReportCsvWriter(options).write(table, description, &buffer, nullptr, &error))
+    if (ReportCsvWriter(options).write(table, description, &buffer, nullptr, &error) != WriteOutcome::Written)
         qWarning("export failed: %s", qPrintable(error));
     return buffer.data();
 }
@@ -527,7 +527,8 @@ void AnalystModelsTest::csvPlainExportEqualsCommandLine()
     LoadFeedback feedback;
     ReportDescription description;
     description.query = query;
-    QVERIFY2(exportReportCsv(out, *table, description, ReportCsvOptions{}, &feedback, &error), qPrintable(error));
+    QVERIFY2(exportReportCsv(out, *table, description, ReportCsvOptions{}, &feedback, &error) == WriteOutcome::Written,
+             qPrintable(error));
     QFile file(out);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(file.readAll(), cli.out);
@@ -544,13 +545,13 @@ void AnalystModelsTest::csvExportIsAllOrNothing()
     QVERIFY(table && table->size() > 0);
     LoadFeedback feedback;
     feedback.cancel();
-    QVERIFY(!exportReportCsv(out, *table, {}, {}, &feedback, &error));
-    QCOMPARE(error, QStringLiteral("cancelled"));
+    QCOMPARE(exportReportCsv(out, *table, {}, {}, &feedback, &error), WriteOutcome::Cancelled);
     QFile kept(out);
     QVERIFY(kept.open(QIODevice::ReadOnly));
     QCOMPARE(kept.readAll(), QByteArray("what was there\n"));
 
-    QVERIFY(!exportReportCsv(m_hand.folder() + QStringLiteral("/no/such/folder/x.csv"), *table, {}, {}, nullptr, &error));
+    QCOMPARE(exportReportCsv(m_hand.folder() + QStringLiteral("/no/such/folder/x.csv"), *table, {}, {}, nullptr, &error),
+             WriteOutcome::Failed);
     QVERIFY2(error.contains(QLatin1String("no/such/folder/x.csv")), qPrintable(error));
 }
 
@@ -585,7 +586,7 @@ void AnalystModelsTest::csvWriteFailureIsReported()
     QVERIFY(exportToBytes(table, {}, {}).size() > capacity);
     FailingDevice device(capacity);
     QString error;
-    QVERIFY(!ReportCsvWriter().write(table, {}, &device, nullptr, &error));
+    QCOMPARE(ReportCsvWriter().write(table, {}, &device, nullptr, &error), WriteOutcome::Failed);
     QCOMPARE(error, QStringLiteral("cannot write: No space left on device"));
 }
 

@@ -234,7 +234,7 @@ void ReportsScreen::exportCsv(const QString &path)
     const ReportCsvOptions options = csvOptions();
     m_queries->request(QStringLiteral("export"), [this, query, bothBases, path, options, feedback](Warehouse &warehouse) -> std::function<void()> {
         QString exportError;
-        bool ok = false;
+        WriteOutcome outcome = WriteOutcome::Failed;
         qsizetype rows = 0;
         feedback->setStage(QStringLiteral("querying"));
         if (const auto table = runReport(PageviewQuery(warehouse.database()), *query, bothBases, &exportError)) {
@@ -244,17 +244,18 @@ void ReportsScreen::exportCsv(const QString &path)
             description.freshness = WarehouseCoverage(warehouse.database()).freshness();
             description.exportedAt = QDateTime::currentSecsSinceEpoch();
             rows = table->size();
-            ok = exportReportCsv(path, *table, description, options, feedback, &exportError);
+            outcome = exportReportCsv(path, *table, description, options, feedback, &exportError);
         }
-        return [this, ok, rows, path, exportError, feedback] {
+        return [this, outcome, rows, path, exportError, feedback] {
             if (m_feedback == feedback) {
                 m_feedback = nullptr;
                 setExporting(false);
             }
             feedback->deleteLater();
+            const bool ok = outcome == WriteOutcome::Written;
             const QString message = ok ? tr("Exported %1 rows to %2.").arg(QLocale(QLocale::English).toString(rows), path)
-                                    : exportError == QLatin1String("cancelled") ? tr("Export cancelled: %1 was not written.").arg(path)
-                                                                                : exportError;
+                                    : outcome == WriteOutcome::Cancelled ? tr("Export cancelled: %1 was not written.").arg(path)
+                                                                         : exportError;
             m_status->setText(message);
             emit exportFinished(ok, message);
         };

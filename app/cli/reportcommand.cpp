@@ -49,13 +49,13 @@ int runReport(const Invocation &invocation)
     description.query = query;
     if (invocation.isSet(QStringLiteral("output")))
         return exportReportCsv(invocation.value(QStringLiteral("output")), *table, description, ReportCsvOptions{},
-                               nullptr, &error)
+                               nullptr, &error) == WriteOutcome::Written
             ? ExitOk
             : failure(error);
     QFile out;
     if (!out.open(stdout, QIODevice::WriteOnly))
         return failure(QStringLiteral("standard output: cannot write: %1").arg(out.errorString()));
-    if (!ReportCsvWriter().write(*table, description, &out, nullptr, &error))
+    if (ReportCsvWriter().write(*table, description, &out, nullptr, &error) != WriteOutcome::Written)
         return failure(QStringLiteral("standard output: %1").arg(error));
     return ExitOk;
 }

@@ -145,6 +145,11 @@ private:
         return true;
     }
 
+    /// Thrown out of a fact segment walk when the operator cancels.
+    struct CopyCancelled
+    {
+    };
+
     /// Unpacks every fact segment into a plain temporary table, checking the segments' own invariants.
     bool copyFacts()
     {
@@ -166,13 +171,13 @@ private:
                 insert.bind(1, loadId).bind(2, static_cast<qint64>(f.userId)).bind(3, f.hour);
                 insert.bind(4, f.postcodeId).bind(5, f.views).execute();
                 if ((++copied & 0xfffff) == 0 && cancelled())
-                    throw SqliteError{QStringLiteral("cancelled")};
+                    throw CopyCancelled{};
             });
             if (!ordered)
                 add(QStringLiteral("facts: a load's fact segments are not in user and hour order"));
+        } catch (const CopyCancelled &) {
+            return false;
         } catch (const SqliteError &e) {
-            if (cancelled())
-                return false;
             add(QStringLiteral("facts: %1").arg(e.message));
         }
         listDifferences(QStringLiteral(

@@ -35,20 +35,15 @@ QStringList ReportCsvWriter::headerLines(const ReportDescription &description) c
     return lines;
 }
 
-bool ReportCsvWriter::write(const ReportTable &table, const ReportDescription &description, QIODevice *out,
-                            LoadFeedback *feedback, QString *error) const
+WriteOutcome ReportCsvWriter::write(const ReportTable &table, const ReportDescription &description, QIODevice *out,
+                                    LoadFeedback *feedback, QString *error) const
 {
     constexpr qsizetype batchRows = 4096;
     CsvWriter csv(out, m_options.neutraliseFormulas ? CsvWriter::Formulas::Neutralise : CsvWriter::Formulas::Keep);
-    const auto cancelled = [&] {
-        if (!feedback || !feedback->isCancelled())
-            return false;
-        *error = QStringLiteral("cancelled");
-        return true;
-    };
+    const auto cancelled = [&] { return feedback && feedback->isCancelled(); };
     const auto writeFailed = [&] {
         *error = QStringLiteral("cannot write: %1").arg(csv.errorString());
-        return false;
+        return WriteOutcome::Failed;
     };
     if (m_options.utf8Bom)
         csv.addUtf8Bom();
@@ -65,7 +60,7 @@ bool ReportCsvWriter::write(const ReportTable &table, const ReportDescription &d
     if (feedback)
         feedback->setStage(QStringLiteral("writing"), total);
     if (cancelled())
-        return false;
+        return WriteOutcome::Cancelled;
     for (qsizetype i = 0; i < total; ++i) {
         if (table.basis) {
             const ReportRow &row = table.rows[i];
@@ -80,17 +75,17 @@ bool ReportCsvWriter::write(const ReportTable &table, const ReportDescription &d
         if ((i + 1) % batchRows == 0 && feedback) {
             feedback->setProgress(i + 1);
             if (cancelled())
-                return false;
+                return WriteOutcome::Cancelled;
         }
     }
     if (!csv.finish())
         return writeFailed();
     if (feedback)
         feedback->setProgress(total);
-    return true;
+    return WriteOutcome::Written;
 }
 
-bool exportReportCsv(const QString &path, const ReportTable &table, const ReportDescription &description,
+WriteOutcome exportReportCsv(const QString &path, const ReportTable &table, const ReportDescription &description,
                      const ReportCsvOptions &options, LoadFeedback *feedback, QString *error)
 {
     return saveWholeFile(path, [&](QIODevice *out, QString *reason) {

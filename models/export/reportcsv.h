@@ -1,5 +1,6 @@
 #pragma once
 
+#include "export/savefile.h"
 #include "query/pageviewquery.h"
 #include "query/reporttable.h"
 #include "query/warehousecoverage.h"
@@ -46,8 +47,8 @@ public:
     /// The '#' lines for a report (without line ends).
     QStringList headerLines(const ReportDescription &description) const;
     /// Writes the whole report through CsvWriter; progress (rows) and cancel through feedback (may be
-    /// null). Returns false with *error "cannot write: REASON" on any write error, or "cancelled".
-    bool write(const ReportTable &table, const ReportDescription &description, QIODevice *out,
+    /// null). Failed comes with *error "cannot write: REASON".
+    WriteOutcome write(const ReportTable &table, const ReportDescription &description, QIODevice *out,
                LoadFeedback *feedback, QString *error) const;
 
 private:
@@ -55,8 +56,8 @@ private:
 };
 
 /// Writes the report to path through QSaveFile: the file appears complete or not at all (an error or a
-/// cancel leaves whatever was there before). *error is "PATH: cannot write: REASON" or "cancelled".
-bool exportReportCsv(const QString &path, const ReportTable &table, const ReportDescription &description,
+/// cancel leaves whatever was there before). Failed comes with *error "PATH: cannot write: REASON".
+WriteOutcome exportReportCsv(const QString &path, const ReportTable &table, const ReportDescription &description,
                      const ReportCsvOptions &options, LoadFeedback *feedback, QString *error);
 
 } // namespace pv

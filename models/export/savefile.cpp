@@ -4,23 +4,25 @@
 
 namespace pv {
 
-bool saveWholeFile(const QString &path, const std::function<bool(QIODevice *out, QString *reason)> &write,
-                   QString *error)
+WriteOutcome saveWholeFile(const QString &path,
+                           const std::function<WriteOutcome(QIODevice *out, QString *reason)> &write, QString *error)
 {
     QSaveFile file(path);
     const auto cannotWrite = [&] {
         *error = QStringLiteral("%1: cannot write: %2").arg(path, file.errorString());
-        return false;
+        return WriteOutcome::Failed;
     };
     if (!file.open(QIODevice::WriteOnly))
         return cannotWrite();
     QString reason;
-    if (!write(&file, &reason)) {
+    const WriteOutcome outcome = write(&file, &reason);
+    if (outcome != WriteOutcome::Written) {
         file.cancelWriting();
-        *error = reason == QLatin1String("cancelled") ? reason : QStringLiteral("%1: %2").arg(path, reason);
-        return false;
+        if (outcome == WriteOutcome::Failed)
+            *error = QStringLiteral("%1: %2").arg(path, reason);
+        return outcome;
     }
-    return file.commit() || cannotWrite();
+    return file.commit() ? WriteOutcome::Written : cannotWrite();
 }
 
 } // namespace pv

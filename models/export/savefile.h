@@ -8,10 +8,13 @@ class QIODevice;
 
 namespace pv {
 
+/// How a write to a file or device ended. A cancel is not an error: it has no message.
+enum class WriteOutcome { Written, Failed, Cancelled };
+
 /// Writes path through QSaveFile: write(out, &reason) fills it, and the file appears whole or not at all
-/// (a failed or cancelled write leaves whatever was there before). write's reason is "cannot write: REASON"
-/// or "cancelled". Returns false with *error "PATH: cannot write: REASON", or "cancelled" as it is.
-bool saveWholeFile(const QString &path, const std::function<bool(QIODevice *out, QString *reason)> &write,
-                   QString *error);
+/// (a failed or cancelled write leaves whatever was there before). write's reason on failure is
+/// "cannot write: REASON". Failed comes with *error "PATH: cannot write: REASON".
+WriteOutcome saveWholeFile(const QString &path,
+                           const std::function<WriteOutcome(QIODevice *out, QString *reason)> &write, QString *error);
 
 } // namespace pv

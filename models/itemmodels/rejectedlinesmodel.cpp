@@ -119,11 +119,11 @@ qint64 RejectedLinesModel::writeCsv(QIODevice *out, QString *error) const
 qint64 RejectedLinesModel::exportCsv(const QString &path, QString *error) const
 {
     qint64 written = -1;
-    const bool saved = saveWholeFile(path, [&](QIODevice *out, QString *reason) {
+    const WriteOutcome saved = saveWholeFile(path, [&](QIODevice *out, QString *reason) {
         written = writeCsv(out, reason);
-        return written >= 0;
+        return written >= 0 ? WriteOutcome::Written : WriteOutcome::Failed;
     }, error);
-    return saved ? written : -1;
+    return saved == WriteOutcome::Written ? written : -1;
 }
 
 } // namespace pv
