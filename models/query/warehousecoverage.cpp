@@ -76,10 +76,9 @@ QList<qint64> WarehouseCoverage::loadedHours(qint64 from, qint64 to) const
     q.prepare(QStringLiteral("SELECT hour FROM pageview_windows WHERE hour >= ? AND hour < ? "
                              "UNION SELECT hour FROM load_hour_views WHERE hour >= ? AND hour < ? ORDER BY 1"));
     // An hour counts when its start lies in [from, to), as in PageviewQuery::report.
-    const auto ceilHour = [](qint64 t) { return t >= 0 ? (t + secondsPerHour - 1) / secondsPerHour : -((-t) / secondsPerHour); };
     for (int i = 0; i < 2; ++i) {
-        q.addBindValue(ceilHour(from));
-        q.addBindValue(ceilHour(to));
+        q.addBindValue(ceilDiv(from, secondsPerHour));
+        q.addBindValue(ceilDiv(to, secondsPerHour));
     }
     QList<qint64> hours;
     if (q.exec())

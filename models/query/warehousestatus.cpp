@@ -1,12 +1,12 @@
 #include "query/warehousestatus.h"
 
 #include "extract/extractvalidation.h"
+#include "query/warehousecoverage.h"
+#include "storage/sqlite/loadrun.h"
 #include "storage/sqlite/warehouse.h"
 #include "core/time.h"
 
-#include <QSqlQuery>
 #include <QStringList>
-#include <QVariant>
 
 #include <algorithm>
 
@@ -54,17 +54,13 @@ WarehouseStatus readWarehouseStatus(const Warehouse &warehouse)
     WarehouseStatus status;
     if (!warehouse.isOpen())
         return status;
-    QSqlQuery q(warehouse.database());
-    if (q.exec(QStringLiteral("SELECT MAX(as_of) FROM snapshots")) && q.next() && !q.value(0).isNull())
-        status.latestSnapshotAsOf = q.value(0).toLongLong();
-    if (q.exec(QStringLiteral("SELECT MAX(hour) FROM pageview_windows")) && q.next() && !q.value(0).isNull())
-        status.latestHour = q.value(0).toLongLong() * 3600;
-    if (q.exec(QStringLiteral("SELECT COUNT(*), COALESCE(SUM(status IN ('failed', 'refused', 'interrupted')), 0) "
-                              "FROM load_runs"))
-        && q.next()) {
-        status.runs = q.value(0).toLongLong();
-        status.failedRuns = q.value(1).toLongLong();
-    }
+    // The same freshness every screen and report header reads.
+    const DataFreshness freshness = WarehouseCoverage(warehouse.database()).freshness();
+    status.latestSnapshotAsOf = freshness.latestSnapshot;
+    status.latestHour = freshness.newestHour;
+    const LoadRunLog log(warehouse.database());
+    status.runs = log.runCount();
+    status.failedRuns = log.runsNeedingAttention();
     return status;
 }
 

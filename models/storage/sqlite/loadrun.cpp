@@ -98,6 +98,15 @@ qint64 LoadRunLog::runCount() const
     return 0;
 }
 
+qint64 LoadRunLog::runsNeedingAttention() const
+{
+    QSqlQuery q(m_db);
+    if (q.exec(QStringLiteral("SELECT COUNT(*) FROM load_runs WHERE status IN ('failed', 'refused', 'interrupted')"))
+        && q.next())
+        return q.value(0).toLongLong();
+    return 0;
+}
+
 QList<RejectedLine> LoadRunLog::rejects(qint64 runId, qint64 afterLine, int limit) const
 {
     QSqlQuery q(m_db);

@@ -57,6 +57,8 @@ public:
     QList<LoadRun> runs(qint64 afterId = 0, int limit = -1) const;
     std::optional<LoadRun> run(qint64 id) const;
     qint64 runCount() const;
+    /// Runs that failed, were refused or were interrupted (needsAttention()).
+    qint64 runsNeedingAttention() const;
     /// Rejected lines of a run in line order, starting after afterLine, at most limit.
     QList<RejectedLine> rejects(qint64 runId, qint64 afterLine = 0, int limit = -1) const;
     /// Marks the runs left `running` by a process that no longer exists (a crash or a kill) `interrupted`.
