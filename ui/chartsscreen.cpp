@@ -246,15 +246,12 @@ void ChartsScreen::querySeries()
         query.to = range->second;
         query.postcodes = postcodes;
         QString error;
-        query.basis = Basis::Current;
-        const auto current = pageviews.report(query, &error);
-        query.basis = Basis::AtTime;
-        const auto atTime = current ? pageviews.report(query, &error) : std::nullopt;
-        if (!current || !atTime)
+        const auto both = reportBothBases(pageviews, query, &error);
+        if (!both)
             return [this, error] { m_status->setText(error); emit updated(); };
         const QList<qint64> loaded = WarehouseCoverage(warehouse.database()).loadedHours(range->first, range->second);
         const PageviewSeries series = PageviewSeries::fromReports(grain, range->first, range->second, postcodes,
-                                                                  *current, *atTime, loaded);
+                                                                  both->current, both->atTime, loaded);
         return [this, series] {
             m_series->setSeries(series);
             const qsizetype gaps = std::count(series.loaded.cbegin(), series.loaded.cend(), false);

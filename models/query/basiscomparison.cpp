@@ -2,17 +2,25 @@
 
 namespace pv {
 
-std::optional<QList<ComparisonRow>> compareBases(const PageviewQuery &pageviews, ReportQuery query, QString *error)
+std::optional<BothBases> reportBothBases(const PageviewQuery &pageviews, ReportQuery query, QString *error)
 {
     query.basis = Basis::Current;
-    const auto current = pageviews.report(query, error);
+    auto current = pageviews.report(query, error);
     if (!current)
         return std::nullopt;
     query.basis = Basis::AtTime;
-    const auto atTime = pageviews.report(query, error);
+    auto atTime = pageviews.report(query, error);
     if (!atTime)
         return std::nullopt;
-    return joinBases(*current, *atTime);
+    return BothBases{std::move(*current), std::move(*atTime)};
+}
+
+std::optional<QList<ComparisonRow>> compareBases(const PageviewQuery &pageviews, ReportQuery query, QString *error)
+{
+    const auto both = reportBothBases(pageviews, std::move(query), error);
+    if (!both)
+        return std::nullopt;
+    return joinBases(both->current, both->atTime);
 }
 
 QList<ComparisonRow> joinBases(const QList<ReportRow> &current, const QList<ReportRow> &atTime)

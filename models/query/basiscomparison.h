@@ -21,6 +21,14 @@ struct ComparisonRow
     qint64 difference() const { return current - atTime; }
 };
 
+/// PageviewQuery::report on each basis (query.basis is ignored): the one place both bases are queried.
+struct BothBases
+{
+    QList<ReportRow> current;
+    QList<ReportRow> atTime;
+};
+std::optional<BothBases> reportBothBases(const PageviewQuery &pageviews, ReportQuery query, QString *error);
+
 /// Both bases as two columns: PageviewQuery::report on each basis (query.basis is ignored), joined on
 /// (period, postcode). A row appears when either basis has a count; the other is then 0. Ordered by
 /// period start then postcode, like the report.
