@@ -1,7 +1,6 @@
 #include "extract/extractpreview.h"
 
 #include "core/time.h"
-#include "load/extractload.h"
 #include "extract/extractvalidation.h"
 
 #include <QFile>

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/extracterror.h"
+#include "core/extractkind.h"
 
 #include <QByteArray>
 #include <QString>
@@ -9,23 +10,6 @@
 #include <string_view>
 
 namespace pv {
-
-enum class ExtractKind { Unknown, UsersSnapshot, Pageviews };
-
-/// "users" / "pageviews" / "unknown": the names the command line and the run records use.
-QString extractKindName(ExtractKind kind);
-ExtractKind extractKindFromName(const QString &name);
-
-/// One quarantined line: where, why, and the raw text as it stood in the file.
-struct RejectedLine
-{
-    qint64 line = 0;
-    QString reason;
-    QByteArray raw;
-    /// The row's id / user_id when that field itself was valid (0 otherwise): a users snapshot
-    /// treats a rejected row of a known user as "this user is unchanged".
-    quint64 userId = 0;
-};
 
 /// A validated users snapshot row. postcode is normalised and points into the reader's buffer:
 /// it stays valid only until the next call to next*().

@@ -1,5 +1,8 @@
 #include "extract/extractvalidation.h"
 
+#include <QFileInfo>
+#include <QRegularExpression>
+
 #include <array>
 #include <cstdio>
 #include <limits>
@@ -336,6 +339,27 @@ std::optional<qint64> parseTimestamp(std::string_view text, QString *reason)
         }
     }
     return parseTimestampFully(text, reason);
+}
+
+std::optional<qint64> asOfFromFileName(const QString &fileName)
+{
+    static const QRegularExpression pattern(QStringLiteral(
+        R"((\d{4})-?(\d{2})-?(\d{2})(?:[T _-]?(\d{2})(?::?(\d{2})(?::?(\d{2}))?)?)?)"));
+    const QRegularExpressionMatch m = pattern.match(QFileInfo(fileName).fileName());
+    if (!m.hasMatch())
+        return std::nullopt;
+    const int year = m.captured(1).toInt(), month = m.captured(2).toInt(), day = m.captured(3).toInt();
+    const int hour = m.captured(4).toInt(), minute = m.captured(5).toInt(), second = m.captured(6).toInt();
+    const QString text = QStringLiteral("%1-%2-%3 %4:%5:%6")
+                             .arg(year, 4, 10, QLatin1Char('0'))
+                             .arg(month, 2, 10, QLatin1Char('0'))
+                             .arg(day, 2, 10, QLatin1Char('0'))
+                             .arg(hour, 2, 10, QLatin1Char('0'))
+                             .arg(minute, 2, 10, QLatin1Char('0'))
+                             .arg(second, 2, 10, QLatin1Char('0'));
+    QString reason;
+    const QByteArray utf8 = text.toUtf8();
+    return parseTimestamp(std::string_view(utf8.constData(), size_t(utf8.size())), &reason);
 }
 
 } // namespace pv

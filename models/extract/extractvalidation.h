@@ -31,4 +31,8 @@ int normalisePostcodeInto(std::string_view text, char *out, QString *reason);
 /// Returns seconds since the Unix epoch (naive UTC); fractional seconds are dropped.
 std::optional<qint64> parseTimestamp(std::string_view text, QString *reason);
 
+/// The as-of in a users snapshot's file name ("users_extract_2024-03-01.csv" → 2024-03-01 00:00:00),
+/// if it has one.
+std::optional<qint64> asOfFromFileName(const QString &fileName);
+
 } // namespace pv

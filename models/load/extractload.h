@@ -43,10 +43,6 @@ struct LoadResult
 LoadResult loadExtract(Warehouse &warehouse, const QString &path, const LoadOptions &options,
                        LoadFeedback *feedback = nullptr);
 
-/// The as-of in a users snapshot's file name ("users_extract_2024-03-01.csv" → 2024-03-01 00:00:00),
-/// if it has one.
-std::optional<qint64> asOfFromFileName(const QString &fileName);
-
 /// Shared frame of both loads: read with progress and cancel, quarantine, threshold, exactly-once check,
 /// the run record, and one transaction that commits everything or nothing.
 class ExtractLoad

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/runstatus.h"
-#include "extract/extractreader.h"
+#include "core/extractkind.h"
 
 #include <QList>
 #include <QSqlDatabase>
