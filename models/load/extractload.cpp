@@ -2,10 +2,8 @@
 
 #include "extract/extractvalidation.h"
 #include "core/loadfeedback.h"
-#include "load/pageviewsload.h"
 #include "storage/sqlite/postcodedictionary.h"
 #include "storage/sqlite/sqlitestatement.h"
-#include "load/userssnapshotload.h"
 #include "storage/sqlite/warehouse.h"
 
 #include <QDateTime>
@@ -218,14 +216,8 @@ LoadResult ExtractLoad::finishRun(LoadOutcome outcome, const QString &message, b
     LoadResult result;
     result.outcome = outcome;
     result.message = m_run.error;
-    try {
-        sqliteExec(m_db, "BEGIN IMMEDIATE");
-        recordRun(!alreadyRecorded);
-        sqliteExec(m_db, "COMMIT");
-    } catch (const SqliteError &e) {
-        rollbackIfOpen(m_db);
-        result.message += QStringLiteral(" (the run could not be recorded: %1)").arg(e.message);
-    }
+    if (const QString notRecorded = LoadRunRecorder(m_db).writeAlone(m_run, !alreadyRecorded, m_rejects); !notRecorded.isEmpty())
+        result.message += QStringLiteral(" (the run could not be recorded: %1)").arg(notRecorded);
     result.run = m_run;
     return result;
 }
@@ -233,39 +225,6 @@ LoadResult ExtractLoad::finishRun(LoadOutcome outcome, const QString &message, b
 void ExtractLoad::recordRun(bool insert)
 {
     LoadRunRecorder(m_db).write(m_run, insert, m_run.status == RunStatus::Running ? std::vector<RejectedLine>{} : m_rejects);
-}
-
-LoadResult loadExtract(Warehouse &warehouse, const QString &path, const LoadOptions &options, LoadFeedback *feedback)
-{
-    ExtractReader reader(path);
-    if (!reader.open(options.kind)) {
-        // Refused up front: still one run record saying why, so the operator sees it in the job tracker.
-        LoadRun run;
-        run.kind = options.kind;
-        run.file = path == QLatin1String("-") ? QStringLiteral("<stdin>") : QFileInfo(path).absoluteFilePath();
-        run.startedAtMs = run.finishedAtMs = nowMs();
-        run.status = RunStatus::Failed;
-        run.error = reader.error().message();
-        LoadResult result;
-        result.outcome = LoadOutcome::Failed;
-        result.message = run.error;
-        try {
-            sqliteExec(warehouse.handle(), "BEGIN IMMEDIATE");
-            LoadRunRecorder(warehouse.handle()).write(run, true, {});
-            sqliteExec(warehouse.handle(), "COMMIT");
-        } catch (const SqliteError &e) {
-            rollbackIfOpen(warehouse.handle());
-            result.message += QStringLiteral(" (the run could not be recorded: %1)").arg(e.message);
-        }
-        result.run = run;
-        return result;
-    }
-    if (reader.kind() == ExtractKind::UsersSnapshot) {
-        UsersSnapshotLoad load(warehouse, reader, options, feedback);
-        return load.execute();
-    }
-    PageviewsLoad load(warehouse, reader, options, feedback);
-    return load.execute();
 }
 
 } // namespace pv

@@ -197,6 +197,20 @@ void LoadRunRecorder::write(LoadRun &run, bool insert, const std::vector<Rejecte
     }
 }
 
+QString LoadRunRecorder::writeAlone(LoadRun &run, bool insert, const std::vector<RejectedLine> &rejects)
+{
+    try {
+        sqliteExec(m_db, "BEGIN IMMEDIATE");
+        write(run, insert, rejects);
+        sqliteExec(m_db, "COMMIT");
+    } catch (const SqliteError &e) {
+        if (!sqlite3_get_autocommit(m_db))
+            sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        return e.message;
+    }
+    return {};
+}
+
 qint64 LoadRunRecorder::identicalRun(ExtractKind kind, const QString &contentHash, std::optional<qint64> asOf)
 {
     // Identical content is the same extract; a users snapshot is also its as-of (a later day's extract may

@@ -77,6 +77,9 @@ public:
     /// Inserts the run (setting run.id) or updates it, with its rejected lines and this process's id
     /// (for interrupted-run detection).
     void write(LoadRun &run, bool insert, const std::vector<RejectedLine> &rejects);
+    /// write() in a transaction of its own (a run that loaded nothing). Returns the reason it could not
+    /// be recorded, or an empty string.
+    QString writeAlone(LoadRun &run, bool insert, const std::vector<RejectedLine> &rejects);
     /// The live run that loaded identical content (a users snapshot: at the same as-of too), or 0.
     qint64 identicalRun(ExtractKind kind, const QString &contentHash, std::optional<qint64> asOf);
     /// Marks an earlier run as replaced by a later one (a new file for its hour, a corrected snapshot).

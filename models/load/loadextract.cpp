@@ -1,0 +1,41 @@
+// Which load an extract gets: the one place that knows both kinds of load.
+#include "load/extractload.h"
+
+#include "load/pageviewsload.h"
+#include "load/userssnapshotload.h"
+#include "storage/sqlite/loadrun.h"
+#include "storage/sqlite/warehouse.h"
+
+#include <QDateTime>
+#include <QFileInfo>
+
+namespace pv {
+
+LoadResult loadExtract(Warehouse &warehouse, const QString &path, const LoadOptions &options, LoadFeedback *feedback)
+{
+    ExtractReader reader(path);
+    if (!reader.open(options.kind)) {
+        // Refused up front: still one run record saying why, so the operator sees it in the job tracker.
+        LoadRun run;
+        run.kind = options.kind;
+        run.file = path == QLatin1String("-") ? QStringLiteral("<stdin>") : QFileInfo(path).absoluteFilePath();
+        run.startedAtMs = run.finishedAtMs = QDateTime::currentMSecsSinceEpoch();
+        run.status = RunStatus::Failed;
+        run.error = reader.error().message();
+        LoadResult result;
+        result.outcome = LoadOutcome::Failed;
+        result.message = run.error;
+        if (const QString notRecorded = LoadRunRecorder(warehouse.handle()).writeAlone(run, true, {}); !notRecorded.isEmpty())
+            result.message += QStringLiteral(" (the run could not be recorded: %1)").arg(notRecorded);
+        result.run = run;
+        return result;
+    }
+    if (reader.kind() == ExtractKind::UsersSnapshot) {
+        UsersSnapshotLoad load(warehouse, reader, options, feedback);
+        return load.execute();
+    }
+    PageviewsLoad load(warehouse, reader, options, feedback);
+    return load.execute();
+}
+
+} // namespace pv
