@@ -5,7 +5,7 @@
 #include "generate/extractgenerator.h"
 #include "load/extractload.h"
 #include "extract/extractvalidation.h"
-#include "storage/sqlite/warehouse.h"
+#include "storage/warehouse.h"
 
 #include <QDir>
 #include <QFile>

@@ -3,7 +3,9 @@
 
 #include "generate/extractgenerator.h"
 #include "load/extractload.h"
-#include "storage/sqlite/warehouse.h"
+#include "storage/warehouse.h"
+
+#include "rawsqlite.h"
 
 #include <QDir>
 #include <QFile>
@@ -77,7 +79,8 @@ public:
             "SELECT group_concat(as_of || ':' || run_id) FROM snapshots",
             "SELECT COUNT(*), TOTAL(views) FROM load_hour_views",
         };
-        QSqlQuery q(warehouse.database());
+        const RawSqlite raw(warehouse);
+        QSqlQuery q(raw.database());
         for (const char *sql : queries) {
             if (!q.exec(QString::fromLatin1(sql)) || !q.next())
                 qFatal("fingerprint query failed: %s", sql);

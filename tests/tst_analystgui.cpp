@@ -12,7 +12,7 @@
 #include "itemmodels/reporttablemodels.h"
 #include "query/userhistory.h"
 #include "itemmodels/userhistorymodels.h"
-#include "storage/sqlite/warehouse.h"
+#include "storage/warehouse.h"
 
 #include <QElapsedTimer>
 #include <QImage>
@@ -114,7 +114,7 @@ void AnalystGuiTest::historyShowsAMoversTimeline()
         Warehouse db;
         QString error;
         QVERIFY(db.open(m_generated.path(), &error));
-        const PostcodeDirectory directory(db.database());
+        const PostcodeDirectory &directory = db.postcodes();
         for (const QString &postcode : directory.search(QString(), 200)) {
             for (const PostcodeMove &move : directory.moves(postcode, 0, at("2030-01-01 00:00:00")))
                 if (move.direction == PostcodeMove::Direction::In && !move.fromPostcode.isEmpty()) {
@@ -125,7 +125,7 @@ void AnalystGuiTest::historyShowsAMoversTimeline()
                 break;
         }
         QVERIFY(mover);
-        periods = int(UserHistory(db.database()).periods(mover).size());
+        periods = int(db.userHistory().periods(mover).size());
     }
     QVERIFY(periods >= 2);
     HistoryScreen screen(m_generated.path());

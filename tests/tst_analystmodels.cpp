@@ -15,7 +15,7 @@
 #include "itemmodels/reporttablemodels.h"
 #include "query/userhistory.h"
 #include "itemmodels/userhistorymodels.h"
-#include "storage/sqlite/warehouse.h"
+#include "storage/warehouse.h"
 #include "query/warehousecoverage.h"
 
 #include <QAbstractItemModelTester>
@@ -121,7 +121,7 @@ void AnalystModelsTest::bothBasesAsTwoColumns()
     ReportQuery query;
     query.grain = Grain::Day;
     QString error;
-    const auto rows = compareBases(PageviewQuery(m_handDb.database()), query, &error);
+    const auto rows = compareBases(m_handDb.pageviews(), query, &error);
     QVERIFY2(rows, qPrintable(error));
     // User 1 made 2 pageviews in SW19 on 03-01 and has since moved to EC1A.
     QCOMPARE(rowsText(*rows), QStringLiteral("2024-03-01 EC1A=3/1; 2024-03-01 SW19=1/3; "
@@ -133,7 +133,7 @@ void AnalystModelsTest::bothBasesAsTwoColumns()
     QCOMPARE(rowsText(joined), QStringLiteral("1970-01-01 A1=5/0; 1970-01-01 B1=0/2"));
 
     query.postcodes = {QStringLiteral("not a postcode")};
-    QVERIFY(!compareBases(PageviewQuery(m_handDb.database()), query, &error));
+    QVERIFY(!compareBases(m_handDb.pageviews(), query, &error));
     QVERIFY(error.contains(QLatin1String("not a postcode")));
 }
 
@@ -146,13 +146,13 @@ void AnalystModelsTest::seriesHasGapsNotZeros()
     query.from = from;
     query.to = to;
     QString error;
-    const PageviewQuery pageviews(m_handDb.database());
+    const PageviewQuery &pageviews = m_handDb.pageviews();
     query.basis = Basis::Current;
     const auto current = pageviews.report(query, &error);
     query.basis = Basis::AtTime;
     const auto atTime = pageviews.report(query, &error);
     QVERIFY(current && atTime);
-    const QList<qint64> loaded = WarehouseCoverage(m_handDb.database()).loadedHours(from, to);
+    const QList<qint64> loaded = m_handDb.coverage().loadedHours(from, to);
     QCOMPARE(loaded, (QList<qint64>{at("2024-03-01 10:00:00"), at("2024-03-02 10:00:00")}));
     const QStringList postcodes{QStringLiteral("SW19"), QStringLiteral("EC1A")};
     const PageviewSeries series = PageviewSeries::fromReports(Grain::Hour, from, to, postcodes, *current, *atTime, loaded);
@@ -186,15 +186,15 @@ void AnalystModelsTest::seriesHasGapsNotZeros()
 
 void AnalystModelsTest::seriesMatchesReportsOnGeneratedWarehouse()
 {
-    const DataFreshness freshness = WarehouseCoverage(m_generatedDb.database()).freshness();
+    const DataFreshness freshness = m_generatedDb.coverage().freshness();
     const auto range = recentRange(RecentRange::AllData, freshness);
     QVERIFY(range);
-    const QList<PostcodeRanking> top = PostcodeDirectory(m_generatedDb.database()).top(range->first, range->second, 3, Basis::Current);
+    const QList<PostcodeRanking> top = topPostcodes(m_generatedDb.pageviews(), range->first, range->second, 3, Basis::Current);
     QCOMPARE(top.size(), 3);
     QStringList postcodes;
     for (const PostcodeRanking &r : top)
         postcodes << r.postcode;
-    const QList<qint64> loaded = WarehouseCoverage(m_generatedDb.database()).loadedHours(range->first, range->second);
+    const QList<qint64> loaded = m_generatedDb.coverage().loadedHours(range->first, range->second);
     QVERIFY(loaded.size() >= 12);
     for (Grain grain : {Grain::Hour, Grain::Day, Grain::Week, Grain::Month}) {
         ReportQuery query;
@@ -204,9 +204,9 @@ void AnalystModelsTest::seriesMatchesReportsOnGeneratedWarehouse()
         query.postcodes = postcodes;
         QString error;
         query.basis = Basis::Current;
-        const auto current = PageviewQuery(m_generatedDb.database()).report(query, &error);
+        const auto current = m_generatedDb.pageviews().report(query, &error);
         query.basis = Basis::AtTime;
-        const auto atTime = PageviewQuery(m_generatedDb.database()).report(query, &error);
+        const auto atTime = m_generatedDb.pageviews().report(query, &error);
         QVERIFY(current && atTime);
         const PageviewSeries series = PageviewSeries::fromReports(grain, range->first, range->second, postcodes,
                                                                   *current, *atTime, loaded);
@@ -236,7 +236,7 @@ void AnalystModelsTest::seriesMatchesReportsOnGeneratedWarehouse()
 
 void AnalystModelsTest::freshnessAndRecentRanges()
 {
-    const DataFreshness freshness = WarehouseCoverage(m_handDb.database()).freshness();
+    const DataFreshness freshness = m_handDb.coverage().freshness();
     QCOMPARE(freshness.newestHour, at("2024-03-02 10:00:00"));
     QCOMPARE(freshness.oldestHour, at("2024-03-01 10:00:00"));
     QCOMPARE(freshness.latestSnapshot, at("2024-03-02 00:00:00"));
@@ -255,19 +255,19 @@ void AnalystModelsTest::freshnessAndRecentRanges()
 
 void AnalystModelsTest::postcodeSearch()
 {
-    const PostcodeDirectory directory(m_handDb.database());
+    const PostcodeDirectory &directory = m_handDb.postcodes();
     QCOMPARE(directory.search(QStringLiteral("sw")), QStringList{QStringLiteral("SW19")});
     QCOMPARE(directory.search(QStringLiteral(" e")), QStringList{QStringLiteral("EC1A")});
     QCOMPARE(directory.search(QStringLiteral("")), (QStringList{QStringLiteral("EC1A"), QStringLiteral("SW19")}));
     QCOMPARE(directory.search(QStringLiteral("UNK")), QStringList());
     QCOMPARE(directory.search(QStringLiteral("X")), QStringList());
-    QCOMPARE(PostcodeDirectory(m_generatedDb.database()).search(QStringLiteral("S"), 3).size(), 3);
+    QCOMPARE(m_generatedDb.postcodes().search(QStringLiteral("S"), 3).size(), 3);
 }
 
 void AnalystModelsTest::topPostcodesOnBothBases()
 {
-    const PostcodeDirectory directory(m_handDb.database());
-    const QList<PostcodeRanking> top = directory.top(at("2024-03-01 00:00:00"), at("2024-03-03 00:00:00"), 5, Basis::Current);
+    const PageviewQuery &pageviews = m_handDb.pageviews();
+    const QList<PostcodeRanking> top = topPostcodes(pageviews, at("2024-03-01 00:00:00"), at("2024-03-03 00:00:00"), 5, Basis::Current);
     QCOMPARE(top.size(), 2); // UNKNOWN is left out
     QCOMPARE(top[0].postcode, QStringLiteral("EC1A"));
     QCOMPARE(top[0].current, 4);
@@ -275,18 +275,18 @@ void AnalystModelsTest::topPostcodesOnBothBases()
     QCOMPARE(top[1].postcode, QStringLiteral("SW19"));
     QCOMPARE(top[1].current, 2);
     QCOMPARE(top[1].atTime, 4);
-    const QList<PostcodeRanking> byAtTime = directory.top(at("2024-03-01 00:00:00"), at("2024-03-03 00:00:00"), 1, Basis::AtTime);
+    const QList<PostcodeRanking> byAtTime = topPostcodes(pageviews, at("2024-03-01 00:00:00"), at("2024-03-03 00:00:00"), 1, Basis::AtTime);
     QCOMPARE(byAtTime.size(), 1);
     QCOMPARE(byAtTime[0].postcode, QStringLiteral("SW19"));
     QCOMPARE(byAtTime[0].current, 2);
     // The range counts hours starting in [from, to).
-    QCOMPARE(directory.top(at("2024-03-02 00:00:00"), at("2024-03-03 00:00:00"), 5, Basis::Current)[0].current, 1);
-    QVERIFY(directory.top(at("2024-03-05 00:00:00"), at("2024-03-06 00:00:00"), 5, Basis::Current).isEmpty());
+    QCOMPARE(topPostcodes(pageviews, at("2024-03-02 00:00:00"), at("2024-03-03 00:00:00"), 5, Basis::Current)[0].current, 1);
+    QVERIFY(topPostcodes(pageviews, at("2024-03-05 00:00:00"), at("2024-03-06 00:00:00"), 5, Basis::Current).isEmpty());
 }
 
 void AnalystModelsTest::residentsAndMovers()
 {
-    const PostcodeDirectory directory(m_handDb.database());
+    const PostcodeDirectory &directory = m_handDb.postcodes();
     QCOMPARE(directory.currentUsers(QStringLiteral("SW19")), 2);
     QCOMPARE(directory.currentUsers(QStringLiteral("ec1a")), 2);
     QCOMPARE(directory.currentUsers(QStringLiteral("ZZ9")), std::nullopt);
@@ -316,7 +316,7 @@ void AnalystModelsTest::residentsAndMovers()
 
 void AnalystModelsTest::userHistoryAndPageviews()
 {
-    const UserHistory history(m_handDb.database());
+    const UserHistory &history = m_handDb.userHistory();
     const QList<UserPostcodePeriod> periods = history.periods(1);
     QCOMPARE(periods.size(), 2);
     QCOMPARE(periods[0].postcode, QStringLiteral("SW19"));
@@ -347,7 +347,7 @@ void AnalystModelsTest::userHistoryAndPageviews()
 
 void AnalystModelsTest::modelsPassTheTester()
 {
-    const UserHistory history(m_handDb.database());
+    const UserHistory &history = m_handDb.userHistory();
     PostcodeHistoryModel periods;
     QAbstractItemModelTester periodsTester(&periods, QAbstractItemModelTester::FailureReportingMode::QtTest);
     periods.setPeriods(history.periods(1));
@@ -367,18 +367,18 @@ void AnalystModelsTest::modelsPassTheTester()
     ReportQuery query;
     query.grain = Grain::Day;
     QString error;
-    report.setTable(*runReport(PageviewQuery(m_handDb.database()), query, true, &error));
+    report.setTable(*runReport(m_handDb.pageviews(), query, true, &error));
     QCOMPARE(report.columnCount(), 5);
     QCOMPARE(report.rowCount(), 5);
     QCOMPARE(report.index(1, 4).data().toLongLong(), -2);
     query.basis = Basis::AtTime;
-    report.setTable(*runReport(PageviewQuery(m_handDb.database()), query, false, &error));
+    report.setTable(*runReport(m_handDb.pageviews(), query, false, &error));
     QCOMPARE(report.columnCount(), 3);
     QCOMPARE(report.headerData(2, Qt::Horizontal).toString(), QStringLiteral("Pageviews (at-time)"));
 
     PostcodeRankingModel ranking;
     QAbstractItemModelTester rankingTester(&ranking, QAbstractItemModelTester::FailureReportingMode::QtTest);
-    ranking.setRanking(PostcodeDirectory(m_handDb.database()).top(0, at("2025-01-01 00:00:00"), 5, Basis::Current));
+    ranking.setRanking(topPostcodes(m_handDb.pageviews(), 0, at("2025-01-01 00:00:00"), 5, Basis::Current));
     QCOMPARE(ranking.rowCount(), 2);
     QCOMPARE(ranking.index(0, PostcodeRankingModel::DifferenceColumn).data().toLongLong(), 2);
 }
@@ -441,9 +441,9 @@ void AnalystModelsTest::csvHeaderLinesAndBom()
     ReportDescription description;
     description.query = query;
     description.bothBases = true;
-    description.freshness = WarehouseCoverage(m_handDb.database()).freshness();
+    description.freshness = m_handDb.coverage().freshness();
     description.exportedAt = at("2024-03-05 12:00:00");
-    const auto table = runReport(PageviewQuery(m_handDb.database()), query, true, &error);
+    const auto table = runReport(m_handDb.pageviews(), query, true, &error);
     QVERIFY2(table, qPrintable(error));
     ReportCsvOptions options;
     options.headerLines = true;
@@ -468,7 +468,7 @@ void AnalystModelsTest::csvHeaderLinesAndBom()
     description.query.basis = Basis::AtTime;
     description.query.postcodes.clear();
     description.query.from.reset();
-    const auto oneBasis = runReport(PageviewQuery(m_handDb.database()), description.query, false, &error);
+    const auto oneBasis = runReport(m_handDb.pageviews(), description.query, false, &error);
     options.utf8Bom = false;
     const QList<QByteArray> plain = exportToBytes(*oneBasis, description, options).split('\n');
     QCOMPARE(plain.value(1), QByteArray("# basis: at-time = each pageview counted under the postcode the user had when it happened"));
@@ -520,7 +520,7 @@ void AnalystModelsTest::csvPlainExportEqualsCommandLine()
     Warehouse db;
     QString error;
     QVERIFY(db.open(path, &error));
-    const auto table = runReport(PageviewQuery(db.database()), query, false, &error);
+    const auto table = runReport(db.pageviews(), query, false, &error);
     QVERIFY2(table, qPrintable(error));
     QVERIFY(table->size() > 0);
     const QString out = m_hand.folder() + QStringLiteral("/export.csv");
@@ -541,7 +541,7 @@ void AnalystModelsTest::csvExportIsAllOrNothing()
     QVERIFY(analyst::writeFile(out, "what was there\n"));
     ReportQuery query;
     QString error;
-    const auto table = runReport(PageviewQuery(m_generatedDb.database()), query, true, &error);
+    const auto table = runReport(m_generatedDb.pageviews(), query, true, &error);
     QVERIFY(table && table->size() > 0);
     LoadFeedback feedback;
     feedback.cancel();
@@ -602,7 +602,7 @@ void AnalystModelsTest::queryThreadSupersedesOlderRequests()
             queries.request(QStringLiteral("a"), [&, i, gui](Warehouse &warehouse) -> std::function<void()> {
                 // Runs on the query thread with its own connection.
                 Q_ASSERT(QThread::currentThread() != gui);
-                const qint64 users = *PostcodeDirectory(warehouse.database()).currentUsers(QStringLiteral("SW19"));
+                const qint64 users = *warehouse.postcodes().currentUsers(QStringLiteral("SW19"));
                 QThread::msleep(20);
                 return [&, i, users] { delivered << i * 100 + int(users); };
             });

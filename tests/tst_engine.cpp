@@ -3,15 +3,17 @@
 #include "load/extractload.h"
 #include "extract/extractvalidation.h"
 #include "core/loadfeedback.h"
-#include "storage/sqlite/loadrun.h"
+#include "storage/runlog.h"
 #include "query/pageviewquery.h"
 #include "history/postcodehistory.h"
 #include "load/radixsort.h"
 #include "storage/sqlite/sqlitestatement.h"
-#include "storage/sqlite/userdirectory.h"
+#include "history/userdirectory.h"
 #include "query/userhistory.h"
-#include "storage/sqlite/warehouse.h"
-#include "check/warehousecheck.h"
+#include "storage/sqlite/userdirectoryblocks.h"
+#include "storage/warehouse.h"
+
+#include "rawsqlite.h"
 
 #include <QFile>
 #include <QSqlQuery>
@@ -48,7 +50,7 @@ QString answer(const QList<ReportRow> &rows)
 QString historyText(Warehouse &warehouse, qint64 userId)
 {
     QStringList rows;
-    for (const UserPostcodePeriod &p : UserHistory(warehouse.database()).periods(userId))
+    for (const UserPostcodePeriod &p : warehouse.userHistory().periods(userId))
         rows << QStringLiteral("%1 %2..%3")
                     .arg(p.postcode, formatTimestamp(p.validFrom).left(10),
                          p.validTo ? formatTimestamp(*p.validTo).left(10) : QString());
@@ -85,7 +87,7 @@ public:
         q.grain = grain;
         q.postcodes = postcodes;
         QString error;
-        const auto rows = PageviewQuery(m_warehouse.database()).report(q, &error);
+        const auto rows = m_warehouse.pageviews().report(q, &error);
         if (!rows)
             return QStringLiteral("error: ") + error;
         return answer(*rows);
@@ -105,7 +107,8 @@ public:
                                 "SELECT * FROM views_current_hourly ORDER BY 1, 2", "SELECT * FROM snapshots ORDER BY 1",
                                 "SELECT * FROM pageview_windows ORDER BY 1", "SELECT * FROM postcodes ORDER BY 1",
                                 "SELECT * FROM load_hour_views ORDER BY 1, 2"}) {
-            QSqlQuery q(m_warehouse.database());
+            const RawSqlite raw(m_warehouse);
+            QSqlQuery q(raw.database());
             q.exec(QString::fromLatin1(sql));
             while (q.next()) {
                 for (int i = 0; q.value(i).isValid(); ++i)
@@ -117,12 +120,12 @@ public:
         return text;
     }
 
-    QString runStatus(qint64 id) { return runStatusName(LoadRunLog(m_warehouse.database()).run(id).value_or(LoadRun{}).status); }
-    qint64 runCount() { return LoadRunLog(m_warehouse.database()).runCount(); }
+    QString runStatus(qint64 id) { return runStatusName(m_warehouse.runLog().run(id).value_or(LoadRun{}).status); }
+    qint64 runCount() { return m_warehouse.runLog().runCount(); }
 
     bool check()
     {
-        const CheckReport report = checkWarehouse(m_warehouse);
+        const CheckReport report = m_warehouse.check();
         if (!report.ok())
             qWarning().noquote() << report.differences.join(QLatin1Char('\n'));
         return report.ok();
@@ -478,7 +481,7 @@ void EngineTest::rejectThresholdFailsTheWholeLoad()
     QVERIFY2(failed.message.contains(QLatin1String("3 of 5 rows rejected")), qPrintable(failed.message));
     QCOMPARE(f.runStatus(failed.run.id), QStringLiteral("failed"));
     QCOMPARE(f.state(), before);
-    const QList<RejectedLine> kept = LoadRunLog(f.warehouse().database()).rejects(failed.run.id);
+    const QList<RejectedLine> kept = f.warehouse().runLog().rejects(failed.run.id);
     QCOMPARE(kept.size(), 3);
     QCOMPARE(kept[0].line, 3);
     QCOMPARE(kept[1].line, 5);
@@ -492,7 +495,7 @@ void EngineTest::rejectThresholdFailsTheWholeLoad()
     QCOMPARE(loaded.run.rowsLoaded, 2);
     QCOMPARE(loaded.run.rowsRejected, 3);
     QCOMPARE(f.current(), QStringLiteral("2024-03-01 10 EC1A 1BB=1; 2024-03-01 10 SW19=1"));
-    QCOMPARE(LoadRunLog(f.warehouse().database()).rejects(loaded.run.id).size(), 3);
+    QCOMPARE(f.warehouse().runLog().rejects(loaded.run.id).size(), 3);
     QVERIFY(f.check());
 }
 
@@ -524,7 +527,7 @@ void EngineTest::ambiguousDuplicateIdsAreRejected()
     QCOMPARE(r.run.rowsRejected, 2); // both lines of user 1; user 3's repeat with the same postcode is harmless
     QCOMPARE(f.history(1), QStringLiteral("SW19 2024-03-01.."));
     QCOMPARE(f.history(3), QStringLiteral("W1 2024-03-01.."));
-    const QList<RejectedLine> rejects = LoadRunLog(f.warehouse().database()).rejects(r.run.id);
+    const QList<RejectedLine> rejects = f.warehouse().runLog().rejects(r.run.id);
     QCOMPARE(rejects.size(), 2);
     QCOMPARE(rejects[0].line, 2);
     QCOMPARE(rejects[1].line, 4);
@@ -596,7 +599,7 @@ void EngineTest::databaseErrorMidLoadChangesNothing()
     f.load("users_extract_2024-03-01.csv", usersDay1);
     f.load("pv_09.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 09:00:00\n");
     // The last write of a load fails (as a full disk would): facts were already written by then.
-    QSqlQuery(f.warehouse().database())
+    QSqlQuery(RawSqlite(f.warehouse()).database())
         .exec(QStringLiteral("CREATE TRIGGER fail_window BEFORE INSERT ON pageview_windows "
                              "BEGIN SELECT RAISE(ABORT, 'disk full (simulated)'); END"));
     const QString before = f.state();
@@ -617,13 +620,13 @@ void EngineTest::crashedRunIsMarkedInterrupted()
         QString error;
         QVERIFY(w.open(path, &error));
         // A run left 'running' by a process that no longer exists (pid 2^30 is never a live process here).
-        QVERIFY(QSqlQuery(w.database()).exec(QStringLiteral(
+        QVERIFY(QSqlQuery(RawSqlite(w).database()).exec(QStringLiteral(
             "INSERT INTO load_runs (kind, file, started_at, status, pid) VALUES ('pageviews', 'x.csv', 0, 'running', 1073741824)")));
     }
     Warehouse w;
     QString error;
     QVERIFY(w.open(path, &error));
-    const LoadRun run = LoadRunLog(w.database()).run(1).value_or(LoadRun{});
+    const LoadRun run = w.runLog().run(1).value_or(LoadRun{});
     QCOMPARE(run.status, RunStatus::Interrupted);
     QVERIFY(!run.error.isEmpty());
 }
@@ -655,14 +658,14 @@ void EngineTest::rangeAndPostcodeFilters()
     q.from = at("2024-03-01 11:00:00");
     q.to = at("2024-03-01 12:00:00");
     QString error;
-    QCOMPARE(answer(*PageviewQuery(f.warehouse().database()).report(q, &error)), QStringLiteral("2024-03-01 11 EC1A 1BB=1"));
+    QCOMPARE(answer(*f.warehouse().pageviews().report(q, &error)), QStringLiteral("2024-03-01 11 EC1A 1BB=1"));
     q.from.reset();
     q.to.reset();
     q.postcodes = {QStringLiteral("w1"), QStringLiteral(" unknown ")};
-    QCOMPARE(answer(*PageviewQuery(f.warehouse().database()).report(q, &error)),
+    QCOMPARE(answer(*f.warehouse().pageviews().report(q, &error)),
              QStringLiteral("2024-03-01 12 UNKNOWN=1; 2024-03-01 12 W1=2"));
     q.postcodes = {QStringLiteral("not a postcode!")};
-    QVERIFY(!PageviewQuery(f.warehouse().database()).report(q, &error));
+    QVERIFY(!f.warehouse().pageviews().report(q, &error));
     QVERIFY(error.contains(QLatin1String("not a postcode!")));
 }
 
@@ -672,8 +675,8 @@ void EngineTest::checkFindsTamperedAggregates()
     f.load("users_extract_2024-03-01.csv", usersDay1);
     f.load("pv.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:00:00\n");
     QVERIFY(f.check());
-    QSqlQuery(f.warehouse().database()).exec(QStringLiteral("UPDATE views_at_time_hourly SET views = views + 1"));
-    const CheckReport report = checkWarehouse(f.warehouse());
+    QSqlQuery(RawSqlite(f.warehouse()).database()).exec(QStringLiteral("UPDATE views_at_time_hourly SET views = views + 1"));
+    const CheckReport report = f.warehouse().check();
     QVERIFY(!report.ok());
     QVERIFY2(report.differences.join(QLatin1Char('\n')).contains(QLatin1String("at-time aggregate: hour 2024-03-01 10:00:00, postcode SW19: stored 2, recomputed 1")),
              qPrintable(report.differences.join(QLatin1Char('\n'))));
@@ -685,16 +688,16 @@ void EngineTest::checkFindsBrokenHistoryLinks()
     f.load("users_extract_2024-03-01.csv", usersDay1);
     f.load("users_extract_2024-03-02.csv", "id,postcode\n1,N1\n2,EC1A 1BB\n3,W1\n");
     QVERIFY(f.check());
-    QSqlQuery(f.warehouse().database())
+    QSqlQuery(RawSqlite(f.warehouse()).database())
         .exec(QStringLiteral("UPDATE user_postcode_changes SET previous_postcode_id = NULL WHERE user_id = 1 AND "
                              "previous_as_of IS NOT NULL"));
-    const CheckReport report = checkWarehouse(f.warehouse());
+    const CheckReport report = f.warehouse().check();
     QVERIFY(!report.ok());
     QVERIFY2(report.differences.join(QLatin1Char('\n')).contains(QLatin1String("history: user 1, change at")),
              qPrintable(report.differences.join(QLatin1Char('\n'))));
 
     // A link that does not go back in time fails a load that needs the history, instead of looping.
-    QSqlQuery(f.warehouse().database())
+    QSqlQuery(RawSqlite(f.warehouse()).database())
         .exec(QStringLiteral("UPDATE user_postcode_changes SET previous_as_of = as_of WHERE user_id = 1 AND "
                              "previous_as_of IS NOT NULL"));
     const QString before = f.state();
@@ -711,7 +714,8 @@ void EngineTest::newestSnapshotOnlyAddsChanges()
     Fixture f;
     f.load("users_extract_2024-03-01.csv", usersDay1);
     auto rowsBefore = [&f](const char *asOf) {
-        QSqlQuery q(f.warehouse().database());
+        const RawSqlite raw(f.warehouse());
+        QSqlQuery q(raw.database());
         q.prepare(QStringLiteral("SELECT group_concat(user_id || ':' || COALESCE(postcode_id, '-') || ':' || "
                                  "COALESCE(previous_as_of, '-'), ' ') FROM user_postcode_changes WHERE as_of = ?"));
         q.addBindValue(at(asOf));
@@ -723,7 +727,8 @@ void EngineTest::newestSnapshotOnlyAddsChanges()
     f.load("users_extract_2024-03-02.csv", "id,postcode\n1,N1\n3,W1\n4,E1\n", force);
     QCOMPARE(rowsBefore("2024-03-01 00:00:00"), day1);
     auto postcodeId = [&f](const char *postcode) {
-        QSqlQuery q(f.warehouse().database());
+        const RawSqlite raw(f.warehouse());
+        QSqlQuery q(raw.database());
         q.prepare(QStringLiteral("SELECT id FROM postcodes WHERE postcode = ?"));
         q.addBindValue(QString::fromLatin1(postcode));
         return q.exec() && q.next() ? q.value(0).toString() : QString();
@@ -770,7 +775,7 @@ void EngineTest::versionOneWarehouseKeepsItsHistory()
     QCOMPARE(historyText(warehouse, 1), QStringLiteral("SW19 2024-03-01..2024-03-02 | N1 2024-03-02.."));
     QCOMPARE(historyText(warehouse, 2), QStringLiteral("SW19 2024-03-01..2024-03-02"));
     QCOMPARE(historyText(warehouse, 3), QStringLiteral("N1 2024-03-01..2024-03-02 | N1 2024-03-03.."));
-    CheckReport report = checkWarehouse(warehouse);
+    CheckReport report = warehouse.check();
     QVERIFY2(report.ok(), qPrintable(report.differences.join(QLatin1Char('\n'))));
     QCOMPARE(report.usersChecked, 3);
 
@@ -783,7 +788,7 @@ void EngineTest::versionOneWarehouseKeepsItsHistory()
     QCOMPARE(historyText(warehouse, 1),
              QStringLiteral("SW19 2024-03-01..2024-03-02 | N1 2024-03-02..2024-03-04 | SW19 2024-03-04.."));
     QCOMPARE(historyText(warehouse, 2), QStringLiteral("SW19 2024-03-01..2024-03-02 | N1 2024-03-04.."));
-    report = checkWarehouse(warehouse);
+    report = warehouse.check();
     QVERIFY2(report.ok(), qPrintable(report.differences.join(QLatin1Char('\n'))));
 }
 
@@ -836,26 +841,27 @@ void EngineTest::userDirectoryRoundTripsEveryColumnWidth()
     for (const User &u : users)
         directory.set(directory.size(), u.id, u.postcode, u.inLatest, u.newestChange);
     directory.build();
-    directory.write(f.warehouse().handle());
+    const RawSqlite raw(f.warehouse());
+    writeUserDirectory(raw.handle(), directory);
 
     std::vector<User> added;
     for (quint64 i = 0; i < 500; ++i)
         added.push_back({1001 + i * 3, quint32(i), true, at("2024-03-04 00:00:00")}); // between the first block's ids
     added.push_back({1, 1, false, at("2024-03-04 00:00:00")});                          // before every other id
     UserDirectory read;
-    read.read(f.warehouse().handle());
+    readUserDirectory(raw.handle(), read);
     QCOMPARE(read.size(), users.size());
     for (const User &u : added)
         read.set(read.size(), u.id, u.postcode, u.inLatest, u.newestChange);
     read.build();
-    read.write(f.warehouse().handle());
+    writeUserDirectory(raw.handle(), read);
     UserDirectory again;
-    again.read(f.warehouse().handle());
+    readUserDirectory(raw.handle(), again);
     {
         // A damaged user count is reported, not allocated.
         UserDirectory damaged;
-        QSqlQuery(f.warehouse().database()).exec(QStringLiteral("UPDATE user_directory_blocks SET users = 2305843009213693953 WHERE block = 1"));
-        QVERIFY_THROWS_EXCEPTION(SqliteError, damaged.read(f.warehouse().handle()));
+        QSqlQuery(raw.database()).exec(QStringLiteral("UPDATE user_directory_blocks SET users = 2305843009213693953 WHERE block = 1"));
+        QVERIFY_THROWS_EXCEPTION(StorageError, readUserDirectory(raw.handle(), damaged));
     }
 
     users.insert(users.end(), added.begin(), added.end());

@@ -2,7 +2,9 @@
 // write-back, format-1 segments from a warehouse of schema version 1, and damaged blobs.
 #include "storage/sqlite/factstore.h"
 #include "storage/sqlite/sqlitestatement.h"
-#include "storage/sqlite/warehouse.h"
+#include "storage/warehouse.h"
+
+#include "rawsqlite.h"
 
 #include <QFile>
 #include <QSqlError>
@@ -64,6 +66,7 @@ public:
         QString error;
         if (!m_warehouse.open(path(), &error))
             qFatal("cannot open warehouse: %s", qPrintable(error));
+        m_raw = std::make_unique<RawSqlite>(m_warehouse);
     }
 
     /// A warehouse at schema version 1 holding one format-1 segment of facts for a live load, then opened
@@ -89,10 +92,11 @@ public:
         QString error;
         if (!m_warehouse.open(path(), &error))
             qFatal("cannot open warehouse: %s", qPrintable(error));
+        m_raw = std::make_unique<RawSqlite>(m_warehouse);
         makeLive(loadId);
     }
 
-    FactStore store() { return FactStore(m_warehouse.handle()); }
+    FactStore store() { return FactStore(m_raw->handle()); }
 
     /// Makes a load the live one of a window, as update and userFacts only see live loads.
     void makeLive(qint64 load)
@@ -102,7 +106,7 @@ public:
 
     QList<QVariantList> rows(const QString &select)
     {
-        QSqlQuery q(m_warehouse.database());
+        QSqlQuery q(m_raw->database());
         if (!q.exec(select))
             qFatal("%s", qPrintable(q.lastError().text()));
         QList<QVariantList> result;
@@ -144,6 +148,7 @@ private:
 
     QTemporaryDir m_dir;
     Warehouse m_warehouse;
+    std::unique_ptr<RawSqlite> m_raw;
 };
 
 Facts everyFact(FactStore store)
@@ -295,7 +300,7 @@ void FactStoreTest::everyTruncationIsDamage()
     const QByteArray whole = fixture.data();
     for (qsizetype length = 0; length < whole.size(); ++length) {
         fixture.sql(QStringLiteral("UPDATE pageview_fact_segments SET data = x'%1'").arg(QString::fromLatin1(whole.left(length).toHex())));
-        QVERIFY_THROWS_EXCEPTION(SqliteError, fixture.store().loadFacts(loadId));
+        QVERIFY_THROWS_EXCEPTION(StorageError, fixture.store().loadFacts(loadId));
     }
 }
 
@@ -324,10 +329,10 @@ void FactStoreTest::damagedSegmentIsAnError()
     fixture.makeLive(loadId);
     fixture.store().append(loadId, {{1, 480000, 1, 1}, {2, 480000, 2, 1}});
     fixture.sql(QStringLiteral("UPDATE pageview_fact_segments SET format = %1, data = CAST(%2 AS BLOB)").arg(format).arg(data));
-    QVERIFY_THROWS_EXCEPTION(SqliteError, fixture.store().loadFacts(loadId));
-    QVERIFY_THROWS_EXCEPTION(SqliteError, everyFact(fixture.store()));
-    QVERIFY_THROWS_EXCEPTION(SqliteError, fixture.store().userFacts(1));
-    QVERIFY_THROWS_EXCEPTION(SqliteError, fixture.store().update({1}, [](qint64, Facts &) { return true; }));
+    QVERIFY_THROWS_EXCEPTION(StorageError, fixture.store().loadFacts(loadId));
+    QVERIFY_THROWS_EXCEPTION(StorageError, everyFact(fixture.store()));
+    QVERIFY_THROWS_EXCEPTION(StorageError, fixture.store().userFacts(1));
+    QVERIFY_THROWS_EXCEPTION(StorageError, fixture.store().update({1}, [](qint64, Facts &) { return true; }));
 }
 
 QTEST_GUILESS_MAIN(FactStoreTest)

@@ -23,7 +23,8 @@ constexpr auto qtTest = QAbstractItemModelTester::FailureReportingMode::QtTest;
 /// 100,000 runs written straight into load_runs: every status, sizes and windows that sort differently.
 void insertRuns(Warehouse &warehouse, int count)
 {
-    QSqlDatabase db = warehouse.database();
+    const RawSqlite raw(warehouse);
+    QSqlDatabase db = raw.database();
     db.transaction();
     QSqlQuery q(db);
     q.prepare(QStringLiteral("INSERT INTO load_runs (kind, file, window_hour, started_at, finished_at, rows_read, "

@@ -3,8 +3,9 @@
 #include "load/extractload.h"
 #include "extract/extractvalidation.h"
 #include "query/pageviewquery.h"
-#include "storage/sqlite/warehouse.h"
-#include "check/warehousecheck.h"
+#include "storage/warehouse.h"
+
+#include "rawsqlite.h"
 
 #include <QFile>
 #include <QRandomGenerator>
@@ -239,7 +240,7 @@ QString report(Warehouse &warehouse, Basis basis)
     q.basis = basis;
     q.grain = Grain::Hour;
     QString error;
-    const auto rows = PageviewQuery(warehouse.database()).report(q, &error);
+    const auto rows = warehouse.pageviews().report(q, &error);
     QStringList lines;
     for (const ReportRow &r : rows.value_or(QList<ReportRow>{}))
         lines << QStringLiteral("%1,%2,%3").arg(formatTimestamp(r.periodStart), r.postcode).arg(r.pageviews);
@@ -248,7 +249,8 @@ QString report(Warehouse &warehouse, Basis basis)
 
 QString history(Warehouse &warehouse)
 {
-    QSqlQuery q(warehouse.database());
+    const RawSqlite raw(warehouse);
+    QSqlQuery q(raw.database());
     q.exec(QStringLiteral("SELECT h.user_id, p.postcode, h.valid_from, h.valid_to FROM user_postcode_history h "
                           "JOIN postcodes p ON p.id = h.postcode_id ORDER BY h.user_id, h.valid_from"));
     QStringList rows;
@@ -306,7 +308,7 @@ void OrderIndependenceTest::anyLoadOrderGivesTheDefinedAnswers()
         } else {
             QVERIFY2(result.outcome == LoadOutcome::Loaded, qPrintable(file.name + QStringLiteral(": ") + result.message));
         }
-        const CheckReport check = checkWarehouse(warehouse);
+        const CheckReport check = warehouse.check();
         QVERIFY2(check.ok(), qPrintable(file.name + QStringLiteral(": ") + check.differences.join(QLatin1Char('\n'))));
     }
     QCOMPARE(report(warehouse, Basis::AtTime), scenario.expected(Basis::AtTime));

@@ -5,7 +5,7 @@
 #include "query/postcodedirectory.h"
 #include "query/querythread.h"
 #include "itemmodels/reporttablemodels.h"
-#include "storage/sqlite/warehouse.h"
+#include "storage/warehouse.h"
 #include "query/warehousecoverage.h"
 
 #include <QCompleter>
@@ -137,7 +137,7 @@ void ChartsScreen::reload()
 {
     m_rankedN = 0; // new data: rank again
     m_queries->request(QStringLiteral("freshness"), [this](Warehouse &warehouse) -> std::function<void()> {
-        const DataFreshness freshness = WarehouseCoverage(warehouse.database()).freshness();
+        const DataFreshness freshness = warehouse.coverage().freshness();
         return [this, freshness] {
             {
                 const QSignalBlocker blocker(m_period);
@@ -175,7 +175,7 @@ void ChartsScreen::useTopPostcodes(int n)
         return;
     const quint64 choice = ++m_choice;
     m_queries->request(QStringLiteral("top"), [this, n, range, choice](Warehouse &warehouse) -> std::function<void()> {
-        const QList<PostcodeRanking> top = PostcodeDirectory(warehouse.database()).top(range->first, range->second, n, Basis::Current);
+        const QList<PostcodeRanking> top = topPostcodes(warehouse.pageviews(), range->first, range->second, n, Basis::Current);
         return [this, top, choice] {
             if (choice != m_choice)
                 return; // the analyst chose postcodes meanwhile
@@ -239,7 +239,7 @@ void ChartsScreen::querySeries()
     const QStringList postcodes = m_postcodes;
     m_status->setText(tr("Querying…"));
     m_queries->request(QStringLiteral("series"), [this, grain, range, postcodes](Warehouse &warehouse) -> std::function<void()> {
-        const PageviewQuery pageviews(warehouse.database());
+        const PageviewQuery &pageviews = warehouse.pageviews();
         ReportQuery query;
         query.grain = grain;
         query.from = range->first;
@@ -249,7 +249,7 @@ void ChartsScreen::querySeries()
         const auto both = reportBothBases(pageviews, query, &error);
         if (!both)
             return [this, error] { m_status->setText(error); emit updated(); };
-        const QList<qint64> loaded = WarehouseCoverage(warehouse.database()).loadedHours(range->first, range->second);
+        const QList<qint64> loaded = warehouse.coverage().loadedHours(range->first, range->second);
         const PageviewSeries series = PageviewSeries::fromReports(grain, range->first, range->second, postcodes,
                                                                   both->current, both->atTime, loaded);
         return [this, series] {
@@ -277,7 +277,7 @@ void ChartsScreen::queryRanking()
     m_rankedRange = *range;
     m_rankedN = n;
     m_queries->request(QStringLiteral("ranking"), [this, n, range](Warehouse &warehouse) -> std::function<void()> {
-        const QList<PostcodeRanking> top = PostcodeDirectory(warehouse.database()).top(range->first, range->second, n, Basis::Current);
+        const QList<PostcodeRanking> top = topPostcodes(warehouse.pageviews(), range->first, range->second, n, Basis::Current);
         return [this, top, range] {
             m_ranking->setRanking(top);
             m_rankingStatus = tr("The %n postcode(s) with most current pageviews from %1 to %2 UTC (UNKNOWN left out). "
@@ -299,7 +299,7 @@ void ChartsScreen::searchPostcodes(const QString &prefix)
     if (prefix.trimmed().isEmpty())
         return;
     m_queries->request(QStringLiteral("search"), [this, prefix](Warehouse &warehouse) -> std::function<void()> {
-        const QStringList found = PostcodeDirectory(warehouse.database()).search(prefix);
+        const QStringList found = warehouse.postcodes().search(prefix);
         return [this, found] {
             m_completions->setStringList(found);
             if (m_search->hasFocus())

@@ -6,7 +6,7 @@
 #include "query/querythread.h"
 #include "query/userhistory.h"
 #include "itemmodels/userhistorymodels.h"
-#include "storage/sqlite/warehouse.h"
+#include "storage/warehouse.h"
 #include "query/warehousecoverage.h"
 
 #include <QComboBox>
@@ -146,7 +146,7 @@ HistoryScreen::~HistoryScreen() = default;
 void HistoryScreen::reload()
 {
     m_queries->request(QStringLiteral("freshness"), [this](Warehouse &warehouse) -> std::function<void()> {
-        const DataFreshness freshness = WarehouseCoverage(warehouse.database()).freshness();
+        const DataFreshness freshness = warehouse.coverage().freshness();
         return [this, freshness] {
             const QSignalBlocker blocker(m_period);
             m_period->setFreshness(freshness);
@@ -195,7 +195,7 @@ void HistoryScreen::queryUser()
     const Grain grain = Grain(m_grain->currentData().toInt());
     m_userSummary->setText(tr("Looking up user %1…").arg(userId));
     m_queries->request(QStringLiteral("user"), [this, userId, grain](Warehouse &warehouse) -> std::function<void()> {
-        const UserHistory history(warehouse.database());
+        const UserHistory &history = warehouse.userHistory();
         const QList<UserPostcodePeriod> periods = history.periods(userId);
         const QList<UserPageviews> pageviews = history.pageviews(userId, grain);
         return [this, userId, grain, periods, pageviews] {
@@ -230,7 +230,7 @@ void HistoryScreen::queryPostcode()
         return;
     m_postcodeSummary->setText(tr("Looking up %1…").arg(postcode));
     m_queries->request(QStringLiteral("postcode"), [this, postcode, range](Warehouse &warehouse) -> std::function<void()> {
-        const PostcodeDirectory directory(warehouse.database());
+        const PostcodeDirectory &directory = warehouse.postcodes();
         const auto residents = directory.currentUsers(postcode);
         const QList<PostcodeMove> moves = directory.moves(postcode, range->first, range->second);
         return [this, postcode, range, residents, moves] {
@@ -260,7 +260,7 @@ void HistoryScreen::searchPostcodes(const QString &prefix)
     if (prefix.trimmed().isEmpty())
         return;
     m_queries->request(QStringLiteral("search"), [this, prefix](Warehouse &warehouse) -> std::function<void()> {
-        const QStringList found = PostcodeDirectory(warehouse.database()).search(prefix);
+        const QStringList found = warehouse.postcodes().search(prefix);
         return [this, found] { m_completions->setStringList(found); };
     });
 }

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "load/loadworker.h"
-#include "storage/sqlite/warehouse.h"
+#include "storage/warehouse.h"
 
 #include <QMainWindow>
 

@@ -5,7 +5,7 @@
 #include "periodselector.h"
 #include "query/querythread.h"
 #include "itemmodels/reporttablemodels.h"
-#include "storage/sqlite/warehouse.h"
+#include "storage/warehouse.h"
 #include "query/warehousecoverage.h"
 
 #include <QCheckBox>
@@ -116,7 +116,7 @@ ReportsScreen::~ReportsScreen()
 void ReportsScreen::reload()
 {
     m_queries->request(QStringLiteral("freshness"), [this](Warehouse &warehouse) -> std::function<void()> {
-        const DataFreshness freshness = WarehouseCoverage(warehouse.database()).freshness();
+        const DataFreshness freshness = warehouse.coverage().freshness();
         return [this, freshness] {
             {
                 const QSignalBlocker blocker(m_period);
@@ -194,8 +194,8 @@ void ReportsScreen::preview()
     m_status->setText(tr("Querying…"));
     m_queries->request(QStringLiteral("preview"), [this, query, bothBases](Warehouse &warehouse) -> std::function<void()> {
         QString queryError;
-        const auto table = runReport(PageviewQuery(warehouse.database()), *query, bothBases, &queryError);
-        const DataFreshness freshness = WarehouseCoverage(warehouse.database()).freshness();
+        const auto table = runReport(warehouse.pageviews(), *query, bothBases, &queryError);
+        const DataFreshness freshness = warehouse.coverage().freshness();
         return [this, table, queryError, freshness, query] {
             if (!table) {
                 m_model->setTable({});
@@ -237,11 +237,11 @@ void ReportsScreen::exportCsv(const QString &path)
         WriteOutcome outcome = WriteOutcome::Failed;
         qsizetype rows = 0;
         feedback->setStage(QStringLiteral("querying"));
-        if (const auto table = runReport(PageviewQuery(warehouse.database()), *query, bothBases, &exportError)) {
+        if (const auto table = runReport(warehouse.pageviews(), *query, bothBases, &exportError)) {
             ReportDescription description;
             description.query = *query;
             description.bothBases = bothBases;
-            description.freshness = WarehouseCoverage(warehouse.database()).freshness();
+            description.freshness = warehouse.coverage().freshness();
             description.exportedAt = QDateTime::currentSecsSinceEpoch();
             rows = table->size();
             outcome = exportReportCsv(path, *table, description, options, feedback, &exportError);

@@ -4,7 +4,8 @@
 #include "loadprogresspanel.h"
 #include "itemmodels/loadrunsmodel.h"
 #include "itemmodels/rejectedlinesmodel.h"
-#include "storage/sqlite/warehouse.h"
+#include "storage/runlog.h"
+#include "storage/warehouse.h"
 #include "core/time.h"
 
 #include <QApplication>
@@ -37,7 +38,7 @@ std::optional<LoadRun> readRun(const Warehouse &warehouse, qint64 runId)
 {
     if (!warehouse.isOpen())
         return std::nullopt;
-    return LoadRunLog(warehouse.database()).run(runId);
+    return warehouse.runLog().run(runId);
 }
 } // namespace
 

@@ -1,6 +1,6 @@
 #include "settingsdialog.h"
 
-#include "storage/sqlite/warehouse.h"
+#include "storage/warehouse.h"
 
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>

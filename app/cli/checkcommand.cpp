@@ -2,8 +2,8 @@
 #include "command.h"
 #include "core/loadfeedback.h"
 #include "terminal.h"
-#include "storage/sqlite/warehouse.h"
-#include "check/warehousecheck.h"
+#include "storage/warehouse.h"
+#include "storage/warehouse.h"
 
 namespace pv::cli {
 
@@ -17,7 +17,7 @@ int runCheck(const Invocation &invocation)
     LoadFeedback feedback;
     const TerminalProgress progress(&feedback, QStringLiteral("check"));
     const CancelOnInterrupt cancel(&feedback);
-    const CheckReport report = checkWarehouse(warehouse, &feedback);
+    const CheckReport report = warehouse.check(&feedback);
     if (report.cancelled)
         return failure(QStringLiteral("check cancelled"));
     if (!report.ok()) {

@@ -3,7 +3,7 @@
 #include "buildinfo.h"
 #include "command.h"
 #include "terminal.h"
-#include "storage/sqlite/warehouse.h"
+#include "storage/warehouse.h"
 
 #include <QFileInfo>
 

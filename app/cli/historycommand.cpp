@@ -3,7 +3,7 @@
 #include "extract/extractvalidation.h"
 #include "terminal.h"
 #include "query/userhistory.h"
-#include "storage/sqlite/warehouse.h"
+#include "storage/warehouse.h"
 
 namespace pv::cli {
 
@@ -18,7 +18,7 @@ int runHistory(const Invocation &invocation)
     if (!invocation.openWarehouse(warehouse))
         return ExitFailed;
     QList<QStringList> rows;
-    for (const UserPostcodePeriod &period : UserHistory(warehouse.database()).periods(*userId))
+    for (const UserPostcodePeriod &period : warehouse.userHistory().periods(*userId))
         rows << QStringList{period.postcode, formatTimestamp(period.validFrom),
                             period.validTo ? formatTimestamp(*period.validTo) : QStringLiteral("-"), QString()};
     if (rows.isEmpty()) {

@@ -1,7 +1,7 @@
 #include "arguments.h"
 #include "command.h"
 #include "terminal.h"
-#include "storage/sqlite/warehouse.h"
+#include "storage/warehouse.h"
 
 namespace pv::cli {
 

@@ -3,7 +3,7 @@
 #include "load/extractload.h"
 #include "core/loadfeedback.h"
 #include "terminal.h"
-#include "storage/sqlite/warehouse.h"
+#include "storage/warehouse.h"
 #include "core/time.h"
 
 #include <QFileInfo>

@@ -1,8 +1,8 @@
 #include "arguments.h"
 #include "command.h"
-#include "storage/sqlite/loadrun.h"
+#include "storage/runlog.h"
 #include "terminal.h"
-#include "storage/sqlite/warehouse.h"
+#include "storage/warehouse.h"
 
 #include <QFileInfo>
 
@@ -18,7 +18,7 @@ int runRejects(const Invocation &invocation)
     Warehouse warehouse;
     if (!invocation.openWarehouse(warehouse))
         return ExitFailed;
-    const LoadRunLog log(warehouse.database());
+    const LoadRunLog &log = warehouse.runLog();
     const auto run = log.run(*runId);
     if (!run)
         return failure(QStringLiteral("there is no run %1 (see pvadmin runs)").arg(*runId));

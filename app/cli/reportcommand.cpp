@@ -3,7 +3,7 @@
 #include "export/reportcsv.h"
 #include "query/pageviewquery.h"
 #include "terminal.h"
-#include "storage/sqlite/warehouse.h"
+#include "storage/warehouse.h"
 #include "core/time.h"
 
 #include <QFile>
@@ -41,7 +41,7 @@ int runReport(const Invocation &invocation)
     Warehouse warehouse;
     if (!invocation.openWarehouse(warehouse))
         return ExitFailed;
-    const auto table = pv::runReport(PageviewQuery(warehouse.database()), query, false, &error);
+    const auto table = pv::runReport(warehouse.pageviews(), query, false, &error);
     if (!table)
         return invocation.usageError(error);
     // The Reports screen's writer with its default options: the desktop's plain export is these bytes.

@@ -1,10 +1,10 @@
 #include "arguments.h"
 #include "command.h"
 #include "extract/extractvalidation.h"
-#include "storage/sqlite/loadrun.h"
+#include "storage/runlog.h"
 #include "itemmodels/loadrunsmodel.h"
 #include "terminal.h"
-#include "storage/sqlite/warehouse.h"
+#include "storage/warehouse.h"
 #include "core/time.h"
 
 #include <QDateTime>
@@ -20,7 +20,7 @@ int runRuns(const Invocation &invocation)
     if (!invocation.openWarehouse(warehouse))
         return ExitFailed;
     QList<QStringList> rows;
-    for (const LoadRun &run : LoadRunLog(warehouse.database()).runs()) {
+    for (const LoadRun &run : warehouse.runLog().runs()) {
         QString when = QStringLiteral("-");
         if (run.windowHour)
             when = QStringLiteral("hour ") + formatTimestamp(*run.windowHour);

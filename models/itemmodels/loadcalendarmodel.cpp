@@ -2,11 +2,11 @@
 
 #include "core/runstatus.h"
 #include "extract/extractvalidation.h"
-#include "storage/sqlite/warehouse.h"
+#include "storage/runlog.h"
+#include "storage/warehouse.h"
 
 #include <QFileInfo>
 #include <QLocale>
-#include <QSqlQuery>
 #include <QVariant>
 
 #include <algorithm>
@@ -16,21 +16,8 @@
 namespace pv {
 
 namespace {
-struct LiveRun
-{
-    qint64 runId = 0;
-    QString file;
-    qint64 rows = 0;
-    qint64 replacedRun = 0;
-};
-
-struct Attempt
-{
-    qint64 runId = 0;
-    RunStatus status = RunStatus::Failed;
-    QString error;
-    QString file;
-};
+using LiveRun = LoadCalendarRecords::LiveRun;
+using Attempt = LoadCalendarRecords::Attempt;
 
 QString hourRange(qint64 hour)
 {
@@ -69,42 +56,12 @@ void LoadCalendarModel::reload()
     m_loadedHours = 0;
     m_firstDay = 0;
 
-    std::map<qint64, LiveRun> windows;         // hour -> live run
-    std::map<qint64, LiveRun> snapshots;       // as-of -> live run (rows: users)
-    std::map<qint64, std::map<qint64, qint64>> lateViews; // hour -> run -> views from a run of another window
-    std::map<qint64, Attempt> hourAttempts;    // hour -> the last unsuccessful attempt
-    std::map<qint64, Attempt> snapshotAttempts; // day -> the last unsuccessful attempt
-    if (m_warehouse.isOpen()) {
-        QSqlQuery q(m_warehouse.database());
-        q.setForwardOnly(true);
-        q.exec(QStringLiteral("SELECT w.hour, w.run_id, COALESCE(r.file, ''), COALESCE(r.rows_loaded, 0), "
-                              "COALESCE(r.replaced_run, 0) FROM pageview_windows w "
-                              "LEFT JOIN load_runs r ON r.id = w.run_id"));
-        while (q.next())
-            windows[q.value(0).toLongLong()] = {q.value(1).toLongLong(), q.value(2).toString(), q.value(3).toLongLong(),
-                                                q.value(4).toLongLong()};
-        q.exec(QStringLiteral("SELECT s.as_of, s.run_id, COALESCE(r.file, ''), s.users, COALESCE(r.replaced_run, 0) "
-                              "FROM snapshots s LEFT JOIN load_runs r ON r.id = s.run_id"));
-        while (q.next())
-            snapshots[q.value(0).toLongLong()] = {q.value(1).toLongLong(), q.value(2).toString(),
-                                                  q.value(3).toLongLong(), q.value(4).toLongLong()};
-        q.exec(QStringLiteral("SELECT v.hour, v.run_id, v.views FROM load_hour_views v "
-                              "LEFT JOIN pageview_windows w ON w.hour = v.hour "
-                              "WHERE w.run_id IS NULL OR w.run_id <> v.run_id"));
-        while (q.next())
-            lateViews[q.value(0).toLongLong()][q.value(1).toLongLong()] = q.value(2).toLongLong();
-        q.exec(QStringLiteral("SELECT id, kind, window_hour, as_of, status, COALESCE(error, ''), file FROM load_runs "
-                              "WHERE status IN ('failed', 'refused', 'cancelled', 'interrupted') "
-                              "AND (window_hour IS NOT NULL OR as_of IS NOT NULL) ORDER BY id"));
-        while (q.next()) {
-            const Attempt attempt{q.value(0).toLongLong(), runStatusFromName(q.value(4).toString()), q.value(5).toString(),
-                                  q.value(6).toString()};
-            if (q.value(1).toString() == QLatin1String("pageviews") && !q.value(2).isNull())
-                hourAttempts[floorDiv(q.value(2).toLongLong(), secondsPerHour)] = attempt;
-            else if (!q.value(3).isNull())
-                snapshotAttempts[floorDiv(q.value(3).toLongLong(), secondsPerHour * hoursPerDay)] = attempt;
-        }
-    }
+    const LoadCalendarRecords records = m_warehouse.isOpen() ? m_warehouse.runLog().calendar() : LoadCalendarRecords{};
+    const auto &windows = records.windows;
+    const auto &snapshots = records.snapshots;
+    const auto &lateViews = records.lateViews;
+    const auto &hourAttempts = records.hourAttempts;
+    const auto &snapshotAttempts = records.snapshotAttempts;
 
     // The range: hours from the first to the last hour attempted; days covering those and every snapshot.
     std::optional<qint64> firstHour, lastHour, firstDay, lastDay;

@@ -1,37 +1,16 @@
 #include "itemmodels/loadrunsmodel.h"
 
 #include "extract/extractvalidation.h"
-#include "storage/sqlite/warehouse.h"
+#include "storage/runlog.h"
+#include "storage/warehouse.h"
 #include "core/time.h"
 
 #include <QDateTime>
 #include <QFileInfo>
 #include <QLocale>
 #include <QScopedValueRollback>
-#include <QSqlQuery>
 
 namespace pv {
-
-namespace {
-/// The SQL expression each column sorts by; never NULL, so keyset comparisons stay simple.
-const char *sortExpression(int column)
-{
-    switch (column) {
-    case LoadRunsModel::Kind: return "kind";
-    case LoadRunsModel::Status: return "status";
-    case LoadRunsModel::File: return "file";
-    case LoadRunsModel::WindowOrAsOf: return "COALESCE(window_hour, as_of, -1)";
-    case LoadRunsModel::Started: return "started_at";
-    case LoadRunsModel::Duration: return "COALESCE(finished_at - started_at, -1)";
-    case LoadRunsModel::RowsRead: return "rows_read";
-    case LoadRunsModel::RowsLoaded: return "rows_loaded";
-    case LoadRunsModel::RowsRejected: return "rows_rejected";
-    case LoadRunsModel::LateRows: return "late_rows";
-    default: return "id";
-    }
-}
-
-} // namespace
 
 QString runWindowText(const LoadRun &run)
 {
@@ -113,45 +92,15 @@ bool LoadRunsModel::canFetchMore(const QModelIndex &parent) const
     return !parent.isValid() && !m_atEnd;
 }
 
-QString LoadRunsModel::whereClause(QVariantList *binds) const
+RunOrder LoadRunsModel::order() const
 {
-    QStringList conditions;
-    if (!m_text.isEmpty()) {
-        QString escaped = m_text;
-        escaped.replace(QLatin1Char('\\'), QLatin1String("\\\\"))
-            .replace(QLatin1Char('%'), QLatin1String("\\%"))
-            .replace(QLatin1Char('_'), QLatin1String("\\_"));
-        const QString like = QLatin1Char('%') + escaped + QLatin1Char('%');
-        conditions << QStringLiteral("(file LIKE ? ESCAPE '\\' OR status LIKE ? ESCAPE '\\' OR kind LIKE ? ESCAPE '\\' "
-                                     "OR COALESCE(error, '') LIKE ? ESCAPE '\\' OR CAST(id AS TEXT) = ?)");
-        *binds << like << like << like << like << m_text.trimmed();
-    }
-    if (!m_statuses.isEmpty()) {
-        QStringList marks;
-        for (const QString &status : m_statuses) {
-            marks << QStringLiteral("?");
-            *binds << status;
-        }
-        conditions << QStringLiteral("status IN (%1)").arg(marks.join(QLatin1Char(',')));
-    }
-    return conditions.join(QStringLiteral(" AND "));
+    static_assert(int(RunOrder::LateRows) == LoadRunsModel::LateRows, "the columns are in RunOrder's order");
+    return static_cast<RunOrder>(m_sortColumn);
 }
 
 QVariant LoadRunsModel::sortKey(const LoadRun &run) const
 {
-    switch (m_sortColumn) {
-    case Kind: return extractKindName(run.kind);
-    case Status: return runStatusName(run.status);
-    case File: return run.file;
-    case WindowOrAsOf: return run.windowHour ? *run.windowHour : run.asOf ? *run.asOf : qint64(-1);
-    case Started: return run.startedAtMs;
-    case Duration: return run.finishedAtMs > 0 ? run.durationMs() : qint64(-1);
-    case RowsRead: return run.rowsRead;
-    case RowsLoaded: return run.rowsLoaded;
-    case RowsRejected: return run.rowsRejected;
-    case LateRows: return run.lateRows;
-    default: return run.id;
-    }
+    return runSortValue(run, order());
 }
 
 void LoadRunsModel::fetchMore(const QModelIndex &parent)
@@ -171,42 +120,14 @@ void LoadRunsModel::fetchMore(const QModelIndex &parent)
 
 QList<LoadRun> LoadRunsModel::fetchBatch() const
 {
-    QVariantList binds;
-    QStringList conditions;
-    if (const QString filter = whereClause(&binds); !filter.isEmpty())
-        conditions << filter;
-    const QString key = QString::fromLatin1(sortExpression(m_sortColumn));
-    const bool descending = m_sortOrder == Qt::DescendingOrder;
-    const QString direction = descending ? QStringLiteral("DESC") : QStringLiteral("ASC");
-    if (!m_runs.isEmpty()) {
-        const LoadRun &last = m_runs.constLast();
-        const QString beyond = descending ? QStringLiteral("<") : QStringLiteral(">");
-        if (m_sortColumn == Id) {
-            conditions << QStringLiteral("id %1 ?").arg(beyond);
-        } else {
-            conditions << QStringLiteral("(%1 %2 ? OR (%1 = ? AND id %2 ?))").arg(key, beyond);
-            binds << sortKey(last) << sortKey(last);
-        }
-        binds << last.id;
-    }
-    QString sql = QStringLiteral("SELECT %1 FROM load_runs").arg(QString::fromLatin1(loadRunColumns));
-    if (!conditions.isEmpty())
-        sql += QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "));
-    if (m_sortColumn == Id)
-        sql += QStringLiteral(" ORDER BY id %1 LIMIT %2").arg(direction).arg(batchSize);
-    else
-        sql += QStringLiteral(" ORDER BY %1 %2, id %2 LIMIT %3").arg(key, direction).arg(batchSize);
-
-    QSqlQuery q(m_warehouse.database());
-    q.setForwardOnly(true);
-    q.prepare(sql);
-    for (const QVariant &bind : std::as_const(binds))
-        q.addBindValue(bind);
-    QList<LoadRun> batch;
-    if (q.exec())
-        while (q.next())
-            batch << runFromQuery(q);
-    return batch;
+    RunPage page;
+    page.filter = m_filter;
+    page.order = order();
+    page.descending = m_sortOrder == Qt::DescendingOrder;
+    if (!m_runs.isEmpty())
+        page.after = m_runs.constLast();
+    page.limit = batchSize;
+    return m_warehouse.runLog().runs(page);
 }
 
 void LoadRunsModel::sort(int column, Qt::SortOrder order)
@@ -222,17 +143,17 @@ void LoadRunsModel::sort(int column, Qt::SortOrder order)
 
 void LoadRunsModel::setTextFilter(const QString &text)
 {
-    if (text == m_text)
+    if (text == m_filter.text)
         return;
-    m_text = text;
+    m_filter.text = text;
     reload();
 }
 
 void LoadRunsModel::setStatusFilter(const QStringList &statuses)
 {
-    if (statuses == m_statuses)
+    if (statuses == m_filter.statuses)
         return;
-    m_statuses = statuses;
+    m_filter.statuses = statuses;
     reload();
 }
 
@@ -251,14 +172,7 @@ void LoadRunsModel::reload()
 
 void LoadRunsModel::readFirstBatch()
 {
-    QVariantList binds;
-    const QString filter = whereClause(&binds);
-    QSqlQuery q(m_warehouse.database());
-    q.prepare(QStringLiteral("SELECT COUNT(*) FROM load_runs") + (filter.isEmpty() ? QString() : QStringLiteral(" WHERE ") + filter));
-    for (const QVariant &bind : std::as_const(binds))
-        q.addBindValue(bind);
-    if (q.exec() && q.next())
-        m_matching = q.value(0).toLongLong();
+    m_matching = m_warehouse.runLog().runCount(m_filter);
     m_runs = fetchBatch();
     m_atEnd = m_runs.size() < batchSize;
 }

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "storage/sqlite/loadrun.h"
+#include "core/loadrun.h"
 
 #include <QAbstractTableModel>
 #include <QList>
@@ -18,6 +18,7 @@ class LoadRunsModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
+    /// In RunOrder's order: a column is the order it sorts by.
     enum Column { Id, Kind, Status, File, WindowOrAsOf, Started, Duration, RowsRead, RowsLoaded, RowsRejected,
                   LateRows, ColumnCount };
     enum Role { RunIdRole = Qt::UserRole + 1, StatusRole, SortValueRole };
@@ -46,7 +47,7 @@ public:
     static constexpr int batchSize = 256;
 
 private:
-    QString whereClause(QVariantList *binds) const;
+    RunOrder order() const;
     void readFirstBatch();
     /// The next batch after the last run held, in the current order and filter.
     QList<LoadRun> fetchBatch() const;
@@ -59,8 +60,7 @@ private:
     qint64 m_matching = 0;
     int m_sortColumn = Id;
     Qt::SortOrder m_sortOrder = Qt::DescendingOrder;
-    QString m_text;
-    QStringList m_statuses;
+    RunFilter m_filter;
 };
 
 /// "2024-03-01 05:00" for a pageviews window or "as of 2024-03-01 00:00" for a snapshot, UTC.

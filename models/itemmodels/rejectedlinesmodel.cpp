@@ -2,8 +2,8 @@
 
 #include "export/csvwriter.h"
 #include "export/savefile.h"
-#include "storage/sqlite/loadrun.h"
-#include "storage/sqlite/warehouse.h"
+#include "storage/runlog.h"
+#include "storage/warehouse.h"
 
 #include <QScopedValueRollback>
 
@@ -22,7 +22,7 @@ void RejectedLinesModel::setRun(qint64 runId)
     m_lines.clear();
     m_atEnd = runId == 0 || !m_warehouse.isOpen();
     if (!m_atEnd) {
-        m_lines = LoadRunLog(m_warehouse.database()).rejects(m_runId, 0, batchSize);
+        m_lines = m_warehouse.runLog().rejects(m_runId, 0, batchSize);
         m_atEnd = m_lines.size() < batchSize;
     }
     // Views asking for more while the reset is announced get it on their next request.
@@ -77,7 +77,7 @@ void RejectedLinesModel::fetchMore(const QModelIndex &parent)
         return;
     const QScopedValueRollback fetching(m_fetching, true);
     const qint64 after = m_lines.isEmpty() ? 0 : m_lines.constLast().line;
-    const QList<RejectedLine> batch = LoadRunLog(m_warehouse.database()).rejects(m_runId, after, batchSize);
+    const QList<RejectedLine> batch = m_warehouse.runLog().rejects(m_runId, after, batchSize);
     m_atEnd = batch.size() < batchSize;
     if (batch.isEmpty())
         return;
@@ -98,7 +98,7 @@ qint64 RejectedLinesModel::writeCsv(QIODevice *out, QString *error) const
     csv.addText(QStringLiteral("line")).addText(QStringLiteral("reason")).addText(QStringLiteral("raw")).endRow();
     qint64 written = 0;
     qint64 after = 0;
-    const LoadRunLog log(m_warehouse.database());
+    const LoadRunLog &log = m_warehouse.runLog();
     for (bool more = true; more && !csv.hasFailed();) {
         const QList<RejectedLine> batch = log.rejects(m_runId, after, batchLines);
         for (const RejectedLine &line : batch)

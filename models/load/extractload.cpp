@@ -1,15 +1,14 @@
 #include "load/extractload.h"
 
-#include "extract/extractvalidation.h"
 #include "core/loadfeedback.h"
-#include "storage/sqlite/postcodedictionary.h"
-#include "storage/sqlite/sqlitestatement.h"
-#include "storage/sqlite/warehouse.h"
+#include "extract/extractvalidation.h"
+#include "load/postcodedictionary.h"
+#include "storage/loadstore.h"
+#include "storage/storageerror.h"
+#include "storage/warehouse.h"
 
 #include <QDateTime>
 #include <QFileInfo>
-
-#include <sqlite3.h>
 
 namespace pv {
 
@@ -21,12 +20,6 @@ constexpr size_t maxStoredRejects = 100000;
 qint64 nowMs()
 {
     return QDateTime::currentMSecsSinceEpoch();
-}
-
-void rollbackIfOpen(sqlite3 *db)
-{
-    if (!sqlite3_get_autocommit(db))
-        sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 QString percent(double value)
@@ -41,7 +34,7 @@ ExtractLoad::ExtractLoad(Warehouse &warehouse, ExtractReader &reader, const Load
     , m_reader(reader)
     , m_options(options)
     , m_feedback(feedback)
-    , m_db(warehouse.handle())
+    , m_store(warehouse.loadStore())
 {
     m_run.kind = reader.kind();
     m_run.file = reader.path() == QLatin1String("-") ? QStringLiteral("<stdin>")
@@ -56,17 +49,17 @@ void ExtractLoad::readUserDirectory()
     stage(QStringLiteral("reading the user directory"));
     if (m_earlyDirectory.valid()) {
         try {
-            UserDirectory::Copy copy = m_earlyDirectory.get();
+            UserDirectoryCopy copy = m_earlyDirectory.get();
             // Another load may have committed a snapshot between that read and this transaction.
-            if (copy.generation == UserDirectory::generation(m_db)) {
+            if (copy.generation == m_store->userDirectoryGeneration()) {
                 m_directory = std::move(copy.directory);
                 return;
             }
-        } catch (const SqliteError &) {
+        } catch (const StorageError &) {
             // Read it here instead, where an error fails the load with its message.
         }
     }
-    m_directory.read(m_db);
+    m_store->readUserDirectory(m_directory);
 }
 
 void ExtractLoad::reject(RejectedLine line)
@@ -97,15 +90,14 @@ void ExtractLoad::progress(qint64 done) const
 LoadResult ExtractLoad::execute()
 {
     try {
-        m_postcodes = std::make_unique<PostcodeDictionary>(m_db);
-    } catch (const SqliteError &e) {
+        m_postcodes = std::make_unique<PostcodeDictionary>(m_store->readPostcodes());
+    } catch (const StorageError &e) {
         return finishRun(LoadOutcome::Failed, e.message, false);
     }
     if (const QString refusal = refusalBeforeReading(); !refusal.isEmpty())
         return finishRun(LoadOutcome::Refused, refusal, false);
     // Both loads need the whole user directory: read it on the other core while this one parses the file.
-    if (QFileInfo(m_warehouse.path()).isFile())
-        m_earlyDirectory = std::async(std::launch::async, UserDirectory::readCopy, m_warehouse.path());
+    m_earlyDirectory = std::async(std::launch::async, [store = m_store.get()] { return store->readUserDirectoryCopy(); });
 
     // Read the whole file into memory structures; nothing is written yet.
     stage(QStringLiteral("reading"), m_reader.sizeBytes());
@@ -154,7 +146,7 @@ LoadResult ExtractLoad::execute()
                          false);
 
     try {
-        if (const qint64 identical = LoadRunRecorder(m_db).identicalRun(m_run.kind, m_run.contentHash, m_run.asOf)) {
+        if (const qint64 identical = m_store->identicalRun(m_run.kind, m_run.contentHash, m_run.asOf)) {
             LoadResult result;
             result.outcome = LoadOutcome::AlreadyLoaded;
             result.existingRunId = identical;
@@ -169,23 +161,23 @@ LoadResult ExtractLoad::execute()
         m_run.status = RunStatus::Running;
         recordRun(true);
 
-        sqliteExec(m_db, "BEGIN IMMEDIATE");
+        m_store->begin();
         write();
         checkCancelled();
         stage(QStringLiteral("committing"));
         m_run.status = RunStatus::Succeeded;
         m_run.finishedAtMs = nowMs();
         recordRun(false);
-        sqliteExec(m_db, "COMMIT");
+        m_store->commit();
     } catch (const Cancelled &) {
-        rollbackIfOpen(m_db);
+        m_store->rollback();
         return finishRun(LoadOutcome::Cancelled, QStringLiteral("cancelled; the load was rolled back and nothing changed"),
                          m_run.id != 0);
     } catch (const Refusal &refusal) {
-        rollbackIfOpen(m_db);
+        m_store->rollback();
         return finishRun(LoadOutcome::Refused, refusal.reason, m_run.id != 0);
-    } catch (const SqliteError &e) {
-        rollbackIfOpen(m_db);
+    } catch (const StorageError &e) {
+        m_store->rollback();
         return finishRun(LoadOutcome::Failed,
                          QStringLiteral("%1: the database refused the load (%2); it was rolled back and nothing changed")
                              .arg(m_reader.displayName(), e.message),
@@ -216,7 +208,7 @@ LoadResult ExtractLoad::finishRun(LoadOutcome outcome, const QString &message, b
     LoadResult result;
     result.outcome = outcome;
     result.message = m_run.error;
-    if (const QString notRecorded = LoadRunRecorder(m_db).writeAlone(m_run, !alreadyRecorded, m_rejects); !notRecorded.isEmpty())
+    if (const QString notRecorded = m_store->recordRunAlone(m_run, !alreadyRecorded, m_rejects); !notRecorded.isEmpty())
         result.message += QStringLiteral(" (the run could not be recorded: %1)").arg(notRecorded);
     result.run = m_run;
     return result;
@@ -224,7 +216,7 @@ LoadResult ExtractLoad::finishRun(LoadOutcome outcome, const QString &message, b
 
 void ExtractLoad::recordRun(bool insert)
 {
-    LoadRunRecorder(m_db).write(m_run, insert, m_run.status == RunStatus::Running ? std::vector<RejectedLine>{} : m_rejects);
+    m_store->recordRun(m_run, insert, m_run.status == RunStatus::Running ? std::vector<RejectedLine>{} : m_rejects);
 }
 
 } // namespace pv

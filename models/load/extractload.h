@@ -1,8 +1,8 @@
 #pragma once
 
+#include "core/loadrun.h"
 #include "extract/extractreader.h"
-#include "storage/sqlite/loadrun.h"
-#include "storage/sqlite/userdirectory.h"
+#include "history/userdirectory.h"
 
 #include <QString>
 
@@ -11,11 +11,10 @@
 #include <optional>
 #include <vector>
 
-struct sqlite3;
-
 namespace pv {
 
 class LoadFeedback;
+class LoadStore;
 class PostcodeDictionary;
 class Warehouse;
 
@@ -69,7 +68,7 @@ protected:
     virtual void finishReading() = 0;
     /// Rows that will be loaded.
     virtual qint64 rowsToLoad() const = 0;
-    /// Inside the transaction: all the writes. May throw Refusal, Cancelled or SqliteError.
+    /// Inside the transaction: all the writes. May throw Refusal, Cancelled or StorageError.
     virtual void write() = 0;
     /// The one-line summary of a successful load.
     virtual QString summary() const = 0;
@@ -86,7 +85,7 @@ protected:
     ExtractReader &m_reader;
     LoadOptions m_options;
     LoadFeedback *m_feedback;
-    sqlite3 *m_db;
+    std::unique_ptr<LoadStore> m_store;
     LoadRun m_run;
     std::unique_ptr<PostcodeDictionary> m_postcodes;
     UserDirectory m_directory;
@@ -95,7 +94,7 @@ private:
     LoadResult finishRun(LoadOutcome outcome, const QString &message, bool alreadyRecorded);
     void recordRun(bool insert);
     std::vector<RejectedLine> m_rejects;
-    std::future<UserDirectory::Copy> m_earlyDirectory;
+    std::future<UserDirectoryCopy> m_earlyDirectory;
 };
 
 } // namespace pv

@@ -3,8 +3,8 @@
 
 #include "load/pageviewsload.h"
 #include "load/userssnapshotload.h"
-#include "storage/sqlite/loadrun.h"
-#include "storage/sqlite/warehouse.h"
+#include "storage/loadstore.h"
+#include "storage/warehouse.h"
 
 #include <QDateTime>
 #include <QFileInfo>
@@ -25,7 +25,7 @@ LoadResult loadExtract(Warehouse &warehouse, const QString &path, const LoadOpti
         LoadResult result;
         result.outcome = LoadOutcome::Failed;
         result.message = run.error;
-        if (const QString notRecorded = LoadRunRecorder(warehouse.handle()).writeAlone(run, true, {}); !notRecorded.isEmpty())
+        if (const QString notRecorded = warehouse.loadStore()->recordRunAlone(run, true, {}); !notRecorded.isEmpty())
             result.message += QStringLiteral(" (the run could not be recorded: %1)").arg(notRecorded);
         result.run = run;
         return result;

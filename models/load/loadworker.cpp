@@ -2,7 +2,7 @@
 
 #include "extract/extractpreview.h"
 #include "core/loadfeedback.h"
-#include "storage/sqlite/warehouse.h"
+#include "storage/warehouse.h"
 
 #include <QElapsedTimer>
 #include <QFileInfo>

@@ -1,14 +1,10 @@
 #include "load/pageviewsload.h"
 
 #include "core/time.h"
-#include "storage/sqlite/aggregatedeltas.h"
-#include "extract/extractvalidation.h"
-#include "storage/sqlite/factstore.h"
-#include "storage/sqlite/postcodedictionary.h"
 #include "history/postcodehistory.h"
-#include "storage/sqlite/postcodehistorystore.h"
+#include "load/aggregatedeltas.h"
 #include "load/radixsort.h"
-#include "storage/sqlite/sqlitestatement.h"
+#include "storage/loadstore.h"
 
 #include <algorithm>
 
@@ -83,18 +79,17 @@ void PageviewsLoad::finishReading()
 void PageviewsLoad::replaceEarlierLoad(qint64 earlierRunId, AggregateDeltas &deltas)
 {
     stage(QStringLiteral("replacing run %1").arg(earlierRunId));
-    FactStore store(m_db);
     UserDirectory::Cursor cursor(m_directory);
-    for (const PageviewFact &f : store.loadFacts(earlierRunId)) {
+    for (const PageviewFact &f : m_store->facts(earlierRunId)) {
         const size_t user = cursor.seek(f.userId);
         const quint32 current = user < m_directory.size() ? m_directory.postcodeId(user) : unknownPostcodeId;
         deltas.addAtTime(f.hour, f.postcodeId, -qint64(f.views));
         deltas.addCurrent(f.hour, current, -qint64(f.views));
     }
     checkCancelled();
-    store.remove(earlierRunId);
-    SqliteStatement(m_db, "DELETE FROM load_hour_views WHERE run_id = ?").bind(1, earlierRunId).execute();
-    LoadRunRecorder(m_db).markReplaced(earlierRunId, m_run.id);
+    m_store->removeFacts(earlierRunId);
+    m_store->removeHourViews(earlierRunId);
+    m_store->markReplaced(earlierRunId, m_run.id);
     m_run.replacedRun = earlierRunId;
 }
 
@@ -102,15 +97,10 @@ void PageviewsLoad::write()
 {
     readUserDirectory();
     AggregateDeltas deltas;
-    {
-        SqliteStatement window(m_db, "SELECT run_id FROM pageview_windows WHERE hour = ?");
-        window.bind(1, m_window);
-        if (window.step())
-            replaceEarlierLoad(window.int64(0), deltas);
-    }
+    if (const qint64 earlier = m_store->windowRun(m_window))
+        replaceEarlierLoad(earlier, deltas);
 
     stage(QStringLiteral("attributing"), static_cast<qint64>(m_facts.size()));
-    PostcodeHistoryStore historyStore(m_db);
     std::vector<PostcodePeriod> history;
     UserDirectory::Cursor cursor(m_directory);
     size_t done = 0;
@@ -127,7 +117,7 @@ void PageviewsLoad::write()
         for (; end < m_facts.size() && m_facts[end].userId == userId; ++end)
             needsHistory |= known && m_facts[end].hour * secondsPerHour < newestChange;
         if (needsHistory)
-            historyStore.read(userId, newestChange, history);
+            m_store->readHistory(userId, newestChange, history);
         for (; i < end; ++i) {
             PageviewFact &f = m_facts[i];
             f.postcodeId = needsHistory ? postcodeAt(history, f.hour * secondsPerHour) : currentId;
@@ -140,18 +130,11 @@ void PageviewsLoad::write()
         }
     }
     stage(QStringLiteral("writing facts"));
-    FactStore(m_db).append(m_run.id, m_facts);
+    m_store->appendFacts(m_run.id, m_facts);
 
     stage(QStringLiteral("updating aggregates"));
-    deltas.apply(m_db);
-    SqliteStatement hourViews(m_db, "INSERT INTO load_hour_views (run_id, hour, views) VALUES (?, ?, ?)");
-    for (const auto &[hour, views] : m_viewsPerHour)
-        hourViews.bind(1, m_run.id).bind(2, hour).bind(3, views).execute();
-    SqliteStatement(m_db, "INSERT INTO pageview_windows (hour, run_id) VALUES (?, ?) "
-                          "ON CONFLICT (hour) DO UPDATE SET run_id = excluded.run_id")
-        .bind(1, m_window)
-        .bind(2, m_run.id)
-        .execute();
+    m_store->applyAggregateDeltas(deltas);
+    m_store->setWindow(m_window, m_run.id, m_viewsPerHour);
 }
 
 QString PageviewsLoad::summary() const

@@ -1,8 +1,7 @@
 #pragma once
 
+#include "core/pageviewfact.h"
 #include "load/extractload.h"
-#include "storage/sqlite/factstore.h"
-#include "storage/sqlite/userdirectory.h"
 
 #include <map>
 #include <vector>

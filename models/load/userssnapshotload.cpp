@@ -1,17 +1,12 @@
 #include "load/userssnapshotload.h"
 
 #include "core/time.h"
-#include "storage/sqlite/aggregatedeltas.h"
 #include "extract/extractvalidation.h"
-#include "storage/sqlite/factstore.h"
-#include "storage/sqlite/postcodedictionary.h"
 #include "history/postcodehistory.h"
-#include "storage/sqlite/postcodehistorystore.h"
+#include "load/postcodedictionary.h"
 #include "load/radixsort.h"
-#include "storage/sqlite/sqlitestatement.h"
-#include "storage/sqlite/warehouse.h"
-
-#include <sqlite3.h>
+#include "storage/loadstore.h"
+#include "storage/warehouse.h"
 
 #include <algorithm>
 
@@ -103,12 +98,11 @@ std::vector<UsersSnapshotLoad::Change> UsersSnapshotLoad::diffAgainstWarehouse(q
     // The warehouse's state at the as-of: a user whose newest change is no later than the as-of is in the
     // state the directory gives; only users who changed after it (a backfilled snapshot) need their history.
     stage(QStringLiteral("comparing with the warehouse"), static_cast<qint64>(m_members.size()));
-    PostcodeHistoryStore history(m_db);
     std::vector<PostcodePeriod> periods;
     auto stateAtAsOf = [&](size_t i) -> std::optional<quint32> {
         if (m_directory.newestChange(i) <= m_asOf)
             return m_directory.inLatest(i) ? std::optional<quint32>(m_directory.postcodeId(i)) : std::nullopt;
-        history.read(m_directory.userId(i), m_directory.newestChange(i), periods);
+        m_store->readHistory(m_directory.userId(i), m_directory.newestChange(i), periods);
         for (const PostcodePeriod &p : periods)
             if (p.validFrom <= m_asOf && m_asOf < p.validTo)
                 return p.postcodeId;
@@ -159,7 +153,7 @@ void UsersSnapshotLoad::setCurrent(size_t known, quint64 userId, quint32 newCurr
     m_directory.set(known, userId, newCurrent, inLatest, newestChange);
 }
 
-void UsersSnapshotLoad::appendChange(PostcodeHistoryStore &history, const Change &change, size_t known)
+void UsersSnapshotLoad::appendChange(const Change &change, size_t known)
 {
     // The newest snapshot: each change is added after the user's others, and a fact's at-time postcode
     // changes only from the as-of on (or everywhere for a user new to the warehouse).
@@ -173,28 +167,28 @@ void UsersSnapshotLoad::appendChange(PostcodeHistoryStore &history, const Change
     }
     if (!change.hasPostcode) {
         // Gone from the snapshots: the user keeps their current postcode, and no fact changes.
-        history.append(change.userId, row);
+        m_store->appendHistory(change.userId, row);
         m_directory.set(known, change.userId, oldCurrent, false, m_asOf);
         return;
     }
     row.postcodeId = change.postcodeId;
-    history.append(change.userId, row);
+    m_store->appendHistory(change.userId, row);
     setCurrent(known, change.userId, change.postcodeId, true, m_asOf);
     m_reattributions.push_back({change.userId, oldCurrent, change.postcodeId,
                                 wasKnown ? Reattribution::factsFromAsOf : Reattribution::everyFact});
 }
 
-void UsersSnapshotLoad::rewriteUser(PostcodeHistoryStore &history, const Change &change, size_t known, qint64 nextAsOf)
+void UsersSnapshotLoad::rewriteUser(const Change &change, size_t known, qint64 nextAsOf)
 {
     const auto state = change.hasPostcode ? std::optional<quint32>(change.postcodeId) : std::nullopt;
     const bool wasKnown = known < m_directory.size();
     std::vector<PostcodePeriod> before;
     if (wasKnown)
-        history.read(change.userId, m_directory.newestChange(known), before);
+        m_store->readHistory(change.userId, m_directory.newestChange(known), before);
     std::vector<PostcodePeriod> after = applySnapshotState(before, m_asOf, nextAsOf, state);
     if (after == before)
         return;
-    history.rewrite(change.userId, before, after);
+    m_store->rewriteHistory(change.userId, before, after);
     const quint32 oldCurrent = wasKnown ? m_directory.postcodeId(known) : unknownPostcodeId;
     const quint32 newCurrent = currentPostcode(after);
     if (after.empty()) {
@@ -224,7 +218,7 @@ void UsersSnapshotLoad::reattributeFacts(AggregateDeltas &deltas)
     for (const Reattribution &r : m_reattributions)
         users.push_back(r.userId);
     qint64 changedFacts = 0;
-    FactStore(m_db).update(users, [&](qint64, std::vector<PageviewFact> &facts) {
+    m_store->updateFacts(users, [&](qint64, std::vector<PageviewFact> &facts) {
         checkCancelled();
         bool changed = false;
         // Both lists are sorted by user: one binary search to the segment's first user, then a merge.
@@ -277,41 +271,27 @@ void UsersSnapshotLoad::write()
                           .arg(guard)};
     }
 
-    m_postcodes->writeNew();
-    qint64 nextAsOf = openEnded;
-    {
-        SqliteStatement next(m_db, "SELECT MIN(as_of) FROM snapshots WHERE as_of > ?");
-        next.bind(1, m_asOf);
-        if (next.step() && !next.isNull(0))
-            nextAsOf = next.int64(0);
-        SqliteStatement same(m_db, "SELECT run_id FROM snapshots WHERE as_of = ?");
-        same.bind(1, m_asOf);
-        if (same.step())
-            m_replacedRun = same.int64(0);
-    }
+    m_store->addPostcodes(m_postcodes->firstNewId(), m_postcodes->newPostcodes());
+    m_postcodes->markWritten();
+    const qint64 nextAsOf = m_store->nextSnapshotAfter(m_asOf).value_or(openEnded);
+    m_replacedRun = m_store->snapshotRun(m_asOf);
     if (m_replacedRun) {
-        LoadRunRecorder(m_db).markReplaced(m_replacedRun, m_run.id);
+        m_store->markReplaced(m_replacedRun, m_run.id);
         m_run.replacedRun = m_replacedRun;
     }
-    SqliteStatement(m_db, "INSERT INTO snapshots (as_of, run_id, users) VALUES (?, ?, ?) "
-                          "ON CONFLICT (as_of) DO UPDATE SET run_id = excluded.run_id, users = excluded.users")
-        .bind(1, m_asOf)
-        .bind(2, m_run.id)
-        .bind(3, m_usersLoaded + static_cast<qint64>(m_unchangedIds.size()))
-        .execute();
+    m_store->setSnapshot(m_asOf, m_run.id, m_usersLoaded + static_cast<qint64>(m_unchangedIds.size()));
 
     std::vector<Member>().swap(m_members); // compared already: free it before the rewrite grows
     stage(QStringLiteral("writing history"), static_cast<qint64>(changes.size()));
     // A snapshot newer than every other only adds changes; an older or corrected one rewrites histories.
     const bool newest = nextAsOf == openEnded && !m_replacedRun;
-    PostcodeHistoryStore history(m_db);
     UserDirectory::Cursor cursor(m_directory); // changes come sorted by user
     for (size_t i = 0; i < changes.size(); ++i) {
         const size_t known = cursor.seek(changes[i].userId);
         if (newest)
-            appendChange(history, changes[i], known);
+            appendChange(changes[i], known);
         else
-            rewriteUser(history, changes[i], known, nextAsOf);
+            rewriteUser(changes[i], known, nextAsOf);
         if ((i & 0x3fff) == 0) {
             progress(static_cast<qint64>(i));
             checkCancelled();
@@ -320,16 +300,11 @@ void UsersSnapshotLoad::write()
     AggregateDeltas deltas;
     reattributeFacts(deltas);
     stage(QStringLiteral("updating aggregates"));
-    deltas.apply(m_db);
-    SqliteStatement counts(m_db, "INSERT INTO postcode_current_users (postcode_id, users) VALUES (?, ?) "
-                                 "ON CONFLICT (postcode_id) DO UPDATE SET users = users + excluded.users");
-    for (const auto &[postcodeId, delta] : m_currentUsersDelta)
-        if (delta != 0)
-            counts.bind(1, postcodeId).bind(2, delta).execute();
-    sqliteExec(m_db, "DELETE FROM postcode_current_users WHERE users = 0");
+    m_store->applyAggregateDeltas(deltas);
+    m_store->applyCurrentUserDeltas(m_currentUsersDelta);
     stage(QStringLiteral("writing the user directory"));
     m_directory.build();
-    m_directory.write(m_db);
+    m_store->writeUserDirectory(m_directory);
 }
 
 QString UsersSnapshotLoad::summary() const

@@ -1,10 +1,8 @@
 #pragma once
 
-#include "storage/sqlite/aggregatedeltas.h"
-#include "load/extractload.h"
 #include "history/postcodehistory.h"
-#include "storage/sqlite/postcodehistorystore.h"
-#include "storage/sqlite/userdirectory.h"
+#include "load/aggregatedeltas.h"
+#include "load/extractload.h"
 
 #include <map>
 #include <vector>
@@ -57,8 +55,8 @@ private:
     };
     std::vector<Change> diffAgainstWarehouse(qint64 *baselineUsers);
     /// known: the user's index in m_directory, or its size() for a user new to the warehouse.
-    void appendChange(PostcodeHistoryStore &history, const Change &change, size_t known);
-    void rewriteUser(PostcodeHistoryStore &history, const Change &change, size_t known, qint64 nextAsOf);
+    void appendChange(const Change &change, size_t known);
+    void rewriteUser(const Change &change, size_t known, qint64 nextAsOf);
     void setCurrent(size_t known, quint64 userId, quint32 newCurrent, bool inLatest, qint64 newestChange);
     void reattributeFacts(AggregateDeltas &deltas);
 

@@ -6,7 +6,6 @@
 #include <QDate>
 #include <QHash>
 #include <QList>
-#include <QSqlDatabase>
 #include <QString>
 #include <QStringList>
 
@@ -38,32 +37,30 @@ struct ReportRow
     qint64 pageviews = 0;
 };
 
-/// The one query path of charts, reports and the command line.
+/// The one query path of charts, reports and the command line: counts from the stored hourly aggregates
+/// (and their day rollups). Each storage engine answers it (storage/<engine>/).
 class PageviewQuery
 {
 public:
-    explicit PageviewQuery(QSqlDatabase db);
+    virtual ~PageviewQuery() = default;
 
     /// Rows with a count, ordered by period start then postcode. An hour counts when its start lies in
-    /// [from, to). Fails (nullopt, *error set) on an invalid postcode in the filter.
-    std::optional<QList<ReportRow>> report(const ReportQuery &query, QString *error) const;
-
+    /// [from, to). Fails (nullopt, *error set) on an invalid postcode in the filter or a database error.
+    virtual std::optional<QList<ReportRow>> report(const ReportQuery &query, QString *error) const = 0;
     /// Pageviews per postcode over [from, to) on one basis, biggest first (ties by postcode), at most limit
     /// rows (-1 for all); only the given postcodes when the list is not empty.
-    std::optional<QList<PostcodeTotal>> totals(Basis basis, std::optional<qint64> from, std::optional<qint64> to,
-                                               int limit, const QStringList &postcodes, QString *error) const;
-
-private:
-    struct Filter;
-    std::optional<Filter> filter(const QStringList &postcodes, QString *error) const;
-    /// Calls visit(hour, postcodeId, views) for every stored count in [fromHour, toHour); with a grain of a
-    /// day or more, whole days come from the day rollups (visited at the day's first hour).
-    template<typename Visit>
-    bool forEachCount(Basis basis, Grain grain, qint64 fromHour, qint64 toHour, const Filter &filter,
-                      QString *error, Visit visit) const;
-    QHash<qint64, QString> postcodeTexts(const QList<qint64> &ids) const;
-
-    QSqlDatabase m_db;
+    virtual std::optional<QList<PostcodeTotal>> totals(Basis basis, std::optional<qint64> from,
+                                                       std::optional<qint64> to, int limit,
+                                                       const QStringList &postcodes, QString *error) const = 0;
 };
+
+/// The postcodes of a filter as stored (normalised; "UNKNOWN" for users in no snapshot), without
+/// repeats; nullopt with *error naming the first invalid one.
+std::optional<QStringList> normalisedPostcodeFilter(const QStringList &postcodes, QString *error);
+
+/// The hours a query's [from, to) covers: an hour counts when its start lies in the range; an open end is
+/// an hour far outside any data.
+qint64 firstHourFrom(std::optional<qint64> from);
+qint64 endHourFrom(std::optional<qint64> to);
 
 } // namespace pv

@@ -2,43 +2,15 @@
 
 #include "query/pageviewquery.h"
 
-#include <QSqlQuery>
-#include <QVariant>
+#include <QHash>
 
 #include <algorithm>
 
 namespace pv {
 
-
-PostcodeDirectory::PostcodeDirectory(QSqlDatabase db)
-    : m_db(std::move(db))
-{
-}
-
-QStringList PostcodeDirectory::search(const QString &prefix, int limit) const
-{
-    QString normalised = prefix.simplified().toUpper();
-    if (normalised.isNull())
-        normalised = QStringLiteral(""); // a null QString binds as SQL NULL
-    QSqlQuery q(m_db);
-    q.setForwardOnly(true);
-    // A range on the unique index: every postcode p with normalised <= p < normalised + U+FFFF.
-    q.prepare(QStringLiteral("SELECT postcode FROM postcodes WHERE postcode >= ? AND postcode < ? AND id <> 0 "
-                             "ORDER BY postcode LIMIT ?"));
-    q.addBindValue(normalised);
-    q.addBindValue(normalised + QChar(0xFFFF));
-    q.addBindValue(limit);
-    QStringList postcodes;
-    if (q.exec())
-        while (q.next())
-            postcodes << q.value(0).toString();
-    return postcodes;
-}
-
-QList<PostcodeRanking> PostcodeDirectory::top(qint64 from, qint64 to, int n, Basis rankBy) const
+QList<PostcodeRanking> topPostcodes(const PageviewQuery &query, qint64 from, qint64 to, int n, Basis rankBy)
 {
     // Ranked on one basis, then the same postcodes' totals on the other: both through the one query path.
-    const PageviewQuery query(m_db);
     const Basis other = rankBy == Basis::Current ? Basis::AtTime : Basis::Current;
     QString error;
     QList<PostcodeRanking> ranking;
@@ -62,63 +34,6 @@ QList<PostcodeRanking> PostcodeDirectory::top(qint64 from, qint64 to, int n, Bas
     for (PostcodeRanking &r : ranking)
         (other == Basis::Current ? r.current : r.atTime) = otherTotals.value(r.postcode);
     return ranking;
-}
-
-std::optional<qint64> PostcodeDirectory::postcodeId(const QString &postcode) const
-{
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT id FROM postcodes WHERE postcode = ?"));
-    q.addBindValue(postcode.simplified().toUpper());
-    if (q.exec() && q.next())
-        return q.value(0).toLongLong();
-    return std::nullopt;
-}
-
-std::optional<qint64> PostcodeDirectory::currentUsers(const QString &postcode) const
-{
-    const auto id = postcodeId(postcode);
-    if (!id)
-        return std::nullopt;
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT COALESCE((SELECT users FROM postcode_current_users WHERE postcode_id = ?), 0)"));
-    q.addBindValue(*id);
-    if (q.exec() && q.next())
-        return q.value(0).toLongLong();
-    return std::nullopt;
-}
-
-QList<PostcodeMove> PostcodeDirectory::moves(const QString &postcode, qint64 from, qint64 to) const
-{
-    QList<PostcodeMove> moves;
-    const auto id = postcodeId(postcode);
-    if (!id)
-        return moves;
-    // A change names the postcode before it: moves in are changes to the postcode, moves out changes from it.
-    // One scan of the period's changes finds both (the key leads with the as-of): about 6M changes a second,
-    // 50 ms for a day of a 20M-user warehouse (BENCHMARKS.md).
-    QSqlQuery q(m_db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral(
-        "SELECT c.user_id, c.as_of, c.postcode_id = ?, before.postcode, after.postcode FROM user_postcode_changes c"
-        " LEFT JOIN postcodes before ON before.id = c.previous_postcode_id"
-        " LEFT JOIN postcodes after ON after.id = c.postcode_id"
-        // Everyone appears in the first snapshot: that is where the warehouse starts, not a move. Starting
-        // the key range after it keeps its millions of changes out of the scan.
-        " WHERE (c.postcode_id = ? OR c.previous_postcode_id = ?)"
-        " AND c.as_of >= MAX(?, (SELECT MIN(as_of) FROM snapshots) + 1) AND c.as_of < ?"));
-    for (int i = 0; i < 3; ++i)
-        q.addBindValue(*id);
-    q.addBindValue(from);
-    q.addBindValue(to);
-    if (q.exec())
-        while (q.next())
-            moves.append({q.value(0).toLongLong(), q.value(1).toLongLong(),
-                          q.value(2).toBool() ? PostcodeMove::Direction::In : PostcodeMove::Direction::Out,
-                          q.value(3).toString(), q.value(4).toString()});
-    std::sort(moves.begin(), moves.end(), [](const PostcodeMove &a, const PostcodeMove &b) {
-        return a.at != b.at ? a.at < b.at : a.userId != b.userId ? a.userId < b.userId : a.direction < b.direction;
-    });
-    return moves;
 }
 
 } // namespace pv

@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QList>
-#include <QSqlDatabase>
 #include <QString>
 #include <QStringList>
 
@@ -34,26 +33,24 @@ struct PostcodeMove
 class PostcodeDirectory
 {
 public:
-    explicit PostcodeDirectory(QSqlDatabase db);
+    virtual ~PostcodeDirectory() = default;
 
     /// Known postcodes starting with prefix (normalised: trimmed, upper-cased), in order, at most limit.
-    QStringList search(const QString &prefix, int limit = 50) const;
+    virtual QStringList search(const QString &prefix, int limit = 50) const = 0;
 
-    /// The n postcodes with most pageviews on rankBy over hours starting in [from, to), with both bases'
-    /// counts, biggest first (ties by postcode). UNKNOWN is left out.
-    QList<PostcodeRanking> top(qint64 from, qint64 to, int n, Basis rankBy) const;
 
     /// Users whose current postcode is postcode; nullopt for a postcode the warehouse does not know.
-    std::optional<qint64> currentUsers(const QString &postcode) const;
+    virtual std::optional<qint64> currentUsers(const QString &postcode) const = 0;
 
     /// Users whose postcode became (In) or stopped being (Out) postcode at an as-of in [from, to), in time
     /// order then user id. The first snapshot's users are not counted as moving in.
-    QList<PostcodeMove> moves(const QString &postcode, qint64 from, qint64 to) const;
-
-private:
-    std::optional<qint64> postcodeId(const QString &postcode) const;
-
-    QSqlDatabase m_db;
+    virtual QList<PostcodeMove> moves(const QString &postcode, qint64 from, qint64 to) const = 0;
 };
+
+class PageviewQuery;
+
+/// The n postcodes with most pageviews on rankBy over hours starting in [from, to), with both bases'
+/// counts, biggest first (ties by postcode). UNKNOWN is left out.
+QList<PostcodeRanking> topPostcodes(const PageviewQuery &pageviews, qint64 from, qint64 to, int n, Basis rankBy);
 
 } // namespace pv

@@ -1,6 +1,6 @@
 #include "query/querythread.h"
 
-#include "storage/sqlite/warehouse.h"
+#include "storage/warehouse.h"
 
 #include <QMutex>
 #include <QThread>

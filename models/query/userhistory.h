@@ -3,7 +3,6 @@
 #include "query/pageviewquery.h"
 
 #include <QList>
-#include <QSqlDatabase>
 #include <QString>
 
 #include <optional>
@@ -32,18 +31,15 @@ struct UserPageviews
 class UserHistory
 {
 public:
-    explicit UserHistory(QSqlDatabase db);
+    virtual ~UserHistory() = default;
 
     /// The user's postcode history ordered by valid from; empty for a user in no loaded snapshot
     /// (their pageviews count under UNKNOWN).
-    QList<UserPostcodePeriod> periods(qint64 userId) const;
+    virtual QList<UserPostcodePeriod> periods(qint64 userId) const = 0;
 
     /// The user's loaded pageviews per period of grain with the at-time postcode, ordered by period
     /// start then postcode.
-    QList<UserPageviews> pageviews(qint64 userId, Grain grain) const;
-
-private:
-    QSqlDatabase m_db;
+    virtual QList<UserPageviews> pageviews(qint64 userId, Grain grain) const = 0;
 };
 
 } // namespace pv

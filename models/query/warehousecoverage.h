@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QList>
-#include <QSqlDatabase>
 #include <QString>
 
 #include <optional>
@@ -33,15 +32,12 @@ std::optional<std::pair<qint64, qint64>> recentRange(RecentRange range, const Da
 class WarehouseCoverage
 {
 public:
-    explicit WarehouseCoverage(QSqlDatabase db);
+    virtual ~WarehouseCoverage() = default;
 
-    DataFreshness freshness() const;
+    virtual DataFreshness freshness() const = 0;
     /// Hours (seconds since the epoch, ascending) in [from, to) that a live pageviews load brought
     /// pageviews into or whose window it filled.
-    QList<qint64> loadedHours(qint64 from, qint64 to) const;
-
-private:
-    QSqlDatabase m_db;
+    virtual QList<qint64> loadedHours(qint64 from, qint64 to) const = 0;
 };
 
 } // namespace pv

@@ -2,8 +2,8 @@
 
 #include "extract/extractvalidation.h"
 #include "query/warehousecoverage.h"
-#include "storage/sqlite/loadrun.h"
-#include "storage/sqlite/warehouse.h"
+#include "storage/runlog.h"
+#include "storage/warehouse.h"
 #include "core/time.h"
 
 #include <QStringList>
@@ -55,10 +55,10 @@ WarehouseStatus readWarehouseStatus(const Warehouse &warehouse)
     if (!warehouse.isOpen())
         return status;
     // The same freshness every screen and report header reads.
-    const DataFreshness freshness = WarehouseCoverage(warehouse.database()).freshness();
+    const DataFreshness freshness = warehouse.coverage().freshness();
     status.latestSnapshotAsOf = freshness.latestSnapshot;
     status.latestHour = freshness.newestHour;
-    const LoadRunLog log(warehouse.database());
+    const LoadRunLog &log = warehouse.runLog();
     status.runs = log.runCount();
     status.failedRuns = log.runsNeedingAttention();
     return status;

@@ -9,7 +9,7 @@
 #include "itemmodels/reporttablemodels.h"
 #include "query/userhistory.h"
 #include "itemmodels/userhistorymodels.h"
-#include "storage/sqlite/warehouse.h"
+#include "storage/warehouse.h"
 #include "query/warehousecoverage.h"
 
 #include <QApplication>
@@ -52,14 +52,14 @@ Selection choose(const QString &path)
     QString error;
     if (!warehouse.open(path, &error))
         qFatal("%s", qPrintable(error));
-    const pv::DataFreshness freshness = pv::WarehouseCoverage(warehouse.database()).freshness();
+    const pv::DataFreshness freshness = warehouse.coverage().freshness();
     const auto range = pv::recentRange(pv::RecentRange::AllData, freshness);
     if (!range)
         qFatal("the warehouse has no pageviews");
-    const pv::PostcodeDirectory directory(warehouse.database());
+    const pv::PostcodeDirectory &directory = warehouse.postcodes();
     // The SW postcodes where moves shift the counts most (then the busiest).
     QList<pv::PostcodeRanking> southWest;
-    for (const pv::PostcodeRanking &r : directory.top(range->first, range->second, 100000, pv::Basis::Current))
+    for (const pv::PostcodeRanking &r : pv::topPostcodes(warehouse.pageviews(), range->first, range->second, 100000, pv::Basis::Current))
         if (r.postcode.startsWith(QLatin1String("SW")))
             southWest << r;
     std::stable_sort(southWest.begin(), southWest.end(), [](const pv::PostcodeRanking &a, const pv::PostcodeRanking &b) {
@@ -68,7 +68,7 @@ Selection choose(const QString &path)
     for (const pv::PostcodeRanking &r : southWest.mid(0, 3))
         s.southWest << r.postcode;
     // A mover into one of the SW postcodes with the most pageviews under more than one postcode.
-    const pv::UserHistory history(warehouse.database());
+    const pv::UserHistory &history = warehouse.userHistory();
     qint64 best = 0;
     for (const QString &postcode : s.southWest) {
         for (const pv::PostcodeMove &move : directory.moves(postcode, range->first, range->second)) {

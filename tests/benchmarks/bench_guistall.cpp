@@ -6,7 +6,7 @@
 #include "load/extractload.h"
 #include "load/loadworker.h"
 #include "mainwindow.h"
-#include "storage/sqlite/warehouse.h"
+#include "storage/warehouse.h"
 
 #include <QApplication>
 #include <QDir>

@@ -7,6 +7,8 @@
 #include "rundetailsdialog.h"
 #include "settingsdialog.h"
 
+#include "../rawsqlite.h"
+
 #include <QApplication>
 #include <QDir>
 #include <QTreeWidget>
@@ -65,7 +67,8 @@ int main(int argc, char *argv[])
     // The run that failed on bad rows, with its rejected lines.
     qint64 failedRun = 0;
     {
-        QSqlQuery q(window.warehouse().database());
+        const RawSqlite raw(window.warehouse());
+        QSqlQuery q(raw.database());
         if (q.exec(QStringLiteral("SELECT id FROM load_runs WHERE status = 'failed' AND rows_rejected > 0 "
                                   "ORDER BY id DESC LIMIT 1"))
             && q.next())

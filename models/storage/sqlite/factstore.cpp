@@ -36,9 +36,9 @@ struct ColumnLayout
     size_t bytesPerFact() const { return size_t{userWidth} + hourWidth + postcodeWidth + viewsWidth; }
 };
 
-SqliteError damaged()
+StorageError damaged()
 {
-    return SqliteError{QStringLiteral("a pageview fact segment is damaged: run pvadmin check")};
+    return StorageError{QStringLiteral("a pageview fact segment is damaged: run pvadmin check")};
 }
 
 template <typename T>

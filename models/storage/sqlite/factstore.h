@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/pageviewfact.h"
+
 #include <QtGlobal>
 
 #include <functional>
@@ -8,15 +10,6 @@
 struct sqlite3;
 
 namespace pv {
-
-/// One pageview fact: a user's views in one hour, with the postcode the user had then (at-time).
-struct PageviewFact
-{
-    quint64 userId = 0;
-    qint64 hour = 0; ///< hours since the epoch
-    quint32 postcodeId = 0;
-    quint32 views = 0;
-};
 
 /// The warehouse's pageview facts. Each load's facts, sorted by user then hour, are stored as segments of
 /// up to 65,536 facts packed into one blob row (pageview_fact_segments): an hourly load appends a few dozen

@@ -29,7 +29,7 @@ void PostcodeHistoryStore::read(quint64 userId, qint64 newestChange, std::vector
         m_select->bind(1, *asOf).bind(2, static_cast<qint64>(userId));
         if (!m_select->step()) {
             m_select->reset();
-            throw SqliteError{QStringLiteral("the history of user %1 has no change at %2: run pvadmin check")
+            throw StorageError{QStringLiteral("the history of user %1 has no change at %2: run pvadmin check")
                                   .arg(userId)
                                   .arg(*asOf)};
         }
@@ -40,7 +40,7 @@ void PostcodeHistoryStore::read(quint64 userId, qint64 newestChange, std::vector
         m_select->reset();
         // Each link must go back in time, or a damaged one would be followed forever.
         if (previous && *previous >= *asOf)
-            throw SqliteError{QStringLiteral("the history of user %1 links its change at %2 to a later one: run pvadmin check")
+            throw StorageError{QStringLiteral("the history of user %1 links its change at %2 to a later one: run pvadmin check")
                                   .arg(userId)
                                   .arg(*asOf)};
         asOf = previous;

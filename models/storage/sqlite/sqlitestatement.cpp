@@ -7,7 +7,7 @@ namespace pv {
 namespace {
 [[noreturn]] void fail(sqlite3 *db, const char *what)
 {
-    throw SqliteError{QStringLiteral("%1: %2").arg(QString::fromUtf8(what), QString::fromUtf8(sqlite3_errmsg(db)))};
+    throw StorageError{QStringLiteral("%1: %2").arg(QString::fromUtf8(what), QString::fromUtf8(sqlite3_errmsg(db)))};
 }
 } // namespace
 
@@ -60,7 +60,7 @@ bool SqliteStatement::step()
         return false;
     const QString message = QString::fromUtf8(sqlite3_errmsg(m_db));
     sqlite3_reset(m_stmt);
-    throw SqliteError{message};
+    throw StorageError{message};
 }
 
 void SqliteStatement::execute()
@@ -103,7 +103,7 @@ void sqliteExec(sqlite3 *db, const char *sql)
     if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
         const QString text = QString::fromUtf8(message ? message : sqlite3_errmsg(db));
         sqlite3_free(message);
-        throw SqliteError{text};
+        throw StorageError{text};
     }
 }
 

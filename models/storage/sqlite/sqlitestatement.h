@@ -1,5 +1,7 @@
 #pragma once
 
+#include "storage/storageerror.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -10,14 +12,8 @@ struct sqlite3_stmt;
 
 namespace pv {
 
-/// Thrown by the native SQLite paths; a load turns it into a failed run with this message.
-struct SqliteError
-{
-    QString message;
-};
-
 /// A prepared statement on the native SQLite handle, for the bulk paths of a load where QSqlQuery's
-/// per-row QVariant traffic would dominate. Reused with reset(); errors throw SqliteError.
+/// per-row QVariant traffic would dominate. Reused with reset(); errors throw StorageError.
 class SqliteStatement
 {
 public:

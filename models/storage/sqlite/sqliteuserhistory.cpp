@@ -1,8 +1,7 @@
-#include "query/userhistory.h"
+#include "storage/sqlite/sqliteuserhistory.h"
 
 #include "storage/sqlite/factstore.h"
 
-#include <QSqlDriver>
 #include <QSqlQuery>
 #include <QVariant>
 
@@ -13,12 +12,13 @@
 
 namespace pv {
 
-UserHistory::UserHistory(QSqlDatabase db)
+SqliteUserHistory::SqliteUserHistory(QSqlDatabase db, sqlite3 *handle)
     : m_db(std::move(db))
+    , m_handle(handle)
 {
 }
 
-QList<UserPostcodePeriod> UserHistory::periods(qint64 userId) const
+QList<UserPostcodePeriod> SqliteUserHistory::periods(qint64 userId) const
 {
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
@@ -45,14 +45,11 @@ QList<UserPostcodePeriod> UserHistory::periods(qint64 userId) const
     return periods;
 }
 
-QList<UserPageviews> UserHistory::pageviews(qint64 userId, Grain grain) const
+QList<UserPageviews> SqliteUserHistory::pageviews(qint64 userId, Grain grain) const
 {
     // The user's facts in every live load, each under the postcode the user had then.
-    const QVariant handle = m_db.driver()->handle();
-    if (qstrcmp(handle.typeName(), "sqlite3*") != 0)
-        return {};
     std::map<std::pair<qint64, qint64>, qint64> buckets; // (period, postcode id) → views
-    for (const auto &[loadId, fact] : FactStore(*static_cast<sqlite3 *const *>(handle.data())).userFacts(quint64(userId)))
+    for (const auto &[loadId, fact] : FactStore(m_handle).userFacts(quint64(userId)))
         buckets[{periodStart(grain, fact.hour), fact.postcodeId}] += fact.views;
     QHash<qint64, QString> postcodes;
     QSqlQuery q(m_db);

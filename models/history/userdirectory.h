@@ -2,37 +2,39 @@
 
 #include "core/time.h"
 
-#include <QString>
+#include <QByteArray>
 #include <QtGlobal>
 
+#include <string_view>
 #include <vector>
-
-struct sqlite3;
 
 namespace pv {
 
 /// Every user the warehouse has seen, sorted by id, with their current postcode, whether they are in
 /// the newest snapshot, and the as-of of their newest history change (where a walk back through their
-/// history starts). Loads read it whole (about 8 bytes a user stored, in per-block column widths; 16 in memory) rather than looking users
-/// up one by one; a users snapshot writes it back inside its transaction. `check` verifies it against
-/// the history.
+/// history starts). Loads read it whole (about 8 bytes a user stored, in per-block column widths; 16 in
+/// memory) rather than looking users up one by one; a users snapshot writes it back inside its
+/// transaction. `check` verifies it against the history. The storage keeps it as blocks of up to
+/// usersPerBlock users, each encoded here (the layout is described in userdirectory.cpp).
 class UserDirectory
 {
 public:
-    static constexpr quint32 notFound = 0xffffffffu;
+    static constexpr size_t usersPerBlock = 1 << 16;
 
-    void read(sqlite3 *db);
-    /// Replaces the stored blocks with this directory.
-    void write(sqlite3 *db) const;
-
-    /// Counts the directory's writes: a copy read earlier is current while the number is the same.
-    static qint64 generation(sqlite3 *db);
-    struct Copy;
-    /// Reads the directory through a connection of its own, so a load can read it while it parses its
-    /// file; whoever uses the copy checks its generation inside their transaction.
-    static Copy readCopy(const QString &databasePath);
-    /// Rebuilds the stored directory from the history changes (a migration step).
-    static void rebuildFromHistory(sqlite3 *db);
+    /// Empties the directory before decoding stored blocks, reserving room for users and a snapshot's
+    /// new ones, so build() merges them in place.
+    void startDecoding(qint64 users);
+    /// Appends one stored block; false (and nothing appended) when the block is damaged.
+    bool decodeBlock(quint64 firstUser, qint64 users, std::string_view data);
+    size_t blockCount() const { return (size() + usersPerBlock - 1) / usersPerBlock; }
+    /// Encodes block i: its first user, its users and its data.
+    struct Block
+    {
+        quint64 firstUser = 0;
+        qint64 users = 0;
+        QByteArray data;
+    };
+    Block encodeBlock(size_t i) const;
 
     size_t size() const { return m_ids.size(); }
     quint64 userId(size_t i) const { return m_ids[i]; }
@@ -75,7 +77,6 @@ private:
         qint32 newestChangeHours;
         bool operator<(const Entry &other) const { return userId < other.userId; }
     };
-    void append(const Entry &entry);
 
     std::vector<quint64> m_ids;
     std::vector<quint32> m_postcodes;
@@ -84,7 +85,9 @@ private:
     std::vector<quint64> m_removed;
 };
 
-struct UserDirectory::Copy
+/// The directory as read at one moment, with the number of directory writes committed by then: a copy
+/// read ahead of a load's transaction is current while that number is unchanged.
+struct UserDirectoryCopy
 {
     UserDirectory directory;
     qint64 generation = -1;

@@ -1,12 +1,12 @@
-#include "check/warehousecheck.h"
+#include "storage/sqlite/sqlitecheck.h"
 
-#include "extract/extractvalidation.h"
-#include "storage/sqlite/factstore.h"
 #include "core/loadfeedback.h"
-#include "storage/sqlite/sqlitestatement.h"
-#include "storage/sqlite/userdirectory.h"
-#include "storage/sqlite/warehouse.h"
 #include "core/time.h"
+#include "extract/extractvalidation.h"
+#include "history/userdirectory.h"
+#include "storage/sqlite/factstore.h"
+#include "storage/sqlite/sqlitestatement.h"
+#include "storage/sqlite/userdirectoryblocks.h"
 
 #include <QSqlError>
 #include <QSqlQuery>
@@ -25,9 +25,9 @@ QString hourText(qint64 hour)
 class Checker
 {
 public:
-    Checker(Warehouse &warehouse, LoadFeedback *feedback)
-        : m_db(warehouse.database())
-        , m_handle(warehouse.handle())
+    Checker(QSqlDatabase db, sqlite3 *handle, LoadFeedback *feedback)
+        : m_db(std::move(db))
+        , m_handle(handle)
         , m_feedback(feedback)
     {
     }
@@ -177,7 +177,7 @@ private:
                 add(QStringLiteral("facts: a load's fact segments are not in user and hour order"));
         } catch (const CopyCancelled &) {
             return false;
-        } catch (const SqliteError &e) {
+        } catch (const StorageError &e) {
             add(QStringLiteral("facts: %1").arg(e.message));
         }
         listDifferences(QStringLiteral(
@@ -191,8 +191,8 @@ private:
     {
         UserDirectory directory;
         try {
-            directory.read(m_handle);
-        } catch (const SqliteError &e) {
+            readUserDirectory(m_handle, directory);
+        } catch (const StorageError &e) {
             add(QStringLiteral("user directory: %1").arg(e.message));
             return;
         }
@@ -318,9 +318,9 @@ private:
 };
 } // namespace
 
-CheckReport checkWarehouse(Warehouse &warehouse, LoadFeedback *feedback)
+CheckReport checkSqliteWarehouse(QSqlDatabase db, sqlite3 *handle, LoadFeedback *feedback)
 {
-    return Checker(warehouse, feedback).run();
+    return Checker(std::move(db), handle, feedback).run();
 }
 
 } // namespace pv

@@ -1,30 +1,32 @@
 #pragma once
 
+#include "core/pageviewfact.h"
+
 #include <QString>
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
-struct sqlite3;
-
 namespace pv {
 
-/// Id 0 is the reserved postcode for users in no snapshot.
-inline constexpr quint32 unknownPostcodeId = 0;
-
-/// Postcode interning for a load: every normalised postcode has a small integer id. Loads the existing
-/// ids once, hands out new ids in memory, and writes the new ones inside the load's transaction.
+/// Postcode interning for a load: every normalised postcode has a small integer id. Starts from the ids
+/// the warehouse holds, hands out new ids in memory; the load writes the new ones inside its transaction.
 class PostcodeDictionary
 {
 public:
-    explicit PostcodeDictionary(sqlite3 *db);
+    /// texts: the stored postcodes, indexed by id (an empty string for an id not in use).
+    explicit PostcodeDictionary(std::vector<std::string> texts);
 
     quint32 idFor(std::string_view postcode);
     QString text(quint32 id) const;
-    /// Inserts the postcodes created by idFor() since the last call.
-    void writeNew();
+
+    /// The postcodes idFor() created since the last markWritten(), in id order from firstNewId().
+    quint32 firstNewId() const { return static_cast<quint32>(m_written); }
+    std::span<const std::string> newPostcodes() const;
+    void markWritten() { m_written = m_texts.size(); }
 
 private:
     struct Hash
@@ -41,7 +43,6 @@ private:
     };
     static constexpr int cacheBits = 16;
 
-    sqlite3 *m_db;
     std::vector<CachedId> m_cache;
     std::unordered_map<std::string, quint32, Hash, std::equal_to<>> m_ids;
     std::vector<std::string> m_texts;

@@ -1,24 +1,16 @@
-#include "storage/sqlite/postcodedictionary.h"
-
-#include "storage/sqlite/sqlitestatement.h"
+#include "load/postcodedictionary.h"
 
 #include <cstring>
 
 namespace pv {
 
-PostcodeDictionary::PostcodeDictionary(sqlite3 *db)
-    : m_db(db)
-    , m_cache(size_t(1) << cacheBits)
+PostcodeDictionary::PostcodeDictionary(std::vector<std::string> texts)
+    : m_cache(size_t(1) << cacheBits)
+    , m_texts(std::move(texts))
 {
-    SqliteStatement all(db, "SELECT id, postcode FROM postcodes ORDER BY id");
-    while (all.step()) {
-        const auto id = static_cast<quint32>(all.int64(0));
-        const std::string text = all.text(1).toStdString();
-        if (m_texts.size() <= id)
-            m_texts.resize(id + 1);
-        m_texts[id] = text;
-        m_ids.emplace(text, id);
-    }
+    for (size_t id = 0; id < m_texts.size(); ++id)
+        if (!m_texts[id].empty())
+            m_ids.emplace(m_texts[id], static_cast<quint32>(id));
     m_written = m_texts.size();
 }
 
@@ -50,11 +42,9 @@ QString PostcodeDictionary::text(quint32 id) const
     return id < m_texts.size() ? QString::fromStdString(m_texts[id]) : QString();
 }
 
-void PostcodeDictionary::writeNew()
+std::span<const std::string> PostcodeDictionary::newPostcodes() const
 {
-    SqliteStatement insert(m_db, "INSERT INTO postcodes (id, postcode) VALUES (?, ?)");
-    for (; m_written < m_texts.size(); ++m_written)
-        insert.bind(1, static_cast<qint64>(m_written)).bind(2, m_texts[m_written]).execute();
+    return std::span<const std::string>(m_texts).subspan(m_written);
 }
 
 } // namespace pv

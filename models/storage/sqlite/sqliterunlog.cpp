@@ -1,5 +1,6 @@
-#include "storage/sqlite/loadrun.h"
+#include "storage/sqlite/sqliterunlog.h"
 
+#include "core/time.h"
 #include "storage/sqlite/sqlitestatement.h"
 
 #include <QSqlQuery>
@@ -13,12 +14,12 @@
 
 namespace pv {
 
+namespace {
 const char *const loadRunColumns =
     "id, kind, file, content_hash, window_hour, as_of, started_at, finished_at, rows_read, rows_loaded, "
     "rows_rejected, late_rows, users_added, users_moved, users_removed, facts_reattributed, replaced_run, "
     "replaced_by, status, error";
 
-namespace {
 bool processIsAlive(qint64 pid)
 {
     if (pid <= 0)
@@ -32,7 +33,60 @@ std::optional<qint64> optionalInt(const QVariant &v)
         return std::nullopt;
     return v.toLongLong();
 }
-} // namespace
+
+/// The SQL expression each order sorts by; never NULL, so keyset comparisons stay simple (runSortValue).
+const char *sortExpression(RunOrder order)
+{
+    switch (order) {
+    case RunOrder::Kind: return "kind";
+    case RunOrder::Status: return "status";
+    case RunOrder::File: return "file";
+    case RunOrder::WindowOrAsOf: return "COALESCE(window_hour, as_of, -1)";
+    case RunOrder::Started: return "started_at";
+    case RunOrder::Duration: return "COALESCE(finished_at - started_at, -1)";
+    case RunOrder::RowsRead: return "rows_read";
+    case RunOrder::RowsLoaded: return "rows_loaded";
+    case RunOrder::RowsRejected: return "rows_rejected";
+    case RunOrder::LateRows: return "late_rows";
+    case RunOrder::Id: break;
+    }
+    return "id";
+}
+
+/// The WHERE conditions of a filter, with their bound values appended to binds.
+QStringList filterConditions(const RunFilter &filter, QVariantList *binds)
+{
+    QStringList conditions;
+    if (!filter.text.isEmpty()) {
+        QString escaped = filter.text;
+        escaped.replace(QLatin1Char('\\'), QLatin1String("\\\\"))
+            .replace(QLatin1Char('%'), QLatin1String("\\%"))
+            .replace(QLatin1Char('_'), QLatin1String("\\_"));
+        const QString like = QLatin1Char('%') + escaped + QLatin1Char('%');
+        conditions << QStringLiteral("(file LIKE ? ESCAPE '\\' OR status LIKE ? ESCAPE '\\' OR kind LIKE ? ESCAPE '\\' "
+                                     "OR COALESCE(error, '') LIKE ? ESCAPE '\\' OR CAST(id AS TEXT) = ?)");
+        *binds << like << like << like << like << filter.text.trimmed();
+    }
+    if (!filter.statuses.isEmpty()) {
+        QStringList marks;
+        for (const QString &status : filter.statuses) {
+            marks << QStringLiteral("?");
+            *binds << status;
+        }
+        conditions << QStringLiteral("status IN (%1)").arg(marks.join(QLatin1Char(',')));
+    }
+    return conditions;
+}
+
+QSqlQuery prepared(const QSqlDatabase &db, const QString &sql, const QVariantList &binds)
+{
+    QSqlQuery q(db);
+    q.setForwardOnly(true);
+    q.prepare(sql);
+    for (const QVariant &bind : binds)
+        q.addBindValue(bind);
+    return q;
+}
 
 LoadRun runFromQuery(const QSqlQuery &q)
 {
@@ -59,20 +113,37 @@ LoadRun runFromQuery(const QSqlQuery &q)
     run.error = q.value(19).toString();
     return run;
 }
+} // namespace
 
-LoadRunLog::LoadRunLog(QSqlDatabase db)
+SqliteRunLog::SqliteRunLog(QSqlDatabase db)
     : m_db(std::move(db))
 {
 }
 
-QList<LoadRun> LoadRunLog::runs(qint64 afterId, int limit) const
+QList<LoadRun> SqliteRunLog::runs(const RunPage &page) const
 {
-    QSqlQuery q(m_db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT %1 FROM load_runs WHERE id > ? ORDER BY id LIMIT ?")
-                  .arg(QString::fromLatin1(loadRunColumns)));
-    q.addBindValue(afterId);
-    q.addBindValue(limit);
+    QVariantList binds;
+    QStringList conditions = filterConditions(page.filter, &binds);
+    const QString key = QString::fromLatin1(sortExpression(page.order));
+    const QString direction = page.descending ? QStringLiteral("DESC") : QStringLiteral("ASC");
+    if (page.after) {
+        const QString beyond = page.descending ? QStringLiteral("<") : QStringLiteral(">");
+        if (page.order == RunOrder::Id) {
+            conditions << QStringLiteral("id %1 ?").arg(beyond);
+        } else {
+            conditions << QStringLiteral("(%1 %2 ? OR (%1 = ? AND id %2 ?))").arg(key, beyond);
+            binds << runSortValue(*page.after, page.order) << runSortValue(*page.after, page.order);
+        }
+        binds << page.after->id;
+    }
+    QString sql = QStringLiteral("SELECT %1 FROM load_runs").arg(QString::fromLatin1(loadRunColumns));
+    if (!conditions.isEmpty())
+        sql += QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "));
+    if (page.order == RunOrder::Id)
+        sql += QStringLiteral(" ORDER BY id %1 LIMIT %2").arg(direction).arg(page.limit);
+    else
+        sql += QStringLiteral(" ORDER BY %1 %2, id %2 LIMIT %3").arg(key, direction).arg(page.limit);
+    QSqlQuery q = prepared(m_db, sql, binds);
     QList<LoadRun> result;
     if (q.exec())
         while (q.next())
@@ -80,7 +151,7 @@ QList<LoadRun> LoadRunLog::runs(qint64 afterId, int limit) const
     return result;
 }
 
-std::optional<LoadRun> LoadRunLog::run(qint64 id) const
+std::optional<LoadRun> SqliteRunLog::run(qint64 id) const
 {
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("SELECT %1 FROM load_runs WHERE id = ?").arg(QString::fromLatin1(loadRunColumns)));
@@ -90,15 +161,19 @@ std::optional<LoadRun> LoadRunLog::run(qint64 id) const
     return std::nullopt;
 }
 
-qint64 LoadRunLog::runCount() const
+qint64 SqliteRunLog::runCount(const RunFilter &filter) const
 {
-    QSqlQuery q(m_db);
-    if (q.exec(QStringLiteral("SELECT COUNT(*) FROM load_runs")) && q.next())
+    QVariantList binds;
+    const QStringList conditions = filterConditions(filter, &binds);
+    QSqlQuery q = prepared(m_db, QStringLiteral("SELECT COUNT(*) FROM load_runs")
+                               + (conditions.isEmpty() ? QString() : QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "))),
+                           binds);
+    if (q.exec() && q.next())
         return q.value(0).toLongLong();
     return 0;
 }
 
-qint64 LoadRunLog::runsNeedingAttention() const
+qint64 SqliteRunLog::runsNeedingAttention() const
 {
     QSqlQuery q(m_db);
     if (q.exec(QStringLiteral("SELECT COUNT(*) FROM load_runs WHERE status IN ('failed', 'refused', 'interrupted')"))
@@ -107,7 +182,7 @@ qint64 LoadRunLog::runsNeedingAttention() const
     return 0;
 }
 
-QList<RejectedLine> LoadRunLog::rejects(qint64 runId, qint64 afterLine, int limit) const
+QList<RejectedLine> SqliteRunLog::rejects(qint64 runId, qint64 afterLine, int limit) const
 {
     QSqlQuery q(m_db);
     q.setForwardOnly(true);
@@ -123,7 +198,7 @@ QList<RejectedLine> LoadRunLog::rejects(qint64 runId, qint64 afterLine, int limi
     return result;
 }
 
-void LoadRunLog::markInterruptedRuns() const
+void SqliteRunLog::markInterruptedRuns() const
 {
     QSqlQuery running(m_db);
     running.exec(QStringLiteral("SELECT id, pid FROM load_runs WHERE status = 'running'"));
@@ -142,6 +217,41 @@ void LoadRunLog::markInterruptedRuns() const
         mark.addBindValue(id);
         mark.exec();
     }
+}
+
+LoadCalendarRecords SqliteRunLog::calendar() const
+{
+    LoadCalendarRecords records;
+    QSqlQuery q(m_db);
+    q.setForwardOnly(true);
+    q.exec(QStringLiteral("SELECT w.hour, w.run_id, COALESCE(r.file, ''), COALESCE(r.rows_loaded, 0), "
+                          "COALESCE(r.replaced_run, 0) FROM pageview_windows w "
+                          "LEFT JOIN load_runs r ON r.id = w.run_id"));
+    while (q.next())
+        records.windows[q.value(0).toLongLong()] = {q.value(1).toLongLong(), q.value(2).toString(),
+                                                    q.value(3).toLongLong(), q.value(4).toLongLong()};
+    q.exec(QStringLiteral("SELECT s.as_of, s.run_id, COALESCE(r.file, ''), s.users, COALESCE(r.replaced_run, 0) "
+                          "FROM snapshots s LEFT JOIN load_runs r ON r.id = s.run_id"));
+    while (q.next())
+        records.snapshots[q.value(0).toLongLong()] = {q.value(1).toLongLong(), q.value(2).toString(),
+                                                      q.value(3).toLongLong(), q.value(4).toLongLong()};
+    q.exec(QStringLiteral("SELECT v.hour, v.run_id, v.views FROM load_hour_views v "
+                          "LEFT JOIN pageview_windows w ON w.hour = v.hour "
+                          "WHERE w.run_id IS NULL OR w.run_id <> v.run_id"));
+    while (q.next())
+        records.lateViews[q.value(0).toLongLong()][q.value(1).toLongLong()] = q.value(2).toLongLong();
+    q.exec(QStringLiteral("SELECT id, kind, window_hour, as_of, status, COALESCE(error, ''), file FROM load_runs "
+                          "WHERE status IN ('failed', 'refused', 'cancelled', 'interrupted') "
+                          "AND (window_hour IS NOT NULL OR as_of IS NOT NULL) ORDER BY id"));
+    while (q.next()) {
+        const LoadCalendarRecords::Attempt attempt{q.value(0).toLongLong(), runStatusFromName(q.value(4).toString()),
+                                                   q.value(5).toString(), q.value(6).toString()};
+        if (extractKindFromName(q.value(1).toString()) == ExtractKind::Pageviews && !q.value(2).isNull())
+            records.hourAttempts[floorDiv(q.value(2).toLongLong(), secondsPerHour)] = attempt;
+        else if (!q.value(3).isNull())
+            records.snapshotAttempts[floorDiv(q.value(3).toLongLong(), secondsPerDay)] = attempt;
+    }
+    return records;
 }
 
 LoadRunRecorder::LoadRunRecorder(sqlite3 *db)
@@ -203,7 +313,7 @@ QString LoadRunRecorder::writeAlone(LoadRun &run, bool insert, const std::vector
         sqliteExec(m_db, "BEGIN IMMEDIATE");
         write(run, insert, rejects);
         sqliteExec(m_db, "COMMIT");
-    } catch (const SqliteError &e) {
+    } catch (const StorageError &e) {
         if (!sqlite3_get_autocommit(m_db))
             sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
         return e.message;

@@ -1,0 +1,238 @@
+#include "storage/sqlite/sqlitebackend.h"
+
+#include "storage/sqlite/sqlitecheck.h"
+#include "storage/sqlite/sqlitecoverage.h"
+#include "storage/sqlite/sqliteloadstore.h"
+#include "storage/sqlite/sqlitepageviewquery.h"
+#include "storage/sqlite/sqlitepostcodedirectory.h"
+#include "storage/sqlite/sqliterunlog.h"
+#include "storage/sqlite/sqlitestatement.h"
+#include "storage/sqlite/sqliteuserhistory.h"
+#include "storage/sqlite/userdirectoryblocks.h"
+
+#include <QAtomicInteger>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QSqlDriver>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <sqlite3.h>
+
+namespace pv {
+
+namespace {
+QAtomicInteger<quint64> connectionCounter;
+
+/// The schema's numbered steps: SQL, then (for data SQL cannot build) a step in C++.
+struct Migration
+{
+    const char *sql;
+    void (*afterSql)(sqlite3 *db);
+};
+const Migration migrations[] = {
+    {":/migrations/0001_initial.sql", nullptr},
+    {":/migrations/0002_fact_segment_format.sql", nullptr},
+    {":/migrations/0003_history_changes.sql", rebuildUserDirectoryFromHistory},
+};
+
+} // namespace
+
+SqliteBackend::SqliteBackend(const QString &path, const QString &connectionName)
+    : m_path(path)
+    , m_connectionName(connectionName)
+{
+}
+
+SqliteBackend::~SqliteBackend()
+{
+    m_runLog.reset();
+    m_pageviews.reset();
+    m_userHistory.reset();
+    m_postcodes.reset();
+    m_coverage.reset();
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+int SqliteBackend::latestSchemaVersion() const
+{
+    return static_cast<int>(std::size(migrations));
+}
+
+std::unique_ptr<SqliteBackend> SqliteBackend::open(const QString &path, QString *error)
+{
+    const QFileInfo info(path);
+    if (!QDir().mkpath(info.absolutePath())) {
+        *error = QStringLiteral("%1: cannot create the folder %2").arg(path, info.absolutePath());
+        return nullptr;
+    }
+    if (info.exists() && info.isFile() && info.size() > 0) {
+        QFile file(path);
+        if (file.open(QIODevice::ReadOnly) && !file.read(16).startsWith("SQLite format 3")) {
+            *error = QStringLiteral("%1: not a warehouse (not an SQLite database)").arg(path);
+            return nullptr;
+        }
+    }
+    const QString name = QStringLiteral("pvadmin-%1").arg(connectionCounter.fetchAndAddRelaxed(1));
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(path);
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=30000"));
+        if (!db.open()) {
+            *error = QStringLiteral("%1: cannot open: %2").arg(path, db.lastError().text());
+            db = QSqlDatabase();
+            QSqlDatabase::removeDatabase(name);
+            return nullptr;
+        }
+    }
+    std::unique_ptr<SqliteBackend> backend(new SqliteBackend(path, name));
+    const QVariant handle = backend->database().driver()->handle();
+    if (qstrcmp(handle.typeName(), "sqlite3*") != 0 || !*static_cast<sqlite3 *const *>(handle.data())) {
+        *error = QStringLiteral("%1: cannot open: the SQLite driver gave no handle").arg(path);
+        return nullptr;
+    }
+    backend->m_handle = *static_cast<sqlite3 *const *>(handle.data());
+    try {
+        sqliteExec(backend->m_handle, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
+                                      "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;");
+    } catch (const StorageError &e) {
+        *error = QStringLiteral("%1: %2").arg(path, e.message);
+        return nullptr;
+    }
+    if (!backend->migrate(error))
+        return nullptr;
+    const QSqlDatabase db = backend->database();
+    backend->m_runLog = std::make_unique<SqliteRunLog>(db);
+    backend->m_pageviews = std::make_unique<SqlitePageviewQuery>(backend->m_handle);
+    backend->m_userHistory = std::make_unique<SqliteUserHistory>(db, backend->m_handle);
+    backend->m_postcodes = std::make_unique<SqlitePostcodeDirectory>(db);
+    backend->m_coverage = std::make_unique<SqliteCoverage>(db);
+    backend->m_runLog->markInterruptedRuns();
+    return backend;
+}
+
+QSqlDatabase SqliteBackend::database() const
+{
+    return QSqlDatabase::database(m_connectionName, false);
+}
+
+int SqliteBackend::schemaVersionIfPresent() const
+{
+    QSqlQuery q(database());
+    if (q.exec(QStringLiteral("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'schema_migrations'")) && q.next())
+        return schemaVersion();
+    return 0;
+}
+
+int SqliteBackend::schemaVersion() const
+{
+    QSqlQuery q(database());
+    if (q.exec(QStringLiteral("SELECT MAX(version) FROM schema_migrations")) && q.next())
+        return q.value(0).toInt();
+    return 0;
+}
+
+bool SqliteBackend::migrate(QString *error)
+{
+    sqlite3 *db = m_handle;
+    // Only take the write lock when there is something to migrate: opening to read must not wait for a load.
+    if (schemaVersionIfPresent() == latestSchemaVersion())
+        return true;
+    try {
+        sqliteExec(db, "BEGIN IMMEDIATE");
+        sqliteExec(db, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+                       " version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)");
+        const int current = schemaVersion();
+        if (current > latestSchemaVersion()) {
+            sqliteExec(db, "ROLLBACK");
+            *error = QStringLiteral("%1: the warehouse is at schema version %2, newer than this pvadmin (%3); "
+                                    "use a newer pvadmin")
+                         .arg(m_path)
+                         .arg(current)
+                         .arg(latestSchemaVersion());
+            return false;
+        }
+        for (int version = current + 1; version <= latestSchemaVersion(); ++version) {
+            const Migration &migration = migrations[version - 1];
+            QFile file(QString::fromLatin1(migration.sql));
+            if (!file.open(QIODevice::ReadOnly))
+                throw StorageError{QStringLiteral("migration %1 is missing from the build").arg(version)};
+            sqliteExec(db, file.readAll().constData());
+            if (migration.afterSql)
+                migration.afterSql(db);
+            SqliteStatement record(db, "INSERT INTO schema_migrations (version, applied_at) "
+                                       "VALUES (?, strftime('%Y-%m-%d %H:%M:%S', 'now'))");
+            record.bind(1, version).execute();
+        }
+        sqliteExec(db, "COMMIT");
+    } catch (const StorageError &e) {
+        if (!sqlite3_get_autocommit(db))
+            sqlite3_exec(db, "ROLLBACK", nullptr, nullptr, nullptr);
+        *error = QStringLiteral("%1: cannot prepare the warehouse schema: %2").arg(m_path, e.message);
+        return false;
+    }
+    return true;
+}
+
+std::optional<QString> SqliteBackend::setting(const QString &key) const
+{
+    QSqlQuery q(database());
+    q.prepare(QStringLiteral("SELECT value FROM settings WHERE key = ?"));
+    q.addBindValue(key);
+    if (q.exec() && q.next())
+        return q.value(0).toString();
+    return std::nullopt;
+}
+
+bool SqliteBackend::setSetting(const QString &key, const QString &value)
+{
+    QSqlQuery q(database());
+    q.prepare(QStringLiteral("INSERT INTO settings (key, value) VALUES (?, ?) "
+                             "ON CONFLICT (key) DO UPDATE SET value = excluded.value"));
+    q.addBindValue(key);
+    q.addBindValue(value);
+    return q.exec();
+}
+
+const LoadRunLog &SqliteBackend::runLog() const
+{
+    return *m_runLog;
+}
+
+const PageviewQuery &SqliteBackend::pageviews() const
+{
+    return *m_pageviews;
+}
+
+const UserHistory &SqliteBackend::userHistory() const
+{
+    return *m_userHistory;
+}
+
+const PostcodeDirectory &SqliteBackend::postcodes() const
+{
+    return *m_postcodes;
+}
+
+const WarehouseCoverage &SqliteBackend::coverage() const
+{
+    return *m_coverage;
+}
+
+std::unique_ptr<LoadStore> SqliteBackend::loadStore()
+{
+    return std::make_unique<SqliteLoadStore>(m_handle, m_path);
+}
+
+CheckReport SqliteBackend::check(LoadFeedback *feedback)
+{
+    return checkSqliteWarehouse(database(), m_handle, feedback);
+}
+
+} // namespace pv

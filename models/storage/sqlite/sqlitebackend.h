@@ -1,0 +1,60 @@
+#pragma once
+
+#include "storage/storagebackend.h"
+
+#include <QSqlDatabase>
+
+#include <memory>
+
+struct sqlite3;
+
+namespace pv {
+
+class SqliteCoverage;
+class SqlitePageviewQuery;
+class SqlitePostcodeDirectory;
+class SqliteRunLog;
+class SqliteUserHistory;
+
+/// A warehouse in one SQLite file: one Qt connection (for the small queries) over the native handle (for
+/// the bulk paths), in WAL mode with a busy timeout, with the numbered migrations applied.
+class SqliteBackend final : public StorageBackend
+{
+public:
+    /// Opens (creating when needed) the warehouse file at path; nullptr with *error set when it cannot.
+    static std::unique_ptr<SqliteBackend> open(const QString &path, QString *error);
+    ~SqliteBackend() override;
+
+    int schemaVersion() const override;
+    int latestSchemaVersion() const override;
+    std::optional<QString> setting(const QString &key) const override;
+    bool setSetting(const QString &key, const QString &value) override;
+
+    const LoadRunLog &runLog() const override;
+    const PageviewQuery &pageviews() const override;
+    const UserHistory &userHistory() const override;
+    const PostcodeDirectory &postcodes() const override;
+    const WarehouseCoverage &coverage() const override;
+    std::unique_ptr<LoadStore> loadStore() override;
+    CheckReport check(LoadFeedback *feedback) override;
+
+    /// The native handle, for this folder's bulk paths and the storage tests.
+    sqlite3 *handle() const { return m_handle; }
+    QSqlDatabase database() const;
+
+private:
+    SqliteBackend(const QString &path, const QString &connectionName);
+    bool migrate(QString *error);
+    int schemaVersionIfPresent() const;
+
+    QString m_path;
+    QString m_connectionName;
+    sqlite3 *m_handle = nullptr;
+    std::unique_ptr<SqliteRunLog> m_runLog;
+    std::unique_ptr<SqlitePageviewQuery> m_pageviews;
+    std::unique_ptr<SqliteUserHistory> m_userHistory;
+    std::unique_ptr<SqlitePostcodeDirectory> m_postcodes;
+    std::unique_ptr<SqliteCoverage> m_coverage;
+};
+
+} // namespace pv

@@ -1,0 +1,22 @@
+#pragma once
+
+#include "query/warehousecoverage.h"
+
+#include <QSqlDatabase>
+
+namespace pv {
+
+/// WarehouseCoverage on SQLite: pageview_windows, load_hour_views, snapshots and load_runs.
+class SqliteCoverage final : public WarehouseCoverage
+{
+public:
+    explicit SqliteCoverage(QSqlDatabase db);
+
+    DataFreshness freshness() const override;
+    QList<qint64> loadedHours(qint64 from, qint64 to) const override;
+
+private:
+    QSqlDatabase m_db;
+};
+
+} // namespace pv

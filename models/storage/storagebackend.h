@@ -1,0 +1,45 @@
+#pragma once
+
+#include "core/checkreport.h"
+
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+namespace pv {
+
+class LoadFeedback;
+class LoadRunLog;
+class LoadStore;
+class PageviewQuery;
+class PostcodeDirectory;
+class UserHistory;
+class WarehouseCoverage;
+
+/// One open connection to a warehouse in one storage engine, and the domain interfaces answered on it.
+/// A connection belongs to the thread that opened it; a thread that needs the warehouse opens its own.
+/// Implemented once per engine under storage/<engine>/ (SQLite today).
+class StorageBackend
+{
+public:
+    virtual ~StorageBackend() = default;
+
+    virtual int schemaVersion() const = 0;
+    virtual int latestSchemaVersion() const = 0;
+    virtual std::optional<QString> setting(const QString &key) const = 0;
+    virtual bool setSetting(const QString &key, const QString &value) = 0;
+
+    virtual const LoadRunLog &runLog() const = 0;
+    virtual const PageviewQuery &pageviews() const = 0;
+    virtual const UserHistory &userHistory() const = 0;
+    virtual const PostcodeDirectory &postcodes() const = 0;
+    virtual const WarehouseCoverage &coverage() const = 0;
+    /// A store for one load on this connection.
+    virtual std::unique_ptr<LoadStore> loadStore() = 0;
+    /// Recomputes both aggregates, every fact's at-time postcode and the user directory from the facts
+    /// and the history, in one read transaction, and reports every difference. Read-only.
+    virtual CheckReport check(LoadFeedback *feedback) = 0;
+};
+
+} // namespace pv

@@ -1,0 +1,111 @@
+#include "storage/warehouse.h"
+
+#include "storage/loadstore.h"
+#include "storage/sqlite/sqlitebackend.h"
+#include "storage/storagebackend.h"
+
+#include <QDir>
+#include <QStandardPaths>
+
+namespace pv {
+
+Warehouse::Warehouse() = default;
+
+Warehouse::~Warehouse() = default;
+
+QString Warehouse::defaultPath()
+{
+    const QString fromEnv = qEnvironmentVariable("PVADMIN_DB");
+    if (!fromEnv.isEmpty())
+        return fromEnv;
+    QString dir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
+    if (dir.isEmpty())
+        dir = QDir::homePath() + QStringLiteral("/.local/share");
+    return dir + QStringLiteral("/pvadmin/warehouse.sqlite");
+}
+
+bool Warehouse::open(const QString &path, QString *error)
+{
+    close();
+    m_backend = SqliteBackend::open(path, error);
+    if (m_backend)
+        m_path = path;
+    return m_backend != nullptr;
+}
+
+void Warehouse::close()
+{
+    m_backend.reset();
+    m_path.clear();
+}
+
+int Warehouse::schemaVersion() const
+{
+    return m_backend->schemaVersion();
+}
+
+int Warehouse::latestSchemaVersion() const
+{
+    return m_backend->latestSchemaVersion();
+}
+
+QString Warehouse::setting(const QString &key, const QString &fallback) const
+{
+    return m_backend ? m_backend->setting(key).value_or(fallback) : fallback;
+}
+
+bool Warehouse::setSetting(const QString &key, const QString &value)
+{
+    return m_backend && m_backend->setSetting(key, value);
+}
+
+double Warehouse::defaultMaxRejectPercent() const
+{
+    bool ok = false;
+    const double value = setting(QStringLiteral("max_reject_percent")).toDouble(&ok);
+    return ok ? value : 1.0;
+}
+
+double Warehouse::removalGuardPercent() const
+{
+    bool ok = false;
+    const double value = setting(QStringLiteral("removal_guard_percent")).toDouble(&ok);
+    return ok ? value : 5.0;
+}
+
+const LoadRunLog &Warehouse::runLog() const
+{
+    return m_backend->runLog();
+}
+
+const PageviewQuery &Warehouse::pageviews() const
+{
+    return m_backend->pageviews();
+}
+
+const UserHistory &Warehouse::userHistory() const
+{
+    return m_backend->userHistory();
+}
+
+const PostcodeDirectory &Warehouse::postcodes() const
+{
+    return m_backend->postcodes();
+}
+
+const WarehouseCoverage &Warehouse::coverage() const
+{
+    return m_backend->coverage();
+}
+
+std::unique_ptr<LoadStore> Warehouse::loadStore()
+{
+    return m_backend->loadStore();
+}
+
+CheckReport Warehouse::check(LoadFeedback *feedback)
+{
+    return m_backend->check(feedback);
+}
+
+} // namespace pv

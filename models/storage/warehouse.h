@@ -1,0 +1,63 @@
+#pragma once
+
+#include "core/checkreport.h"
+
+#include <QString>
+
+#include <memory>
+
+namespace pv {
+
+class LoadFeedback;
+class LoadRunLog;
+class LoadStore;
+class PageviewQuery;
+class PostcodeDirectory;
+class StorageBackend;
+class UserHistory;
+class WarehouseCoverage;
+
+/// One open connection to a warehouse: the one way a warehouse is held and passed. Opening creates the
+/// warehouse if needed, brings its schema up to date and marks runs left 'running' by a process that no
+/// longer exists 'interrupted'. A connection belongs to the thread that opened it. The storage engine
+/// behind it (storage/<engine>/) answers the domain interfaces it hands out, valid while it is open.
+class Warehouse
+{
+public:
+    Warehouse();
+    ~Warehouse();
+    Warehouse(const Warehouse &) = delete;
+    Warehouse &operator=(const Warehouse &) = delete;
+
+    /// PVADMIN_DB when set, else warehouse.sqlite in the per-user data location.
+    static QString defaultPath();
+
+    bool open(const QString &path, QString *error);
+    void close();
+    bool isOpen() const { return m_backend != nullptr; }
+    QString path() const { return m_path; }
+
+    int schemaVersion() const;
+    int latestSchemaVersion() const;
+    QString setting(const QString &key, const QString &fallback = {}) const;
+    bool setSetting(const QString &key, const QString &value);
+    /// The reject threshold a load uses when the run does not give one (percent of rows read).
+    double defaultMaxRejectPercent() const;
+    /// A users snapshot lacking more than this share (percent) of the previous one is refused unless forced.
+    double removalGuardPercent() const;
+
+    const LoadRunLog &runLog() const;
+    const PageviewQuery &pageviews() const;
+    const UserHistory &userHistory() const;
+    const PostcodeDirectory &postcodes() const;
+    const WarehouseCoverage &coverage() const;
+    std::unique_ptr<LoadStore> loadStore();
+    /// The warehouse's proof that the incremental path is right (StorageBackend::check).
+    CheckReport check(LoadFeedback *feedback = nullptr);
+
+private:
+    std::unique_ptr<StorageBackend> m_backend;
+    QString m_path;
+};
+
+} // namespace pv
