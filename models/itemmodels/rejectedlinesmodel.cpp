@@ -73,7 +73,7 @@ bool RejectedLinesModel::canFetchMore(const QModelIndex &parent) const
 void RejectedLinesModel::fetchMore(const QModelIndex &parent)
 {
     // A view (or a model tester) may ask for more while the rows of this batch are being announced.
-    if (m_fetching || parent.isValid() || m_atEnd)
+    if (m_fetching || parent.isValid() || m_atEnd || !m_warehouse.isOpen())
         return;
     const QScopedValueRollback fetching(m_fetching, true);
     const qint64 after = m_lines.isEmpty() ? 0 : m_lines.constLast().line;
@@ -94,6 +94,11 @@ RejectedLine RejectedLinesModel::lineAt(int row) const
 qint64 RejectedLinesModel::writeCsv(QIODevice *out, QString *error) const
 {
     constexpr int batchLines = 10000;
+    if (!m_warehouse.isOpen()) {
+        if (error)
+            *error = QStringLiteral("no warehouse is open");
+        return -1;
+    }
     CsvWriter csv(out);
     csv.addText(QStringLiteral("line")).addText(QStringLiteral("reason")).addText(QStringLiteral("raw")).endRow();
     qint64 written = 0;

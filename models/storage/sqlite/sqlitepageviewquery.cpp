@@ -26,13 +26,18 @@ std::optional<SqlitePageviewQuery::Filter> SqlitePageviewQuery::filter(const QSt
         return std::nullopt;
     Filter result;
     result.all = normalised->isEmpty();
-    SqliteStatement select(m_db, "SELECT id FROM postcodes WHERE postcode = ?");
-    for (const QString &postcode : *normalised) {
-        const QByteArray utf8 = postcode.toUtf8();
-        select.bind(1, std::string_view(utf8.constData(), size_t(utf8.size())));
-        if (select.step()) // a postcode never seen simply has no rows
-            result.postcodeIds << select.int64(0);
-        select.reset();
+    try {
+        SqliteStatement select(m_db, "SELECT id FROM postcodes WHERE postcode = ?");
+        for (const QString &postcode : *normalised) {
+            const QByteArray utf8 = postcode.toUtf8();
+            select.bind(1, std::string_view(utf8.constData(), size_t(utf8.size())));
+            if (select.step()) // a postcode never seen simply has no rows
+                result.postcodeIds << select.int64(0);
+            select.reset();
+        }
+    } catch (const StorageError &e) {
+        *error = QStringLiteral("query failed: %1").arg(e.message);
+        return std::nullopt;
     }
     return result;
 }
