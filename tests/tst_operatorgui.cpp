@@ -1,7 +1,9 @@
 // The operator's desktop on the offscreen platform: import through the dialog with live progress,
 // cancel with rollback, rejects, refusals, the overview's calendar, the status bar and settings.
 #include "operatorfixture.h"
+#include "settle.h"
 
+#include "export/rejectedlinescsv.h"
 #include "extract/extractvalidation.h"
 #include "importdialog.h"
 #include "itemmodels/loadcalendarmodel.h"
@@ -51,6 +53,8 @@ QList<LoadResult> runImport(MainWindow &window, ImportDialog *dialog)
     dialog->loadButton()->click();
     if (!idle.wait(60000))
         qWarning("the load queue did not become idle");
+    if (!waitUntilRead(window))
+        qWarning("the screens did not finish reading the warehouse");
     QList<LoadResult> results;
     for (const QList<QVariant> &args : std::as_const(finished))
         results << args.at(1).value<LoadResult>();
@@ -77,6 +81,7 @@ private slots:
         MainWindow window(f.warehousePath());
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(waitUntilRead(window));
         QVERIFY(window.windowTitle().contains(QStringLiteral("w.sqlite")));
 
         // Dropped files open the import dialog, several at once.
@@ -224,6 +229,7 @@ private slots:
         QVERIFY(resultTexts(window).constFirst().contains(QStringLiteral("2 rows rejected")));
 
         RunDetailsDialog *details = window.showRun(results[0].run.id);
+        QVERIFY(waitUntilRead(window));
         QAbstractItemModelTester tester(details->rejects(), QAbstractItemModelTester::FailureReportingMode::QtTest);
         QCOMPARE(details->rejects()->rowCount(), 2);
         QCOMPARE(details->rejects()->lineAt(0).line, 11);
@@ -235,7 +241,7 @@ private slots:
         QVERIFY(QApplication::clipboard()->text().contains(QStringLiteral("\n11\tcolumn 'user_id'")));
         QBuffer buffer;
         buffer.open(QIODevice::WriteOnly);
-        QCOMPARE(details->rejects()->writeCsv(&buffer), 2);
+        QCOMPARE(writeRejectedLinesCsv(window.warehouse().runLog(), results[0].run.id, &buffer), 2);
         QVERIFY(buffer.data().startsWith("line,reason,raw\n11,"));
         QVERIFY(buffer.data().contains("\"7,\"\"https://example.com/b,c\"\",2024-03-01 25:00:00\""));
         QCOMPARE(window.overview()->calendar()->failedHours().size(), 0);
@@ -303,6 +309,7 @@ private slots:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
 
+        QVERIFY(waitUntilRead(window));
         OverviewScreen *overview = window.overview();
         LoadCalendarModel *calendar = overview->calendar();
         QCOMPARE(calendar->rowCount(), 1);
@@ -340,11 +347,13 @@ private slots:
             QCOMPARE(f.load(f.path(gen.pageviewsFileName(1, hour))).outcome, LoadOutcome::Loaded);
         // Snapshot at day 0 00:00, hours up to day 1 05:00: the snapshot is 29 hours behind.
         MainWindow window(f.warehousePath());
+        QVERIFY(waitUntilRead(window));
         QVERIFY(window.statusText().contains(QStringLiteral("Stale")));
         QVERIFY(window.statusText().contains(QStringLiteral("users snapshot")));
         // Day 1's snapshot arrives: fresh again.
         QCOMPARE(f.load(f.path(gen.usersFileName(1))).outcome, LoadOutcome::Loaded);
         emit window.warehouseChanged();
+        QVERIFY(waitUntilRead(window));
         QVERIFY2(!window.statusText().contains(QStringLiteral("Stale")), qPrintable(window.statusText()));
     }
 

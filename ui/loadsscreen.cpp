@@ -1,6 +1,7 @@
 #include "loadsscreen.h"
 
 #include "itemmodels/loadrunsmodel.h"
+#include "query/querythread.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -16,9 +17,10 @@
 
 namespace pv {
 
-LoadsScreen::LoadsScreen(const Warehouse &warehouse, QWidget *parent)
+LoadsScreen::LoadsScreen(const QString &warehousePath, QWidget *parent)
     : QWidget(parent)
-    , m_model(new LoadRunsModel(warehouse, this))
+    , m_queries(new QueryThread(warehousePath, this))
+    , m_model(new LoadRunsModel(m_queries, this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(12, 12, 12, 12);

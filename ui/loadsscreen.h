@@ -10,7 +10,7 @@ class QTableView;
 namespace pv {
 
 class LoadRunsModel;
-class Warehouse;
+class QueryThread;
 
 /// Every load run (the job tracker), newest first, sortable by any column and filterable by text and
 /// status; rows load as the operator scrolls. Double-click or Enter opens a run's details.
@@ -18,7 +18,8 @@ class LoadsScreen : public QWidget
 {
     Q_OBJECT
 public:
-    explicit LoadsScreen(const Warehouse &warehouse, QWidget *parent = nullptr);
+    /// The screen reads the warehouse at warehousePath on a query thread of its own.
+    explicit LoadsScreen(const QString &warehousePath, QWidget *parent = nullptr);
 
     /// Re-reads what the screen shows from the warehouse (after a load).
     void reload();
@@ -37,6 +38,7 @@ private:
     void openCurrentRun();
     void updateCount();
 
+    QueryThread *m_queries = nullptr;
     LoadRunsModel *m_model = nullptr;
     QTableView *m_view = nullptr;
     QLineEdit *m_filter = nullptr;

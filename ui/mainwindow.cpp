@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "query/querythread.h"
+
 #include "chartsscreen.h"
 #include "extract/extractvalidation.h"
 #include "historyscreen.h"
@@ -84,10 +86,7 @@ MainWindow::MainWindow(const QString &warehousePath, QWidget *parent)
     addDockWidget(Qt::BottomDockWidgetArea, m_progressDock);
     m_progressDock->hide();
     connect(m_progress, &LoadProgressPanel::runRequested, this, [this](qint64 runId) { showRun(runId); });
-    connect(m_loads, &LoadQueue::fileFinished, this, [this] {
-        emit warehouseChanged();
-        refreshStatus();
-    });
+    connect(m_loads, &LoadQueue::fileFinished, this, &MainWindow::warehouseChanged);
     connect(m_loads, &LoadQueue::idle, this, &MainWindow::updateActions);
 
     m_snapshotStatus = new QLabel(this);
@@ -102,11 +101,11 @@ MainWindow::MainWindow(const QString &warehousePath, QWidget *parent)
 
     createMenus();
     // The operator's screens; the analyst's History, Charts and Reports screens go after them, one line each.
-    addScreen(tr("Overview"), [](const Warehouse &w) { return new OverviewScreen(w); });
-    addScreen(tr("Loads"), [](const Warehouse &w) { return new LoadsScreen(w); });
-    addScreen(tr("History"), [](const Warehouse &w) { return new HistoryScreen(w.path()); });
-    addScreen(tr("Charts"), [](const Warehouse &w) { return new ChartsScreen(w.path()); });
-    addScreen(tr("Reports"), [](const Warehouse &w) { return new ReportsScreen(w.path()); });
+    addScreen(tr("Overview"), [](const QString &path) { return new OverviewScreen(path); });
+    addScreen(tr("Loads"), [](const QString &path) { return new LoadsScreen(path); });
+    addScreen(tr("History"), [](const QString &path) { return new HistoryScreen(path); });
+    addScreen(tr("Charts"), [](const QString &path) { return new ChartsScreen(path); });
+    addScreen(tr("Reports"), [](const QString &path) { return new ReportsScreen(path); });
 
     resize(1280, 800);
     openWarehouse(warehousePath);
@@ -155,7 +154,7 @@ void MainWindow::buildScreen(ScreenEntry &entry)
 {
     const int index = int(&entry - m_screens.data());
     QWidget *old = m_stack->widget(index);
-    entry.widget = entry.make(m_warehouse);
+    entry.widget = entry.make(m_warehouse.path());
     entry.widget->setObjectName(entry.title);
     entry.wire(entry.widget);
     m_stack->insertWidget(index, entry.widget);
@@ -183,6 +182,8 @@ bool MainWindow::openWarehouse(const QString &path)
     for (ScreenEntry &entry : m_screens)
         if (opened)
             buildScreen(entry);
+    delete m_statusQueries;
+    m_statusQueries = opened ? new QueryThread(path, this) : nullptr;
     refreshStatus();
     updateActions();
     return opened;
@@ -190,7 +191,18 @@ bool MainWindow::openWarehouse(const QString &path)
 
 void MainWindow::refreshStatus()
 {
-    const WarehouseStatus status = readWarehouseStatus(m_warehouse);
+    if (!m_statusQueries) {
+        showStatus(WarehouseStatus{});
+        return;
+    }
+    m_statusQueries->request(QStringLiteral("status"), [this](Warehouse &warehouse) -> std::function<void()> {
+        const WarehouseStatus status = readWarehouseStatus(warehouse);
+        return [this, status] { showStatus(status); };
+    });
+}
+
+void MainWindow::showStatus(const WarehouseStatus &status)
+{
     m_snapshotStatus->setText(status.latestSnapshotAsOf
                                   ? tr("Latest users snapshot: %1 UTC").arg(formatTimestamp(*status.latestSnapshotAsOf).left(16))
                                   : tr("No users snapshot loaded"));
@@ -262,7 +274,7 @@ void MainWindow::startLoads(const QList<LoadRequest> &requests)
 
 RunDetailsDialog *MainWindow::showRun(qint64 runId)
 {
-    auto *dialog = new RunDetailsDialog(m_warehouse, runId, this);
+    auto *dialog = new RunDetailsDialog(m_warehouse.path(), runId, this);
     connect(this, &MainWindow::warehouseChanged, dialog, [dialog] {}); // lives until closed
     dialog->show();
     return dialog;

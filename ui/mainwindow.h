@@ -21,6 +21,8 @@ class ImportDialog;
 class LoadProgressPanel;
 class LoadsScreen;
 class OverviewScreen;
+class QueryThread;
+struct WarehouseStatus;
 class RunDetailsDialog;
 
 /// The desktop app's window over one warehouse. It only composes: a navigation list of screens
@@ -74,7 +76,7 @@ private:
     struct ScreenEntry
     {
         QString title;
-        std::function<QWidget *(const Warehouse &)> make;
+        std::function<QWidget *(const QString &warehousePath)> make;
         std::function<void(QWidget *)> wire;
         QWidget *widget = nullptr;
     };
@@ -83,6 +85,7 @@ private:
     void buildScreen(ScreenEntry &entry);
     void createMenus();
     void refreshStatus();
+    void showStatus(const WarehouseStatus &status);
     void rememberRecent(const QString &path);
     void updateRecentMenu();
     void newWarehouse();
@@ -91,6 +94,7 @@ private:
     void updateActions();
 
     Warehouse m_warehouse;
+    QueryThread *m_statusQueries = nullptr; ///< reads the status bar's figures; one per open warehouse
     LoadQueue *m_loads = nullptr;
     QList<ScreenEntry> m_screens;
     QListWidget *m_navigation = nullptr;
@@ -110,10 +114,10 @@ private:
 template <typename Make>
 void MainWindow::addScreen(const QString &title, Make make)
 {
-    using S = std::remove_pointer_t<std::invoke_result_t<Make, const Warehouse &>>;
+    using S = std::remove_pointer_t<std::invoke_result_t<Make, const QString &>>;
     ScreenEntry entry;
     entry.title = title;
-    entry.make = [make](const Warehouse &warehouse) -> QWidget * { return make(warehouse); };
+    entry.make = [make](const QString &warehousePath) -> QWidget * { return make(warehousePath); };
     entry.wire = [this](QWidget *widget) {
         auto *screen = static_cast<S *>(widget);
         if constexpr (requires { screen->reload(); })

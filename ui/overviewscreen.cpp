@@ -3,6 +3,9 @@
 #include "calendarcelldelegate.h"
 #include "extract/extractvalidation.h"
 #include "itemmodels/loadcalendarmodel.h"
+#include "query/querythread.h"
+#include "storage/runlog.h"
+#include "storage/warehouse.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -54,9 +57,10 @@ QString hourList(const QList<qint64> &hours)
 }
 } // namespace
 
-OverviewScreen::OverviewScreen(const Warehouse &warehouse, QWidget *parent)
+OverviewScreen::OverviewScreen(const QString &warehousePath, QWidget *parent)
     : QWidget(parent)
-    , m_model(new LoadCalendarModel(warehouse, this))
+    , m_queries(new QueryThread(warehousePath, this))
+    , m_model(new LoadCalendarModel(this))
 {
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(12, 12, 12, 12);
@@ -122,18 +126,30 @@ OverviewScreen::OverviewScreen(const Warehouse &warehouse, QWidget *parent)
                          this);
     m_empty->setAlignment(Qt::AlignCenter);
     layout->addWidget(m_empty);
+    m_empty->hide();
+    m_summary->setText(tr("Reading the warehouse…"));
+    connect(m_queries, &QueryThread::failed, this, [this](const QString &message) { m_summary->setText(message.toHtmlEscaped()); });
     reload();
 }
 
 void OverviewScreen::reload()
 {
-    m_model->reload();
+    m_queries->request(QStringLiteral("calendar"), [this](Warehouse &warehouse) -> std::function<void()> {
+        const LoadCalendarRecords records = warehouse.runLog().calendar();
+        return [this, records] { showCalendar(records); };
+    });
+}
+
+void OverviewScreen::showCalendar(const LoadCalendarRecords &records)
+{
+    m_model->setRecords(records);
     m_view->horizontalHeader()->resizeSection(LoadCalendarModel::SnapshotColumn, 64);
     m_view->scrollToBottom();
     const bool empty = m_model->rowCount() == 0;
     m_view->setVisible(!empty);
     m_empty->setVisible(empty);
     updateSummary();
+    emit shown();
 }
 
 void OverviewScreen::updateSummary()

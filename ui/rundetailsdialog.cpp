@@ -4,6 +4,8 @@
 #include "loadprogresspanel.h"
 #include "itemmodels/loadrunsmodel.h"
 #include "itemmodels/rejectedlinesmodel.h"
+#include "export/rejectedlinescsv.h"
+#include "query/querythread.h"
 #include "storage/runlog.h"
 #include "storage/warehouse.h"
 #include "core/time.h"
@@ -34,27 +36,34 @@ QString utc(qint64 ms)
                   : QString();
 }
 
-std::optional<LoadRun> readRun(const Warehouse &warehouse, qint64 runId)
-{
-    if (!warehouse.isOpen())
-        return std::nullopt;
-    return warehouse.runLog().run(runId);
-}
 } // namespace
 
-RunDetailsDialog::RunDetailsDialog(const Warehouse &warehouse, qint64 runId, QWidget *parent)
+RunDetailsDialog::RunDetailsDialog(const QString &warehousePath, qint64 runId, QWidget *parent)
     : QDialog(parent)
-    , m_warehouse(warehouse)
     , m_runId(runId)
-    , m_rejects(new RejectedLinesModel(warehouse, this))
+    , m_queries(new QueryThread(warehousePath, this))
+    , m_rejects(new RejectedLinesModel(m_queries, this))
 {
     setWindowTitle(tr("Run %1").arg(runId));
     setAttribute(Qt::WA_DeleteOnClose);
     resize(1000, 640);
     auto *layout = new QVBoxLayout(this);
     layout->setSpacing(10);
+    m_reading = new QLabel(tr("Reading run %1…").arg(runId), this);
+    layout->addWidget(m_reading);
+    connect(m_queries, &QueryThread::failed, m_reading, &QLabel::setText);
+    m_queries->request(QStringLiteral("run"), [this, runId](Warehouse &warehouse) -> std::function<void()> {
+        const std::optional<LoadRun> found = warehouse.runLog().run(runId);
+        return [this, found] { showRun(found); };
+    });
+}
 
-    const std::optional<LoadRun> found = readRun(warehouse, runId);
+void RunDetailsDialog::showRun(const std::optional<LoadRun> &found)
+{
+    auto *layout = static_cast<QVBoxLayout *>(this->layout());
+    delete m_reading;
+    m_reading = nullptr;
+    const qint64 runId = m_runId;
     const LoadRun run = found.value_or(LoadRun{});
     const QLocale locale;
     auto *title = new QLabel(this);
@@ -164,15 +173,18 @@ RunDetailsDialog::RunDetailsDialog(const Warehouse &warehouse, qint64 runId, QWi
     layout->addWidget(buttons);
 
     m_rejects->setRun(found ? runId : 0);
+    emit runShown();
 }
 
 QString RunDetailsDialog::outcomeText() const
 {
-    return m_outcome->text();
+    return m_outcome ? m_outcome->text() : QString();
 }
 
 void RunDetailsDialog::copyRejects()
 {
+    if (!m_view)
+        return;
     QList<int> rows;
     for (const QModelIndex &index : m_view->selectionModel()->selectedRows())
         rows << index.row();
@@ -195,13 +207,17 @@ void RunDetailsDialog::exportRejects()
                                                       tr("CSV files (*.csv)"));
     if (path.isEmpty())
         return;
-    QString error;
-    const qint64 written = m_rejects->exportCsv(path, &error);
-    if (written < 0)
-        QMessageBox::warning(this, tr("Export failed"), error);
-    else
-        QMessageBox::information(this, tr("Exported"),
-                                 tr("%1 rejected lines written to %2.").arg(QLocale().toString(written), path));
+    m_queries->request(QStringLiteral("export"), [this, path, runId = m_runId](Warehouse &warehouse) -> std::function<void()> {
+        QString error;
+        const qint64 written = exportRejectedLinesCsv(warehouse.runLog(), runId, path, &error);
+        return [this, path, written, error] {
+            if (written < 0)
+                QMessageBox::warning(this, tr("Export failed"), error);
+            else
+                QMessageBox::information(this, tr("Exported"),
+                                         tr("%1 rejected lines written to %2.").arg(QLocale().toString(written), path));
+        };
+    });
 }
 
 } // namespace pv

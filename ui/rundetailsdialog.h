@@ -2,13 +2,16 @@
 
 #include <QDialog>
 
+#include <optional>
+
 class QLabel;
 class QTableView;
 
 namespace pv {
 
+class QueryThread;
 class RejectedLinesModel;
-class Warehouse;
+struct LoadRun;
 
 /// One load run in full: what was loaded from which file, the counts, the outcome and its reason, and
 /// the rejected lines (line, reason, raw text), which can be copied or exported as CSV.
@@ -16,7 +19,9 @@ class RunDetailsDialog : public QDialog
 {
     Q_OBJECT
 public:
-    RunDetailsDialog(const Warehouse &warehouse, qint64 runId, QWidget *parent = nullptr);
+    /// The dialog reads the run from the warehouse at warehousePath on a query thread of its own and shows
+    /// it when it arrives (runShown()).
+    RunDetailsDialog(const QString &warehousePath, qint64 runId, QWidget *parent = nullptr);
 
     qint64 runId() const { return m_runId; }
     RejectedLinesModel *rejects() const { return m_rejects; }
@@ -28,9 +33,16 @@ public:
     /// Asks for a file and writes every rejected line of the run as CSV.
     void exportRejects();
 
+signals:
+    /// The run was read and is shown (its rejected lines follow in rejects()).
+    void runShown();
+
 private:
-    const Warehouse &m_warehouse;
+    void showRun(const std::optional<LoadRun> &found);
+
     qint64 m_runId = 0;
+    QueryThread *m_queries = nullptr;
+    QLabel *m_reading = nullptr;
     RejectedLinesModel *m_rejects = nullptr;
     QTableView *m_view = nullptr;
     QLabel *m_outcome = nullptr;

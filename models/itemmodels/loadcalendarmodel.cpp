@@ -3,7 +3,6 @@
 #include "core/runstatus.h"
 #include "extract/extractvalidation.h"
 #include "storage/runlog.h"
-#include "storage/warehouse.h"
 
 #include <QFileInfo>
 #include <QLocale>
@@ -27,11 +26,9 @@ QString hourRange(qint64 hour)
 }
 } // namespace
 
-LoadCalendarModel::LoadCalendarModel(const Warehouse &warehouse, QObject *parent)
+LoadCalendarModel::LoadCalendarModel(QObject *parent)
     : QAbstractTableModel(parent)
-    , m_warehouse(warehouse)
 {
-    reload();
 }
 
 QString LoadCalendarModel::stateName(State state)
@@ -46,7 +43,7 @@ QString LoadCalendarModel::stateName(State state)
     return {};
 }
 
-void LoadCalendarModel::reload()
+void LoadCalendarModel::setRecords(const LoadCalendarRecords &records)
 {
     beginResetModel();
     m_rows.clear();
@@ -56,7 +53,6 @@ void LoadCalendarModel::reload()
     m_loadedHours = 0;
     m_firstDay = 0;
 
-    const LoadCalendarRecords records = m_warehouse.isOpen() ? m_warehouse.runLog().calendar() : LoadCalendarRecords{};
     const auto &windows = records.windows;
     const auto &snapshots = records.snapshots;
     const auto &lateViews = records.lateViews;

@@ -8,7 +8,7 @@
 
 namespace pv {
 
-class Warehouse;
+struct LoadCalendarRecords;
 
 /// The overview's calendar: one row per day, a column for the day's users snapshot and one per hour,
 /// each cell saying whether that hour (or snapshot) is loaded, missing, failed, loaded again over an
@@ -24,15 +24,15 @@ public:
     static constexpr int SnapshotColumn = 0;
     static constexpr int HourColumns = 24;
 
-    explicit LoadCalendarModel(const Warehouse &warehouse, QObject *parent = nullptr);
+    explicit LoadCalendarModel(QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
     QVariant data(const QModelIndex &index, int role = Qt::DisplayRole) const override;
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
-    /// Re-reads the calendar from the warehouse.
-    void reload();
+    /// Shows the calendar these records (LoadRunLog::calendar()) describe.
+    void setRecords(const LoadCalendarRecords &records);
 
     QDate day(int row) const;
     /// The cell of an hour (seconds since the epoch, any second in it), or an invalid index outside the range.
@@ -57,7 +57,6 @@ private:
         QString tip;
     };
 
-    const Warehouse &m_warehouse;
     qint64 m_firstDay = 0; // days since the epoch
     QList<std::array<Cell, HourColumns + 1>> m_rows;
     QList<qint64> m_missingHours;

@@ -1,6 +1,7 @@
 #include "itemmodels/loadrunsmodel.h"
 
 #include "extract/extractvalidation.h"
+#include "query/querythread.h"
 #include "storage/runlog.h"
 #include "storage/warehouse.h"
 #include "core/time.h"
@@ -8,7 +9,6 @@
 #include <QDateTime>
 #include <QFileInfo>
 #include <QLocale>
-#include <QScopedValueRollback>
 
 namespace pv {
 
@@ -21,9 +21,9 @@ QString runWindowText(const LoadRun &run)
     return {};
 }
 
-LoadRunsModel::LoadRunsModel(const Warehouse &warehouse, QObject *parent)
+LoadRunsModel::LoadRunsModel(QueryThread *queries, QObject *parent)
     : QAbstractTableModel(parent)
-    , m_warehouse(warehouse)
+    , m_queries(queries)
 {
     reload();
 }
@@ -105,20 +105,32 @@ QVariant LoadRunsModel::sortKey(const LoadRun &run) const
 
 void LoadRunsModel::fetchMore(const QModelIndex &parent)
 {
-    // A view (or a model tester) may ask for more while the rows of this batch are being announced.
-    if (m_fetching || parent.isValid() || m_atEnd || !m_warehouse.isOpen())
+    // One batch at a time; a view asks again once the rows it has are shown.
+    if (m_fetching || parent.isValid() || m_atEnd)
         return;
-    const QScopedValueRollback fetching(m_fetching, true);
-    const QList<LoadRun> batch = fetchBatch();
-    m_atEnd = batch.size() < batchSize;
-    if (batch.isEmpty())
-        return;
-    beginInsertRows({}, int(m_runs.size()), int(m_runs.size() + batch.size()) - 1);
-    m_runs += batch;
-    endInsertRows();
+    m_fetching = true;
+    RunPage page = nextPage();
+    const quint64 reload = m_reloads;
+    m_queries->request(QStringLiteral("runs-more"), [this, page, reload](Warehouse &warehouse) -> std::function<void()> {
+        const QList<LoadRun> batch = warehouse.runLog().runs(page);
+        return [this, batch, reload] {
+            if (reload != m_reloads) // a reload since: its own first batch replaces everything
+                return;
+            // Still fetching while the rows go in: a fetchMore() from a view reacting to the insertion would
+            // otherwise ask again for the batch being inserted.
+            m_atEnd = batch.size() < batchSize;
+            if (!batch.isEmpty()) {
+                beginInsertRows({}, int(m_runs.size()), int(m_runs.size() + batch.size()) - 1);
+                m_runs += batch;
+                endInsertRows();
+            }
+            m_fetching = false;
+            emit batchArrived();
+        };
+    });
 }
 
-QList<LoadRun> LoadRunsModel::fetchBatch() const
+RunPage LoadRunsModel::nextPage() const
 {
     RunPage page;
     page.filter = m_filter;
@@ -127,7 +139,7 @@ QList<LoadRun> LoadRunsModel::fetchBatch() const
     if (!m_runs.isEmpty())
         page.after = m_runs.constLast();
     page.limit = batchSize;
-    return m_warehouse.runLog().runs(page);
+    return page;
 }
 
 void LoadRunsModel::sort(int column, Qt::SortOrder order)
@@ -159,22 +171,25 @@ void LoadRunsModel::setStatusFilter(const QStringList &statuses)
 
 void LoadRunsModel::reload()
 {
-    beginResetModel();
-    m_runs.clear();
-    m_atEnd = !m_warehouse.isOpen();
-    m_matching = 0;
-    if (!m_atEnd)
-        readFirstBatch();
-    // Views asking for more while the reset is announced get it on their next request.
-    const QScopedValueRollback fetching(m_fetching, true);
-    endResetModel();
-}
-
-void LoadRunsModel::readFirstBatch()
-{
-    m_matching = m_warehouse.runLog().runCount(m_filter);
-    m_runs = fetchBatch();
-    m_atEnd = m_runs.size() < batchSize;
+    const quint64 reload = ++m_reloads;
+    m_fetching = true; // no batch after the old rows while the new first one is on its way
+    RunPage page = nextPage();
+    page.after.reset();
+    m_queries->request(QStringLiteral("runs"), [this, page, reload](Warehouse &warehouse) -> std::function<void()> {
+        const qint64 matching = warehouse.runLog().runCount(page.filter);
+        const QList<LoadRun> runs = warehouse.runLog().runs(page);
+        return [this, matching, runs, reload] {
+            if (reload != m_reloads)
+                return;
+            beginResetModel();
+            m_runs = runs;
+            m_matching = matching;
+            m_atEnd = runs.size() < batchSize;
+            endResetModel();
+            m_fetching = false;
+            emit batchArrived();
+        };
+    });
 }
 
 LoadRun LoadRunsModel::runAt(int row) const

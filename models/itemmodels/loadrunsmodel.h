@@ -9,11 +9,13 @@
 
 namespace pv {
 
-class Warehouse;
+class QueryThread;
 
 /// The job tracker as a table: one row per load run. Rows arrive in batches as the view scrolls
 /// (canFetchMore/fetchMore), each batch one keyset query on the current sort key, so a warehouse with
-/// 100,000 runs opens and scrolls without reading them all. Sorting and filtering are done by the queries.
+/// 100,000 runs opens and scrolls without reading them all. Sorting and filtering are done by the queries,
+/// which run on the query thread: reload() and fetchMore() return at once and the rows follow
+/// (batchArrived()).
 class LoadRunsModel : public QAbstractTableModel
 {
     Q_OBJECT
@@ -23,7 +25,7 @@ public:
                   LateRows, ColumnCount };
     enum Role { RunIdRole = Qt::UserRole + 1, StatusRole, SortValueRole };
 
-    explicit LoadRunsModel(const Warehouse &warehouse, QObject *parent = nullptr);
+    explicit LoadRunsModel(QueryThread *queries, QObject *parent = nullptr);
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -37,8 +39,11 @@ public:
     void setTextFilter(const QString &text);
     /// Runs with one of these statuses ("succeeded", "failed", ...); empty shows all.
     void setStatusFilter(const QStringList &statuses);
-    /// Re-reads from the warehouse, keeping sort and filter; the first batch is read at once.
+    /// Re-reads from the warehouse, keeping sort and filter: the rows are replaced (a model reset) when
+    /// the first batch arrives.
     void reload();
+    /// True while a batch has been asked for and has not arrived.
+    bool isFetching() const { return m_fetching; }
 
     /// Runs matching the filter in the warehouse (not only the ones fetched so far).
     qint64 matchingRunCount() const { return m_matching; }
@@ -46,14 +51,18 @@ public:
 
     static constexpr int batchSize = 256;
 
+signals:
+    /// A batch of rows arrived (after reload() or fetchMore()).
+    void batchArrived();
+
 private:
     RunOrder order() const;
-    void readFirstBatch();
     /// The next batch after the last run held, in the current order and filter.
-    QList<LoadRun> fetchBatch() const;
+    RunPage nextPage() const;
     QVariant sortKey(const LoadRun &run) const;
 
-    const Warehouse &m_warehouse;
+    QueryThread *m_queries;
+    quint64 m_reloads = 0;
     QList<LoadRun> m_runs;
     bool m_atEnd = true;
     bool m_fetching = false;

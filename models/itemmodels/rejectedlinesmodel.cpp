@@ -1,17 +1,14 @@
 #include "itemmodels/rejectedlinesmodel.h"
 
-#include "export/csvwriter.h"
-#include "export/savefile.h"
+#include "query/querythread.h"
 #include "storage/runlog.h"
 #include "storage/warehouse.h"
 
-#include <QScopedValueRollback>
-
 namespace pv {
 
-RejectedLinesModel::RejectedLinesModel(const Warehouse &warehouse, QObject *parent)
+RejectedLinesModel::RejectedLinesModel(QueryThread *queries, QObject *parent)
     : QAbstractTableModel(parent)
-    , m_warehouse(warehouse)
+    , m_queries(queries)
 {
 }
 
@@ -20,14 +17,36 @@ void RejectedLinesModel::setRun(qint64 runId)
     beginResetModel();
     m_runId = runId;
     m_lines.clear();
-    m_atEnd = runId == 0 || !m_warehouse.isOpen();
-    if (!m_atEnd) {
-        m_lines = m_warehouse.runLog().rejects(m_runId, 0, batchSize);
-        m_atEnd = m_lines.size() < batchSize;
-    }
-    // Views asking for more while the reset is announced get it on their next request.
-    const QScopedValueRollback fetching(m_fetching, true);
+    m_atEnd = true;
+    m_fetching = false;
+    ++m_runs;
     endResetModel();
+    if (runId != 0)
+        requestBatch();
+}
+
+void RejectedLinesModel::requestBatch()
+{
+    m_fetching = true;
+    const qint64 runId = m_runId;
+    const qint64 after = m_lines.isEmpty() ? 0 : m_lines.constLast().line;
+    const quint64 generation = m_runs;
+    m_queries->request(QStringLiteral("rejects"), [this, runId, after, generation](Warehouse &warehouse) -> std::function<void()> {
+        const QList<RejectedLine> batch = warehouse.runLog().rejects(runId, after, batchSize);
+        return [this, batch, generation] {
+            if (generation != m_runs) // another run since
+                return;
+            // Still fetching while the rows go in (see LoadRunsModel::fetchMore).
+            m_atEnd = batch.size() < batchSize;
+            if (!batch.isEmpty()) {
+                beginInsertRows({}, int(m_lines.size()), int(m_lines.size() + batch.size()) - 1);
+                m_lines += batch;
+                endInsertRows();
+            }
+            m_fetching = false;
+            emit batchArrived();
+        };
+    });
 }
 
 int RejectedLinesModel::rowCount(const QModelIndex &parent) const
@@ -72,63 +91,15 @@ bool RejectedLinesModel::canFetchMore(const QModelIndex &parent) const
 
 void RejectedLinesModel::fetchMore(const QModelIndex &parent)
 {
-    // A view (or a model tester) may ask for more while the rows of this batch are being announced.
-    if (m_fetching || parent.isValid() || m_atEnd || !m_warehouse.isOpen())
+    // One batch at a time; a view asks again once the rows it has are shown.
+    if (m_fetching || parent.isValid() || m_atEnd)
         return;
-    const QScopedValueRollback fetching(m_fetching, true);
-    const qint64 after = m_lines.isEmpty() ? 0 : m_lines.constLast().line;
-    const QList<RejectedLine> batch = m_warehouse.runLog().rejects(m_runId, after, batchSize);
-    m_atEnd = batch.size() < batchSize;
-    if (batch.isEmpty())
-        return;
-    beginInsertRows({}, int(m_lines.size()), int(m_lines.size() + batch.size()) - 1);
-    m_lines += batch;
-    endInsertRows();
+    requestBatch();
 }
 
 RejectedLine RejectedLinesModel::lineAt(int row) const
 {
     return row >= 0 && row < m_lines.size() ? m_lines.at(row) : RejectedLine{};
-}
-
-qint64 RejectedLinesModel::writeCsv(QIODevice *out, QString *error) const
-{
-    constexpr int batchLines = 10000;
-    if (!m_warehouse.isOpen()) {
-        if (error)
-            *error = QStringLiteral("no warehouse is open");
-        return -1;
-    }
-    CsvWriter csv(out);
-    csv.addText(QStringLiteral("line")).addText(QStringLiteral("reason")).addText(QStringLiteral("raw")).endRow();
-    qint64 written = 0;
-    qint64 after = 0;
-    const LoadRunLog &log = m_warehouse.runLog();
-    for (bool more = true; more && !csv.hasFailed();) {
-        const QList<RejectedLine> batch = log.rejects(m_runId, after, batchLines);
-        for (const RejectedLine &line : batch)
-            csv.addNumber(line.line).addText(line.reason).addBytes(line.raw).endRow();
-        written += batch.size();
-        more = batch.size() == batchLines;
-        if (more)
-            after = batch.constLast().line;
-    }
-    if (!csv.finish()) {
-        if (error)
-            *error = QStringLiteral("cannot write: %1").arg(csv.errorString());
-        return -1;
-    }
-    return written;
-}
-
-qint64 RejectedLinesModel::exportCsv(const QString &path, QString *error) const
-{
-    qint64 written = -1;
-    const WriteOutcome saved = saveWholeFile(path, [&](QIODevice *out, QString *reason) {
-        written = writeCsv(out, reason);
-        return written >= 0 ? WriteOutcome::Written : WriteOutcome::Failed;
-    }, error);
-    return saved == WriteOutcome::Written ? written : -1;
 }
 
 } // namespace pv

@@ -5,20 +5,19 @@
 #include <QAbstractTableModel>
 #include <QList>
 
-class QIODevice;
-
 namespace pv {
 
-class Warehouse;
+class QueryThread;
 
-/// The quarantined lines of one run (line, reason, raw text), fetched in line order in batches.
+/// The quarantined lines of one run (line, reason, raw text), fetched in line order in batches on the
+/// query thread: setRun() and fetchMore() return at once and the rows follow (batchArrived()).
 class RejectedLinesModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
     enum Column { Line, Reason, RawText, ColumnCount };
 
-    explicit RejectedLinesModel(const Warehouse &warehouse, QObject *parent = nullptr);
+    explicit RejectedLinesModel(QueryThread *queries, QObject *parent = nullptr);
 
     /// Shows the rejects of another run (0: none).
     void setRun(qint64 runId);
@@ -33,17 +32,19 @@ public:
 
     RejectedLine lineAt(int row) const;
 
-    /// Writes every rejected line of the run as CSV (line,reason,raw) to path through a QSaveFile, so a
-    /// failed export leaves no file. Returns the lines written, or -1 with *error "PATH: cannot write: REASON".
-    qint64 exportCsv(const QString &path, QString *error) const;
-    /// The same CSV to any device (for the clipboard and tests) through CsvWriter. Returns the lines
-    /// written, or -1 with *error (when given) "cannot write: REASON".
-    qint64 writeCsv(QIODevice *out, QString *error = nullptr) const;
+    /// True while a batch has been asked for and has not arrived.
+    bool isFetching() const { return m_fetching; }
 
     static constexpr int batchSize = 500;
 
+signals:
+    void batchArrived();
+
 private:
-    const Warehouse &m_warehouse;
+    void requestBatch();
+
+    QueryThread *m_queries;
+    quint64 m_runs = 0; ///< counts setRun(): a batch for an earlier run is dropped
     qint64 m_runId = 0;
     QList<RejectedLine> m_lines;
     bool m_atEnd = true;

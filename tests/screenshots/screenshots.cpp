@@ -8,6 +8,7 @@
 #include "settingsdialog.h"
 
 #include "../rawsqlite.h"
+#include "../settle.h"
 
 #include <QApplication>
 #include <QDir>
@@ -22,6 +23,7 @@
 namespace {
 bool save(QWidget *widget, const QString &path)
 {
+    waitUntilRead(*widget);
     QTest::qWait(300); // let layouts settle and the window paint
     const bool ok = widget->grab().save(path);
     std::fprintf(stderr, "%s %s\n", ok ? "wrote" : "FAILED to write", qPrintable(path));

@@ -1,0 +1,43 @@
+#include "export/rejectedlinescsv.h"
+
+#include "export/csvwriter.h"
+#include "export/savefile.h"
+#include "storage/runlog.h"
+
+namespace pv {
+
+qint64 writeRejectedLinesCsv(const LoadRunLog &log, qint64 runId, QIODevice *out, QString *error)
+{
+    constexpr int batchLines = 10000;
+    CsvWriter csv(out);
+    csv.addText(QStringLiteral("line")).addText(QStringLiteral("reason")).addText(QStringLiteral("raw")).endRow();
+    qint64 written = 0;
+    qint64 after = 0;
+    for (bool more = true; more && !csv.hasFailed();) {
+        const QList<RejectedLine> batch = log.rejects(runId, after, batchLines);
+        for (const RejectedLine &line : batch)
+            csv.addNumber(line.line).addText(line.reason).addBytes(line.raw).endRow();
+        written += batch.size();
+        more = batch.size() == batchLines;
+        if (more)
+            after = batch.constLast().line;
+    }
+    if (!csv.finish()) {
+        if (error)
+            *error = QStringLiteral("cannot write: %1").arg(csv.errorString());
+        return -1;
+    }
+    return written;
+}
+
+qint64 exportRejectedLinesCsv(const LoadRunLog &log, qint64 runId, const QString &path, QString *error)
+{
+    qint64 written = -1;
+    const WriteOutcome saved = saveWholeFile(path, [&](QIODevice *out, QString *reason) {
+        written = writeRejectedLinesCsv(log, runId, out, reason);
+        return written >= 0 ? WriteOutcome::Written : WriteOutcome::Failed;
+    }, error);
+    return saved == WriteOutcome::Written ? written : -1;
+}
+
+} // namespace pv

@@ -1,0 +1,18 @@
+#pragma once
+
+#include <QString>
+
+class QIODevice;
+
+namespace pv {
+
+class LoadRunLog;
+
+/// Writes every rejected line of a run as CSV (line,reason,raw) through CsvWriter, reading them in
+/// batches. Returns the lines written, or -1 with *error (when given) "cannot write: REASON".
+qint64 writeRejectedLinesCsv(const LoadRunLog &log, qint64 runId, QIODevice *out, QString *error = nullptr);
+/// The same CSV to path through a QSaveFile, so a failed export leaves no file. Returns the lines
+/// written, or -1 with *error "PATH: cannot write: REASON".
+qint64 exportRejectedLinesCsv(const LoadRunLog &log, qint64 runId, const QString &path, QString *error);
+
+} // namespace pv
