@@ -347,6 +347,7 @@ private slots:
     void rejectsErrors();
     void historyOfMover();
     void historyUnknownUserAndBadId();
+    void failedReadIsAnErrorNotAnEmptyAnswer();
 
     void checkPassesAfterLoads();
     void checkFindsCorruptedAggregate();
@@ -1321,6 +1322,39 @@ void CommandlineTest::historyUnknownUserAndBadId()
         EXPECT_ONE_LINE_ERROR(r);
     }
     EXPECT_EXIT(box.run({QStringLiteral("history")}), 2);
+}
+
+void CommandlineTest::failedReadIsAnErrorNotAnEmptyAnswer()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    LOAD_MOVER_SCENARIO(box);
+    {
+        // A damaged warehouse: two tables the reads rely on are gone.
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("damage"));
+        db.setDatabaseName(box.dbPath());
+        QVERIFY2(db.open(), qPrintable(db.lastError().text()));
+        QSqlQuery q(db);
+        QVERIFY2(q.exec(QStringLiteral("DROP TABLE load_rejects")), qPrintable(q.lastError().text()));
+        QVERIFY2(q.exec(QStringLiteral("DROP TABLE user_postcode_changes")), qPrintable(q.lastError().text()));
+        q.finish();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(QStringLiteral("damage"));
+
+    // Not "0 rejected" and not "UNKNOWN": the command fails and says why, naming the warehouse.
+    const CliResult rejects = box.run({QStringLiteral("rejects"), QStringLiteral("2")});
+    EXPECT_EXIT(rejects, 1);
+    EXPECT_ONE_LINE_ERROR(rejects);
+    EXPECT_CONTAINS(rejects.err, "no such table: load_rejects");
+    EXPECT_CONTAINS(rejects.err, box.dbPath().toUtf8());
+    const CliResult history = box.run({QStringLiteral("history"), QStringLiteral("1")});
+    EXPECT_EXIT(history, 1);
+    EXPECT_ONE_LINE_ERROR(history);
+    EXPECT_CONTAINS(history.err, "no such table: user_postcode_changes");
+    EXPECT_NOT_CONTAINS(history.out, "UNKNOWN");
+    // What does not rely on them still reads.
+    EXPECT_EXIT(box.run({QStringLiteral("runs")}), 0);
 }
 
 // --------------------------------------------------------------------------------------------------- check

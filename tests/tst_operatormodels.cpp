@@ -14,6 +14,7 @@
 #include "storage/runlog.h"
 
 #include <QAbstractItemModelTester>
+#include <QBuffer>
 #include <QElapsedTimer>
 #include <QSignalSpy>
 
@@ -260,6 +261,40 @@ private slots:
         QVERIFY(settled(model));
         QTest::qWait(50);
         QCOMPARE(model.rowCount(), 0);
+    }
+
+    void failedReadIsReportedNotShownAsEmpty()
+    {
+        OperatorFixture f;
+        QByteArray csv("id,postcode\n1,SW19\n2,NOT A POSTCODE\n3,N1\n");
+        LoadOptions options;
+        options.maxRejectPercent = 50;
+        const LoadResult result = f.load(f.write(QStringLiteral("users_2024-03-01.csv"), csv), options);
+        QCOMPARE(result.run.rowsRejected, 1);
+        Warehouse warehouse;
+        QString error;
+        QVERIFY(warehouse.open(f.warehousePath(), &error));
+        {
+            const RawSqlite raw(warehouse);
+            QSqlQuery q(raw.database());
+            QVERIFY(q.exec(QStringLiteral("DROP TABLE load_rejects")));
+        }
+
+        QueryThread queries(f.warehousePath());
+        QSignalSpy failed(&queries, &QueryThread::failed);
+        RejectedLinesModel model(&queries);
+        model.setRun(result.run.id);
+        QVERIFY(failed.wait(20000));
+        QVERIFY2(failed.at(0).at(0).toString().contains(QStringLiteral("no such table: load_rejects")),
+                 qPrintable(failed.at(0).at(0).toString()));
+        QVERIFY(!model.isFetching());
+        QVERIFY(!model.canFetchMore({}));
+        QCOMPARE(model.rowCount(), 0);
+
+        QBuffer buffer;
+        buffer.open(QIODevice::WriteOnly);
+        QCOMPARE(writeRejectedLinesCsv(warehouse.runLog(), result.run.id, &buffer, &error), -1);
+        QVERIFY2(error.startsWith(QStringLiteral("cannot read the rejected lines: ")), qPrintable(error));
     }
 
     void calendarModelStates()

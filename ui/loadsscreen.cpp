@@ -70,6 +70,7 @@ LoadsScreen::LoadsScreen(const QString &warehousePath, QWidget *parent)
     m_count = new QLabel(this);
     m_count->setObjectName(QStringLiteral("runCount"));
     layout->addWidget(m_count);
+    connect(m_queries, &QueryThread::failed, m_count, &QLabel::setText);
 
     // Filtering runs a query: wait until the operator pauses typing.
     auto *typing = new QTimer(this);

@@ -184,6 +184,10 @@ bool MainWindow::openWarehouse(const QString &path)
             buildScreen(entry);
     delete m_statusQueries;
     m_statusQueries = opened ? new QueryThread(path, this) : nullptr;
+    if (m_statusQueries)
+        connect(m_statusQueries, &QueryThread::failed, m_staleWarning, [this](const QString &message) {
+            m_staleWarning->setText(QStringLiteral("  ⚠ ") + message);
+        });
     refreshStatus();
     updateActions();
     return opened;

@@ -3,6 +3,7 @@
 #include "buildinfo.h"
 #include "command.h"
 #include "terminal.h"
+#include "storage/storageerror.h"
 #include "storage/warehouse.h"
 
 #include <QFileInfo>
@@ -100,7 +101,12 @@ int runCommand(const CommandSpec &command, const QString &warehousePath, const Q
         return usageError(parser.errorText(), command.name);
     if (const QString wrong = arityError(command, parser.positionalArguments()); !wrong.isEmpty())
         return usageError(wrong, command.name);
-    return command.run(Invocation{command, warehousePath, parser, parser.positionalArguments()});
+    try {
+        return command.run(Invocation{command, warehousePath, parser, parser.positionalArguments()});
+    } catch (const StorageError &e) {
+        // A read the command relied on failed (a damaged or locked warehouse): never printed as an empty answer.
+        return failure(QStringLiteral("%1: %2").arg(warehousePath, e.message));
+    }
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 #include "export/csvwriter.h"
 #include "export/savefile.h"
 #include "storage/runlog.h"
+#include "storage/storageerror.h"
 
 namespace pv {
 
@@ -14,7 +15,14 @@ qint64 writeRejectedLinesCsv(const LoadRunLog &log, qint64 runId, QIODevice *out
     qint64 written = 0;
     qint64 after = 0;
     for (bool more = true; more && !csv.hasFailed();) {
-        const QList<RejectedLine> batch = log.rejects(runId, after, batchLines);
+        QList<RejectedLine> batch;
+        try {
+            batch = log.rejects(runId, after, batchLines);
+        } catch (const StorageError &e) {
+            if (error)
+                *error = QStringLiteral("cannot read the rejected lines: %1").arg(e.message);
+            return -1;
+        }
         for (const RejectedLine &line : batch)
             csv.addNumber(line.line).addText(line.reason).addBytes(line.raw).endRow();
         written += batch.size();

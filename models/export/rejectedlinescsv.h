@@ -9,7 +9,8 @@ namespace pv {
 class LoadRunLog;
 
 /// Writes every rejected line of a run as CSV (line,reason,raw) through CsvWriter, reading them in
-/// batches. Returns the lines written, or -1 with *error (when given) "cannot write: REASON".
+/// batches. Returns the lines written, or -1 with *error (when given) "cannot write: REASON" (or "cannot
+/// read the rejected lines: REASON" when the warehouse fails).
 qint64 writeRejectedLinesCsv(const LoadRunLog &log, qint64 runId, QIODevice *out, QString *error = nullptr);
 /// The same CSV to path through a QSaveFile, so a failed export leaves no file. Returns the lines
 /// written, or -1 with *error "PATH: cannot write: REASON".

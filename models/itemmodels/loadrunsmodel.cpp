@@ -25,6 +25,11 @@ LoadRunsModel::LoadRunsModel(QueryThread *queries, QObject *parent)
     : QAbstractTableModel(parent)
     , m_queries(queries)
 {
+    // A failed read delivers nothing: stop waiting for it (the screen shows QueryThread's message).
+    connect(m_queries, &QueryThread::failed, this, [this] {
+        m_fetching = false;
+        m_atEnd = true;
+    });
     reload();
 }
 

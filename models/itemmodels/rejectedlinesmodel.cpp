@@ -10,6 +10,11 @@ RejectedLinesModel::RejectedLinesModel(QueryThread *queries, QObject *parent)
     : QAbstractTableModel(parent)
     , m_queries(queries)
 {
+    // A failed read delivers nothing: stop waiting for it (the screen shows QueryThread's message).
+    connect(m_queries, &QueryThread::failed, this, [this] {
+        m_fetching = false;
+        m_atEnd = true;
+    });
 }
 
 void RejectedLinesModel::setRun(qint64 runId)

@@ -29,7 +29,8 @@ struct PostcodeMove
     QString toPostcode;       ///< Out: the next postcode, empty when the user left the snapshots
 };
 
-/// The warehouse's postcodes: search, ranking, who lives where and who moved.
+/// The warehouse's postcodes: search, ranking, who lives where and who moved. A read the database fails
+/// throws StorageError.
 class PostcodeDirectory
 {
 public:

@@ -1,5 +1,6 @@
 #include "query/querythread.h"
 
+#include "storage/storageerror.h"
 #include "storage/warehouse.h"
 
 #include <QMutex>
@@ -101,10 +102,14 @@ void QueryThread::request(const QString &channel, Job job)
             std::function<void()> deliver;
             QString error;
             if (worker->isLatest(channel, generation)) {
-                if (Warehouse *warehouse = worker->warehouse(&error))
-                    deliver = job(*warehouse);
-                else
-                    deliver = [this, error] { emit failed(error); };
+                try {
+                    if (Warehouse *warehouse = worker->warehouse(&error))
+                        deliver = job(*warehouse);
+                    else
+                        deliver = [this, error] { emit failed(error); };
+                } catch (const StorageError &e) {
+                    deliver = [this, message = tr("Cannot read the warehouse: %1").arg(e.message)] { emit failed(message); };
+                }
             }
             QMetaObject::invokeMethod(
                 this, [this, channel, generation, deliver] { finished(channel, generation, deliver); },

@@ -12,7 +12,8 @@ namespace pv {
 
 class Warehouse;
 
-/// Runs the analyst screens' read queries off the GUI thread. The thread opens its own Warehouse on the
+/// Runs the desktop's read queries off the GUI thread: every screen, dialog and paged model reads through
+/// one. The thread opens its own Warehouse on the
 /// path (a connection belongs to the thread that opened it) and keeps it for every query it runs.
 /// Requests are grouped by channel: a newer request on a channel supersedes an older one that has not
 /// started, and the result of an older one that was already running is dropped. The destructor waits for
@@ -36,7 +37,8 @@ public:
 
 signals:
     void busyChanged(bool busy);
-    /// The warehouse could not be opened on the thread.
+    /// The warehouse could not be opened on the thread, or a request's read failed (StorageError): the
+    /// request delivers nothing, and this says why.
     void failed(const QString &message);
 
 private:

@@ -27,7 +27,8 @@ struct UserPageviews
     qint64 pageviews = 0;
 };
 
-/// One user's story: the postcodes they had and the pageviews they made.
+/// One user's story: the postcodes they had and the pageviews they made. A read the database fails throws
+/// StorageError.
 class UserHistory
 {
 public:

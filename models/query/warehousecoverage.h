@@ -28,7 +28,8 @@ enum class RecentRange { Last24Hours, Last7Days, Last30Days, LastYear, AllData }
 /// [from, to) in seconds since the epoch for a recent range; nullopt when nothing is loaded.
 std::optional<std::pair<qint64, qint64>> recentRange(RecentRange range, const DataFreshness &freshness);
 
-/// Which hours were loaded: a chart shows an hour that was never loaded as a gap, never as a zero.
+/// Which hours were loaded: a chart shows an hour that was never loaded as a gap, never as a zero. A read
+/// the database fails throws StorageError.
 class WarehouseCoverage
 {
 public:

@@ -35,7 +35,7 @@ struct LoadCalendarRecords
 };
 
 /// Reading the job tracker: runs, one run, a run's rejected lines, and the calendar of what is loaded.
-/// (Loads write it through their LoadStore.)
+/// (Loads write it through their LoadStore.) A read the database fails throws StorageError.
 class LoadRunLog
 {
 public:

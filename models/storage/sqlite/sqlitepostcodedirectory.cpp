@@ -1,6 +1,6 @@
 #include "storage/sqlite/sqlitepostcodedirectory.h"
 
-#include <QSqlQuery>
+#include "storage/sqlite/sqlitequery.h"
 #include <QVariant>
 
 #include <algorithm>
@@ -18,27 +18,21 @@ QStringList SqlitePostcodeDirectory::search(const QString &prefix, int limit) co
     QString normalised = prefix.simplified().toUpper();
     if (normalised.isNull())
         normalised = QStringLiteral(""); // a null QString binds as SQL NULL
-    QSqlQuery q(m_db);
-    q.setForwardOnly(true);
     // A range on the unique index: every postcode p with normalised <= p < normalised + U+FFFF.
-    q.prepare(QStringLiteral("SELECT postcode FROM postcodes WHERE postcode >= ? AND postcode < ? AND id <> 0 "
-                             "ORDER BY postcode LIMIT ?"));
-    q.addBindValue(normalised);
-    q.addBindValue(normalised + QChar(0xFFFF));
-    q.addBindValue(limit);
+    SqliteQuery q(m_db,
+                  QStringLiteral("SELECT postcode FROM postcodes WHERE postcode >= ? AND postcode < ? AND id <> 0 "
+                                 "ORDER BY postcode LIMIT ?"),
+                  {normalised, normalised + QChar(0xFFFF), limit});
     QStringList postcodes;
-    if (q.exec())
-        while (q.next())
-            postcodes << q.value(0).toString();
+    while (q.next())
+        postcodes << q.value(0).toString();
     return postcodes;
 }
 
 std::optional<qint64> SqlitePostcodeDirectory::postcodeId(const QString &postcode) const
 {
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT id FROM postcodes WHERE postcode = ?"));
-    q.addBindValue(postcode.simplified().toUpper());
-    if (q.exec() && q.next())
+    SqliteQuery q(m_db, QStringLiteral("SELECT id FROM postcodes WHERE postcode = ?"), {postcode.simplified().toUpper()});
+    if (q.next())
         return q.value(0).toLongLong();
     return std::nullopt;
 }
@@ -48,10 +42,9 @@ std::optional<qint64> SqlitePostcodeDirectory::currentUsers(const QString &postc
     const auto id = postcodeId(postcode);
     if (!id)
         return std::nullopt;
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT COALESCE((SELECT users FROM postcode_current_users WHERE postcode_id = ?), 0)"));
-    q.addBindValue(*id);
-    if (q.exec() && q.next())
+    SqliteQuery q(m_db, QStringLiteral("SELECT COALESCE((SELECT users FROM postcode_current_users WHERE postcode_id = ?), 0)"),
+                  {*id});
+    if (q.next())
         return q.value(0).toLongLong();
     return std::nullopt;
 }
@@ -65,25 +58,19 @@ QList<PostcodeMove> SqlitePostcodeDirectory::moves(const QString &postcode, qint
     // A change names the postcode before it: moves in are changes to the postcode, moves out changes from it.
     // One scan of the period's changes finds both (the key leads with the as-of): about 6M changes a second,
     // 50 ms for a day of a 20M-user warehouse (BENCHMARKS.md).
-    QSqlQuery q(m_db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral(
+    SqliteQuery q(m_db, QStringLiteral(
         "SELECT c.user_id, c.as_of, c.postcode_id = ?, before.postcode, after.postcode FROM user_postcode_changes c"
         " LEFT JOIN postcodes before ON before.id = c.previous_postcode_id"
         " LEFT JOIN postcodes after ON after.id = c.postcode_id"
         // Everyone appears in the first snapshot: that is where the warehouse starts, not a move. Starting
         // the key range after it keeps its millions of changes out of the scan.
         " WHERE (c.postcode_id = ? OR c.previous_postcode_id = ?)"
-        " AND c.as_of >= MAX(?, (SELECT MIN(as_of) FROM snapshots) + 1) AND c.as_of < ?"));
-    for (int i = 0; i < 3; ++i)
-        q.addBindValue(*id);
-    q.addBindValue(from);
-    q.addBindValue(to);
-    if (q.exec())
-        while (q.next())
-            moves.append({q.value(0).toLongLong(), q.value(1).toLongLong(),
-                          q.value(2).toBool() ? PostcodeMove::Direction::In : PostcodeMove::Direction::Out,
-                          q.value(3).toString(), q.value(4).toString()});
+        " AND c.as_of >= MAX(?, (SELECT MIN(as_of) FROM snapshots) + 1) AND c.as_of < ?"),
+        {*id, *id, *id, from, to});
+    while (q.next())
+        moves.append({q.value(0).toLongLong(), q.value(1).toLongLong(),
+                      q.value(2).toBool() ? PostcodeMove::Direction::In : PostcodeMove::Direction::Out,
+                      q.value(3).toString(), q.value(4).toString()});
     std::sort(moves.begin(), moves.end(), [](const PostcodeMove &a, const PostcodeMove &b) {
         return a.at != b.at ? a.at < b.at : a.userId != b.userId ? a.userId < b.userId : a.direction < b.direction;
     });

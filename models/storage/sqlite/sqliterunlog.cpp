@@ -1,5 +1,6 @@
 #include "storage/sqlite/sqliterunlog.h"
 
+#include "storage/sqlite/sqlitequery.h"
 #include "core/time.h"
 #include "storage/sqlite/sqlitestatement.h"
 
@@ -78,16 +79,6 @@ QStringList filterConditions(const RunFilter &filter, QVariantList *binds)
     return conditions;
 }
 
-QSqlQuery prepared(const QSqlDatabase &db, const QString &sql, const QVariantList &binds)
-{
-    QSqlQuery q(db);
-    q.setForwardOnly(true);
-    q.prepare(sql);
-    for (const QVariant &bind : binds)
-        q.addBindValue(bind);
-    return q;
-}
-
 LoadRun runFromQuery(const QSqlQuery &q)
 {
     LoadRun run;
@@ -143,21 +134,19 @@ QList<LoadRun> SqliteRunLog::runs(const RunPage &page) const
         sql += QStringLiteral(" ORDER BY id %1 LIMIT %2").arg(direction).arg(page.limit);
     else
         sql += QStringLiteral(" ORDER BY %1 %2, id %2 LIMIT %3").arg(key, direction).arg(page.limit);
-    QSqlQuery q = prepared(m_db, sql, binds);
+    SqliteQuery q(m_db, sql, binds);
     QList<LoadRun> result;
-    if (q.exec())
-        while (q.next())
-            result << runFromQuery(q);
+    while (q.next())
+        result << runFromQuery(q.query());
     return result;
 }
 
 std::optional<LoadRun> SqliteRunLog::run(qint64 id) const
 {
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT %1 FROM load_runs WHERE id = ?").arg(QString::fromLatin1(loadRunColumns)));
-    q.addBindValue(id);
-    if (q.exec() && q.next())
-        return runFromQuery(q);
+    SqliteQuery q(m_db, QStringLiteral("SELECT %1 FROM load_runs WHERE id = ?").arg(QString::fromLatin1(loadRunColumns)),
+                  {id});
+    if (q.next())
+        return runFromQuery(q.query());
     return std::nullopt;
 }
 
@@ -165,36 +154,26 @@ qint64 SqliteRunLog::runCount(const RunFilter &filter) const
 {
     QVariantList binds;
     const QStringList conditions = filterConditions(filter, &binds);
-    QSqlQuery q = prepared(m_db, QStringLiteral("SELECT COUNT(*) FROM load_runs")
-                               + (conditions.isEmpty() ? QString() : QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "))),
-                           binds);
-    if (q.exec() && q.next())
-        return q.value(0).toLongLong();
-    return 0;
+    SqliteQuery q(m_db, QStringLiteral("SELECT COUNT(*) FROM load_runs")
+                      + (conditions.isEmpty() ? QString() : QStringLiteral(" WHERE ") + conditions.join(QStringLiteral(" AND "))),
+                  binds);
+    return q.next() ? q.value(0).toLongLong() : 0;
 }
 
 qint64 SqliteRunLog::runsNeedingAttention() const
 {
-    QSqlQuery q(m_db);
-    if (q.exec(QStringLiteral("SELECT COUNT(*) FROM load_runs WHERE status IN ('failed', 'refused', 'interrupted')"))
-        && q.next())
-        return q.value(0).toLongLong();
-    return 0;
+    SqliteQuery q(m_db, QStringLiteral("SELECT COUNT(*) FROM load_runs WHERE status IN ('failed', 'refused', 'interrupted')"));
+    return q.next() ? q.value(0).toLongLong() : 0;
 }
 
 QList<RejectedLine> SqliteRunLog::rejects(qint64 runId, qint64 afterLine, int limit) const
 {
-    QSqlQuery q(m_db);
-    q.setForwardOnly(true);
-    q.prepare(QStringLiteral("SELECT line, reason, raw FROM load_rejects WHERE run_id = ? AND line > ? "
-                             "ORDER BY line LIMIT ?"));
-    q.addBindValue(runId);
-    q.addBindValue(afterLine);
-    q.addBindValue(limit);
+    SqliteQuery q(m_db,
+                  QStringLiteral("SELECT line, reason, raw FROM load_rejects WHERE run_id = ? AND line > ? ORDER BY line LIMIT ?"),
+                  {runId, afterLine, limit});
     QList<RejectedLine> result;
-    if (q.exec())
-        while (q.next())
-            result << RejectedLine{q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toByteArray(), 0};
+    while (q.next())
+        result << RejectedLine{q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toByteArray(), 0};
     return result;
 }
 
@@ -222,27 +201,26 @@ void SqliteRunLog::markInterruptedRuns() const
 LoadCalendarRecords SqliteRunLog::calendar() const
 {
     LoadCalendarRecords records;
-    QSqlQuery q(m_db);
-    q.setForwardOnly(true);
-    q.exec(QStringLiteral("SELECT w.hour, w.run_id, COALESCE(r.file, ''), COALESCE(r.rows_loaded, 0), "
-                          "COALESCE(r.replaced_run, 0) FROM pageview_windows w "
-                          "LEFT JOIN load_runs r ON r.id = w.run_id"));
-    while (q.next())
-        records.windows[q.value(0).toLongLong()] = {q.value(1).toLongLong(), q.value(2).toString(),
-                                                    q.value(3).toLongLong(), q.value(4).toLongLong()};
-    q.exec(QStringLiteral("SELECT s.as_of, s.run_id, COALESCE(r.file, ''), s.users, COALESCE(r.replaced_run, 0) "
-                          "FROM snapshots s LEFT JOIN load_runs r ON r.id = s.run_id"));
-    while (q.next())
-        records.snapshots[q.value(0).toLongLong()] = {q.value(1).toLongLong(), q.value(2).toString(),
-                                                      q.value(3).toLongLong(), q.value(4).toLongLong()};
-    q.exec(QStringLiteral("SELECT v.hour, v.run_id, v.views FROM load_hour_views v "
-                          "LEFT JOIN pageview_windows w ON w.hour = v.hour "
-                          "WHERE w.run_id IS NULL OR w.run_id <> v.run_id"));
-    while (q.next())
-        records.lateViews[q.value(0).toLongLong()][q.value(1).toLongLong()] = q.value(2).toLongLong();
-    q.exec(QStringLiteral("SELECT id, kind, window_hour, as_of, status, COALESCE(error, ''), file FROM load_runs "
-                          "WHERE status IN ('failed', 'refused', 'cancelled', 'interrupted') "
-                          "AND (window_hour IS NOT NULL OR as_of IS NOT NULL) ORDER BY id"));
+    SqliteQuery windows(m_db, QStringLiteral("SELECT w.hour, w.run_id, COALESCE(r.file, ''), COALESCE(r.rows_loaded, 0), "
+                                             "COALESCE(r.replaced_run, 0) FROM pageview_windows w "
+                                             "LEFT JOIN load_runs r ON r.id = w.run_id"));
+    while (windows.next())
+        records.windows[windows.value(0).toLongLong()] = {windows.value(1).toLongLong(), windows.value(2).toString(),
+                                                          windows.value(3).toLongLong(), windows.value(4).toLongLong()};
+    SqliteQuery snapshots(m_db, QStringLiteral("SELECT s.as_of, s.run_id, COALESCE(r.file, ''), s.users, "
+                                               "COALESCE(r.replaced_run, 0) FROM snapshots s "
+                                               "LEFT JOIN load_runs r ON r.id = s.run_id"));
+    while (snapshots.next())
+        records.snapshots[snapshots.value(0).toLongLong()] = {snapshots.value(1).toLongLong(), snapshots.value(2).toString(),
+                                                              snapshots.value(3).toLongLong(), snapshots.value(4).toLongLong()};
+    SqliteQuery late(m_db, QStringLiteral("SELECT v.hour, v.run_id, v.views FROM load_hour_views v "
+                                          "LEFT JOIN pageview_windows w ON w.hour = v.hour "
+                                          "WHERE w.run_id IS NULL OR w.run_id <> v.run_id"));
+    while (late.next())
+        records.lateViews[late.value(0).toLongLong()][late.value(1).toLongLong()] = late.value(2).toLongLong();
+    SqliteQuery q(m_db, QStringLiteral("SELECT id, kind, window_hour, as_of, status, COALESCE(error, ''), file FROM load_runs "
+                                       "WHERE status IN ('failed', 'refused', 'cancelled', 'interrupted') "
+                                       "AND (window_hour IS NOT NULL OR as_of IS NOT NULL) ORDER BY id"));
     while (q.next()) {
         const LoadCalendarRecords::Attempt attempt{q.value(0).toLongLong(), runStatusFromName(q.value(4).toString()),
                                                    q.value(5).toString(), q.value(6).toString()};

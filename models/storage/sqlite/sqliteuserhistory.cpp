@@ -1,8 +1,8 @@
 #include "storage/sqlite/sqliteuserhistory.h"
 
+#include "storage/sqlite/sqlitequery.h"
 #include "storage/sqlite/factstore.h"
 
-#include <QSqlQuery>
 #include <QVariant>
 
 #include <QHash>
@@ -20,26 +20,24 @@ SqliteUserHistory::SqliteUserHistory(QSqlDatabase db, sqlite3 *handle)
 
 QList<UserPostcodePeriod> SqliteUserHistory::periods(qint64 userId) const
 {
-    QSqlQuery q(m_db);
-    q.setForwardOnly(true);
     // Changes happen only at snapshots' as-ofs: one keyed look-up per snapshot finds all of the user's.
     // A period ends at the user's next change; a change to no postcode (left the snapshots) is no period.
-    q.prepare(QStringLiteral(
-        "SELECT p.postcode, c.valid_from, c.valid_to FROM ("
-        " SELECT c.as_of AS valid_from, LEAD(c.as_of) OVER (ORDER BY c.as_of) AS valid_to, c.postcode_id"
-        " FROM snapshots s CROSS JOIN user_postcode_changes c ON c.as_of = s.as_of AND c.user_id = ?) c"
-        " JOIN postcodes p ON p.id = c.postcode_id ORDER BY c.valid_from"));
-    q.addBindValue(userId);
+    SqliteQuery q(m_db,
+                  QStringLiteral(
+                      "SELECT p.postcode, c.valid_from, c.valid_to FROM ("
+                      " SELECT c.as_of AS valid_from, LEAD(c.as_of) OVER (ORDER BY c.as_of) AS valid_to, c.postcode_id"
+                      " FROM snapshots s CROSS JOIN user_postcode_changes c ON c.as_of = s.as_of AND c.user_id = ?) c"
+                      " JOIN postcodes p ON p.id = c.postcode_id ORDER BY c.valid_from"),
+                  {userId});
     QList<UserPostcodePeriod> periods;
-    if (q.exec())
-        while (q.next()) {
-            UserPostcodePeriod period;
-            period.postcode = q.value(0).toString();
-            period.validFrom = q.value(1).toLongLong();
-            if (!q.value(2).isNull())
-                period.validTo = q.value(2).toLongLong();
-            periods << period;
-        }
+    while (q.next()) {
+        UserPostcodePeriod period;
+        period.postcode = q.value(0).toString();
+        period.validFrom = q.value(1).toLongLong();
+        if (!q.value(2).isNull())
+            period.validTo = q.value(2).toLongLong();
+        periods << period;
+    }
     if (!periods.isEmpty())
         periods.last().current = true;
     return periods;
@@ -52,13 +50,11 @@ QList<UserPageviews> SqliteUserHistory::pageviews(qint64 userId, Grain grain) co
     for (const auto &[loadId, fact] : FactStore(m_handle).userFacts(quint64(userId)))
         buckets[{periodStart(grain, fact.hour), fact.postcodeId}] += fact.views;
     QHash<qint64, QString> postcodes;
-    QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT postcode FROM postcodes WHERE id = ?"));
     QList<UserPageviews> rows;
     for (const auto &[key, views] : buckets) {
         if (!postcodes.contains(key.second)) {
-            q.addBindValue(key.second);
-            postcodes.insert(key.second, q.exec() && q.next() ? q.value(0).toString() : QString());
+            SqliteQuery q(m_db, QStringLiteral("SELECT postcode FROM postcodes WHERE id = ?"), {key.second});
+            postcodes.insert(key.second, q.next() ? q.value(0).toString() : QString());
         }
         if (views != 0)
             rows.append({key.first, postcodes.value(key.second), views});
