@@ -73,7 +73,7 @@ public:
         options.pageviewsPerHour = 300;
         options.moveRate = 0.1;
         options.seed = 7;
-        if (!pv::generate(options, nullptr, error))
+        if (pv::generate(options, nullptr, error) != pv::WriteOutcome::Written)
             return false;
         QStringList paths;
         const QDir extracts(options.outDir);

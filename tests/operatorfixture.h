@@ -43,7 +43,7 @@ public:
         options.pageviewsPerHour = pageviewsPerHour;
         options.seed = seed;
         QString error;
-        if (!pv::generate(options, nullptr, &error))
+        if (pv::generate(options, nullptr, &error) != pv::WriteOutcome::Written)
             qFatal("cannot generate extracts: %s", qPrintable(error));
         return pv::ExtractGenerator(options);
     }

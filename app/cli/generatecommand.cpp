@@ -67,11 +67,11 @@ int runGenerate(const Invocation &invocation)
         if (day < 0 || hour < 0 || hour > 23)
             return invocation.usageError(QStringLiteral("--day must be 0 or more and --hour 0 to 23"));
         QString error;
-        const bool written = kind == QLatin1String("users")
+        const WriteOutcome written = kind == QLatin1String("users")
             ? generator.writeUsersSnapshot(int(day), stdout, nullptr, &error)
             : generator.writePageviewsHour(int(day), int(hour), stdout, nullptr, &error);
         std::fflush(stdout);
-        return written ? ExitOk : failure(error);
+        return written == WriteOutcome::Written ? ExitOk : failure(error);
     }
 
     if (!invocation.isSet(QStringLiteral("out")))
@@ -83,8 +83,14 @@ int runGenerate(const Invocation &invocation)
     const TerminalProgress progress(&feedback, QStringLiteral("generate"));
     const CancelOnInterrupt cancel(&feedback);
     QString error;
-    if (!generate(options, &feedback, &error))
+    switch (generate(options, &feedback, &error)) {
+    case WriteOutcome::Written:
+        break;
+    case WriteOutcome::Cancelled:
+        return failure(QStringLiteral("generate cancelled: the files already written are whole, the one in progress was removed"));
+    case WriteOutcome::Failed:
         return failure(error);
+    }
     printOut(QStringLiteral("wrote %1 users snapshots and %2 pageviews extracts to %3\n")
                  .arg(options.days)
                  .arg(options.days * options.hoursPerDay)

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/writeoutcome.h"
+
 #include <QString>
 
 #include <functional>
@@ -7,9 +9,6 @@
 class QIODevice;
 
 namespace pv {
-
-/// How a write to a file or device ended. A cancel is not an error: it has no message.
-enum class WriteOutcome { Written, Failed, Cancelled };
 
 /// Writes path through QSaveFile: write(out, &reason) fills it, and the file appears whole or not at all
 /// (a failed or cancelled write leaves whatever was there before). write's reason on failure is

@@ -437,16 +437,11 @@ char *writeUrl(char *p, SplitMix &rng)
     return p;
 }
 
-bool failWith(QString *error, const QString &message)
+WriteOutcome failWith(QString *error, const QString &message)
 {
     if (error)
         *error = message;
-    return false;
-}
-
-bool failCancelled(QString *error)
-{
-    return failWith(error, QStringLiteral("cancelled"));
+    return WriteOutcome::Failed;
 }
 
 constexpr quint16 kAbsent = 0x8000;
@@ -647,39 +642,39 @@ void ExtractGenerator::simulateTo(int day)
         advanceOneDay();
 }
 
-bool ExtractGenerator::writeUsersSnapshot(int day, QIODevice *out, LoadFeedback *feedback, QString *error)
+WriteOutcome ExtractGenerator::writeUsersSnapshot(int day, QIODevice *out, LoadFeedback *feedback, QString *error)
 {
     DeviceSink sink(out);
     return writeUsersSnapshot(day, sink, feedback, error);
 }
 
-bool ExtractGenerator::writeUsersSnapshot(int day, FILE *out, LoadFeedback *feedback, QString *error)
+WriteOutcome ExtractGenerator::writeUsersSnapshot(int day, FILE *out, LoadFeedback *feedback, QString *error)
 {
     StdioSink sink(out);
     return writeUsersSnapshot(day, sink, feedback, error);
 }
 
-bool ExtractGenerator::writePageviewsHour(int day, int hour, QIODevice *out, LoadFeedback *feedback,
+WriteOutcome ExtractGenerator::writePageviewsHour(int day, int hour, QIODevice *out, LoadFeedback *feedback,
                                           QString *error)
 {
     DeviceSink sink(out);
     return writePageviewsHour(day, hour, sink, feedback, error);
 }
 
-bool ExtractGenerator::writePageviewsHour(int day, int hour, FILE *out, LoadFeedback *feedback, QString *error)
+WriteOutcome ExtractGenerator::writePageviewsHour(int day, int hour, FILE *out, LoadFeedback *feedback, QString *error)
 {
     StdioSink sink(out);
     return writePageviewsHour(day, hour, sink, feedback, error);
 }
 
-bool ExtractGenerator::writeUsersSnapshot(int day, Sink &out, LoadFeedback *feedback, QString *error)
+WriteOutcome ExtractGenerator::writeUsersSnapshot(int day, Sink &out, LoadFeedback *feedback, QString *error)
 {
     if (const QString problem = validate(); !problem.isEmpty())
         return failWith(error, problem);
     if (day < 0)
         return failWith(error, QStringLiteral("the day must not be negative"));
     if (feedback && feedback->isCancelled())
-        return failCancelled(error);
+        return WriteOutcome::Cancelled;
 
     simulateTo(day);
     if (feedback)
@@ -726,20 +721,20 @@ bool ExtractGenerator::writeUsersSnapshot(int day, Sink &out, LoadFeedback *feed
             if (++written % kProgressEvery == 0 && feedback) {
                 feedback->setProgress(written);
                 if (feedback->isCancelled())
-                    return failCancelled(error);
+                    return WriteOutcome::Cancelled;
             }
         }
     }
     if (feedback && feedback->isCancelled())
-        return failCancelled(error);
+        return WriteOutcome::Cancelled;
     if (!writer.flush() || !out.flush())
         return writeFailed();
     if (feedback)
         feedback->setProgress(written);
-    return true;
+    return WriteOutcome::Written;
 }
 
-bool ExtractGenerator::writePageviewsHour(int day, int hour, Sink &out, LoadFeedback *feedback, QString *error)
+WriteOutcome ExtractGenerator::writePageviewsHour(int day, int hour, Sink &out, LoadFeedback *feedback, QString *error)
 {
     if (const QString problem = validate(); !problem.isEmpty())
         return failWith(error, problem);
@@ -748,7 +743,7 @@ bool ExtractGenerator::writePageviewsHour(int day, int hour, Sink &out, LoadFeed
     if (hour < 0 || hour > 23)
         return failWith(error, QStringLiteral("the hour must be between 0 and 23"));
     if (feedback && feedback->isCancelled())
-        return failCancelled(error);
+        return WriteOutcome::Cancelled;
 
     simulateTo(day);
     const qint64 rows = m_options.pageviewsPerHour;
@@ -816,21 +811,21 @@ bool ExtractGenerator::writePageviewsHour(int day, int hour, Sink &out, LoadFeed
         if ((k + 1) % kProgressEvery == 0 && feedback) {
             feedback->setProgress(k + 1);
             if (feedback->isCancelled())
-                return failCancelled(error);
+                return WriteOutcome::Cancelled;
         }
     }
     if (feedback && feedback->isCancelled())
-        return failCancelled(error);
+        return WriteOutcome::Cancelled;
     if (!writer.flush() || !out.flush())
         return writeFailed();
     if (feedback)
         feedback->setProgress(rows);
-    return true;
+    return WriteOutcome::Written;
 }
 
 // ---------------------------------------------------------------------------------------------
 
-bool generate(const GeneratorOptions &options, LoadFeedback *feedback, QString *error)
+WriteOutcome generate(const GeneratorOptions &options, LoadFeedback *feedback, QString *error)
 {
     ExtractGenerator generator(options);
     if (const QString problem = generator.validate(); !problem.isEmpty())
@@ -846,32 +841,32 @@ bool generate(const GeneratorOptions &options, LoadFeedback *feedback, QString *
         if (!file.open(QIODevice::WriteOnly))
             return failWith(error, QStringLiteral("cannot write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString()));
         QString reason;
-        if (!write(&file, &reason)) {
+        if (const WriteOutcome outcome = write(&file, &reason); outcome != WriteOutcome::Written) {
             file.cancelWriting(); // the destructor removes the temporary file
-            return failWith(error, reason == QLatin1String("cancelled")
-                                       ? reason
-                                       : QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(path), reason));
+            if (outcome == WriteOutcome::Cancelled)
+                return outcome;
+            return failWith(error, QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(path), reason));
         }
         if (!file.commit())
             return failWith(error, QStringLiteral("cannot write %1: %2").arg(QDir::toNativeSeparators(path), file.errorString()));
-        return true;
+        return WriteOutcome::Written;
     };
 
     for (int day = 0; day < options.days; ++day) {
-        const bool usersWritten = writeFile(generator.usersFileName(day), [&](QIODevice *out, QString *reason) {
+        const WriteOutcome users = writeFile(generator.usersFileName(day), [&](QIODevice *out, QString *reason) {
             return generator.writeUsersSnapshot(day, out, feedback, reason);
         });
-        if (!usersWritten)
-            return false;
+        if (users != WriteOutcome::Written)
+            return users;
         for (int hour = 0; hour < options.hoursPerDay; ++hour) {
-            const bool hourWritten = writeFile(generator.pageviewsFileName(day, hour), [&](QIODevice *out, QString *reason) {
+            const WriteOutcome pageviews = writeFile(generator.pageviewsFileName(day, hour), [&](QIODevice *out, QString *reason) {
                 return generator.writePageviewsHour(day, hour, out, feedback, reason);
             });
-            if (!hourWritten)
-                return false;
+            if (pageviews != WriteOutcome::Written)
+                return pageviews;
         }
     }
-    return true;
+    return WriteOutcome::Written;
 }
 
 } // namespace pv

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/writeoutcome.h"
+
 #include <QByteArray>
 #include <QString>
 
@@ -59,17 +61,17 @@ public:
     qint64 usersInSnapshot(int day);
 
     /// Writes day d's users snapshot (header included). Days may be asked in any order: an earlier day
-    /// than the one simulated replays from day 0. Progress and cancel through feedback (may be null);
-    /// on cancel returns false with *error "cancelled".
-    bool writeUsersSnapshot(int day, QIODevice *out, LoadFeedback *feedback = nullptr, QString *error = nullptr);
-    bool writeUsersSnapshot(int day, FILE *out, LoadFeedback *feedback = nullptr, QString *error = nullptr);
+    /// than the one simulated replays from day 0. Progress and cancel through feedback (may be null).
+    /// Failed comes with *error saying why; Cancelled with no message.
+    WriteOutcome writeUsersSnapshot(int day, QIODevice *out, LoadFeedback *feedback = nullptr, QString *error = nullptr);
+    WriteOutcome writeUsersSnapshot(int day, FILE *out, LoadFeedback *feedback = nullptr, QString *error = nullptr);
 
     /// Writes the pageviews extract of one hour (0..23) of day d: options().pageviewsPerHour rows in
     /// time order, with the late rows (previous hour) interleaved.
-    bool writePageviewsHour(int day, int hour, QIODevice *out, LoadFeedback *feedback = nullptr,
-                            QString *error = nullptr);
-    bool writePageviewsHour(int day, int hour, FILE *out, LoadFeedback *feedback = nullptr,
-                            QString *error = nullptr);
+    WriteOutcome writePageviewsHour(int day, int hour, QIODevice *out, LoadFeedback *feedback = nullptr,
+                                    QString *error = nullptr);
+    WriteOutcome writePageviewsHour(int day, int hour, FILE *out, LoadFeedback *feedback = nullptr,
+                                    QString *error = nullptr);
 
     /// Output sink for the write functions: returns false when the bytes could not be written.
     class Sink
@@ -81,8 +83,8 @@ public:
         virtual bool flush() { return true; }
         virtual QString errorString() const = 0;
     };
-    bool writeUsersSnapshot(int day, Sink &out, LoadFeedback *feedback, QString *error);
-    bool writePageviewsHour(int day, int hour, Sink &out, LoadFeedback *feedback, QString *error);
+    WriteOutcome writeUsersSnapshot(int day, Sink &out, LoadFeedback *feedback, QString *error);
+    WriteOutcome writePageviewsHour(int day, int hour, Sink &out, LoadFeedback *feedback, QString *error);
 
     /// The fixed pool of postcodes users are drawn from (UK outward codes and some full postcodes).
     static const std::vector<QByteArray> &postcodePool();
@@ -111,8 +113,8 @@ private:
 
 /// Writes options.days users snapshots and options.days × options.hoursPerDay pageviews extracts into
 /// options.outDir. Each file is written to a temporary name and renamed when complete, so a watcher never
-/// sees half a file. Stage per file and rows done through feedback (may be null); cancel stops, leaves no
-/// partial file and returns false with *error "cancelled".
-bool generate(const GeneratorOptions &options, LoadFeedback *feedback, QString *error);
+/// sees half a file. Stage per file and rows done through feedback (may be null); cancel stops and leaves no
+/// partial file (Cancelled, no message); Failed comes with *error naming the file and the reason.
+WriteOutcome generate(const GeneratorOptions &options, LoadFeedback *feedback, QString *error);
 
 } // namespace pv

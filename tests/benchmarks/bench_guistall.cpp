@@ -50,7 +50,7 @@ int main(int argc, char *argv[])
     QString error;
     std::fprintf(stderr, "generating a users snapshot of %lld users and a pageviews hour of %lld rows in %s\n",
                  users, rows, qPrintable(workdir));
-    if (!pv::generate(options, nullptr, &error)) {
+    if (pv::generate(options, nullptr, &error) != pv::WriteOutcome::Written) {
         std::fprintf(stderr, "cannot generate: %s\n", qPrintable(error));
         return 1;
     }
