@@ -6,8 +6,8 @@
 #include <array>
 #include <bit>
 #include <cstring>
+#include <future>
 #include <memory>
-#include <thread>
 #include <type_traits>
 #include <utility>
 #include <vector>
@@ -38,9 +38,9 @@ void radixSort(std::vector<T> &items, int keyBits, KeyOf keyOf)
             work(0, size_t(0), n);
             return;
         }
-        std::thread second([&] { work(1, half, n); });
+        auto second = std::async(std::launch::async, [&] { work(1, half, n); });
         work(0, size_t(0), half);
-        second.join();
+        second.get();
     };
 
     std::unique_ptr<T[]> buffer(new T[n]); // default-initialised: no pass of zeroes over memory about to be written
