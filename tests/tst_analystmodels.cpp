@@ -208,8 +208,10 @@ void AnalystModelsTest::seriesMatchesReportsOnGeneratedWarehouse()
         query.basis = Basis::AtTime;
         const auto atTime = m_generatedDb.pageviews().report(query, &error);
         QVERIFY(current && atTime);
-        const PageviewSeries series = PageviewSeries::fromReports(grain, range->first, range->second, postcodes,
-                                                                  *current, *atTime, loaded);
+        const auto read = PageviewSeries::read(m_generatedDb.pageviews(), m_generatedDb.coverage(), grain,
+                                               range->first, range->second, postcodes, &error);
+        QVERIFY2(read, qPrintable(error));
+        const PageviewSeries &series = *read;
         // Every non-zero value of the series is a report row and every report row is a value.
         for (const auto &[rows, values] : {std::pair{&*current, &series.current}, std::pair{&*atTime, &series.atTime}}) {
             QList<ReportRow> fromSeries;

@@ -239,20 +239,12 @@ void ChartsScreen::querySeries()
     const QStringList postcodes = m_postcodes;
     m_status->setText(tr("Querying…"));
     m_queries->request(QStringLiteral("series"), [this, grain, range, postcodes](Warehouse &warehouse) -> std::function<void()> {
-        const PageviewQuery &pageviews = warehouse.pageviews();
-        ReportQuery query;
-        query.grain = grain;
-        query.from = range->first;
-        query.to = range->second;
-        query.postcodes = postcodes;
         QString error;
-        const auto both = reportBothBases(pageviews, query, &error);
-        if (!both)
+        const auto read = PageviewSeries::read(warehouse.pageviews(), warehouse.coverage(), grain, range->first,
+                                               range->second, postcodes, &error);
+        if (!read)
             return [this, error] { m_status->setText(error); emit updated(); };
-        const QList<qint64> loaded = warehouse.coverage().loadedHours(range->first, range->second);
-        const PageviewSeries series = PageviewSeries::fromReports(grain, range->first, range->second, postcodes,
-                                                                  both->current, both->atTime, loaded);
-        return [this, series] {
+        return [this, series = *read] {
             m_series->setSeries(series);
             const qsizetype gaps = std::count(series.loaded.cbegin(), series.loaded.cend(), false);
             m_seriesStatus = tr("%1 to %2 UTC, %n %3(s)", nullptr, int(series.periods.size()))

@@ -301,6 +301,20 @@ private:
     char *m_end;
 };
 
+/// The end of an extract: a last look at cancel, the buffered bytes out, the final progress.
+template <typename WriteFailed>
+WriteOutcome finishExtract(BlockWriter &writer, ExtractGenerator::Sink &out, LoadFeedback *feedback, qint64 rows,
+                           const WriteFailed &writeFailed)
+{
+    if (feedback && feedback->isCancelled())
+        return WriteOutcome::Cancelled;
+    if (!writer.flush() || !out.flush())
+        return writeFailed();
+    if (feedback)
+        feedback->setProgress(rows);
+    return WriteOutcome::Written;
+}
+
 class DeviceSink : public ExtractGenerator::Sink
 {
 public:
@@ -725,13 +739,7 @@ WriteOutcome ExtractGenerator::writeUsersSnapshot(int day, Sink &out, LoadFeedba
             }
         }
     }
-    if (feedback && feedback->isCancelled())
-        return WriteOutcome::Cancelled;
-    if (!writer.flush() || !out.flush())
-        return writeFailed();
-    if (feedback)
-        feedback->setProgress(written);
-    return WriteOutcome::Written;
+    return finishExtract(writer, out, feedback, written, writeFailed);
 }
 
 WriteOutcome ExtractGenerator::writePageviewsHour(int day, int hour, Sink &out, LoadFeedback *feedback, QString *error)
@@ -814,13 +822,7 @@ WriteOutcome ExtractGenerator::writePageviewsHour(int day, int hour, Sink &out, 
                 return WriteOutcome::Cancelled;
         }
     }
-    if (feedback && feedback->isCancelled())
-        return WriteOutcome::Cancelled;
-    if (!writer.flush() || !out.flush())
-        return writeFailed();
-    if (feedback)
-        feedback->setProgress(rows);
-    return WriteOutcome::Written;
+    return finishExtract(writer, out, feedback, rows, writeFailed);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -2,12 +2,27 @@
 
 #include "core/time.h"
 #include "extract/extractvalidation.h"
+#include "query/basiscomparison.h"
 
 #include <QDateTime>
 #include <QHash>
 
 namespace pv {
 
+std::optional<PageviewSeries> PageviewSeries::read(const PageviewQuery &pageviews, const WarehouseCoverage &coverage,
+                                                   Grain grain, qint64 from, qint64 to, const QStringList &postcodes,
+                                                   QString *error)
+{
+    ReportQuery query;
+    query.grain = grain;
+    query.from = from;
+    query.to = to;
+    query.postcodes = postcodes;
+    const auto both = reportBothBases(pageviews, query, error);
+    if (!both)
+        return std::nullopt;
+    return fromReports(grain, from, to, postcodes, both->current, both->atTime, coverage.loadedHours(from, to));
+}
 
 PageviewSeries PageviewSeries::fromReports(Grain grain, qint64 from, qint64 to, const QStringList &postcodes,
                                            const QList<ReportRow> &current, const QList<ReportRow> &atTime,

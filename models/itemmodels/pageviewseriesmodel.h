@@ -1,10 +1,13 @@
 #pragma once
 
 #include "query/pageviewquery.h"
+#include "query/warehousecoverage.h"
 
 #include <QAbstractTableModel>
 #include <QList>
 #include <QStringList>
+
+#include <optional>
 
 namespace pv {
 
@@ -26,6 +29,11 @@ struct PageviewSeries
     static PageviewSeries fromReports(Grain grain, qint64 from, qint64 to, const QStringList &postcodes,
                                       const QList<ReportRow> &current, const QList<ReportRow> &atTime,
                                       const QList<qint64> &loadedHours);
+    /// Reads the series from the warehouse: both bases' reports (reportBothBases) and the loaded hours.
+    /// nullopt with *error on an invalid postcode or a failed query.
+    static std::optional<PageviewSeries> read(const PageviewQuery &pageviews, const WarehouseCoverage &coverage,
+                                              Grain grain, qint64 from, qint64 to, const QStringList &postcodes,
+                                              QString *error);
 };
 
 /// The series as a table: one row per period; columns period start, loaded, then per postcode its
