@@ -5,6 +5,11 @@
 # Usage: scripts/benchmark.sh [WORKDIR]   (needs ~5 GB of free disk in WORKDIR; default /tmp/pvadmin-bench)
 #        BENCH_SECTIONS="loads shell queries" chooses the parts to run; BENCH_USERS, BENCH_PAGEVIEWS and
 #        BENCH_HOURS shrink the scale for a quick try.
+#        BENCH_SECTIONS=growth runs the growth scenario instead (about 30 minutes): GROWTH_DAYS days (60) on one
+#        warehouse, each a users snapshot of GROWTH_USERS (200,000, 1% moving a day) then GROWTH_HOURS hourly
+#        loads (24) of GROWTH_VIEWS rows (42,000), one process per load; per day it prints the snapshot's time,
+#        one hourly load's time (the middle hour) and the warehouse's size, and closes with the ratios of the
+#        medians of days 57-59 to days 2-4.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-/tmp/pvadmin-bench}
@@ -17,7 +22,7 @@ sections=${BENCH_SECTIONS:-loads shell queries}
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DPVADMIN_BUILD_TESTS=OFF >/dev/null
 cmake --build "$build" --target pvadmin >/dev/null
 pvadmin=$build/app/pvadmin
-rm -rf "$work" && mkdir -p "$work/x"
+rm -rf "$work" && mkdir -p "$work/x" "$work/g"
 db=$work/warehouse.sqlite
 gen=(--users "$users" --days 2 --pageviews-per-hour "$views" --move-rate 0.01 --new-rate 0.005 --remove-rate 0.001 --seed 1)
 
@@ -109,4 +114,58 @@ for grain in hour day week month; do
 done
 step "report --grain month, all postcodes, one month (top 50 = sort of this)" 0 \
     bash -c "'$pvadmin' --db '$qdb' report --basis at-time --grain month --from 2024-06-01 --to 2024-07-01 | sort -t, -k3,3nr | head -n 50"
+fi
+if [[ $sections == *growth* ]]; then
+gdays=${GROWTH_DAYS:-60}
+gusers=${GROWTH_USERS:-200000}
+gviews=${GROWTH_VIEWS:-42000}
+ghours=${GROWTH_HOURS:-24}
+ggen=(--users "$gusers" --pageviews-per-hour "$gviews" --move-rate 0.01 --new-rate 0.005 --remove-rate 0.001 --seed 1)
+gdb=$work/growth.sqlite
+echo "== growth: $gdays days on one warehouse; each day a users snapshot ($gusers users, 1% moving) then $ghours hourly loads of $gviews rows, one process per load"
+# timed COMMAND...: runs it, leaves "seconds MiB" in $timed; fails the benchmark if the command fails.
+timed() {
+    if ! /usr/bin/time -o "$work/time" -f "%e %M" "$@" >"$work/stdout" 2>"$work/stderr"; then
+        echo "FAILED: $*" >&2
+        cat "$work/stderr" >&2
+        exit 1
+    fi
+    timed=$(awk '{ printf "%.2f %.0f", $1, $2 / 1024 }' "$work/time")
+}
+printf "%4s %12s %12s %10s %12s\n" day "snapshot s" "hourly s" "MiB peak" "warehouse"
+: >"$work/growth.tsv"
+for ((d = 0; d < gdays; d++)); do
+    date=$(date -u -d "2024-03-01 + $d days" +%F)
+    snapshot=$work/g/users_extract_$date.csv
+    "$pvadmin" generate "${ggen[@]}" --stdout users --day "$d" >"$snapshot"
+    timed "$pvadmin" --db "$gdb" load "$snapshot"
+    read -r snap_s snap_mib <<<"$timed"
+    rm -f "$snapshot"
+    for ((h = 0; h < ghours; h++)); do
+        if ((h == ghours / 2)); then
+            hour_file=$work/g/pageviews_${date}T$(printf %02d "$h").csv
+            "$pvadmin" generate "${ggen[@]}" --stdout pageviews --day "$d" --hour "$h" >"$hour_file"
+            timed "$pvadmin" --db "$gdb" load "$hour_file"
+            read -r hour_s hour_mib <<<"$timed"
+            rm -f "$hour_file"
+        else
+            "$pvadmin" generate "${ggen[@]}" --stdout pageviews --day "$d" --hour "$h" | "$pvadmin" --db "$gdb" load - >/dev/null
+        fi
+    done
+    bytes=$(($(stat -c %s "$gdb") + $(stat -c %s "$gdb-wal" 2>/dev/null || echo 0)))
+    peak=$((snap_mib > hour_mib ? snap_mib : hour_mib))
+    printf "%4d %12s %12s %10s %8.0f MiB\n" $((d + 1)) "$snap_s" "$hour_s" "$peak" "$(awk -v b="$bytes" 'BEGIN { print b / 1048576 }')"
+    printf "%d\t%s\t%s\t%s\n" $((d + 1)) "$snap_s" "$hour_s" "$bytes" >>"$work/growth.tsv"
+done
+# The closing line: medians of days 57-59 against days 2-4 (or the last three against the second to fourth).
+awk -F'\t' -v days="$gdays" '
+    function median3(a, b, c) { return a + b + c - (a < b ? (a < c ? a : c) : (b < c ? b : c)) - (a > b ? (a > c ? a : c) : (b > c ? b : c)) }
+    { snap[$1] = $2; hour[$1] = $3; size[$1] = $4 }
+    END {
+        if (days < 7) { print "growth: too few days for the closing ratios"; exit }
+        s0 = median3(snap[2], snap[3], snap[4]); s1 = median3(snap[days - 3], snap[days - 2], snap[days - 1])
+        h0 = median3(hour[2], hour[3], hour[4]); h1 = median3(hour[days - 3], hour[days - 2], hour[days - 1])
+        printf "growth: snapshot median days %d-%d %.2f s vs days 2-4 %.2f s = %.2fx; hourly %.2f s vs %.2f s = %.2fx; warehouse %.0f MiB on day %d (target: both within 1.25x)\n",
+            days - 3, days - 1, s1, s0, s1 / s0, h1, h0, h1 / h0, size[days] / 1048576, days
+    }' "$work/growth.tsv"
 fi
