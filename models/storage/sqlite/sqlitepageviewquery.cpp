@@ -42,29 +42,53 @@ std::optional<SqlitePageviewQuery::Filter> SqlitePageviewQuery::filter(const QSt
     return result;
 }
 
+namespace {
+/// The buckets leading the aggregates' postcode indexes (migration 0004): a day of hours, 32 days.
+constexpr qint64 hourBucket = 24;
+constexpr qint64 dayBucket = 32;
+} // namespace
+
 template<typename Visit>
 bool SqlitePageviewQuery::forEachCount(Basis basis, Grain grain, qint64 fromHour, qint64 toHour, const Filter &filter,
                                  QString *error, Visit visit) const
 {
     const QString prefix = basis == Basis::Current ? QStringLiteral("views_current_") : QStringLiteral("views_at_time_");
-    auto scan = [&](const QString &table, const QString &period, qint64 from, qint64 to, qint64 hoursPer) {
+    // bucket: the period's bucket size in the table's postcode index (migration 0004): a postcode's rows
+    // are read one bucket at a time, each a seek and an ordered range.
+    auto scan = [&](const QString &table, const QString &period, qint64 from, qint64 to, qint64 hoursPer, qint64 bucket) {
         if (from >= to)
             return true;
         const QByteArray sql = (filter.all
             ? QStringLiteral("SELECT %2, postcode_id, views FROM %1 WHERE %2 >= ?1 AND %2 < ?2").arg(table, period)
-            : QStringLiteral("SELECT %2, postcode_id, views FROM %1 WHERE postcode_id = ?3 AND %2 >= ?1 AND %2 < ?2")
-                  .arg(table, period)).toUtf8();
+            : QStringLiteral("SELECT %2, postcode_id, views FROM %1 WHERE %2 / %3 = ?4 AND postcode_id = ?3 "
+                             "AND %2 >= ?1 AND %2 < ?2")
+                  .arg(table, period)
+                  .arg(bucket)).toUtf8();
         try {
             SqliteStatement select(m_db, sql.constData());
-            const QList<qint64> ids = filter.all ? QList<qint64>{-1} : filter.postcodeIds;
-            for (qint64 id : ids) {
-                select.bind(1, from).bind(2, to);
-                if (!filter.all)
-                    select.bind(3, id);
+            const auto read = [&] {
                 while (select.step())
                     visit(select.int64(0) * hoursPer, select.int64(1), select.int64(2));
                 select.reset();
+            };
+            if (filter.all) {
+                select.bind(1, from).bind(2, to);
+                read();
+                return true;
             }
+            // Only the buckets that hold rows: an open range ends at the table's first and last period.
+            SqliteStatement bounds(m_db, QStringLiteral("SELECT MIN(%2), MAX(%2) FROM %1").arg(table, period).toUtf8().constData());
+            if (!bounds.step() || bounds.isNull(0))
+                return true;
+            from = std::max(from, bounds.int64(0));
+            to = std::min(to, bounds.int64(1) + 1);
+            // SQLite's integer division truncates, as C++'s does: the buckets of [from, to) run from
+            // from / bucket to (to - 1) / bucket.
+            for (qint64 id : filter.postcodeIds)
+                for (qint64 b = from / bucket; b <= (to - 1) / bucket; ++b) {
+                    select.bind(1, from).bind(2, to).bind(3, id).bind(4, b);
+                    read();
+                }
         } catch (const StorageError &e) {
             *error = QStringLiteral("query failed: %1").arg(e.message);
             return false;
@@ -74,10 +98,10 @@ bool SqlitePageviewQuery::forEachCount(Basis basis, Grain grain, qint64 fromHour
     const QString hourly = prefix + QStringLiteral("hourly"), daily = prefix + QStringLiteral("daily");
     const qint64 fromDay = ceilDiv(fromHour, hoursPerDay), toDay = floorDiv(toHour, hoursPerDay);
     if (grain == Grain::Hour || fromDay >= toDay)
-        return scan(hourly, QStringLiteral("hour"), fromHour, toHour, 1);
-    return scan(hourly, QStringLiteral("hour"), fromHour, fromDay * 24, 1)
-        && scan(daily, QStringLiteral("day"), fromDay, toDay, 24)
-        && scan(hourly, QStringLiteral("hour"), toDay * 24, toHour, 1);
+        return scan(hourly, QStringLiteral("hour"), fromHour, toHour, 1, hourBucket);
+    return scan(hourly, QStringLiteral("hour"), fromHour, fromDay * 24, 1, hourBucket)
+        && scan(daily, QStringLiteral("day"), fromDay, toDay, 24, dayBucket)
+        && scan(hourly, QStringLiteral("hour"), toDay * 24, toHour, 1, hourBucket);
 }
 
 QHash<qint64, QString> SqlitePageviewQuery::postcodeTexts(const QList<qint64> &ids) const
