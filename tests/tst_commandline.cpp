@@ -351,6 +351,7 @@ private slots:
 
     void checkPassesAfterLoads();
     void checkFindsCorruptedAggregate();
+    void statsCountsFactsAndProjectsAYear();
 
     void watchOnceLoadsPresentFiles();
     void watchOnceReportsBadFile();
@@ -1408,6 +1409,28 @@ void CommandlineTest::checkFindsCorruptedAggregate()
         named |= line.contains("2024-03-01 10:00:00") && line.contains("N1") && line.contains("current");
     QVERIFY2(named, ("no difference line names the hour and the postcode:\n" + r.out).constData());
     EXPECT_NOT_CONTAINS(r.out, "2024-03-02 09:00:00");
+}
+
+void CommandlineTest::statsCountsFactsAndProjectsAYear()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    EXPECT_EXIT(box.run({QStringLiteral("init")}), 0);
+    const CliResult empty = box.run({QStringLiteral("stats")});
+    EXPECT_EXIT(empty, 0);
+    EXPECT_CONTAINS(empty.out, "facts: 0 in 0 segments");
+    EXPECT_CONTAINS(empty.out, "no projection of a year");
+
+    LOAD_MOVER_SCENARIO(box);
+    const CliResult r = box.run({QStringLiteral("stats")});
+    EXPECT_EXIT(r, 0);
+    QCOMPARE(r.err, QByteArray());
+    // The same facts check counts: users 1, 2, 3 in day 1's hour, 1, 2, 99 in day 2's, one segment a load.
+    EXPECT_CONTAINS(r.out, "facts: 6 in 2 segments");
+    EXPECT_CONTAINS(r.out, "loaded: 2 hours (2024-03-01 10:00 to 2024-03-02 09:00 UTC), 2 users snapshots, 3 users");
+    for (const QByteArray family : {"facts", "aggregates", "history", "user directory", "run log"})
+        EXPECT_CONTAINS(r.out, "\n" + family + " ");
+    EXPECT_CONTAINS(r.out, "a year of hourly and nightly loads at this rate (8,760 hours, 365 snapshots): about ");
 }
 
 // --------------------------------------------------------------------------------------------------- watch

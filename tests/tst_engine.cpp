@@ -12,6 +12,7 @@
 #include "query/userhistory.h"
 #include "storage/sqlite/userdirectoryblocks.h"
 #include "storage/warehouse.h"
+#include "storage/warehousestats.h"
 
 #include "rawsqlite.h"
 
@@ -170,6 +171,7 @@ private slots:
     void ambiguousDuplicateIdsAreRejected();
     void removalGuardRefusesThenForceLoads();
     void snapshotWithoutAsOfIsRefused();
+    void statsProjectAYearByWhatEachFamilyGrowsWith();
     void cancelledLoadChangesNothing();
     void databaseErrorMidLoadChangesNothing();
     void crashedRunIsMarkedInterrupted();
@@ -572,6 +574,27 @@ void EngineTest::snapshotWithoutAsOfIsRefused()
     const LoadResult ok = f.load("users.csv", usersDay1, options);
     QCOMPARE(ok.outcome, LoadOutcome::Loaded);
     QCOMPARE(ok.run.asOf.value_or(0), at("2024-03-05 00:00:00"));
+}
+
+void EngineTest::statsProjectAYearByWhatEachFamilyGrowsWith()
+{
+    using Growth = WarehouseStats::Growth;
+    WarehouseStats stats;
+    stats.families = {{QStringLiteral("facts"), {}, Growth::Hours, 100},
+                      {QStringLiteral("history"), {}, Growth::Snapshots, 10},
+                      {QStringLiteral("user directory"), {}, Growth::Users, 7},
+                      {QStringLiteral("run log"), {}, Growth::Runs, 2}};
+    QCOMPARE(stats.projectedYearBytes(), std::nullopt); // nothing loaded: no rate to project
+    stats.loadedHours = 48;
+    stats.snapshots = 2;
+    QCOMPARE(stats.projectedYearBytes(stats.families[0]), std::optional<qint64>(100 * 8760 / 48));
+    QCOMPARE(stats.projectedYearBytes(stats.families[1]), std::optional<qint64>(10 * 365 / 2));
+    QCOMPARE(stats.projectedYearBytes(stats.families[2]), std::optional<qint64>(7));
+    QCOMPARE(stats.projectedYearBytes(stats.families[3]), std::optional<qint64>(2 * 8760 / 48));
+    QCOMPARE(stats.projectedYearBytes(), std::optional<qint64>(18250 + 1825 + 7 + 365));
+    stats.facts = 4;
+    stats.factBytes = 34;
+    QCOMPARE(stats.bytesPerFact(), 8.5);
 }
 
 void EngineTest::cancelledLoadChangesNothing()

@@ -3,7 +3,6 @@
 #include "core/loadfeedback.h"
 #include "terminal.h"
 #include "storage/warehouse.h"
-#include "storage/warehouse.h"
 
 namespace pv::cli {
 

@@ -89,6 +89,7 @@ CommandSpec runsCommand();
 CommandSpec rejectsCommand();
 CommandSpec historyCommand();
 CommandSpec checkCommand();
+CommandSpec statsCommand();
 CommandSpec watchCommand();
 CommandSpec generateCommand();
 

@@ -163,7 +163,7 @@ QString CommandSpec::help() const
 const QList<CommandSpec> &commandTable()
 {
     static const QList<CommandSpec> table{initCommand(),  loadCommand(),  reportCommand(),   runsCommand(),
-                                          rejectsCommand(), historyCommand(), checkCommand(), watchCommand(),
+                                          rejectsCommand(), historyCommand(), checkCommand(), statsCommand(), watchCommand(),
                                           generateCommand(), guiCommand(),    helpCommand()};
     return table;
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/checkreport.h"
+#include "storage/warehousestats.h"
 
 #include <QString>
 
@@ -40,6 +41,8 @@ public:
     /// Recomputes both aggregates, every fact's at-time postcode and the user directory from the facts
     /// and the history, in one read transaction, and reports every difference. Read-only.
     virtual CheckReport check(LoadFeedback *feedback) = 0;
+    /// What the warehouse holds and its size by family of tables. Read-only; throws StorageError.
+    virtual WarehouseStats stats() const = 0;
 };
 
 } // namespace pv

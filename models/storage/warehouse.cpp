@@ -108,4 +108,9 @@ CheckReport Warehouse::check(LoadFeedback *feedback)
     return m_backend->check(feedback);
 }
 
+WarehouseStats Warehouse::stats() const
+{
+    return m_backend->stats();
+}
+
 } // namespace pv

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/checkreport.h"
+#include "storage/warehousestats.h"
 
 #include <QString>
 
@@ -54,6 +55,8 @@ public:
     std::unique_ptr<LoadStore> loadStore();
     /// The warehouse's proof that the incremental path is right (StorageBackend::check).
     CheckReport check(LoadFeedback *feedback = nullptr);
+    /// Facts, sizes and the projection of a year (StorageBackend::stats).
+    WarehouseStats stats() const;
 
 private:
     std::unique_ptr<StorageBackend> m_backend;

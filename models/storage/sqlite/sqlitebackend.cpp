@@ -1,6 +1,7 @@
 #include "storage/sqlite/sqlitebackend.h"
 
 #include "storage/sqlite/sqlitecheck.h"
+#include "storage/sqlite/sqlitestats.h"
 #include "storage/sqlite/sqlitecoverage.h"
 #include "storage/sqlite/sqliteloadstore.h"
 #include "storage/sqlite/sqlitepageviewquery.h"
@@ -234,6 +235,11 @@ std::unique_ptr<LoadStore> SqliteBackend::loadStore()
 CheckReport SqliteBackend::check(LoadFeedback *feedback)
 {
     return checkSqliteWarehouse(database(), m_handle, feedback);
+}
+
+WarehouseStats SqliteBackend::stats() const
+{
+    return readSqliteStats(database());
 }
 
 } // namespace pv

@@ -37,6 +37,7 @@ public:
     const WarehouseCoverage &coverage() const override;
     std::unique_ptr<LoadStore> loadStore() override;
     CheckReport check(LoadFeedback *feedback) override;
+    WarehouseStats stats() const override;
 
     /// The native handle, for this folder's bulk paths and the storage tests.
     sqlite3 *handle() const { return m_handle; }

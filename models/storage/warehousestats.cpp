@@ -1,0 +1,47 @@
+#include "storage/warehousestats.h"
+
+namespace pv {
+
+namespace {
+constexpr double hoursInYear = 8760;
+constexpr double snapshotsInYear = 365;
+} // namespace
+
+std::optional<qint64> WarehouseStats::projectedYearBytes(const Family &family) const
+{
+    if (loadedHours <= 0 || snapshots <= 0)
+        return std::nullopt;
+    const double byHours = hoursInYear / double(loadedHours);
+    switch (family.growth) {
+    case Growth::Hours:
+    case Growth::Runs: return qint64(double(family.bytes) * byHours);
+    case Growth::Snapshots: return qint64(double(family.bytes) * snapshotsInYear / double(snapshots));
+    case Growth::Users: return family.bytes;
+    }
+    return family.bytes;
+}
+
+std::optional<qint64> WarehouseStats::projectedYearBytes() const
+{
+    qint64 total = 0;
+    for (const Family &family : families) {
+        const auto projected = projectedYearBytes(family);
+        if (!projected)
+            return std::nullopt;
+        total += *projected;
+    }
+    return total;
+}
+
+QString growthName(WarehouseStats::Growth growth)
+{
+    switch (growth) {
+    case WarehouseStats::Growth::Hours: return QStringLiteral("hours");
+    case WarehouseStats::Growth::Snapshots: return QStringLiteral("snapshots");
+    case WarehouseStats::Growth::Users: return QStringLiteral("users");
+    case WarehouseStats::Growth::Runs: return QStringLiteral("runs");
+    }
+    return {};
+}
+
+} // namespace pv
