@@ -121,6 +121,18 @@ public:
         return text;
     }
 
+    /// Aggregate rows holding 0: a count that falls to zero is deleted, never kept.
+    qint64 zeroAggregateRows()
+    {
+        const RawSqlite raw(m_warehouse);
+        QSqlQuery q(raw.database());
+        q.exec(QStringLiteral("SELECT (SELECT COUNT(*) FROM views_current_hourly WHERE views = 0)"
+                              " + (SELECT COUNT(*) FROM views_at_time_hourly WHERE views = 0)"
+                              " + (SELECT COUNT(*) FROM views_current_daily WHERE views = 0)"
+                              " + (SELECT COUNT(*) FROM views_at_time_daily WHERE views = 0)"));
+        return q.next() ? q.value(0).toLongLong() : -1;
+    }
+
     QString runStatus(qint64 id) { return runStatusName(m_warehouse.runLog().run(id).value_or(LoadRun{}).status); }
     qint64 runCount() { return m_warehouse.runLog().runCount(); }
 
@@ -286,6 +298,8 @@ void EngineTest::snapshotArrivingAfterPageviewsReattributes()
     QCOMPARE(day2.run.factsReattributed, 1);
     QCOMPARE(f.current(), QStringLiteral("2024-03-01 10 N1=2; 2024-03-02 09 N1=1"));
     QCOMPARE(f.atTime(), QStringLiteral("2024-03-01 10 SW19=2; 2024-03-02 09 N1=1"));
+    // SW19's current counts and day 2's at-time count fell to zero: their rows are gone.
+    QCOMPARE(f.zeroAggregateRows(), 0);
     QVERIFY(f.check());
 }
 

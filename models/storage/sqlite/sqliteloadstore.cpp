@@ -15,16 +15,19 @@ namespace {
 /// Adds one basis's deltas to an aggregate table at one grain; a row reaching zero is deleted.
 void applyDeltas(sqlite3 *db, const std::vector<AggregateDelta> &deltas, const char *table, const char *period)
 {
+    // The upsert returns the count it left, so a count that fell to zero is deleted without a look-up
+    // for every decrease.
     const QByteArray upsertSql = QByteArray("INSERT INTO ") + table + " (" + period
         + ", postcode_id, views) VALUES (?, ?, ?) ON CONFLICT (" + period
-        + ", postcode_id) DO UPDATE SET views = views + excluded.views";
-    const QByteArray deleteSql = QByteArray("DELETE FROM ") + table + " WHERE " + period
-        + " = ? AND postcode_id = ? AND views = 0";
+        + ", postcode_id) DO UPDATE SET views = views + excluded.views RETURNING views";
+    const QByteArray deleteSql = QByteArray("DELETE FROM ") + table + " WHERE " + period + " = ? AND postcode_id = ?";
     SqliteStatement upsert(db, upsertSql.constData());
     SqliteStatement deleteZero(db, deleteSql.constData());
     for (const AggregateDelta &d : deltas) {
-        upsert.bind(1, d.period).bind(2, qint64(d.postcodeId)).bind(3, d.views).execute();
-        if (d.views < 0)
+        upsert.bind(1, d.period).bind(2, qint64(d.postcodeId)).bind(3, d.views);
+        const bool zero = upsert.step() && upsert.int64(0) == 0;
+        upsert.reset();
+        if (zero)
             deleteZero.bind(1, d.period).bind(2, qint64(d.postcodeId)).execute();
     }
 }
