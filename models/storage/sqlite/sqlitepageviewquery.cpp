@@ -77,7 +77,11 @@ bool SqlitePageviewQuery::forEachCount(Basis basis, Grain grain, qint64 fromHour
                 return true;
             }
             // Only the buckets that hold rows: an open range ends at the table's first and last period.
-            SqliteStatement bounds(m_db, QStringLiteral("SELECT MIN(%2), MAX(%2) FROM %1").arg(table, period).toUtf8().constData());
+            // Two subqueries: MIN and MAX side by side would scan the table instead of reading its two ends.
+            SqliteStatement bounds(m_db, QStringLiteral("SELECT (SELECT MIN(%2) FROM %1), (SELECT MAX(%2) FROM %1)")
+                                             .arg(table, period)
+                                             .toUtf8()
+                                             .constData());
             if (!bounds.step() || bounds.isNull(0))
                 return true;
             from = std::max(from, bounds.int64(0));
