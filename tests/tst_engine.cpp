@@ -184,6 +184,7 @@ private slots:
     void removalGuardRefusesThenForceLoads();
     void snapshotWithoutAsOfIsRefused();
     void statsProjectAYearByWhatEachFamilyGrowsWith();
+    void readerLeavesThisProcesssRunningLoadAlone();
     void cancelledLoadChangesNothing();
     void databaseErrorMidLoadChangesNothing();
     void crashedRunIsMarkedInterrupted();
@@ -600,15 +601,43 @@ void EngineTest::statsProjectAYearByWhatEachFamilyGrowsWith()
                       {QStringLiteral("run log"), {}, Growth::Runs, 2}};
     QCOMPARE(stats.projectedYearBytes(), std::nullopt); // nothing loaded: no rate to project
     stats.loadedHours = 48;
-    stats.snapshots = 2;
+    stats.snapshots = 1;
+    QCOMPARE(stats.projectedYearBytes(), std::nullopt); // one snapshot: no rate of change yet
+    stats.snapshots = 3;
+    stats.historyBaselineShare = 0.8; // the first snapshot wrote 8 of the history's 10 bytes
     QCOMPARE(stats.projectedYearBytes(stats.families[0]), std::optional<qint64>(100 * 8760 / 48));
-    QCOMPARE(stats.projectedYearBytes(stats.families[1]), std::optional<qint64>(10 * 365 / 2));
+    // The baseline as it is; the 2 bytes of two later snapshots become 364 snapshots' worth.
+    QCOMPARE(stats.projectedYearBytes(stats.families[1]), std::optional<qint64>(8 + 2 * 364 / 2));
     QCOMPARE(stats.projectedYearBytes(stats.families[2]), std::optional<qint64>(7));
     QCOMPARE(stats.projectedYearBytes(stats.families[3]), std::optional<qint64>(2 * 8760 / 48));
-    QCOMPARE(stats.projectedYearBytes(), std::optional<qint64>(18250 + 1825 + 7 + 365));
+    QCOMPARE(stats.projectedYearBytes(), std::optional<qint64>(18250 + 372 + 7 + 365));
     stats.facts = 4;
     stats.factBytes = 34;
     QCOMPARE(stats.bytesPerFact(), 8.5);
+}
+
+void EngineTest::readerLeavesThisProcesssRunningLoadAlone()
+{
+    Fixture f;
+    QCOMPARE(f.load("users_extract_2024-03-01.csv", usersDay1).outcome, LoadOutcome::Loaded);
+    {
+        // A load of this process in progress: its run record says running, with this pid.
+        const RawSqlite raw(f.warehouse());
+        QSqlQuery q(raw.database());
+        QVERIFY(q.exec(QStringLiteral("INSERT INTO load_runs (id, kind, file, started_at, status, pid) "
+                                      "VALUES (50, 'pageviews', '/in/x.csv', 0, 'running', %1)")
+                           .arg(QCoreApplication::applicationPid())));
+    }
+    const QString path = f.warehouse().path();
+    // A screen's query thread opening beside it does not take the live load for a crashed one...
+    Warehouse reader;
+    QString error;
+    QVERIFY2(reader.open(path, &error, Warehouse::Role::Reader), qPrintable(error));
+    QCOMPARE(reader.runLog().run(50)->status, RunStatus::Running);
+    // ...while the process's main connection, opened before any load of its own, does.
+    Warehouse main;
+    QVERIFY2(main.open(path, &error), qPrintable(error));
+    QCOMPARE(main.runLog().run(50)->status, RunStatus::Interrupted);
 }
 
 void EngineTest::cancelledLoadChangesNothing()

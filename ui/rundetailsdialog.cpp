@@ -51,7 +51,14 @@ RunDetailsDialog::RunDetailsDialog(const QString &warehousePath, qint64 runId, Q
     layout->setSpacing(10);
     m_reading = new QLabel(tr("Reading run %1…").arg(runId), this);
     layout->addWidget(m_reading);
-    connect(m_queries, &QueryThread::failed, m_reading, &QLabel::setText);
+    // Kept for the dialog's life: a read that fails later (a batch of rejected lines) is said here too,
+    // never taken for the end of the list.
+    m_reading->setWordWrap(true);
+    connect(m_queries, &QueryThread::failed, this, [this](const QString &message) {
+        m_reading->setText(message);
+        m_reading->setStyleSheet(QStringLiteral("QLabel { color: #8a1c1c; }"));
+        m_reading->show();
+    });
     m_queries->request(QStringLiteral("run"), [this, runId](Warehouse &warehouse) -> std::function<void()> {
         const std::optional<LoadRun> found = warehouse.runLog().run(runId);
         return [this, found] { showRun(found); };
@@ -61,8 +68,7 @@ RunDetailsDialog::RunDetailsDialog(const QString &warehousePath, qint64 runId, Q
 void RunDetailsDialog::showRun(const std::optional<LoadRun> &found)
 {
     auto *layout = static_cast<QVBoxLayout *>(this->layout());
-    delete m_reading;
-    m_reading = nullptr;
+    m_reading->hide();
     const qint64 runId = m_runId;
     const LoadRun run = found.value_or(LoadRun{});
     const QLocale locale;

@@ -46,7 +46,7 @@ int runStats(const Invocation &invocation)
         text += QStringLiteral("\na year of hourly and nightly loads at this rate (8,760 hours, 365 snapshots): about %1\n")
                     .arg(sizeText(*year));
     else
-        text += QStringLiteral("\nno projection of a year until an hour and a users snapshot are loaded\n");
+        text += QStringLiteral("\nno projection of a year until an hour and two users snapshots are loaded\n");
     printOut(text);
     return ExitOk;
 }
@@ -59,7 +59,8 @@ CommandSpec statsCommand()
             QStringLiteral("Prints the facts held (count, segments, packed bytes a fact), the hours, snapshots, users and "
                            "runs loaded, and the size on disk of each family of tables with what makes it grow, then the "
                            "size a year of hourly and nightly loads would take at this rate: families that grow with hours "
-                           "scaled to 8,760 hours, history to 365 snapshots, the user directory as it is. Read-only."),
+                           "scaled to 8,760 hours, the history's later snapshots to 364 (the first snapshot's rows, every user's first "
+                           "postcode, as they are), the user directory as it is. Read-only."),
             {}, Arity::None, WarehouseUse::Read, &runStats};
 }
 

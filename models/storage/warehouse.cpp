@@ -24,10 +24,10 @@ QString Warehouse::defaultPath()
     return dir + QStringLiteral("/pvadmin/warehouse.sqlite");
 }
 
-bool Warehouse::open(const QString &path, QString *error)
+bool Warehouse::open(const QString &path, QString *error, Role role)
 {
     close();
-    m_backend = SqliteBackend::open(path, error);
+    m_backend = SqliteBackend::open(path, error, role == Role::Main);
     if (m_backend)
         m_path = path;
     return m_backend != nullptr;

@@ -33,7 +33,12 @@ public:
     /// PVADMIN_DB when set, else warehouse.sqlite in the per-user data location.
     static QString defaultPath();
 
-    bool open(const QString &path, QString *error);
+    /// Who opens: the process's main connection, which marks runs left "running" by a dead load (or by
+    /// this process, which has no load of its own running yet) as interrupted, or a reader beside it (a
+    /// screen's query thread), which leaves them: this process's own load may be running.
+    enum class Role { Main, Reader };
+
+    bool open(const QString &path, QString *error, Role role = Role::Main);
     void close();
     bool isOpen() const { return m_backend != nullptr; }
     QString path() const { return m_path; }

@@ -9,13 +9,16 @@ constexpr double snapshotsInYear = 365;
 
 std::optional<qint64> WarehouseStats::projectedYearBytes(const Family &family) const
 {
-    if (loadedHours <= 0 || snapshots <= 0)
+    if (loadedHours <= 0 || snapshots < 2)
         return std::nullopt;
     const double byHours = hoursInYear / double(loadedHours);
     switch (family.growth) {
     case Growth::Hours:
     case Growth::Runs: return qint64(double(family.bytes) * byHours);
-    case Growth::Snapshots: return qint64(double(family.bytes) * snapshotsInYear / double(snapshots));
+    case Growth::Snapshots: {
+        const double baseline = double(family.bytes) * historyBaselineShare;
+        return qint64(baseline + (double(family.bytes) - baseline) * (snapshotsInYear - 1) / double(snapshots - 1));
+    }
     case Growth::Users: return family.bytes;
     }
     return family.bytes;

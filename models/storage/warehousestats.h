@@ -32,14 +32,18 @@ struct WarehouseStats
     qint64 snapshots = 0;    ///< users snapshots loaded
     qint64 users = 0;        ///< users known to the warehouse
     qint64 runs = 0;         ///< load runs recorded
+    /// The share of the history's rows written by the first snapshot (every user's first postcode): a
+    /// one-off, which the projection does not repeat for later snapshots.
+    double historyBaselineShare = 0;
     std::optional<qint64> firstHour, lastHour; ///< seconds since the epoch, of the loaded hours
     QList<Family> families;
 
     /// Packed bytes a fact; 0 with no facts.
     double bytesPerFact() const { return facts > 0 ? double(factBytes) / double(facts) : 0.0; }
     /// The family's bytes a year of hourly and nightly loads would take, scaled from what is held by what
-    /// it grows with: hours to 8,760, snapshots to 365; the user directory and postcodes as they are;
-    /// the run log by the hours' scale. nullopt before an hour and a snapshot are loaded.
+    /// it grows with: hours to 8,760; the history's later snapshots to 364 (the first snapshot's rows, the
+    /// baseline, as they are); the user directory and postcodes as they are; the run log by the hours'
+    /// scale. nullopt before an hour and two snapshots are loaded.
     std::optional<qint64> projectedYearBytes(const Family &family) const;
     std::optional<qint64> projectedYearBytes() const;
 };

@@ -67,7 +67,7 @@ int SqliteBackend::latestSchemaVersion() const
     return static_cast<int>(std::size(migrations));
 }
 
-std::unique_ptr<SqliteBackend> SqliteBackend::open(const QString &path, QString *error)
+std::unique_ptr<SqliteBackend> SqliteBackend::open(const QString &path, QString *error, bool markInterrupted)
 {
     const QFileInfo info(path);
     if (!QDir().mkpath(info.absolutePath())) {
@@ -115,7 +115,8 @@ std::unique_ptr<SqliteBackend> SqliteBackend::open(const QString &path, QString 
     backend->m_userHistory = std::make_unique<SqliteUserHistory>(db, backend->m_handle);
     backend->m_postcodes = std::make_unique<SqlitePostcodeDirectory>(db);
     backend->m_coverage = std::make_unique<SqliteCoverage>(db);
-    backend->m_runLog->markInterruptedRuns();
+    if (markInterrupted)
+        backend->m_runLog->markInterruptedRuns();
     return backend;
 }
 

@@ -22,7 +22,8 @@ class SqliteBackend final : public StorageBackend
 {
 public:
     /// Opens (creating when needed) the warehouse file at path; nullptr with *error set when it cannot.
-    static std::unique_ptr<SqliteBackend> open(const QString &path, QString *error);
+    /// markInterrupted: mark runs left "running" by a dead process or by this one as interrupted.
+    static std::unique_ptr<SqliteBackend> open(const QString &path, QString *error, bool markInterrupted = true);
     ~SqliteBackend() override;
 
     int schemaVersion() const override;

@@ -56,6 +56,10 @@ WarehouseStats readSqliteStats(const QSqlDatabase &db)
         }
     }
     stats.snapshots = single(db, QStringLiteral("SELECT COUNT(*) FROM snapshots"));
+    if (const qint64 changes = single(db, QStringLiteral("SELECT COUNT(*) FROM user_postcode_changes")); changes > 0)
+        stats.historyBaselineShare = double(single(db, QStringLiteral("SELECT COUNT(*) FROM user_postcode_changes "
+                                                                      "WHERE as_of = (SELECT MIN(as_of) FROM snapshots)")))
+            / double(changes);
     stats.users = single(db, QStringLiteral("SELECT COALESCE(SUM(users), 0) FROM user_directory_blocks"));
     stats.runs = single(db, QStringLiteral("SELECT COUNT(*) FROM load_runs"));
 
