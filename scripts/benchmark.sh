@@ -62,7 +62,8 @@ step "hourly load $hours of $hours ($views rows, after $((hours - 1)) hours)" "$
 step "users snapshot day 1 ($day1rows rows, 1% moved, vs 1 day of facts)" "$day1rows" \
     env PVADMIN_STAGE_TIMES=1 "$pvadmin" --db "$db" load "$day1"
 sed -n 's/^stage /    stage: /p' "$work/stderr"
-step "check (recompute everything from facts and history)" 0 "$pvadmin" --db "$db" check
+step "check (recompute everything from facts and history, $hours hours)" 0 "$pvadmin" --db "$db" check
+step "check --from --to (the first hour only)" 0 "$pvadmin" --db "$db" check --from "2024-03-01 00:00:00" --to "2024-03-01 01:00:00"
 step "generate --stdout | load - ($views rows, nothing on disk)" "$views" \
     bash -c "'$pvadmin' generate ${gen[*]} --stdout pageviews --day 1 --hour 0 | '$pvadmin' --db '$db' load -"
 echo

@@ -1409,6 +1409,23 @@ void CommandlineTest::checkFindsCorruptedAggregate()
         named |= line.contains("2024-03-01 10:00:00") && line.contains("N1") && line.contains("current");
     QVERIFY2(named, ("no difference line names the hour and the postcode:\n" + r.out).constData());
     EXPECT_NOT_CONTAINS(r.out, "2024-03-02 09:00:00");
+
+    // A range checks only its own hours: day 2 is sound, day 1 holds the damage.
+    const CliResult day2 = box.run({QStringLiteral("check"), QStringLiteral("--from"), QStringLiteral("2024-03-02")});
+    EXPECT_EXIT(day2, 0);
+    EXPECT_CONTAINS(day2.out, "check passed from 2024-03-02 00:00:00 to the end: 3 facts, 1 hours, 3 users");
+    const CliResult day1 = box.run({QStringLiteral("check"), QStringLiteral("--from"), QStringLiteral("2024-03-01"),
+                                    QStringLiteral("--to"), QStringLiteral("2024-03-02")});
+    EXPECT_EXIT(day1, 1);
+    EXPECT_CONTAINS(day1.out, "2024-03-01 10:00:00");
+    for (const QStringList &bad : {QStringList{QStringLiteral("--from"), QStringLiteral("2024-03-02 00:30:00")},
+                                   QStringList{QStringLiteral("--from"), QStringLiteral("2024-03-03"), QStringLiteral("--to"),
+                                               QStringLiteral("2024-03-02")},
+                                   QStringList{QStringLiteral("--to"), QStringLiteral("tomorrow")}}) {
+        const CliResult usage = box.run(QStringList{QStringLiteral("check")} + bad);
+        EXPECT_EXIT(usage, 2);
+        EXPECT_ONE_LINE_ERROR(usage);
+    }
 }
 
 void CommandlineTest::statsCountsFactsAndProjectsAYear()

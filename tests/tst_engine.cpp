@@ -17,6 +17,7 @@
 #include "rawsqlite.h"
 
 #include <QFile>
+#include <QSqlError>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
@@ -192,6 +193,9 @@ private slots:
     void rangeAndPostcodeFilters();
     void checkFindsTamperedAggregates();
     void checkFindsBrokenHistoryLinks();
+    void checkFindsEachKindOfDamage_data();
+    void checkFindsEachKindOfDamage();
+    void checkOfARangeLooksOnlyThere();
     void newestSnapshotOnlyAddsChanges();
     void versionOneWarehouseKeepsItsHistory();
     void radixSortOrdersAndKeepsEqualKeysInOrder();
@@ -771,6 +775,91 @@ void EngineTest::checkFindsBrokenHistoryLinks()
     QCOMPARE(broken.outcome, LoadOutcome::Failed);
     QVERIFY2(broken.message.contains(QLatin1String("run pvadmin check")), qPrintable(broken.message));
     QCOMPARE(f.state(), before);
+}
+
+void EngineTest::checkFindsEachKindOfDamage_data()
+{
+    QTest::addColumn<QString>("damage");
+    QTest::addColumn<QString>("found");
+    // Users 1 (SW19, then N1 from 2024-03-02) and 2, 3; views on 2024-03-01 at 10:00 (2 by user 1, 1 by
+    // user 2) and at 11:00 (1 by user 3).
+    QTest::newRow("day rollup") << QStringLiteral("UPDATE views_current_daily SET views = views + 1 WHERE postcode_id = "
+                                                  "(SELECT id FROM postcodes WHERE postcode = 'W1')")
+                                << QStringLiteral("day rollup current: day 2024-03-01, postcode W1: stored 2, recomputed 1");
+    QTest::newRow("missing hour row") << QStringLiteral("DELETE FROM views_at_time_hourly WHERE hour % 24 = 11")
+                                      << QStringLiteral("at-time aggregate: hour 2024-03-01 11:00:00, postcode W1: stored 0, recomputed 1");
+    QTest::newRow("extra hour row") << QStringLiteral("INSERT INTO views_current_hourly SELECT hour + 1000, postcode_id, 0 "
+                                                      "FROM views_current_hourly LIMIT 1")
+                                    << QStringLiteral("a stored row of 0 pageviews, where none should be");
+    QTest::newRow("moved user counted under the old postcode")
+        << QStringLiteral("UPDATE views_current_hourly SET postcode_id = (SELECT id FROM postcodes WHERE postcode = 'SW19') "
+                          "WHERE postcode_id = (SELECT id FROM postcodes WHERE postcode = 'N1')")
+        << QStringLiteral("current aggregate: hour 2024-03-01 10:00:00, postcode N1: stored 0, recomputed 2");
+    QTest::newRow("recorded pageviews") << QStringLiteral("UPDATE load_hour_views SET views = views + 1 WHERE hour % 24 = 10")
+                                        << QStringLiteral("holds 3 pageviews in hour 2024-03-01 10:00:00, but its load recorded 4");
+    QTest::newRow("reconciliation") << QStringLiteral("UPDATE load_hour_views SET views = views + 1 WHERE hour % 24 = 11")
+                                    << QStringLiteral("reconciliation: hour 2024-03-01 11:00:00: 2 pageviews loaded, 1 in facts, 1 at-time, 1 current");
+    QTest::newRow("current users") << QStringLiteral("UPDATE postcode_current_users SET users = users + 1 WHERE postcode_id = "
+                                                     "(SELECT id FROM postcodes WHERE postcode = 'N1')")
+                                   << QStringLiteral("current users: postcode N1 has 1 users with it as current, but 2 are recorded");
+    QTest::newRow("history at no snapshot") << QStringLiteral("DELETE FROM snapshots WHERE as_of = (SELECT MAX(as_of) FROM snapshots)")
+                                            << QStringLiteral("history: user 1, change at 2024-03-02 00:00:00 is at no loaded snapshot's as-of");
+    QTest::newRow("window without its load") << QStringLiteral("DELETE FROM pageview_windows")
+                                             << QStringLiteral("exactly once: run 2 counts for the window 2024-03-01 10:00:00, whose load is none");
+    QTest::newRow("facts of a dead run") << QStringLiteral("UPDATE load_runs SET status = 'failed' WHERE kind = 'pageviews'")
+                                         << QStringLiteral("has facts but is not a live run");
+}
+
+void EngineTest::checkFindsEachKindOfDamage()
+{
+    QFETCH(QString, damage);
+    QFETCH(QString, found);
+    Fixture f;
+    f.load("users_extract_2024-03-01.csv", usersDay1);
+    f.load("pv.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:00:00\n1,/b,2024-03-01 10:30:00\n"
+                     "2,/a,2024-03-01 10:10:00\n3,/a,2024-03-01 11:05:00\n");
+    f.load("users_extract_2024-03-02.csv", "id,postcode\n1,N1\n2,EC1A 1BB\n3,W1\n");
+    QVERIFY(f.check());
+    {
+        const RawSqlite raw(f.warehouse());
+        QSqlQuery q(raw.database());
+        QVERIFY2(q.exec(damage), qPrintable(q.lastError().text()));
+    }
+    const CheckReport report = f.warehouse().check();
+    QVERIFY(!report.ok());
+    const QString differences = report.differences.join(QLatin1Char('\n'));
+    QVERIFY2(differences.contains(found), qPrintable(differences));
+}
+
+void EngineTest::checkOfARangeLooksOnlyThere()
+{
+    Fixture f;
+    f.load("users_extract_2024-03-01.csv", usersDay1);
+    f.load("pv.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:00:00\n");
+    f.load("pv2.csv", "user_id,url,pageview_datetime\n2,/a,2024-03-02 10:00:00\n3,/a,2024-03-02 11:00:00\n");
+    QSqlQuery(RawSqlite(f.warehouse()).database())
+        .exec(QStringLiteral("UPDATE views_at_time_hourly SET views = views + 1 WHERE hour % 24 = 10"));
+    const qint64 day2 = at("2024-03-02 00:00:00") / 3600;
+
+    // The whole of day 2: its two hours, and the damaged one among them.
+    CheckReport report = f.warehouse().check(nullptr, HourSpan{day2, day2 + 24});
+    QCOMPARE(report.factsChecked, 2);
+    QCOMPARE(report.hoursChecked, 2);
+    QCOMPARE(report.differences.size(), 2); // the aggregate and the hour's reconciliation
+    QVERIFY2(report.differences.join(QLatin1Char('\n')).contains(QLatin1String("hour 2024-03-02 10:00:00")),
+             qPrintable(report.differences.join(QLatin1Char('\n'))));
+
+    // Day 2's 11:00 alone is sound; so is nothing at all.
+    report = f.warehouse().check(nullptr, HourSpan{day2 + 11, day2 + 12});
+    QVERIFY2(report.ok(), qPrintable(report.differences.join(QLatin1Char('\n'))));
+    QCOMPARE(report.factsChecked, 1);
+    QCOMPARE(report.usersChecked, 3);
+    QVERIFY(f.warehouse().check(nullptr, HourSpan{day2 + 100, day2 + 200}).ok());
+
+    // Everything: both damaged hours.
+    report = f.warehouse().check();
+    QCOMPARE(report.factsChecked, 3);
+    QCOMPARE(report.differences.size(), 4);
 }
 
 void EngineTest::newestSnapshotOnlyAddsChanges()

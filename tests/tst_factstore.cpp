@@ -151,10 +151,14 @@ private:
     std::unique_ptr<RawSqlite> m_raw;
 };
 
+/// Every fact of the load, segment by segment as stored.
 Facts everyFact(FactStore store)
 {
     Facts all;
-    store.forEach([&](qint64, const PageviewFact &f) { all.push_back(f); });
+    store.forEachSegment(loadId, [&](quint64, quint64, const Facts &facts) {
+        all.insert(all.end(), facts.begin(), facts.end());
+        return true;
+    });
     return all;
 }
 

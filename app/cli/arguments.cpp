@@ -1,6 +1,7 @@
 #include "arguments.h"
 
 #include "command.h"
+#include "core/time.h"
 #include "extract/extractvalidation.h"
 
 namespace pv::cli {
@@ -24,6 +25,25 @@ bool dateTimeOption(const Invocation &invocation, const QString &name, std::opti
         *error = QStringLiteral("--%1 '%2': %3").arg(name, invocation.value(name), reason);
         return false;
     }
+    return true;
+}
+
+bool hourRangeOptions(const Invocation &invocation, std::optional<qint64> *from, std::optional<qint64> *to, QString *error)
+{
+    if (!dateTimeOption(invocation, QStringLiteral("from"), from, error)
+        || !dateTimeOption(invocation, QStringLiteral("to"), to, error))
+        return false;
+    if (*from && *to && **from > **to) {
+        *error = QStringLiteral("--from is after --to");
+        return false;
+    }
+    // Pageviews are counted per hour, so a bound inside an hour could not be honoured exactly.
+    for (const auto &[option, bound] : {std::pair{"from", *from}, std::pair{"to", *to}})
+        if (bound && !isOnTheHour(*bound)) {
+            *error = QStringLiteral("--%1 must be on the hour (HH:00:00): pageviews are counted per hour")
+                         .arg(QLatin1String(option));
+            return false;
+        }
     return true;
 }
 

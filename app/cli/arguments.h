@@ -14,6 +14,10 @@ std::optional<qint64> parseDateTimeArgument(const QString &text, QString *reason
 /// The option's date and time into *out when it is set; false with *error naming the option otherwise.
 bool dateTimeOption(const Invocation &invocation, const QString &name, std::optional<qint64> *out, QString *error);
 
+/// --from and --to as a range of whole hours [from, to): each, when set, a date and time on the hour, and
+/// from not after to; false with *error saying which is wrong otherwise.
+bool hourRangeOptions(const Invocation &invocation, std::optional<qint64> *from, std::optional<qint64> *to, QString *error);
+
 /// A whole number above zero (a run or user id), or nothing.
 std::optional<qint64> positiveInteger(const QString &text);
 

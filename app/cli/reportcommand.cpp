@@ -26,16 +26,8 @@ int runReport(const Invocation &invocation)
         return invocation.usageError(QStringLiteral("--grain must be hour, day, week or month"));
     query.grain = *grain;
     QString error;
-    if (!dateTimeOption(invocation, QStringLiteral("from"), &query.from, &error)
-        || !dateTimeOption(invocation, QStringLiteral("to"), &query.to, &error))
+    if (!hourRangeOptions(invocation, &query.from, &query.to, &error))
         return invocation.usageError(error);
-    if (query.from && query.to && *query.from > *query.to)
-        return invocation.usageError(QStringLiteral("--from is after --to"));
-    // Pageviews are counted per hour, so a bound inside an hour could not be honoured exactly.
-    for (const auto &[option, bound] : {std::pair{"from", query.from}, std::pair{"to", query.to}})
-        if (bound && !isOnTheHour(*bound))
-            return invocation.usageError(QStringLiteral("--%1 must be on the hour (HH:00:00): pageviews are counted per hour")
-                                             .arg(QLatin1String(option)));
     query.postcodes = invocation.parser.values(QStringLiteral("postcode"));
 
     Warehouse warehouse;

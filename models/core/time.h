@@ -33,6 +33,13 @@ constexpr bool isOnTheHour(qint64 epochSeconds) { return startOfHour(epochSecond
 /// The number of the day (since 1970-01-01) that holds the instant.
 constexpr qint64 dayOf(qint64 epochSeconds) { return floorDiv(epochSeconds, secondsPerDay); }
 
+/// Hours [first, end), as hours since the epoch.
+struct HourSpan
+{
+    qint64 first = 0;
+    qint64 end = 0;
+};
+
 /// The periods answers roll hours up to: hours, days, ISO weeks (Monday first), calendar months.
 enum class Grain { Hour, Day, Week, Month };
 

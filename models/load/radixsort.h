@@ -18,8 +18,26 @@ namespace pv {
 /// radix sort: a few linear passes instead of n log n comparisons; a load sorts millions of rows by user).
 /// Large inputs are split in two halves, counted and scattered on two threads: the second core is idle
 /// while a load sorts.
+/// Scratch memory for radixSort(), kept between sorts of similar sizes: a fresh buffer of tens of MiB is
+/// paid for in page faults on every sort.
+template <typename T>
+struct RadixScratch
+{
+    std::unique_ptr<T[]> items;
+    size_t size = 0;
+
+    T *reserve(size_t n)
+    {
+        if (n > size) {
+            items.reset(new T[n]); // default-initialised: no pass of zeroes over memory about to be written
+            size = n;
+        }
+        return items.get();
+    }
+};
+
 template <typename T, typename KeyOf>
-void radixSort(std::vector<T> &items, int keyBits, KeyOf keyOf)
+void radixSort(std::vector<T> &items, int keyBits, KeyOf keyOf, RadixScratch<T> &scratch)
 {
     static_assert(std::is_trivially_copyable_v<T>);
     const size_t n = items.size();
@@ -43,9 +61,8 @@ void radixSort(std::vector<T> &items, int keyBits, KeyOf keyOf)
         second.get();
     };
 
-    std::unique_ptr<T[]> buffer(new T[n]); // default-initialised: no pass of zeroes over memory about to be written
     T *from = items.data();
-    T *to = buffer.get();
+    T *to = scratch.reserve(n);
     std::array<std::vector<size_t>, 2> offsets{std::vector<size_t>(size_t(1) << digitBits),
                                                std::vector<size_t>(size_t(1) << digitBits)};
     for (int p = 0; p < passes; ++p) {
@@ -70,6 +87,14 @@ void radixSort(std::vector<T> &items, int keyBits, KeyOf keyOf)
     }
     if (from != items.data())
         std::memcpy(static_cast<void *>(items.data()), from, n * sizeof(T));
+}
+
+/// radixSort() with scratch memory of its own, for a one-off sort.
+template <typename T, typename KeyOf>
+void radixSort(std::vector<T> &items, int keyBits, KeyOf keyOf)
+{
+    RadixScratch<T> scratch;
+    radixSort(items, keyBits, keyOf, scratch);
 }
 
 /// The number of bits a key from 0 to span needs.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/checkreport.h"
+#include "core/time.h"
 #include "storage/warehousestats.h"
 
 #include <QString>
@@ -39,8 +40,9 @@ public:
     /// A store for one load on this connection.
     virtual std::unique_ptr<LoadStore> loadStore() = 0;
     /// Recomputes both aggregates, every fact's at-time postcode and the user directory from the facts
-    /// and the history, in one read transaction, and reports every difference. Read-only.
-    virtual CheckReport check(LoadFeedback *feedback) = 0;
+    /// and the history, in one read transaction, and reports every difference (checkWarehouse(), over
+    /// the engine's CheckSource); hours limits the facts and aggregates checked. Read-only.
+    virtual CheckReport check(std::optional<HourSpan> hours, LoadFeedback *feedback) = 0;
     /// What the warehouse holds and its size by family of tables. Read-only; throws StorageError.
     virtual WarehouseStats stats() const = 0;
 };

@@ -103,9 +103,9 @@ std::unique_ptr<LoadStore> Warehouse::loadStore()
     return m_backend->loadStore();
 }
 
-CheckReport Warehouse::check(LoadFeedback *feedback)
+CheckReport Warehouse::check(LoadFeedback *feedback, std::optional<HourSpan> hours)
 {
-    return m_backend->check(feedback);
+    return m_backend->check(hours, feedback);
 }
 
 WarehouseStats Warehouse::stats() const

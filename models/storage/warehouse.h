@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/checkreport.h"
+#include "core/time.h"
 #include "storage/warehousestats.h"
 
 #include <QString>
@@ -59,7 +60,8 @@ public:
     const WarehouseCoverage &coverage() const;
     std::unique_ptr<LoadStore> loadStore();
     /// The warehouse's proof that the incremental path is right (StorageBackend::check).
-    CheckReport check(LoadFeedback *feedback = nullptr);
+    /// hours limits the facts, aggregates and reconciliation checked to a range; nullopt checks all.
+    CheckReport check(LoadFeedback *feedback = nullptr, std::optional<HourSpan> hours = std::nullopt);
     /// Facts, sizes and the projection of a year (StorageBackend::stats).
     WarehouseStats stats() const;
 

@@ -354,15 +354,17 @@ std::vector<std::pair<qint64, PageviewFact>> FactStore::userFacts(quint64 userId
     return result;
 }
 
-void FactStore::forEach(const std::function<void(qint64, const PageviewFact &)> &visit)
+void FactStore::forEachSegment(qint64 loadId,
+                               const std::function<bool(quint64, quint64, const std::vector<PageviewFact> &)> &visit)
 {
-    SqliteStatement select(m_db, "SELECT load_id, format, data FROM pageview_fact_segments ORDER BY load_id, first_user");
+    SqliteStatement select(m_db, "SELECT first_user, last_user, format, data FROM pageview_fact_segments "
+                                 "WHERE load_id = ? ORDER BY first_user");
+    select.bind(1, loadId);
     std::vector<PageviewFact> facts;
     while (select.step()) {
-        decode(select.int64(1), select.blobView(2), facts);
-        const qint64 loadId = select.int64(0);
-        for (const PageviewFact &f : facts)
-            visit(loadId, f);
+        decode(select.int64(2), select.blobView(3), facts);
+        if (!visit(static_cast<quint64>(select.int64(0)), static_cast<quint64>(select.int64(1)), facts))
+            return;
     }
 }
 

@@ -36,8 +36,10 @@ public:
     /// A user's facts in every live load, with the load id.
     std::vector<std::pair<qint64, PageviewFact>> userFacts(quint64 userId);
 
-    /// Every stored fact, live or not, with its load id (for check).
-    void forEach(const std::function<void(qint64 loadId, const PageviewFact &fact)> &visit);
+    /// A load's segments as stored, in first-user order, with the user range each claims (for check);
+    /// stops early when visit returns false.
+    void forEachSegment(qint64 loadId,
+                        const std::function<bool(quint64 firstUser, quint64 lastUser, const std::vector<PageviewFact> &facts)> &visit);
 
 private:
     sqlite3 *m_db;

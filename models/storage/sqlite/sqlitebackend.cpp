@@ -233,9 +233,9 @@ std::unique_ptr<LoadStore> SqliteBackend::loadStore()
     return std::make_unique<SqliteLoadStore>(m_handle, m_path);
 }
 
-CheckReport SqliteBackend::check(LoadFeedback *feedback)
+CheckReport SqliteBackend::check(std::optional<HourSpan> hours, LoadFeedback *feedback)
 {
-    return checkSqliteWarehouse(database(), m_handle, feedback);
+    return checkSqliteWarehouse(m_handle, hours, feedback);
 }
 
 WarehouseStats SqliteBackend::stats() const

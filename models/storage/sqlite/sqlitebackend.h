@@ -37,7 +37,7 @@ public:
     const PostcodeDirectory &postcodes() const override;
     const WarehouseCoverage &coverage() const override;
     std::unique_ptr<LoadStore> loadStore() override;
-    CheckReport check(LoadFeedback *feedback) override;
+    CheckReport check(std::optional<HourSpan> hours, LoadFeedback *feedback) override;
     WarehouseStats stats() const override;
 
     /// The native handle, for this folder's bulk paths and the storage tests.

@@ -1,8 +1,9 @@
 #pragma once
 
 #include "core/checkreport.h"
+#include "core/time.h"
 
-#include <QSqlDatabase>
+#include <optional>
 
 struct sqlite3;
 
@@ -10,10 +11,8 @@ namespace pv {
 
 class LoadFeedback;
 
-/// StorageBackend::check on SQLite: recomputes both hourly aggregates and every fact's at-time postcode
-/// from the facts and the history in temporary tables, checks the history's shape, the user directory
-/// and the current-user counts, and reconciles every hour (pageviews loaded = sum at-time = sum current).
-/// Runs in one read transaction so a concurrent load does not disturb it.
-CheckReport checkSqliteWarehouse(QSqlDatabase db, sqlite3 *handle, LoadFeedback *feedback);
+/// StorageBackend::check on SQLite: checkWarehouse() over plain reads of the stored tables, all in one
+/// read transaction, so a concurrent load neither disturbs it nor waits for it.
+CheckReport checkSqliteWarehouse(sqlite3 *handle, std::optional<HourSpan> hours, LoadFeedback *feedback);
 
 } // namespace pv
