@@ -236,17 +236,19 @@ void UsersSnapshotLoad::reattributeFacts(AggregateDeltas &deltas)
                 newAtTime = f.postcodeId;
             else if (r->periods < Reattribution::factsFromAsOf)
                 newAtTime = postcodeAt(m_periodLists[r->periods], f.hour * secondsPerHour);
-            if (newAtTime != f.postcodeId) {
+            // A fact is re-attributed when it counts under another postcode on either basis.
+            const bool atTimeChanges = newAtTime != f.postcodeId, currentChanges = r->oldCurrent != r->newCurrent;
+            if (atTimeChanges) {
                 deltas.addAtTime(f.hour, f.postcodeId, -qint64(f.views));
                 deltas.addAtTime(f.hour, newAtTime, f.views);
                 f.postcodeId = newAtTime;
                 changed = true;
-                ++changedFacts;
             }
-            if (r->oldCurrent != r->newCurrent) {
+            if (currentChanges) {
                 deltas.addCurrent(f.hour, r->oldCurrent, -qint64(f.views));
                 deltas.addCurrent(f.hour, r->newCurrent, f.views);
             }
+            changedFacts += atTimeChanges || currentChanges;
         }
         return changed;
     });
