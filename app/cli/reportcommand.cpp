@@ -4,7 +4,6 @@
 #include "query/pageviewquery.h"
 #include "terminal.h"
 #include "storage/warehouse.h"
-#include "core/time.h"
 
 #include <QFile>
 

@@ -58,6 +58,15 @@ struct Cell
     qint64 views;
 };
 
+/// Adds views to the last cell when it is the same period and postcode, or starts a cell: counts sorted by
+/// period and postcode reduce to one cell each.
+void addToCells(std::vector<Cell> &cells, qint64 period, quint32 postcodeId, qint64 views)
+{
+    if (cells.empty() || cells.back().period != period || cells.back().postcodeId != postcodeId)
+        cells.push_back({period, postcodeId, 0});
+    cells.back().views += views;
+}
+
 bool before(const Cell &cell, const AggregateRow &row)
 {
     return cell.period < row.period || (cell.period == row.period && cell.postcodeId < row.postcodeId);
@@ -216,11 +225,12 @@ private:
 
     bool recountFacts()
     {
+        std::vector<qint64> liveRunsWithFacts;
         for (const auto &[run, live] : m_source.runsWithFacts()) {
             if (!live)
                 add(QStringLiteral("facts: load %1 has facts but is not a live run").arg(run));
             else
-                m_runsWithFacts.insert(run);
+                liveRunsWithFacts.push_back(run);
         }
         std::optional<HourSpan> recordedHours;
         for (const RunHourViews &r : m_source.runHourViews()) {
@@ -232,7 +242,7 @@ private:
             recordedHours = HourSpan{std::min(r.hour, recordedHours ? recordedHours->first : r.hour),
                                      std::max(r.hour + 1, recordedHours ? recordedHours->end : r.hour + 1)};
         }
-        for (const qint64 run : m_runsWithFacts)
+        for (const qint64 run : liveRunsWithFacts)
             if (!m_recorded.contains(run))
                 add(QStringLiteral("facts: run %1 has facts but its load recorded no pageviews").arg(run));
         checkWindows();
@@ -373,12 +383,8 @@ private:
                 recount, hourBits + postcodeBits,
                 [&](const Recount &r) { return (quint64{r.hourOffset} << postcodeBits) | r.postcode(basis); }, m_sortScratch);
             std::vector<Cell> cells;
-            for (const Recount &r : recount) {
-                const qint64 hour = first + r.hourOffset;
-                if (cells.empty() || cells.back().period != hour || cells.back().postcodeId != r.postcode(basis))
-                    cells.push_back({hour, r.postcode(basis), 0});
-                cells.back().views += r.views;
-            }
+            for (const Recount &r : recount)
+                addToCells(cells, first + r.hourOffset, r.postcode(basis), r.views);
             compareAggregate(basis, AggregateGrain::Hour, cells, first, end, [&](const AggregateRow &row) {
                 storedSums[b][static_cast<size_t>(row.period - first)] += row.views;
             });
@@ -536,11 +542,8 @@ private:
             std::vector<Cell> &hours = m_dayCells[b];
             std::stable_sort(hours.begin(), hours.end(), [](const Cell &x, const Cell &y) { return x.postcodeId < y.postcodeId; });
             std::vector<Cell> cells;
-            for (const Cell &c : hours) {
-                if (cells.empty() || cells.back().postcodeId != c.postcodeId)
-                    cells.push_back({day, c.postcodeId, 0});
-                cells.back().views += c.views;
-            }
+            for (const Cell &c : hours)
+                addToCells(cells, day, c.postcodeId, c.views);
             compareAggregate(bases[b], AggregateGrain::Day, cells, day, day + 1, [](const AggregateRow &) {});
         }
     }
@@ -601,7 +604,6 @@ private:
     RecomputedHistory m_history;
     std::unordered_map<quint32, QString> m_postcodeTexts;
 
-    std::unordered_set<qint64> m_runsWithFacts;
     std::unordered_map<qint64, std::map<qint64, qint64>> m_recorded; // live run: hour: pageviews
     std::map<qint64, qint64> m_loaded;                               // hour: pageviews of live runs
     std::map<qint64, std::vector<qint64>> m_runsByHour;              // hour: live runs
