@@ -2,6 +2,11 @@
 
 namespace pv {
 
+QString interruptedRunError()
+{
+    return QStringLiteral("the load stopped before it finished (the process crashed or was killed); nothing it read was kept");
+}
+
 QVariant runSortValue(const LoadRun &run, RunOrder order)
 {
     switch (order) {

@@ -38,6 +38,10 @@ struct LoadRun
     qint64 durationMs() const { return finishedAtMs > 0 ? finishedAtMs - startedAtMs : 0; }
 };
 
+/// The error an interrupted run records: its load stopped (crashed, killed, its connection lost) before
+/// it finished.
+QString interruptedRunError();
+
 /// What the job tracker's runs can be ordered by (ties by id, in the same direction).
 enum class RunOrder { Id, Kind, Status, File, WindowOrAsOf, Started, Duration, RowsRead, RowsLoaded, RowsRejected, LateRows };
 

@@ -2,13 +2,15 @@
 
 #include "storage/sqlite/sqlitecheck.h"
 #include "storage/sqlite/sqlitestats.h"
-#include "storage/sqlite/sqlitecoverage.h"
+#include "storage/sql/sqlcoverage.h"
 #include "storage/sqlite/sqliteloadstore.h"
 #include "storage/sqlite/sqlitepageviewquery.h"
-#include "storage/sqlite/sqlitepostcodedirectory.h"
+#include "storage/sql/sqlpostcodedirectory.h"
+#include "storage/sql/sqlrunlog.h"
+#include "storage/sqlite/factstore.h"
 #include "storage/sqlite/sqliterunlog.h"
 #include "storage/sqlite/sqlitestatement.h"
-#include "storage/sqlite/sqliteuserhistory.h"
+#include "storage/sql/sqluserhistory.h"
 #include "storage/sqlite/userdirectoryblocks.h"
 
 #include <QAtomicInteger>
@@ -110,13 +112,13 @@ std::unique_ptr<SqliteBackend> SqliteBackend::open(const QString &path, QString 
     if (!backend->migrate(error))
         return nullptr;
     const QSqlDatabase db = backend->database();
-    backend->m_runLog = std::make_unique<SqliteRunLog>(db);
+    backend->m_runLog = std::make_unique<SqlRunLog>(db);
     backend->m_pageviews = std::make_unique<SqlitePageviewQuery>(backend->m_handle);
-    backend->m_userHistory = std::make_unique<SqliteUserHistory>(db, backend->m_handle);
-    backend->m_postcodes = std::make_unique<SqlitePostcodeDirectory>(db);
-    backend->m_coverage = std::make_unique<SqliteCoverage>(db);
+    backend->m_userHistory = std::make_unique<SqlUserHistory>(db, [handle = backend->m_handle](quint64 userId) { return FactStore(handle).userFacts(userId); });
+    backend->m_postcodes = std::make_unique<SqlPostcodeDirectory>(db);
+    backend->m_coverage = std::make_unique<SqlCoverage>(db);
     if (markInterrupted)
-        backend->m_runLog->markInterruptedRuns();
+        markInterruptedRuns(backend->m_handle);
     return backend;
 }
 

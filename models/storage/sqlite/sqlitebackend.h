@@ -10,11 +10,11 @@ struct sqlite3;
 
 namespace pv {
 
-class SqliteCoverage;
+class SqlCoverage;
 class SqlitePageviewQuery;
-class SqlitePostcodeDirectory;
-class SqliteRunLog;
-class SqliteUserHistory;
+class SqlPostcodeDirectory;
+class SqlRunLog;
+class SqlUserHistory;
 
 /// A warehouse in one SQLite file: one Qt connection (for the small queries) over the native handle (for
 /// the bulk paths), in WAL mode with a busy timeout, with the numbered migrations applied.
@@ -52,11 +52,11 @@ private:
     QString m_path;
     QString m_connectionName;
     sqlite3 *m_handle = nullptr;
-    std::unique_ptr<SqliteRunLog> m_runLog;
+    std::unique_ptr<SqlRunLog> m_runLog;
     std::unique_ptr<SqlitePageviewQuery> m_pageviews;
-    std::unique_ptr<SqliteUserHistory> m_userHistory;
-    std::unique_ptr<SqlitePostcodeDirectory> m_postcodes;
-    std::unique_ptr<SqliteCoverage> m_coverage;
+    std::unique_ptr<SqlUserHistory> m_userHistory;
+    std::unique_ptr<SqlPostcodeDirectory> m_postcodes;
+    std::unique_ptr<SqlCoverage> m_coverage;
 };
 
 } // namespace pv

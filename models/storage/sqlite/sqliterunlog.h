@@ -1,8 +1,7 @@
 #pragma once
 
-#include "storage/runlog.h"
+#include "core/loadrun.h"
 
-#include <QSqlDatabase>
 #include <QString>
 
 #include <vector>
@@ -11,25 +10,9 @@ struct sqlite3;
 
 namespace pv {
 
-/// The job tracker on SQLite (load_runs, load_rejects), read through Qt's driver.
-class SqliteRunLog final : public LoadRunLog
-{
-public:
-    explicit SqliteRunLog(QSqlDatabase db);
-
-    QList<LoadRun> runs(const RunPage &page = {}) const override;
-    std::optional<LoadRun> run(qint64 id) const override;
-    qint64 runCount(const RunFilter &filter = {}) const override;
-    qint64 runsNeedingAttention() const override;
-    QList<RejectedLine> rejects(qint64 runId, qint64 afterLine = 0, int limit = -1) const override;
-    LoadCalendarRecords calendar() const override;
-
-    /// Marks the runs left `running` by a process that no longer exists (a crash or a kill) `interrupted`.
-    void markInterruptedRuns() const;
-
-private:
-    QSqlDatabase m_db;
-};
+/// Marks the runs left `running` by a process that no longer exists (a crash or a kill), or by this one
+/// (which has no load running yet when it opens), `interrupted`. Best effort: never throws.
+void markInterruptedRuns(sqlite3 *db);
 
 /// Writing the job tracker on a load's own connection, inside or beside its transaction.
 class LoadRunRecorder

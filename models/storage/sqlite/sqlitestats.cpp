@@ -1,7 +1,7 @@
 #include "storage/sqlite/sqlitestats.h"
 
 #include "core/time.h"
-#include "storage/sqlite/sqlitequery.h"
+#include "storage/sql/sqlquery.h"
 
 #include <QSqlDatabase>
 
@@ -11,7 +11,7 @@ namespace {
 
 qint64 single(const QSqlDatabase &db, const QString &sql, const QVariantList &binds = {})
 {
-    SqliteQuery q(db, sql, binds);
+    SqlQuery q(db, sql, binds);
     return q.next() ? q.value(0).toLongLong() : 0;
 }
 
@@ -37,7 +37,7 @@ WarehouseStats readSqliteStats(const QSqlDatabase &db)
     stats.freeBytes = single(db, QStringLiteral("PRAGMA freelist_count")) * pageSize;
     {
         // length() of a blob reads its size from the row, not the blob's overflow pages.
-        SqliteQuery q(db, QStringLiteral("SELECT COUNT(*), COALESCE(SUM(facts), 0), COALESCE(SUM(length(data)), 0) "
+        SqlQuery q(db, QStringLiteral("SELECT COUNT(*), COALESCE(SUM(facts), 0), COALESCE(SUM(length(data)), 0) "
                                          "FROM pageview_fact_segments"));
         if (q.next()) {
             stats.segments = q.value(0).toLongLong();
@@ -46,7 +46,7 @@ WarehouseStats readSqliteStats(const QSqlDatabase &db)
         }
     }
     {
-        SqliteQuery q(db, QStringLiteral("SELECT COUNT(*), MIN(hour), MAX(hour) FROM pageview_windows"));
+        SqlQuery q(db, QStringLiteral("SELECT COUNT(*), MIN(hour), MAX(hour) FROM pageview_windows"));
         if (q.next()) {
             stats.loadedHours = q.value(0).toLongLong();
             if (!q.value(1).isNull()) {

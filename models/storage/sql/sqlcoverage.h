@@ -6,11 +6,11 @@
 
 namespace pv {
 
-/// WarehouseCoverage on SQLite: pageview_windows, load_hour_views, snapshots and load_runs.
-class SqliteCoverage final : public WarehouseCoverage
+/// WarehouseCoverage through Qt's SQL driver, in SQL both engines speak: pageview_windows, load_hour_views, snapshots and load_runs.
+class SqlCoverage final : public WarehouseCoverage
 {
 public:
-    explicit SqliteCoverage(QSqlDatabase db);
+    explicit SqlCoverage(QSqlDatabase db);
 
     DataFreshness freshness() const override;
     QList<qint64> loadedHours(qint64 from, qint64 to) const override;

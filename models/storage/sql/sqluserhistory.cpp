@@ -1,7 +1,6 @@
-#include "storage/sqlite/sqliteuserhistory.h"
+#include "storage/sql/sqluserhistory.h"
 
-#include "storage/sqlite/sqlitequery.h"
-#include "storage/sqlite/factstore.h"
+#include "storage/sql/sqlquery.h"
 
 #include <QVariant>
 
@@ -12,21 +11,21 @@
 
 namespace pv {
 
-SqliteUserHistory::SqliteUserHistory(QSqlDatabase db, sqlite3 *handle)
+SqlUserHistory::SqlUserHistory(QSqlDatabase db, UserFacts userFacts)
     : m_db(std::move(db))
-    , m_handle(handle)
+    , m_userFacts(std::move(userFacts))
 {
 }
 
-QList<UserPostcodePeriod> SqliteUserHistory::periods(qint64 userId) const
+QList<UserPostcodePeriod> SqlUserHistory::periods(qint64 userId) const
 {
     // Changes happen only at snapshots' as-ofs: one keyed look-up per snapshot finds all of the user's.
     // A period ends at the user's next change; a change to no postcode (left the snapshots) is no period.
-    SqliteQuery q(m_db,
+    SqlQuery q(m_db,
                   QStringLiteral(
                       "SELECT p.postcode, c.valid_from, c.valid_to FROM ("
                       " SELECT c.as_of AS valid_from, LEAD(c.as_of) OVER (ORDER BY c.as_of) AS valid_to, c.postcode_id"
-                      " FROM snapshots s CROSS JOIN user_postcode_changes c ON c.as_of = s.as_of AND c.user_id = ?) c"
+                      " FROM snapshots s CROSS JOIN user_postcode_changes c WHERE c.as_of = s.as_of AND c.user_id = ?) c"
                       " JOIN postcodes p ON p.id = c.postcode_id ORDER BY c.valid_from"),
                   {userId});
     QList<UserPostcodePeriod> periods;
@@ -43,17 +42,17 @@ QList<UserPostcodePeriod> SqliteUserHistory::periods(qint64 userId) const
     return periods;
 }
 
-QList<UserPageviews> SqliteUserHistory::pageviews(qint64 userId, Grain grain) const
+QList<UserPageviews> SqlUserHistory::pageviews(qint64 userId, Grain grain) const
 {
     // The user's facts in every live load, each under the postcode the user had then.
     std::map<std::pair<qint64, qint64>, qint64> buckets; // (period, postcode id) → views
-    for (const auto &[loadId, fact] : FactStore(m_handle).userFacts(quint64(userId)))
+    for (const auto &[loadId, fact] : m_userFacts(quint64(userId)))
         buckets[{periodStart(grain, fact.hour), fact.postcodeId}] += fact.views;
     QHash<qint64, QString> postcodes;
     QList<UserPageviews> rows;
     for (const auto &[key, views] : buckets) {
         if (!postcodes.contains(key.second)) {
-            SqliteQuery q(m_db, QStringLiteral("SELECT postcode FROM postcodes WHERE id = ?"), {key.second});
+            SqlQuery q(m_db, QStringLiteral("SELECT postcode FROM postcodes WHERE id = ?"), {key.second});
             postcodes.insert(key.second, q.next() ? q.value(0).toString() : QString());
         }
         if (views != 0)

@@ -1,6 +1,6 @@
-#include "storage/sqlite/sqlitecoverage.h"
+#include "storage/sql/sqlcoverage.h"
 
-#include "storage/sqlite/sqlitequery.h"
+#include "storage/sql/sqlquery.h"
 #include "core/time.h"
 
 #include <QVariant>
@@ -17,35 +17,35 @@ std::optional<qint64> optionalValue(const QVariant &value)
 }
 } // namespace
 
-SqliteCoverage::SqliteCoverage(QSqlDatabase db)
+SqlCoverage::SqlCoverage(QSqlDatabase db)
     : m_db(std::move(db))
 {
 }
 
-DataFreshness SqliteCoverage::freshness() const
+DataFreshness SqlCoverage::freshness() const
 {
     DataFreshness freshness;
     // The loaded windows: an hour holding only another file's late rows does not make the data fresher.
-    if (SqliteQuery q(m_db, QStringLiteral("SELECT MIN(hour), MAX(hour), COUNT(*) FROM pageview_windows")); q.next()) {
+    if (SqlQuery q(m_db, QStringLiteral("SELECT MIN(hour), MAX(hour), COUNT(*) FROM pageview_windows")); q.next()) {
         if (const auto oldest = optionalValue(q.value(0)))
             freshness.oldestHour = *oldest * secondsPerHour;
         if (const auto newest = optionalValue(q.value(1)))
             freshness.newestHour = *newest * secondsPerHour;
         freshness.loadedHours = q.value(2).toLongLong();
     }
-    if (SqliteQuery q(m_db, QStringLiteral("SELECT MAX(as_of) FROM snapshots")); q.next())
+    if (SqlQuery q(m_db, QStringLiteral("SELECT MAX(as_of) FROM snapshots")); q.next())
         freshness.latestSnapshot = optionalValue(q.value(0));
-    if (SqliteQuery q(m_db, QStringLiteral("SELECT MAX(finished_at) FROM load_runs WHERE status = 'succeeded'")); q.next())
+    if (SqlQuery q(m_db, QStringLiteral("SELECT MAX(finished_at) FROM load_runs WHERE status = 'succeeded'")); q.next())
         freshness.lastLoadFinishedMs = q.value(0).toLongLong();
     return freshness;
 }
 
-QList<qint64> SqliteCoverage::loadedHours(qint64 from, qint64 to) const
+QList<qint64> SqlCoverage::loadedHours(qint64 from, qint64 to) const
 {
     // An hour counts when its start lies in [from, to), as in PageviewQuery::report.
     const qint64 first = ceilDiv(from, secondsPerHour);
     const qint64 end = ceilDiv(to, secondsPerHour);
-    SqliteQuery q(m_db,
+    SqlQuery q(m_db,
                   QStringLiteral("SELECT hour FROM pageview_windows WHERE hour >= ? AND hour < ? "
                                  "UNION SELECT hour FROM load_hour_views WHERE hour >= ? AND hour < ? ORDER BY 1"),
                   {first, end, first, end});

@@ -6,11 +6,11 @@
 
 namespace pv {
 
-/// PostcodeDirectory on SQLite: postcodes, postcode_current_users and user_postcode_changes.
-class SqlitePostcodeDirectory final : public PostcodeDirectory
+/// PostcodeDirectory through Qt's SQL driver, in SQL both engines speak: postcodes, postcode_current_users and user_postcode_changes.
+class SqlPostcodeDirectory final : public PostcodeDirectory
 {
 public:
-    explicit SqlitePostcodeDirectory(QSqlDatabase db);
+    explicit SqlPostcodeDirectory(QSqlDatabase db);
 
     QStringList search(const QString &prefix, int limit = 50) const override;
     std::optional<qint64> currentUsers(const QString &postcode) const override;

@@ -1,4 +1,4 @@
-#include "storage/sqlite/sqlitequery.h"
+#include "storage/sql/sqlquery.h"
 
 #include <QSqlError>
 
@@ -12,7 +12,7 @@ namespace {
 }
 } // namespace
 
-SqliteQuery::SqliteQuery(const QSqlDatabase &db, const QString &sql, const QVariantList &binds)
+SqlQuery::SqlQuery(const QSqlDatabase &db, const QString &sql, const QVariantList &binds)
     : m_query(db)
 {
     m_query.setForwardOnly(true);
@@ -24,7 +24,7 @@ SqliteQuery::SqliteQuery(const QSqlDatabase &db, const QString &sql, const QVari
         fail(m_query);
 }
 
-bool SqliteQuery::next()
+bool SqlQuery::next()
 {
     if (m_query.next())
         return true;

@@ -10,13 +10,13 @@ class QSqlDatabase;
 
 namespace pv {
 
-/// A forward-only Qt SQL query for the read paths, prepared, bound and run at construction. A failure to
+/// A forward-only Qt SQL query for the read paths of either engine, prepared, bound and run at construction. A failure to
 /// prepare, run or step throws StorageError with the driver's message, so a failed read is never taken for
 /// an empty answer.
-class SqliteQuery
+class SqlQuery
 {
 public:
-    SqliteQuery(const QSqlDatabase &db, const QString &sql, const QVariantList &binds = {});
+    SqlQuery(const QSqlDatabase &db, const QString &sql, const QVariantList &binds = {});
 
     /// The next row: true while there is one, false at the end; throws if stepping failed.
     bool next();
