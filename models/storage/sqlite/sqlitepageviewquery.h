@@ -1,31 +1,22 @@
 #pragma once
 
-#include "query/pageviewquery.h"
+#include "storage/aggregatepageviewquery.h"
 
 struct sqlite3;
 
 namespace pv {
 
-/// PageviewQuery on SQLite: scans the hourly aggregates (whole days from the day rollups) with native
-/// statements and groups the counts into periods in memory.
-class SqlitePageviewQuery final : public PageviewQuery
+/// PageviewQuery on SQLite: the aggregates read with native statements, one seek per bucket.
+class SqlitePageviewQuery final : public AggregatePageviewQuery
 {
 public:
     explicit SqlitePageviewQuery(sqlite3 *db);
 
-    std::optional<QList<ReportRow>> report(const ReportQuery &query, QString *error) const override;
-    std::optional<QList<PostcodeTotal>> totals(Basis basis, std::optional<qint64> from, std::optional<qint64> to,
-                                               int limit, const QStringList &postcodes, QString *error) const override;
-
 private:
-    struct Filter;
-    std::optional<Filter> filter(const QStringList &postcodes, QString *error) const;
-    /// Calls visit(hour, postcodeId, views) for every stored count in [fromHour, toHour); with a grain of a
-    /// day or more, whole days come from the day rollups (visited at the day's first hour).
-    template<typename Visit>
-    bool forEachCount(Basis basis, Grain grain, qint64 fromHour, qint64 toHour, const Filter &filter,
-                      QString *error, Visit visit) const;
-    QHash<qint64, QString> postcodeTexts(const QList<qint64> &ids) const;
+    std::optional<qint64> postcodeId(const QString &postcode) const override;
+    QHash<qint64, QString> postcodeTexts(const QList<qint64> &ids) const override;
+    void scan(const AggregateTable &table, qint64 from, qint64 to, const QList<qint64> *postcodeIds,
+              const CountVisitor &visit) const override;
 
     sqlite3 *m_db;
 };
