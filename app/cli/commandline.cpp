@@ -113,7 +113,7 @@ int runCommand(const CommandSpec &command, const QString &warehousePath, const Q
 
 bool Invocation::openWarehouse(Warehouse &warehouse) const
 {
-    if (command.warehouse == WarehouseUse::Read && !QFileInfo::exists(warehousePath)) {
+    if (command.warehouse == WarehouseUse::Read && !Warehouse::isServerLocation(warehousePath) && !QFileInfo::exists(warehousePath)) {
         failure(QStringLiteral("%1: no warehouse there (create one with pvadmin --db %1 init, or check --db / PVADMIN_DB)")
                     .arg(warehousePath));
         return false;

@@ -1,6 +1,7 @@
 #include "storage/warehouse.h"
 
 #include "storage/loadstore.h"
+#include "storage/postgres/postgresbackend.h"
 #include "storage/sqlite/sqlitebackend.h"
 #include "storage/storagebackend.h"
 
@@ -12,6 +13,11 @@ namespace pv {
 Warehouse::Warehouse() = default;
 
 Warehouse::~Warehouse() = default;
+
+bool Warehouse::isServerLocation(const QString &path)
+{
+    return PostgresBackend::isLocation(path);
+}
 
 QString Warehouse::defaultPath()
 {
@@ -27,7 +33,10 @@ QString Warehouse::defaultPath()
 bool Warehouse::open(const QString &path, QString *error, Role role)
 {
     close();
-    m_backend = SqliteBackend::open(path, error, role == Role::Main);
+    if (isServerLocation(path))
+        m_backend = PostgresBackend::open(path, error, role == Role::Main);
+    else
+        m_backend = SqliteBackend::open(path, error, role == Role::Main);
     if (m_backend)
         m_path = path;
     return m_backend != nullptr;

@@ -31,6 +31,10 @@ public:
     Warehouse(const Warehouse &) = delete;
     Warehouse &operator=(const Warehouse &) = delete;
 
+    /// Whether path names a warehouse on a database server (a PostgreSQL URL or keyword conninfo) rather
+    /// than a file.
+    static bool isServerLocation(const QString &path);
+
     /// PVADMIN_DB when set, else warehouse.sqlite in the per-user data location.
     static QString defaultPath();
 

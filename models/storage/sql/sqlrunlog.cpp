@@ -50,8 +50,10 @@ QStringList filterConditions(const RunFilter &filter, QVariantList *binds)
             .replace(QLatin1Char('%'), QLatin1String("\\%"))
             .replace(QLatin1Char('_'), QLatin1String("\\_"));
         const QString like = QLatin1Char('%') + escaped + QLatin1Char('%');
-        conditions << QStringLiteral("(file LIKE ? ESCAPE '\\' OR status LIKE ? ESCAPE '\\' OR kind LIKE ? ESCAPE '\\' "
-                                     "OR COALESCE(error, '') LIKE ? ESCAPE '\\' OR CAST(id AS TEXT) = ?)");
+        // LOWER on both sides: SQLite's LIKE ignores ASCII case and PostgreSQL's does not.
+        conditions << QStringLiteral("(LOWER(file) LIKE LOWER(?) ESCAPE '\\' OR status LIKE LOWER(?) ESCAPE '\\' "
+                                     "OR kind LIKE LOWER(?) ESCAPE '\\' OR LOWER(COALESCE(error, '')) LIKE LOWER(?) ESCAPE '\\' "
+                                     "OR CAST(id AS TEXT) = ?)");
         *binds << like << like << like << like << filter.text.trimmed();
     }
     if (!filter.statuses.isEmpty()) {

@@ -1,0 +1,499 @@
+#include "storage/postgres/pgloadstore.h"
+
+#include "load/aggregatedeltas.h"
+#include "storage/factsegment.h"
+#include "storage/postgres/pgconnection.h"
+#include "storage/postgres/pglocks.h"
+
+#include <QSysInfo>
+#include <QScopeGuard>
+
+#include <libpq-fe.h>
+#include <unistd.h>
+
+namespace pv {
+
+namespace {
+/// A PostgreSQL array literal of integers, for = ANY($n::bigint[]) and unnest.
+template <typename Range, typename Value>
+std::string arrayOf(const Range &range, Value value)
+{
+    std::string text = "{";
+    for (const auto &item : range) {
+        if (text.size() > 1)
+            text += ',';
+        text += std::to_string(value(item));
+    }
+    return text + '}';
+}
+
+void applyDeltas(PGconn *conn, const std::vector<AggregateDelta> &deltas, const char *table, const char *period)
+{
+    if (deltas.empty())
+        return;
+    pgExec(conn, "TRUNCATE pg_temp.pvadmin_deltas");
+    {
+        PgCopy copy(conn, "COPY pg_temp.pvadmin_deltas (period, postcode_id, views) FROM STDIN (FORMAT binary)");
+        for (const AggregateDelta &d : deltas)
+            copy.row(3).int64(d.period).int64(d.postcodeId).int64(d.views);
+        copy.finish();
+    }
+    const QByteArray upsert = QStringLiteral("INSERT INTO %1 AS t (%2, postcode_id, views) SELECT period, postcode_id, views "
+                                             "FROM pg_temp.pvadmin_deltas ON CONFLICT (%2, postcode_id) "
+                                             "DO UPDATE SET views = t.views + excluded.views")
+                                  .arg(QLatin1String(table), QLatin1String(period))
+                                  .toUtf8();
+    pgExec(conn, upsert.constData());
+    const QByteArray zero = QStringLiteral("DELETE FROM %1 t USING pg_temp.pvadmin_deltas d "
+                                           "WHERE t.%2 = d.period AND t.postcode_id = d.postcode_id AND t.views = 0")
+                                .arg(QLatin1String(table), QLatin1String(period))
+                                .toUtf8();
+    pgExec(conn, zero.constData());
+}
+
+qint64 userDirectoryGenerationOn(PGconn *conn)
+{
+    const PgResult value = pgQuery(conn, "SELECT value::bigint FROM settings WHERE key = 'user_directory_generation'");
+    return value.rows() ? value.int64(0, 0) : 0;
+}
+} // namespace
+
+void pgReadUserDirectory(PGconn *conn, UserDirectory &directory)
+{
+    const PgResult total = pgQuery(conn, "SELECT COALESCE(SUM(LEAST(GREATEST(users, 0), $1)), 0)::bigint FROM user_directory_blocks",
+                                   PgParams().add(static_cast<qint64>(UserDirectory::usersPerBlock)));
+    directory.startDecoding(total.int64(0, 0));
+    const PgResult blocks = pgQuery(conn, "SELECT first_user, users, data FROM user_directory_blocks ORDER BY block", {}, true);
+    for (int row = 0; row < blocks.rows(); ++row)
+        if (!directory.decodeBlock(static_cast<quint64>(blocks.int64(row, 0)), blocks.int64(row, 1), blocks.bytes(row, 2)))
+            throw StorageError{QStringLiteral("a user directory block is damaged: run pvadmin check")};
+}
+
+std::vector<std::pair<qint64, PageviewFact>> pgUserFacts(PGconn *conn, quint64 userId)
+{
+    std::vector<std::pair<qint64, PageviewFact>> result;
+    const PgResult segments = pgQuery(conn, "SELECT s.load_id, s.format, s.data FROM pageview_windows w JOIN pageview_fact_segments s "
+                                            "ON s.load_id = w.run_id AND s.first_user <= $1 AND s.last_user >= $1",
+                                      PgParams().add(static_cast<qint64>(userId)), true);
+    const std::vector<quint64> users{userId};
+    std::vector<PageviewFact> facts;
+    std::vector<size_t> positions;
+    for (int row = 0; row < segments.rows(); ++row) {
+        FactSegmentView(segments.int64(row, 1), segments.bytes(row, 2)).factsOfUsers(users, positions, facts);
+        for (const PageviewFact &fact : facts)
+            result.emplace_back(segments.int64(row, 0), fact);
+    }
+    return result;
+}
+
+PgLoadStore::PgLoadStore(PGconn *conn, QString conninfo)
+    : m_conn(conn)
+    , m_conninfo(std::move(conninfo))
+{
+}
+
+PgLoadStore::~PgLoadStore()
+{
+    rollback();
+    // The runs are finished (or this session is going): their locks have nothing more to say.
+    for (qint64 runId : m_runLocks) {
+        try {
+            pgQuery(m_conn, "SELECT pg_advisory_unlock($1, $2)", PgParams().add(pgRunLockClass).add(pgRunLockKey(runId)));
+        } catch (const StorageError &) {
+        }
+    }
+}
+
+void PgLoadStore::begin()
+{
+    pgExec(m_conn, "BEGIN");
+    // One load writes at a time, whichever client runs it; readers never wait for it.
+    pgQuery(m_conn, "SELECT pg_advisory_xact_lock($1, $2)", PgParams().add(pgLockClass).add(pgLoadLock));
+    pgExec(m_conn, "CREATE TEMP TABLE IF NOT EXISTS pvadmin_deltas (period bigint, postcode_id bigint, views bigint) "
+                   "ON COMMIT DELETE ROWS");
+}
+
+void PgLoadStore::commit()
+{
+    flushAppendedHistory();
+    pgExec(m_conn, "COMMIT");
+}
+
+void PgLoadStore::rollback() noexcept
+{
+    m_appendedHistory.clear();
+    if (PQtransactionStatus(m_conn) != PQTRANS_IDLE)
+        PQclear(PQexec(m_conn, "ROLLBACK"));
+}
+
+std::vector<std::string> PgLoadStore::readPostcodes()
+{
+    std::vector<std::string> texts;
+    const PgResult all = pgQuery(m_conn, "SELECT id, postcode FROM postcodes ORDER BY id", {}, true);
+    for (int row = 0; row < all.rows(); ++row) {
+        const auto id = static_cast<size_t>(all.int64(row, 0));
+        if (texts.size() <= id)
+            texts.resize(id + 1);
+        texts[id] = std::string(all.bytes(row, 1));
+    }
+    return texts;
+}
+
+void PgLoadStore::addPostcodes(quint32 firstId, std::span<const std::string> texts)
+{
+    if (texts.empty())
+        return;
+    PgCopy copy(m_conn, "COPY postcodes (id, postcode) FROM STDIN (FORMAT binary)");
+    qint64 id = firstId;
+    for (const std::string &text : texts)
+        copy.row(2).int64(id++).bytes(text);
+    copy.finish();
+}
+
+void PgLoadStore::readUserDirectory(UserDirectory &directory)
+{
+    pgReadUserDirectory(m_conn, directory);
+}
+
+void PgLoadStore::writeUserDirectory(const UserDirectory &directory)
+{
+    pgExec(m_conn, "INSERT INTO settings (key, value) VALUES ('user_directory_generation', '1') "
+                   "ON CONFLICT (key) DO UPDATE SET value = (settings.value::bigint + 1)::text;"
+                   "DELETE FROM user_directory_blocks");
+    PgCopy copy(m_conn, "COPY user_directory_blocks (block, first_user, users, data) FROM STDIN (FORMAT binary)");
+    for (size_t i = 0; i < directory.blockCount(); ++i) {
+        const UserDirectory::Block block = directory.encodeBlock(i);
+        copy.row(4).int64(static_cast<qint64>(i)).int64(static_cast<qint64>(block.firstUser)).int64(block.users);
+        copy.bytes(std::string_view(block.data.constData(), static_cast<size_t>(block.data.size())));
+    }
+    copy.finish();
+}
+
+qint64 PgLoadStore::userDirectoryGeneration()
+{
+    return userDirectoryGenerationOn(m_conn);
+}
+
+UserDirectoryCopy PgLoadStore::readUserDirectoryCopy() const
+{
+    PGconn *conn = PQconnectdb(m_conninfo.toUtf8().constData());
+    const auto close = qScopeGuard([conn] { PQfinish(conn); });
+    if (PQstatus(conn) != CONNECTION_OK)
+        throw StorageError{QString::fromUtf8(PQerrorMessage(conn)).trimmed()};
+    // One snapshot: the generation and the blocks are of the same moment.
+    pgExec(conn, "SET search_path TO pvadmin; BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    UserDirectoryCopy copy;
+    copy.generation = userDirectoryGenerationOn(conn);
+    pgReadUserDirectory(conn, copy.directory);
+    pgExec(conn, "COMMIT");
+    return copy;
+}
+
+void PgLoadStore::readHistory(quint64 userId, qint64 newestChange, std::vector<PostcodePeriod> &history)
+{
+    flushAppendedHistory();
+    // The walk back from the newest change, in one statement; each link must go back in time, or a damaged
+    // one would be followed forever.
+    const PgResult chain = pgQuery(
+        m_conn,
+        "WITH RECURSIVE chain (as_of, postcode_id, previous_as_of) AS ("
+        " SELECT as_of, postcode_id, previous_as_of FROM user_postcode_changes WHERE as_of = $2 AND user_id = $1"
+        " UNION ALL SELECT c.as_of, c.postcode_id, c.previous_as_of FROM chain"
+        " JOIN user_postcode_changes c ON c.as_of = chain.previous_as_of AND c.user_id = $1"
+        " WHERE chain.previous_as_of < chain.as_of)"
+        " SELECT as_of, postcode_id, previous_as_of FROM chain ORDER BY as_of DESC",
+        PgParams().add(static_cast<qint64>(userId)).add(newestChange), true);
+    history.clear();
+    qint64 periodEnd = openEnded;
+    std::optional<qint64> expected = newestChange;
+    for (int row = 0; row < chain.rows(); ++row) {
+        const qint64 asOf = chain.int64(row, 0);
+        if (!expected || asOf != *expected)
+            break;
+        if (!chain.isNull(row, 1))
+            history.push_back({asOf, periodEnd, static_cast<quint32>(chain.int64(row, 1))});
+        periodEnd = asOf;
+        expected = chain.optionalInt64(row, 2);
+        if (expected && *expected >= asOf)
+            throw StorageError{QStringLiteral("the history of user %1 links its change at %2 to a later one: run pvadmin check")
+                                  .arg(userId)
+                                  .arg(asOf)};
+    }
+    if (expected)
+        throw StorageError{QStringLiteral("the history of user %1 has no change at %2: run pvadmin check").arg(userId).arg(*expected)};
+    std::reverse(history.begin(), history.end());
+}
+
+void PgLoadStore::writeChange(quint64 userId, const PostcodeChange &change)
+{
+    const auto optionalPostcode = [](std::optional<quint32> id) {
+        return id ? std::optional<qint64>(*id) : std::nullopt;
+    };
+    pgQuery(m_conn,
+            "INSERT INTO user_postcode_changes (as_of, user_id, postcode_id, previous_as_of, previous_postcode_id) "
+            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (as_of, user_id) DO UPDATE SET postcode_id = excluded.postcode_id, "
+            "previous_as_of = excluded.previous_as_of, previous_postcode_id = excluded.previous_postcode_id",
+            PgParams()
+                .add(change.asOf)
+                .add(static_cast<qint64>(userId))
+                .add(optionalPostcode(change.postcodeId))
+                .add(change.previousAsOf)
+                .add(optionalPostcode(change.previousPostcodeId)));
+}
+
+void PgLoadStore::rewriteHistory(quint64 userId, const std::vector<PostcodePeriod> &before,
+                                 const std::vector<PostcodePeriod> &after)
+{
+    flushAppendedHistory();
+    const std::vector<PostcodeChange> old = changesOf(before);
+    const std::vector<PostcodeChange> changes = changesOf(after);
+    for (const PostcodeChange &c : old)
+        if (std::none_of(changes.begin(), changes.end(), [&](const PostcodeChange &n) { return n.asOf == c.asOf; }))
+            pgQuery(m_conn, "DELETE FROM user_postcode_changes WHERE as_of = $1 AND user_id = $2",
+                    PgParams().add(c.asOf).add(static_cast<qint64>(userId)));
+    for (const PostcodeChange &c : changes)
+        if (std::find(old.begin(), old.end(), c) == old.end())
+            writeChange(userId, c);
+}
+
+void PgLoadStore::appendHistory(quint64 userId, const PostcodeChange &change)
+{
+    m_appendedHistory.emplace_back(userId, change);
+}
+
+void PgLoadStore::flushAppendedHistory()
+{
+    if (m_appendedHistory.empty())
+        return;
+    PgCopy copy(m_conn, "COPY user_postcode_changes (as_of, user_id, postcode_id, previous_as_of, previous_postcode_id) "
+                        "FROM STDIN (FORMAT binary)");
+    const auto optionalPostcode = [](std::optional<quint32> id) {
+        return id ? std::optional<qint64>(*id) : std::nullopt;
+    };
+    for (const auto &[userId, change] : m_appendedHistory) {
+        copy.row(5).int64(change.asOf).int64(static_cast<qint64>(userId)).optionalInt64(optionalPostcode(change.postcodeId));
+        copy.optionalInt64(change.previousAsOf).optionalInt64(optionalPostcode(change.previousPostcodeId));
+    }
+    copy.finish();
+    m_appendedHistory.clear();
+}
+
+void PgLoadStore::appendFacts(qint64 runId, const std::vector<PageviewFact> &facts)
+{
+    PgCopy copy(m_conn, "COPY pageview_fact_segments (load_id, first_user, last_user, facts, format, data) FROM STDIN (FORMAT binary)");
+    for (size_t start = 0; start < facts.size();) {
+        const size_t end = factSegmentEnd(facts, start);
+        const QByteArray data = encodeFactSegment(facts.data() + start, end - start);
+        copy.row(6).int64(runId).int64(static_cast<qint64>(facts[start].userId)).int64(static_cast<qint64>(facts[end - 1].userId));
+        copy.int64(static_cast<qint64>(end - start)).int64(currentFactSegmentFormat);
+        copy.bytes(std::string_view(data.constData(), static_cast<size_t>(data.size())));
+        start = end;
+    }
+    copy.finish();
+}
+
+std::vector<PageviewFact> PgLoadStore::facts(qint64 runId)
+{
+    std::vector<PageviewFact> all, segment;
+    const PgResult segments = pgQuery(m_conn, "SELECT format, data FROM pageview_fact_segments WHERE load_id = $1 ORDER BY first_user",
+                                      PgParams().add(runId), true);
+    for (int row = 0; row < segments.rows(); ++row) {
+        FactSegmentView(segments.int64(row, 0), segments.bytes(row, 1)).decode(segment);
+        all.insert(all.end(), segment.begin(), segment.end());
+    }
+    return all;
+}
+
+void PgLoadStore::removeFacts(qint64 runId)
+{
+    pgQuery(m_conn, "DELETE FROM pageview_fact_segments WHERE load_id = $1", PgParams().add(runId));
+}
+
+void PgLoadStore::updateFacts(const std::vector<quint64> &users,
+                              const std::function<bool(qint64 runId, std::vector<PageviewFact> &facts)> &visit)
+{
+    if (users.empty())
+        return;
+    struct Segment
+    {
+        qint64 id, loadId;
+    };
+    std::vector<Segment> touched;
+    {
+        const PgResult ranges = pgQuery(m_conn, "SELECT s.id, s.load_id, s.first_user, s.last_user FROM pageview_fact_segments s "
+                                                "JOIN pageview_windows w ON w.run_id = s.load_id", {}, true);
+        for (int row = 0; row < ranges.rows(); ++row) {
+            const auto first = static_cast<quint64>(ranges.int64(row, 2));
+            const auto last = static_cast<quint64>(ranges.int64(row, 3));
+            const auto it = std::lower_bound(users.begin(), users.end(), first);
+            if (it != users.end() && *it <= last)
+                touched.push_back({ranges.int64(row, 0), ranges.int64(row, 1)});
+        }
+    }
+    // A batch of segments a round trip; only the changed ones go back.
+    constexpr size_t batch = 64;
+    std::vector<PageviewFact> matched;
+    std::vector<size_t> positions;
+    for (size_t start = 0; start < touched.size(); start += batch) {
+        const std::span<const Segment> some(touched.data() + start, std::min(batch, touched.size() - start));
+        const PgResult segments = pgQuery(m_conn, "SELECT id, format, data FROM pageview_fact_segments WHERE id = ANY($1::bigint[])",
+                                          PgParams().add(arrayOf(some, [](const Segment &s) { return s.id; })), true);
+        for (int row = 0; row < segments.rows(); ++row) {
+            const qint64 id = segments.int64(row, 0);
+            const auto segment = std::find_if(some.begin(), some.end(), [id](const Segment &s) { return s.id == id; });
+            const FactSegmentView stored(segments.int64(row, 1), segments.bytes(row, 2));
+            stored.factsOfUsers(users, positions, matched);
+            if (matched.empty() || !visit(segment->loadId, matched))
+                continue;
+            pgQuery(m_conn, "UPDATE pageview_fact_segments SET format = $1, data = $2 WHERE id = $3",
+                    PgParams().add(qint64(currentFactSegmentFormat)).addBytes(stored.withPostcodes(positions, matched)).add(id));
+        }
+    }
+}
+
+void PgLoadStore::applyAggregateDeltas(const AggregateDeltas &deltas)
+{
+    applyDeltas(m_conn, deltas.changes(Basis::AtTime, Grain::Hour), "views_at_time_hourly", "hour");
+    applyDeltas(m_conn, deltas.changes(Basis::Current, Grain::Hour), "views_current_hourly", "hour");
+    applyDeltas(m_conn, deltas.changes(Basis::AtTime, Grain::Day), "views_at_time_daily", "day");
+    applyDeltas(m_conn, deltas.changes(Basis::Current, Grain::Day), "views_current_daily", "day");
+}
+
+void PgLoadStore::applyCurrentUserDeltas(const std::map<quint32, qint64> &deltas)
+{
+    std::vector<std::pair<quint32, qint64>> changed;
+    for (const auto &delta : deltas)
+        if (delta.second != 0)
+            changed.push_back(delta);
+    if (changed.empty())
+        return;
+    pgQuery(m_conn,
+            "INSERT INTO postcode_current_users AS t (postcode_id, users) SELECT * FROM unnest($1::bigint[], $2::bigint[]) "
+            "ON CONFLICT (postcode_id) DO UPDATE SET users = t.users + excluded.users",
+            PgParams()
+                .add(arrayOf(changed, [](const auto &c) { return qint64(c.first); }))
+                .add(arrayOf(changed, [](const auto &c) { return c.second; })));
+    pgExec(m_conn, "DELETE FROM postcode_current_users WHERE users = 0");
+}
+
+qint64 PgLoadStore::windowRun(qint64 hour)
+{
+    const PgResult run = pgQuery(m_conn, "SELECT run_id FROM pageview_windows WHERE hour = $1", PgParams().add(hour));
+    return run.rows() ? run.int64(0, 0) : 0;
+}
+
+void PgLoadStore::setWindow(qint64 hour, qint64 runId, const std::map<qint64, qint64> &viewsPerHour)
+{
+    if (!viewsPerHour.empty())
+        pgQuery(m_conn, "INSERT INTO load_hour_views (run_id, hour, views) SELECT $1, * FROM unnest($2::bigint[], $3::bigint[])",
+                PgParams()
+                    .add(runId)
+                    .add(arrayOf(viewsPerHour, [](const auto &v) { return v.first; }))
+                    .add(arrayOf(viewsPerHour, [](const auto &v) { return v.second; })));
+    pgQuery(m_conn, "INSERT INTO pageview_windows (hour, run_id) VALUES ($1, $2) ON CONFLICT (hour) DO UPDATE SET run_id = excluded.run_id",
+            PgParams().add(hour).add(runId));
+}
+
+void PgLoadStore::removeHourViews(qint64 runId)
+{
+    pgQuery(m_conn, "DELETE FROM load_hour_views WHERE run_id = $1", PgParams().add(runId));
+}
+
+std::optional<qint64> PgLoadStore::nextSnapshotAfter(qint64 asOf)
+{
+    const PgResult next = pgQuery(m_conn, "SELECT MIN(as_of) FROM snapshots WHERE as_of > $1", PgParams().add(asOf));
+    return next.optionalInt64(0, 0);
+}
+
+qint64 PgLoadStore::snapshotRun(qint64 asOf)
+{
+    const PgResult run = pgQuery(m_conn, "SELECT run_id FROM snapshots WHERE as_of = $1", PgParams().add(asOf));
+    return run.rows() ? run.int64(0, 0) : 0;
+}
+
+void PgLoadStore::setSnapshot(qint64 asOf, qint64 runId, qint64 users)
+{
+    pgQuery(m_conn, "INSERT INTO snapshots (as_of, run_id, users) VALUES ($1, $2, $3) "
+                    "ON CONFLICT (as_of) DO UPDATE SET run_id = excluded.run_id, users = excluded.users",
+            PgParams().add(asOf).add(runId).add(users));
+}
+
+void PgLoadStore::recordRun(LoadRun &run, bool insert, const std::vector<RejectedLine> &rejects)
+{
+    static const QString host = QSysInfo::machineHostName();
+    PgParams params;
+    params.add(extractKindName(run.kind)).add(run.file);
+    run.contentHash.isEmpty() ? params.addNull() : params.add(run.contentHash);
+    params.add(run.windowHour).add(run.asOf).add(run.startedAtMs);
+    params.add(run.finishedAtMs ? std::optional<qint64>(run.finishedAtMs) : std::nullopt);
+    params.add(run.rowsRead).add(run.rowsLoaded).add(run.rowsRejected).add(run.lateRows);
+    params.add(run.usersAdded).add(run.usersMoved).add(run.usersRemoved).add(run.factsReattributed);
+    params.add(run.replacedRun ? std::optional<qint64>(run.replacedRun) : std::nullopt);
+    params.add(run.replacedBy ? std::optional<qint64>(run.replacedBy) : std::nullopt);
+    params.add(runStatusName(run.status));
+    run.error.isEmpty() ? params.addNull() : params.add(run.error);
+    params.add(static_cast<qint64>(::getpid())).add(host);
+    if (insert) {
+        // The run's lock is taken by the statement that creates it, so no client ever sees it running
+        // without its lock held.
+        params.add(pgRunLockClass);
+        const PgResult inserted = pgQuery(
+            m_conn,
+            "WITH run AS (INSERT INTO load_runs (kind, file, content_hash, window_hour, as_of, started_at, finished_at, "
+            "rows_read, rows_loaded, rows_rejected, late_rows, users_added, users_moved, users_removed, facts_reattributed, "
+            "replaced_run, replaced_by, status, error, pid, host) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+            "$13, $14, $15, $16, $17, $18, $19, $20, $21) RETURNING id) "
+            "SELECT id, pg_advisory_lock($22, (id::bit(32))::int) FROM run",
+            params);
+        run.id = inserted.int64(0, 0);
+        m_runLocks.push_back(run.id);
+    } else {
+        params.add(run.id);
+        pgQuery(m_conn,
+                "UPDATE load_runs SET kind = $1, file = $2, content_hash = $3, window_hour = $4, as_of = $5, started_at = $6, "
+                "finished_at = $7, rows_read = $8, rows_loaded = $9, rows_rejected = $10, late_rows = $11, users_added = $12, "
+                "users_moved = $13, users_removed = $14, facts_reattributed = $15, replaced_run = $16, replaced_by = $17, "
+                "status = $18, error = $19, pid = $20, host = $21 WHERE id = $22",
+                params);
+    }
+    if (rejects.empty())
+        return;
+    pgQuery(m_conn, "DELETE FROM load_rejects WHERE run_id = $1", PgParams().add(run.id));
+    PgCopy copy(m_conn, "COPY load_rejects (run_id, line, reason, raw) FROM STDIN (FORMAT binary)");
+    for (const RejectedLine &r : rejects) {
+        const QByteArray reason = r.reason.toUtf8();
+        copy.row(4).int64(run.id).int64(r.line).bytes(std::string_view(reason.constData(), static_cast<size_t>(reason.size())));
+        copy.bytes(std::string_view(r.raw.constData(), static_cast<size_t>(r.raw.size())));
+    }
+    copy.finish();
+}
+
+QString PgLoadStore::recordRunAlone(LoadRun &run, bool insert, const std::vector<RejectedLine> &rejects)
+{
+    try {
+        rollback();
+        pgExec(m_conn, "BEGIN");
+        recordRun(run, insert, rejects);
+        pgExec(m_conn, "COMMIT");
+    } catch (const StorageError &e) {
+        rollback();
+        return e.message;
+    }
+    return {};
+}
+
+qint64 PgLoadStore::identicalRun(ExtractKind kind, const QString &contentHash, std::optional<qint64> asOf)
+{
+    const PgResult same = pgQuery(m_conn, "SELECT id FROM load_runs WHERE content_hash = $1 AND kind = $2 "
+                                          "AND status = 'succeeded' AND ($3::bigint IS NULL OR as_of = $3)",
+                                  PgParams().add(contentHash).add(extractKindName(kind)).add(asOf));
+    return same.rows() ? same.int64(0, 0) : 0;
+}
+
+void PgLoadStore::markReplaced(qint64 earlierRunId, qint64 laterRunId)
+{
+    pgQuery(m_conn, "UPDATE load_runs SET status = 'replaced', replaced_by = $1 WHERE id = $2",
+            PgParams().add(laterRunId).add(earlierRunId));
+}
+
+} // namespace pv

@@ -1,0 +1,281 @@
+#include "storage/postgres/postgresbackend.h"
+
+#include "storage/postgres/pgcheck.h"
+#include "storage/postgres/pgconnection.h"
+#include "storage/postgres/pgloadstore.h"
+#include "storage/postgres/pglocks.h"
+#include "storage/postgres/pgpageviewquery.h"
+#include "storage/postgres/pgstats.h"
+#include "storage/sql/sqlcoverage.h"
+#include "storage/sql/sqlpostcodedirectory.h"
+#include "storage/sql/sqlquery.h"
+#include "storage/sql/sqlrunlog.h"
+#include "storage/sql/sqluserhistory.h"
+
+#include <QAtomicInteger>
+#include <QFile>
+#include <QRegularExpression>
+#include <QSqlDriver>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
+#include <libpq-fe.h>
+
+namespace pv {
+
+namespace {
+QAtomicInteger<quint64> connectionCounter;
+
+const char *const migrations[] = {
+    ":/migrations/postgresql/0001_warehouse.sql",
+};
+
+/// location as a libpq conninfo in keyword form (key='value' ...), or an empty string with *error set.
+QString keywordConninfo(const QString &location, QString *error)
+{
+    char *parseError = nullptr;
+    PQconninfoOption *options = PQconninfoParse(location.toUtf8().constData(), &parseError);
+    if (!options) {
+        *error = QStringLiteral("%1: not a PostgreSQL connection: %2")
+                     .arg(location, parseError ? QString::fromUtf8(parseError).trimmed() : QStringLiteral("out of memory"));
+        PQfreemem(parseError);
+        return {};
+    }
+    QStringList pairs;
+    for (PQconninfoOption *option = options; option->keyword; ++option) {
+        if (!option->val || !*option->val)
+            continue;
+        const QString key = QString::fromUtf8(option->keyword);
+        const QString value = QString::fromUtf8(option->val);
+        if (key == QLatin1String("password")) {
+            *error = QStringLiteral("%1: a password does not belong in the warehouse's address, where scripts, "
+                                    "history and settings would keep it; put it in ~/.pgpass, PGPASSWORD or a "
+                                    "service file")
+                         .arg(QString(location).replace(QRegularExpression(QStringLiteral(":[^:@/]*@")), QStringLiteral(":***@")));
+            PQconninfoFree(options);
+            return {};
+        }
+        if (value.contains(QLatin1Char(';'))) {
+            *error = QStringLiteral("%1: the connection's %2 contains ';', which pvadmin cannot pass on").arg(location, key);
+            PQconninfoFree(options);
+            return {};
+        }
+        QString quoted = value;
+        quoted.replace(QLatin1Char('\\'), QLatin1String("\\\\")).replace(QLatin1Char('\''), QLatin1String("\\'"));
+        pairs << QStringLiteral("%1='%2'").arg(key, quoted);
+    }
+    PQconninfoFree(options);
+    return pairs.join(QLatin1Char(' '));
+}
+} // namespace
+
+bool PostgresBackend::isLocation(const QString &location)
+{
+    static const QRegularExpression keywordForm(QStringLiteral("^\\s*(host|hostaddr|dbname|service|user|port)\\s*="));
+    return location.startsWith(QLatin1String("postgresql://")) || location.startsWith(QLatin1String("postgres://"))
+        || keywordForm.match(location).hasMatch();
+}
+
+PostgresBackend::PostgresBackend(QString location, QString connectionName)
+    : m_location(std::move(location))
+    , m_connectionName(std::move(connectionName))
+{
+}
+
+PostgresBackend::~PostgresBackend()
+{
+    m_runLog.reset();
+    m_pageviews.reset();
+    m_userHistory.reset();
+    m_postcodes.reset();
+    m_coverage.reset();
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connectionName);
+}
+
+std::unique_ptr<PostgresBackend> PostgresBackend::open(const QString &location, QString *error, bool markInterrupted)
+{
+    const QString conninfo = keywordConninfo(location, error);
+    if (conninfo.isEmpty())
+        return nullptr;
+    if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QPSQL"))) {
+        *error = QStringLiteral("%1: Qt's PostgreSQL driver is not installed (Debian: libqt6sql6-psql)").arg(location);
+        return nullptr;
+    }
+    const QString name = QStringLiteral("pvadmin-pg-%1").arg(connectionCounter.fetchAndAddRelaxed(1));
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+        // The whole conninfo goes in as options (the driver joins them to its own, empty, keywords).
+        db.setConnectOptions(conninfo + QStringLiteral(";application_name='pvadmin'"));
+        if (!db.open()) {
+            *error = QStringLiteral("%1: cannot connect: %2").arg(location, db.lastError().databaseText().trimmed());
+            db = QSqlDatabase();
+            QSqlDatabase::removeDatabase(name);
+            return nullptr;
+        }
+    }
+    std::unique_ptr<PostgresBackend> backend(new PostgresBackend(location, name));
+    backend->m_conninfo = conninfo;
+    const QSqlDatabase db = QSqlDatabase::database(name, false);
+    const QVariant handle = db.driver()->handle();
+    if (qstrcmp(handle.typeName(), "pg_conn*") != 0 || !*static_cast<PGconn *const *>(handle.data())) {
+        *error = QStringLiteral("%1: cannot connect: the PostgreSQL driver gave no handle").arg(location);
+        return nullptr;
+    }
+    backend->m_conn = *static_cast<PGconn *const *>(handle.data());
+    if (!backend->migrate(error))
+        return nullptr;
+    backend->m_runLog = std::make_unique<SqlRunLog>(db);
+    backend->m_pageviews = std::make_unique<PgPageviewQuery>(backend->m_conn);
+    backend->m_userHistory = std::make_unique<SqlUserHistory>(
+        db, [conn = backend->m_conn](quint64 userId) { return pgUserFacts(conn, userId); });
+    backend->m_postcodes = std::make_unique<SqlPostcodeDirectory>(db);
+    backend->m_coverage = std::make_unique<SqlCoverage>(db);
+    if (markInterrupted)
+        backend->markInterruptedRuns();
+    return backend;
+}
+
+int PostgresBackend::latestSchemaVersion() const
+{
+    return static_cast<int>(std::size(migrations));
+}
+
+int PostgresBackend::schemaVersion() const
+{
+    try {
+        const PgResult version = pgQuery(m_conn, "SELECT MAX(version) FROM pvadmin.schema_migrations");
+        return version.rows() && !version.isNull(0, 0) ? static_cast<int>(version.int64(0, 0)) : 0;
+    } catch (const StorageError &) {
+        return 0;
+    }
+}
+
+bool PostgresBackend::migrate(QString *error)
+{
+    try {
+        // The server's notices (a temporary table already there, say) are not the operator's business.
+        pgExec(m_conn, "SET client_min_messages TO warning");
+        // Every name the engine uses is in its schema; the BI views and the analyst role see only it.
+        const PgResult present = pgQuery(m_conn, "SELECT to_regclass('pvadmin.schema_migrations') IS NOT NULL");
+        if (present.int64(0, 0) && schemaVersion() == latestSchemaVersion()) {
+            pgExec(m_conn, "SET search_path TO pvadmin");
+            return true;
+        }
+        pgExec(m_conn, "BEGIN");
+        // Two clients opening a new warehouse at once: the second waits, then finds it migrated.
+        pgQuery(m_conn, "SELECT pg_advisory_xact_lock($1, $2)", PgParams().add(pgLockClass).add(pgMigrationLock));
+        pgExec(m_conn, "CREATE SCHEMA IF NOT EXISTS pvadmin; SET LOCAL search_path TO pvadmin;"
+                       "CREATE TABLE IF NOT EXISTS schema_migrations (version bigint PRIMARY KEY, applied_at timestamptz NOT NULL)");
+        const int current = schemaVersion();
+        if (current > latestSchemaVersion()) {
+            pgExec(m_conn, "ROLLBACK");
+            *error = QStringLiteral("%1: the warehouse is at schema version %2, newer than this pvadmin (%3); use a newer pvadmin")
+                         .arg(m_location)
+                         .arg(current)
+                         .arg(latestSchemaVersion());
+            return false;
+        }
+        for (int version = current + 1; version <= latestSchemaVersion(); ++version) {
+            QFile file(QString::fromLatin1(migrations[version - 1]));
+            if (!file.open(QIODevice::ReadOnly))
+                throw StorageError{QStringLiteral("migration %1 is missing from the build").arg(version)};
+            pgExec(m_conn, file.readAll().constData());
+            pgQuery(m_conn, "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, now())", PgParams().add(qint64(version)));
+        }
+        pgExec(m_conn, "COMMIT; SET search_path TO pvadmin");
+    } catch (const StorageError &e) {
+        if (PQtransactionStatus(m_conn) != PQTRANS_IDLE)
+            PQclear(PQexec(m_conn, "ROLLBACK"));
+        *error = QStringLiteral("%1: cannot prepare the warehouse schema: %2").arg(m_location, e.message);
+        return false;
+    }
+    return true;
+}
+
+void PostgresBackend::markInterruptedRuns()
+{
+    // A running load holds the lock named by its run for as long as its session lives (pglocks.h): a run
+    // whose lock anyone can take has no load behind it, wherever that load ran. Best effort, as on SQLite.
+    try {
+        const PgResult running = pgQuery(m_conn, "SELECT id FROM load_runs WHERE status = 'running'");
+        for (int row = 0; row < running.rows(); ++row) {
+            const qint64 runId = running.int64(row, 0);
+            const PgParams lock = PgParams().add(pgRunLockClass).add(pgRunLockKey(runId));
+            if (!pgQuery(m_conn, "SELECT pg_try_advisory_lock($1, $2)", lock).int64(0, 0))
+                continue;
+            pgQuery(m_conn, "UPDATE load_runs SET status = 'interrupted', error = $1 WHERE id = $2 AND status = 'running'",
+                    PgParams().add(interruptedRunError()).add(runId));
+            pgQuery(m_conn, "SELECT pg_advisory_unlock($1, $2)", lock);
+        }
+    } catch (const StorageError &) {
+    }
+}
+
+std::optional<QString> PostgresBackend::setting(const QString &key) const
+{
+    try {
+        const PgResult value = pgQuery(m_conn, "SELECT value FROM settings WHERE key = $1", PgParams().add(key));
+        if (value.rows())
+            return value.text(0, 0);
+    } catch (const StorageError &) {
+    }
+    return std::nullopt;
+}
+
+bool PostgresBackend::setSetting(const QString &key, const QString &value)
+{
+    try {
+        pgQuery(m_conn, "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                PgParams().add(key).add(value));
+        return true;
+    } catch (const StorageError &) {
+        return false;
+    }
+}
+
+const LoadRunLog &PostgresBackend::runLog() const
+{
+    return *m_runLog;
+}
+
+const PageviewQuery &PostgresBackend::pageviews() const
+{
+    return *m_pageviews;
+}
+
+const UserHistory &PostgresBackend::userHistory() const
+{
+    return *m_userHistory;
+}
+
+const PostcodeDirectory &PostgresBackend::postcodes() const
+{
+    return *m_postcodes;
+}
+
+const WarehouseCoverage &PostgresBackend::coverage() const
+{
+    return *m_coverage;
+}
+
+std::unique_ptr<LoadStore> PostgresBackend::loadStore()
+{
+    return std::make_unique<PgLoadStore>(m_conn, m_conninfo);
+}
+
+CheckReport PostgresBackend::check(std::optional<HourSpan> hours, LoadFeedback *feedback)
+{
+    return checkPostgresWarehouse(m_conn, hours, feedback);
+}
+
+WarehouseStats PostgresBackend::stats() const
+{
+    return readPostgresStats(m_conn);
+}
+
+} // namespace pv
