@@ -47,10 +47,11 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 # Libraries the binary links come from dpkg-shlibdeps (it needs dpkg-dev where cpack runs).
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # Qt plugins are loaded at run time, so shlibdeps cannot see them:
-#   libqt6sql6-sqlite  sqldrivers/libqsqlite.so, the warehouse's driver;
+#   libqt6sql6-sqlite  sqldrivers/libqsqlite.so, the embedded warehouse's driver;
+#   libqt6sql6-psql    sqldrivers/libqsqlpsql.so, a PostgreSQL warehouse's (libpq itself is linked);
 #   libqt6svg6         imageformats/libqsvg.so and iconengines/libqsvgicon.so, for the SVG icon.
 # The xcb platform plugin (platforms/libqxcb.so) is in libqt6gui6 on Debian 12, which shlibdeps
 # lists; qt6-qpa-plugins holds only the vnc and TUIO plugins. Fonts come through libqt6gui6's
 # fontconfig dependency (fontconfig-config depends on fonts-dejavu-core or another font).
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6sql6-sqlite, libqt6svg6")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libqt6sql6-sqlite, libqt6sql6-psql, libqt6svg6")
 include(CPack)

@@ -28,7 +28,7 @@ in_root() {
 
     step "every library of the binary and of its run-time Qt plugins resolves"
     local plugins=/usr/lib/x86_64-linux-gnu/qt6/plugins f
-    for f in /usr/bin/pvadmin $plugins/sqldrivers/libqsqlite.so $plugins/platforms/libqxcb.so \
+    for f in /usr/bin/pvadmin $plugins/sqldrivers/libqsqlite.so $plugins/sqldrivers/libqsqlpsql.so $plugins/platforms/libqxcb.so \
              $plugins/xcbglintegrations/libqxcb-glx-integration.so $plugins/imageformats/libqsvg.so \
              $plugins/iconengines/libqsvgicon.so; do
         [[ -f $f ]] || fail "$f is not installed"
