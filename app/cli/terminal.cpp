@@ -93,6 +93,10 @@ CancelOnInterrupt::~CancelOnInterrupt()
 TerminalProgress::TerminalProgress(LoadFeedback *feedback, QString label)
     : m_label(std::move(label))
 {
+    // A notice is a line of its own, with or without a progress line (which the next draw puts back).
+    QObject::connect(feedback, &LoadFeedback::notice, feedback, [this](const QString &text) {
+        printErr(QStringLiteral("%1%2\n").arg(m_active ? QStringLiteral("\r\033[K") : QString(), text));
+    });
     if (qEnvironmentVariableIsSet("PVADMIN_STAGE_TIMES")) {
         m_stageTimer.start();
         QObject::connect(feedback, &LoadFeedback::stageChanged, feedback, [this](const QString &stage, qint64) {

@@ -19,6 +19,11 @@ void LoadFeedback::setStage(const QString &stage, qint64 total)
     emit progressChanged(0, total);
 }
 
+void LoadFeedback::tell(const QString &text)
+{
+    emit notice(text);
+}
+
 void LoadFeedback::setProgress(qint64 done)
 {
     m_done = done;

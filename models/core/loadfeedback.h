@@ -23,6 +23,9 @@ public:
     void setStage(const QString &stage, qint64 total = 0);
     /// Reports work done in the current stage; emits progressChanged at most every ~100 ms.
     void setProgress(qint64 done);
+    /// Something the operator should be told even where no progress is drawn (a load waiting for
+    /// another client's): emits notice.
+    void tell(const QString &text);
 
     QString stage() const { return m_stage; }
     qint64 done() const { return m_done; }
@@ -31,6 +34,7 @@ public:
 signals:
     void stageChanged(const QString &stage, qint64 total);
     void progressChanged(qint64 done, qint64 total);
+    void notice(const QString &text);
 
 private:
     std::atomic<bool> m_cancelled{false};

@@ -161,7 +161,14 @@ LoadResult ExtractLoad::execute()
         m_run.status = RunStatus::Running;
         recordRun(true);
 
-        m_store->begin();
+        m_store->begin([this, told = false](const QString &waitingFor) mutable {
+            checkCancelled();
+            const QString waiting = QStringLiteral("waiting for %1 to finish loading").arg(waitingFor);
+            stage(waiting);
+            if (m_feedback && !told)
+                m_feedback->tell(QStringLiteral("%1: %2").arg(m_reader.displayName(), waiting));
+            told = true;
+        });
         write();
         checkCancelled();
         stage(QStringLiteral("committing"));

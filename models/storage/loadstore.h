@@ -27,8 +27,10 @@ public:
     virtual ~LoadStore() = default;
 
     // --- the transaction ------------------------------------------------------------------------
-    /// Starts the load's write transaction; waits for another load's to finish first.
-    virtual void begin() = 0;
+    /// Starts the load's write transaction; waits for another load's to finish first. While it waits it
+    /// calls waiting with what it waits for (a run, its file and host where the engine can tell), about
+    /// every second; waiting may throw to give up (a cancel).
+    virtual void begin(const std::function<void(const QString &waitingFor)> &waiting) = 0;
     virtual void commit() = 0;
     /// Rolls back the transaction when one is open; never throws.
     virtual void rollback() noexcept = 0;

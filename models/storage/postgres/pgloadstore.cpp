@@ -6,6 +6,7 @@
 #include "storage/postgres/pglocks.h"
 
 #include <QSysInfo>
+#include <QThread>
 #include <QScopeGuard>
 
 #include <libpq-fe.h>
@@ -104,13 +105,39 @@ PgLoadStore::~PgLoadStore()
     }
 }
 
-void PgLoadStore::begin()
+void PgLoadStore::begin(const std::function<void(const QString &)> &waiting)
 {
     pgExec(m_conn, "BEGIN");
-    // One load writes at a time, whichever client runs it; readers never wait for it.
-    pgQuery(m_conn, "SELECT pg_advisory_xact_lock($1, $2)", PgParams().add(pgLockClass).add(pgLoadLock));
+    // One load writes at a time, whichever client runs it; readers never wait for it. A load that must
+    // wait asks again every 250 ms, so it can say for whom and be cancelled meanwhile.
+    const PgParams loadLock = PgParams().add(pgLockClass).add(pgLoadLock);
+    for (int attempt = 0; !pgQuery(m_conn, "SELECT pg_try_advisory_xact_lock($1, $2)", loadLock).int64(0, 0); ++attempt) {
+        if (attempt % 4 == 0)
+            waiting(loadHoldingTheLock());
+        QThread::msleep(250);
+    }
     pgExec(m_conn, "CREATE TEMP TABLE IF NOT EXISTS pvadmin_deltas (period bigint, postcode_id bigint, views bigint) "
                    "ON COMMIT DELETE ROWS");
+}
+
+QString PgLoadStore::loadHoldingTheLock()
+{
+    // The session holding the write lock holds its running run's lock too (recordRun).
+    const PgResult holder = pgQuery(
+        m_conn,
+        "SELECT r.id, r.file, COALESCE(r.host, '') FROM pg_locks l"
+        " JOIN pg_locks rl ON rl.pid = l.pid AND rl.locktype = 'advisory' AND rl.classid = $2::bigint::oid"
+        " AND rl.objsubid = 2 AND rl.granted"
+        " JOIN load_runs r ON r.id = rl.objid::bigint AND r.status = 'running'"
+        " WHERE l.locktype = 'advisory' AND l.classid = $1::bigint::oid AND l.objid = $3::bigint::oid AND l.objsubid = 2"
+        " AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        " ORDER BY r.id DESC LIMIT 1",
+        PgParams().add(pgLockClass).add(pgRunLockClass).add(pgLoadLock));
+    if (!holder.rows())
+        return QStringLiteral("another client's load");
+    return QStringLiteral("run %1 (%2%3)")
+        .arg(holder.int64(0, 0))
+        .arg(holder.text(0, 1), holder.text(0, 2).isEmpty() ? QString() : QStringLiteral(" on ") + holder.text(0, 2));
 }
 
 void PgLoadStore::commit()

@@ -17,7 +17,7 @@ public:
     PgLoadStore(PGconn *conn, QString conninfo);
     ~PgLoadStore() override;
 
-    void begin() override;
+    void begin(const std::function<void(const QString &waitingFor)> &waiting) override;
     void commit() override;
     void rollback() noexcept override;
 
@@ -57,6 +57,8 @@ public:
     void markReplaced(qint64 earlierRunId, qint64 laterRunId) override;
 
 private:
+    /// What holds the write lock: "run N (file on host)".
+    QString loadHoldingTheLock();
     /// Sends the history changes appended so far (kept back to go in one COPY).
     void flushAppendedHistory();
     void writeChange(quint64 userId, const PostcodeChange &change);

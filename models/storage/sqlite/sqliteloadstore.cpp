@@ -41,8 +41,9 @@ SqliteLoadStore::SqliteLoadStore(sqlite3 *db, QString path)
 
 SqliteLoadStore::~SqliteLoadStore() = default;
 
-void SqliteLoadStore::begin()
+void SqliteLoadStore::begin(const std::function<void(const QString &)> &)
 {
+    // The busy timeout waits for another writer; SQLite cannot say who it is.
     sqliteExec(m_db, "BEGIN IMMEDIATE");
 }
 

@@ -19,7 +19,7 @@ public:
     SqliteLoadStore(sqlite3 *db, QString path);
     ~SqliteLoadStore() override;
 
-    void begin() override;
+    void begin(const std::function<void(const QString &waitingFor)> &waiting) override;
     void commit() override;
     void rollback() noexcept override;
 
