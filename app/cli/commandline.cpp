@@ -189,7 +189,7 @@ QString generalUsage()
                           "Commands:\n")
         + twoColumns(commands)
         + QStringLiteral("\nGlobal options (before the command):\n")
-        + twoColumns({{QStringLiteral("--db PATH"), QStringLiteral("the warehouse file")},
+        + twoColumns({{QStringLiteral("--db PATH"), QStringLiteral("the warehouse: a SQLite file, or a PostgreSQL database as a URL (postgresql://user@host:port/dbname) or libpq keywords (host=... dbname=...)")},
                       {QStringLiteral("--help, -h"), QStringLiteral("this text")},
                       {QStringLiteral("--version"), QStringLiteral("the version and the commit it was built from")}})
         + QStringLiteral("\nThe warehouse is --db PATH, else $PVADMIN_DB, else %1.\n"

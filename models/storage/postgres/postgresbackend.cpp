@@ -29,6 +29,7 @@ QAtomicInteger<quint64> connectionCounter;
 
 const char *const migrations[] = {
     ":/migrations/postgresql/0001_warehouse.sql",
+    ":/migrations/postgresql/0002_bi_views.sql",
 };
 
 /// location as a libpq conninfo in keyword form (key='value' ...), or an empty string with *error set.

@@ -40,6 +40,7 @@ const Migration migrations[] = {
     {":/migrations/0002_fact_segment_format.sql", nullptr},
     {":/migrations/0003_history_changes.sql", rebuildUserDirectoryFromHistory},
     {":/migrations/0004_aggregate_buckets.sql", nullptr},
+    {":/migrations/0005_bi_views.sql", nullptr},
 };
 
 } // namespace
