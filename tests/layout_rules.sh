@@ -14,7 +14,7 @@ fail() {
 # paths they share (models/storage/sql/).
 found=$(grep -rlE 'sqlite3|PRAGMA' models app ui | grep -v '^models/storage/sqlite/')
 [ -z "$found" ] || fail "SQLite outside models/storage/sqlite/" "$found"
-found=$(grep -rlE 'libpq|PGconn|PGresult|PQ[a-z]+\(' models app ui | grep -v '^models/storage/postgres/')
+found=$(grep -rlE '#include <libpq|PGconn|PGresult|PQ[a-z]+\(' models app ui | grep -v '^models/storage/postgres/')
 [ -z "$found" ] || fail "libpq outside models/storage/postgres/" "$found"
 found=$(grep -rlE 'driver\(\)->handle|QSql' models app ui | grep -vE '^models/storage/(sqlite|postgres|sql)/')
 [ -z "$found" ] || fail "Qt SQL outside the storage engines" "$found"
