@@ -89,6 +89,15 @@ void ExtractLoad::progress(qint64 done) const
 
 LoadResult ExtractLoad::execute()
 {
+    // A reader's role or a read-only file: said before anything is read, and not recorded (it cannot be).
+    if (const QString readOnly = m_store->whyReadOnly(); !readOnly.isEmpty()) {
+        LoadResult result;
+        result.outcome = LoadOutcome::Refused;
+        result.run = m_run;
+        result.run.status = RunStatus::Refused;
+        result.message = QStringLiteral("%1: not loaded: %2").arg(m_reader.displayName(), readOnly);
+        return result;
+    }
     try {
         m_postcodes = std::make_unique<PostcodeDictionary>(m_store->readPostcodes());
     } catch (const StorageError &e) {

@@ -26,6 +26,10 @@ class LoadStore
 public:
     virtual ~LoadStore() = default;
 
+    /// Why this connection may read the warehouse but not load into it (a read-only file, a role without
+    /// the right to write), or an empty string when it may load.
+    virtual QString whyReadOnly() = 0;
+
     // --- the transaction ------------------------------------------------------------------------
     /// Starts the load's write transaction; waits for another load's to finish first. While it waits it
     /// calls waiting with what it waits for (a run, its file and host where the engine can tell), about

@@ -1,6 +1,7 @@
 #include "storage/warehouse.h"
 
 #include "storage/loadstore.h"
+#include "storage/storageerror.h"
 #include "storage/postgres/postgresbackend.h"
 #include "storage/sqlite/sqlitebackend.h"
 #include "storage/storagebackend.h"
@@ -110,6 +111,15 @@ const WarehouseCoverage &Warehouse::coverage() const
 std::unique_ptr<LoadStore> Warehouse::loadStore()
 {
     return m_backend->loadStore();
+}
+
+QString Warehouse::whyReadOnly()
+{
+    try {
+        return m_backend->loadStore()->whyReadOnly();
+    } catch (const StorageError &e) {
+        return e.message;
+    }
 }
 
 CheckReport Warehouse::check(LoadFeedback *feedback, std::optional<HourSpan> hours)

@@ -63,6 +63,8 @@ public:
     const PostcodeDirectory &postcodes() const;
     const WarehouseCoverage &coverage() const;
     std::unique_ptr<LoadStore> loadStore();
+    /// Why loads are refused on this connection (LoadStore::whyReadOnly), or an empty string.
+    QString whyReadOnly();
     /// The warehouse's proof that the incremental path is right (StorageBackend::check).
     /// hours limits the facts, aggregates and reconciliation checked to a range; nullopt checks all.
     CheckReport check(LoadFeedback *feedback = nullptr, std::optional<HourSpan> hours = std::nullopt);

@@ -2,6 +2,7 @@
 
 #include "load/aggregatedeltas.h"
 #include "storage/factsegment.h"
+#include "storage/postgres/pgchangewatcher.h"
 #include "storage/postgres/pgconnection.h"
 #include "storage/postgres/pglocks.h"
 
@@ -103,6 +104,18 @@ PgLoadStore::~PgLoadStore()
         } catch (const StorageError &) {
         }
     }
+}
+
+QString PgLoadStore::whyReadOnly()
+{
+    const PgResult rights = pgQuery(m_conn, "SELECT current_user, has_table_privilege('pvadmin.load_runs', 'INSERT') "
+                                            "AND has_table_privilege('pvadmin.pageview_fact_segments', 'INSERT') "
+                                            "AND has_table_privilege('pvadmin.views_current_hourly', 'UPDATE')");
+    if (rights.int64(0, 1))
+        return {};
+    return QStringLiteral("the role %1 may read this warehouse but not load into it (loads need the role that owns "
+                          "the schema pvadmin, or one granted INSERT, UPDATE and DELETE on its tables)")
+        .arg(rights.text(0, 0));
 }
 
 void PgLoadStore::begin(const std::function<void(const QString &)> &waiting)
@@ -483,6 +496,8 @@ void PgLoadStore::recordRun(LoadRun &run, bool insert, const std::vector<Rejecte
                 "status = $18, error = $19, pid = $20, host = $21 WHERE id = $22",
                 params);
     }
+    // Watchers hear of it when this transaction commits (WarehouseChangeWatcher).
+    pgQuery(m_conn, "SELECT pg_notify($1, '')", PgParams().add(std::string_view(pgChangesChannel)));
     if (rejects.empty())
         return;
     pgQuery(m_conn, "DELETE FROM load_rejects WHERE run_id = $1", PgParams().add(run.id));

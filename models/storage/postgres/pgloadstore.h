@@ -17,6 +17,7 @@ public:
     PgLoadStore(PGconn *conn, QString conninfo);
     ~PgLoadStore() override;
 
+    QString whyReadOnly() override;
     void begin(const std::function<void(const QString &waitingFor)> &waiting) override;
     void commit() override;
     void rollback() noexcept override;

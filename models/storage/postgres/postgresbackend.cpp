@@ -32,8 +32,9 @@ const char *const migrations[] = {
     ":/migrations/postgresql/0002_bi_views.sql",
 };
 
-/// location as a libpq conninfo in keyword form (key='value' ...), or an empty string with *error set.
-QString keywordConninfo(const QString &location, QString *error)
+} // namespace
+
+QString PostgresBackend::conninfo(const QString &location, QString *error)
 {
     char *parseError = nullptr;
     PQconninfoOption *options = PQconninfoParse(location.toUtf8().constData(), &parseError);
@@ -69,7 +70,6 @@ QString keywordConninfo(const QString &location, QString *error)
     PQconninfoFree(options);
     return pairs.join(QLatin1Char(' '));
 }
-} // namespace
 
 bool PostgresBackend::isLocation(const QString &location)
 {
@@ -100,7 +100,7 @@ PostgresBackend::~PostgresBackend()
 
 std::unique_ptr<PostgresBackend> PostgresBackend::open(const QString &location, QString *error, bool markInterrupted)
 {
-    const QString conninfo = keywordConninfo(location, error);
+    const QString conninfo = PostgresBackend::conninfo(location, error);
     if (conninfo.isEmpty())
         return nullptr;
     if (!QSqlDatabase::isDriverAvailable(QStringLiteral("QPSQL"))) {

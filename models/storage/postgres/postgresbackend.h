@@ -26,6 +26,9 @@ public:
     /// Whether location names a PostgreSQL database: a postgresql:// or postgres:// URL, or libpq's
     /// keyword form (host=... dbname=...).
     static bool isLocation(const QString &location);
+    /// location as a libpq conninfo in keyword form (key='value' ...), or an empty string with *error set
+    /// (not a connection, or a password in it).
+    static QString conninfo(const QString &location, QString *error);
     /// Connects to the database location names and brings its schema up to date; nullptr with *error set
     /// when it cannot. A password in location is refused: libpq reads it from ~/.pgpass, PGPASSWORD or
     /// a service file. markInterrupted: mark runs whose load is gone interrupted.

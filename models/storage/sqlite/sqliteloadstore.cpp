@@ -41,6 +41,13 @@ SqliteLoadStore::SqliteLoadStore(sqlite3 *db, QString path)
 
 SqliteLoadStore::~SqliteLoadStore() = default;
 
+QString SqliteLoadStore::whyReadOnly()
+{
+    if (sqlite3_db_readonly(m_db, "main") == 1)
+        return QStringLiteral("the warehouse file %1 is open read-only (this user cannot write it or its folder)").arg(m_path);
+    return {};
+}
+
 void SqliteLoadStore::begin(const std::function<void(const QString &)> &)
 {
     // The busy timeout waits for another writer; SQLite cannot say who it is.

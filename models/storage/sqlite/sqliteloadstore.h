@@ -19,6 +19,7 @@ public:
     SqliteLoadStore(sqlite3 *db, QString path);
     ~SqliteLoadStore() override;
 
+    QString whyReadOnly() override;
     void begin(const std::function<void(const QString &waitingFor)> &waiting) override;
     void commit() override;
     void rollback() noexcept override;
