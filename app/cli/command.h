@@ -90,6 +90,7 @@ CommandSpec rejectsCommand();
 CommandSpec historyCommand();
 CommandSpec checkCommand();
 CommandSpec statsCommand();
+CommandSpec copyCommand();
 CommandSpec watchCommand();
 CommandSpec generateCommand();
 

@@ -163,7 +163,7 @@ QString CommandSpec::help() const
 const QList<CommandSpec> &commandTable()
 {
     static const QList<CommandSpec> table{initCommand(),  loadCommand(),  reportCommand(),   runsCommand(),
-                                          rejectsCommand(), historyCommand(), checkCommand(), statsCommand(), watchCommand(),
+                                          rejectsCommand(), historyCommand(), checkCommand(), statsCommand(), copyCommand(), watchCommand(),
                                           generateCommand(), guiCommand(),    helpCommand()};
     return table;
 }

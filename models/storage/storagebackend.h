@@ -16,6 +16,8 @@ class LoadRunLog;
 class LoadStore;
 class PageviewQuery;
 class PostcodeDirectory;
+class TableCopySource;
+class TableCopyTarget;
 class UserHistory;
 class WarehouseCoverage;
 
@@ -43,6 +45,10 @@ public:
     /// and the history, in one read transaction, and reports every difference (checkWarehouse(), over
     /// the engine's CheckSource); hours limits the facts and aggregates checked. Read-only.
     virtual CheckReport check(std::optional<HourSpan> hours, LoadFeedback *feedback) = 0;
+    /// Every table's rows as of one moment, for a copy (warehouseTables()).
+    virtual std::unique_ptr<TableCopySource> copySource() = 0;
+    /// Writes every table whole in one transaction, for a copy.
+    virtual std::unique_ptr<TableCopyTarget> copyTarget() = 0;
     /// What the warehouse holds and its size by family of tables. Read-only; throws StorageError.
     virtual WarehouseStats stats() const = 0;
 };

@@ -2,6 +2,7 @@
 
 #include "storage/loadstore.h"
 #include "storage/storageerror.h"
+#include "storage/tablecopy.h"
 #include "storage/postgres/postgresbackend.h"
 #include "storage/sqlite/sqlitebackend.h"
 #include "storage/storagebackend.h"
@@ -125,6 +126,16 @@ QString Warehouse::whyReadOnly()
 CheckReport Warehouse::check(LoadFeedback *feedback, std::optional<HourSpan> hours)
 {
     return m_backend->check(hours, feedback);
+}
+
+std::unique_ptr<TableCopySource> Warehouse::copySource()
+{
+    return m_backend->copySource();
+}
+
+std::unique_ptr<TableCopyTarget> Warehouse::copyTarget()
+{
+    return m_backend->copyTarget();
 }
 
 WarehouseStats Warehouse::stats() const

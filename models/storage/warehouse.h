@@ -15,6 +15,8 @@ class LoadRunLog;
 class LoadStore;
 class PageviewQuery;
 class PostcodeDirectory;
+class TableCopySource;
+class TableCopyTarget;
 class StorageBackend;
 class UserHistory;
 class WarehouseCoverage;
@@ -68,6 +70,9 @@ public:
     /// The warehouse's proof that the incremental path is right (StorageBackend::check).
     /// hours limits the facts, aggregates and reconciliation checked to a range; nullopt checks all.
     CheckReport check(LoadFeedback *feedback = nullptr, std::optional<HourSpan> hours = std::nullopt);
+    /// For copyWarehouse() (StorageBackend::copySource, copyTarget).
+    std::unique_ptr<TableCopySource> copySource();
+    std::unique_ptr<TableCopyTarget> copyTarget();
     /// Facts, sizes and the projection of a year (StorageBackend::stats).
     WarehouseStats stats() const;
 

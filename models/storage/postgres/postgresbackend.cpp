@@ -6,6 +6,7 @@
 #include "storage/postgres/pglocks.h"
 #include "storage/postgres/pgpageviewquery.h"
 #include "storage/postgres/pgstats.h"
+#include "storage/postgres/pgtablecopy.h"
 #include "storage/sql/sqlcoverage.h"
 #include "storage/sql/sqlpostcodedirectory.h"
 #include "storage/sql/sqlquery.h"
@@ -272,6 +273,16 @@ std::unique_ptr<LoadStore> PostgresBackend::loadStore()
 CheckReport PostgresBackend::check(std::optional<HourSpan> hours, LoadFeedback *feedback)
 {
     return checkPostgresWarehouse(m_conn, hours, feedback);
+}
+
+std::unique_ptr<TableCopySource> PostgresBackend::copySource()
+{
+    return pgCopySource(m_conn);
+}
+
+std::unique_ptr<TableCopyTarget> PostgresBackend::copyTarget()
+{
+    return pgCopyTarget(m_conn);
 }
 
 WarehouseStats PostgresBackend::stats() const

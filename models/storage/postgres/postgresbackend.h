@@ -47,6 +47,8 @@ public:
     const WarehouseCoverage &coverage() const override;
     std::unique_ptr<LoadStore> loadStore() override;
     CheckReport check(std::optional<HourSpan> hours, LoadFeedback *feedback) override;
+    std::unique_ptr<TableCopySource> copySource() override;
+    std::unique_ptr<TableCopyTarget> copyTarget() override;
     WarehouseStats stats() const override;
 
 private:

@@ -2,6 +2,7 @@
 
 #include "storage/sqlite/sqlitecheck.h"
 #include "storage/sqlite/sqlitestats.h"
+#include "storage/sqlite/sqlitetablecopy.h"
 #include "storage/sql/sqlcoverage.h"
 #include "storage/sqlite/sqliteloadstore.h"
 #include "storage/sqlite/sqlitepageviewquery.h"
@@ -239,6 +240,16 @@ std::unique_ptr<LoadStore> SqliteBackend::loadStore()
 CheckReport SqliteBackend::check(std::optional<HourSpan> hours, LoadFeedback *feedback)
 {
     return checkSqliteWarehouse(m_handle, hours, feedback);
+}
+
+std::unique_ptr<TableCopySource> SqliteBackend::copySource()
+{
+    return sqliteCopySource(m_handle);
+}
+
+std::unique_ptr<TableCopyTarget> SqliteBackend::copyTarget()
+{
+    return sqliteCopyTarget(m_handle);
 }
 
 WarehouseStats SqliteBackend::stats() const
