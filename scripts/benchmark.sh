@@ -5,6 +5,10 @@
 # Usage: scripts/benchmark.sh [WORKDIR]   (needs ~5 GB of free disk in WORKDIR; default /tmp/pvadmin-bench)
 #        BENCH_SECTIONS="loads shell queries" chooses the parts to run; BENCH_USERS, BENCH_PAGEVIEWS and
 #        BENCH_HOURS shrink the scale for a quick try.
+#        BENCH_SECTIONS=postgresql runs the seed-scale loads, check and queries on a PostgreSQL 15 server of its own
+#        (scripts/pg-test-server.sh, durable: fsync and synchronous_commit on), next to psql doing the naive
+#        version (COPY into staging, INSERT ... SELECT join, GROUP BY) on the same files, with the server's
+#        table sizes.
 #        BENCH_SECTIONS=growth runs the growth scenario instead (about 30 minutes): GROWTH_DAYS days (60) on one
 #        warehouse, each a users snapshot of GROWTH_USERS (200,000, 1% moving a day) then GROWTH_HOURS hourly
 #        loads (24) of GROWTH_VIEWS rows (42,000), one process per load; per day it prints the snapshot's time,
@@ -39,10 +43,29 @@ step() {
         'BEGIN { printf "%-62s %8.2f s %10s rows/s %7.0f MiB\n", n, s, (s > 0 && r > 0) ? sprintf("%.0f", r / s) : "-", k / 1024 }'
 }
 
+# seed_loads DB: the day of seed-scale loads every engine is measured on: the day-0 snapshot, $hours hourly
+# loads (the first and the last timed, the first with its stages), the day-1 snapshot with 1% moved (with its
+# stages), then check.
+seed_loads() {
+    local db=$1 h
+    step "users snapshot day 0 ($users new users, setup)" "$users" "$pvadmin" --db "$db" load "$day0"
+    step "hourly load 1 of $hours ($views rows)" "$views" env PVADMIN_STAGE_TIMES=1 "$pvadmin" --db "$db" load "$hour0"
+    sed -n 's/^stage /    stage: /p' "$work/stderr"
+    for ((h = 1; h < hours - 1; h++)); do
+        "$pvadmin" generate "${gen[@]}" --stdout pageviews --day 0 --hour "$h" | "$pvadmin" --db "$db" load - >/dev/null
+    done
+    "$pvadmin" generate "${gen[@]}" --stdout pageviews --day 0 --hour $((hours - 1)) >"$work/x/last_hour.csv"
+    step "hourly load $hours of $hours ($views rows, after $((hours - 1)) hours)" "$views" "$pvadmin" --db "$db" load "$work/x/last_hour.csv"
+    step "users snapshot day 1 ($day1rows rows, 1% moved, vs 1 day of facts)" "$day1rows" \
+        env PVADMIN_STAGE_TIMES=1 "$pvadmin" --db "$db" load "$day1"
+    sed -n 's/^stage /    stage: /p' "$work/stderr"
+    step "check (recompute everything from facts and history, $hours hours)" 0 "$pvadmin" --db "$db" check
+}
+
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
 echo "sqlite $(sqlite3 --version | cut -d' ' -f1), pvadmin $(git -C "$root" rev-parse --short HEAD)"
 echo
-if [[ $sections == *loads* || $sections == *shell* ]]; then
+if [[ $sections == *loads* || $sections == *shell* || $sections == *postgresql* ]]; then
 "$pvadmin" generate --out "$work/x" "${gen[@]}" --hours-per-day 1 >/dev/null
 day0=$work/x/users_extract_2024-03-01.csv
 day1=$work/x/users_extract_2024-03-02.csv
@@ -52,17 +75,7 @@ day1rows=$(($(wc -l <"$day1") - 1))
 fi
 if [[ $sections == *loads* ]]; then
 echo "== pvadmin (SQLite, WAL, synchronous=FULL; everything included: both aggregates, history, run record)"
-step "users snapshot day 0 ($users new users, setup)" "$users" "$pvadmin" --db "$db" load "$day0"
-step "hourly load 1 of $hours ($views rows)" "$views" "$pvadmin" --db "$db" load "$hour0"
-for ((h = 1; h < hours - 1; h++)); do
-    "$pvadmin" generate "${gen[@]}" --stdout pageviews --day 0 --hour "$h" | "$pvadmin" --db "$db" load - >/dev/null
-done
-"$pvadmin" generate "${gen[@]}" --stdout pageviews --day 0 --hour $((hours - 1)) >"$work/x/last_hour.csv"
-step "hourly load $hours of $hours ($views rows, after $((hours - 1)) hours)" "$views" "$pvadmin" --db "$db" load "$work/x/last_hour.csv"
-step "users snapshot day 1 ($day1rows rows, 1% moved, vs 1 day of facts)" "$day1rows" \
-    env PVADMIN_STAGE_TIMES=1 "$pvadmin" --db "$db" load "$day1"
-sed -n 's/^stage /    stage: /p' "$work/stderr"
-step "check (recompute everything from facts and history, $hours hours)" 0 "$pvadmin" --db "$db" check
+seed_loads "$db"
 step "check --from --to (the first hour only)" 0 "$pvadmin" --db "$db" check --from "2024-03-01 00:00:00" --to "2024-03-01 01:00:00"
 step "generate --stdout | load - ($views rows, nothing on disk)" "$views" \
     bash -c "'$pvadmin' generate ${gen[*]} --stdout pageviews --day 1 --hour 0 | '$pvadmin' --db '$db' load -"
@@ -115,6 +128,59 @@ for grain in hour day week month; do
 done
 step "report --grain month, all postcodes, one month (top 50 = sort of this)" 0 \
     bash -c "'$pvadmin' --db '$qdb' report --basis at-time --grain month --from 2024-06-01 --to 2024-07-01 | sort -t, -k3,3nr | head -n 50"
+fi
+if [[ $sections == *postgresql* ]]; then
+pgdir=$work/pg
+# Durable like the SQLite runs (synchronous=FULL), with memory for a 24 GiB machine.
+PG_SERVER_SETTINGS=$'fsync = on\nsynchronous_commit = on\nfull_page_writes = on\nshared_buffers = 4GB\nwork_mem = 256MB\nmaintenance_work_mem = 1GB\nmax_wal_size = 16GB\ncheckpoint_timeout = 30min' \
+    "$root/scripts/pg-test-server.sh" start "$pgdir" >/dev/null
+trap '"$root/scripts/pg-test-server.sh" stop "$pgdir" >/dev/null 2>&1 || true' EXIT
+server=$(cat "$pgdir/url")
+psql -q "$server" -c "CREATE DATABASE bench" -c "CREATE DATABASE naive" -c "CREATE DATABASE queries"
+pgdb=${server%/postgres}/bench
+naive=${server%/postgres}/naive
+echo "== pvadmin (PostgreSQL $(psql -Atq "$server" -c 'SHOW server_version'), fsync and synchronous_commit on, same machine over TCP)"
+step "start-up and connection alone (pvadmin runs, empty)" 0 "$pvadmin" --db "$pgdb" runs
+seed_loads "$pgdb"
+echo "the server's biggest tables (with indexes and TOAST):"
+psql -Atq "$pgdb" -F $'\t' -c "SELECT c.relname, pg_size_pretty(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'pvadmin' AND c.relkind = 'r' ORDER BY pg_total_relation_size(c.oid) DESC LIMIT 8" \
+    | awk -F'\t' '{ printf "    %-28s %s\n", $1, $2 }'
+echo
+echo "== psql, naive: COPY into staging, then SQL (same files, same server)"
+step "psql: users day 0 COPY + users_current" "$users" psql -q -v ON_ERROR_STOP=1 "$naive" \
+    -c "CREATE TABLE staging_users (id text, postcode text)" \
+    -c "\\copy staging_users FROM '$day0' WITH (FORMAT csv, HEADER true)" \
+    -c "CREATE TABLE users_current (user_id bigint PRIMARY KEY, postcode text)" \
+    -c "INSERT INTO users_current SELECT id::bigint, upper(trim(postcode)) FROM staging_users" \
+    -c "DROP TABLE staging_users"
+step "psql: hourly COPY + join + insert + GROUP BY" "$views" psql -q -v ON_ERROR_STOP=1 "$naive" \
+    -c "CREATE TABLE staging_views (user_id text, url text, pageview_datetime text)" \
+    -c "\\copy staging_views FROM '$hour0' WITH (FORMAT csv, HEADER true)" \
+    -c "CREATE TABLE IF NOT EXISTS pageview_facts (user_id bigint, hour bigint, postcode text, views bigint)" \
+    -c "INSERT INTO pageview_facts SELECT v.user_id::bigint, (extract(epoch FROM v.pageview_datetime::timestamp) / 3600)::bigint, COALESCE(u.postcode, 'UNKNOWN'), COUNT(*) FROM staging_views v LEFT JOIN users_current u ON u.user_id = v.user_id::bigint GROUP BY 1, 2, 3" \
+    -c "CREATE TABLE IF NOT EXISTS views_hourly (hour bigint, postcode text, views bigint)" \
+    -c "INSERT INTO views_hourly SELECT hour, postcode, SUM(views) FROM pageview_facts GROUP BY 1, 2" \
+    -c "DROP TABLE staging_views"
+echo
+echo "== queries on PostgreSQL: a year of hourly aggregates for 3,000 postcodes (built directly with SQL)"
+qpg=${server%/postgres}/queries
+"$pvadmin" --db "$qpg" init >/dev/null
+psql -q -v ON_ERROR_STOP=1 "$qpg" <<'SQL'
+SET search_path TO pvadmin;
+INSERT INTO postcodes (id, postcode) SELECT i, 'Q' || (i % 10) || ' ' || (i % 9) || chr(65 + i % 26) || chr(65 + (i / 26) % 26) FROM generate_series(1, 3000) i;
+INSERT INTO views_current_hourly (hour, postcode_id, views)
+SELECT h, p.id, 1 + ((h * 7 + p.id * 13) % 97) FROM generate_series(473352, 473352 + 8783) h, postcodes p WHERE p.id > 0;
+INSERT INTO views_at_time_hourly SELECT * FROM views_current_hourly;
+INSERT INTO views_current_daily SELECT hour / 24, postcode_id, SUM(views) FROM views_current_hourly GROUP BY 1, 2;
+INSERT INTO views_at_time_daily SELECT * FROM views_current_daily;
+INSERT INTO pageview_windows (hour, run_id) SELECT h, 0 FROM generate_series(473352, 473352 + 8783) h;
+VACUUM ANALYZE;
+SQL
+pcs=$(psql -Atq "$qpg" -c "SELECT string_agg('--postcode ''' || postcode || '''', ' ') FROM (SELECT postcode FROM pvadmin.postcodes WHERE id BETWEEN 1 AND 20) p")
+for grain in hour day week month; do
+    step "report --grain $grain, 20 postcodes, a year" 0 bash -c "'$pvadmin' --db '$qpg' report --basis current --grain $grain --from 2024-01-01 --to 2025-01-01 $pcs"
+done
+echo
 fi
 if [[ $sections == *growth* ]]; then
 gdays=${GROWTH_DAYS:-60}

@@ -93,6 +93,22 @@ void PageviewsLoad::replaceEarlierLoad(qint64 earlierRunId, AggregateDeltas &del
     m_run.replacedRun = earlierRunId;
 }
 
+void PageviewsLoad::prefetchHistories()
+{
+    // The users with an hour before their newest change: the ones whose history attributing reads.
+    std::vector<std::pair<quint64, qint64>> users;
+    UserDirectory::Cursor cursor(m_directory);
+    for (size_t i = 0; i < m_facts.size(); ++i) {
+        const quint64 userId = m_facts[i].userId;
+        if (!users.empty() && users.back().first == userId)
+            continue;
+        const size_t user = cursor.seek(userId);
+        if (user < m_directory.size() && m_facts[i].hour * secondsPerHour < m_directory.newestChange(user))
+            users.emplace_back(userId, m_directory.newestChange(user));
+    }
+    m_store->prefetchHistories(users);
+}
+
 void PageviewsLoad::write()
 {
     readUserDirectory();
@@ -101,6 +117,7 @@ void PageviewsLoad::write()
         replaceEarlierLoad(earlier, deltas);
 
     stage(QStringLiteral("attributing"), static_cast<qint64>(m_facts.size()));
+    prefetchHistories();
     std::vector<PostcodePeriod> history;
     UserDirectory::Cursor cursor(m_directory);
     size_t done = 0;

@@ -33,6 +33,8 @@ private:
 
     void sortViews();
     void replaceEarlierLoad(qint64 earlierRunId, class AggregateDeltas &deltas);
+    /// Reads ahead, in one go, the histories attributing will need (users with an hour before their newest change).
+    void prefetchHistories();
 
     PageviewRecord m_record;
     std::vector<View> m_views;

@@ -156,12 +156,14 @@ QString PgLoadStore::loadHoldingTheLock()
 void PgLoadStore::commit()
 {
     flushAppendedHistory();
+    m_prefetched.clear();
     pgExec(m_conn, "COMMIT");
 }
 
 void PgLoadStore::rollback() noexcept
 {
     m_appendedHistory.clear();
+    m_prefetched.clear();
     if (PQtransactionStatus(m_conn) != PQTRANS_IDLE)
         PQclear(PQexec(m_conn, "ROLLBACK"));
 }
@@ -229,31 +231,23 @@ UserDirectoryCopy PgLoadStore::readUserDirectoryCopy() const
     return copy;
 }
 
-void PgLoadStore::readHistory(quint64 userId, qint64 newestChange, std::vector<PostcodePeriod> &history)
+namespace {
+/// A user's periods from their changes walked back from the newest (rows first to last of chain, newest
+/// first: user, as_of, postcode, previous as_of); each link must go back in time, or a damaged one would be
+/// followed forever.
+std::vector<PostcodePeriod> periodsFromChain(quint64 userId, qint64 newestChange, const PgResult &chain, int first, int last)
 {
-    flushAppendedHistory();
-    // The walk back from the newest change, in one statement; each link must go back in time, or a damaged
-    // one would be followed forever.
-    const PgResult chain = pgQuery(
-        m_conn,
-        "WITH RECURSIVE chain (as_of, postcode_id, previous_as_of) AS ("
-        " SELECT as_of, postcode_id, previous_as_of FROM user_postcode_changes WHERE as_of = $2 AND user_id = $1"
-        " UNION ALL SELECT c.as_of, c.postcode_id, c.previous_as_of FROM chain"
-        " JOIN user_postcode_changes c ON c.as_of = chain.previous_as_of AND c.user_id = $1"
-        " WHERE chain.previous_as_of < chain.as_of)"
-        " SELECT as_of, postcode_id, previous_as_of FROM chain ORDER BY as_of DESC",
-        PgParams().add(static_cast<qint64>(userId)).add(newestChange), true);
-    history.clear();
+    std::vector<PostcodePeriod> history;
     qint64 periodEnd = openEnded;
     std::optional<qint64> expected = newestChange;
-    for (int row = 0; row < chain.rows(); ++row) {
-        const qint64 asOf = chain.int64(row, 0);
+    for (int row = first; row < last; ++row) {
+        const qint64 asOf = chain.int64(row, 1);
         if (!expected || asOf != *expected)
             break;
-        if (!chain.isNull(row, 1))
-            history.push_back({asOf, periodEnd, static_cast<quint32>(chain.int64(row, 1))});
+        if (!chain.isNull(row, 2))
+            history.push_back({asOf, periodEnd, static_cast<quint32>(chain.int64(row, 2))});
         periodEnd = asOf;
-        expected = chain.optionalInt64(row, 2);
+        expected = chain.optionalInt64(row, 3);
         if (expected && *expected >= asOf)
             throw StorageError{QStringLiteral("the history of user %1 links its change at %2 to a later one: run pvadmin check")
                                   .arg(userId)
@@ -262,6 +256,59 @@ void PgLoadStore::readHistory(quint64 userId, qint64 newestChange, std::vector<P
     if (expected)
         throw StorageError{QStringLiteral("the history of user %1 has no change at %2: run pvadmin check").arg(userId).arg(*expected)};
     std::reverse(history.begin(), history.end());
+    return history;
+}
+
+/// The walks back from each (user, newest change) at once, newest change first within a user.
+PgResult historyChains(PGconn *conn, std::span<const std::pair<quint64, qint64>> users)
+{
+    return pgQuery(conn,
+                   "WITH RECURSIVE chain (user_id, as_of, postcode_id, previous_as_of) AS ("
+                   " SELECT c.user_id, c.as_of, c.postcode_id, c.previous_as_of FROM unnest($1::bigint[], $2::bigint[]) w (user_id, as_of)"
+                   " JOIN user_postcode_changes c ON c.as_of = w.as_of AND c.user_id = w.user_id"
+                   " UNION ALL SELECT c.user_id, c.as_of, c.postcode_id, c.previous_as_of FROM chain"
+                   " JOIN user_postcode_changes c ON c.as_of = chain.previous_as_of AND c.user_id = chain.user_id"
+                   " WHERE chain.previous_as_of < chain.as_of)"
+                   " SELECT user_id, as_of, postcode_id, previous_as_of FROM chain ORDER BY user_id, as_of DESC",
+                   PgParams()
+                       .add(arrayOf(users, [](const auto &u) { return static_cast<qint64>(u.first); }))
+                       .add(arrayOf(users, [](const auto &u) { return u.second; })),
+                   true);
+}
+} // namespace
+
+void PgLoadStore::prefetchHistories(const std::vector<std::pair<quint64, qint64>> &users)
+{
+    flushAppendedHistory();
+    constexpr size_t batch = 20000;
+    for (size_t start = 0; start < users.size(); start += batch) {
+        const std::span<const std::pair<quint64, qint64>> some(users.data() + start, std::min(batch, users.size() - start));
+        const PgResult chains = historyChains(m_conn, some);
+        std::unordered_map<quint64, qint64> newest;
+        for (const auto &[userId, newestChange] : some)
+            newest[userId] = newestChange;
+        for (int first = 0; first < chains.rows();) {
+            const auto userId = static_cast<quint64>(chains.int64(first, 0));
+            int last = first;
+            while (last < chains.rows() && static_cast<quint64>(chains.int64(last, 0)) == userId)
+                ++last;
+            const qint64 newestChange = newest[userId];
+            m_prefetched[userId] = {newestChange, periodsFromChain(userId, newestChange, chains, first, last)};
+            first = last;
+        }
+    }
+}
+
+void PgLoadStore::readHistory(quint64 userId, qint64 newestChange, std::vector<PostcodePeriod> &history)
+{
+    flushAppendedHistory();
+    if (const auto cached = m_prefetched.find(userId); cached != m_prefetched.end() && cached->second.newestChange == newestChange) {
+        history = cached->second.periods;
+        return;
+    }
+    const std::pair<quint64, qint64> user{userId, newestChange};
+    const PgResult chain = historyChains(m_conn, std::span(&user, 1));
+    history = periodsFromChain(userId, newestChange, chain, 0, chain.rows());
 }
 
 void PgLoadStore::writeChange(quint64 userId, const PostcodeChange &change)
@@ -285,6 +332,7 @@ void PgLoadStore::rewriteHistory(quint64 userId, const std::vector<PostcodePerio
                                  const std::vector<PostcodePeriod> &after)
 {
     flushAppendedHistory();
+    m_prefetched.erase(userId);
     const std::vector<PostcodeChange> old = changesOf(before);
     const std::vector<PostcodeChange> changes = changesOf(after);
     for (const PostcodeChange &c : old)
@@ -298,6 +346,7 @@ void PgLoadStore::rewriteHistory(quint64 userId, const std::vector<PostcodePerio
 
 void PgLoadStore::appendHistory(quint64 userId, const PostcodeChange &change)
 {
+    m_prefetched.erase(userId);
     m_appendedHistory.emplace_back(userId, change);
 }
 

@@ -4,6 +4,8 @@
 
 #include <QString>
 
+#include <unordered_map>
+
 typedef struct pg_conn PGconn;
 
 namespace pv {
@@ -31,6 +33,7 @@ public:
     UserDirectoryCopy readUserDirectoryCopy() const override;
 
     void readHistory(quint64 userId, qint64 newestChange, std::vector<PostcodePeriod> &history) override;
+    void prefetchHistories(const std::vector<std::pair<quint64, qint64>> &users) override;
     void rewriteHistory(quint64 userId, const std::vector<PostcodePeriod> &before,
                         const std::vector<PostcodePeriod> &after) override;
     void appendHistory(quint64 userId, const PostcodeChange &change) override;
@@ -67,6 +70,12 @@ private:
     PGconn *m_conn;
     QString m_conninfo;
     std::vector<std::pair<quint64, PostcodeChange>> m_appendedHistory;
+    struct CachedHistory
+    {
+        qint64 newestChange;
+        std::vector<PostcodePeriod> periods;
+    };
+    std::unordered_map<quint64, CachedHistory> m_prefetched; ///< read ahead, dropped when the user's history is written
     std::vector<qint64> m_runLocks; ///< runs whose lock this session holds
 };
 

@@ -33,6 +33,7 @@ public:
     UserDirectoryCopy readUserDirectoryCopy() const override;
 
     void readHistory(quint64 userId, qint64 newestChange, std::vector<PostcodePeriod> &history) override;
+    void prefetchHistories(const std::vector<std::pair<quint64, qint64>> &) override {}
     void rewriteHistory(quint64 userId, const std::vector<PostcodePeriod> &before,
                         const std::vector<PostcodePeriod> &after) override;
     void appendHistory(quint64 userId, const PostcodeChange &change) override;
