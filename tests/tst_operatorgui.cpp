@@ -1,8 +1,10 @@
 // The operator's desktop on the offscreen platform: import through the dialog with live progress,
-// cancel with rollback, rejects, refusals, the overview's calendar, the status bar and settings.
+// cancel with rollback, rejects, refusals, the overview's calendar, the status bar and settings; the
+// PostgreSQL connect dialog, the window naming its warehouse, and refreshing when another connection loads.
 #include "operatorfixture.h"
 #include "settle.h"
 
+#include "connectdialog.h"
 #include "export/rejectedlinescsv.h"
 #include "extract/extractvalidation.h"
 #include "importdialog.h"
@@ -14,14 +16,18 @@
 #include "overviewscreen.h"
 #include "itemmodels/rejectedlinesmodel.h"
 #include "rundetailsdialog.h"
+#include "screenrefresh.h"
 #include "settingsdialog.h"
+#include "warehousename.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QBuffer>
 #include <QCheckBox>
 #include <QClipboard>
+#include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMimeData>
@@ -29,9 +35,16 @@
 #include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QStandardPaths>
 #include <QTableView>
+#include <QThread>
 #include <QTreeWidget>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace pv;
 
@@ -60,6 +73,40 @@ QList<LoadResult> runImport(MainWindow &window, ImportDialog *dialog)
         results << args.at(1).value<LoadResult>();
     return results;
 }
+
+/// A server that never answers: the kernel completes each connection on its port, nobody reads it.
+class SilentServer
+{
+public:
+    SilentServer()
+        : m_socket(::socket(AF_INET, SOCK_STREAM, 0))
+    {
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t size = sizeof address;
+        if (::bind(m_socket, reinterpret_cast<sockaddr *>(&address), size) != 0 || ::listen(m_socket, 4) != 0
+            || ::getsockname(m_socket, reinterpret_cast<sockaddr *>(&address), &size) != 0)
+            qFatal("cannot listen on a local port");
+        m_port = ntohs(address.sin_port);
+    }
+    ~SilentServer() { hangUp(); }
+    SilentServer(const SilentServer &) = delete;
+    SilentServer &operator=(const SilentServer &) = delete;
+
+    int port() const { return m_port; }
+    /// Closes the port: the connections waiting on it are reset.
+    void hangUp()
+    {
+        if (m_socket >= 0)
+            ::close(m_socket);
+        m_socket = -1;
+    }
+
+private:
+    int m_socket = -1;
+    int m_port = 0;
+};
 } // namespace
 
 class TestOperatorGui : public QObject
@@ -355,6 +402,182 @@ private slots:
         emit window.warehouseChanged();
         QVERIFY(waitUntilRead(window));
         QVERIFY2(!window.statusText().contains(QStringLiteral("Stale")), qPrintable(window.statusText()));
+    }
+
+    void connectDialogBuildsTheUrl()
+    {
+        PostgresConnectDialog dialog;
+        const auto type = [&dialog](const char *field, const QString &text) {
+            auto *edit = dialog.findChild<QLineEdit *>(QLatin1String(field));
+            QVERIFY(edit);
+            edit->clear();
+            QTest::keyClicks(edit, text);
+        };
+        type("host", QStringLiteral("db.example.org"));
+        type("database", QStringLiteral("page views/2024?#%"));
+        type("user", QStringLiteral("ops@team:1"));
+        auto *port = dialog.findChild<QSpinBox *>(QStringLiteral("port"));
+        QCOMPARE(port->value(), 5432);
+        port->selectAll();
+        QTest::keyClicks(port, QStringLiteral("6543"));
+        auto *sslMode = dialog.findChild<QComboBox *>(QStringLiteral("sslMode"));
+        QCOMPARE(sslMode->currentText(), QStringLiteral("prefer"));
+        QCOMPARE(sslMode->count(), 6);
+        sslMode->setCurrentIndex(sslMode->findText(QStringLiteral("verify-full")));
+
+        const QString url = QStringLiteral("postgresql://ops%40team%3A1@db.example.org:6543/page%20views%2F2024%3F%23%25"
+                                           "?sslmode=verify-full");
+        QCOMPARE(dialog.location(), url);
+        QVERIFY(dialog.findChild<QLabel *>(QStringLiteral("url"))->text().contains(url));
+        // Each part reads back as typed, and the window would name it so.
+        QVERIFY(Warehouse::isServerLocation(url));
+        QCOMPARE(QUrl(url).userName(), QStringLiteral("ops@team:1"));
+        QCOMPARE(QUrl(url).path(), QStringLiteral("/page views/2024?#%"));
+        QCOMPARE(warehouseName(url), QStringLiteral("page views/2024?#% on db.example.org:6543 (PostgreSQL)"));
+
+        // Empty parts are left out; no password anywhere, nor a field for one.
+        type("user", QString());
+        type("database", QString());
+        QCOMPARE(dialog.location(), QStringLiteral("postgresql://db.example.org:6543?sslmode=verify-full"));
+        QVERIFY(!dialog.location().contains(QStringLiteral("password")));
+        for (const QLineEdit *edit : dialog.findChildren<QLineEdit *>())
+            QVERIFY(edit->echoMode() == QLineEdit::Normal);
+        bool explainsPassword = false;
+        for (const QLabel *label : dialog.findChildren<QLabel *>())
+            explainsPassword |= label->text().contains(QStringLiteral("~/.pgpass")) && label->text().contains(QStringLiteral("PGPASSWORD"));
+        QVERIFY(explainsPassword);
+    }
+
+    void connectDialogTestsOffTheGuiThread()
+    {
+        OperatorFixture f;
+        MainWindow window(f.warehousePath());
+        QVERIFY(waitUntilRead(window));
+        PostgresConnectDialog *dialog = window.connectToPostgres();
+        QVERIFY(dialog->isVisible());
+        SilentServer silent;
+        dialog->findChild<QLineEdit *>(QStringLiteral("host"))->setText(QStringLiteral("127.0.0.1"));
+        dialog->findChild<QSpinBox *>(QStringLiteral("port"))->setValue(silent.port());
+        dialog->findChild<QLineEdit *>(QStringLiteral("database"))->setText(QStringLiteral("w1"));
+        QElapsedTimer clock;
+        clock.start();
+        dialog->testButton()->click();
+        // The click returns at once and the dialog says it is connecting, while the server keeps silent.
+        QVERIFY(clock.elapsed() < 1000);
+        QVERIFY2(dialog->outcome()->text().startsWith(QStringLiteral("Connecting to w1 on 127.0.0.1:%1 (PostgreSQL)").arg(silent.port())),
+                 qPrintable(dialog->outcome()->text()));
+        QTest::qWait(300);
+        QVERIFY(!dialog->testButton()->isEnabled());
+        QVERIFY(dialog->outcome()->text().startsWith(QStringLiteral("Connecting")));
+        // The server hangs up: the error is shown.
+        silent.hangUp();
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->testButton()->isEnabled(), 15000);
+        QVERIFY2(dialog->outcome()->text().startsWith(QStringLiteral("Cannot connect")), qPrintable(dialog->outcome()->text()));
+        QVERIFY(!dialog->outcome()->text().contains(QStringLiteral("connect_timeout")));
+
+        // Connect that cannot connect (nothing listens there now) stays in the dialog and leaves the open
+        // warehouse open.
+        dialog->connectButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(dialog->connectButton()->isEnabled(), 15000);
+        QVERIFY(dialog->isVisible());
+        QCOMPARE(window.warehouse().path(), f.warehousePath());
+        dialog->reject();
+    }
+
+    void windowNamesItsWarehouse()
+    {
+        OperatorFixture f;
+        MainWindow window(f.warehousePath());
+        QVERIFY(waitUntilRead(window));
+        const QFileInfo file(f.warehousePath());
+        QCOMPARE(window.windowTitle(), QStringLiteral("w.sqlite (%1) — Pageview Warehouse Admin").arg(file.absolutePath()));
+        QVERIFY2(window.statusText().contains(file.absoluteFilePath()), qPrintable(window.statusText()));
+        QVERIFY(window.importAction()->isEnabled());
+
+        // How a server's warehouse is named: from its URL, or libpq keywords as given.
+        QCOMPARE(warehouseName(QStringLiteral("postgresql://loader@db.example.org:5433/pageviews?sslmode=require")),
+                 QStringLiteral("pageviews on db.example.org:5433 (PostgreSQL)"));
+        QCOMPARE(warehouseName(QStringLiteral("postgres://db.example.org/pageviews")),
+                 QStringLiteral("pageviews on db.example.org:5432 (PostgreSQL)"));
+        QCOMPARE(warehouseName(QStringLiteral("host=db.example.org dbname=pageviews user=loader")),
+                 QStringLiteral("host=db.example.org dbname=pageviews user=loader"));
+
+        // A server that cannot be reached: no warehouse, said so in the title, and no name in the status bar.
+        QVERIFY(!window.openWarehouse(QStringLiteral("postgresql://127.0.0.1:1/w1?connect_timeout=5")));
+        QCOMPARE(window.windowTitle(), QStringLiteral("No warehouse — Pageview Warehouse Admin"));
+        QVERIFY(!window.statusText().contains(file.absoluteFilePath()));
+        QVERIFY(!window.importAction()->isEnabled());
+    }
+
+    void screensRefreshWhenAnotherConnectionLoads()
+    {
+        OperatorFixture f;
+        ExtractGenerator gen = f.generate(300, 1, 3, 100);
+        QCOMPARE(f.load(f.path(gen.usersFileName(0))).outcome, LoadOutcome::Loaded);
+        MainWindow window(f.warehousePath());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(waitUntilRead(window));
+        QCOMPARE(window.loads()->runs()->rowCount(), 1);
+        QCOMPARE(window.overview()->calendar()->loadedHours(), 0);
+        QVERIFY(window.statusText().contains(QStringLiteral("No pageviews hour loaded")));
+
+        // Another connection (as another process or a CLI load would) commits two hours; nobody presses Refresh.
+        QCOMPARE(f.load(f.path(gen.pageviewsFileName(0, 0))).outcome, LoadOutcome::Loaded);
+        QCOMPARE(f.load(f.path(gen.pageviewsFileName(0, 1))).outcome, LoadOutcome::Loaded);
+        QTRY_COMPARE_WITH_TIMEOUT(window.loads()->runs()->rowCount(), 3, 2000);
+        QTRY_COMPARE_WITH_TIMEOUT(window.overview()->calendar()->loadedHours(), 2, 2000);
+        QTRY_VERIFY_WITH_TIMEOUT(window.statusText().contains(QStringLiteral("Latest hour loaded: 2024-03-01 01:00 UTC")), 2000);
+
+        // Another warehouse replaces the one followed.
+        OperatorFixture other;
+        QVERIFY(window.openWarehouse(other.warehousePath()));
+        QVERIFY(waitUntilRead(window));
+        QCOMPARE(window.loads()->runs()->rowCount(), 0);
+        QCOMPARE(other.load(f.path(gen.usersFileName(0))).outcome, LoadOutcome::Loaded);
+        QTRY_COMPARE_WITH_TIMEOUT(window.loads()->runs()->rowCount(), 1, 2000);
+    }
+
+    void refreshesOneAtATime()
+    {
+        OperatorFixture f;
+        QObject screens;
+        auto *queries = new QueryThread(f.warehousePath(), &screens);
+        ScreenRefresh refresh(&screens);
+        // A screen whose re-read takes a while.
+        connect(&refresh, &ScreenRefresh::refresh, queries, [queries] {
+            queries->request(QStringLiteral("slow"), [](Warehouse &) -> std::function<void()> {
+                QThread::msleep(200);
+                return [] {};
+            });
+        });
+        QSignalSpy refreshes(&refresh, &ScreenRefresh::refresh);
+        refresh.request();
+        QCOMPARE(refreshes.size(), 1);
+        QVERIFY(refresh.isRefreshing());
+        // Three changes while it reads: one more refresh after it, not three.
+        refresh.request();
+        refresh.request();
+        refresh.request();
+        QCOMPARE(refreshes.size(), 1);
+        QTRY_COMPARE(refreshes.size(), 2);
+        QTRY_VERIFY(!refresh.isRefreshing());
+        QTest::qWait(300);
+        QCOMPARE(refreshes.size(), 2);
+
+        // A screen rebuilt while it reads (another warehouse opened): the refresh ends when the new one has read.
+        refresh.request();
+        QVERIFY(refresh.isRefreshing());
+        delete queries;
+        auto *rebuilt = new QueryThread(f.warehousePath(), &screens);
+        rebuilt->request(QStringLiteral("slow"), [](Warehouse &) -> std::function<void()> {
+            QThread::msleep(200);
+            return [] {};
+        });
+        QTRY_VERIFY(!refresh.isRefreshing());
+        QVERIFY(!rebuilt->isBusy());
+        refresh.request();
+        QCOMPARE(refreshes.size(), 4);
     }
 
     void settingsPersist()

@@ -3,6 +3,7 @@
 #include "query/querythread.h"
 
 #include "chartsscreen.h"
+#include "connectdialog.h"
 #include "extract/extractvalidation.h"
 #include "historyscreen.h"
 #include "importdialog.h"
@@ -11,7 +12,9 @@
 #include "overviewscreen.h"
 #include "reportsscreen.h"
 #include "rundetailsdialog.h"
+#include "screenrefresh.h"
 #include "settingsdialog.h"
+#include "warehousename.h"
 #include "query/warehousestatus.h"
 
 #include <QApplication>
@@ -54,11 +57,20 @@ QStringList extractFiles(const QStringList &paths)
     }
     return files;
 }
+
+QString windowTitleFor(const QString &location)
+{
+    const QString name = Warehouse::isServerLocation(location)
+        ? warehouseName(location)
+        : QObject::tr("%1 (%2)").arg(QFileInfo(location).fileName(), QDir::toNativeSeparators(QFileInfo(location).absolutePath()));
+    return QObject::tr("%1 — Pageview Warehouse Admin").arg(name);
+}
 } // namespace
 
-MainWindow::MainWindow(const QString &warehousePath, QWidget *parent)
+MainWindow::MainWindow(const QString &location, QWidget *parent)
     : QMainWindow(parent)
     , m_loads(new LoadQueue(this))
+    , m_refresh(new ScreenRefresh(this, this))
 {
     setAcceptDrops(true);
     auto *central = new QWidget(this);
@@ -86,7 +98,8 @@ MainWindow::MainWindow(const QString &warehousePath, QWidget *parent)
     addDockWidget(Qt::BottomDockWidgetArea, m_progressDock);
     m_progressDock->hide();
     connect(m_progress, &LoadProgressPanel::runRequested, this, [this](qint64 runId) { showRun(runId); });
-    connect(m_loads, &LoadQueue::fileFinished, this, &MainWindow::warehouseChanged);
+    connect(m_loads, &LoadQueue::fileFinished, this, &MainWindow::refresh);
+    connect(m_refresh, &ScreenRefresh::refresh, this, &MainWindow::warehouseChanged);
     connect(m_loads, &LoadQueue::idle, this, &MainWindow::updateActions);
 
     m_snapshotStatus = new QLabel(this);
@@ -97,6 +110,13 @@ MainWindow::MainWindow(const QString &warehousePath, QWidget *parent)
     statusBar()->addWidget(m_snapshotStatus);
     statusBar()->addWidget(m_hourStatus);
     statusBar()->addWidget(m_staleWarning, 1);
+    m_notFollowing = new QLabel(this);
+    m_notFollowing->setObjectName(QStringLiteral("notFollowing"));
+    m_notFollowing->setStyleSheet(m_staleWarning->styleSheet());
+    statusBar()->addPermanentWidget(m_notFollowing);
+    m_location = new QLabel(this);
+    m_location->setObjectName(QStringLiteral("warehouseLocation"));
+    statusBar()->addPermanentWidget(m_location);
     connect(this, &MainWindow::warehouseChanged, this, &MainWindow::refreshStatus);
 
     createMenus();
@@ -108,7 +128,7 @@ MainWindow::MainWindow(const QString &warehousePath, QWidget *parent)
     addScreen(tr("Reports"), [](const QString &path) { return new ReportsScreen(path); });
 
     resize(1280, 800);
-    openWarehouse(warehousePath);
+    openWarehouse(location);
 }
 
 MainWindow::~MainWindow()
@@ -123,10 +143,13 @@ void MainWindow::createMenus()
     QMenu *file = menuBar()->addMenu(tr("&File"));
     m_newAction = file->addAction(tr("&New warehouse…"), QKeySequence::New, this, &MainWindow::newWarehouse);
     m_openAction = file->addAction(tr("&Open warehouse…"), QKeySequence::Open, this, &MainWindow::chooseWarehouse);
+    m_connectAction = file->addAction(tr("&Connect to PostgreSQL…"), this, &MainWindow::connectToPostgres);
     m_recent = file->addMenu(tr("Open &recent"));
     file->addSeparator();
-    file->addAction(tr("&Import extracts…"), QKeySequence(tr("Ctrl+I")), this, [this] { importFiles(); });
-    file->addAction(tr("Re&fresh"), QKeySequence::Refresh, this, &MainWindow::warehouseChanged);
+    m_importAction = file->addAction(tr("&Import extracts…"), QKeySequence(tr("Ctrl+I")), this, [this] { importFiles(); });
+    file->addAction(tr("Re&fresh"), QKeySequence::Refresh, this, &MainWindow::refresh);
+    // Import's tooltip says why it is off on a connection that cannot load.
+    file->setToolTipsVisible(true);
     file->addSeparator();
     m_settingsAction = file->addAction(tr("&Settings…"), QKeySequence::Preferences, this, &MainWindow::openSettings);
     file->addSeparator();
@@ -165,25 +188,30 @@ void MainWindow::buildScreen(ScreenEntry &entry)
     m_stack->setCurrentIndex(std::max(0, m_navigation->currentRow()));
 }
 
-bool MainWindow::openWarehouse(const QString &path)
+bool MainWindow::openWarehouse(const QString &location)
 {
     QString error;
-    const bool opened = m_warehouse.open(path, &error);
+    const bool opened = m_warehouse.open(location, &error);
+    // Asks the database (a PostgreSQL role's rights): once per open.
+    m_whyReadOnly = opened ? m_warehouse.whyReadOnly() : QString();
     if (!opened) {
         setWindowTitle(tr("No warehouse — Pageview Warehouse Admin"));
         auto *box = new QMessageBox(QMessageBox::Critical, tr("Cannot open the warehouse"), error, QMessageBox::Ok, this);
         box->setAttribute(Qt::WA_DeleteOnClose);
         box->open();
     } else {
-        setWindowTitle(tr("%1 (%2) — Pageview Warehouse Admin")
-                           .arg(QFileInfo(path).fileName(), QDir::toNativeSeparators(QFileInfo(path).absolutePath())));
-        rememberRecent(QFileInfo(path).absoluteFilePath());
+        setWindowTitle(windowTitleFor(location));
+        rememberRecent(Warehouse::isServerLocation(location) ? location : QFileInfo(location).absoluteFilePath());
     }
+    m_location->setText(opened ? warehouseName(location) + (m_whyReadOnly.isEmpty() ? QString() : tr(" · read-only"))
+                               : QString());
+    m_location->setToolTip(m_whyReadOnly.isEmpty() ? location : tr("%1\nLoads are not possible here: %2").arg(location, m_whyReadOnly));
     for (ScreenEntry &entry : m_screens)
         if (opened)
             buildScreen(entry);
+    followChanges(opened ? location : QString());
     delete m_statusQueries;
-    m_statusQueries = opened ? new QueryThread(path, this) : nullptr;
+    m_statusQueries = opened ? new QueryThread(location, this) : nullptr;
     if (m_statusQueries)
         connect(m_statusQueries, &QueryThread::failed, m_staleWarning, [this](const QString &message) {
             m_staleWarning->setText(QStringLiteral("  ⚠ ") + message);
@@ -191,6 +219,20 @@ bool MainWindow::openWarehouse(const QString &path)
     refreshStatus();
     updateActions();
     return opened;
+}
+
+void MainWindow::followChanges(const QString &location)
+{
+    QString error;
+    const bool following = m_refresh->follow(location, &error);
+    const QString text = tr("⚠ Not refreshing by itself: %1").arg(error);
+    m_notFollowing->setText(following ? QString() : m_notFollowing->fontMetrics().elidedText(text, Qt::ElideMiddle, 520));
+    m_notFollowing->setToolTip(following ? QString() : text + tr("\nFile → Refresh (F5) re-reads the warehouse."));
+}
+
+void MainWindow::refresh()
+{
+    m_refresh->request();
 }
 
 void MainWindow::refreshStatus()
@@ -220,7 +262,10 @@ void MainWindow::showStatus(const WarehouseStatus &status)
 
 QString MainWindow::statusText() const
 {
-    return m_snapshotStatus->text() + m_hourStatus->text() + m_staleWarning->text();
+    QStringList texts{m_snapshotStatus->text() + m_hourStatus->text() + m_staleWarning->text(), m_notFollowing->text(),
+                      m_location->text()};
+    texts.removeAll(QString());
+    return texts.join(QStringLiteral("  ·  "));
 }
 
 QWidget *MainWindow::screen(const QString &title) const
@@ -250,7 +295,7 @@ void MainWindow::showScreen(const QString &title)
 
 ImportDialog *MainWindow::importFiles(const QStringList &paths)
 {
-    if (!m_warehouse.isOpen())
+    if (!m_warehouse.isOpen() || !m_whyReadOnly.isEmpty())
         return nullptr;
     if (!m_import) {
         m_import = new ImportDialog(m_warehouse.defaultMaxRejectPercent(), this);
@@ -269,7 +314,7 @@ ImportDialog *MainWindow::importFiles(const QStringList &paths)
 
 void MainWindow::startLoads(const QList<LoadRequest> &requests)
 {
-    if (requests.isEmpty() || !m_warehouse.isOpen())
+    if (requests.isEmpty() || !m_warehouse.isOpen() || !m_whyReadOnly.isEmpty())
         return;
     m_progressDock->show();
     m_loads->enqueue(m_warehouse.path(), requests);
@@ -286,7 +331,7 @@ RunDetailsDialog *MainWindow::showRun(qint64 runId)
 
 void MainWindow::dragEnterEvent(QDragEnterEvent *event)
 {
-    if (event->mimeData()->hasUrls() && m_warehouse.isOpen())
+    if (event->mimeData()->hasUrls() && m_importAction->isEnabled())
         event->acceptProposedAction();
 }
 
@@ -318,12 +363,12 @@ void MainWindow::closeEvent(QCloseEvent *event)
     event->accept();
 }
 
-void MainWindow::rememberRecent(const QString &path)
+void MainWindow::rememberRecent(const QString &location)
 {
     QSettings settings;
     QStringList recent = settings.value(QLatin1String(recentKey)).toStringList();
-    recent.removeAll(path);
-    recent.prepend(path);
+    recent.removeAll(location);
+    recent.prepend(location);
     settings.setValue(QLatin1String(recentKey), recent.mid(0, maxRecent));
     updateRecentMenu();
 }
@@ -332,8 +377,11 @@ void MainWindow::updateRecentMenu()
 {
     m_recent->clear();
     const QStringList recent = QSettings().value(QLatin1String(recentKey)).toStringList();
-    for (const QString &path : recent)
-        m_recent->addAction(QDir::toNativeSeparators(path), this, [this, path] { openWarehouse(path); });
+    for (const QString &location : recent) {
+        QString text = Warehouse::isServerLocation(location) ? location : QDir::toNativeSeparators(location);
+        m_recent->addAction(text.replace(QLatin1Char('&'), QLatin1String("&&")), this,
+                            [this, location] { openWarehouse(location); });
+    }
     m_recent->setEnabled(!recent.isEmpty());
 }
 
@@ -357,16 +405,30 @@ void MainWindow::newWarehouse()
 
 void MainWindow::chooseWarehouse()
 {
-    const QString start = m_warehouse.isOpen() ? QFileInfo(m_warehouse.path()).absolutePath() : SettingsDialog::newWarehouseFolder();
+    const QString start = m_warehouse.isOpen() && !Warehouse::isServerLocation(m_warehouse.path())
+        ? QFileInfo(m_warehouse.path()).absolutePath()
+        : SettingsDialog::newWarehouseFolder();
     const QString path = QFileDialog::getOpenFileName(this, tr("Open warehouse"), start,
                                                       tr("Warehouses (*.sqlite *.db);;All files (*)"));
     if (!path.isEmpty())
         openWarehouse(path);
 }
 
+PostgresConnectDialog *MainWindow::connectToPostgres()
+{
+    auto *dialog = new PostgresConnectDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (m_warehouse.isOpen())
+        dialog->setLocation(m_warehouse.path());
+    connect(dialog, &QDialog::accepted, this, [this, dialog] { openWarehouse(dialog->location()); });
+    dialog->open();
+    return dialog;
+}
+
 void MainWindow::openSettings()
 {
     auto *dialog = new SettingsDialog(m_warehouse, this);
+    dialog->setWhyReadOnly(m_whyReadOnly);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
 }
@@ -377,7 +439,13 @@ void MainWindow::updateActions()
     const bool busy = m_loads && m_loads->isBusy();
     m_newAction->setEnabled(!busy);
     m_openAction->setEnabled(!busy);
+    m_connectAction->setEnabled(!busy);
     m_recent->setEnabled(!busy && !m_recent->isEmpty());
+    m_importAction->setEnabled(m_warehouse.isOpen() && m_whyReadOnly.isEmpty());
+    const QString importTip = m_whyReadOnly.isEmpty() ? tr("Load users snapshots and pageview extracts into this warehouse")
+                                                      : tr("Import is off: %1").arg(m_whyReadOnly);
+    m_importAction->setToolTip(importTip);
+    m_importAction->setStatusTip(importTip);
     m_settingsAction->setEnabled(!busy && m_warehouse.isOpen());
 }
 

@@ -21,26 +21,32 @@ class ImportDialog;
 class LoadProgressPanel;
 class LoadsScreen;
 class OverviewScreen;
+class PostgresConnectDialog;
 class QueryThread;
 struct WarehouseStatus;
 class RunDetailsDialog;
+class ScreenRefresh;
 
 /// The desktop app's window over one warehouse. It only composes: a navigation list of screens
 /// (Overview, Loads, and the analyst's screens), the load progress panel, the menus and the status bar
-/// (latest snapshot, latest hour, and a warning when either is stale).
+/// (latest snapshot, latest hour, a warning when either is stale, and which warehouse is open). The
+/// screens refresh by themselves when another connection commits to the warehouse.
 class MainWindow : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(const QString &warehousePath, QWidget *parent = nullptr);
+    /// location: a warehouse file, or a PostgreSQL URL or libpq keywords.
+    explicit MainWindow(const QString &location, QWidget *parent = nullptr);
     ~MainWindow() override;
 
     /// Opens (creating if needed) another warehouse and rebuilds every screen on it.
-    bool openWarehouse(const QString &path);
+    bool openWarehouse(const QString &location);
     const Warehouse &warehouse() const { return m_warehouse; }
+    /// Why this connection cannot load (Warehouse::whyReadOnly, asked once per open); empty when it can.
+    QString whyReadOnly() const { return m_whyReadOnly; }
 
     /// Adds a screen to the navigation: make builds it for the open warehouse (again whenever another
-    /// warehouse is opened). A screen with reload() is reloaded after every load; one with a
+    /// warehouse is opened). A screen with reload() is reloaded on warehouseChanged(); one with a
     /// runRequested(qint64) signal opens runs. For example:
     ///     addScreen(tr("Charts"), [](const Warehouse &w) { return new ChartsScreen(w.path()); });
     template <typename Make>
@@ -53,6 +59,10 @@ public:
     void startLoads(const QList<LoadRequest> &requests);
     /// Opens a run's details (non-modal).
     RunDetailsDialog *showRun(qint64 runId);
+    /// File → Connect to PostgreSQL: the dialog (non-blocking), which opens its warehouse here when it connects.
+    PostgresConnectDialog *connectToPostgres();
+    /// Re-reads every screen and the status bar (File → Refresh); while a refresh is being read, once more after it.
+    void refresh();
     void showScreen(const QString &title);
     QWidget *screen(const QString &title) const;
 
@@ -60,11 +70,13 @@ public:
     LoadsScreen *loads() const;
     LoadQueue *loadQueue() const { return m_loads; }
     LoadProgressPanel *progressPanel() const { return m_progress; }
-    /// The status bar's text: latest snapshot, latest hour, and the staleness warning if any.
+    QAction *importAction() const { return m_importAction; }
+    /// The status bar's text: which warehouse, latest snapshot, latest hour, the staleness warning if any,
+    /// and why the screens do not refresh by themselves if they cannot.
     QString statusText() const;
 
 signals:
-    /// The warehouse changed under the screens: another one was opened, a load ended, or Refresh.
+    /// The screens re-read the warehouse: a load ended, Refresh, or another connection committed.
     void warehouseChanged();
 
 protected:
@@ -86,7 +98,8 @@ private:
     void createMenus();
     void refreshStatus();
     void showStatus(const WarehouseStatus &status);
-    void rememberRecent(const QString &path);
+    void followChanges(const QString &location);
+    void rememberRecent(const QString &location);
     void updateRecentMenu();
     void newWarehouse();
     void chooseWarehouse();
@@ -94,8 +107,10 @@ private:
     void updateActions();
 
     Warehouse m_warehouse;
+    QString m_whyReadOnly;
     QueryThread *m_statusQueries = nullptr; ///< reads the status bar's figures; one per open warehouse
     LoadQueue *m_loads = nullptr;
+    ScreenRefresh *m_refresh = nullptr;
     QList<ScreenEntry> m_screens;
     QListWidget *m_navigation = nullptr;
     QStackedWidget *m_stack = nullptr;
@@ -105,9 +120,13 @@ private:
     QLabel *m_snapshotStatus = nullptr;
     QLabel *m_hourStatus = nullptr;
     QLabel *m_staleWarning = nullptr;
+    QLabel *m_location = nullptr;
+    QLabel *m_notFollowing = nullptr;
     QMenu *m_recent = nullptr;
     QAction *m_newAction = nullptr;
     QAction *m_openAction = nullptr;
+    QAction *m_connectAction = nullptr;
+    QAction *m_importAction = nullptr;
     QAction *m_settingsAction = nullptr;
 };
 

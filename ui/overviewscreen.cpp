@@ -125,7 +125,7 @@ OverviewScreen::OverviewScreen(const QString &warehousePath, QWidget *parent)
                             "window."),
                          this);
     m_empty->setAlignment(Qt::AlignCenter);
-    layout->addWidget(m_empty);
+    layout->addWidget(m_empty, 1);
     m_empty->hide();
     m_summary->setText(tr("Reading the warehouse…"));
     connect(m_queries, &QueryThread::failed, this, [this](const QString &message) { m_summary->setText(message.toHtmlEscaped()); });

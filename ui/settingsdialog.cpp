@@ -1,5 +1,7 @@
 #include "settingsdialog.h"
 
+#include "warehousename.h"
+
 #include "storage/warehouse.h"
 
 #include <QDialogButtonBox>
@@ -14,6 +16,7 @@
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
+#include <QStandardPaths>
 #include <QVBoxLayout>
 
 namespace pv {
@@ -31,7 +34,11 @@ QLabel *note(const QString &text, QWidget *parent)
 
 QString SettingsDialog::newWarehouseFolder()
 {
-    return QSettings().value(QLatin1String(folderKey), QFileInfo(Warehouse::defaultPath()).absolutePath()).toString();
+    const QString defaultPath = Warehouse::defaultPath();
+    const QString fallback = Warehouse::isServerLocation(defaultPath)
+        ? QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/pvadmin")
+        : QFileInfo(defaultPath).absolutePath();
+    return QSettings().value(QLatin1String(folderKey), fallback).toString();
 }
 
 void SettingsDialog::setNewWarehouseFolder(const QString &folder)
@@ -49,7 +56,9 @@ SettingsDialog::SettingsDialog(Warehouse &warehouse, QWidget *parent)
     auto *layout = new QVBoxLayout(this);
     layout->setSpacing(12);
 
-    auto *loads = new QGroupBox(tr("Loads into this warehouse (%1)").arg(QFileInfo(warehouse.path()).fileName()), this);
+    const QString name = Warehouse::isServerLocation(warehouse.path()) ? warehouseName(warehouse.path())
+                                                                       : QFileInfo(warehouse.path()).fileName();
+    auto *loads = m_loads = new QGroupBox(tr("Loads into this warehouse (%1)").arg(name), this);
     auto *form = new QFormLayout(loads);
     m_threshold = new QDoubleSpinBox(loads);
     m_threshold->setObjectName(QStringLiteral("rejectThreshold"));
@@ -75,6 +84,11 @@ SettingsDialog::SettingsDialog(Warehouse &warehouse, QWidget *parent)
                                  loads));
     loads->setEnabled(warehouse.isOpen());
     layout->addWidget(loads);
+    m_readOnly = new QLabel(this);
+    m_readOnly->setObjectName(QStringLiteral("settingsReadOnly"));
+    m_readOnly->setWordWrap(true);
+    m_readOnly->hide();
+    layout->addWidget(m_readOnly);
 
     auto *desktop = new QGroupBox(tr("This desktop"), this);
     auto *desktopForm = new QFormLayout(desktop);
@@ -99,9 +113,16 @@ SettingsDialog::SettingsDialog(Warehouse &warehouse, QWidget *parent)
     layout->addWidget(buttons);
 }
 
+void SettingsDialog::setWhyReadOnly(const QString &why)
+{
+    m_loads->setEnabled(m_warehouse.isOpen() && why.isEmpty());
+    m_readOnly->setText(tr("These are read-only on this connection: %1.").arg(why));
+    m_readOnly->setVisible(!why.isEmpty());
+}
+
 void SettingsDialog::accept()
 {
-    if (m_warehouse.isOpen()) {
+    if (m_loads->isEnabledTo(this)) {
         const bool stored = m_warehouse.setSetting(QStringLiteral("max_reject_percent"), QString::number(m_threshold->value()))
             && m_warehouse.setSetting(QStringLiteral("removal_guard_percent"), QString::number(m_guard->value()));
         if (!stored) {

@@ -3,6 +3,8 @@
 #include <QDialog>
 
 class QDoubleSpinBox;
+class QGroupBox;
+class QLabel;
 class QLineEdit;
 
 namespace pv {
@@ -21,6 +23,9 @@ public:
     static QString newWarehouseFolder();
     static void setNewWarehouseFolder(const QString &folder);
 
+    /// On a connection that cannot load (Warehouse::whyReadOnly), the warehouse's settings are shown, not changed.
+    void setWhyReadOnly(const QString &why);
+
     void accept() override;
 
     QDoubleSpinBox *rejectThreshold() const { return m_threshold; }
@@ -29,6 +34,8 @@ public:
 
 private:
     Warehouse &m_warehouse;
+    QGroupBox *m_loads = nullptr;
+    QLabel *m_readOnly = nullptr;
     QDoubleSpinBox *m_threshold = nullptr;
     QDoubleSpinBox *m_guard = nullptr;
     QLineEdit *m_folder = nullptr;

@@ -9,8 +9,9 @@ namespace pv {
 
 /// Tells when a connection other than the watcher's own commits a change to a warehouse — another
 /// process, another client, this process's load — so the screens can refresh by themselves. It has a
-/// connection of its own and lives in the thread that created it (the GUI's): SQLite's is asked for
-/// PRAGMA data_version twice a second; PostgreSQL's LISTENs for the notice every load sends on commit.
+/// connection of its own and lives in the thread that created it (the GUI's): SQLite's is asked for its
+/// data version (which moves with every other connection's commit) twice a second; PostgreSQL's LISTENs
+/// for the notice every load sends on commit.
 class WarehouseChangeWatcher : public QObject
 {
     Q_OBJECT
