@@ -15,11 +15,14 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 build=${PVADMIN_BUILD_DIR:-$root/build}
 
 # Build tools, Qt 6 with the modules it needs at configure time (Charts needs OpenGL's CMake package), the
-# plugins loaded at run time (SQLite driver, SVG icons), Xvfb for the GUI tests, and git for
-# the commit --version names.
+# plugins loaded at run time (SQLite and PostgreSQL drivers, SVG icons), libpq for the PostgreSQL engine, Xvfb
+# for the GUI tests, and git for the commit --version names; for the tests, the PostgreSQL 15 server they start
+# a throwaway cluster of (scripts/pg-test-server.sh).
 packages=(build-essential cmake ninja-build pkg-config git qt6-base-dev qt6-base-dev-tools qt6-charts-dev
-          libqt6opengl6-dev libqt6sql6-sqlite libqt6svg6 libgl1-mesa-dev libsqlite3-dev zlib1g-dev libssl-dev sqlite3 xvfb xauth
-          fonts-dejavu-core)
+          libqt6opengl6-dev libqt6sql6-sqlite libqt6sql6-psql libqt6svg6 libgl1-mesa-dev libsqlite3-dev libpq-dev
+          zlib1g-dev libssl-dev sqlite3 xvfb xauth fonts-dejavu-core)
+# The tests' PostgreSQL server: only the test run needs one.
+[[ $mode == test ]] && packages+=(postgresql-15)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -28,6 +31,15 @@ if ((${#missing[@]})); then
     echo "== installing: ${missing[*]}"
     sudo=""
     [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    # Installing postgresql-15 would also create Debian's default cluster "main" (and start it where systemd
+    # runs): a second server on port 5432 that nothing here uses, as the tests run their own. A drop-in
+    # configuration (createcluster.conf includes createcluster.d/) says not to, before the package looks.
+    # Anyone who wants the default cluster later: sudo pg_createcluster 15 main --start.
+    if [[ " ${missing[*]} " == *" postgresql-15 "* && ! -e /etc/postgresql/15 ]]; then
+        $sudo mkdir -p /etc/postgresql-common/createcluster.d
+        printf '%s\n' "# scripts/quickstart.sh (pvadmin): the tests run a server of their own; no default cluster." \
+            "create_main_cluster = false" | $sudo tee /etc/postgresql-common/createcluster.d/pvadmin-no-main-cluster.conf >/dev/null
+    fi
     log=$(mktemp /tmp/pvadmin-apt.XXXXXX.log)
     if ! { $sudo apt-get update -q && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
         tail -n 30 "$log" >&2

@@ -6,6 +6,7 @@
 #include "load/extractload.h"
 #include "extract/extractvalidation.h"
 #include "storage/warehouse.h"
+#include "testwarehouse.h"
 
 #include <QDir>
 #include <QFile>
@@ -13,14 +14,7 @@
 
 namespace analyst {
 
-inline qint64 at(const char *text)
-{
-    QString reason;
-    const auto value = pv::parseTimestamp(text, &reason);
-    if (!value)
-        qFatal("bad timestamp in test: %s", text);
-    return *value;
-}
+using ::at; // testwarehouse.h
 
 inline bool writeFile(const QString &path, const QByteArray &content)
 {

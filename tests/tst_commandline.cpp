@@ -1,7 +1,10 @@
 // The headless command line (docs/contract.md §5), driven as a real process: exit codes, stdout and stderr of every
-// command, on success and on each kind of failure. Each test works in its own temporary folder.
+// command, on success and on each kind of failure. Each test works in its own temporary folder, with its own
+// warehouse on each storage engine (tests/testwarehouse.h).
 
 #include "command.h"
+
+#include "testwarehouse.h"
 
 #include <QDateTime>
 #include <QDir>
@@ -9,9 +12,6 @@
 #include <QFileInfo>
 #include <QProcess>
 #include <QRegularExpression>
-#include <QSqlDatabase>
-#include <QSqlError>
-#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
@@ -136,7 +136,7 @@ QByteArray usersRange(int first, int last, const char *postcode, const QList<int
     return csv;
 }
 
-/// One temporary folder with a warehouse in it, and the pvadmin binary run against it.
+/// One temporary folder and a warehouse of its own, and the pvadmin binary run against it.
 class Sandbox
 {
 public:
@@ -144,7 +144,16 @@ public:
 
     bool isValid() const { return m_dir.isValid(); }
     QString path(const QString &name) const { return m_dir.filePath(name); }
-    QString dbPath() const { return m_dir.filePath(QStringLiteral("warehouse.sqlite")); }
+    /// The warehouse's location (warehouse.sqlite in the folder, or a database on the PostgreSQL test
+    /// server), chosen on first use; nothing is there until a command creates it.
+    QString warehouse() const
+    {
+        if (m_warehouse.isEmpty())
+            m_warehouse = newWarehouseLocation(m_dir, QStringLiteral("warehouse"));
+        return m_warehouse;
+    }
+    /// The location of another warehouse, named name in the folder on SQLite.
+    QString otherWarehouse(const QString &name) const { return newWarehouseLocation(m_dir, name); }
 
     /// Writes a file (creating folders) and returns its absolute path.
     QString write(const QString &name, const QByteArray &content) const
@@ -160,7 +169,7 @@ public:
     /// pvadmin --db <this warehouse> ARGS, with optional standard input.
     CliResult run(const QStringList &args, const QByteArray &input = {}) const
     {
-        return runRaw(QStringList{QStringLiteral("--db"), dbPath()} + args, input);
+        return runRaw(QStringList{QStringLiteral("--db"), warehouse()} + args, input);
     }
 
     /// pvadmin ARGS without --db; extra environment variables on top of a clean one; standard output to
@@ -217,6 +226,7 @@ public:
 
 private:
     QTemporaryDir m_dir;
+    mutable QString m_warehouse;
 };
 
 // The mover scenario, used by several tests (all times naive UTC):
@@ -302,7 +312,6 @@ private slots:
     void initTestCase();
 
     void initCreatesWarehouse();
-    void initRefusesFileThatIsNotSqlite();
     void environmentVariableNamesWarehouse();
     void readingCommandsRefuseAMissingWarehouse();
 
@@ -380,9 +389,8 @@ void CommandlineTest::initCreatesWarehouse()
     QVERIFY(box.isValid());
     const CliResult first = box.run({QStringLiteral("init")});
     EXPECT_EXIT(first, 0);
-    QVERIFY(QFileInfo(box.dbPath()).isFile());
-    QVERIFY(QFileInfo(box.dbPath()).size() > 0);
-    EXPECT_CONTAINS(first.out, box.dbPath().toUtf8());
+    QVERIFY(warehouseExists(box.warehouse()));
+    EXPECT_CONTAINS(first.out, box.warehouse().toUtf8());
 
     // Running it again is harmless and keeps what was loaded.
     LOAD_MOVER_SCENARIO(box);
@@ -393,7 +401,7 @@ void CommandlineTest::initCreatesWarehouse()
     QCOMPARE(before, reportCsv(moverAtTimeHourly));
 
     // The --db=PATH spelling names the same warehouse.
-    const CliResult equalsForm = box.runRaw({QStringLiteral("--db=") + box.dbPath(), QStringLiteral("report"),
+    const CliResult equalsForm = box.runRaw({QStringLiteral("--db=") + box.warehouse(), QStringLiteral("report"),
                                              QStringLiteral("--basis"), QStringLiteral("at-time")});
     EXPECT_EXIT(equalsForm, 0);
     QCOMPARE(equalsForm.out, before);
@@ -403,32 +411,17 @@ void CommandlineTest::initCreatesWarehouse()
     EXPECT_EXIT(extra, 2);
 }
 
-void CommandlineTest::initRefusesFileThatIsNotSqlite()
-{
-    Sandbox box;
-    QVERIFY(box.isValid());
-    const QString garbage = box.write(QStringLiteral("garbage.sqlite"), "this is not a database\n\x01\x02\x03 at all");
-    const CliResult r = box.runRaw({QStringLiteral("--db"), garbage, QStringLiteral("init")});
-    QVERIFY2(r.finished && r.exitCode != 0, describe(r).constData());
-    EXPECT_ONE_LINE_ERROR(r);
-    EXPECT_CONTAINS(r.err, garbage.toUtf8());
-    // The file is left as it was.
-    QFile f(garbage);
-    QVERIFY(f.open(QIODevice::ReadOnly));
-    QCOMPARE(f.readAll(), QByteArray("this is not a database\n\x01\x02\x03 at all"));
-}
-
 void CommandlineTest::environmentVariableNamesWarehouse()
 {
     Sandbox box;
     QVERIFY(box.isValid());
-    const QString envDb = box.path(QStringLiteral("from-env/env.sqlite"));
+    const QString envDb = box.otherWarehouse(QStringLiteral("from-env/env"));
     const QList<QPair<QString, QString>> env{{QStringLiteral("PVADMIN_DB"), envDb}};
 
     const CliResult init = box.runRaw({QStringLiteral("init")}, {}, env);
     EXPECT_EXIT(init, 0);
-    QVERIFY2(QFileInfo(envDb).isFile(), "PVADMIN_DB did not name the warehouse init created");
-    QVERIFY(!QFileInfo(box.dbPath()).exists());
+    QVERIFY2(warehouseExists(envDb), "PVADMIN_DB did not name the warehouse init created");
+    QVERIFY(!warehouseExists(box.warehouse()));
 
     const CliResult load = box.runRaw({QStringLiteral("load"), box.write(QStringLiteral("users_extract_2024-03-01.csv"), moverUsers1),
                                        box.write(QStringLiteral("pv.csv"), moverViewsDay1)},
@@ -440,8 +433,8 @@ void CommandlineTest::environmentVariableNamesWarehouse()
                                     "2024-03-01 10:00:00,SW1A 1AA,1"}));
 
     // --db wins over the environment: this other warehouse is empty.
-    EXPECT_EXIT(box.runRaw({QStringLiteral("--db"), box.dbPath(), QStringLiteral("init")}, {}, env), 0);
-    const CliResult other = box.runRaw({QStringLiteral("--db"), box.dbPath(), QStringLiteral("report"),
+    EXPECT_EXIT(box.runRaw({QStringLiteral("--db"), box.warehouse(), QStringLiteral("init")}, {}, env), 0);
+    const CliResult other = box.runRaw({QStringLiteral("--db"), box.warehouse(), QStringLiteral("report"),
                                         QStringLiteral("--basis"), QStringLiteral("current")},
                                        {}, env);
     EXPECT_EXIT(other, 0);
@@ -460,7 +453,7 @@ void CommandlineTest::readingCommandsRefuseAMissingWarehouse()
         EXPECT_EXIT(r, 1);
         EXPECT_ONE_LINE_ERROR(r);
         QVERIFY2(r.err.contains("no warehouse there"), r.err.constData());
-        QVERIFY(!QFileInfo(box.dbPath()).exists());
+        QVERIFY(!warehouseExists(box.warehouse()));
     }
 }
 
@@ -1184,7 +1177,7 @@ void CommandlineTest::outputToFullStandardOutputFails()
     QVERIFY(box.isValid());
     LOAD_MOVER_SCENARIO(box);
     // Every write fails with ENOSPC: the command is a failure with the reason, never a silent exit 0.
-    const CliResult full = box.runRaw(QStringList{QStringLiteral("--db"), box.dbPath()} + command, {}, {},
+    const CliResult full = box.runRaw(QStringList{QStringLiteral("--db"), box.warehouse()} + command, {}, {},
                                       QStringLiteral("/dev/full"));
     EXPECT_EXIT(full, 1);
     EXPECT_ONE_LINE_ERROR(full);
@@ -1330,29 +1323,27 @@ void CommandlineTest::failedReadIsAnErrorNotAnEmptyAnswer()
     Sandbox box;
     QVERIFY(box.isValid());
     LOAD_MOVER_SCENARIO(box);
-    {
-        // A damaged warehouse: two tables the reads rely on are gone.
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("damage"));
-        db.setDatabaseName(box.dbPath());
-        QVERIFY2(db.open(), qPrintable(db.lastError().text()));
-        QSqlQuery q(db);
-        QVERIFY2(q.exec(QStringLiteral("DROP TABLE load_rejects")), qPrintable(q.lastError().text()));
-        QVERIFY2(q.exec(QStringLiteral("DROP TABLE user_postcode_changes")), qPrintable(q.lastError().text()));
-        q.finish();
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(QStringLiteral("damage"));
+    // A damaged warehouse: two tables the reads rely on are gone (renamed away: PostgreSQL refuses to drop
+    // user_postcode_changes while the view user_postcode_history is built on it).
+    execWarehouseSql(box.warehouse(), QStringLiteral("ALTER TABLE load_rejects RENAME TO lost_load_rejects"));
+    execWarehouseSql(box.warehouse(), QStringLiteral("ALTER TABLE user_postcode_changes RENAME TO lost_user_postcode_changes"));
 
-    // Not "0 rejected" and not "UNKNOWN": the command fails and says why, naming the warehouse.
+    // Not "0 rejected" and not "UNKNOWN": the command fails and says why (the database's own words), naming
+    // the warehouse.
+    const auto noSuchTable = [](const QByteArray &table) -> QByteArray {
+        if (testBackendIsPostgres())
+            return "relation \"" + table + "\" does not exist";
+        return "no such table: " + table;
+    };
     const CliResult rejects = box.run({QStringLiteral("rejects"), QStringLiteral("2")});
     EXPECT_EXIT(rejects, 1);
     EXPECT_ONE_LINE_ERROR(rejects);
-    EXPECT_CONTAINS(rejects.err, "no such table: load_rejects");
-    EXPECT_CONTAINS(rejects.err, box.dbPath().toUtf8());
+    EXPECT_CONTAINS(rejects.err, noSuchTable("load_rejects"));
+    EXPECT_CONTAINS(rejects.err, box.warehouse().toUtf8());
     const CliResult history = box.run({QStringLiteral("history"), QStringLiteral("1")});
     EXPECT_EXIT(history, 1);
     EXPECT_ONE_LINE_ERROR(history);
-    EXPECT_CONTAINS(history.err, "no such table: user_postcode_changes");
+    EXPECT_CONTAINS(history.err, noSuchTable("user_postcode_changes"));
     EXPECT_NOT_CONTAINS(history.out, "UNKNOWN");
     // What does not rely on them still reads.
     EXPECT_EXIT(box.run({QStringLiteral("runs")}), 0);
@@ -1385,20 +1376,11 @@ void CommandlineTest::checkFindsCorruptedAggregate()
     LOAD_MOVER_SCENARIO(box);
     EXPECT_EXIT(box.run({QStringLiteral("check")}), 0);
 
-    {
-        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("corrupt"));
-        db.setDatabaseName(box.dbPath());
-        QVERIFY2(db.open(), qPrintable(db.lastError().text()));
-        QSqlQuery q(db);
-        QVERIFY(q.prepare(QStringLiteral("UPDATE views_current_hourly SET views = views + 1 WHERE hour = ? AND "
-                                         "postcode_id = (SELECT id FROM postcodes WHERE postcode = 'N1')")));
-        q.addBindValue(hourIndex(2024, 3, 1, 10));
-        QVERIFY2(q.exec(), qPrintable(q.lastError().text()));
-        QCOMPARE(q.numRowsAffected(), 1);
-        q.finish();
-        db.close();
-    }
-    QSqlDatabase::removeDatabase(QStringLiteral("corrupt"));
+    QCOMPARE(execWarehouseSql(box.warehouse(),
+                              QStringLiteral("UPDATE views_current_hourly SET views = views + 1 WHERE hour = %1 AND "
+                                             "postcode_id = (SELECT id FROM postcodes WHERE postcode = 'N1')")
+                                  .arg(hourIndex(2024, 3, 1, 10))),
+             1);
 
     const CliResult r = box.run({QStringLiteral("check")});
     EXPECT_EXIT(r, 1);

@@ -1,15 +1,15 @@
 // Property test: a generated multi-day scenario loaded in several random orders gives identical answers,
 // equal to answers computed here independently from the raw rows (docs/contract.md §2), and check passes.
+// Runs on each storage engine (tests/testwarehouse.h).
 #include "load/extractload.h"
 #include "extract/extractvalidation.h"
 #include "query/pageviewquery.h"
 #include "storage/warehouse.h"
 
-#include "rawsqlite.h"
+#include "testwarehouse.h"
 
 #include <QFile>
 #include <QRandomGenerator>
-#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -247,17 +247,14 @@ QString report(Warehouse &warehouse, Basis basis)
     return lines.join(QLatin1Char('\n'));
 }
 
-QString history(Warehouse &warehouse)
+QString history(const Warehouse &warehouse)
 {
-    const RawSqlite raw(warehouse);
-    QSqlQuery q(raw.database());
-    q.exec(QStringLiteral("SELECT h.user_id, p.postcode, h.valid_from, h.valid_to FROM user_postcode_history h "
-                          "JOIN postcodes p ON p.id = h.postcode_id ORDER BY h.user_id, h.valid_from"));
     QStringList rows;
-    while (q.next())
-        rows << QStringLiteral("%1 %2 %3 %4")
-                    .arg(q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
-                         q.value(3).isNull() ? QStringLiteral("-") : q.value(3).toString());
+    for (const QStringList &row : WarehouseSql(warehouse.path())
+                                      .rows(QStringLiteral("SELECT h.user_id, p.postcode, h.valid_from, h.valid_to "
+                                                           "FROM user_postcode_history h JOIN postcodes p ON p.id = h.postcode_id "
+                                                           "ORDER BY h.user_id, h.valid_from")))
+        rows << QStringLiteral("%1 %2 %3 %4").arg(row[0], row[1], row[2], row[3].isNull() ? QStringLiteral("-") : row[3]);
     return rows.join(QLatin1Char('\n'));
 }
 
@@ -291,7 +288,7 @@ void OrderIndependenceTest::anyLoadOrderGivesTheDefinedAnswers()
     QTemporaryDir dir;
     Warehouse warehouse;
     QString error;
-    QVERIFY2(warehouse.open(dir.filePath(QStringLiteral("w.sqlite")), &error), qPrintable(error));
+    QVERIFY2(warehouse.open(newWarehouseLocation(dir), &error), qPrintable(error));
     bool duplicateSeen = false;
     for (const ExtractFile &file : order) {
         QFile out(dir.filePath(file.name));

@@ -113,13 +113,10 @@ int runCommand(const CommandSpec &command, const QString &warehousePath, const Q
 
 bool Invocation::openWarehouse(Warehouse &warehouse) const
 {
-    if (command.warehouse == WarehouseUse::Read && !Warehouse::isServerLocation(warehousePath) && !QFileInfo::exists(warehousePath)) {
-        failure(QStringLiteral("%1: no warehouse there (create one with pvadmin --db %1 init, or check --db / PVADMIN_DB)")
-                    .arg(warehousePath));
-        return false;
-    }
     QString error;
-    if (!warehouse.open(warehousePath, &error)) {
+    const auto creation = command.warehouse == WarehouseUse::Read ? Warehouse::Creation::ExistingOnly
+                                                                  : Warehouse::Creation::CreateIfMissing;
+    if (!warehouse.open(warehousePath, &error, Warehouse::Role::Main, creation)) {
         failure(error);
         return false;
     }

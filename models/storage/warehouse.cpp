@@ -8,6 +8,7 @@
 #include "storage/storagebackend.h"
 
 #include <QDir>
+#include <QFileInfo>
 #include <QStandardPaths>
 
 namespace pv {
@@ -15,6 +16,11 @@ namespace pv {
 Warehouse::Warehouse() = default;
 
 Warehouse::~Warehouse() = default;
+
+QString noWarehouseThere(const QString &location)
+{
+    return QStringLiteral("%1: no warehouse there (create one with pvadmin --db %1 init, or check --db / PVADMIN_DB)").arg(location);
+}
 
 bool Warehouse::isServerLocation(const QString &path)
 {
@@ -32,11 +38,14 @@ QString Warehouse::defaultPath()
     return dir + QStringLiteral("/pvadmin/warehouse.sqlite");
 }
 
-bool Warehouse::open(const QString &path, QString *error, Role role)
+bool Warehouse::open(const QString &path, QString *error, Role role, Creation creation)
 {
     close();
+    const bool mustExist = creation == Creation::ExistingOnly;
     if (isServerLocation(path))
-        m_backend = PostgresBackend::open(path, error, role == Role::Main);
+        m_backend = PostgresBackend::open(path, error, role == Role::Main, mustExist);
+    else if (mustExist && !QFileInfo::exists(path))
+        *error = noWarehouseThere(path);
     else
         m_backend = SqliteBackend::open(path, error, role == Role::Main);
     if (m_backend)

@@ -25,6 +25,9 @@ class WarehouseCoverage;
 /// warehouse if needed, brings its schema up to date and marks runs left 'running' by a process that no
 /// longer exists 'interrupted'. A connection belongs to the thread that opened it. The storage engine
 /// behind it (storage/<engine>/) answers the domain interfaces it hands out, valid while it is open.
+/// "LOCATION: no warehouse there (...)": opening with Creation::ExistingOnly found none.
+QString noWarehouseThere(const QString &location);
+
 class Warehouse
 {
 public:
@@ -45,7 +48,11 @@ public:
     /// screen's query thread), which leaves them: this process's own load may be running.
     enum class Role { Main, Reader };
 
-    bool open(const QString &path, QString *error, Role role = Role::Main);
+    /// Whether opening may create the warehouse (a new file, the schema in an empty database) or must find
+    /// one there (the reading commands, which must not answer from an empty warehouse they made).
+    enum class Creation { CreateIfMissing, ExistingOnly };
+
+    bool open(const QString &path, QString *error, Role role = Role::Main, Creation creation = Creation::CreateIfMissing);
     void close();
     bool isOpen() const { return m_backend != nullptr; }
     QString path() const { return m_path; }

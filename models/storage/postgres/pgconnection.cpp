@@ -11,11 +11,22 @@ namespace pv {
 
 namespace {
 
+/// The server's reason in one line, without its severity, statement excerpt and caret.
+QString oneLine(const char *text)
+{
+    QString line = QString::fromUtf8(text).trimmed().section(QLatin1Char('\n'), 0, 0).trimmed();
+    for (const char *severity : {"ERROR:", "FATAL:", "PANIC:"})
+        if (line.startsWith(QLatin1String(severity)))
+            line = line.mid(int(qstrlen(severity))).trimmed();
+    return line;
+}
+
 [[noreturn]] void fail(PGconn *conn, PGresult *result)
 {
-    QString message = QString::fromUtf8(result ? PQresultErrorMessage(result) : PQerrorMessage(conn)).trimmed();
+    const char *primary = result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr;
+    QString message = primary ? QString::fromUtf8(primary) : oneLine(result ? PQresultErrorMessage(result) : PQerrorMessage(conn));
     if (message.isEmpty())
-        message = QString::fromUtf8(PQerrorMessage(conn)).trimmed();
+        message = oneLine(PQerrorMessage(conn));
     if (result)
         PQclear(result);
     throw StorageError{message.isEmpty() ? QStringLiteral("the PostgreSQL server gave no answer") : message};

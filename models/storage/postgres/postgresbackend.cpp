@@ -12,6 +12,7 @@
 #include "storage/sql/sqlquery.h"
 #include "storage/sql/sqlrunlog.h"
 #include "storage/sql/sqluserhistory.h"
+#include "storage/warehouse.h"
 
 #include <QAtomicInteger>
 #include <QFile>
@@ -99,7 +100,8 @@ PostgresBackend::~PostgresBackend()
     QSqlDatabase::removeDatabase(m_connectionName);
 }
 
-std::unique_ptr<PostgresBackend> PostgresBackend::open(const QString &location, QString *error, bool markInterrupted)
+std::unique_ptr<PostgresBackend> PostgresBackend::open(const QString &location, QString *error, bool markInterrupted,
+                                                      bool mustExist)
 {
     const QString conninfo = PostgresBackend::conninfo(location, error);
     if (conninfo.isEmpty())
@@ -129,7 +131,7 @@ std::unique_ptr<PostgresBackend> PostgresBackend::open(const QString &location, 
         return nullptr;
     }
     backend->m_conn = *static_cast<PGconn *const *>(handle.data());
-    if (!backend->migrate(error))
+    if (!backend->migrate(error, mustExist))
         return nullptr;
     backend->m_runLog = std::make_unique<SqlRunLog>(db);
     backend->m_pageviews = std::make_unique<PgPageviewQuery>(backend->m_conn);
@@ -157,13 +159,17 @@ int PostgresBackend::schemaVersion() const
     }
 }
 
-bool PostgresBackend::migrate(QString *error)
+bool PostgresBackend::migrate(QString *error, bool mustExist)
 {
     try {
         // The server's notices (a temporary table already there, say) are not the operator's business.
         pgExec(m_conn, "SET client_min_messages TO warning");
         // Every name the engine uses is in its schema; the BI views and the analyst role see only it.
         const PgResult present = pgQuery(m_conn, "SELECT to_regclass('pvadmin.schema_migrations') IS NOT NULL");
+        if (!present.int64(0, 0) && mustExist) {
+            *error = noWarehouseThere(m_location);
+            return false;
+        }
         if (present.int64(0, 0) && schemaVersion() == latestSchemaVersion()) {
             pgExec(m_conn, "SET search_path TO pvadmin");
             return true;

@@ -32,7 +32,8 @@ public:
     /// Connects to the database location names and brings its schema up to date; nullptr with *error set
     /// when it cannot. A password in location is refused: libpq reads it from ~/.pgpass, PGPASSWORD or
     /// a service file. markInterrupted: mark runs whose load is gone interrupted.
-    static std::unique_ptr<PostgresBackend> open(const QString &location, QString *error, bool markInterrupted = true);
+    static std::unique_ptr<PostgresBackend> open(const QString &location, QString *error, bool markInterrupted = true,
+                                                 bool mustExist = false);
     ~PostgresBackend() override;
 
     int schemaVersion() const override;
@@ -53,7 +54,7 @@ public:
 
 private:
     PostgresBackend(QString location, QString connectionName);
-    bool migrate(QString *error);
+    bool migrate(QString *error, bool mustExist);
     void markInterruptedRuns();
 
     QString m_location;

@@ -7,8 +7,13 @@ namespace pv {
 namespace {
 [[noreturn]] void fail(const QSqlQuery &query)
 {
+    // One line: PostgreSQL's driver adds the severity, the statement excerpt and a caret on lines of their own.
     const QSqlError error = query.lastError();
-    throw StorageError{error.databaseText().isEmpty() ? error.text() : error.databaseText()};
+    QString reason = (error.databaseText().isEmpty() ? error.text() : error.databaseText()).trimmed();
+    reason = reason.section(QLatin1Char('\n'), 0, 0).trimmed();
+    if (reason.startsWith(QLatin1String("ERROR:")))
+        reason = reason.mid(6).trimmed();
+    throw StorageError{reason};
 }
 } // namespace
 
