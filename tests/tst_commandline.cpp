@@ -360,6 +360,7 @@ private slots:
 
     void checkPassesAfterLoads();
     void checkFindsCorruptedAggregate();
+    void copyMovesTheWarehouseAndRefusesAFullOne();
     void statsCountsFactsAndProjectsAYear();
 
     void watchOnceLoadsPresentFiles();
@@ -1367,6 +1368,37 @@ void CommandlineTest::checkPassesAfterLoads()
     // Facts are (user, hour, load): users 1, 2, 3 in day 1's hour, users 1, 2, 99 in day 2's; 3 users known.
     EXPECT_CONTAINS(r.out, "6 facts, 2 hours, 3 users");
     QCOMPARE(r.err, QByteArray());
+}
+
+void CommandlineTest::copyMovesTheWarehouseAndRefusesAFullOne()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    LOAD_MOVER_SCENARIO(box);
+    EXPECT_EXIT(box.run({QStringLiteral("copy")}), 2); // where to?
+
+    // Out to a SQLite file and back into a new warehouse of this run's engine: the same answers, check passes.
+    const QString file = box.path(QStringLiteral("moved.sqlite"));
+    const CliResult out = box.run({QStringLiteral("copy"), QStringLiteral("--to"), file});
+    EXPECT_EXIT(out, 0);
+    EXPECT_CONTAINS(out.out, "copied ");
+    const QString back = box.otherWarehouse(QStringLiteral("back"));
+    EXPECT_EXIT(box.runRaw({QStringLiteral("--db"), file, QStringLiteral("copy"), QStringLiteral("--to"), back}), 0);
+    for (const QString &basis : {QStringLiteral("current"), QStringLiteral("at-time")}) {
+        const QStringList report{QStringLiteral("report"), QStringLiteral("--basis"), basis, QStringLiteral("--grain"), QStringLiteral("hour")};
+        const CliResult original = box.run(report);
+        EXPECT_EXIT(original, 0);
+        QVERIFY(original.out.count('\n') > 1);
+        QCOMPARE(box.runRaw(QStringList{QStringLiteral("--db"), file} + report).out, original.out);
+        QCOMPARE(box.runRaw(QStringList{QStringLiteral("--db"), back} + report).out, original.out);
+    }
+    EXPECT_EXIT(box.runRaw({QStringLiteral("--db"), back, QStringLiteral("check")}), 0);
+
+    // A warehouse that holds runs is never overwritten.
+    const CliResult refused = box.run({QStringLiteral("copy"), QStringLiteral("--to"), file});
+    EXPECT_EXIT(refused, 1);
+    EXPECT_ONE_LINE_ERROR(refused);
+    EXPECT_CONTAINS(refused.err, "already holds a warehouse");
 }
 
 void CommandlineTest::checkFindsCorruptedAggregate()

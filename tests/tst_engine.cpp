@@ -10,15 +10,22 @@
 #include "load/radixsort.h"
 #include "query/userhistory.h"
 #include "storage/warehouse.h"
+#include "storage/warehousechanges.h"
+#include "storage/warehousecopy.h"
 #include "storage/warehousestats.h"
 
 #include "testwarehouse.h"
 
 #include <QFile>
+#include <QMutex>
+#include <QSignalSpy>
+#include <QUrl>
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <atomic>
 #include <random>
+#include <thread>
 
 using namespace pv;
 
@@ -166,6 +173,11 @@ private slots:
     void checkOfARangeLooksOnlyThere();
     void newestSnapshotOnlyAddsChanges();
     void radixSortOrdersAndKeepsEqualKeysInOrder();
+    void copyCarriesTheWholeWarehouseBetweenEngines();
+    void biViewsAnswerAsTheReportsDo();
+    void watcherHearsAnotherConnectionsCommit();
+    void loadWaitsForAnotherWriterThenLands();
+    void readOnlyConnectionRefusesLoadsAndStillReads();
 };
 
 void EngineTest::postcodeAtFollowsTheDefinition()
@@ -884,6 +896,213 @@ void EngineTest::radixSortOrdersAndKeepsEqualKeysInOrder()
     QCOMPARE(bitsFor(0), 0);
     QCOMPARE(bitsFor(1), 1);
     QCOMPARE(bitsFor(0x7ffffff), 27);
+}
+
+namespace {
+/// A warehouse with two snapshots (a mover), two pageview hours, a replaced hour and a rejected line: every
+/// table has rows.
+void loadEveryKindOfRow(Fixture &f)
+{
+    QCOMPARE(f.load("users_extract_2024-03-01.csv", usersDay1).outcome, LoadOutcome::Loaded);
+    QCOMPARE(f.load("users_extract_2024-03-02.csv", usersDay2).outcome, LoadOutcome::Loaded);
+    QCOMPARE(f.load("pv_d1.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:01:00\n3,/b,2024-03-01 10:59:59\n").outcome,
+             LoadOutcome::Loaded);
+    QCOMPARE(f.load("pv_d1b.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:01:00\n2,/b,2024-03-01 10:20:00\n").outcome,
+             LoadOutcome::Loaded); // replaces pv_d1.csv's hour
+    LoadOptions lenient;
+    lenient.maxRejectPercent = 50;
+    QCOMPARE(f.load("pv_d2.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-02 09:00:00\n2,/x,2024-03-02 09:30:00\nnot-a-user,/y,2024-03-02 09:40:00\n", lenient)
+                 .outcome,
+             LoadOutcome::Loaded);
+}
+
+/// What an analyst and an operator read of a warehouse, as text.
+QString everythingRead(Warehouse &w)
+{
+    QString text;
+    for (const Basis basis : {Basis::Current, Basis::AtTime})
+        for (const Grain grain : {Grain::Hour, Grain::Day, Grain::Week, Grain::Month}) {
+            ReportQuery q;
+            q.basis = basis;
+            q.grain = grain;
+            QString error;
+            text += answer(w.pageviews().report(q, &error).value_or(QList<ReportRow>{})) + error + QLatin1Char('\n');
+        }
+    for (const LoadRun &run : w.runLog().runs())
+        text += QStringLiteral("run %1 %2 %3 %4 %5\n").arg(run.id).arg(runStatusName(run.status), run.file).arg(run.rowsLoaded).arg(run.replacedBy);
+    for (const RejectedLine &r : w.runLog().rejects(5))
+        text += QStringLiteral("reject %1 %2 %3\n").arg(r.line).arg(r.reason, QString::fromUtf8(r.raw));
+    for (qint64 user : {1, 2, 3})
+        text += historyText(w, user) + QLatin1Char('\n');
+    return text;
+}
+} // namespace
+
+void EngineTest::copyCarriesTheWholeWarehouseBetweenEngines()
+{
+    Fixture f;
+    loadEveryKindOfRow(f);
+    const QString original = everythingRead(f.warehouse());
+    QVERIFY(original.contains(QLatin1String("reject 4")));
+
+    // To a SQLite file (from this run's engine), and from that file back into a new warehouse of this engine.
+    QTemporaryDir dir;
+    Warehouse file, back;
+    QString error;
+    QVERIFY2(file.open(dir.filePath(QStringLiteral("copy.sqlite")), &error), qPrintable(error));
+    const CopyOutcome there = copyWarehouse(f.warehouse(), file, nullptr);
+    QVERIFY2(there.ok, qPrintable(there.error));
+    QVERIFY2(back.open(newWarehouseLocation(dir, QStringLiteral("back")), &error), qPrintable(error));
+    const CopyOutcome again = copyWarehouse(file, back, nullptr);
+    QVERIFY2(again.ok, qPrintable(again.error));
+    QCOMPARE(again.rows, there.rows);
+    for (Warehouse *copy : {&file, &back}) {
+        QCOMPARE(everythingRead(*copy), original);
+        QVERIFY(copy->check().ok());
+    }
+
+    // The copy goes on where the original stopped: the next run takes the next id.
+    const qint64 lastRun = f.runCount();
+    const QString next = f.write("pv_d3.csv", "user_id,url,pageview_datetime\n3,/a,2024-03-03 08:00:00\n");
+    const LoadResult loaded = loadExtract(back, next, {});
+    QCOMPARE(loaded.outcome, LoadOutcome::Loaded);
+    QCOMPARE(loaded.run.id, lastRun + 1);
+    QVERIFY(back.check().ok());
+
+    // Only into a new or empty warehouse: one with runs is refused and left as it was.
+    const QString before = everythingRead(back);
+    const CopyOutcome refused = copyWarehouse(f.warehouse(), back, nullptr);
+    QVERIFY(!refused.ok);
+    QVERIFY2(refused.error.contains(QLatin1String("already holds a warehouse")), qPrintable(refused.error));
+    QCOMPARE(everythingRead(back), before);
+}
+
+void EngineTest::biViewsAnswerAsTheReportsDo()
+{
+    Fixture f;
+    loadEveryKindOfRow(f);
+    const WarehouseSql sql(f.warehouse().path());
+    const struct
+    {
+        const char *view;
+        Grain grain;
+    } views[] = {{"pageviews_hourly", Grain::Hour}, {"pageviews_daily", Grain::Day}, {"pageviews_weekly", Grain::Week},
+                 {"pageviews_monthly", Grain::Month}};
+    for (const auto &v : views)
+        for (const Basis basis : {Basis::Current, Basis::AtTime}) {
+            // period_start is text on SQLite and a timestamp on PostgreSQL: both read as "YYYY-MM-DD HH".
+            QStringList fromView;
+            for (const QStringList &row : sql.rows(QStringLiteral("SELECT period_start, postcode, pageviews FROM %1 WHERE basis = '%2' "
+                                                                  "ORDER BY 1, 2")
+                                                       .arg(QLatin1String(v.view), basisName(basis))))
+                fromView << QStringLiteral("%1 %2=%3").arg(QString(row[0]).replace(QLatin1Char('T'), QLatin1Char(' ')).left(13), row[1], row[2]);
+            QCOMPARE(fromView.join(QStringLiteral("; ")), f.report(basis, v.grain));
+        }
+}
+
+void EngineTest::watcherHearsAnotherConnectionsCommit()
+{
+    Fixture f;
+    QCOMPARE(f.load("users_extract_2024-03-01.csv", usersDay1).outcome, LoadOutcome::Loaded);
+    QString error;
+    const std::unique_ptr<WarehouseChangeWatcher> watcher = WarehouseChangeWatcher::watch(f.warehouse().path(), &error);
+    QVERIFY2(watcher, qPrintable(error));
+    QSignalSpy changed(watcher.get(), &WarehouseChangeWatcher::changed);
+    QTest::qWait(1200);
+    QCOMPARE(changed.count(), 0); // nothing committed, nothing heard
+    QCOMPARE(f.load("pv_d1.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:01:00\n").outcome, LoadOutcome::Loaded);
+    QTRY_VERIFY_WITH_TIMEOUT(changed.count() > 0, 2000);
+}
+
+void EngineTest::loadWaitsForAnotherWriterThenLands()
+{
+    Fixture f;
+    QCOMPARE(f.load("users_extract_2024-03-01.csv", usersDay1).outcome, LoadOutcome::Loaded);
+    const QString location = f.warehouse().path();
+    const QString file = f.write("pv_d1.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:01:00\n");
+
+    // Another client holds the write lock: on PostgreSQL a load's session (its run's lock and the load lock),
+    // on SQLite a write transaction.
+    WarehouseSql other(location);
+    if (testBackendIsPostgres()) {
+        other.exec(QStringLiteral("INSERT INTO load_runs (id, kind, file, started_at, status, host) "
+                                  "VALUES (999, 'pageviews', 'other.csv', 0, 'running', 'otherhost')"));
+        other.value(QStringLiteral("SELECT pg_advisory_lock(1886806373, 999)"));
+        other.exec(QStringLiteral("BEGIN"));
+        other.value(QStringLiteral("SELECT pg_advisory_xact_lock(1886806372, 1)"));
+    } else {
+        other.exec(QStringLiteral("BEGIN IMMEDIATE"));
+    }
+
+    LoadFeedback feedback;
+    QMutex mutex;
+    QStringList notices;
+    connect(&feedback, &LoadFeedback::notice, &feedback, [&](const QString &text) {
+        const QMutexLocker lock(&mutex);
+        notices << text;
+    }, Qt::DirectConnection);
+    std::atomic<bool> done = false;
+    LoadResult result;
+    std::thread loader([&] {
+        Warehouse w; // a connection belongs to the thread that opens it
+        QString error;
+        if (w.open(location, &error))
+            result = loadExtract(w, file, {}, &feedback);
+        else
+            result.message = error;
+        done = true;
+    });
+    QTest::qWait(1500);
+    const bool finishedWhileLocked = done;
+    QStringList heard;
+    {
+        const QMutexLocker lock(&mutex);
+        heard = notices;
+    }
+    other.exec(testBackendIsPostgres() ? QStringLiteral("ROLLBACK") : QStringLiteral("COMMIT"));
+    loader.join();
+    QVERIFY(!finishedWhileLocked);
+    QVERIFY2(result.outcome == LoadOutcome::Loaded, qPrintable(result.message));
+    if (testBackendIsPostgres()) // SQLite cannot say who holds its lock
+        QCOMPARE(heard, QStringList{QStringLiteral("pv_d1.csv: waiting for run 999 (other.csv on otherhost) to finish loading")});
+    QCOMPARE(f.report(Basis::AtTime), QStringLiteral("2024-03-01 10 SW19=1"));
+}
+
+void EngineTest::readOnlyConnectionRefusesLoadsAndStillReads()
+{
+    Fixture f;
+    QCOMPARE(f.load("users_extract_2024-03-01.csv", usersDay1).outcome, LoadOutcome::Loaded);
+    QCOMPARE(f.load("pv_d1.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:01:00\n").outcome, LoadOutcome::Loaded);
+    QCOMPARE(f.warehouse().whyReadOnly(), QString()); // the owner loads
+    if (!testBackendIsPostgres())
+        return; // a SQLite file's permissions do not bind root, which runs these tests in CI
+    // An analyst's role: SELECT on everything (docs/bi.md), nothing else.
+    const QString role = QStringLiteral("analyst_%1").arg(QCoreApplication::applicationPid());
+    WarehouseSql admin(f.warehouse().path());
+    admin.exec(QStringLiteral("DROP ROLE IF EXISTS %1").arg(role));
+    admin.exec(QStringLiteral("CREATE ROLE %1 LOGIN IN ROLE pvadmin_reader").arg(role));
+    QUrl url(f.warehouse().path());
+    url.setUserName(role);
+    {
+        Warehouse analyst;
+        QString error;
+        QVERIFY2(analyst.open(url.toString(), &error), qPrintable(error));
+        QVERIFY2(analyst.whyReadOnly().contains(QLatin1String("may read this warehouse but not load into it")),
+                 qPrintable(analyst.whyReadOnly()));
+        const QString file = f.write("pv_d2.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-02 10:01:00\n");
+        const LoadResult refused = loadExtract(analyst, file, {});
+        QCOMPARE(refused.outcome, LoadOutcome::Refused);
+        QVERIFY2(refused.message.contains(role), qPrintable(refused.message));
+        ReportQuery q;
+        q.basis = Basis::AtTime;
+        q.grain = Grain::Hour;
+        QCOMPARE(answer(analyst.pageviews().report(q, &error).value_or(QList<ReportRow>{})), QStringLiteral("2024-03-01 10 SW19=1"));
+        QCOMPARE(historyText(analyst, 1), QStringLiteral("SW19 2024-03-01.."));
+        QCOMPARE(analyst.runLog().runCount(), 2);
+    }
+    QCOMPARE(f.runCount(), 2); // the refused load left no run
+    admin.exec(QStringLiteral("DROP OWNED BY %1").arg(role));
+    admin.exec(QStringLiteral("DROP ROLE %1").arg(role));
 }
 
 QTEST_GUILESS_MAIN(EngineTest)
