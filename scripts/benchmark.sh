@@ -140,7 +140,8 @@ psql -q "$server" -c "CREATE DATABASE bench" -c "CREATE DATABASE naive" -c "CREA
 pgdb=${server%/postgres}/bench
 naive=${server%/postgres}/naive
 echo "== pvadmin (PostgreSQL $(psql -Atq "$server" -c 'SHOW server_version'), fsync and synchronous_commit on, same machine over TCP)"
-step "start-up and connection alone (pvadmin runs, empty)" 0 "$pvadmin" --db "$pgdb" runs
+"$pvadmin" --db "$pgdb" init >/dev/null
+step "start-up and connection alone (pvadmin runs, no runs yet)" 0 "$pvadmin" --db "$pgdb" runs
 seed_loads "$pgdb"
 echo "the server's biggest tables (with indexes and TOAST):"
 psql -Atq "$pgdb" -F $'\t' -c "SELECT c.relname, pg_size_pretty(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'pvadmin' AND c.relkind = 'r' ORDER BY pg_total_relation_size(c.oid) DESC LIMIT 8" \
