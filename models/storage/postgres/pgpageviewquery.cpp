@@ -65,18 +65,18 @@ void PgPageviewQuery::scan(const AggregateTable &table, qint64 from, qint64 to, 
     to = std::min(to, bounds.int64(0, 1) + 1);
     if (from >= to)
         return;
-    // The index leads with period / bucket (integer division truncates, as in C++): one seek per bucket
-    // and postcode, driven by the server.
-    const QByteArray sql = QStringLiteral("SELECT t.%2, t.postcode_id, t.views FROM unnest($3::bigint[]) p (id) "
-                                          "CROSS JOIN generate_series($4::bigint, $5::bigint) b (bucket) "
-                                          "JOIN %1 t ON t.%2 / %6 = b.bucket AND t.postcode_id = p.id "
-                                          "AND t.%2 >= $1 AND t.%2 < $2")
+    // The index leads with period / bucket (integer division truncates, as in C++): one index scan walks
+    // every (bucket, postcode) pair of the two arrays, a descent each (a nested loop of scans, one per pair,
+    // took half as long again: 7,320 pairs for 20 postcodes over a year).
+    QList<qint64> buckets;
+    for (qint64 b = from / table.bucket; b <= (to - 1) / table.bucket; ++b)
+        buckets << b;
+    const QByteArray sql = QStringLiteral("SELECT %2, postcode_id, views FROM %1 WHERE %2 / %3 = ANY($3::bigint[]) "
+                                          "AND postcode_id = ANY($4::bigint[]) AND %2 >= $1 AND %2 < $2")
                                .arg(name, period)
                                .arg(table.bucket)
                                .toUtf8();
-    read(pgQuery(m_conn, sql.constData(),
-                 PgParams().add(from).add(to).add(arrayOf(*postcodeIds)).add(from / table.bucket).add((to - 1) / table.bucket),
-                 true));
+    read(pgQuery(m_conn, sql.constData(), PgParams().add(from).add(to).add(arrayOf(buckets)).add(arrayOf(*postcodeIds)), true));
 }
 
 } // namespace pv

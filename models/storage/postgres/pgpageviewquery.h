@@ -7,7 +7,7 @@ typedef struct pg_conn PGconn;
 namespace pv {
 
 /// PageviewQuery on PostgreSQL: each table read in one statement, the buckets of a postcode's rows
-/// walked by the server (one index seek a bucket and postcode) rather than a round trip each.
+/// walked by the server in one index scan (a descent a bucket and postcode) rather than a round trip each.
 class PgPageviewQuery final : public AggregatePageviewQuery
 {
 public:
