@@ -361,6 +361,7 @@ private slots:
     void checkPassesAfterLoads();
     void checkFindsCorruptedAggregate();
     void copyMovesTheWarehouseAndRefusesAFullOne();
+    void passwordInTheAddressIsRefusedAndNeverShown();
     void statsCountsFactsAndProjectsAYear();
 
     void watchOnceLoadsPresentFiles();
@@ -1368,6 +1369,25 @@ void CommandlineTest::checkPassesAfterLoads()
     // Facts are (user, hour, load): users 1, 2, 3 in day 1's hour, users 1, 2, 99 in day 2's; 3 users known.
     EXPECT_CONTAINS(r.out, "6 facts, 2 hours, 3 users");
     QCOMPARE(r.err, QByteArray());
+}
+
+void CommandlineTest::passwordInTheAddressIsRefusedAndNeverShown()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    for (const QString &address : {QStringLiteral("postgresql://ops:Secret123@127.0.0.1:1/pageviews"),
+                                   QStringLiteral("postgresql://ops@127.0.0.1:1/pageviews?password=Secret123"),
+                                   QStringLiteral("host=127.0.0.1 port=1 dbname=pageviews password=Secret123"),
+                                   QStringLiteral("postgresql://ops:Secret123@[::1/pageviews")}) {
+        for (const QString &command : {QStringLiteral("runs"), QStringLiteral("init")}) {
+            const CliResult r = box.runRaw({QStringLiteral("--db"), address, command});
+            EXPECT_EXIT(r, 1);
+            EXPECT_ONE_LINE_ERROR(r);
+            EXPECT_NOT_CONTAINS(r.err, "Secret123");
+        }
+    }
+    const CliResult r = box.runRaw({QStringLiteral("--db"), QStringLiteral("postgresql://ops:Secret123@127.0.0.1:1/pageviews"), QStringLiteral("runs")});
+    EXPECT_CONTAINS(r.err, "~/.pgpass");
 }
 
 void CommandlineTest::copyMovesTheWarehouseAndRefusesAFullOne()

@@ -23,6 +23,7 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <algorithm>
 #include <atomic>
 #include <random>
 #include <thread>
@@ -177,6 +178,7 @@ private slots:
     void biViewsAnswerAsTheReportsDo();
     void watcherHearsAnotherConnectionsCommit();
     void loadWaitsForAnotherWriterThenLands();
+    void sameFileFromTwoClientsAtOnceLoadsOnce();
     void readOnlyConnectionRefusesLoadsAndStillReads();
 };
 
@@ -899,6 +901,18 @@ void EngineTest::radixSortOrdersAndKeepsEqualKeysInOrder()
 }
 
 namespace {
+/// Another client takes the write lock a load waits for, until it ends its transaction: on PostgreSQL the
+/// load lock (pglocks.h) in a transaction, on SQLite a write transaction.
+void holdWriteLock(const WarehouseSql &other)
+{
+    if (testBackendIsPostgres()) {
+        other.exec(QStringLiteral("BEGIN"));
+        other.value(QStringLiteral("SELECT pg_advisory_xact_lock(1886806372, 1)"));
+    } else {
+        other.exec(QStringLiteral("BEGIN IMMEDIATE"));
+    }
+}
+
 /// A warehouse with two snapshots (a mover), two pageview hours, a replaced hour and a rejected line: every
 /// table has rows.
 void loadEveryKindOfRow(Fixture &f)
@@ -1028,11 +1042,8 @@ void EngineTest::loadWaitsForAnotherWriterThenLands()
         other.exec(QStringLiteral("INSERT INTO load_runs (id, kind, file, started_at, status, host) "
                                   "VALUES (999, 'pageviews', 'other.csv', 0, 'running', 'otherhost')"));
         other.value(QStringLiteral("SELECT pg_advisory_lock(1886806373, 999)"));
-        other.exec(QStringLiteral("BEGIN"));
-        other.value(QStringLiteral("SELECT pg_advisory_xact_lock(1886806372, 1)"));
-    } else {
-        other.exec(QStringLiteral("BEGIN IMMEDIATE"));
     }
+    holdWriteLock(other);
 
     LoadFeedback feedback;
     QMutex mutex;
@@ -1059,13 +1070,54 @@ void EngineTest::loadWaitsForAnotherWriterThenLands()
         const QMutexLocker lock(&mutex);
         heard = notices;
     }
-    other.exec(testBackendIsPostgres() ? QStringLiteral("ROLLBACK") : QStringLiteral("COMMIT"));
+    other.exec(QStringLiteral("ROLLBACK"));
     loader.join();
     QVERIFY(!finishedWhileLocked);
     QVERIFY2(result.outcome == LoadOutcome::Loaded, qPrintable(result.message));
     if (testBackendIsPostgres()) // SQLite cannot say who holds its lock
         QCOMPARE(heard, QStringList{QStringLiteral("pv_d1.csv: waiting for run 999 (other.csv on otherhost) to finish loading")});
     QCOMPARE(f.report(Basis::AtTime), QStringLiteral("2024-03-01 10 SW19=1"));
+}
+
+void EngineTest::sameFileFromTwoClientsAtOnceLoadsOnce()
+{
+    Fixture f;
+    QCOMPARE(f.load("users_extract_2024-03-01.csv", usersDay1).outcome, LoadOutcome::Loaded);
+    const QString location = f.warehouse().path();
+    const QString file = f.write("pv_d1.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:01:00\n2,/a,2024-03-01 10:02:00\n");
+
+    // Both clients read the file and find it new while a third holds the write lock; then it lets go.
+    WarehouseSql other(location);
+    holdWriteLock(other);
+    LoadResult results[2];
+    std::vector<std::thread> clients;
+    for (LoadResult &result : results)
+        clients.emplace_back([&] {
+            Warehouse w;
+            QString error;
+            if (w.open(location, &error))
+                result = loadExtract(w, file, {});
+            else
+                result.message = error;
+        });
+    QTest::qWait(1500);
+    other.exec(QStringLiteral("ROLLBACK"));
+    for (std::thread &client : clients)
+        client.join();
+
+    // Exactly once: one loads it, the other finds it loaded and changes nothing.
+    QList<LoadOutcome> outcomes{results[0].outcome, results[1].outcome};
+    std::sort(outcomes.begin(), outcomes.end());
+    QCOMPARE(outcomes, (QList<LoadOutcome>{LoadOutcome::Loaded, LoadOutcome::AlreadyLoaded}));
+    const LoadResult &second = results[0].outcome == LoadOutcome::AlreadyLoaded ? results[0] : results[1];
+    const LoadResult &first = results[0].outcome == LoadOutcome::Loaded ? results[0] : results[1];
+    QCOMPARE(second.existingRunId, first.run.id);
+    QVERIFY2(second.message.contains(QLatin1String("already loaded by run")), qPrintable(second.message));
+    const WarehouseSql sql(location);
+    QCOMPARE(sql.value(QStringLiteral("SELECT COUNT(*) FROM load_runs WHERE file LIKE '%pv_d1.csv' AND status = 'succeeded'")), QStringLiteral("1"));
+    QCOMPARE(sql.value(QStringLiteral("SELECT COUNT(*) FROM load_runs WHERE status = 'replaced'")), QStringLiteral("0"));
+    QCOMPARE(f.report(Basis::AtTime), QStringLiteral("2024-03-01 10 EC1A 1BB=1; 2024-03-01 10 SW19=1"));
+    QVERIFY(f.check());
 }
 
 void EngineTest::readOnlyConnectionRefusesLoadsAndStillReads()
@@ -1081,12 +1133,19 @@ void EngineTest::readOnlyConnectionRefusesLoadsAndStillReads()
     WarehouseSql admin(f.warehouse().path());
     admin.exec(QStringLiteral("DROP ROLE IF EXISTS %1").arg(role));
     admin.exec(QStringLiteral("CREATE ROLE %1 LOGIN IN ROLE pvadmin_reader").arg(role));
+    // A load that died: its run is left running, with no session holding its lock.
+    admin.exec(QStringLiteral("INSERT INTO load_runs (id, kind, file, started_at, status) VALUES (998, 'pageviews', 'died.csv', 0, 'running')"));
     QUrl url(f.warehouse().path());
     url.setUserName(role);
     {
         Warehouse analyst;
         QString error;
         QVERIFY2(analyst.open(url.toString(), &error), qPrintable(error));
+        // The analyst cannot mark it, and must not keep others from doing so while their window is open.
+        QCOMPARE(analyst.runLog().run(998)->status, RunStatus::Running);
+        Warehouse owner;
+        QVERIFY2(owner.open(f.warehouse().path(), &error), qPrintable(error));
+        QCOMPARE(owner.runLog().run(998)->status, RunStatus::Interrupted);
         QVERIFY2(analyst.whyReadOnly().contains(QLatin1String("may read this warehouse but not load into it")),
                  qPrintable(analyst.whyReadOnly()));
         const QString file = f.write("pv_d2.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-02 10:01:00\n");
@@ -1098,9 +1157,9 @@ void EngineTest::readOnlyConnectionRefusesLoadsAndStillReads()
         q.grain = Grain::Hour;
         QCOMPARE(answer(analyst.pageviews().report(q, &error).value_or(QList<ReportRow>{})), QStringLiteral("2024-03-01 10 SW19=1"));
         QCOMPARE(historyText(analyst, 1), QStringLiteral("SW19 2024-03-01.."));
-        QCOMPARE(analyst.runLog().runCount(), 2);
+        QCOMPARE(analyst.runLog().runCount(), 3);
     }
-    QCOMPARE(f.runCount(), 2); // the refused load left no run
+    QCOMPARE(f.runCount(), 3); // the refused load left no run (beside the two loads and the dead one)
     admin.exec(QStringLiteral("DROP OWNED BY %1").arg(role));
     admin.exec(QStringLiteral("DROP ROLE %1").arg(role));
 }

@@ -178,6 +178,19 @@ LoadResult ExtractLoad::execute()
                 m_feedback->tell(QStringLiteral("%1: %2").arg(m_reader.displayName(), waiting));
             told = true;
         });
+        // Asked again under the write lock: another client may have loaded this very file while this load
+        // waited for it (two watchers, cron beside the desktop). Then this run changes nothing.
+        if (const qint64 identical = m_store->identicalRun(m_run.kind, m_run.contentHash, m_run.asOf)) {
+            m_store->rollback();
+            LoadResult result = finishRun(LoadOutcome::Cancelled,
+                                          QStringLiteral("already loaded by run %1 (identical content) while this load "
+                                                         "waited for it; nothing changed")
+                                              .arg(identical),
+                                          true);
+            result.outcome = LoadOutcome::AlreadyLoaded;
+            result.existingRunId = identical;
+            return result;
+        }
         write();
         checkCancelled();
         stage(QStringLiteral("committing"));

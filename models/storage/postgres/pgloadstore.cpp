@@ -141,7 +141,7 @@ QString PgLoadStore::loadHoldingTheLock()
         "SELECT r.id, r.file, COALESCE(r.host, '') FROM pg_locks l"
         " JOIN pg_locks rl ON rl.pid = l.pid AND rl.locktype = 'advisory' AND rl.classid = $2::bigint::oid"
         " AND rl.objsubid = 2 AND rl.granted"
-        " JOIN load_runs r ON r.id = rl.objid::bigint AND r.status = 'running'"
+        " JOIN load_runs r ON r.id & 4294967295 = rl.objid::bigint AND r.status = 'running'" // the key is the id's low 32 bits
         " WHERE l.locktype = 'advisory' AND l.classid = $1::bigint::oid AND l.objid = $3::bigint::oid AND l.objsubid = 2"
         " AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
         " ORDER BY r.id DESC LIMIT 1",

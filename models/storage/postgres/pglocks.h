@@ -11,7 +11,7 @@ constexpr qint64 pgLoadLock = 1;              ///< held by the load writing, for
 constexpr qint64 pgMigrationLock = 2;         ///< held while the schema is brought up to date
 constexpr qint64 pgRunLockClass = 0x70766165; ///< object: a run id; held by its load's session while it runs
 
-/// A run's key in pgRunLockClass (the lock's object is 32 bits; run ids wrap after 2^31).
+/// A run's key in pgRunLockClass: the id's low 32 bits (the lock's object is 32 bits; keys repeat every 2^32 runs).
 constexpr qint64 pgRunLockKey(qint64 runId)
 {
     return static_cast<qint32>(static_cast<quint32>(runId));

@@ -41,8 +41,9 @@ QString PostgresBackend::conninfo(const QString &location, QString *error)
     char *parseError = nullptr;
     PQconninfoOption *options = PQconninfoParse(location.toUtf8().constData(), &parseError);
     if (!options) {
-        *error = QStringLiteral("%1: not a PostgreSQL connection: %2")
-                     .arg(location, parseError ? QString::fromUtf8(parseError).trimmed() : QStringLiteral("out of memory"));
+        // libpq's reason quotes the address, which may hold a password: neither is repeated.
+        *error = QStringLiteral("the --db or PVADMIN_DB address is not a PostgreSQL connection libpq can read "
+                                "(postgresql://user@host:port/dbname, or keywords such as host=... dbname=...)");
         PQfreemem(parseError);
         return {};
     }
@@ -53,10 +54,10 @@ QString PostgresBackend::conninfo(const QString &location, QString *error)
         const QString key = QString::fromUtf8(option->keyword);
         const QString value = QString::fromUtf8(option->val);
         if (key == QLatin1String("password")) {
-            *error = QStringLiteral("%1: a password does not belong in the warehouse's address, where scripts, "
-                                    "history and settings would keep it; put it in ~/.pgpass, PGPASSWORD or a "
-                                    "service file")
-                         .arg(QString(location).replace(QRegularExpression(QStringLiteral(":[^:@/]*@")), QStringLiteral(":***@")));
+            // The address is not repeated: it holds the password.
+            *error = QStringLiteral("the PostgreSQL address has a password in it, where scripts, logs, shell history "
+                                    "and the desktop's recent list would keep it; remove it and put it in ~/.pgpass, "
+                                    "PGPASSWORD or a service file");
             PQconninfoFree(options);
             return {};
         }
@@ -116,7 +117,9 @@ std::unique_ptr<PostgresBackend> PostgresBackend::open(const QString &location, 
         // The whole conninfo goes in as options (the driver joins them to its own, empty, keywords).
         db.setConnectOptions(conninfo + QStringLiteral(";application_name='pvadmin'"));
         if (!db.open()) {
-            *error = QStringLiteral("%1: cannot connect: %2").arg(location, db.lastError().databaseText().trimmed());
+            // One line: libpq adds hints ("Is the server running...") on lines of their own.
+            *error = QStringLiteral("%1: cannot connect: %2")
+                         .arg(location, db.lastError().databaseText().trimmed().section(QLatin1Char('\n'), 0, 0).trimmed());
             db = QSqlDatabase();
             QSqlDatabase::removeDatabase(name);
             return nullptr;
@@ -216,8 +219,13 @@ void PostgresBackend::markInterruptedRuns()
             const PgParams lock = PgParams().add(pgRunLockClass).add(pgRunLockKey(runId));
             if (!pgQuery(m_conn, "SELECT pg_try_advisory_lock($1, $2)", lock).int64(0, 0))
                 continue;
-            pgQuery(m_conn, "UPDATE load_runs SET status = 'interrupted', error = $1 WHERE id = $2 AND status = 'running'",
-                    PgParams().add(interruptedRunError()).add(runId));
+            // The lock is given back whatever the update does: a reader's role cannot mark the run, and must
+            // not keep it from every other client for as long as it stays open.
+            try {
+                pgQuery(m_conn, "UPDATE load_runs SET status = 'interrupted', error = $1 WHERE id = $2 AND status = 'running'",
+                        PgParams().add(interruptedRunError()).add(runId));
+            } catch (const StorageError &) {
+            }
             pgQuery(m_conn, "SELECT pg_advisory_unlock($1, $2)", lock);
         }
     } catch (const StorageError &) {
