@@ -53,6 +53,12 @@ struct AggregateRow
     qint64 views = 0;
 };
 
+/// The aggregate table of a basis at a grain (the same name in every engine).
+const char *aggregateTableName(Basis basis, AggregateGrain grain);
+/// A postcode id as stored in a history change; one outside the ids a warehouse hands out is damage, not
+/// a value to compare: throws StorageError.
+quint32 storedPostcodeId(qint64 id);
+
 /// What check reads of a warehouse, exactly as stored: an engine implements it with plain reads, and
 /// checkWarehouse() recomputes everything from it by code of its own, none shared with the loads.
 /// Reads throw StorageError.

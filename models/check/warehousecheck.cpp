@@ -9,12 +9,27 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <map>
 #include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 
 namespace pv {
+
+const char *aggregateTableName(Basis basis, AggregateGrain grain)
+{
+    if (grain == AggregateGrain::Hour)
+        return basis == Basis::AtTime ? "views_at_time_hourly" : "views_current_hourly";
+    return basis == Basis::AtTime ? "views_at_time_daily" : "views_current_daily";
+}
+
+quint32 storedPostcodeId(qint64 id)
+{
+    if (id < 0 || id >= std::numeric_limits<quint32>::max())
+        throw StorageError{QStringLiteral("a history change has the postcode id %1, which no postcode can have").arg(id)};
+    return static_cast<quint32>(id);
+}
 
 namespace {
 constexpr int maxListed = 20;

@@ -27,6 +27,8 @@ struct CopyTable
 /// Every table of a warehouse that a copy carries, in the order it writes them. The schema's own
 /// bookkeeping (schema_migrations) is the destination's.
 const std::vector<CopyTable> &warehouseTables();
+/// "a, b, c": the table's columns for a SELECT, INSERT or COPY.
+QByteArray columnList(const CopyTable &table);
 
 /// One value: NULL, an integer, or the bytes of a text (UTF-8) or a blob.
 struct CopyValue

@@ -53,6 +53,14 @@ const std::vector<CopyTable> &warehouseTables()
     return tables;
 }
 
+QByteArray columnList(const CopyTable &table)
+{
+    QByteArray list;
+    for (const CopyColumn &column : table.columns)
+        list += (list.isEmpty() ? "" : ", ") + QByteArray(column.name);
+    return list;
+}
+
 CopyOutcome copyWarehouse(Warehouse &from, Warehouse &to, LoadFeedback *feedback)
 {
     CopyOutcome outcome;

@@ -36,6 +36,23 @@ std::optional<qint64> WarehouseStats::projectedYearBytes() const
     return total;
 }
 
+const QList<TableFamily> &tableFamiliesBesideFacts()
+{
+    using Growth = WarehouseStats::Growth;
+    static const QList<TableFamily> families{
+        {QStringLiteral("aggregates"), Growth::Hours,
+         {QStringLiteral("views_current_hourly"), QStringLiteral("views_at_time_hourly"), QStringLiteral("views_current_daily"),
+          QStringLiteral("views_at_time_daily")}},
+        {QStringLiteral("history"), Growth::Snapshots, {QStringLiteral("user_postcode_changes"), QStringLiteral("snapshots")}},
+        {QStringLiteral("user directory"), Growth::Users,
+         {QStringLiteral("user_directory_blocks"), QStringLiteral("postcodes"), QStringLiteral("postcode_current_users")}},
+        {QStringLiteral("run log"), Growth::Runs,
+         {QStringLiteral("load_runs"), QStringLiteral("load_rejects"), QStringLiteral("load_hour_views"),
+          QStringLiteral("pageview_windows"), QStringLiteral("settings"), QStringLiteral("schema_migrations")}},
+    };
+    return families;
+}
+
 QString growthName(WarehouseStats::Growth growth)
 {
     switch (growth) {

@@ -48,6 +48,16 @@ struct WarehouseStats
     std::optional<qint64> projectedYearBytes() const;
 };
 
+/// A family of tables other than the facts (each engine measures the facts its own way), with what makes
+/// it grow: aggregates, history, user directory, run log.
+struct TableFamily
+{
+    QString name;
+    WarehouseStats::Growth growth;
+    QStringList tables;
+};
+const QList<TableFamily> &tableFamiliesBesideFacts();
+
 /// "hours", "snapshots", "users", "runs".
 QString growthName(WarehouseStats::Growth growth);
 

@@ -13,22 +13,13 @@ namespace pv {
 
 namespace {
 
-/// A stored postcode id; one outside the ids a warehouse hands out is damage, not a value to compare.
+/// A stored postcode id, or nullopt for NULL (storedPostcodeId).
 std::optional<quint32> optionalPostcode(const PgResult &rows, int row, int column)
 {
     if (rows.isNull(row, column))
         return std::nullopt;
     const qint64 id = rows.int64(row, column);
-    if (id < 0 || id >= std::numeric_limits<quint32>::max())
-        throw StorageError{QStringLiteral("a history change has the postcode id %1, which no postcode can have").arg(id)};
-    return static_cast<quint32>(id);
-}
-
-const char *aggregateTable(Basis basis, AggregateGrain grain)
-{
-    if (grain == AggregateGrain::Hour)
-        return basis == Basis::AtTime ? "views_at_time_hourly" : "views_current_hourly";
-    return basis == Basis::AtTime ? "views_at_time_daily" : "views_current_daily";
+    return storedPostcodeId(id);
 }
 
 /// Rows of a large answer a batch at a time, through a cursor of the check's transaction.
@@ -185,7 +176,7 @@ public:
     {
         const char *period = grain == AggregateGrain::Hour ? "hour" : "day";
         const QByteArray sql = QStringLiteral("SELECT %1, postcode_id, views FROM %2 WHERE %1 >= $1 AND %1 < $2 ORDER BY %1, postcode_id")
-                                   .arg(QLatin1String(period), QLatin1String(aggregateTable(basis, grain)))
+                                   .arg(QLatin1String(period), QLatin1String(aggregateTableName(basis, grain)))
                                    .toUtf8();
         const PgResult rows = pgQuery(m_conn, sql.constData(), PgParams().add(from).add(to), true);
         for (int row = 0; row < rows.rows(); ++row)

@@ -62,15 +62,8 @@ WarehouseStats readPostgresStats(PGconn *conn)
         stats.families.append({name, tables.join(QStringLiteral(", ")), growth, familyBytes(conn, tables)});
     };
     family(QStringLiteral("facts"), Growth::Hours, {QStringLiteral("pageview_fact_segments")});
-    family(QStringLiteral("aggregates"), Growth::Hours,
-           {QStringLiteral("views_current_hourly"), QStringLiteral("views_at_time_hourly"), QStringLiteral("views_current_daily"),
-            QStringLiteral("views_at_time_daily")});
-    family(QStringLiteral("history"), Growth::Snapshots, {QStringLiteral("user_postcode_changes"), QStringLiteral("snapshots")});
-    family(QStringLiteral("user directory"), Growth::Users,
-           {QStringLiteral("user_directory_blocks"), QStringLiteral("postcodes"), QStringLiteral("postcode_current_users")});
-    family(QStringLiteral("run log"), Growth::Runs,
-           {QStringLiteral("load_runs"), QStringLiteral("load_rejects"), QStringLiteral("load_hour_views"),
-            QStringLiteral("pageview_windows"), QStringLiteral("settings"), QStringLiteral("schema_migrations")});
+    for (const TableFamily &f : tableFamiliesBesideFacts())
+        family(f.name, f.growth, f.tables);
     return stats;
 }
 

@@ -8,14 +8,6 @@
 namespace pv {
 
 namespace {
-QByteArray columnList(const CopyTable &table)
-{
-    QByteArray list;
-    for (const CopyColumn &column : table.columns)
-        list += (list.isEmpty() ? "" : ", ") + QByteArray(column.name);
-    return list;
-}
-
 void rollbackQuietly(PGconn *conn)
 {
     if (PQtransactionStatus(conn) != PQTRANS_IDLE)

@@ -21,22 +21,13 @@ std::optional<qint64> optionalInt(const SqliteStatement &row, int column)
     return row.isNull(column) ? std::nullopt : std::optional<qint64>(row.int64(column));
 }
 
-/// A stored postcode id; one outside the ids a warehouse hands out is damage, not a value to compare.
+/// A stored postcode id, or nullopt for NULL (storedPostcodeId).
 std::optional<quint32> optionalPostcode(const SqliteStatement &row, int column)
 {
     if (row.isNull(column))
         return std::nullopt;
     const qint64 id = row.int64(column);
-    if (id < 0 || id >= std::numeric_limits<quint32>::max())
-        throw StorageError{QStringLiteral("a history change has the postcode id %1, which no postcode can have").arg(id)};
-    return static_cast<quint32>(id);
-}
-
-const char *aggregateTable(Basis basis, AggregateGrain grain)
-{
-    if (grain == AggregateGrain::Hour)
-        return basis == Basis::AtTime ? "views_at_time_hourly" : "views_current_hourly";
-    return basis == Basis::AtTime ? "views_at_time_daily" : "views_current_daily";
+    return storedPostcodeId(id);
 }
 
 class SqliteCheckSource final : public CheckSource
@@ -192,7 +183,7 @@ public:
     {
         const char *period = grain == AggregateGrain::Hour ? "hour" : "day";
         const QByteArray sql = QStringLiteral("SELECT %1, postcode_id, views FROM %2 WHERE %1 >= ? AND %1 < ? ORDER BY %1, postcode_id")
-                                   .arg(QLatin1String(period), QLatin1String(aggregateTable(basis, grain)))
+                                   .arg(QLatin1String(period), QLatin1String(aggregateTableName(basis, grain)))
                                    .toUtf8();
         SqliteStatement select(m_db, sql.constData());
         select.bind(1, from).bind(2, to);

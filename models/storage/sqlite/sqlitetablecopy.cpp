@@ -9,14 +9,6 @@
 namespace pv {
 
 namespace {
-QByteArray columnList(const CopyTable &table)
-{
-    QByteArray list;
-    for (const CopyColumn &column : table.columns)
-        list += (list.isEmpty() ? "" : ", ") + QByteArray(column.name);
-    return list;
-}
-
 void rollbackQuietly(sqlite3 *db)
 {
     if (!sqlite3_get_autocommit(db))
