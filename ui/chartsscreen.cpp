@@ -240,13 +240,13 @@ void ChartsScreen::querySeries()
     m_status->setText(tr("Querying…"));
     m_queries->request(QStringLiteral("series"), [this, grain, range, postcodes](Warehouse &warehouse) -> std::function<void()> {
         QString error;
-        const auto read = PageviewSeries::read(warehouse.pageviews(), warehouse.coverage(), grain, range->first,
+        const auto read = PageviewSeries::read(warehouse, grain, range->first,
                                                range->second, postcodes, &error);
         if (!read)
             return [this, error] { m_status->setText(error); emit updated(); };
         return [this, series = *read] {
             m_series->setSeries(series);
-            const qsizetype gaps = std::count(series.loaded.cbegin(), series.loaded.cend(), false);
+            const qsizetype gaps = std::count_if(series.coverage.cbegin(), series.coverage.cend(), [](const PeriodCoverage &c) { return c.hoursLoaded == 0; });
             m_seriesStatus = tr("%1 to %2 UTC, %n %3(s)", nullptr, int(series.periods.size()))
                                  .arg(formatTimestamp(series.from).left(16), formatTimestamp(series.to).left(16),
                                       grainName(series.grain))

@@ -165,7 +165,7 @@ void PageviewChartView::buildTimeView()
             QLineSeries *segment = nullptr;
             bool first = true;
             for (qsizetype t = 0; t < periods; ++t) {
-                if (!s.loaded[t]) {
+                if (!(s.coverage[t].hoursLoaded > 0)) {
                     segment = nullptr; // a gap: the line stops and starts again after it
                     continue;
                 }
@@ -209,12 +209,12 @@ void PageviewChartView::buildTimeView()
     // Periods never loaded: one shaded band per run of them.
     bool named = false;
     for (qsizetype t = 0; t < periods;) {
-        if (s.loaded[t]) {
+        if ((s.coverage[t].hoursLoaded > 0)) {
             ++t;
             continue;
         }
         const qsizetype start = t;
-        while (t < periods && !s.loaded[t]) {
+        while (t < periods && !(s.coverage[t].hoursLoaded > 0)) {
             m_shaded << s.periods[t];
             ++t;
         }
@@ -240,7 +240,7 @@ void PageviewChartView::buildTimeView()
                 marker->setVisible(false);
         named = true;
     }
-    const qint64 end = periods > 1 && s.loaded.last() ? s.periods.last() : s.to;
+    const qint64 end = periods > 1 && (s.coverage.last().hoursLoaded > 0) ? s.periods.last() : s.to;
     x->setRange(QDateTime::fromMSecsSinceEpoch(qint64(axisX(s.periods.first()))),
                 QDateTime::fromMSecsSinceEpoch(qint64(axisX(end))));
     x->setTickCount(std::clamp(int(periods), 2, 9));
@@ -301,7 +301,7 @@ QString PageviewChartView::toolTipText(int row) const
         return {};
     const PageviewSeries &s = m_seriesModel->series();
     QStringList lines{tr("%1 (%2, UTC)").arg(periodLabel(s.grain, s.periods[row]), grainName(s.grain))};
-    if (!s.loaded[row]) {
+    if (!(s.coverage[row].hoursLoaded > 0)) {
         lines << tr("not loaded");
         return lines.join(QLatin1Char('\n'));
     }

@@ -194,7 +194,7 @@ void ReportsScreen::preview()
     m_status->setText(tr("Querying…"));
     m_queries->request(QStringLiteral("preview"), [this, query, bothBases](Warehouse &warehouse) -> std::function<void()> {
         QString queryError;
-        const auto table = runReport(warehouse.pageviews(), *query, bothBases, &queryError);
+        const auto table = runReport(warehouse, *query, bothBases, &queryError);
         const DataFreshness freshness = warehouse.coverage().freshness();
         return [this, table, queryError, freshness, query] {
             if (!table) {
@@ -237,7 +237,7 @@ void ReportsScreen::exportCsv(const QString &path)
         WriteOutcome outcome = WriteOutcome::Failed;
         qsizetype rows = 0;
         feedback->setStage(QStringLiteral("querying"));
-        if (const auto table = runReport(warehouse.pageviews(), *query, bothBases, &exportError)) {
+        if (const auto table = runReport(warehouse, *query, bothBases, &exportError)) {
             ReportDescription description;
             description.query = *query;
             description.bothBases = bothBases;
