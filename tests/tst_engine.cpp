@@ -5,6 +5,7 @@
 #include "extract/extractvalidation.h"
 #include "core/loadfeedback.h"
 #include "storage/runlog.h"
+#include "query/warehousecoverage.h"
 #include "query/pageviewquery.h"
 #include "history/postcodehistory.h"
 #include "load/radixsort.h"
@@ -177,6 +178,7 @@ private slots:
     void copyCarriesTheWholeWarehouseBetweenEngines();
     void biViewsAnswerAsTheReportsDo();
     void watcherHearsAnotherConnectionsCommit();
+    void readSnapshotSeesOneMoment();
     void loadWaitsForAnotherWriterThenLands();
     void sameFileFromTwoClientsAtOnceLoadsOnce();
     void readOnlyConnectionRefusesLoadsAndStillReads();
@@ -1026,6 +1028,32 @@ void EngineTest::watcherHearsAnotherConnectionsCommit()
     QCOMPARE(changed.count(), 0); // nothing committed, nothing heard
     QCOMPARE(f.load("pv_d1.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:01:00\n").outcome, LoadOutcome::Loaded);
     QTRY_VERIFY_WITH_TIMEOUT(changed.count() > 0, 2000);
+}
+
+void EngineTest::readSnapshotSeesOneMoment()
+{
+    Fixture f;
+    QCOMPARE(f.load("users_extract_2024-03-01.csv", usersDay1).outcome, LoadOutcome::Loaded);
+    Warehouse reader;
+    QString error;
+    QVERIFY2(reader.open(f.warehouse().path(), &error, Warehouse::Role::Reader), qPrintable(error));
+    {
+        // A screen's request: its first read fixes the moment; a load committing meanwhile is not half seen.
+        const Warehouse::ReadSnapshot snapshot(reader);
+        QCOMPARE(reader.runLog().runCount(), 1);
+        QCOMPARE(f.load("pv_d1.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:01:00\n").outcome, LoadOutcome::Loaded);
+        QCOMPARE(reader.runLog().runCount(), 1);
+        QVERIFY(reader.runLog().calendar().windows.empty());
+        QVERIFY(!reader.coverage().freshness().newestHour);
+        // Nested: the connection is in a transaction already and stays in the outer one.
+        const Warehouse::ReadSnapshot inner(reader);
+        QCOMPARE(reader.runLog().runCount(), 1);
+    }
+    // The next request sees the load whole.
+    const Warehouse::ReadSnapshot next(reader);
+    QCOMPARE(reader.runLog().runCount(), 2);
+    QCOMPARE(reader.runLog().calendar().windows.size(), size_t(1));
+    QCOMPARE(reader.coverage().freshness().newestHour, at("2024-03-01 10:00:00"));
 }
 
 void EngineTest::loadWaitsForAnotherWriterThenLands()

@@ -103,8 +103,11 @@ void QueryThread::request(const QString &channel, Job job)
             QString error;
             if (worker->isLatest(channel, generation)) {
                 try {
-                    if (Warehouse *warehouse = worker->warehouse(&error))
+                    if (Warehouse *warehouse = worker->warehouse(&error)) {
+                        // What one request reads agrees with itself, whatever commits meanwhile.
+                        const Warehouse::ReadSnapshot snapshot(*warehouse);
                         deliver = job(*warehouse);
+                    }
                     else
                         deliver = [this, error] { emit failed(error); };
                 } catch (const StorageError &e) {

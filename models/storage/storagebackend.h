@@ -51,6 +51,10 @@ public:
     virtual std::unique_ptr<TableCopyTarget> copyTarget() = 0;
     /// What the warehouse holds and its size by family of tables. Read-only; throws StorageError.
     virtual WarehouseStats stats() const = 0;
+    /// Starts a read transaction, so every read until endReadSnapshot() sees one moment of the warehouse;
+    /// false (and nothing started) when a transaction is already open on the connection.
+    virtual bool beginReadSnapshot() = 0;
+    virtual void endReadSnapshot() = 0;
 };
 
 } // namespace pv

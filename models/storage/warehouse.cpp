@@ -152,4 +152,16 @@ WarehouseStats Warehouse::stats() const
     return m_backend->stats();
 }
 
+Warehouse::ReadSnapshot::ReadSnapshot(Warehouse &warehouse)
+{
+    if (warehouse.m_backend && warehouse.m_backend->beginReadSnapshot())
+        m_began = warehouse.m_backend.get();
+}
+
+Warehouse::ReadSnapshot::~ReadSnapshot()
+{
+    if (m_began)
+        m_began->endReadSnapshot();
+}
+
 } // namespace pv

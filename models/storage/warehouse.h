@@ -83,6 +83,21 @@ public:
     /// Facts, sizes and the projection of a year (StorageBackend::stats).
     WarehouseStats stats() const;
 
+    /// While it lives, every read on the connection sees the warehouse as of one moment (one read
+    /// transaction), so the figures read together agree even while another connection commits. A screen's
+    /// query runs in one; a connection already in a transaction is left as it is.
+    class ReadSnapshot
+    {
+    public:
+        explicit ReadSnapshot(Warehouse &warehouse);
+        ~ReadSnapshot();
+        ReadSnapshot(const ReadSnapshot &) = delete;
+        ReadSnapshot &operator=(const ReadSnapshot &) = delete;
+
+    private:
+        StorageBackend *m_began = nullptr;
+    };
+
 private:
     std::unique_ptr<StorageBackend> m_backend;
     QString m_path;

@@ -304,4 +304,19 @@ WarehouseStats PostgresBackend::stats() const
     return readPostgresStats(m_conn);
 }
 
+bool PostgresBackend::beginReadSnapshot()
+{
+    if (PQtransactionStatus(m_conn) != PQTRANS_IDLE)
+        return false;
+    pgExec(m_conn, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    return true;
+}
+
+void PostgresBackend::endReadSnapshot()
+{
+    // COMMIT also ends a transaction a failed read aborted.
+    if (PQtransactionStatus(m_conn) != PQTRANS_IDLE)
+        PQclear(PQexec(m_conn, "COMMIT"));
+}
+
 } // namespace pv

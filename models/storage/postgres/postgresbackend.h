@@ -51,6 +51,8 @@ public:
     std::unique_ptr<TableCopySource> copySource() override;
     std::unique_ptr<TableCopyTarget> copyTarget() override;
     WarehouseStats stats() const override;
+    bool beginReadSnapshot() override;
+    void endReadSnapshot() override;
 
 private:
     PostgresBackend(QString location, QString connectionName);

@@ -257,4 +257,19 @@ WarehouseStats SqliteBackend::stats() const
     return readSqliteStats(database());
 }
 
+bool SqliteBackend::beginReadSnapshot()
+{
+    if (!sqlite3_get_autocommit(m_handle))
+        return false;
+    // Deferred: the first read takes the snapshot (a WAL read mark) and every later one sees it.
+    sqliteExec(m_handle, "BEGIN");
+    return true;
+}
+
+void SqliteBackend::endReadSnapshot()
+{
+    if (!sqlite3_get_autocommit(m_handle))
+        sqlite3_exec(m_handle, "COMMIT", nullptr, nullptr, nullptr);
+}
+
 } // namespace pv

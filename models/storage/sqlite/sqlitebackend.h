@@ -41,6 +41,8 @@ public:
     std::unique_ptr<TableCopySource> copySource() override;
     std::unique_ptr<TableCopyTarget> copyTarget() override;
     WarehouseStats stats() const override;
+    bool beginReadSnapshot() override;
+    void endReadSnapshot() override;
 
     /// The native handle, for this folder's bulk paths and the storage tests.
     sqlite3 *handle() const { return m_handle; }
