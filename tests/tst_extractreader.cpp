@@ -368,8 +368,9 @@ void ExtractReaderTest::readExtract_data()
                                              << none << none << QString() << 0;
     QTest::newRow("users extra columns")
             << bytes("name,id,age,postcode,notes\nBob,5,40,W1,x\n3,W2\nAl,6,30,N1,y,extra\n") << Users
-            << QStringList{"L2 5 W1", "L4 6 N1"} << QStringList{"L3 3,W2"}
-            << QStringList{"expected 5 fields, found 2"} << QString() << 0;
+            << QStringList{"L2 5 W1"} << QStringList{"L3 3,W2", "L4 Al,6,30,N1,y,extra"}
+            << QStringList{"expected 5 fields as in the header, found 2", "expected 5 fields as in the header, found 6"}
+            << QString() << 0;
     QTest::newRow("users header case and spaces") << bytes(" ID ,\tPostCode \n7,n1\n") << Users
                                                   << QStringList{"L2 7 N1"} << none << none << QString() << 0;
     QTest::newRow("users quoted fields") << users + "\"1\",\"SW1A 1AA\"\n" << Users << QStringList{"L2 1 SW1A 1AA"}
@@ -391,8 +392,13 @@ void ExtractReaderTest::readExtract_data()
                                                     << QStringList{"field 2 has text after its closing quote"}
                                                     << QString() << 0;
     QTest::newRow("users too few fields") << users + "5\n6,W6\n" << Users << QStringList{"L3 6 W6"}
-                                          << QStringList{"L2 5"} << QStringList{"expected 2 fields, found 1"}
+                                          << QStringList{"L2 5"} << QStringList{"expected 2 fields as in the header, found 1"}
                                           << QString() << 0;
+    QTest::newRow("users too many fields") << users + "5,W5,\n6,W6\n7,N1 1AA,extra\n" << Users << QStringList{"L3 6 W6"}
+                                           << QStringList{"L2 5,W5,", "L4 7,N1 1AA,extra"}
+                                           << QStringList{"expected 2 fields as in the header, found 3",
+                                                          "expected 2 fields as in the header, found 3"}
+                                           << QString() << 0;
     QTest::newRow("users line numbers after rejects")
             << users + "x,W1\n\n\"2\",\"W\n2\"\n3,W3\r\n\r\n4,W4" << Users << QStringList{"L6 3 W3", "L8 4 W4"}
             << QStringList{"L2 x,W1", "L4 \"2\",\"W\n2\""}
@@ -533,7 +539,11 @@ void ExtractReaderTest::readExtract_data()
                                          << QString() << 0;
     QTest::newRow("pageviews too few fields") << pageviews + "1,http://a/\n" << Pageviews << none
                                               << QStringList{"L2 1,http://a/"}
-                                              << QStringList{"expected 3 fields, found 2"} << QString() << 0;
+                                              << QStringList{"expected 3 fields as in the header, found 2"} << QString() << 0;
+    QTest::newRow("pageviews too many fields") << pageviews + "1,http://a/,2024-03-01 10:00:00,x\n2,http://b/,2024-03-01 10:00:00\n"
+                                               << Pageviews << QStringList{"L3 2 2024-03-01 10:00:00"}
+                                               << QStringList{"L2 1,http://a/,2024-03-01 10:00:00,x"}
+                                               << QStringList{"expected 3 fields as in the header, found 4"} << QString() << 0;
 
     // --- refused up front
     QTest::newRow("missing url") << bytes("user_id,pageview_datetime\n1,2024-03-01 10:00:00\n") << Pageviews << none
@@ -668,8 +678,9 @@ void ExtractReaderTest::fixtures_data()
                                                      "L4 3 2024-03-01 10:30:00", "L7 5 2024-03-01 10:59:59"}
                                       << QStringList{"L6 4,https://example.com/,2023-02-29 10:00:00"} << QString();
     QTest::newRow("pageviews reordered") << "pageviews_reordered_extra_columns.csv" << Pageviews
-                                         << QStringList{"L2 10 2024-03-01 11:00:00", "L3 11 2024-03-01 11:05:00"}
-                                         << QStringList{} << QString();
+                                         << QStringList{"L2 10 2024-03-01 11:00:00"}
+                                         << QStringList{"L3 2024-03-01 11:05:00,,https://example.com/b,11,s2,unexpected-extra"}
+                                         << QString();
     QTest::newRow("UTF-16") << "users_utf16le.csv" << Users << QStringList{} << QStringList{}
                             << QStringLiteral("encoded as UTF-16; save it as UTF-8");
     QTest::newRow("binary") << "binary_garbage.csv" << AnyKind << QStringList{} << QStringList{}

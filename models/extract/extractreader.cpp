@@ -90,7 +90,6 @@ public:
     qint64 rows = 0;
     qint64 size = 0;
     std::array<size_t, 3> columns{};
-    size_t neededFields = 0;
     size_t headerFields = 0;
     std::array<char, MaxPostcodeLength> postcode{};
 };
@@ -184,7 +183,6 @@ bool ExtractReader::Private::readHeader(ExtractKind expected)
             ? std::vector<std::string_view>(UsersColumns.begin(), UsersColumns.end())
             : std::vector<std::string_view>(PageviewsColumns.begin(), PageviewsColumns.end());
     QStringList missing;
-    neededFields = 0;
     for (size_t i = 0; i < required.size(); ++i) {
         const std::vector<size_t> positions = positionsOf(required[i]);
         if (positions.empty()) {
@@ -199,7 +197,6 @@ bool ExtractReader::Private::readHeader(ExtractKind expected)
                         line);
         }
         columns[i] = positions.front();
-        neededFields = std::max(neededFields, positions.front() + 1);
     }
     if (!missing.isEmpty()) {
         return fail(QStringLiteral("missing required column%1 %2: the header is '%3', expected %4")
@@ -237,8 +234,10 @@ std::optional<ExtractReader::Result> ExtractReader::Private::startRecord(Extract
     ++rows;
     if (csv.isMalformed())
         return reject(rejected, csv.malformation(), userIdIfValid());
-    if (csv.fields().size() < neededFields) {
-        return reject(rejected, QStringLiteral("expected %1 fields, found %2").arg(headerFields).arg(csv.fields().size()),
+    // A ragged row, short or long, is malformed: a field too many most often means a comma inside an
+    // unquoted value, and its fields cannot be trusted to be in their columns.
+    if (csv.fields().size() != headerFields) {
+        return reject(rejected, QStringLiteral("expected %1 fields as in the header, found %2").arg(headerFields).arg(csv.fields().size()),
                       userIdIfValid());
     }
     return std::nullopt;
