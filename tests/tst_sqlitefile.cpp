@@ -14,6 +14,7 @@
 #include "testwarehouse.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -25,6 +26,26 @@ using namespace pv;
 
 namespace {
 
+/// The journal mode and the tables of an SQLite file, read without pvadmin.
+QString describeFile(const QString &path)
+{
+    sqlite3 *db = nullptr;
+    if (sqlite3_open_v2(path.toUtf8().constData(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
+        return QStringLiteral("cannot open");
+    QStringList parts;
+    sqlite3_stmt *stmt = nullptr;
+    sqlite3_prepare_v2(db, "SELECT name FROM sqlite_schema ORDER BY name", -1, &stmt, nullptr);
+    while (sqlite3_step(stmt) == SQLITE_ROW)
+        parts << QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0)));
+    sqlite3_finalize(stmt);
+    sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, nullptr);
+    if (sqlite3_step(stmt) == SQLITE_ROW)
+        parts.prepend(QString::fromUtf8(reinterpret_cast<const char *>(sqlite3_column_text(stmt, 0))));
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return parts.join(QLatin1Char(' '));
+}
+
 } // namespace
 
 class SqliteFileTest : public QObject
@@ -35,6 +56,7 @@ private slots:
     void versionOneWarehouseKeepsItsHistory();
     void userDirectoryRoundTripsEveryColumnWidth();
     void initRefusesFileThatIsNotSqlite();
+    void onlyCreatingOpensChangeAFile();
 };
 
 void SqliteFileTest::versionOneWarehouseKeepsItsHistory()
@@ -146,6 +168,63 @@ void SqliteFileTest::userDirectoryRoundTripsEveryColumnWidth()
             && again.inLatest(i) == users[i].inLatest && again.newestChange(i) == users[i].newestChange;
         QVERIFY2(same, qPrintable(QStringLiteral("user %1 (index %2)").arg(users[i].id).arg(i)));
     }
+}
+
+void SqliteFileTest::onlyCreatingOpensChangeAFile()
+{
+    QTemporaryDir dir;
+    // Another application's database: reading opens say there is no warehouse, creating ones refuse it,
+    // and neither changes it (not even its journal mode).
+    const QString foreign = dir.filePath(QStringLiteral("notes.db"));
+    {
+        sqlite3 *db = nullptr;
+        QCOMPARE(sqlite3_open(foreign.toUtf8().constData(), &db), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(db, "CREATE TABLE notes (x); CREATE TABLE postcodes (y);", nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(db);
+    }
+    const QString before = describeFile(foreign);
+    QCOMPARE(before, QStringLiteral("delete notes postcodes"));
+    QString error;
+    for (const auto creation : {Warehouse::Creation::ExistingOnly, Warehouse::Creation::CreateIfMissing}) {
+        Warehouse warehouse;
+        QVERIFY(!warehouse.open(foreign, &error, Warehouse::Role::Main, creation));
+        QCOMPARE(error, foreign + QStringLiteral(": not a warehouse: it holds other tables (notes, postcodes); pvadmin makes "
+                                                 "a warehouse only in a new or empty file"));
+        QCOMPARE(describeFile(foreign), before);
+    }
+
+    // An empty file: reading finds no warehouse and leaves it empty; creating makes one there.
+    const QString empty = dir.filePath(QStringLiteral("empty.sqlite"));
+    {
+        QFile file(empty);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+    }
+    {
+        Warehouse reader;
+        QVERIFY(!reader.open(empty, &error, Warehouse::Role::Reader, Warehouse::Creation::ExistingOnly));
+        QCOMPARE(error, noWarehouseThere(empty));
+    }
+    QCOMPARE(QFileInfo(empty).size(), 0);
+    QVERIFY(!QFileInfo::exists(empty + QStringLiteral("-wal")));
+    {
+        Warehouse creator;
+        QVERIFY2(creator.open(empty, &error), qPrintable(error));
+    }
+
+    // A warehouse at an older schema: reading says how to upgrade, and does not.
+    const QString old = dir.filePath(QStringLiteral("old.sqlite"));
+    {
+        Warehouse warehouse;
+        QVERIFY2(warehouse.open(old, &error), qPrintable(error));
+        const RawSqlite raw(warehouse);
+        QVERIFY(QSqlQuery(raw.database()).exec(QStringLiteral("DELETE FROM schema_migrations WHERE version = 5")));
+    }
+    {
+        Warehouse reader;
+        QVERIFY(!reader.open(old, &error, Warehouse::Role::Reader, Warehouse::Creation::ExistingOnly));
+        QCOMPARE(error, warehouseNeedsUpgrade(old, 4, 5));
+    }
+    // (Upgrading itself: versionOneWarehouseKeepsItsHistory.)
 }
 
 void SqliteFileTest::initRefusesFileThatIsNotSqlite()

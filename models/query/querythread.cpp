@@ -48,7 +48,7 @@ public:
     {
         if (!m_warehouse) {
             auto warehouse = std::make_unique<Warehouse>();
-            if (!warehouse->open(m_path, error, Warehouse::Role::Reader))
+            if (!warehouse->open(m_path, error, Warehouse::Role::Reader, Warehouse::Creation::ExistingOnly))
                 return nullptr;
             m_warehouse = std::move(warehouse);
         }

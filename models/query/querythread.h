@@ -14,7 +14,8 @@ class Warehouse;
 
 /// Runs the desktop's read queries off the GUI thread: every screen, dialog and paged model reads through
 /// one. The thread opens its own Warehouse on the
-/// path (a connection belongs to the thread that opened it) and keeps it for every query it runs.
+/// path (a connection belongs to the thread that opened it; it never creates nor upgrades one) and keeps it
+/// for every query it runs.
 /// Requests are grouped by channel: a newer request on a channel supersedes an older one that has not
 /// started, and the result of an older one that was already running is dropped. The destructor waits for
 /// the running query and closes the connection on its own thread.

@@ -22,6 +22,15 @@ QString noWarehouseThere(const QString &location)
     return QStringLiteral("%1: no warehouse there (create one with pvadmin --db %1 init, or check --db / PVADMIN_DB)").arg(location);
 }
 
+QString warehouseNeedsUpgrade(const QString &location, int version, int latest)
+{
+    return QStringLiteral("%1: the warehouse is at schema version %2, older than this pvadmin's %3; "
+                          "pvadmin --db %1 init upgrades it")
+        .arg(location)
+        .arg(version)
+        .arg(latest);
+}
+
 bool Warehouse::isServerLocation(const QString &path)
 {
     return PostgresBackend::isLocation(path);
@@ -47,7 +56,7 @@ bool Warehouse::open(const QString &path, QString *error, Role role, Creation cr
     else if (mustExist && !QFileInfo::exists(path))
         *error = noWarehouseThere(path);
     else
-        m_backend = SqliteBackend::open(path, error, role == Role::Main);
+        m_backend = SqliteBackend::open(path, error, role == Role::Main, mustExist);
     if (m_backend)
         m_path = path;
     return m_backend != nullptr;

@@ -27,6 +27,9 @@ class WarehouseCoverage;
 /// behind it (storage/<engine>/) answers the domain interfaces it hands out, valid while it is open.
 /// "LOCATION: no warehouse there (...)": opening with Creation::ExistingOnly found none.
 QString noWarehouseThere(const QString &location);
+/// "LOCATION: the warehouse is at schema version N, older than this pvadmin's M; pvadmin --db LOCATION init
+/// upgrades it": opening with Creation::ExistingOnly (a reading command) never upgrades.
+QString warehouseNeedsUpgrade(const QString &location, int version, int latest);
 
 class Warehouse
 {

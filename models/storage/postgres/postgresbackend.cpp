@@ -177,6 +177,10 @@ bool PostgresBackend::migrate(QString *error, bool mustExist)
             pgExec(m_conn, "SET search_path TO pvadmin");
             return true;
         }
+        if (present.int64(0, 0) && mustExist && schemaVersion() < latestSchemaVersion()) {
+            *error = warehouseNeedsUpgrade(m_location, schemaVersion(), latestSchemaVersion());
+            return false;
+        }
         pgExec(m_conn, "BEGIN");
         // Two clients opening a new warehouse at once: the second waits, then finds it migrated.
         pgQuery(m_conn, "SELECT pg_advisory_xact_lock($1, $2)", PgParams().add(pgLockClass).add(pgMigrationLock));

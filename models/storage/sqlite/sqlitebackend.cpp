@@ -1,4 +1,5 @@
 #include "storage/sqlite/sqlitebackend.h"
+#include "storage/warehouse.h"
 
 #include "storage/sqlite/sqlitecheck.h"
 #include "storage/sqlite/sqlitestats.h"
@@ -71,7 +72,8 @@ int SqliteBackend::latestSchemaVersion() const
     return static_cast<int>(std::size(migrations));
 }
 
-std::unique_ptr<SqliteBackend> SqliteBackend::open(const QString &path, QString *error, bool markInterrupted)
+std::unique_ptr<SqliteBackend> SqliteBackend::open(const QString &path, QString *error, bool markInterrupted,
+                                                   bool mustExist)
 {
     const QFileInfo info(path);
     if (!QDir().mkpath(info.absolutePath())) {
@@ -104,6 +106,8 @@ std::unique_ptr<SqliteBackend> SqliteBackend::open(const QString &path, QString 
         return nullptr;
     }
     backend->m_handle = *static_cast<sqlite3 *const *>(handle.data());
+    if (!backend->isWarehouseOrEmpty(mustExist, error))
+        return nullptr;
     try {
         sqliteExec(backend->m_handle, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
                                       "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;");
@@ -127,6 +131,40 @@ std::unique_ptr<SqliteBackend> SqliteBackend::open(const QString &path, QString 
 QSqlDatabase SqliteBackend::database() const
 {
     return QSqlDatabase::database(m_connectionName, false);
+}
+
+bool SqliteBackend::isWarehouseOrEmpty(bool mustExist, QString *error) const
+{
+    // Looked at before anything is set or written: a file that is not a warehouse stays as it was.
+    QSqlQuery q(database());
+    if (!q.exec(QStringLiteral("SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') "
+                               "AND name NOT LIKE 'sqlite!_%' ESCAPE '!' ORDER BY name"))) {
+        *error = QStringLiteral("%1: cannot read: %2").arg(m_path, q.lastError().text());
+        return false;
+    }
+    QStringList names;
+    while (q.next())
+        names << q.value(0).toString();
+    q.finish();
+    if (names.contains(QLatin1String("schema_migrations"))) {
+        const int version = schemaVersion();
+        if (mustExist && version < latestSchemaVersion()) {
+            *error = warehouseNeedsUpgrade(m_path, version, latestSchemaVersion());
+            return false;
+        }
+        return true;
+    }
+    if (names.isEmpty() && mustExist) {
+        *error = noWarehouseThere(m_path);
+        return false;
+    }
+    if (!names.isEmpty()) {
+        *error = QStringLiteral("%1: not a warehouse: it holds other tables (%2); pvadmin makes a warehouse only in "
+                                "a new or empty file")
+                     .arg(m_path, (names.size() > 5 ? names.mid(0, 5) << QStringLiteral("…") : names).join(QStringLiteral(", ")));
+        return false;
+    }
+    return true;
 }
 
 int SqliteBackend::schemaVersionIfPresent() const

@@ -23,7 +23,11 @@ class SqliteBackend final : public StorageBackend
 public:
     /// Opens (creating when needed) the warehouse file at path; nullptr with *error set when it cannot.
     /// markInterrupted: mark runs left "running" by a dead process or by this one as interrupted.
-    static std::unique_ptr<SqliteBackend> open(const QString &path, QString *error, bool markInterrupted = true);
+    /// mustExist: find a warehouse at its latest schema there and change nothing, or fail (a reading
+    /// command); otherwise create one in a new or empty file, or upgrade one. Never in a database that holds
+    /// other tables, and the journal mode of a file that is not a warehouse is left alone.
+    static std::unique_ptr<SqliteBackend> open(const QString &path, QString *error, bool markInterrupted = true,
+                                               bool mustExist = false);
     ~SqliteBackend() override;
 
     int schemaVersion() const override;
@@ -52,6 +56,7 @@ private:
     SqliteBackend(const QString &path, const QString &connectionName);
     bool migrate(QString *error);
     int schemaVersionIfPresent() const;
+    bool isWarehouseOrEmpty(bool mustExist, QString *error) const;
 
     QString m_path;
     QString m_connectionName;
