@@ -57,14 +57,14 @@ LoadsScreen::LoadsScreen(const QString &warehousePath, QWidget *parent)
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
+    // Every column but the file is as wide as its widest text: a count or a time is never cut. The file
+    // takes the rest, shortened in the middle (its whole path is the tooltip).
     m_view->horizontalHeader()->setStretchLastSection(false);
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->setSectionResizeMode(LoadRunsModel::File, QHeaderView::Stretch);
+    m_view->setTextElideMode(Qt::ElideMiddle);
     m_view->horizontalHeader()->setSortIndicator(LoadRunsModel::Id, Qt::DescendingOrder);
     m_view->setSortingEnabled(true);
-    const QList<int> widths{55, 75, 85, 0, 140, 140, 70, 75, 75, 70, 70};
-    for (int column = 0; column < widths.size(); ++column)
-        if (widths[column] > 0)
-            m_view->setColumnWidth(column, widths[column]);
     layout->addWidget(m_view, 1);
 
     m_count = new QLabel(this);
