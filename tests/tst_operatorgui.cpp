@@ -475,6 +475,12 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QCOMPARE(runImport(window, window.importFiles({f.path(gen.usersFileName(0))})).constFirst().outcome, LoadOutcome::Loaded);
 
+        // While the file is read (before its run is recorded) the Loads screen says it is running.
+        QStringList whileReading;
+        connect(window.loadQueue(), &LoadQueue::progressChanged, this, [&](const LoadProgress &p) {
+            if (p.stage == QLatin1String("reading"))
+                whileReading << window.loads()->loadText();
+        });
         LoadRunsModel *runs = window.loads()->runs();
         bool sawRunning = false;
         connect(runs, &QAbstractItemModel::modelReset, this, [&] {
@@ -483,7 +489,11 @@ private slots:
         });
         const QList<LoadResult> results = runImport(window, window.importFiles({f.path(gen.pageviewsFileName(0, 0))}));
         QCOMPARE(results.constFirst().outcome, LoadOutcome::Loaded);
+        QVERIFY(!whileReading.isEmpty());
+        QVERIFY2(whileReading.constLast().contains(gen.pageviewsFileName(0, 0)) && whileReading.constLast().contains(QStringLiteral("reading")),
+                 qPrintable(whileReading.constLast()));
         QVERIFY(sawRunning);
+        QCOMPARE(window.loads()->loadText(), QString()); // ended: the list says how
         QCOMPARE(runs->runAt(0).status, RunStatus::Succeeded); // refreshed as it ended
 
         // No value is cut: every column but the file is as wide as its widest text.

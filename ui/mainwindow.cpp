@@ -107,14 +107,20 @@ MainWindow::MainWindow(const QString &location, QWidget *parent)
     connect(m_progress, &LoadProgressPanel::loadAnywayRequested, this,
             [this](const LoadRequest &request) { startLoads({request}); });
     connect(m_loads, &LoadQueue::fileFinished, this, &MainWindow::refresh);
-    // The running load is in the Loads list as soon as its run is recorded (after reading), and again as
-    // each later stage begins; the refresh when it ends shows how it ended.
+    // The Loads screen says which file is loading; its run, recorded once the file is read, is listed as
+    // running from the stage after reading on (re-read as each stage begins), and as it ended at the end.
     connect(m_loads, &LoadQueue::progressChanged, this, [this, stage = QString()](const LoadProgress &progress) mutable {
-        if (progress.stage == stage)
+        LoadsScreen *screen = loads();
+        if (!screen)
             return;
-        stage = progress.stage;
-        if (LoadsScreen *screen = loads(); screen && stage != QLatin1String("reading"))
+        screen->showLoad(progress);
+        if (progress.stage != stage && progress.stage != QLatin1String("reading"))
             screen->reload();
+        stage = progress.stage;
+    });
+    connect(m_loads, &LoadQueue::idle, this, [this] {
+        if (LoadsScreen *screen = loads())
+            screen->showLoad({});
     });
     // Once every file of a batch loaded, the panel has nothing more to say: it steps aside after a few
     // seconds. A failure, a refusal or a cancel keeps it open, so the operator sees why.
