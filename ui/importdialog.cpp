@@ -177,16 +177,20 @@ ImportDialog::ImportDialog(const QString &warehousePath, double defaultRejectPer
                                .arg(QLocale().toString(defaultRejectPercent))));
     m_force = new QCheckBox(loadAnywayText(), optionsBox);
     m_force->setObjectName(QStringLiteral("force"));
-    auto *guardNote = new QLabel(tr("users snapshots missing more than %1 % of the users before them are refused "
-                                    "(a truncated extract, most likely) unless this is ticked")
+    auto *guardNote = new QLabel(tr("a users snapshot missing more than %1 % of the users before it is refused unless ticked")
                                      .arg(QLocale().toString(removalGuardPercent)),
                                  optionsBox);
     guardNote->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    guardNote->setWordWrap(true);
     auto *guardRow = new QHBoxLayout;
     guardRow->addWidget(m_force);
     guardRow->addWidget(guardNote, 1);
     form->addRow(tr("Removal guard:"), guardRow);
     detailLayout->addWidget(optionsBox);
+    // Wide enough for a whole date and hour, or for why there is none.
+    for (QDateTimeEdit *editor : {m_asOf, m_hour})
+        editor->setMinimumWidth(editor->fontMetrics().horizontalAdvance(tr("not used for %1").arg(kindText(ExtractKind::Pageviews)))
+                                + 48);
     for (QCheckBox *check : {m_asOfSet, m_hourSet, m_thresholdSet, m_force})
         connect(check, &QCheckBox::toggled, this, &ImportDialog::storeOptions);
     connect(m_asOf, &QDateTimeEdit::dateTimeChanged, this, &ImportDialog::storeOptions);

@@ -121,6 +121,7 @@ OverviewScreen::OverviewScreen(const QString &warehousePath, QWidget *parent)
     m_view->verticalHeader()->setDefaultSectionSize(26);
     m_view->verticalHeader()->setDefaultAlignment(Qt::AlignVCenter | Qt::AlignLeft);
     layout->addWidget(m_view, 1);
+    layout->addStretch(0); // takes what a short calendar leaves
     connect(m_view, &QTableView::clicked, this, [this](const QModelIndex &index) {
         if (const qint64 runId = index.data(LoadCalendarModel::RunIdRole).toLongLong())
             emit runRequested(runId);
@@ -140,7 +141,6 @@ OverviewScreen::OverviewScreen(const QString &warehousePath, QWidget *parent)
                                "folder of them on this window."),
                             m_empty);
     hint->setAlignment(Qt::AlignCenter);
-    hint->setStyleSheet(QStringLiteral("color: palette(mid);"));
     emptyLayout->addWidget(hint);
     auto *import = new QPushButton(tr("Import extracts…"), m_empty);
     import->setObjectName(QStringLiteral("emptyImport"));
@@ -169,6 +169,9 @@ void OverviewScreen::showCalendar(const LoadCalendarRecords &records)
     m_model->setRecords(records);
     m_view->horizontalHeader()->resizeSection(LoadCalendarModel::SnapshotColumn, 64);
     m_view->scrollToBottom();
+    // As tall as its days (no empty band below a short calendar); a long one scrolls.
+    m_view->setMaximumHeight(m_view->horizontalHeader()->height() + 2 * m_view->frameWidth()
+                             + m_view->verticalHeader()->defaultSectionSize() * m_model->rowCount());
     const bool empty = m_model->rowCount() == 0;
     m_calendarPage->setVisible(!empty);
     m_empty->setVisible(empty);
