@@ -24,12 +24,15 @@
 #include <QApplication>
 #include <QBuffer>
 #include <QCheckBox>
+#include <QDateTimeEdit>
+#include <QDockWidget>
 #include <QClipboard>
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenuBar>
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
@@ -39,6 +42,7 @@
 #include <QStandardPaths>
 #include <QTableView>
 #include <QThread>
+#include <QToolBar>
 #include <QTreeWidget>
 
 #include <arpa/inet.h>
@@ -302,47 +306,263 @@ private slots:
         for (int i = 1; i <= 100; ++i) {
             first += QByteArray::number(i) + ",SW19\n";
             if (i <= 50)
-                truncated += QByteArray::number(i) + ",SW19\n";
+                truncated += QByteArray::number(i) + (i % 3 == 0 ? ",SW19\n" : ",EC1A\n");
         }
+        truncated += "101,EC1A\n";
         const QString day1 = f.write(QStringLiteral("users_2024-03-01.csv"), first);
         const QString day2 = f.write(QStringLiteral("users_2024-03-02.csv"), truncated);
         const QString undated = f.write(QStringLiteral("users.csv"), first);
         MainWindow window(f.warehousePath());
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QCOMPARE(runImport(window, window.importFiles({day1})).constFirst().outcome, LoadOutcome::Loaded);
 
-        ImportDialog *dialog = window.importFiles({day1, day2});
+        // Before Load, the preview says the guard will refuse it, and what to tick: one wording everywhere.
+        ImportDialog *dialog = window.importFiles({day2});
+        QSignalSpy snapshotsRead(dialog, &ImportDialog::snapshotsRead);
+        QVERIFY(snapshotsRead.wait(10000));
+        QCheckBox *force = dialog->findChild<QCheckBox *>(QStringLiteral("force"));
+        QCOMPARE(force->text(), loadAnywayText());
+        QString warning = dialog->findChild<QLabel *>(QStringLiteral("previewProblem"))->text();
+        QVERIFY2(warning.contains(QStringLiteral("exactly 51 rows")) && warning.contains(QStringLiteral("has 100 users"))
+                     && warning.contains(QStringLiteral("at least 49 of them"))
+                     && warning.contains(QStringLiteral("refused unless “Load anyway (force)” is ticked")),
+                 qPrintable(warning));
         QList<LoadResult> results = runImport(window, dialog);
-        QCOMPARE(results.size(), 2);
-        QCOMPARE(results[0].outcome, LoadOutcome::Loaded);
-        QCOMPARE(results[1].outcome, LoadOutcome::Refused);
-        const QString text = resultTexts(window).at(1);
+        QCOMPARE(results[0].outcome, LoadOutcome::Refused);
+        const QString text = resultTexts(window).constFirst();
         QVERIFY2(text.startsWith(QStringLiteral("Refused")) && text.contains(QStringLiteral("users_2024-03-02.csv"))
                      && text.contains(QStringLiteral("50 of the 100 users")) && text.contains(QStringLiteral("removal guard"))
-                     && text.contains(QStringLiteral("“Force” ticked")),
+                     && text.contains(QStringLiteral("“Load anyway (force)” ticked")) && !text.contains(QStringLiteral("--")),
                  qPrintable(text));
         QCOMPARE(window.overview()->calendar()->missingSnapshots().size(), 0);
         QCOMPARE(window.overview()->calendar()->data(window.overview()->calendar()->index(1, LoadCalendarModel::SnapshotColumn),
                                                      LoadCalendarModel::StateRole)
                      .toInt(),
                  int(LoadCalendarModel::State::Failed));
+        // Its message wraps: read whole, never cut with "…".
+        QTreeWidget *resultList = window.progressPanel()->results();
+        QVERIFY(resultList->visualItemRect(resultList->topLevelItem(0)).height() > 3 * resultList->fontMetrics().height() / 2);
 
-        // Forced from the dialog, it loads.
-        dialog = window.importFiles({day2});
-        QCheckBox *force = dialog->findChild<QCheckBox *>(QStringLiteral("force"));
-        QVERIFY(force->isEnabled());
-        force->setChecked(true);
-        results = runImport(window, dialog);
-        QCOMPARE(results[0].outcome, LoadOutcome::Loaded);
-        QCOMPARE(results[0].run.usersRemoved, 50);
+        // Its run tells what was found in the file without saying it was loaded, and offers to load it anyway.
+        RunDetailsDialog *details = window.showRun(results[0].run.id);
+        QSignalSpy shown(details, &RunDetailsDialog::runShown);
+        QVERIFY(shown.wait(10000));
+        QStringList facts;
+        for (const QLabel *label : details->findChildren<QLabel *>())
+            facts << label->text();
+        const QString factText = facts.join(QLatin1Char('|'));
+        QVERIFY2(factText.contains(QStringLiteral("Rows loaded:|none: nothing was loaded"))
+                     && factText.contains(QStringLiteral("1 / 34 / 50 found in the file, not loaded"))
+                     && !factText.contains(QStringLiteral("--force")),
+                 qPrintable(factText));
+        QPushButton *detailsLoadAnyway = details->findChild<QPushButton *>(QStringLiteral("loadAnyway"));
+        QVERIFY(detailsLoadAnyway);
+        QCOMPARE(detailsLoadAnyway->text(), loadAnywayText());
+        details->close();
 
-        // A snapshot without a date in its name: the preview warns, the load is refused and says what to do.
+        // Load anyway, from the progress panel: the same file again, forced, at the same as-of.
+        QPushButton *loadAnyway = window.progressPanel()->loadAnywayButton();
+        QVERIFY(loadAnyway->isVisible());
+        QSignalSpy finished(window.loadQueue(), &LoadQueue::fileFinished);
+        QSignalSpy idle(window.loadQueue(), &LoadQueue::idle);
+        loadAnyway->click();
+        QVERIFY(idle.wait(20000));
+        const LoadResult forced = finished.constLast().at(1).value<LoadResult>();
+        QCOMPARE(forced.outcome, LoadOutcome::Loaded);
+        QCOMPARE(forced.run.usersRemoved, 50);
+        QCOMPARE(forced.run.asOf, results[0].run.asOf);
+        QVERIFY(!loadAnyway->isVisible());
+
+        // A snapshot without a date in its name: the preview warns, the load is refused and says what to do;
+        // it is not a guard refusal, so there is nothing to load anyway.
         dialog = window.importFiles({undated});
         QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("previewProblem"))->text().contains(QStringLiteral("as-of")));
         results = runImport(window, dialog);
         QCOMPARE(results[0].outcome, LoadOutcome::Refused);
         QVERIFY2(resultTexts(window).constFirst().contains(QStringLiteral("set the snapshot's as-of")),
                  qPrintable(resultTexts(window).constFirst()));
+        QVERIFY(!loadAnyway->isVisible());
+    }
+
+    void failedRunShowsItsLateRowsAsNotLoaded()
+    {
+        OperatorFixture f;
+        QByteArray csv("user_id,url,pageview_datetime\n");
+        for (int i = 1; i <= 100; ++i)
+            csv += i % 25 == 0 ? QByteArray("x,u,2024-03-01 05:10:00\n")
+                : QByteArray::number(i) + (i % 10 == 0 ? ",u,2024-03-01 04:59:00\n" : ",u,2024-03-01 05:10:00\n");
+        MainWindow window(f.warehousePath());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        const QList<LoadResult> results = runImport(window, window.importFiles({f.write(QStringLiteral("p.csv"), csv)}));
+        QCOMPARE(results[0].outcome, LoadOutcome::Failed);
+        QVERIFY(results[0].run.lateRows > 0);
+        QVERIFY2(window.findChild<QLabel *>(QStringLiteral("progressRows"))->text().contains(QStringLiteral("nothing loaded")),
+                 qPrintable(window.findChild<QLabel *>(QStringLiteral("progressRows"))->text()));
+        RunDetailsDialog *details = window.showRun(results[0].run.id);
+        QSignalSpy shown(details, &RunDetailsDialog::runShown);
+        QVERIFY(shown.wait(10000));
+        QStringList facts;
+        for (const QLabel *label : details->findChildren<QLabel *>())
+            facts << label->text();
+        QVERIFY2(facts.contains(QStringLiteral("%1 found in the file, not loaded").arg(results[0].run.lateRows)),
+                 qPrintable(facts.join(QLatin1Char('|'))));
+        QVERIFY(!details->findChild<QPushButton *>(QStringLiteral("loadAnyway")));
+        // Nor does the Loads list count them.
+        QCOMPARE(window.loads()->runs()->index(0, LoadRunsModel::LateRows).data().toString(), QString());
+    }
+
+    void progressDockStepsAsideOnlyAfterSuccess()
+    {
+        OperatorFixture f;
+        ExtractGenerator gen = f.generate(300, 1, 2, 200);
+        QByteArray bad("user_id,url,pageview_datetime\n1,u,2024-03-01 05:00:00\nx,u,2024-03-01 05:00:00\n");
+        MainWindow window(f.warehousePath());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto *dock = window.findChild<QDockWidget *>(QStringLiteral("progressDock"));
+        QLabel *tally = window.findChild<QLabel *>(QStringLiteral("progressTally"));
+
+        QCOMPARE(runImport(window, window.importFiles({f.path(gen.usersFileName(0))})).constFirst().outcome, LoadOutcome::Loaded);
+        QVERIFY(dock->isVisible());
+        QVERIFY(dock->height() <= window.height() / 3 + 40); // modest: the screen keeps the window
+        QTRY_VERIFY_WITH_TIMEOUT(!dock->isVisible(), 8000);   // everything loaded: it steps aside
+
+        // A new batch starts from nothing: the previous batch's tally is not shown as this one's.
+        QStringList talliesAtStart;
+        connect(window.loadQueue(), &LoadQueue::fileStarted, this, [&] { talliesAtStart << tally->text(); });
+        QCOMPARE(runImport(window, window.importFiles({f.write(QStringLiteral("bad.csv"), bad)})).constFirst().outcome,
+                 LoadOutcome::Failed);
+        QCOMPARE(talliesAtStart.size(), 1);
+        QVERIFY2(!talliesAtStart[0].contains(QStringLiteral("loaded")), qPrintable(talliesAtStart[0]));
+        QVERIFY(tally->text().contains(QStringLiteral("1 failed")));
+        // A failure keeps it open, so the operator sees why.
+        QVERIFY(dock->isVisible());
+        QTest::qWait(5000);
+        QVERIFY(dock->isVisible());
+    }
+
+    void progressSaysWhatAStageWithoutASizeIsDoing()
+    {
+        OperatorFixture f;
+        MainWindow window(f.warehousePath());
+        LoadProgress p;
+        p.stage = QStringLiteral("reading");
+        p.total = 1000;
+        p.done = 500;
+        p.rowsPerSecond = 123456;
+        p.elapsedMs = 2000;
+        emit window.loadQueue()->progressChanged(p);
+        p.stage = QStringLiteral("aggregating");
+        p.total = 0;
+        p.done = 0;
+        p.elapsedMs = 9000;
+        emit window.loadQueue()->progressChanged(p);
+        const QString timeLeft = window.findChild<QLabel *>(QStringLiteral("progressTimeLeft"))->text();
+        QVERIFY2(timeLeft.startsWith(QStringLiteral("aggregating…")) && !timeLeft.contains(QStringLiteral("estimating")),
+                 qPrintable(timeLeft));
+        const QString rate = window.findChild<QLabel *>(QStringLiteral("progressRate"))->text();
+        QVERIFY2(rate.contains(QStringLiteral("while reading")), qPrintable(rate));
+    }
+
+    void loadsListShowsTheRunningLoadAndWholeValues()
+    {
+        OperatorFixture f;
+        ExtractGenerator gen = f.generate(20000, 1, 1, 400000, 9);
+        MainWindow window(f.warehousePath());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QCOMPARE(runImport(window, window.importFiles({f.path(gen.usersFileName(0))})).constFirst().outcome, LoadOutcome::Loaded);
+
+        // While the file is read (before its run is recorded) the Loads screen says it is running.
+        QStringList whileReading;
+        connect(window.loadQueue(), &LoadQueue::progressChanged, this, [&](const LoadProgress &p) {
+            if (p.stage == QLatin1String("reading"))
+                whileReading << window.loads()->loadText();
+        });
+        LoadRunsModel *runs = window.loads()->runs();
+        bool sawRunning = false;
+        connect(runs, &QAbstractItemModel::modelReset, this, [&] {
+            for (int row = 0; row < runs->rowCount(); ++row)
+                sawRunning |= runs->runAt(row).status == RunStatus::Running;
+        });
+        const QList<LoadResult> results = runImport(window, window.importFiles({f.path(gen.pageviewsFileName(0, 0))}));
+        QCOMPARE(results.constFirst().outcome, LoadOutcome::Loaded);
+        QVERIFY(!whileReading.isEmpty());
+        QVERIFY2(whileReading.constLast().contains(gen.pageviewsFileName(0, 0)) && whileReading.constLast().contains(QStringLiteral("reading")),
+                 qPrintable(whileReading.constLast()));
+        QVERIFY(sawRunning);
+        QCOMPARE(window.loads()->loadText(), QString()); // ended: the list says how
+        QCOMPARE(runs->runAt(0).status, RunStatus::Succeeded); // refreshed as it ended
+
+        // No value is cut: every column but the file is as wide as its widest text.
+        window.showScreen(tr("Loads"));
+        auto *view = window.loads()->findChild<QTableView *>(QStringLiteral("runsView"));
+        QTRY_VERIFY(view->isVisible());
+        for (int column = 0; column < LoadRunsModel::ColumnCount; ++column) {
+            if (column == LoadRunsModel::File)
+                continue;
+            int needed = 0;
+            for (int row = 0; row < runs->rowCount(); ++row)
+                needed = std::max(needed, view->sizeHintForIndex(runs->index(row, column)).width());
+            QVERIFY2(view->columnWidth(column) >= needed,
+                     qPrintable(QStringLiteral("column %1: %2 < %3").arg(column).arg(view->columnWidth(column)).arg(needed)));
+        }
+    }
+
+    void firstRunInvitesAnImport()
+    {
+        OperatorFixture f;
+        ExtractGenerator gen = f.generate(100, 1, 1, 50);
+        MainWindow window(f.warehousePath());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(waitUntilRead(window));
+
+        // A toolbar with Import and Refresh.
+        auto *toolbar = window.findChild<QToolBar *>(QStringLiteral("mainToolBar"));
+        QVERIFY(toolbar && toolbar->isVisible());
+        QVERIFY(toolbar->actions().contains(window.importAction()));
+        QVERIFY(toolbar->actions().contains(window.refreshAction()));
+        // Help: about, documentation (where the package installs it), shortcuts.
+        QStringList menus;
+        for (const QAction *action : window.menuBar()->actions())
+            menus << action->text();
+        QVERIFY(menus.contains(QStringLiteral("&Help")));
+        QVERIFY(MainWindow::documentationText().contains(QStringLiteral("share/doc/pvadmin")));
+        QVERIFY(MainWindow::documentationText().contains(QStringLiteral("man pvadmin")));
+        QVERIFY(window.shortcutsText().contains(QKeySequence(QStringLiteral("Ctrl+I")).toString(QKeySequence::NativeText)));
+
+        // The empty Overview: a centred invitation with a real Import button.
+        auto *empty = window.overview()->findChild<QWidget *>(QStringLiteral("overviewEmpty"));
+        QVERIFY(empty && empty->isVisible());
+        QVERIFY(!window.overview()->calendarView()->isVisible());
+        QVERIFY(!window.overview()->findChild<QLabel *>(QStringLiteral("overviewSummary"))->isVisible());
+        auto *import = empty->findChild<QPushButton *>(QStringLiteral("emptyImport"));
+        QVERIFY(import && import->isVisible());
+        import->click();
+        auto *dialog = window.findChild<ImportDialog *>();
+        QVERIFY(dialog);
+        QTRY_VERIFY(dialog->isVisible());
+
+        // No placeholder dates: nothing chosen shows no date; a pageviews file does not use the as-of.
+        auto *asOf = dialog->findChild<QDateTimeEdit *>(QStringLiteral("asOf"));
+        auto *hour = dialog->findChild<QDateTimeEdit *>(QStringLiteral("hour"));
+        QVERIFY2(!asOf->text().contains(QStringLiteral("20")), qPrintable(asOf->text()));
+        QVERIFY2(!hour->text().contains(QStringLiteral("20")), qPrintable(hour->text()));
+        dialog->addFiles({f.path(gen.pageviewsFileName(0, 0))});
+        QCOMPARE(asOf->text(), QStringLiteral("not used for pageviews extract"));
+        QVERIFY(hour->text().startsWith(QStringLiteral("2024-03-01 00:00")));
+        // Setting an as-of on an undated snapshot starts from a real day, not the placeholder.
+        QByteArray users("id,postcode\n1,SW19\n");
+        dialog->addFiles({f.write(QStringLiteral("users.csv"), users)});
+        dialog->setCurrentFile(1);
+        QCOMPARE(asOf->text(), QStringLiteral("none in the file name"));
+        dialog->findChild<QCheckBox *>(QStringLiteral("asOfSet"))->setChecked(true);
+        QVERIFY(dialog->optionsAt(1).asOf && *dialog->optionsAt(1).asOf > 1000000000);
+        QVERIFY(!asOf->text().startsWith(QStringLiteral("1970")));
+        dialog->reject();
     }
 
     void overviewMarksAMissingHour()

@@ -16,6 +16,7 @@
 #include <QAbstractItemModelTester>
 #include <QBuffer>
 #include <QElapsedTimer>
+#include <QLocale>
 #include <QSignalSpy>
 
 using namespace pv;
@@ -356,6 +357,94 @@ private slots:
         Tester emptyTester(&emptyModel, qtTest);
         emptyModel.setRecords(none.runLog().calendar());
         QCOMPARE(emptyModel.rowCount(), 0);
+    }
+
+    void cancelledAttemptsDoNotMakeHoursDue()
+    {
+        // Hours 00-03 of 2024-03-01 loaded; 02:00 failed afterwards and 03:00 was cancelled afterwards; a
+        // cancelled attempt at 10:00 (the user cancelled while it was aggregating) and a cancelled snapshot
+        // attempt the next day.
+        const qint64 day = 1709251200 / secondsPerHour; // 2024-03-01 00:00, in hours
+        LoadCalendarRecords records;
+        for (qint64 h = 0; h < 4; ++h)
+            records.windows[day + h] = {10 + h, QStringLiteral("pageviews_%1.csv").arg(h), 100, 0};
+        records.hourAttempts[day + 2] = {20, RunStatus::Failed, QStringLiteral("f: failed"), QStringLiteral("again.csv")};
+        records.hourAttempts[day + 3] = {21, RunStatus::Cancelled, QStringLiteral("f: cancelled"), QStringLiteral("again.csv")};
+        records.hourAttempts[day + 10] = {22, RunStatus::Cancelled, QStringLiteral("f: cancelled"), QStringLiteral("late.csv")};
+        records.snapshotAttempts[day / hoursPerDay + 1] = {23, RunStatus::Cancelled, QString(), QStringLiteral("users.csv")};
+        LoadCalendarModel model;
+        Tester tester(&model, qtTest);
+        model.setRecords(records);
+        const auto cell = [&](qint64 h) { return model.indexOfHour((day + h) * secondsPerHour); };
+        QCOMPARE(model.rowCount(), 1); // the cancelled snapshot attempt adds no day
+        QCOMPARE(cell(10).data(LoadCalendarModel::StateRole).toInt(), int(LoadCalendarModel::State::NotDue));
+        QVERIFY(cell(10).data(Qt::ToolTipRole).toString().contains(QStringLiteral("Run 22 (late.csv) cancelled")));
+        for (qint64 h = 4; h < 24; ++h)
+            QCOMPARE(cell(h).data(LoadCalendarModel::StateRole).toInt(), int(LoadCalendarModel::State::NotDue));
+        QVERIFY(model.missingHours().isEmpty());
+        // The window wins over a later failed or cancelled attempt at the same hour.
+        for (qint64 h : {2, 3}) {
+            QCOMPARE(cell(h).data(LoadCalendarModel::StateRole).toInt(), int(LoadCalendarModel::State::Loaded));
+            QCOMPARE(cell(h).data(LoadCalendarModel::RunIdRole).toLongLong(), 10 + h);
+        }
+        QVERIFY(model.failedHours().isEmpty());
+        QCOMPARE(model.loadedHours(), 4);
+    }
+
+    void snapshotCellSaysWhatItCounts()
+    {
+        // 5,065 users in the snapshot; its run loaded 5,063 rows (2 users' rows were rejected, kept unchanged).
+        LoadCalendarRecords records;
+        records.snapshots[1709251200] = {7, QStringLiteral("users_2024-03-01.csv"), 5065, 0, 5063};
+        const QLocale saved;
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        LoadCalendarModel model;
+        Tester tester(&model, qtTest);
+        model.setRecords(records);
+        const QModelIndex snapshot = model.index(0, LoadCalendarModel::SnapshotColumn);
+        const QString tip = snapshot.data(Qt::ToolTipRole).toString();
+        const QString shown = snapshot.data().toString();
+        QLocale::setDefault(saved);
+        QCOMPARE(shown, QStringLiteral("5,065"));
+        QVERIFY2(tip.contains(QStringLiteral("5,065 users")) && tip.contains(QStringLiteral("5,063 rows loaded"))
+                     && tip.contains(QStringLiteral("2 users whose rows were rejected, kept unchanged")),
+                 qPrintable(tip));
+    }
+
+    void desktopMessagesGroupCountsAndNameNoFlags()
+    {
+        const QLocale saved;
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        const QString message = desktopMessage(QStringLiteral(
+            "users_2024-03-02.csv: refused: 5083 of the 10150 users of the previous snapshot are missing (50.1%), as of "
+            "2024-03-02 00:00:00, first at line 12345 of /tmp/1234/x.csv. If the users really left, load it again with --force"));
+        QLocale::setDefault(saved);
+        QCOMPARE(message, QStringLiteral("users_2024-03-02.csv: refused: 5,083 of the 10,150 users of the previous snapshot are "
+                                         "missing (50.1%), as of 2024-03-02 00:00:00, first at line 12,345 of /tmp/1234/x.csv. "
+                                         "If the users really left, import it again with “Load anyway (force)” ticked"));
+        QVERIFY(!desktopMessage(QStringLiteral("raise the threshold (--max-rejects)")).contains(QStringLiteral("--")));
+    }
+
+    void removalForecastBeforeLoading()
+    {
+        OperatorFixture f;
+        QByteArray truncated("id,postcode\n");
+        for (int i = 1; i <= 90; ++i)
+            truncated += QByteArray::number(i) + ",SW19\n";
+        const ExtractPreview preview = previewExtract(f.write(QStringLiteral("users_2024-03-02.csv"), truncated));
+        const qint64 asOf = *preview.asOf;
+        const std::map<qint64, qint64> snapshots{{asOf - secondsPerDay, 100}, {asOf + secondsPerDay, 1000}};
+        const auto forecast = forecastRemovals(preview, asOf, snapshots, 5);
+        QVERIFY(forecast);
+        QCOMPARE(forecast->previousAsOf, asOf - secondsPerDay); // the one before, not the one after
+        QCOMPARE(forecast->previousUsers, 100);
+        QCOMPARE(forecast->fileRows, 90);
+        QVERIFY(!forecast->estimated);
+        QCOMPARE(forecast->removedAtLeast, 10);
+        QVERIFY(forecast->refused);
+        QVERIFY(!forecastRemovals(preview, asOf, snapshots, 10)->refused); // 10 % is allowed by a 10 % guard
+        QVERIFY(!forecastRemovals(preview, asOf - 2 * secondsPerDay, snapshots, 5)); // nothing before it
+        QVERIFY(!forecastRemovals(preview, std::nullopt, snapshots, 5));
     }
 
     void previewReadsKindRowsAndWindow()

@@ -2,6 +2,9 @@
 
 #include "extract/extractvalidation.h"
 #include "core/time.h"
+#include "query/querythread.h"
+#include "storage/runlog.h"
+#include "storage/warehouse.h"
 
 #include <QCheckBox>
 #include <QDateTimeEdit>
@@ -37,6 +40,26 @@ QDateTime utcFromSeconds(qint64 seconds)
     return QDateTime::fromSecsSinceEpoch(seconds, Qt::UTC);
 }
 
+/// An editor with nothing to show (no file, a field the file's kind does not use, nothing detected) shows
+/// why instead of a date.
+void showNothing(QDateTimeEdit *editor, const QString &why)
+{
+    editor->setSpecialValueText(why);
+    editor->setDateTime(editor->minimumDateTime());
+}
+
+void showTime(QDateTimeEdit *editor, qint64 seconds)
+{
+    editor->setSpecialValueText(QString());
+    editor->setDateTime(utcFromSeconds(seconds));
+}
+
+/// The hour an editor shows, or fallback when it shows nothing.
+qint64 shownHour(const QDateTimeEdit *editor, qint64 fallback)
+{
+    return editor->dateTime() == editor->minimumDateTime() ? fallback : startOfHour(editor->dateTime().toSecsSinceEpoch());
+}
+
 QString kindText(ExtractKind kind)
 {
     switch (kind) {
@@ -48,9 +71,12 @@ QString kindText(ExtractKind kind)
 }
 } // namespace
 
-ImportDialog::ImportDialog(double defaultRejectPercent, QWidget *parent)
+ImportDialog::ImportDialog(const QString &warehousePath, double defaultRejectPercent, double removalGuardPercent,
+                           QWidget *parent)
     : QDialog(parent)
+    , m_queries(new QueryThread(warehousePath, this))
     , m_defaultRejectPercent(defaultRejectPercent)
+    , m_removalGuardPercent(removalGuardPercent)
 {
     setWindowTitle(tr("Import extracts"));
     setObjectName(QStringLiteral("importDialog"));
@@ -125,6 +151,7 @@ ImportDialog::ImportDialog(double defaultRejectPercent, QWidget *parent)
     m_asOf = new QDateTimeEdit(optionsBox);
     m_asOf->setObjectName(QStringLiteral("asOf"));
     m_asOf->setTimeSpec(Qt::UTC);
+    m_asOf->setMinimumDateTime(utcFromSeconds(0));
     m_asOf->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:00 'UTC'"));
     m_asOf->setCalendarPopup(true);
     form->addRow(tr("Snapshot as-of:"), optionRow(m_asOfSet, m_asOf, tr("users snapshots; otherwise from the file name")));
@@ -133,6 +160,7 @@ ImportDialog::ImportDialog(double defaultRejectPercent, QWidget *parent)
     m_hour = new QDateTimeEdit(optionsBox);
     m_hour->setObjectName(QStringLiteral("hour"));
     m_hour->setTimeSpec(Qt::UTC);
+    m_hour->setMinimumDateTime(utcFromSeconds(0));
     m_hour->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:00 'UTC'"));
     m_hour->setCalendarPopup(true);
     form->addRow(tr("Pageviews hour:"), optionRow(m_hourSet, m_hour, tr("otherwise the hour most rows fall in")));
@@ -147,11 +175,22 @@ ImportDialog::ImportDialog(double defaultRejectPercent, QWidget *parent)
                  optionRow(m_thresholdSet, m_threshold,
                            tr("more rejected rows than this fails the whole load; the warehouse default is %1 %")
                                .arg(QLocale().toString(defaultRejectPercent))));
-    m_force = new QCheckBox(tr("Force: load even if the removal guard refuses it (a snapshot missing many users)"),
-                            optionsBox);
+    m_force = new QCheckBox(loadAnywayText(), optionsBox);
     m_force->setObjectName(QStringLiteral("force"));
-    form->addRow(tr("Removal guard:"), m_force);
+    auto *guardNote = new QLabel(tr("a users snapshot missing more than %1 % of the users before it is refused unless ticked")
+                                     .arg(QLocale().toString(removalGuardPercent)),
+                                 optionsBox);
+    guardNote->setStyleSheet(QStringLiteral("color: palette(mid);"));
+    guardNote->setWordWrap(true);
+    auto *guardRow = new QHBoxLayout;
+    guardRow->addWidget(m_force);
+    guardRow->addWidget(guardNote, 1);
+    form->addRow(tr("Removal guard:"), guardRow);
     detailLayout->addWidget(optionsBox);
+    // Wide enough for a whole date and hour, or for why there is none.
+    for (QDateTimeEdit *editor : {m_asOf, m_hour})
+        editor->setMinimumWidth(editor->fontMetrics().horizontalAdvance(tr("not used for %1").arg(kindText(ExtractKind::Pageviews)))
+                                + 48);
     for (QCheckBox *check : {m_asOfSet, m_hourSet, m_thresholdSet, m_force})
         connect(check, &QCheckBox::toggled, this, &ImportDialog::storeOptions);
     connect(m_asOf, &QDateTimeEdit::dateTimeChanged, this, &ImportDialog::storeOptions);
@@ -173,6 +212,21 @@ ImportDialog::ImportDialog(double defaultRejectPercent, QWidget *parent)
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     layout->addWidget(buttons);
     showCurrent();
+
+    connect(m_queries, &QueryThread::failed, this, [this](const QString &message) {
+        m_snapshotUsers.reset();
+        m_facts->setToolTip(tr("The removal guard cannot be forecast: %1").arg(message));
+    });
+    m_queries->request(QStringLiteral("snapshots"), [this](Warehouse &warehouse) -> std::function<void()> {
+        std::map<qint64, qint64> users;
+        for (const auto &[asOf, run] : warehouse.runLog().calendar().snapshots)
+            users[asOf] = run.rows;
+        return [this, users] {
+            m_snapshotUsers = users;
+            showCurrent();
+            emit snapshotsRead();
+        };
+    });
 }
 
 void ImportDialog::addFiles(const QStringList &paths)
@@ -299,6 +353,8 @@ void ImportDialog::showCurrent()
     if (!has) {
         m_facts->setText(tr("Add extract files with “Add…” or drop them on the main window."));
         m_problem->hide();
+        showNothing(m_asOf, QString());
+        showNothing(m_hour, QString());
         m_showing = false;
         return;
     }
@@ -323,6 +379,21 @@ void ImportDialog::showCurrent()
                               detected, locale.toString(p.rowsRejected), locale.toString(p.rowsRead)));
     if (!p.isValid())
         problems << tr("This file cannot be loaded and is left out: %1").arg(p.error);
+    const std::optional<qint64> asOf = entry.options.asOf ? entry.options.asOf : p.asOf;
+    if (const auto forecast = m_snapshotUsers ? forecastRemovals(p, asOf, *m_snapshotUsers, m_removalGuardPercent) : std::nullopt;
+        forecast && forecast->refused) {
+        const QString removal = tr("Removal guard: this snapshot has %1 %2 rows; the snapshot before it (as of %3 UTC) has "
+                                   "%4 users, so at least %5 of them (%6 %) would be removed, more than the %7 % the guard allows.")
+                                    .arg(forecast->estimated ? tr("about") : tr("exactly"), locale.toString(forecast->fileRows),
+                                         formatTimestamp(forecast->previousAsOf).left(16), locale.toString(forecast->previousUsers),
+                                         locale.toString(forecast->removedAtLeast),
+                                         locale.toString(100.0 * double(forecast->removedAtLeast) / double(forecast->previousUsers), 'f', 1),
+                                         locale.toString(m_removalGuardPercent));
+        problems << (entry.options.force
+                         ? tr("%1 “%2” is ticked: it will load, and those users are recorded as removed.").arg(removal, loadAnywayText())
+                         : tr("%1 It will be refused unless “%2” is ticked (only if those users really left).")
+                               .arg(removal, loadAnywayText()));
+    }
     if (p.rowsRead > 0 && p.rowsRejected * 100.0 > m_defaultRejectPercent * p.rowsRead && !entry.options.maxRejectPercent)
         problems << tr("%1 of the first %2 rows would be rejected, more than the %3 % threshold: the load would fail. "
                        "Look at the rejected rows below; raise this file's threshold only if they may be skipped.")
@@ -352,13 +423,21 @@ void ImportDialog::showCurrent()
     m_asOfSet->setEnabled(users);
     m_asOf->setEnabled(users && entry.options.asOf.has_value());
     m_asOfSet->setChecked(entry.options.asOf.has_value());
-    m_asOf->setDateTime(utcFromSeconds(entry.options.asOf.value_or(p.asOf.value_or(
-        dayOf(QDateTime::currentSecsSinceEpoch()) * secondsPerDay))));
+    if (!users)
+        showNothing(m_asOf, tr("not used for %1").arg(kindText(p.kind)));
+    else if (asOf)
+        showTime(m_asOf, *asOf);
+    else
+        showNothing(m_asOf, tr("none in the file name"));
     m_hourSet->setEnabled(pageviews);
     m_hour->setEnabled(pageviews && entry.options.windowHour.has_value());
     m_hourSet->setChecked(entry.options.windowHour.has_value());
-    m_hour->setDateTime(utcFromSeconds(entry.options.windowHour.value_or(p.windowHour.value_or(p.asOf.value_or(
-        startOfHour(QDateTime::currentSecsSinceEpoch()))))));
+    if (!pageviews)
+        showNothing(m_hour, tr("not used for %1").arg(kindText(p.kind)));
+    else if (const std::optional<qint64> hour = entry.options.windowHour ? entry.options.windowHour : p.windowHour)
+        showTime(m_hour, *hour);
+    else
+        showNothing(m_hour, tr("not found in the rows"));
     m_thresholdSet->setChecked(entry.options.maxRejectPercent.has_value());
     m_threshold->setEnabled(entry.options.maxRejectPercent.has_value());
     m_threshold->setValue(entry.options.maxRejectPercent.value_or(m_defaultRejectPercent));
@@ -372,9 +451,10 @@ void ImportDialog::storeOptions()
     if (m_showing || m_current < 0)
         return;
     LoadOptions &options = m_entries[m_current].options;
-    const auto hourStart = [](const QDateTime &t) { return startOfHour(t.toSecsSinceEpoch()); };
-    options.asOf = m_asOfSet->isChecked() ? std::optional(hourStart(m_asOf->dateTime())) : std::nullopt;
-    options.windowHour = m_hourSet->isChecked() ? std::optional(hourStart(m_hour->dateTime())) : std::nullopt;
+    // Set on a field that shows nothing starts from today's midnight (as-of) or the current hour.
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    options.asOf = m_asOfSet->isChecked() ? std::optional(shownHour(m_asOf, dayOf(now) * secondsPerDay)) : std::nullopt;
+    options.windowHour = m_hourSet->isChecked() ? std::optional(shownHour(m_hour, startOfHour(now))) : std::nullopt;
     options.maxRejectPercent = m_thresholdSet->isChecked() ? std::optional(m_threshold->value()) : std::nullopt;
     options.force = m_force->isChecked();
     showCurrent();

@@ -6,6 +6,9 @@
 #include <QDialog>
 #include <QList>
 
+#include <map>
+#include <optional>
+
 class QCheckBox;
 class QDateTimeEdit;
 class QDoubleSpinBox;
@@ -16,15 +19,21 @@ class QTableWidget;
 
 namespace pv {
 
+class QueryThread;
+
 /// Before anything is loaded: every chosen file as the reader parses it (kind, size, first rows, the
 /// detected window or as-of), with per-file options (as-of, hour, reject threshold, force) and the order
-/// the files will run in. Accepting hands the queue to the caller through requests().
+/// the files will run in. A users snapshot the removal guard would refuse is said to be, before Load (the
+/// users of the snapshots already loaded are read off the GUI thread). Accepting hands the queue to the
+/// caller through requests().
 class ImportDialog : public QDialog
 {
     Q_OBJECT
 public:
-    /// defaultRejectPercent is the warehouse's setting, shown as the default threshold.
-    explicit ImportDialog(double defaultRejectPercent, QWidget *parent = nullptr);
+    /// The dialog reads the snapshots loaded in the warehouse at warehousePath on a query thread of its own
+    /// (snapshotsRead()). defaultRejectPercent and removalGuardPercent are the warehouse's settings.
+    ImportDialog(const QString &warehousePath, double defaultRejectPercent, double removalGuardPercent,
+                 QWidget *parent = nullptr);
 
     /// Adds files (users snapshots first, then by name) after the ones already listed; a file already listed is not added again.
     void addFiles(const QStringList &paths);
@@ -38,6 +47,10 @@ public:
     const ExtractPreview &previewAt(int row) const;
 
     QPushButton *loadButton() const { return m_load; }
+
+signals:
+    /// The users of the warehouse's snapshots were read: the removal guard's forecast is shown.
+    void snapshotsRead();
 
 private:
     struct Entry
@@ -53,7 +66,10 @@ private:
     void storeOptions();
     void updateList();
 
+    QueryThread *m_queries = nullptr;
+    std::optional<std::map<qint64, qint64>> m_snapshotUsers; ///< as-of → users, once read
     double m_defaultRejectPercent = 1.0;
+    double m_removalGuardPercent = 5.0;
     QList<Entry> m_entries;
     int m_current = -1;
     bool m_showing = false;

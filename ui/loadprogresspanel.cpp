@@ -13,12 +13,35 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QStyle>
+#include <QStyledItemDelegate>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
 namespace pv {
 
 namespace {
+/// Wraps a tree's text at its column's width (QTreeView sizes rows as if every column were unbounded).
+class WrappingDelegate : public QStyledItemDelegate
+{
+public:
+    explicit WrappingDelegate(QTreeView *view)
+        : QStyledItemDelegate(view)
+        , m_view(view)
+    {
+    }
+
+    QSize sizeHint(const QStyleOptionViewItem &option, const QModelIndex &index) const override
+    {
+        QStyleOptionViewItem inColumn = option;
+        // The style wraps only within a valid rectangle.
+        inColumn.rect = QRect(0, 0, m_view->columnWidth(index.column()), option.fontMetrics.height());
+        return QStyledItemDelegate::sizeHint(inColumn, index);
+    }
+
+private:
+    QTreeView *m_view;
+};
+
 QString outcomeName(LoadOutcome outcome)
 {
     switch (outcome) {
@@ -32,17 +55,6 @@ QString outcomeName(LoadOutcome outcome)
 }
 
 } // namespace
-
-QString LoadProgressPanel::forTheDesktop(QString message)
-{
-    message.replace(QLatin1String("load it again with --force"),
-                    QStringLiteral("import it again with “Force” ticked"));
-    message.replace(QLatin1String("give it with --as-of 'YYYY-MM-DD HH:MM:SS'"),
-                    QLatin1String("import it again and set the snapshot's as-of"));
-    message.replace(QLatin1String("raise the threshold (--max-rejects)"),
-                    QLatin1String("raise the file's reject threshold in the import dialog"));
-    return message;
-}
 
 QString LoadProgressPanel::describe(const LoadResult &result)
 {
@@ -74,7 +86,7 @@ QString LoadProgressPanel::describe(const LoadResult &result)
     case LoadOutcome::Cancelled:
         break;
     }
-    return forTheDesktop(result.message);
+    return desktopMessage(result.message);
 }
 
 LoadProgressPanel::LoadProgressPanel(LoadQueue *queue, QWidget *parent)
@@ -98,6 +110,12 @@ LoadProgressPanel::LoadProgressPanel(LoadQueue *queue, QWidget *parent)
     m_cancel->setToolTip(tr("Stop the running load (it is rolled back: nothing changes) and drop the files still waiting"));
     m_cancel->setEnabled(false);
     top->addWidget(m_cancel);
+    m_loadAnyway = new QPushButton(loadAnywayText(), this);
+    m_loadAnyway->setObjectName(QStringLiteral("loadAnyway"));
+    m_loadAnyway->setToolTip(tr("Load the selected refused users snapshot again, past the removal guard: the users "
+                                "missing from it are recorded as removed"));
+    m_loadAnyway->hide();
+    top->addWidget(m_loadAnyway);
     layout->addLayout(top);
 
     m_bar = new QProgressBar(this);
@@ -132,7 +150,12 @@ LoadProgressPanel::LoadProgressPanel(LoadQueue *queue, QWidget *parent)
     m_results->setColumnCount(3);
     m_results->setHeaderLabels({tr("Outcome"), tr("File"), tr("What happened")});
     m_results->setRootIsDecorated(false);
+    // What happened is read in full: wrapped, never cut with "…" (and whole in its tooltip).
     m_results->setWordWrap(true);
+    m_results->setUniformRowHeights(false);
+    m_results->setItemDelegate(new WrappingDelegate(m_results));
+    connect(m_results->header(), &QHeaderView::sectionResized, m_results, &QTreeView::doItemsLayout);
+    m_results->setTextElideMode(Qt::ElideNone);
     m_results->setAlternatingRowColors(true);
     m_results->header()->setStretchLastSection(true);
     m_results->setColumnWidth(0, 130);
@@ -147,6 +170,14 @@ LoadProgressPanel::LoadProgressPanel(LoadQueue *queue, QWidget *parent)
         m_stage->setText(tr("cancelling: rolling back…"));
         m_queue->cancel();
     });
+    connect(m_loadAnyway, &QPushButton::clicked, this, [this] {
+        if (const QTreeWidgetItem *item = m_results->currentItem(); item && item->data(1, Qt::UserRole).isValid()) {
+            const LoadRequest request = item->data(1, Qt::UserRole).value<LoadRequest>();
+            m_loadAnyway->hide();
+            emit loadAnywayRequested(request);
+        }
+    });
+    connect(m_results, &QTreeWidget::currentItemChanged, this, &LoadProgressPanel::updateLoadAnyway);
     connect(m_results, &QTreeWidget::itemActivated, this, [this](QTreeWidgetItem *item) {
         if (const qint64 runId = item->data(0, Qt::UserRole).toLongLong())
             emit runRequested(runId);
@@ -162,13 +193,26 @@ void LoadProgressPanel::clearCounts()
     m_loaded = m_already = m_failed = m_refused = m_cancelled = 0;
 }
 
+void LoadProgressPanel::startBatch()
+{
+    if (!m_newBatch)
+        return;
+    m_newBatch = false;
+    clearCounts();
+    m_results->clear();
+    m_tally->setText(tally());
+    updateLoadAnyway();
+}
+
+void LoadProgressPanel::updateLoadAnyway()
+{
+    const QTreeWidgetItem *item = m_results->currentItem();
+    m_loadAnyway->setVisible(item && item->data(1, Qt::UserRole).isValid());
+}
+
 void LoadProgressPanel::onStarted(const QString &path, int fileNumber, int fileCount)
 {
-    if (m_newBatch) {
-        m_newBatch = false;
-        clearCounts();
-        m_results->clear();
-    }
+    startBatch();
     m_file->setText(tr("File %1 of %2: %3").arg(fileNumber).arg(fileCount).arg(QFileInfo(path).fileName()));
     m_file->setToolTip(path);
     m_stage->setText(tr("opening"));
@@ -199,23 +243,23 @@ void LoadProgressPanel::onProgress(const LoadProgress &p)
         m_rows->setText(tr("%1 of about %2 read").arg(locale.toString(p.rowsDone), locale.toString(p.rowsTotal)));
     else if (p.rowsDone > 0)
         m_rows->setText(tr("%1 read").arg(locale.toString(p.rowsDone)));
-    if (p.rowsPerSecond > 0)
+    if (reading && p.rowsPerSecond > 0)
         m_rate->setText(tr("%1 rows/s").arg(locale.toString(qint64(p.rowsPerSecond + 0.5))));
+    if (!reading && p.rowsPerSecond > 0)
+        m_rate->setText(tr("%1 rows/s while reading").arg(locale.toString(qint64(p.rowsPerSecond + 0.5))));
     if (p.stageMsLeft >= 0)
         m_timeLeft->setText(tr("%1 in this stage (%2 elapsed)")
                                 .arg(p.stageMsLeft < 1000 ? tr("under a second") : tr("about ") + durationText(p.stageMsLeft / 1000 * 1000),
                                      durationText(p.elapsedMs)));
-    else
+    else if (p.total > 0)
         m_timeLeft->setText(tr("estimating (%1 elapsed)").arg(durationText(p.elapsedMs)));
+    else // a stage that does not know its size has no estimate to wait for
+        m_timeLeft->setText(tr("%1… (%2 elapsed)").arg(p.stage, durationText(p.elapsedMs)));
 }
 
 void LoadProgressPanel::onFinished(const QString &path, const LoadResult &result)
 {
-    if (m_newBatch) { // a file skipped before any started
-        m_newBatch = false;
-        clearCounts();
-        m_results->clear();
-    }
+    startBatch(); // a file skipped before any started
     switch (result.outcome) {
     case LoadOutcome::Loaded: ++m_loaded; break;
     case LoadOutcome::AlreadyLoaded: ++m_already; break;
@@ -232,14 +276,22 @@ void LoadProgressPanel::onFinished(const QString &path, const LoadResult &result
     item->setData(0, Qt::UserRole, runId);
     item->setToolTip(2, describe(result) + (runId ? tr("\nDouble-click to open run %1.").arg(runId) : QString()));
     item->setToolTip(1, path);
+    if (refusedByRemovalGuard(result.run)) {
+        item->setData(1, Qt::UserRole, QVariant::fromValue(loadAnywayRequest(result.run)));
+        item->setToolTip(2, item->toolTip(2) + tr("\n“%1” loads it past the removal guard.").arg(loadAnywayText()));
+    }
     if (!ok)
         for (int column = 0; column < 3; ++column)
             item->setForeground(column, QColor(0xa3, 0x1d, 0x1d));
     m_results->scrollToItem(item);
+    if (refusedByRemovalGuard(result.run))
+        m_results->setCurrentItem(item);
     m_bar->setRange(0, 1000);
     m_bar->setValue(1000);
     m_bar->setFormat(outcomeName(result.outcome));
-    m_rows->setText(tr("%1 read, %2 loaded").arg(QLocale().toString(result.run.rowsRead), QLocale().toString(result.run.rowsLoaded)));
+    m_rows->setText(result.outcome == LoadOutcome::Loaded
+                        ? tr("%1 read, %2 loaded").arg(QLocale().toString(result.run.rowsRead), QLocale().toString(result.run.rowsLoaded))
+                        : tr("%1 read, nothing loaded").arg(QLocale().toString(result.run.rowsRead)));
     m_timeLeft->setText(result.run.finishedAtMs > 0 ? tr("done in %1").arg(durationText(result.run.durationMs())) : tr("done"));
     m_stage->setText(result.outcome == LoadOutcome::Cancelled ? tr("cancelled: rolled back, nothing changed")
                                                               : outcomeName(result.outcome).toLower());
@@ -255,19 +307,26 @@ void LoadProgressPanel::onIdle()
 
 QString LoadProgressPanel::tally() const
 {
+    const QLocale locale;
     const int files = m_loaded + m_already + m_failed + m_refused + m_cancelled;
+    if (files == 0)
+        return tr("No file of this batch has finished yet.");
     QStringList parts;
-    if (m_loaded)
-        parts << tr("%1 loaded").arg(m_loaded);
-    if (m_already)
-        parts << tr("%1 already loaded").arg(m_already);
-    if (m_failed)
-        parts << tr("%1 failed").arg(m_failed);
-    if (m_refused)
-        parts << tr("%1 refused").arg(m_refused);
-    if (m_cancelled)
-        parts << tr("%1 cancelled").arg(m_cancelled);
-    return (files == 1 ? tr("1 file: %1") : tr("%1 files: %2").arg(files)).arg(parts.join(QStringLiteral(", ")));
+    const auto add = [&](int count, const QString &text) {
+        if (count)
+            parts << text.arg(locale.toString(count));
+    };
+    add(m_loaded, tr("%1 loaded"));
+    add(m_already, tr("%1 already loaded"));
+    add(m_failed, tr("%1 failed"));
+    add(m_refused, tr("%1 refused"));
+    add(m_cancelled, tr("%1 cancelled"));
+    return (files == 1 ? tr("1 file: %1") : tr("%1 files: %2").arg(locale.toString(files))).arg(parts.join(QStringLiteral(", ")));
+}
+
+bool LoadProgressPanel::batchSucceeded() const
+{
+    return m_failed + m_refused + m_cancelled == 0;
 }
 
 } // namespace pv

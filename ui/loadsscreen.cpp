@@ -4,6 +4,7 @@
 #include "query/querythread.h"
 
 #include <QComboBox>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -46,6 +47,13 @@ LoadsScreen::LoadsScreen(const QString &warehousePath, QWidget *parent)
     bar->addWidget(details);
     layout->addLayout(bar);
 
+    m_loading = new QLabel(this);
+    m_loading->setObjectName(QStringLiteral("loadingNow"));
+    m_loading->setStyleSheet(QStringLiteral("QLabel { background: #e8f0fb; padding: 6px; border: 1px solid #c5d7f0; "
+                                            "border-radius: 4px; }"));
+    m_loading->hide();
+    layout->addWidget(m_loading);
+
     m_view = new QTableView(this);
     m_view->setObjectName(QStringLiteral("runsView"));
     m_view->setModel(m_model);
@@ -57,14 +65,14 @@ LoadsScreen::LoadsScreen(const QString &warehousePath, QWidget *parent)
     m_view->verticalHeader()->hide();
     m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8);
+    // Every column but the file is as wide as its widest text: a count or a time is never cut. The file
+    // takes the rest, shortened in the middle (its whole path is the tooltip).
     m_view->horizontalHeader()->setStretchLastSection(false);
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->setSectionResizeMode(LoadRunsModel::File, QHeaderView::Stretch);
+    m_view->setTextElideMode(Qt::ElideMiddle);
     m_view->horizontalHeader()->setSortIndicator(LoadRunsModel::Id, Qt::DescendingOrder);
     m_view->setSortingEnabled(true);
-    const QList<int> widths{55, 75, 85, 0, 140, 140, 70, 75, 75, 70, 70};
-    for (int column = 0; column < widths.size(); ++column)
-        if (widths[column] > 0)
-            m_view->setColumnWidth(column, widths[column]);
     layout->addWidget(m_view, 1);
 
     m_count = new QLabel(this);
@@ -90,6 +98,27 @@ LoadsScreen::LoadsScreen(const QString &warehousePath, QWidget *parent)
 void LoadsScreen::reload()
 {
     m_model->reload();
+}
+
+void LoadsScreen::showLoad(const LoadProgress &progress)
+{
+    m_loading->setVisible(!progress.path.isEmpty());
+    if (progress.path.isEmpty())
+        return;
+    const QString how = progress.total > 0 && progress.stage == QLatin1String("reading")
+        ? tr("%1, %2 %").arg(progress.stage, QLocale().toString(progress.done * 100 / progress.total))
+        : progress.stage;
+    m_loading->setText(tr("Running now: %1 (file %2 of %3): %4. Its run is listed below as running once the file is read.")
+                           .arg(QFileInfo(progress.path).fileName())
+                           .arg(progress.fileNumber)
+                           .arg(progress.fileCount)
+                           .arg(how));
+    m_loading->setToolTip(progress.path);
+}
+
+QString LoadsScreen::loadText() const
+{
+    return m_loading->isHidden() ? QString() : m_loading->text();
 }
 
 void LoadsScreen::openCurrentRun()

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "load/loadworker.h"
+
 #include <QWidget>
 
 class QComboBox;
@@ -23,6 +25,10 @@ public:
 
     /// Re-reads what the screen shows from the warehouse (after a load).
     void reload();
+    /// Says which file the desktop is loading and how far it is, above the list: its run is listed only
+    /// once the file is read. A progress without a path says nothing is loading.
+    void showLoad(const LoadProgress &progress);
+    QString loadText() const;
 
 signals:
     /// The operator asked for the details of a load run.
@@ -44,6 +50,7 @@ private:
     QLineEdit *m_filter = nullptr;
     QComboBox *m_status = nullptr;
     QLabel *m_count = nullptr;
+    QLabel *m_loading = nullptr;
 };
 
 } // namespace pv

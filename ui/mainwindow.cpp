@@ -19,6 +19,7 @@
 
 #include <QApplication>
 #include <QCloseEvent>
+#include <QDesktopServices>
 #include <QDir>
 #include <QDirIterator>
 #include <QDockWidget>
@@ -32,9 +33,14 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QPushButton>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QStyle>
+#include <QTimer>
+#include <QToolBar>
+#include <QUrl>
 
 namespace pv {
 
@@ -98,7 +104,37 @@ MainWindow::MainWindow(const QString &location, QWidget *parent)
     addDockWidget(Qt::BottomDockWidgetArea, m_progressDock);
     m_progressDock->hide();
     connect(m_progress, &LoadProgressPanel::runRequested, this, [this](qint64 runId) { showRun(runId); });
+    connect(m_progress, &LoadProgressPanel::loadAnywayRequested, this,
+            [this](const LoadRequest &request) { startLoads({request}); });
     connect(m_loads, &LoadQueue::fileFinished, this, &MainWindow::refresh);
+    // The Loads screen says which file is loading; its run, recorded once the file is read, is listed as
+    // running from the stage after reading on (re-read as each stage begins), and as it ended at the end.
+    connect(m_loads, &LoadQueue::progressChanged, this, [this, stage = QString()](const LoadProgress &progress) mutable {
+        LoadsScreen *screen = loads();
+        if (!screen)
+            return;
+        screen->showLoad(progress);
+        if (progress.stage != stage && progress.stage != QLatin1String("reading"))
+            screen->reload();
+        stage = progress.stage;
+    });
+    connect(m_loads, &LoadQueue::idle, this, [this] {
+        if (LoadsScreen *screen = loads())
+            screen->showLoad({});
+    });
+    // Once every file of a batch loaded, the panel has nothing more to say: it steps aside after a few
+    // seconds. A failure, a refusal or a cancel keeps it open, so the operator sees why.
+    m_hideProgress = new QTimer(this);
+    m_hideProgress->setSingleShot(true);
+    m_hideProgress->setInterval(4000);
+    connect(m_hideProgress, &QTimer::timeout, this, [this] {
+        if (!m_loads->isBusy() && m_progress->batchSucceeded())
+            m_progressDock->hide();
+    });
+    connect(m_loads, &LoadQueue::idle, this, [this] {
+        if (m_progress->batchSucceeded())
+            m_hideProgress->start();
+    });
     connect(m_refresh, &ScreenRefresh::refresh, this, &MainWindow::warehouseChanged);
     connect(m_loads, &LoadQueue::idle, this, &MainWindow::updateActions);
 
@@ -121,7 +157,11 @@ MainWindow::MainWindow(const QString &location, QWidget *parent)
 
     createMenus();
     // The operator's screens; the analyst's History, Charts and Reports screens go after them, one line each.
-    addScreen(tr("Overview"), [](const QString &path) { return new OverviewScreen(path); });
+    addScreen(tr("Overview"), [this](const QString &path) {
+        auto *overview = new OverviewScreen(path);
+        connect(overview, &OverviewScreen::importRequested, this, [this] { importFiles(); });
+        return overview;
+    });
     addScreen(tr("Loads"), [](const QString &path) { return new LoadsScreen(path); });
     addScreen(tr("History"), [](const QString &path) { return new HistoryScreen(path); });
     addScreen(tr("Charts"), [](const QString &path) { return new ChartsScreen(path); });
@@ -147,7 +187,8 @@ void MainWindow::createMenus()
     m_recent = file->addMenu(tr("Open &recent"));
     file->addSeparator();
     m_importAction = file->addAction(tr("&Import extracts…"), QKeySequence(tr("Ctrl+I")), this, [this] { importFiles(); });
-    file->addAction(tr("Re&fresh"), QKeySequence::Refresh, this, &MainWindow::refresh);
+    m_refreshAction = file->addAction(tr("Re&fresh"), QKeySequence::Refresh, this, &MainWindow::refresh);
+    m_refreshAction->setToolTip(tr("Re-read the warehouse on every screen (F5)"));
     // Import's tooltip says why it is off on a connection that cannot load.
     file->setToolTipsVisible(true);
     file->addSeparator();
@@ -157,6 +198,21 @@ void MainWindow::createMenus()
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addAction(m_progressDock->toggleViewAction());
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&Documentation"), QKeySequence::HelpContents, this, &MainWindow::showDocumentation);
+    help->addAction(tr("&Keyboard shortcuts"), this, &MainWindow::showShortcuts);
+    help->addSeparator();
+    help->addAction(tr("&About pvadmin"), this, &MainWindow::showAbout);
+
+    QToolBar *tools = addToolBar(tr("Main"));
+    tools->setObjectName(QStringLiteral("mainToolBar"));
+    tools->setMovable(false);
+    tools->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+    m_importAction->setIcon(style()->standardIcon(QStyle::SP_DialogOpenButton));
+    m_refreshAction->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
+    tools->addAction(m_importAction);
+    tools->addAction(m_refreshAction);
     updateRecentMenu();
 }
 
@@ -298,7 +354,8 @@ ImportDialog *MainWindow::importFiles(const QStringList &paths)
     if (!m_warehouse.isOpen() || !m_whyReadOnly.isEmpty())
         return nullptr;
     if (!m_import) {
-        m_import = new ImportDialog(m_warehouse.defaultMaxRejectPercent(), this);
+        m_import = new ImportDialog(m_warehouse.path(), m_warehouse.defaultMaxRejectPercent(),
+                                    m_warehouse.removalGuardPercent(), this);
         connect(m_import, &QDialog::accepted, this, [this] { startLoads(m_import->requests()); });
         // Every import starts from an empty list.
         connect(m_import, &QDialog::finished, this, [this] {
@@ -316,7 +373,12 @@ void MainWindow::startLoads(const QList<LoadRequest> &requests)
 {
     if (requests.isEmpty() || !m_warehouse.isOpen() || !m_whyReadOnly.isEmpty())
         return;
-    m_progressDock->show();
+    m_hideProgress->stop();
+    if (!m_progressDock->isVisible()) {
+        m_progressDock->show();
+        // Modest: the screen above keeps most of the window.
+        resizeDocks({m_progressDock}, {std::min(240, height() / 3)}, Qt::Vertical);
+    }
     m_loads->enqueue(m_warehouse.path(), requests);
     updateActions();
 }
@@ -324,7 +386,7 @@ void MainWindow::startLoads(const QList<LoadRequest> &requests)
 RunDetailsDialog *MainWindow::showRun(qint64 runId)
 {
     auto *dialog = new RunDetailsDialog(m_warehouse.path(), runId, this);
-    connect(this, &MainWindow::warehouseChanged, dialog, [dialog] {}); // lives until closed
+    connect(dialog, &RunDetailsDialog::loadAnywayRequested, this, [this](const LoadRequest &request) { startLoads({request}); });
     dialog->show();
     return dialog;
 }
@@ -447,6 +509,64 @@ void MainWindow::updateActions()
     m_importAction->setToolTip(importTip);
     m_importAction->setStatusTip(importTip);
     m_settingsAction->setEnabled(!busy && m_warehouse.isOpen());
+}
+
+void MainWindow::showAbout()
+{
+    const QString version = QCoreApplication::applicationVersion().isEmpty() ? QStringLiteral(PVADMIN_VERSION)
+                                                                              : QCoreApplication::applicationVersion();
+    QMessageBox::about(this, tr("About pvadmin"),
+                       tr("<h3>Pageview Warehouse Admin %1</h3>"
+                          "<p>Loads users snapshots and hourly pageview extracts into a warehouse (SQLite or PostgreSQL) "
+                          "and answers pageviews per postcode, on the users' current postcode or the one they had at "
+                          "the time.</p><p>Built with Qt %2.</p>")
+                           .arg(version.toHtmlEscaped(), QString::fromLatin1(qVersion())));
+}
+
+QString MainWindow::documentationText()
+{
+    const QString docs = QStringLiteral(PVADMIN_DOCDIR);
+    return tr("<p>The manual: run <code>man pvadmin</code> in a terminal (the command line, its options and "
+              "exit codes).</p><p>Installed with the package, in <code>%1</code>: the changelog and the "
+              "copyright.</p><p>The guides (architecture, the contract, PostgreSQL, scaling) are the "
+              "<code>docs/</code> folder of the source.</p>")
+        .arg(docs.toHtmlEscaped());
+}
+
+void MainWindow::showDocumentation()
+{
+    auto *box = new QMessageBox(QMessageBox::Information, tr("Documentation"), documentationText(), QMessageBox::Close, this);
+    box->setObjectName(QStringLiteral("documentation"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setTextFormat(Qt::RichText);
+    if (QFileInfo(QStringLiteral(PVADMIN_DOCDIR)).isDir()) {
+        QPushButton *open = box->addButton(tr("Open the folder"), QMessageBox::ActionRole);
+        connect(open, &QPushButton::clicked, this,
+                [] { QDesktopServices::openUrl(QUrl::fromLocalFile(QStringLiteral(PVADMIN_DOCDIR))); });
+    }
+    box->open();
+}
+
+QString MainWindow::shortcutsText() const
+{
+    QString rows;
+    for (const QAction *action : findChildren<QAction *>()) {
+        if (action->shortcut().isEmpty() || action->text().isEmpty())
+            continue;
+        rows += QStringLiteral("<tr><td><b>%1</b></td><td>&nbsp;&nbsp;%2</td></tr>")
+                    .arg(action->shortcut().toString(QKeySequence::NativeText).toHtmlEscaped(),
+                         QString(action->text()).remove(QLatin1Char('&')).toHtmlEscaped());
+    }
+    return QStringLiteral("<table>%1</table>").arg(rows);
+}
+
+void MainWindow::showShortcuts()
+{
+    auto *box = new QMessageBox(QMessageBox::NoIcon, tr("Keyboard shortcuts"), shortcutsText(), QMessageBox::Close, this);
+    box->setObjectName(QStringLiteral("shortcuts"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setTextFormat(Qt::RichText);
+    box->open();
 }
 
 } // namespace pv

@@ -14,6 +14,7 @@ class QLabel;
 class QListWidget;
 class QMenu;
 class QStackedWidget;
+class QTimer;
 
 namespace pv {
 
@@ -71,6 +72,11 @@ public:
     LoadQueue *loadQueue() const { return m_loads; }
     LoadProgressPanel *progressPanel() const { return m_progress; }
     QAction *importAction() const { return m_importAction; }
+    QAction *refreshAction() const { return m_refreshAction; }
+    /// Help → Documentation: where the manual and the installed documents are.
+    static QString documentationText();
+    /// Help → Keyboard shortcuts: every action with a shortcut, as a table.
+    QString shortcutsText() const;
     /// The status bar's text: which warehouse, latest snapshot, latest hour, the staleness warning if any,
     /// and why the screens do not refresh by themselves if they cannot.
     QString statusText() const;
@@ -105,6 +111,9 @@ private:
     void chooseWarehouse();
     void openSettings();
     void updateActions();
+    void showAbout();
+    void showDocumentation();
+    void showShortcuts();
 
     Warehouse m_warehouse;
     QString m_whyReadOnly;
@@ -127,6 +136,8 @@ private:
     QAction *m_openAction = nullptr;
     QAction *m_connectAction = nullptr;
     QAction *m_importAction = nullptr;
+    QAction *m_refreshAction = nullptr;
+    QTimer *m_hideProgress = nullptr;
     QAction *m_settingsAction = nullptr;
 };
 

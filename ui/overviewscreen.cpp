@@ -13,6 +13,7 @@
 #include <QLocale>
 #include <QPainter>
 #include <QPainterPath>
+#include <QPushButton>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -62,7 +63,11 @@ OverviewScreen::OverviewScreen(const QString &warehousePath, QWidget *parent)
     , m_queries(new QueryThread(warehousePath, this))
     , m_model(new LoadCalendarModel(this))
 {
-    auto *layout = new QVBoxLayout(this);
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    m_calendarPage = new QWidget(this);
+    outer->addWidget(m_calendarPage, 1);
+    auto *layout = new QVBoxLayout(m_calendarPage);
     layout->setContentsMargins(12, 12, 12, 12);
     layout->setSpacing(8);
 
@@ -116,16 +121,35 @@ OverviewScreen::OverviewScreen(const QString &warehousePath, QWidget *parent)
     m_view->verticalHeader()->setDefaultSectionSize(26);
     m_view->verticalHeader()->setDefaultAlignment(Qt::AlignVCenter | Qt::AlignLeft);
     layout->addWidget(m_view, 1);
+    layout->addStretch(0); // takes what a short calendar leaves
     connect(m_view, &QTableView::clicked, this, [this](const QModelIndex &index) {
         if (const qint64 runId = index.data(LoadCalendarModel::RunIdRole).toLongLong())
             emit runRequested(runId);
     });
 
-    m_empty = new QLabel(tr("Nothing is loaded yet. Use File → Import extracts…, or drop extract files on this "
-                            "window."),
-                         this);
-    m_empty->setAlignment(Qt::AlignCenter);
-    layout->addWidget(m_empty, 1);
+    // An empty warehouse: one centred invitation to import, in place of the calendar.
+    m_empty = new QWidget(this);
+    m_empty->setObjectName(QStringLiteral("overviewEmpty"));
+    auto *emptyLayout = new QVBoxLayout(m_empty);
+    emptyLayout->setSpacing(12);
+    emptyLayout->addStretch(1);
+    auto *heading = new QLabel(tr("<h2>Nothing is loaded yet</h2>"), m_empty);
+    heading->setAlignment(Qt::AlignCenter);
+    emptyLayout->addWidget(heading);
+    auto *hint = new QLabel(tr("Import a users snapshot (<code>id,postcode</code>) and hourly pageview extracts "
+                               "(<code>user_id,url,pageview_datetime</code>).<br>You can also drop extract files or a "
+                               "folder of them on this window."),
+                            m_empty);
+    hint->setAlignment(Qt::AlignCenter);
+    emptyLayout->addWidget(hint);
+    auto *import = new QPushButton(tr("Import extracts…"), m_empty);
+    import->setObjectName(QStringLiteral("emptyImport"));
+    import->setDefault(true);
+    import->setMinimumWidth(200);
+    connect(import, &QPushButton::clicked, this, &OverviewScreen::importRequested);
+    emptyLayout->addWidget(import, 0, Qt::AlignHCenter);
+    emptyLayout->addStretch(2);
+    outer->addWidget(m_empty, 1);
     m_empty->hide();
     m_summary->setText(tr("Reading the warehouse…"));
     connect(m_queries, &QueryThread::failed, this, [this](const QString &message) { m_summary->setText(message.toHtmlEscaped()); });
@@ -145,8 +169,11 @@ void OverviewScreen::showCalendar(const LoadCalendarRecords &records)
     m_model->setRecords(records);
     m_view->horizontalHeader()->resizeSection(LoadCalendarModel::SnapshotColumn, 64);
     m_view->scrollToBottom();
+    // As tall as its days (no empty band below a short calendar); a long one scrolls.
+    m_view->setMaximumHeight(m_view->horizontalHeader()->height() + 2 * m_view->frameWidth()
+                             + m_view->verticalHeader()->defaultSectionSize() * m_model->rowCount());
     const bool empty = m_model->rowCount() == 0;
-    m_view->setVisible(!empty);
+    m_calendarPage->setVisible(!empty);
     m_empty->setVisible(empty);
     updateSummary();
     emit shown();

@@ -13,7 +13,7 @@ struct LoadCalendarRecords;
 
 /// At a glance, whether the warehouse is complete and healthy: a calendar of days × 24 hours plus one
 /// cell per day for the users snapshot, each cell coloured and marked by its state; hovering a cell
-/// tells its run, clicking opens it.
+/// tells its run, clicking opens it. An empty warehouse shows an invitation to import instead.
 class OverviewScreen : public QWidget
 {
     Q_OBJECT
@@ -27,6 +27,8 @@ public:
 signals:
     /// The operator asked for the details of a load run.
     void runRequested(qint64 runId);
+    /// The operator asked to import extracts (the empty warehouse's Import button).
+    void importRequested();
     /// The calendar read by the last reload() is shown.
     void shown();
 
@@ -42,7 +44,8 @@ private:
     LoadCalendarModel *m_model = nullptr;
     QTableView *m_view = nullptr;
     QLabel *m_summary = nullptr;
-    QLabel *m_empty = nullptr;
+    QWidget *m_calendarPage = nullptr;
+    QWidget *m_empty = nullptr; ///< shown instead of the calendar page while nothing is loaded
 };
 
 } // namespace pv

@@ -1,7 +1,7 @@
 #include "rundetailsdialog.h"
 
 #include "extract/extractvalidation.h"
-#include "loadprogresspanel.h"
+#include "load/loadworker.h"
 #include "itemmodels/loadrunsmodel.h"
 #include "itemmodels/rejectedlinesmodel.h"
 #include "export/rejectedlinescsv.h"
@@ -91,17 +91,24 @@ void RunDetailsDialog::showRun(const std::optional<LoadRun> &found)
         {tr("Finished"), run.finishedAtMs > 0 ? utc(run.finishedAtMs) + tr(" (%1)").arg(durationText(run.durationMs()))
                                               : tr("not finished")},
         {tr("Content SHA-256"), run.contentHash.isEmpty() ? tr("not computed") : run.contentHash}};
+    // A run that committed nothing shows what it found in the file, never as if it had been loaded.
+    const bool committed = run.status == RunStatus::Succeeded || run.status == RunStatus::Replaced;
+    const bool running = run.status == RunStatus::Running;
+    const auto inFile = [&](const QString &counts) {
+        return committed ? counts : running ? tr("%1 (loading)").arg(counts) : tr("%1 found in the file, not loaded").arg(counts);
+    };
+    const QString nothingLoaded = tr("none: nothing was loaded");
     QList<std::pair<QString, QString>> right{{tr("Rows read"), locale.toString(run.rowsRead)},
-                                            {tr("Rows loaded"), locale.toString(run.rowsLoaded)},
+                                            {tr("Rows loaded"), committed || running ? locale.toString(run.rowsLoaded) : nothingLoaded},
                                             {tr("Rows rejected"), locale.toString(run.rowsRejected)}};
     if (run.kind == ExtractKind::UsersSnapshot) {
-        right << std::pair{tr("Users new / moved / removed"), tr("%1 / %2 / %3")
-                                                                  .arg(locale.toString(run.usersAdded),
-                                                                       locale.toString(run.usersMoved),
-                                                                       locale.toString(run.usersRemoved))};
-        right << std::pair{tr("Facts re-attributed"), locale.toString(run.factsReattributed)};
+        right << std::pair{tr("Users new / moved / removed"), inFile(tr("%1 / %2 / %3")
+                                                                        .arg(locale.toString(run.usersAdded),
+                                                                             locale.toString(run.usersMoved),
+                                                                             locale.toString(run.usersRemoved)))};
+        right << std::pair{tr("Facts re-attributed"), committed || running ? locale.toString(run.factsReattributed) : nothingLoaded};
     } else {
-        right << std::pair{tr("Late rows (other hours)"), locale.toString(run.lateRows)};
+        right << std::pair{tr("Late rows (other hours)"), inFile(locale.toString(run.lateRows))};
     }
     if (run.replacedRun)
         right << std::pair{tr("Replaced"), tr("run %1 (an earlier file for the same %2)")
@@ -132,7 +139,7 @@ void RunDetailsDialog::showRun(const std::optional<LoadRun> &found)
     m_outcome->setTextInteractionFlags(Qt::TextSelectableByMouse);
     const bool bad = needsAttention(run.status);
     if (!run.error.isEmpty())
-        m_outcome->setText(LoadProgressPanel::forTheDesktop(run.error));
+        m_outcome->setText(desktopMessage(run.error));
     else if (run.status == RunStatus::Succeeded)
         m_outcome->setText(tr("Loaded and committed."));
     else if (run.status == RunStatus::Replaced)
@@ -171,6 +178,17 @@ void RunDetailsDialog::showRun(const std::optional<LoadRun> &found)
     copy->setToolTip(tr("Copy the selected rejected lines (all shown when none is selected) as tab-separated text"));
     auto *exportButton = buttons->addButton(tr("Export CSV…"), QDialogButtonBox::ActionRole);
     exportButton->setToolTip(tr("Write every rejected line of this run to a CSV file"));
+    if (refusedByRemovalGuard(run)) {
+        auto *loadAnyway = buttons->addButton(loadAnywayText(), QDialogButtonBox::ActionRole);
+        loadAnyway->setObjectName(QStringLiteral("loadAnyway"));
+        loadAnyway->setToolTip(tr("Load %1 again at the same as-of, past the removal guard: the users missing from it "
+                                  "are recorded as removed")
+                                   .arg(QFileInfo(run.file).fileName()));
+        connect(loadAnyway, &QPushButton::clicked, this, [this, run, loadAnyway] {
+            loadAnyway->setEnabled(false);
+            emit loadAnywayRequested(loadAnywayRequest(run));
+        });
+    }
     copy->setEnabled(run.rowsRejected > 0);
     exportButton->setEnabled(run.rowsRejected > 0);
     connect(copy, &QPushButton::clicked, this, &RunDetailsDialog::copyRejects);

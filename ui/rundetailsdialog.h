@@ -1,5 +1,7 @@
 #pragma once
 
+#include "load/loadworker.h"
+
 #include <QDialog>
 
 #include <optional>
@@ -14,7 +16,8 @@ class RejectedLinesModel;
 struct LoadRun;
 
 /// One load run in full: what was loaded from which file, the counts, the outcome and its reason, and
-/// the rejected lines (line, reason, raw text), which can be copied or exported as CSV.
+/// the rejected lines (line, reason, raw text), which can be copied or exported as CSV. A run that loaded
+/// nothing shows its counts as found in the file, not loaded.
 class RunDetailsDialog : public QDialog
 {
     Q_OBJECT
@@ -36,6 +39,8 @@ public:
 signals:
     /// The run was read and is shown (its rejected lines follow in rejects()).
     void runShown();
+    /// The operator asked to load this refused snapshot anyway (shown for a run the removal guard refused).
+    void loadAnywayRequested(const pv::LoadRequest &request);
 
 private:
     void showRun(const std::optional<LoadRun> &found);

@@ -2,6 +2,7 @@
 
 #include "warehousename.h"
 
+#include "load/loadworker.h"
 #include "storage/warehouse.h"
 
 #include <QDialogButtonBox>
@@ -78,7 +79,8 @@ SettingsDialog::SettingsDialog(Warehouse &warehouse, QWidget *parent)
     m_guard->setValue(warehouse.removalGuardPercent());
     form->addRow(tr("Removal guard:"), m_guard);
     form->addRow(QString(), note(tr("A users snapshot missing more than this share of the previous snapshot's users\n"
-                                    "is refused (most likely a truncated extract) unless forced."),
+                                    "is refused (most likely a truncated extract) unless “%1” is ticked.")
+                                     .arg(loadAnywayText()),
                                  loads));
     form->addRow(QString(), note(tr("Both are stored in the warehouse, so loads from the command line follow them too."),
                                  loads));

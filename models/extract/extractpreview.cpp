@@ -111,4 +111,24 @@ ExtractPreview previewExtract(const QString &path, int shownRows, int sampleRows
     return preview;
 }
 
+std::optional<RemovalForecast> forecastRemovals(const ExtractPreview &preview, std::optional<qint64> asOf,
+                                                const std::map<qint64, qint64> &snapshotUsers, double guardPercent)
+{
+    if (preview.kind != ExtractKind::UsersSnapshot || !asOf || preview.estimatedRows <= 0)
+        return std::nullopt;
+    auto previous = snapshotUsers.upper_bound(*asOf);
+    if (previous == snapshotUsers.begin())
+        return std::nullopt;
+    --previous;
+    RemovalForecast forecast;
+    forecast.previousAsOf = previous->first;
+    forecast.previousUsers = previous->second;
+    forecast.fileRows = preview.estimatedRows;
+    forecast.estimated = preview.estimatedRows != preview.rowsRead;
+    forecast.removedAtLeast = std::max<qint64>(0, forecast.previousUsers - forecast.fileRows);
+    forecast.refused = forecast.previousUsers > 0
+        && double(forecast.removedAtLeast) * 100.0 > guardPercent * double(forecast.previousUsers);
+    return forecast;
+}
+
 } // namespace pv

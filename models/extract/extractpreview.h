@@ -6,6 +6,7 @@
 #include <QString>
 #include <QStringList>
 
+#include <map>
 #include <optional>
 
 namespace pv {
@@ -38,5 +39,23 @@ struct ExtractPreview
 
 /// Opens path with an ExtractReader and parses up to sampleRows rows; rows keeps the first shownRows.
 ExtractPreview previewExtract(const QString &path, int shownRows = 20, int sampleRows = 2000);
+
+/// What the removal guard will make of a users snapshot, told before it loads: the users of the snapshot
+/// before it against the rows in the file. Every user missing from the file is removed, so at least
+/// previousUsers - fileRows are (more when the file brings new users).
+struct RemovalForecast
+{
+    qint64 previousAsOf = 0;  ///< the latest snapshot at or before the file's as-of
+    qint64 previousUsers = 0; ///< its users
+    qint64 fileRows = 0;      ///< the file's data rows (ExtractPreview::estimatedRows)
+    bool estimated = false;   ///< fileRows is extrapolated: the preview did not read the whole file
+    qint64 removedAtLeast = 0;
+    bool refused = false;     ///< more than guardPercent of previousUsers: refused unless forced
+};
+
+/// The forecast for preview at asOf, given the users of each loaded snapshot by as-of (seconds → users);
+/// none when it is not a users snapshot, its as-of or row count is unknown, or no snapshot comes before it.
+std::optional<RemovalForecast> forecastRemovals(const ExtractPreview &preview, std::optional<qint64> asOf,
+                                                const std::map<qint64, qint64> &snapshotUsers, double guardPercent);
 
 } // namespace pv

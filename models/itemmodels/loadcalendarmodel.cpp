@@ -2,6 +2,7 @@
 
 #include "core/runstatus.h"
 #include "extract/extractvalidation.h"
+#include "load/loadworker.h"
 #include "storage/runlog.h"
 
 #include <QFileInfo>
@@ -59,7 +60,8 @@ void LoadCalendarModel::setRecords(const LoadCalendarRecords &records)
     const auto &hourAttempts = records.hourAttempts;
     const auto &snapshotAttempts = records.snapshotAttempts;
 
-    // The range: hours from the first to the last hour attempted; days covering those and every snapshot.
+    // The range: hours from the first to the last hour loaded or attempted; days covering those and every
+    // snapshot. A cancelled attempt asked for nothing to change, so it does not make an hour due.
     std::optional<qint64> firstHour, lastHour, firstDay, lastDay;
     const auto widen = [](std::optional<qint64> &low, std::optional<qint64> &high, qint64 value) {
         low = low ? std::min(*low, value) : value;
@@ -68,7 +70,8 @@ void LoadCalendarModel::setRecords(const LoadCalendarRecords &records)
     for (const auto &[hour, run] : windows)
         widen(firstHour, lastHour, hour);
     for (const auto &[hour, attempt] : hourAttempts)
-        widen(firstHour, lastHour, hour);
+        if (attempt.status != RunStatus::Cancelled)
+            widen(firstHour, lastHour, hour);
     if (firstHour) {
         widen(firstDay, lastDay, floorDiv(*firstHour, hoursPerDay));
         widen(firstDay, lastDay, floorDiv(*lastHour, hoursPerDay));
@@ -76,7 +79,8 @@ void LoadCalendarModel::setRecords(const LoadCalendarRecords &records)
     for (const auto &[asOf, run] : snapshots)
         widen(firstDay, lastDay, floorDiv(asOf, secondsPerHour * hoursPerDay));
     for (const auto &[day, attempt] : snapshotAttempts)
-        widen(firstDay, lastDay, day);
+        if (attempt.status != RunStatus::Cancelled)
+            widen(firstDay, lastDay, day);
 
     if (firstDay) {
         m_firstDay = *firstDay;
@@ -93,10 +97,12 @@ void LoadCalendarModel::setRecords(const LoadCalendarRecords &records)
                 snapshot.state = run.replacedRun ? State::Replaced : State::Loaded;
                 snapshot.runId = run.runId;
                 snapshot.views = run.rows;
-                snapshot.tip = tr("Users snapshot as of %1 UTC\nLoaded by run %2 (%3): %4 users")
-                                   .arg(formatTimestamp(live->first).left(16))
+                snapshot.tip = tr("Users snapshot as of %1 UTC: %2 users\nLoaded by run %3 (%4): %5 rows loaded")
+                                   .arg(formatTimestamp(live->first).left(16), locale.toString(run.rows))
                                    .arg(run.runId)
-                                   .arg(QFileInfo(run.file).fileName(), locale.toString(run.rows));
+                                   .arg(QFileInfo(run.file).fileName(), locale.toString(run.rowsLoaded));
+                if (run.rows > run.rowsLoaded)
+                    snapshot.tip += tr(", and %1 users whose rows were rejected, kept unchanged").arg(locale.toString(run.rows - run.rowsLoaded));
                 if (run.replacedRun)
                     snapshot.tip += tr("\nIt replaced run %1, an earlier file with the same as-of.").arg(run.replacedRun);
             } else {
@@ -112,7 +118,7 @@ void LoadCalendarModel::setRecords(const LoadCalendarRecords &records)
                 }
                 if (snapshot.runId == 0)
                     snapshot.runId = a.runId;
-                snapshot.tip += tr("\nRun %1 (%2) %3: %4").arg(a.runId).arg(QFileInfo(a.file).fileName(), runStatusName(a.status), a.error);
+                snapshot.tip += tr("\nRun %1 (%2) %3: %4").arg(a.runId).arg(QFileInfo(a.file).fileName(), runStatusName(a.status), desktopMessage(a.error));
             }
             if (snapshot.runId)
                 snapshot.tip += tr("\nClick to open run %1.").arg(snapshot.runId);
@@ -147,7 +153,7 @@ void LoadCalendarModel::setRecords(const LoadCalendarRecords &records)
                     const Attempt &a = attempt->second;
                     if (cell.runId == 0)
                         cell.runId = a.runId;
-                    cell.tip += tr("\nRun %1 (%2) %3: %4").arg(a.runId).arg(QFileInfo(a.file).fileName(), runStatusName(a.status), a.error);
+                    cell.tip += tr("\nRun %1 (%2) %3: %4").arg(a.runId).arg(QFileInfo(a.file).fileName(), runStatusName(a.status), desktopMessage(a.error));
                 }
                 if (const auto late = lateViews.find(hour); late != lateViews.end()) {
                     cell.amended = true;

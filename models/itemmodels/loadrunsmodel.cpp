@@ -1,6 +1,7 @@
 #include "itemmodels/loadrunsmodel.h"
 
 #include "extract/extractvalidation.h"
+#include "load/loadworker.h"
 #include "query/querythread.h"
 #include "storage/runlog.h"
 #include "storage/warehouse.h"
@@ -63,12 +64,15 @@ QVariant LoadRunsModel::data(const QModelIndex &index, int role) const
         case RowsRead: return locale.toString(run.rowsRead);
         case RowsLoaded: return locale.toString(run.rowsLoaded);
         case RowsRejected: return locale.toString(run.rowsRejected);
-        case LateRows: return locale.toString(run.lateRows);
+        case LateRows: // found in a file that was not loaded, they count nowhere
+            return run.status == RunStatus::Succeeded || run.status == RunStatus::Replaced || run.status == RunStatus::Running
+                ? locale.toString(run.lateRows)
+                : QString();
         }
         break;
     case Qt::ToolTipRole:
         if (!run.error.isEmpty())
-            return run.error;
+            return desktopMessage(run.error);
         if (index.column() == File)
             return run.file;
         break;

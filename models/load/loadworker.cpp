@@ -6,7 +6,9 @@
 
 #include <QElapsedTimer>
 #include <QFileInfo>
+#include <QLocale>
 #include <QMutexLocker>
+#include <QRegularExpression>
 
 namespace pv {
 
@@ -18,6 +20,48 @@ const bool metaTypesRegistered = [] {
     return true;
 }();
 } // namespace
+
+QString loadAnywayText()
+{
+    return QObject::tr("Load anyway (force)");
+}
+
+QString desktopMessage(QString message)
+{
+    message.replace(QLatin1String("load it again with --force"),
+                    QObject::tr("import it again with “%1” ticked").arg(loadAnywayText()));
+    message.replace(QLatin1String("give it with --as-of 'YYYY-MM-DD HH:MM:SS'"),
+                    QObject::tr("import it again and set the snapshot's as-of"));
+    message.replace(QLatin1String("raise the threshold (--max-rejects)"),
+                    QObject::tr("raise the file's reject threshold in the import dialog"));
+    // A count stands alone: not part of a date, a time, a decimal, a name or a path.
+    static const QRegularExpression count(QStringLiteral("(?<![\\w.:/-])\\d{4,}(?![\\w.:/-])"));
+    const QLocale locale;
+    QString grouped;
+    qsizetype copied = 0;
+    for (auto it = count.globalMatch(message); it.hasNext();) {
+        const QRegularExpressionMatch match = it.next();
+        grouped += QStringView(message).mid(copied, match.capturedStart() - copied);
+        grouped += locale.toString(match.captured().toLongLong());
+        copied = match.capturedEnd();
+    }
+    return grouped + message.mid(copied);
+}
+
+bool refusedByRemovalGuard(const LoadRun &run)
+{
+    // A snapshot refused for want of an as-of never got as far as counting removals.
+    return run.status == RunStatus::Refused && run.kind == ExtractKind::UsersSnapshot && run.usersRemoved > 0;
+}
+
+LoadRequest loadAnywayRequest(const LoadRun &run)
+{
+    LoadRequest request{run.file, {}};
+    request.options.kind = run.kind;
+    request.options.asOf = run.asOf;
+    request.options.force = true;
+    return request;
+}
 
 LoadQueue::LoadQueue(QObject *parent)
     : QObject(parent)

@@ -23,6 +23,17 @@ struct LoadRequest
     LoadOptions options;
 };
 
+/// What the desktop calls forcing a users snapshot past the removal guard: the import dialog's checkbox,
+/// the progress panel's and run details' action, and the advice in every message say it in these words.
+QString loadAnywayText();
+/// An engine message (written for the command line) as the desktop shows it: its advice names the import
+/// dialog's options instead of command-line flags, and its counts are grouped as QLocale groups them.
+QString desktopMessage(QString message);
+/// Whether the removal guard refused this run: a users snapshot that would have removed too many users.
+bool refusedByRemovalGuard(const LoadRun &run);
+/// The request that loads a refused run's file again at the same as-of, forced past the removal guard.
+LoadRequest loadAnywayRequest(const LoadRun &run);
+
 /// Where the running load is: the file, its stage, and rates and estimates derived from them.
 struct LoadProgress
 {

@@ -19,6 +19,7 @@ struct LoadCalendarRecords
         QString file;
         qint64 rows = 0;        ///< a window: rows loaded; a snapshot: its users
         qint64 replacedRun = 0; ///< the run it replaced, if any
+        qint64 rowsLoaded = 0;  ///< a snapshot: the rows its run loaded (users whose rows were rejected stay in it unchanged)
     };
     struct Attempt
     {

@@ -16,6 +16,7 @@
 #include <QProgressBar>
 #include <QSignalSpy>
 #include <QSqlQuery>
+#include <QTemporaryDir>
 #include <QTest>
 
 #include <cstdio>
@@ -54,6 +55,17 @@ int main(int argc, char *argv[])
     }
     QDir().mkpath(out);
     bool ok = true;
+
+    // The first run: an empty warehouse invites an import.
+    {
+        QTemporaryDir empty;
+        pv::MainWindow first(empty.filePath(QStringLiteral("warehouse.sqlite")));
+        first.resize(1280, 800);
+        first.show();
+        if (!QTest::qWaitForWindowExposed(&first))
+            return 1;
+        ok &= save(&first, out + QStringLiteral("/first-run.png"));
+    }
 
     pv::MainWindow window(db);
     window.resize(1280, 800);

@@ -178,11 +178,12 @@ LoadCalendarRecords SqlRunLog::calendar() const
         records.windows[windows.value(0).toLongLong()] = {windows.value(1).toLongLong(), windows.value(2).toString(),
                                                           windows.value(3).toLongLong(), windows.value(4).toLongLong()};
     SqlQuery snapshots(m_db, QStringLiteral("SELECT s.as_of, s.run_id, COALESCE(r.file, ''), s.users, "
-                                               "COALESCE(r.replaced_run, 0) FROM snapshots s "
+                                               "COALESCE(r.replaced_run, 0), COALESCE(r.rows_loaded, 0) FROM snapshots s "
                                                "LEFT JOIN load_runs r ON r.id = s.run_id"));
     while (snapshots.next())
         records.snapshots[snapshots.value(0).toLongLong()] = {snapshots.value(1).toLongLong(), snapshots.value(2).toString(),
-                                                              snapshots.value(3).toLongLong(), snapshots.value(4).toLongLong()};
+                                                              snapshots.value(3).toLongLong(), snapshots.value(4).toLongLong(),
+                                                              snapshots.value(5).toLongLong()};
     SqlQuery late(m_db, QStringLiteral("SELECT v.hour, v.run_id, v.views FROM load_hour_views v "
                                           "LEFT JOIN pageview_windows w ON w.hour = v.hour "
                                           "WHERE w.run_id IS NULL OR w.run_id <> v.run_id"));
