@@ -23,4 +23,4 @@ echo "== generating a demo warehouse in $work"
 echo "== taking screenshots"
 QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1400x900x24" "$build/tests/analystscreenshots/analyst_screenshots" \
     --db "$work/warehouse.sqlite" --out "$root/docs"
-ls -l "$root"/docs/{history,charts,charts-difference,charts-top,reports}.png
+ls -l "$root"/docs/{history,charts,charts-export,charts-hours,charts-month,charts-difference,charts-top,reports}.png

@@ -17,6 +17,7 @@
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QStringListModel>
 #include <QTabBar>
@@ -26,6 +27,13 @@ namespace pv {
 
 namespace {
 constexpr int defaultPostcodes = 3;
+
+/// "1 hour", "8,760 hours".
+QString periodCount(Grain grain, qsizetype n)
+{
+    return n == 1 ? ChartsScreen::tr("1 %1").arg(grainName(grain))
+                  : ChartsScreen::tr("%1 %2s").arg(countText(n), grainName(grain));
+}
 }
 
 ChartsScreen::ChartsScreen(const QString &warehousePath, QWidget *parent)
@@ -89,15 +97,27 @@ ChartsScreen::ChartsScreen(const QString &warehousePath, QWidget *parent)
     m_chart->setSeriesModel(m_series);
     m_chart->setRankingModel(m_ranking);
     m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("chartsStatus"));
     m_status->setWordWrap(true);
     auto *main = new QVBoxLayout;
     main->addWidget(m_views);
     main->addWidget(m_chart, 1);
     main->addWidget(m_status);
 
-    auto *layout = new QHBoxLayout(this);
+    // Shorter than the chart's minimum and the side column's (the progress dock open on a small screen),
+    // the screen scrolls: the chart keeps its height and no hint is cut.
+    auto *content = new QWidget(this);
+    auto *layout = new QHBoxLayout(content);
     layout->addWidget(sideWidget);
     layout->addLayout(main, 1);
+    auto *scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("chartsScroll"));
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidgetResizable(true);
+    scroll->setWidget(content);
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(scroll);
 
     connect(add, &QPushButton::clicked, this, &ChartsScreen::addTypedPostcode);
     connect(m_search, &QLineEdit::returnPressed, this, &ChartsScreen::addTypedPostcode);
@@ -247,10 +267,9 @@ void ChartsScreen::querySeries()
         return [this, series = *read] {
             m_series->setSeries(series);
             const qsizetype gaps = std::count(series.loaded.cbegin(), series.loaded.cend(), false);
-            m_seriesStatus = tr("%1 to %2 UTC, %n %3(s)", nullptr, int(series.periods.size()))
-                                 .arg(formatTimestamp(series.from).left(16), formatTimestamp(series.to).left(16),
-                                      grainName(series.grain))
-                             + (gaps ? tr("; %n never loaded (shaded, not zero)", nullptr, int(gaps)) : QString())
+            m_seriesStatus = tr("%1 to %2 UTC, %3").arg(formatTimestamp(series.from).left(16), formatTimestamp(series.to).left(16),
+                                                        periodCount(series.grain, series.periods.size()))
+                             + (gaps ? tr("; %1 never loaded (shaded, not zero)").arg(countText(gaps)) : QString())
                              + tr(". Hover a point for exact values.");
             showStatus();
             emit updated();
@@ -273,7 +292,7 @@ void ChartsScreen::queryRanking()
         return [this, top, range] {
             m_ranking->setRanking(top);
             m_rankingStatus = tr("The %n postcode(s) with most current pageviews from %1 to %2 UTC (UNKNOWN left out). "
-                                 "Hover a bar for exact values.", nullptr, int(top.size()))
+                                 "Hover a bar for exact values.", nullptr, int(top.size())) // n ≤ 50
                                   .arg(formatTimestamp(range->first).left(16), formatTimestamp(range->second).left(16));
             showStatus();
             emit updated();

@@ -18,7 +18,6 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -203,7 +202,7 @@ void ReportsScreen::preview()
             } else {
                 m_model->setTable(*table);
                 m_status->setText(tr("%1 rows, %2 to %3 UTC per %4. Data: %5.")
-                                      .arg(QLocale(QLocale::English).toString(table->size()),
+                                      .arg(countText(table->size()),
                                            formatTimestamp(*query->from).left(16), formatTimestamp(*query->to).left(16),
                                            grainName(query->grain), freshness.describe()));
             }
@@ -253,7 +252,7 @@ void ReportsScreen::exportCsv(const QString &path)
             }
             feedback->deleteLater();
             const bool ok = outcome == WriteOutcome::Written;
-            const QString message = ok ? tr("Exported %1 rows to %2.").arg(QLocale(QLocale::English).toString(rows), path)
+            const QString message = ok ? tr("Exported %1 rows to %2.").arg(countText(rows), path)
                                     : outcome == WriteOutcome::Cancelled ? tr("Export cancelled: %1 was not written.").arg(path)
                                                                          : exportError;
             m_status->setText(message);

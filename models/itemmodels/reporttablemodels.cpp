@@ -2,7 +2,16 @@
 
 #include "extract/extractvalidation.h"
 
+#include <QLocale>
+
 namespace pv {
+
+QString countText(qint64 count)
+{
+    QLocale locale;
+    locale.setNumberOptions(locale.numberOptions() & ~QLocale::OmitGroupSeparator);
+    return locale.toString(count);
+}
 
 ReportTableModel::ReportTableModel(QObject *parent)
     : QAbstractTableModel(parent)
@@ -32,23 +41,25 @@ QVariant ReportTableModel::data(const QModelIndex &index, int role) const
         return {};
     if (role == Qt::TextAlignmentRole)
         return index.column() >= 2 ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
-    if (role != Qt::DisplayRole)
+    if (role != Qt::DisplayRole && role != Qt::EditRole)
         return {};
+    // Counts: grouped text to read, the number itself as the edit role.
+    const auto count = [role](qint64 value) { return role == Qt::DisplayRole ? QVariant(countText(value)) : QVariant(value); };
     if (m_table.basis) {
         const ReportRow &row = m_table.rows[index.row()];
         switch (index.column()) {
         case 0: return formatTimestamp(row.periodStart);
         case 1: return row.postcode;
-        default: return row.pageviews;
+        default: return count(row.pageviews);
         }
     }
     const ComparisonRow &row = m_table.comparison[index.row()];
     switch (index.column()) {
     case 0: return formatTimestamp(row.periodStart);
     case 1: return row.postcode;
-    case 2: return row.current;
-    case 3: return row.atTime;
-    default: return row.difference();
+    case 2: return count(row.current);
+    case 3: return count(row.atTime);
+    default: return count(row.difference());
     }
 }
 
@@ -93,11 +104,12 @@ QVariant PostcodeRankingModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid) || (role != Qt::DisplayRole && role != Qt::EditRole))
         return {};
     const PostcodeRanking &r = m_ranking[index.row()];
+    const auto count = [role](qint64 value) { return role == Qt::DisplayRole ? QVariant(countText(value)) : QVariant(value); };
     switch (index.column()) {
     case PostcodeColumn: return r.postcode;
-    case CurrentColumn: return r.current;
-    case AtTimeColumn: return r.atTime;
-    case DifferenceColumn: return r.current - r.atTime;
+    case CurrentColumn: return count(r.current);
+    case AtTimeColumn: return count(r.atTime);
+    case DifferenceColumn: return count(r.current - r.atTime);
     }
     return {};
 }

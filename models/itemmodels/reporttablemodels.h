@@ -49,4 +49,8 @@ private:
     QList<PostcodeRanking> m_ranking;
 };
 
+/// A count as people read it on the analyst's screens: digits grouped the locale's way ("12,345"), also
+/// in the C locale, which leaves grouping out by default.
+QString countText(qint64 count);
+
 } // namespace pv

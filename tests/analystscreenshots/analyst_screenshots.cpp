@@ -1,7 +1,9 @@
 // Shows each analyst screen at 1280×800 on a demo warehouse with realistic selections and saves PNGs:
-// history.png, charts.png, charts-difference.png, charts-top.png, reports.png.
+// history.png, charts.png (days), charts-export.png (the chart's PNG export), charts-hours.png (with the
+// values under the mouse), charts-month.png (one month), charts-difference.png, charts-top.png, reports.png.
 // Usage: analyst_screenshots --db WAREHOUSE --out DIR   (run by scripts/analyst-screenshots.sh under xvfb-run)
 #include "chartsscreen.h"
+#include "pageviewchartview.h"
 #include "historyscreen.h"
 #include "periodselector.h"
 #include "query/postcodedirectory.h"
@@ -141,6 +143,22 @@ int main(int argc, char *argv[])
                 && charts.seriesModel()->series().grain == pv::Grain::Day;
         });
         ok &= save(&charts, out + QStringLiteral("/charts.png"));
+        ok &= charts.exportPng(out + QStringLiteral("/charts-export.png"));
+        charts.periodSelector()->setGrain(pv::Grain::Hour);
+        ok &= settle([&] { return charts.seriesModel()->series().grain == pv::Grain::Hour; });
+        QTest::qWait(400);
+        // The mouse over the middle of the plot shows that hour's values.
+        pv::PageviewChartView *view = charts.chartView();
+        QTest::mouseMove(view->viewport(), view->mapFromScene(view->chart()->mapToScene(view->chart()->plotArea().center())));
+        ok &= save(&charts, out + QStringLiteral("/charts-hours.png"));
+        const auto newest = charts.periodSelector()->freshness().newestHour;
+        charts.periodSelector()->setCustomRange(*newest - 2 * 86400, *newest + 3600);
+        charts.periodSelector()->setGrain(pv::Grain::Month);
+        ok &= settle([&] { return charts.seriesModel()->series().grain == pv::Grain::Month; });
+        ok &= save(&charts, out + QStringLiteral("/charts-month.png"));
+        charts.periodSelector()->setRecentRange(pv::RecentRange::AllData);
+        charts.periodSelector()->setGrain(pv::Grain::Day);
+        ok &= settle([&] { return charts.seriesModel()->series().grain == pv::Grain::Day; });
         charts.setView(pv::PageviewChartView::View::Difference);
         ok &= save(&charts, out + QStringLiteral("/charts-difference.png"));
         charts.findChild<QSpinBox *>()->setValue(10);
