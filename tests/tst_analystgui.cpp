@@ -21,6 +21,8 @@
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QRegularExpression>
+#include <QScatterSeries>
+#include <QTableView>
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -92,6 +94,9 @@ private slots:
     void chartsGroupCountDigits();
     void chartsShowValuesUnderTheMouse();
     void chartsKeepTheirHeightWhenShort();
+    void chartsMarkPartialPeriods();
+    void chartsSayAPostcodeNoUserHasHad();
+    void reportsMarkPartialPeriodsAndUnknownPostcodes();
     void reportsPreviewBothBases();
     void reportsExportEqualsCommandLine();
     void reportsExportWithHeaderLinesAndBom();
@@ -225,13 +230,19 @@ void AnalystGuiTest::chartsDrawTheReportOnBothBases()
     }
     // The tooltip of a loaded hour gives the exact values of every postcode.
     const PageviewSeries &series = screen.seriesModel()->series();
-    const int loaded = int(series.loaded.indexOf(true));
+    const auto firstWith = [&](bool anyLoaded) {
+        for (int t = 0; t < series.coverage.size(); ++t)
+            if ((series.coverage[t].hoursLoaded > 0) == anyLoaded)
+                return t;
+        return -1;
+    };
+    const int loaded = firstWith(true);
     const QString tip = chart->toolTipText(loaded);
     QVERIFY2(tip.contains(QStringLiteral("%1: current %2, at-time %3")
                               .arg(series.postcodes[0], countText(series.current[0][loaded]),
                                    countText(series.atTime[0][loaded]))),
              qPrintable(tip));
-    QVERIFY(chart->toolTipText(int(series.loaded.indexOf(false))).contains(QLatin1String("not loaded")));
+    QVERIFY(chart->toolTipText(firstWith(false)).contains(QLatin1String("not loaded")));
 
     // The exported PNG says what it shows: the view, the grain, the postcodes, the range in UTC (drawn above
     // the chart and kept as its title), with the legend.
@@ -281,7 +292,7 @@ void AnalystGuiTest::chartsLabelWholePeriodsAndFullLegends()
     // Full legends beside the plot: each of five postcodes' current and at-time lines told apart, nothing cut.
     screen.useTopPostcodes(5);
     QTRY_COMPARE(screen.seriesModel()->series().postcodes.size(), 5);
-    QTRY_COMPARE(chart->legendNames().size(), 11); // and "not loaded"
+    QTRY_VERIFY2(chart->legendNames().size() >= 11, qPrintable(chart->legendNames().join(QLatin1Char('|')))); // and "not loaded"
     for (const QString &postcode : screen.postcodes())
         for (const QString &basis : {QStringLiteral("current"), QStringLiteral("at-time")})
             QVERIFY2(drawnTexts(chart).contains(postcode + QStringLiteral(" — ") + basis),
@@ -347,7 +358,7 @@ void AnalystGuiTest::chartsGroupCountDigits()
     series.from = at("2024-03-01 00:00:00");
     series.to = at("2024-03-03 00:00:00");
     series.periods = {series.from, at("2024-03-02 00:00:00")};
-    series.loaded = {true, true};
+    series.coverage = {{24, 24}, {24, 24}};
     series.postcodes = {QStringLiteral("SW19")};
     series.current = {{12000, 15000}};
     series.atTime = {{11000, 14000}};
@@ -467,6 +478,129 @@ void AnalystGuiTest::chartsSwitchGrainQuickly()
     QTRY_COMPARE(screen.seriesModel()->series().periods.size(), 365 * 24);
 }
 
+void AnalystGuiTest::chartsMarkPartialPeriods()
+{
+    // Hours: 22h loaded (700); 23h never loaded but holding 29 late rows from the next file; 00h never loaded
+    // and empty; 01h loaded (650).
+    PageviewSeries hours;
+    hours.grain = Grain::Hour;
+    hours.from = at("2024-03-01 22:00:00");
+    hours.to = at("2024-03-02 02:00:00");
+    for (qint64 t = hours.from; t < hours.to; t += secondsPerHour)
+        hours.periods << t;
+    hours.coverage = {{1, 1}, {0, 1}, {0, 1}, {1, 1}};
+    hours.postcodes = {QStringLiteral("SW19")};
+    hours.current = {{700, 29, 0, 650}};
+    hours.atTime = {{690, 29, 0, 640}};
+    PageviewSeriesModel model;
+    model.setSeries(hours);
+    PageviewChartView chart;
+    chart.setSeriesModel(&model);
+    QVERIFY(showAt(chart, 900, 500));
+    QCOMPARE(chart.partialPeriods(), QList<qint64>{at("2024-03-01 23:00:00")});
+    QCOMPARE(chart.shadedPeriods(), QList<qint64>{at("2024-03-02 00:00:00")});
+    QCOMPARE(chart.drawnPoints(QStringLiteral("SW19"), PageviewSeriesModel::Current),
+             (QList<QPointF>{{double(at("2024-03-01 22:00:00")), 700}, {double(at("2024-03-01 23:00:00")), 29},
+                             {double(at("2024-03-02 01:00:00")), 650}}));
+    QVERIFY2(chart.toolTipText(1).contains(QLatin1String("partial period: 0 of 1 hours loaded")), qPrintable(chart.toolTipText(1)));
+    QVERIFY(chart.toolTipText(1).contains(QLatin1String("SW19: current 29")));
+    QVERIFY2(chart.toolTipText(2).contains(QLatin1String("not loaded")), qPrintable(chart.toolTipText(2)));
+    QVERIFY(chart.legendNames().contains(QStringLiteral("partial period")));
+    QVERIFY(chart.legendNames().contains(QStringLiteral("not loaded")));
+    // The partial hour's point is a ring of its own, on top of the line.
+    bool ringed = false;
+    for (QAbstractSeries *series : chart.chart()->series())
+        if (auto *rings = qobject_cast<QScatterSeries *>(series))
+            ringed = rings->points().contains(QPointF((double(at("2024-03-01 23:00:00")) + double(at("2024-03-02 00:00:00"))) / 2, 29));
+    QVERIFY(ringed);
+
+    // Days: the second day has 5 of its 24 hours loaded: partial, drawn and said so, not a silent collapse.
+    PageviewSeries days;
+    days.grain = Grain::Day;
+    days.from = at("2024-03-01 00:00:00");
+    days.to = at("2024-03-03 00:00:00");
+    days.periods = {days.from, at("2024-03-02 00:00:00")};
+    days.coverage = {{24, 24}, {5, 24}};
+    days.postcodes = {QStringLiteral("SW19")};
+    days.current = {{700, 100}};
+    days.atTime = {{700, 100}};
+    model.setSeries(days);
+    QCOMPARE(chart.partialPeriods(), QList<qint64>{at("2024-03-02 00:00:00")});
+    QVERIFY(chart.shadedPeriods().isEmpty());
+    QVERIFY(chart.toolTipText(1).contains(QLatin1String("partial period: 5 of 24 hours loaded")));
+    QVERIFY(!chart.toolTipText(0).contains(QLatin1String("partial")));
+}
+
+void AnalystGuiTest::chartsSayAPostcodeNoUserHasHad()
+{
+    ChartsScreen screen(m_hand.path());
+    QVERIFY(showAt(screen, 1100, 700));
+    screen.periodSelector()->setCustomRange(at("2024-03-01 00:00:00"), at("2024-03-03 00:00:00"));
+    screen.periodSelector()->setGrain(Grain::Day);
+    screen.setPostcodes({QStringLiteral("SW19"), QStringLiteral("ZZ99")});
+    QTRY_COMPARE(screen.seriesModel()->series().unknownPostcodes, QStringList{QStringLiteral("ZZ99")});
+    QCOMPARE(screen.seriesModel()->series().postcodes, QStringList{QStringLiteral("SW19")});
+    QTRY_VERIFY2(screen.status().contains(QLatin1String("ZZ99: no user in the warehouse has ever had this postcode")),
+                 qPrintable(screen.status()));
+    QVERIFY(screen.chartView()->drawnPoints(QStringLiteral("ZZ99"), PageviewSeriesModel::Current).isEmpty());
+    for (const QString &name : screen.chartView()->legendNames())
+        QVERIFY2(!name.contains(QLatin1String("ZZ99")), qPrintable(name));
+    // Both days have 1 of their 24 hours loaded: partial, and the status says so.
+    QCOMPARE(screen.chartView()->partialPeriods().size(), 2);
+    QVERIFY2(screen.status().contains(QLatin1String("2 partial")), qPrintable(screen.status()));
+
+    // Only unknown postcodes: nothing drawn, the reason said.
+    screen.setPostcodes({QStringLiteral("ZZ99")});
+    QTRY_VERIFY(screen.seriesModel()->series().postcodes.isEmpty());
+    QTRY_VERIFY2(screen.status().startsWith(QLatin1String("ZZ99: no user in the warehouse has ever had this postcode")),
+                 qPrintable(screen.status()));
+    QVERIFY(screen.chartView()->chart()->series().isEmpty());
+}
+
+void AnalystGuiTest::reportsMarkPartialPeriodsAndUnknownPostcodes()
+{
+    ReportsScreen screen(m_hand.path());
+    QVERIFY(showAt(screen, 1100, 700));
+    QTRY_VERIFY(screen.periodSelector()->freshness().newestHour);
+    screen.periodSelector()->setCustomRange(at("2024-03-01 00:00:00"), at("2024-03-03 00:00:00"));
+    screen.setBasis(QStringLiteral("current"));
+    screen.periodSelector()->setGrain(Grain::Hour);
+    screen.setPostcodes(QStringLiteral("SW19, ZZ99"));
+    screen.preview();
+    QTRY_VERIFY2(screen.status().contains(QLatin1String("ZZ99: no user in the warehouse has ever had this postcode")),
+                 qPrintable(screen.status()));
+    ReportTableModel *model = screen.tableModel();
+    QCOMPARE(model->rowCount(), 2); // SW19 at 03-01 10:00 and 03-02 10:00; ZZ99 said, not silently dropped
+    QCOMPARE(model->headerData(model->hoursLoadedColumn(), Qt::Horizontal).toString(), QStringLiteral("Hours loaded"));
+    QCOMPARE(model->index(0, model->hoursLoadedColumn()).data().toString(), QStringLiteral("1 of 1"));
+    QVERIFY(!model->index(0, 0).data(ReportTableModel::PartialRole).toBool());
+    QVERIFY(!screen.status().contains(QLatin1String("partial")));
+
+    // Days: each has 1 of 24 hours loaded, marked in the table and in the status.
+    screen.periodSelector()->setGrain(Grain::Day);
+    QTRY_COMPARE(model->index(0, model->hoursLoadedColumn()).data().toString(), QStringLiteral("1 of 24"));
+    QVERIFY(model->index(0, 0).data(ReportTableModel::PartialRole).toBool());
+    QVERIFY(model->index(0, 1).data(Qt::ToolTipRole).toString().contains(QLatin1String("1 of 24 hours loaded")));
+    QTRY_VERIFY2(screen.status().contains(QLatin1String("2 in partial periods")), qPrintable(screen.status()));
+    // Visibly: a partial row's cells are tinted amber.
+    auto *table = screen.findChild<QTableView *>();
+    QVERIFY(table);
+    const QRect cell = table->visualRect(model->index(0, 1));
+    QTRY_VERIFY(!cell.isEmpty());
+    const QImage shot = table->viewport()->grab().toImage();
+    const QColor tint = shot.pixelColor(cell.right() - 3, cell.center().y());
+    QVERIFY2(tint.red() > 230 && tint.blue() < 190, qPrintable(tint.name()));
+
+    // The export carries hours_loaded and period_hours by default.
+    QSignalSpy finished(&screen, &ReportsScreen::exportFinished);
+    const QString path = m_hand.folder() + QStringLiteral("/partial.csv");
+    screen.exportCsv(path);
+    QVERIFY(finished.wait(20000));
+    QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+    QCOMPARE(readFile(path), QByteArray("period_start,postcode,pageviews,hours_loaded,period_hours\n"
+                                        "2024-03-01 00:00:00,SW19,1,1,24\n2024-03-02 00:00:00,SW19,1,1,24\n"));
+}
+
 void AnalystGuiTest::reportsPreviewBothBases()
 {
     ReportsScreen screen(m_hand.path());
@@ -474,7 +608,7 @@ void AnalystGuiTest::reportsPreviewBothBases()
     screen.periodSelector()->setRecentRange(RecentRange::AllData);
     screen.periodSelector()->setGrain(Grain::Day);
     screen.setBasis(QString());
-    QTRY_COMPARE(screen.tableModel()->columnCount(), 5);
+    QTRY_COMPARE(screen.tableModel()->columnCount(), 6);
     QTRY_COMPARE(screen.tableModel()->rowCount(), 5);
     QCOMPARE(screen.tableModel()->index(1, 1).data().toString(), QStringLiteral("SW19"));
     QCOMPARE(screen.tableModel()->index(1, 4).data().toLongLong(), -2);
@@ -482,7 +616,7 @@ void AnalystGuiTest::reportsPreviewBothBases()
 
     screen.setPostcodes(QStringLiteral("SW19; EC1A"));
     screen.setBasis(QStringLiteral("at-time"));
-    QTRY_COMPARE(screen.tableModel()->columnCount(), 3);
+    QTRY_COMPARE(screen.tableModel()->columnCount(), 4);
     QTRY_COMPARE(screen.tableModel()->rowCount(), 4);
 
     screen.setPostcodes(QStringLiteral("SW19, nonsense!"));
@@ -510,7 +644,8 @@ void AnalystGuiTest::reportsExportEqualsCommandLine()
     const QByteArray expected = runReportCommand(m_generated.path(),
                                                  {QStringLiteral("--basis"), QStringLiteral("at-time"), QStringLiteral("--grain"),
                                                   QStringLiteral("hour"), QStringLiteral("--from"), formatTimestamp(range->first),
-                                                  QStringLiteral("--to"), formatTimestamp(range->second)});
+                                                  QStringLiteral("--to"), formatTimestamp(range->second),
+                                                  QStringLiteral("--hours-loaded")}); // on by default on the desktop
     QVERIFY(expected.count('\n') > 10);
     QCOMPARE(readFile(path), expected);
     QVERIFY(screen.status().startsWith(QLatin1String("Exported")));

@@ -81,6 +81,7 @@ private slots:
 
     void bothBasesAsTwoColumns();
     void seriesHasGapsNotZeros();
+    void seriesMarksPartialPeriods();
     void seriesMatchesReportsOnGeneratedWarehouse();
     void freshnessAndRecentRanges();
     void postcodeSearch();
@@ -160,8 +161,9 @@ void AnalystModelsTest::seriesHasGapsNotZeros()
     const QStringList postcodes{QStringLiteral("SW19"), QStringLiteral("EC1A")};
     const PageviewSeries series = PageviewSeries::fromReports(Grain::Hour, from, to, postcodes, *current, *atTime, loaded);
     QCOMPARE(series.periods.size(), 26);
-    QCOMPARE(series.loaded.count(true), 2);
-    QCOMPARE(series.loaded[1], true);
+    QCOMPARE(std::count_if(series.coverage.cbegin(), series.coverage.cend(), [](const PeriodCoverage &c) { return c.hoursLoaded > 0; }), 2);
+    QCOMPARE(series.coverage[1].hoursLoaded, 1);
+    QCOMPARE(series.coverage[1].hours, 1);
     QCOMPARE(series.current[0][1], 1);  // SW19 03-01 10:00
     QCOMPARE(series.atTime[0][1], 3);
     QCOMPARE(series.current[1][1], 3);  // EC1A
@@ -176,15 +178,70 @@ void AnalystModelsTest::seriesHasGapsNotZeros()
     QCOMPARE(model.index(1, PageviewSeriesModel::column(0, PageviewSeriesModel::Difference)).data().toLongLong(), -2);
     // A period never loaded is no value, not a zero; a loaded period without pageviews is a zero.
     QVERIFY(!model.index(0, PageviewSeriesModel::column(0, PageviewSeriesModel::Current)).data().isValid());
-    QCOMPARE(model.index(0, 1).data().toBool(), false);
+    QCOMPARE(model.index(0, 1).data().toString(), QStringLiteral("0 of 1"));
+    QCOMPARE(model.index(0, 1).data(PageviewSeriesModel::PartialRole).toBool(), true);
+    QCOMPARE(model.index(1, 1).data(PageviewSeriesModel::PartialRole).toBool(), false);
     QCOMPARE(model.headerData(PageviewSeriesModel::column(1, PageviewSeriesModel::AtTime), Qt::Horizontal).toString(),
              QStringLiteral("EC1A at-time"));
 
-    // Day grain: both days have a loaded hour.
+    // Day grain: both days have one loaded hour of 24, so both are partial and say so.
     const PageviewSeries days = PageviewSeries::fromReports(Grain::Day, from, to, postcodes, {}, {}, loaded);
     QCOMPARE(days.periods, (QList<qint64>{at("2024-03-01 00:00:00"), at("2024-03-02 00:00:00")}));
-    QCOMPARE(days.loaded, (QList<bool>{true, true}));
+    QCOMPARE(days.coverage.size(), 2);
+    for (const PeriodCoverage &day : days.coverage) {
+        QCOMPARE(day.hoursLoaded, 1);
+        QCOMPARE(day.hours, 24);
+        QVERIFY(day.isPartial());
+        QCOMPARE(day.describe(), QStringLiteral("1 of 24 hours loaded"));
+    }
     QCOMPARE(days.current[0], (QList<qint64>{0, 0}));
+}
+
+void AnalystModelsTest::seriesMarksPartialPeriods()
+{
+    // 2023-12-31 22:00 to 2024-01-01 02:00: hours 22h and 01h loaded; 00h never loaded but holds 29 late rows
+    // from another hour's file; 23h never loaded and empty.
+    const qint64 from = at("2023-12-31 22:00:00");
+    const qint64 to = at("2024-01-01 02:00:00");
+    const QStringList postcodes{QStringLiteral("SW19")};
+    const QList<ReportRow> current{{at("2023-12-31 22:00:00"), QStringLiteral("SW19"), 700},
+                                   {at("2024-01-01 00:00:00"), QStringLiteral("SW19"), 29},
+                                   {at("2024-01-01 01:00:00"), QStringLiteral("SW19"), 650}};
+    const QList<qint64> loaded{at("2023-12-31 22:00:00"), at("2024-01-01 01:00:00")};
+    const PageviewSeries hours = PageviewSeries::fromReports(Grain::Hour, from, to, postcodes, current, current, loaded);
+    QCOMPARE(hours.periods.size(), 4);
+    QVERIFY(!hours.coverage[0].isPartial());
+    QVERIFY(!hours.value(0, 1, Basis::Current));            // 23h: a gap, not a zero
+    QCOMPARE(hours.value(0, 2, Basis::Current), 29);        // 00h: the late rows, drawn as partial
+    QVERIFY(hours.coverage[2].isPartial());
+    QCOMPARE(hours.coverage[2].describe(), QStringLiteral("0 of 1 hours loaded"));
+
+    // Months: December's last two hours and January's first two are in the range; one loaded in each.
+    const PageviewSeries months = PageviewSeries::fromReports(Grain::Month, from, to, postcodes, {}, {}, loaded);
+    QCOMPARE(months.periods, (QList<qint64>{at("2023-12-01 00:00:00"), at("2024-01-01 00:00:00")}));
+    QCOMPARE(months.coverage[0].hoursLoaded, 1);
+    QCOMPARE(months.coverage[0].hours, 31 * 24);
+    QCOMPARE(months.coverage[1].hours, 31 * 24);
+    QVERIFY(months.coverage[1].isPartial());
+    QCOMPARE(periodEnd(Grain::Month, at("2024-02-01 00:00:00")), at("2024-03-01 00:00:00"));
+    QCOMPARE(periodEnd(Grain::Week, at("2024-02-26 00:00:00")), at("2024-03-04 00:00:00"));
+
+    // A whole day loaded is not partial; one hour short of it is.
+    QList<qint64> day;
+    for (int h = 0; h < 24; ++h)
+        day << at("2024-03-04 00:00:00") + h * secondsPerHour;
+    const HourCoverage whole(at("2024-03-04 00:00:00"), at("2024-03-05 00:00:00"), day);
+    QVERIFY(!whole.period(Grain::Day, at("2024-03-04 00:00:00")).isPartial());
+    day.removeAt(5);
+    const HourCoverage short1(at("2024-03-04 00:00:00"), at("2024-03-05 00:00:00"), day);
+    QCOMPARE(short1.period(Grain::Day, at("2024-03-04 00:00:00")).describe(), QStringLiteral("23 of 24 hours loaded"));
+
+    PageviewSeriesModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    model.setSeries(hours);
+    QCOMPARE(model.index(2, PageviewSeriesModel::column(0, PageviewSeriesModel::Current)).data().toLongLong(), 29);
+    QVERIFY(!model.index(1, PageviewSeriesModel::column(0, PageviewSeriesModel::Current)).data().isValid());
+    QCOMPARE(model.index(2, 1).data(PageviewSeriesModel::PartialRole).toBool(), true);
 }
 
 void AnalystModelsTest::seriesMatchesReportsOnGeneratedWarehouse()
@@ -211,8 +268,7 @@ void AnalystModelsTest::seriesMatchesReportsOnGeneratedWarehouse()
         query.basis = Basis::AtTime;
         const auto atTime = m_generatedDb.pageviews().report(query, &error);
         QVERIFY(current && atTime);
-        const auto read = PageviewSeries::read(m_generatedDb.pageviews(), m_generatedDb.coverage(), grain,
-                                               range->first, range->second, postcodes, &error);
+        const auto read = PageviewSeries::read(m_generatedDb, grain, range->first, range->second, postcodes, &error);
         QVERIFY2(read, qPrintable(error));
         const PageviewSeries &series = *read;
         // Every non-zero value of the series is a report row and every report row is a value.
@@ -221,7 +277,7 @@ void AnalystModelsTest::seriesMatchesReportsOnGeneratedWarehouse()
             for (qsizetype t = 0; t < series.periods.size(); ++t)
                 for (qsizetype p = 0; p < postcodes.size(); ++p)
                     if ((*values)[p][t] != 0) {
-                        QVERIFY(series.loaded[t]);
+                        QVERIFY(series.value(int(p), int(t), Basis::Current));
                         fromSeries.append({series.periods[t], postcodes[p], (*values)[p][t]});
                     }
             std::sort(fromSeries.begin(), fromSeries.end(), [](const ReportRow &a, const ReportRow &b) {
@@ -235,7 +291,7 @@ void AnalystModelsTest::seriesMatchesReportsOnGeneratedWarehouse()
             }
         }
         if (grain == Grain::Hour) // 4 of each day's 24 hours were loaded
-            QCOMPARE(series.loaded.count(true), loaded.size());
+            QCOMPARE(std::count_if(series.coverage.cbegin(), series.coverage.cend(), [](const PeriodCoverage &c) { return c.hoursLoaded > 0; }), loaded.size());
     }
 }
 
@@ -372,13 +428,13 @@ void AnalystModelsTest::modelsPassTheTester()
     ReportQuery query;
     query.grain = Grain::Day;
     QString error;
-    report.setTable(*runReport(m_handDb.pageviews(), query, true, &error));
-    QCOMPARE(report.columnCount(), 5);
+    report.setTable(*runReport(m_handDb, query, true, &error));
+    QCOMPARE(report.columnCount(), 6);
     QCOMPARE(report.rowCount(), 5);
     QCOMPARE(report.index(1, 4).data().toLongLong(), -2);
     query.basis = Basis::AtTime;
-    report.setTable(*runReport(m_handDb.pageviews(), query, false, &error));
-    QCOMPARE(report.columnCount(), 3);
+    report.setTable(*runReport(m_handDb, query, false, &error));
+    QCOMPARE(report.columnCount(), 4);
     QCOMPARE(report.headerData(2, Qt::Horizontal).toString(), QStringLiteral("Pageviews (at-time)"));
 
     PostcodeRankingModel ranking;
@@ -489,7 +545,7 @@ void AnalystModelsTest::csvHeaderLinesAndBom()
     description.bothBases = true;
     description.freshness = m_handDb.coverage().freshness();
     description.exportedAt = at("2024-03-05 12:00:00");
-    const auto table = runReport(m_handDb.pageviews(), query, true, &error);
+    const auto table = runReport(m_handDb, query, true, &error);
     QVERIFY2(table, qPrintable(error));
     ReportCsvOptions options;
     options.headerLines = true;
@@ -514,7 +570,7 @@ void AnalystModelsTest::csvHeaderLinesAndBom()
     description.query.basis = Basis::AtTime;
     description.query.postcodes.clear();
     description.query.from.reset();
-    const auto oneBasis = runReport(m_handDb.pageviews(), description.query, false, &error);
+    const auto oneBasis = runReport(m_handDb, description.query, false, &error);
     options.utf8Bom = false;
     const QList<QByteArray> plain = exportToBytes(*oneBasis, description, options).split('\n');
     QCOMPARE(plain.value(1), QByteArray("# basis: at-time = each pageview counted under the postcode the user had when it happened"));
@@ -566,7 +622,7 @@ void AnalystModelsTest::csvPlainExportEqualsCommandLine()
     Warehouse db;
     QString error;
     QVERIFY(db.open(path, &error));
-    const auto table = runReport(db.pageviews(), query, false, &error);
+    const auto table = runReport(db, query, false, &error);
     QVERIFY2(table, qPrintable(error));
     QVERIFY(table->size() > 0);
     const QString out = m_hand.folder() + QStringLiteral("/export.csv");
@@ -587,7 +643,7 @@ void AnalystModelsTest::csvExportIsAllOrNothing()
     QVERIFY(analyst::writeFile(out, "what was there\n"));
     ReportQuery query;
     QString error;
-    const auto table = runReport(m_generatedDb.pageviews(), query, true, &error);
+    const auto table = runReport(m_generatedDb, query, true, &error);
     QVERIFY(table && table->size() > 0);
     LoadFeedback feedback;
     feedback.cancel();

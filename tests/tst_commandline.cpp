@@ -344,6 +344,9 @@ private slots:
     void reportFromToBoundaries();
     void reportPostcodeFilterNormalised();
     void reportInvalidPostcode();
+    void reportPostcodeNobodyHadIsSaid();
+    void reportHoursLoadedMarksPartialPeriods_data();
+    void reportHoursLoadedMarksPartialPeriods();
     void reportUserInNoSnapshotIsUnknown();
     void reportOutputFileSameBytes();
     void outputToFullStandardOutputFails_data();
@@ -1101,6 +1104,61 @@ void CommandlineTest::reportInvalidPostcode()
     EXPECT_ONE_LINE_ERROR(r);
     EXPECT_CONTAINS(r.err, "12345");
     QCOMPARE(r.out, QByteArray());
+}
+
+void CommandlineTest::reportPostcodeNobodyHadIsSaid()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    LOAD_CALENDAR_SCENARIO(box);
+    const CliResult r = box.run({QStringLiteral("report"), QStringLiteral("--basis"), QStringLiteral("current"),
+                                 QStringLiteral("--postcode"), QStringLiteral("zz99"), QStringLiteral("--postcode"),
+                                 QStringLiteral("SW19"), QStringLiteral("--grain"), QStringLiteral("month")});
+    // The CSV is true (SW19's rows, none for ZZ99) and the likely typo is said, once, on stderr.
+    EXPECT_EXIT(r, 0);
+    QCOMPARE(r.out, reportCsv({"2024-02-01 00:00:00,SW19,2", "2024-03-01 00:00:00,SW19,6"}));
+    QCOMPARE(r.err, QByteArray("pvadmin report: ZZ99: no user in the warehouse has ever had this postcode\n"));
+}
+
+void CommandlineTest::reportHoursLoadedMarksPartialPeriods_data()
+{
+    // The calendar scenario's one file fills the window 2024-03-04 00h (4 of its 8 rows); its other rows are
+    // late rows in hours whose own file never loaded: every period but that hour is partial.
+    QTest::addColumn<QStringList>("options");
+    QTest::addColumn<QByteArray>("expected");
+    const QByteArray header = "period_start,postcode,pageviews,hours_loaded,period_hours\n";
+    QTest::newRow("hour") << QStringList{QStringLiteral("--grain"), QStringLiteral("hour")}
+                          << header + "2024-02-29 23:00:00,SW19,2,0,1\n2024-03-03 23:00:00,SW19,1,0,1\n"
+                                      "2024-03-04 00:00:00,SW19,4,1,1\n2024-03-04 05:00:00,SW19,1,0,1\n";
+    QTest::newRow("day") << QStringList{QStringLiteral("--grain"), QStringLiteral("day")}
+                         << header + "2024-02-29 00:00:00,SW19,2,0,24\n2024-03-03 00:00:00,SW19,1,0,24\n"
+                                     "2024-03-04 00:00:00,SW19,5,1,24\n";
+    QTest::newRow("week") << QStringList{QStringLiteral("--grain"), QStringLiteral("week")}
+                          << header + "2024-02-26 00:00:00,SW19,3,0,168\n2024-03-04 00:00:00,SW19,5,1,168\n";
+    // February 2024 has 29 days.
+    QTest::newRow("month") << QStringList{QStringLiteral("--grain"), QStringLiteral("month")}
+                           << header + "2024-02-01 00:00:00,SW19,2,0,696\n2024-03-01 00:00:00,SW19,6,1,744\n";
+    // Hours of the period outside the range are not loaded for this count.
+    QTest::newRow("day clipped by the range")
+        << QStringList{QStringLiteral("--grain"), QStringLiteral("day"), QStringLiteral("--from"),
+                       QStringLiteral("2024-03-04 00:00:00"), QStringLiteral("--to"), QStringLiteral("2024-03-04 03:00:00")}
+        << header + "2024-03-04 00:00:00,SW19,4,1,24\n";
+}
+
+void CommandlineTest::reportHoursLoadedMarksPartialPeriods()
+{
+    QFETCH(QStringList, options);
+    QFETCH(QByteArray, expected);
+    Sandbox box;
+    QVERIFY(box.isValid());
+    LOAD_CALENDAR_SCENARIO(box);
+    for (const QString &basis : {QStringLiteral("current"), QStringLiteral("at-time")}) {
+        const CliResult r = box.run(QStringList{QStringLiteral("report"), QStringLiteral("--basis"), basis,
+                                                QStringLiteral("--hours-loaded")} + options);
+        EXPECT_EXIT(r, 0);
+        QCOMPARE(r.out, expected);
+        QCOMPARE(r.err, QByteArray());
+    }
 }
 
 void CommandlineTest::reportUserInNoSnapshotIsUnknown()

@@ -4,6 +4,7 @@
 #include "periodselector.h"
 #include "query/postcodedirectory.h"
 #include "query/querythread.h"
+#include "query/reporttable.h"
 #include "itemmodels/reporttablemodels.h"
 #include "storage/warehouse.h"
 #include "query/warehousecoverage.h"
@@ -260,21 +261,43 @@ void ChartsScreen::querySeries()
     m_status->setText(tr("Querying…"));
     m_queries->request(QStringLiteral("series"), [this, grain, range, postcodes](Warehouse &warehouse) -> std::function<void()> {
         QString error;
-        const auto read = PageviewSeries::read(warehouse.pageviews(), warehouse.coverage(), grain, range->first,
-                                               range->second, postcodes, &error);
+        const auto read = PageviewSeries::read(warehouse, grain, range->first, range->second, postcodes, &error);
         if (!read)
             return [this, error] { m_status->setText(error); emit updated(); };
         return [this, series = *read] {
             m_series->setSeries(series);
-            const qsizetype gaps = std::count(series.loaded.cbegin(), series.loaded.cend(), false);
-            m_seriesStatus = tr("%1 to %2 UTC, %3").arg(formatTimestamp(series.from).left(16), formatTimestamp(series.to).left(16),
-                                                        periodCount(series.grain, series.periods.size()))
-                             + (gaps ? tr("; %1 never loaded (shaded, not zero)").arg(countText(gaps)) : QString())
-                             + tr(". Hover a point for exact values.");
+            markUnknownPostcodes(series.unknownPostcodes);
+            const qsizetype gaps = m_chart->shadedPeriods().size();
+            const qsizetype partial = m_chart->partialPeriods().size();
+            QStringList parts;
+            if (!series.unknownPostcodes.isEmpty())
+                parts << describeUnknownPostcodes(series.unknownPostcodes) + tr(" (not drawn).");
+            QString what = tr("%1 to %2 UTC, %3").arg(formatTimestamp(series.from).left(16), formatTimestamp(series.to).left(16),
+                                                      periodCount(series.grain, series.periods.size()));
+            if (gaps)
+                what += tr("; %1 never loaded (shaded grey, not zero)").arg(countText(gaps));
+            if (partial)
+                what += tr("; %1 partial (amber: not every hour loaded, the counts cover only the loaded hours)").arg(countText(partial));
+            if (!series.postcodes.isEmpty())
+                parts << what + tr(". Hover a point for exact values.");
+            m_seriesStatus = parts.join(QLatin1Char(' '));
             showStatus();
             emit updated();
         };
     });
+}
+
+void ChartsScreen::markUnknownPostcodes(const QStringList &unknown)
+{
+    for (int i = 0; i < m_postcodeList->count(); ++i) {
+        QListWidgetItem *item = m_postcodeList->item(i);
+        const bool isUnknown = unknown.contains(item->text());
+        QFont font = item->font();
+        font.setStrikeOut(isUnknown);
+        item->setFont(font);
+        item->setForeground(isUnknown ? palette().brush(QPalette::Disabled, QPalette::Text) : palette().text());
+        item->setToolTip(isUnknown ? describeUnknownPostcodes({item->text()}) : QString());
+    }
 }
 
 void ChartsScreen::queryRanking()

@@ -16,6 +16,7 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPixmap>
+#include <QScatterSeries>
 
 #include <algorithm>
 #include <cmath>
@@ -35,6 +36,21 @@ QColor postcodeColor(int index)
                                        QColor(0x94, 0x67, 0xbd), QColor(0xff, 0x7f, 0x0e), QColor(0x8c, 0x56, 0x4b),
                                        QColor(0xe3, 0x77, 0xc2), QColor(0x17, 0xbe, 0xcf)};
     return palette[index % palette.size()];
+}
+
+const QColor partialColor(0xe6, 0x8a, 0x00);
+
+/// A postcode's value in a period as drawn; nullopt for a gap.
+std::optional<qint64> valueAt(const PageviewSeries &s, int postcode, int period, PageviewSeriesModel::Value value)
+{
+    const std::optional<qint64> current = s.value(postcode, period, Basis::Current);
+    const std::optional<qint64> atTime = s.value(postcode, period, Basis::AtTime);
+    switch (value) {
+    case PageviewSeriesModel::Current: return current;
+    case PageviewSeriesModel::AtTime: return atTime;
+    case PageviewSeriesModel::Difference: break;
+    }
+    return current && atTime ? std::optional<qint64>(*current - *atTime) : std::nullopt;
 }
 
 QString signedCount(qint64 value)
@@ -68,18 +84,6 @@ void setCountTicks(QCategoryAxis *axis, double low, double high)
     for (double v = bottom; v <= top + interval * 1e-6; v += interval)
         axis->append(countText(std::llround(v)), v);
     axis->setRange(bottom, top);
-}
-
-/// The start of the period after the one starting at start.
-qint64 periodEnd(Grain grain, qint64 start)
-{
-    switch (grain) {
-    case Grain::Hour: return start + secondsPerHour;
-    case Grain::Day: return start + secondsPerDay;
-    case Grain::Week: return start + 7 * secondsPerDay;
-    case Grain::Month: return QDateTime::fromSecsSinceEpoch(start, Qt::UTC).addMonths(1).toSecsSinceEpoch();
-    }
-    return start + secondsPerHour;
 }
 
 /// The number of the period starting at start, counted from the epoch, so every count-th one is a tick.
@@ -207,6 +211,7 @@ void PageviewChartView::rebuild()
     m_countAxis = nullptr;
     m_drawn.clear();
     m_shaded.clear();
+    m_partial.clear();
     if (m_view == View::TopPostcodes)
         buildRankingView();
     else
@@ -238,6 +243,7 @@ void PageviewChartView::buildTimeView()
     const auto middle = [&s](qsizetype t) { return (double(s.periods[t]) + double(periodEnd(s.grain, s.periods[t]))) / 2; };
     const bool markers = periods <= 48;
     double low = 0, high = 0;
+    QList<QPointF> partialPoints;
     const QList<PageviewSeriesModel::Value> values = difference ? QList{PageviewSeriesModel::Difference}
                                                                 : QList{PageviewSeriesModel::Current, PageviewSeriesModel::AtTime};
     for (qsizetype p = 0; p < s.postcodes.size(); ++p) {
@@ -254,13 +260,11 @@ void PageviewChartView::buildTimeView()
             QLineSeries *segment = nullptr;
             bool first = true;
             for (qsizetype t = 0; t < periods; ++t) {
-                if (!s.loaded[t]) {
+                const std::optional<qint64> v = valueAt(s, int(p), int(t), value);
+                if (!v) {
                     segment = nullptr; // a gap: the line stops and starts again after it
                     continue;
                 }
-                const qint64 v = value == PageviewSeriesModel::Current ? s.current[p][t]
-                                 : value == PageviewSeriesModel::AtTime ? s.atTime[p][t]
-                                                                          : s.current[p][t] - s.atTime[p][t];
                 if (!segment) {
                     segment = new QLineSeries;
                     segment->setName(name);
@@ -275,10 +279,12 @@ void PageviewChartView::buildTimeView()
                             marker->setVisible(false);
                     first = false;
                 }
-                segment->append(middle(t), double(v));
-                drawn.append(QPointF(double(s.periods[t]), double(v)));
-                low = std::min(low, double(v));
-                high = std::max(high, double(v));
+                segment->append(middle(t), double(*v));
+                drawn.append(QPointF(double(s.periods[t]), double(*v)));
+                if (s.coverage[t].isPartial())
+                    partialPoints << QPointF(middle(t), double(*v));
+                low = std::min(low, double(*v));
+                high = std::max(high, double(*v));
             }
         }
     }
@@ -286,21 +292,60 @@ void PageviewChartView::buildTimeView()
         high = low + 1;
     const double pad = (high - low) * 0.05;
     setCountTicks(m_countAxis, low < 0 ? low - pad : 0, high + pad);
+
+    // A period no charted postcode has a value in is a gap, shaded grey; a period some of whose hours were
+    // not loaded is partial: shaded amber, its points hollow amber rings, its tooltip "5 of 24 hours loaded".
+    const auto isGap = [&](qsizetype t) {
+        for (qsizetype p = 0; p < s.postcodes.size(); ++p)
+            if (s.value(int(p), int(t), Basis::Current))
+                return false;
+        return true;
+    };
+    QList<bool> gap(periods), partial(periods);
+    for (qsizetype t = 0; t < periods; ++t) {
+        gap[t] = isGap(t);
+        partial[t] = !gap[t] && s.coverage[t].isPartial();
+        if (gap[t])
+            m_shaded << s.periods[t];
+        if (partial[t])
+            m_partial << s.periods[t];
+    }
+    addBands(gap, tr("not loaded"), QColor(128, 128, 128, 60), true);
+    addBands(partial, tr("partial period"), QColor(255, 170, 0, 50), false); // the rings' legend entry names them
+    if (!partialPoints.isEmpty()) {
+        auto *rings = new QScatterSeries;
+        rings->setName(tr("partial period"));
+        rings->setMarkerShape(QScatterSeries::MarkerShapeCircle);
+        rings->setMarkerSize(13); // around the line's own point, which stays visible inside
+        rings->setBrush(Qt::NoBrush);
+        rings->setPen(QPen(partialColor, 2));
+        rings->append(partialPoints);
+        c->addSeries(rings);
+        rings->attachAxis(m_timeAxis);
+        rings->attachAxis(m_countAxis);
+        for (QLegendMarker *marker : c->legend()->markers(rings)) {
+            marker->setShape(QLegend::MarkerShapeFromSeries);
+            marker->setBrush(Qt::NoBrush);
+            marker->setPen(QPen(partialColor, 2));
+        }
+    }
+    placeTimeTicks();
+}
+
+void PageviewChartView::addBands(const QList<bool> &periodsMarked, const QString &name, const QColor &color, bool inLegend)
+{
+    const PageviewSeries &s = m_seriesModel->series();
     const double top = m_countAxis->max();
     const double bottom = m_countAxis->min();
-
-    // Periods never loaded: one shaded band per run of them.
-    bool named = false;
-    for (qsizetype t = 0; t < periods;) {
-        if (s.loaded[t]) {
+    bool named = !inLegend;
+    for (qsizetype t = 0; t < periodsMarked.size();) {
+        if (!periodsMarked[t]) {
             ++t;
             continue;
         }
         const qsizetype start = t;
-        while (t < periods && !s.loaded[t]) {
-            m_shaded << s.periods[t];
+        while (t < periodsMarked.size() && periodsMarked[t])
             ++t;
-        }
         const double x0 = double(s.periods[start]);
         const double x1 = double(periodEnd(s.grain, s.periods[t - 1]));
         auto *upper = new QLineSeries;
@@ -312,18 +357,17 @@ void PageviewChartView::buildTimeView()
         auto *band = new QAreaSeries(upper, lower);
         upper->setParent(band);
         lower->setParent(band);
-        band->setName(tr("not loaded"));
-        band->setColor(QColor(128, 128, 128, 60));
+        band->setName(name);
+        band->setColor(color);
         band->setBorderColor(Qt::transparent);
-        c->addSeries(band);
+        chart()->addSeries(band);
         band->attachAxis(m_timeAxis);
         band->attachAxis(m_countAxis);
-        if (named)
-            for (QLegendMarker *marker : c->legend()->markers(band))
+        if (named) // one legend entry for all the bands of a kind
+            for (QLegendMarker *marker : chart()->legend()->markers(band))
                 marker->setVisible(false);
         named = true;
     }
-    placeTimeTicks();
 }
 
 void PageviewChartView::placeTimeTicks()
@@ -428,15 +472,20 @@ QString PageviewChartView::toolTipText(int row) const
     if (!m_seriesModel || row < 0 || row >= m_seriesModel->series().periods.size())
         return {};
     const PageviewSeries &s = m_seriesModel->series();
+    const PeriodCoverage &coverage = s.coverage[row];
     QStringList lines{tr("%1 (%2, UTC)").arg(periodLabel(s.grain, s.periods[row]), grainName(s.grain))};
-    if (!s.loaded[row]) {
-        lines << tr("not loaded");
+    if (m_shaded.contains(s.periods[row])) {
+        lines << tr("not loaded (%1)").arg(coverage.describe());
         return lines.join(QLatin1Char('\n'));
     }
+    if (coverage.isPartial())
+        lines << tr("partial period: %1; the counts cover only those hours").arg(coverage.describe());
     for (qsizetype p = 0; p < s.postcodes.size(); ++p)
-        lines << tr("%1: current %2, at-time %3, difference %4")
-                     .arg(s.postcodes[p], countText(s.current[p][row]), countText(s.atTime[p][row]),
-                          signedCount(s.current[p][row] - s.atTime[p][row]));
+        lines << (s.value(int(p), row, Basis::Current)
+                      ? tr("%1: current %2, at-time %3, difference %4")
+                            .arg(s.postcodes[p], countText(s.current[p][row]), countText(s.atTime[p][row]),
+                                 signedCount(s.current[p][row] - s.atTime[p][row]))
+                      : tr("%1: not loaded").arg(s.postcodes[p]));
     return lines.join(QLatin1Char('\n'));
 }
 

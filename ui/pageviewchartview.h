@@ -16,7 +16,7 @@ class PostcodeRankingModel;
 
 /// All of the analyst's chart drawing, fed by plain models: a PageviewSeriesModel for the time views and
 /// a PostcodeRankingModel for the top postcodes. Periods that were never loaded are shaded and break the
-/// lines; they are never drawn as zeros. Hovering a period or a bar shows its exact values. Time ticks
+/// lines; they are never drawn as zeros. Periods with some hours not loaded are drawn marked as partial. Hovering a period or a bar shows its exact values. Time ticks
 /// fall on whole hours, days, weeks or months; counts are written with digit grouping. Keeping Qt Charts
 /// inside this one class lets it move to Qt Graphs later.
 class PageviewChartView : public QChartView
@@ -43,8 +43,10 @@ public:
     /// The points drawn for a postcode's value, as (period start in seconds since the epoch, count); a
     /// period that was never loaded has no point.
     QList<QPointF> drawnPoints(const QString &postcode, PageviewSeriesModel::Value value) const;
-    /// The periods shaded as never loaded, as period starts.
+    /// The periods shaded as never loaded (no charted postcode has a value), as period starts.
     QList<qint64> shadedPeriods() const { return m_shaded; }
+    /// The periods drawn as partial (some of their hours not loaded), as period starts.
+    QList<qint64> partialPeriods() const { return m_partial; }
     /// The labels of the time axis and of the count axis, left to right and bottom to top.
     QStringList timeLabels() const;
     QStringList countLabels() const;
@@ -65,6 +67,8 @@ private:
     void rebuild();
     void buildTimeView();
     void buildRankingView();
+    /// One shaded band per run of marked periods; inLegend: the first one named in the legend.
+    void addBands(const QList<bool> &periodsMarked, const QString &name, const QColor &color, bool inLegend);
     void placeTimeTicks();
     void showHoverAt(const QPoint &viewportPos);
 
@@ -73,6 +77,7 @@ private:
     View m_view = View::BothBases;
     QHash<QString, QList<QPointF>> m_drawn;  // "postcode/value" → points
     QList<qint64> m_shaded;
+    QList<qint64> m_partial;
     QCategoryAxis *m_timeAxis = nullptr;     // of the time views
     QCategoryAxis *m_countAxis = nullptr;
     QLabel *m_hover = nullptr;

@@ -21,10 +21,30 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QVBoxLayout>
 
 namespace pv {
+
+namespace {
+
+/// Tints the rows of partial periods amber, so a count that covers only some hours stands out.
+class PartialPeriodDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        if (index.data(ReportTableModel::PartialRole).toBool())
+            option->backgroundBrush = QColor(255, 222, 150);
+    }
+};
+
+} // namespace
 
 ReportsScreen::ReportsScreen(const QString &warehousePath, QWidget *parent)
     : QWidget(parent)
@@ -52,16 +72,20 @@ ReportsScreen::ReportsScreen(const QString &warehousePath, QWidget *parent)
 
     m_table = new QTableView(this);
     m_table->setModel(m_model);
+    m_table->setItemDelegate(new PartialPeriodDelegate(m_table));
     m_table->setAlternatingRowColors(true);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("reportsStatus"));
     m_status->setWordWrap(true);
 
     auto *exportBox = new QGroupBox(tr("Export CSV"), this);
     m_headerLines = new QCheckBox(tr("Header lines (filters, basis definition, data freshness)"), exportBox);
+    m_hoursLoaded = new QCheckBox(tr("Hours loaded per period (hours_loaded, period_hours): marks partial periods"), exportBox);
+    m_hoursLoaded->setChecked(true);
     m_bom = new QCheckBox(tr("UTF-8 BOM for spreadsheets"), exportBox);
     m_neutralise = new QCheckBox(tr("Neutralise cells a spreadsheet would run as formulas"), exportBox);
     m_neutralise->setChecked(true);
@@ -73,6 +97,7 @@ ReportsScreen::ReportsScreen(const QString &warehousePath, QWidget *parent)
     auto *exportLayout = new QHBoxLayout(exportBox);
     auto *checks = new QVBoxLayout;
     checks->addWidget(m_headerLines);
+    checks->addWidget(m_hoursLoaded);
     checks->addWidget(m_bom);
     checks->addWidget(m_neutralise);
     exportLayout->addLayout(checks, 2);
@@ -139,6 +164,7 @@ void ReportsScreen::setPostcodes(const QString &postcodes)
 void ReportsScreen::setCsvOptions(const ReportCsvOptions &options)
 {
     m_headerLines->setChecked(options.headerLines);
+    m_hoursLoaded->setChecked(options.hoursLoaded);
     m_bom->setChecked(options.utf8Bom);
     m_neutralise->setChecked(options.neutraliseFormulas);
 }
@@ -147,6 +173,7 @@ ReportCsvOptions ReportsScreen::csvOptions() const
 {
     ReportCsvOptions options;
     options.headerLines = m_headerLines->isChecked();
+    options.hoursLoaded = m_hoursLoaded->isChecked();
     options.utf8Bom = m_bom->isChecked();
     options.neutraliseFormulas = m_neutralise->isChecked();
     return options;
@@ -193,7 +220,7 @@ void ReportsScreen::preview()
     m_status->setText(tr("Querying…"));
     m_queries->request(QStringLiteral("preview"), [this, query, bothBases](Warehouse &warehouse) -> std::function<void()> {
         QString queryError;
-        const auto table = runReport(warehouse.pageviews(), *query, bothBases, &queryError);
+        const auto table = runReport(warehouse, *query, bothBases, &queryError);
         const DataFreshness freshness = warehouse.coverage().freshness();
         return [this, table, queryError, freshness, query] {
             if (!table) {
@@ -201,10 +228,16 @@ void ReportsScreen::preview()
                 m_status->setText(queryError);
             } else {
                 m_model->setTable(*table);
-                m_status->setText(tr("%1 rows, %2 to %3 UTC per %4. Data: %5.")
-                                      .arg(countText(table->size()),
-                                           formatTimestamp(*query->from).left(16), formatTimestamp(*query->to).left(16),
-                                           grainName(query->grain), freshness.describe()));
+                QStringList parts;
+                if (!table->unknownPostcodes.isEmpty())
+                    parts << describeUnknownPostcodes(table->unknownPostcodes) + QLatin1Char('.');
+                parts << tr("%1 rows, %2 to %3 UTC per %4.")
+                             .arg(countText(table->size()), formatTimestamp(*query->from).left(16),
+                                  formatTimestamp(*query->to).left(16), grainName(query->grain));
+                if (const qsizetype partial = m_model->partialRows())
+                    parts << tr("%1 in partial periods (amber: not every hour loaded, see Hours loaded).").arg(countText(partial));
+                parts << tr("Data: %1.").arg(freshness.describe());
+                m_status->setText(parts.join(QLatin1Char(' ')));
             }
             emit previewUpdated();
         };
@@ -236,7 +269,7 @@ void ReportsScreen::exportCsv(const QString &path)
         WriteOutcome outcome = WriteOutcome::Failed;
         qsizetype rows = 0;
         feedback->setStage(QStringLiteral("querying"));
-        if (const auto table = runReport(warehouse.pageviews(), *query, bothBases, &exportError)) {
+        if (const auto table = runReport(warehouse, *query, bothBases, &exportError)) {
             ReportDescription description;
             description.query = *query;
             description.bothBases = bothBases;

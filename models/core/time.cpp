@@ -101,4 +101,19 @@ qint64 periodStart(Grain grain, qint64 hour)
     return 0;
 }
 
+qint64 periodEnd(Grain grain, qint64 periodStart)
+{
+    switch (grain) {
+    case Grain::Hour: return periodStart + secondsPerHour;
+    case Grain::Day: return periodStart + secondsPerDay;
+    case Grain::Week: return periodStart + 7 * secondsPerDay;
+    case Grain::Month: {
+        int y = 0, m = 0, d = 0;
+        civilFromDays(floorDiv(periodStart, secondsPerDay), &y, &m, &d);
+        return (m == 12 ? daysFromCivil(y + 1, 1, 1) : daysFromCivil(y, m + 1, 1)) * secondsPerDay;
+    }
+    }
+    return periodStart;
+}
+
 } // namespace pv

@@ -49,6 +49,8 @@ std::optional<Grain> grainFromName(const QString &name);
 /// Start of the period (seconds since the epoch) containing the given hour: the hour, the day, the ISO
 /// week's Monday, the calendar month.
 qint64 periodStart(Grain grain, qint64 hour);
+/// Start of the period after the one starting at periodStart (the end of that period, exclusive).
+qint64 periodEnd(Grain grain, qint64 periodStart);
 
 /// Seconds since the epoch as "YYYY-MM-DD HH:MM:SS".
 QString formatTimestamp(qint64 epochSeconds);

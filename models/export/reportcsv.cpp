@@ -55,6 +55,8 @@ WriteOutcome ReportCsvWriter::write(const ReportTable &table, const ReportDescri
                                        QStringLiteral("at_time"), QStringLiteral("difference")};
     for (const QString &column : table.basis ? oneBasis : bothBases)
         csv.addText(column);
+    if (m_options.hoursLoaded)
+        csv.addText(QStringLiteral("hours_loaded")).addText(QStringLiteral("period_hours"));
     csv.endRow();
     const qsizetype total = table.size();
     if (feedback)
@@ -69,6 +71,10 @@ WriteOutcome ReportCsvWriter::write(const ReportTable &table, const ReportDescri
             const ComparisonRow &row = table.comparison[i];
             csv.addText(formatTimestamp(row.periodStart)).addText(row.postcode).addNumber(row.current)
                 .addNumber(row.atTime).addNumber(row.difference());
+        }
+        if (m_options.hoursLoaded) {
+            const PeriodCoverage coverage = table.periodCoverage(table.periodStartAt(i));
+            csv.addNumber(coverage.hoursLoaded).addNumber(coverage.hours);
         }
         if (!csv.endRow())
             return writeFailed();

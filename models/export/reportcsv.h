@@ -21,6 +21,10 @@ struct ReportCsvOptions
     /// Lines starting with '#' before the column header recording the filters, the basis definition and
     /// the data's freshness. Off, and with one basis, the file is byte for byte what `pvadmin report` writes.
     bool headerLines = false;
+    /// Two more columns, hours_loaded and period_hours: how many hours of each row's period (inside the
+    /// range) had their pageviews file loaded, of the hours the period has. hours_loaded < period_hours marks
+    /// a partial period, whose count covers only the loaded hours (and any late rows).
+    bool hoursLoaded = false;
     /// A UTF-8 byte order mark first, so spreadsheets read the file as UTF-8.
     bool utf8Bom = false;
     /// A text cell starting with = + - @ TAB or CR gets a leading apostrophe so a spreadsheet shows it

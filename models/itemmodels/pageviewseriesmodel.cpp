@@ -3,25 +3,35 @@
 #include "core/time.h"
 #include "extract/extractvalidation.h"
 #include "query/basiscomparison.h"
+#include "query/reporttable.h"
+#include "query/warehousecoverage.h"
+#include "storage/warehouse.h"
 
 #include <QDateTime>
 #include <QHash>
 
 namespace pv {
 
-std::optional<PageviewSeries> PageviewSeries::read(const PageviewQuery &pageviews, const WarehouseCoverage &coverage,
-                                                   Grain grain, qint64 from, qint64 to, const QStringList &postcodes,
-                                                   QString *error)
+std::optional<PageviewSeries> PageviewSeries::read(const Warehouse &warehouse, Grain grain, qint64 from, qint64 to,
+                                                   const QStringList &postcodes, QString *error)
 {
     ReportQuery query;
     query.grain = grain;
     query.from = from;
     query.to = to;
     query.postcodes = postcodes;
-    const auto both = reportBothBases(pageviews, query, error);
+    const auto both = reportBothBases(warehouse.pageviews(), query, error);
     if (!both)
         return std::nullopt;
-    return fromReports(grain, from, to, postcodes, both->current, both->atTime, coverage.loadedHours(from, to));
+    // The filter was valid, or the reports would have failed.
+    QStringList known = *normalisedPostcodeFilter(postcodes, error);
+    const QStringList unknown = pv::unknownPostcodes(warehouse, known);
+    for (const QString &postcode : unknown)
+        known.removeAll(postcode);
+    PageviewSeries series = fromReports(grain, from, to, known, both->current, both->atTime,
+                                        warehouse.coverage().loadedHours(from, to));
+    series.unknownPostcodes = unknown;
+    return series;
 }
 
 PageviewSeries PageviewSeries::fromReports(Grain grain, qint64 from, qint64 to, const QStringList &postcodes,
@@ -41,12 +51,9 @@ PageviewSeries PageviewSeries::fromReports(Grain grain, qint64 from, qint64 to, 
             series.periods << start;
         }
     }
-    series.loaded = QList<bool>(series.periods.size(), false);
-    for (qint64 hourStart : loadedHours) {
-        const auto it = periodIndex.constFind(periodStart(grain, hourStart / secondsPerHour));
-        if (it != periodIndex.cend())
-            series.loaded[*it] = true;
-    }
+    const HourCoverage hours(from, to, loadedHours);
+    for (const qint64 start : std::as_const(series.periods))
+        series.coverage << hours.period(grain, start);
     QHash<QString, qsizetype> postcodeIndex;
     for (qsizetype i = 0; i < postcodes.size(); ++i)
         postcodeIndex.insert(postcodes[i], i);
@@ -62,6 +69,15 @@ PageviewSeries PageviewSeries::fromReports(Grain grain, qint64 from, qint64 to, 
     fill(current, series.current);
     fill(atTime, series.atTime);
     return series;
+}
+
+std::optional<qint64> PageviewSeries::value(int postcode, int period, Basis basis) const
+{
+    const qint64 count = (basis == Basis::Current ? current : atTime)[postcode][period];
+    // Late rows can count in an hour whose own file never loaded: shown, as a partial period.
+    if (coverage[period].hoursLoaded == 0 && current[postcode][period] == 0 && atTime[postcode][period] == 0)
+        return std::nullopt;
+    return count;
 }
 
 QString periodLabel(Grain grain, qint64 periodStart)
@@ -104,22 +120,29 @@ int PageviewSeriesModel::columnCount(const QModelIndex &parent) const
 
 QVariant PageviewSeriesModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid) || (role != Qt::DisplayRole && role != Qt::EditRole))
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid))
         return {};
     const int row = index.row();
+    if (role == PartialRole)
+        return m_series.coverage[row].isPartial();
+    if (role != Qt::DisplayRole && role != Qt::EditRole)
+        return {};
     if (index.column() == 0)
         return role == Qt::DisplayRole ? QVariant(periodLabel(m_series.grain, m_series.periods[row]))
                                        : QVariant(m_series.periods[row]);
-    const bool loaded = m_series.loaded[row];
+    const PeriodCoverage &coverage = m_series.coverage[row];
     if (index.column() == 1)
-        return loaded;
-    if (!loaded)
-        return {};
+        return role == Qt::DisplayRole ? QVariant(tr("%1 of %2").arg(coverage.hoursLoaded).arg(coverage.hours))
+                                       : QVariant(coverage.hoursLoaded);
     const int postcode = (index.column() - FixedColumns) / 3;
+    const auto current = m_series.value(postcode, row, Basis::Current);
+    if (!current)
+        return {};
+    const qint64 atTime = *m_series.value(postcode, row, Basis::AtTime);
     switch ((index.column() - FixedColumns) % 3) {
-    case Current: return m_series.current[postcode][row];
-    case AtTime: return m_series.atTime[postcode][row];
-    default: return m_series.current[postcode][row] - m_series.atTime[postcode][row];
+    case Current: return *current;
+    case AtTime: return atTime;
+    default: return *current - atTime;
     }
 }
 
@@ -132,7 +155,7 @@ QVariant PageviewSeriesModel::headerData(int section, Qt::Orientation orientatio
     if (section == 0)
         return tr("Period (UTC)");
     if (section == 1)
-        return tr("Loaded");
+        return tr("Hours loaded");
     const QString &postcode = m_series.postcodes.value((section - FixedColumns) / 3);
     switch ((section - FixedColumns) % 3) {
     case Current: return tr("%1 current").arg(postcode);

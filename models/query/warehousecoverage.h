@@ -28,7 +28,8 @@ enum class RecentRange { Last24Hours, Last7Days, Last30Days, LastYear, AllData }
 /// [from, to) in seconds since the epoch for a recent range; nullopt when nothing is loaded.
 std::optional<std::pair<qint64, qint64>> recentRange(RecentRange range, const DataFreshness &freshness);
 
-/// Which hours were loaded: a chart shows an hour that was never loaded as a gap, never as a zero. A read
+/// Which hours were loaded: a chart shows an hour that was never loaded as a gap, never as a zero, and a
+/// period with some hours not loaded as partial (HourCoverage, PeriodCoverage). A read
 /// the database fails throws StorageError.
 class WarehouseCoverage
 {
@@ -36,8 +37,8 @@ public:
     virtual ~WarehouseCoverage() = default;
 
     virtual DataFreshness freshness() const = 0;
-    /// Hours (seconds since the epoch, ascending) in [from, to) that a live pageviews load brought
-    /// pageviews into or whose window it filled.
+    /// Hours (seconds since the epoch, ascending) in [from, to) whose own pageviews file has a live load
+    /// (its window is filled). An hour holding only late rows from another hour's file is not loaded.
     virtual QList<qint64> loadedHours(qint64 from, qint64 to) const = 0;
 };
 

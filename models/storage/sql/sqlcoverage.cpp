@@ -45,10 +45,9 @@ QList<qint64> SqlCoverage::loadedHours(qint64 from, qint64 to) const
     // An hour counts when its start lies in [from, to), as in PageviewQuery::report.
     const qint64 first = ceilDiv(from, secondsPerHour);
     const qint64 end = ceilDiv(to, secondsPerHour);
-    SqlQuery q(m_db,
-                  QStringLiteral("SELECT hour FROM pageview_windows WHERE hour >= ? AND hour < ? "
-                                 "UNION SELECT hour FROM load_hour_views WHERE hour >= ? AND hour < ? ORDER BY 1"),
-                  {first, end, first, end});
+    // Late rows another file brought into an hour do not make it loaded: its own file is what fills it.
+    SqlQuery q(m_db, QStringLiteral("SELECT hour FROM pageview_windows WHERE hour >= ? AND hour < ? ORDER BY hour"),
+               {first, end});
     QList<qint64> hours;
     while (q.next())
         hours << q.value(0).toLongLong() * secondsPerHour;
