@@ -15,8 +15,14 @@
 #include "storage/warehouse.h"
 
 #include <QElapsedTimer>
+#include <QGraphicsTextItem>
 #include <QImage>
+#include <QLabel>
 #include <QLineEdit>
+#include <QLineSeries>
+#include <QRegularExpression>
+#include <QScatterSeries>
+#include <QTableView>
 #include <QProcess>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -34,6 +40,32 @@ QByteArray runReportCommand(const QString &warehouse, const QStringList &argumen
     if (!process.waitForFinished(60000) || process.exitCode() != 0)
         qWarning("pvadmin report failed: %s", process.readAllStandardError().constData());
     return process.readAllStandardOutput();
+}
+
+/// Shows a screen at a size and waits until it is on screen.
+bool showAt(QWidget &screen, int width, int height)
+{
+    screen.resize(width, height);
+    screen.show();
+    return QTest::qWaitForWindowExposed(&screen);
+}
+
+/// The texts the chart's scene draws (title, axis labels, legend) as drawn: Qt Charts ends a cut one in "...".
+QStringList drawnTexts(const PageviewChartView *view)
+{
+    QStringList texts;
+    for (QGraphicsItem *item : view->scene()->items())
+        if (auto *text = qgraphicsitem_cast<QGraphicsTextItem *>(item); text && text->isVisible())
+            texts << text->toPlainText();
+    return texts;
+}
+
+/// Where the middle of the period [periodStart, periodEnd) is drawn, halfway up the plot, in the viewport.
+QPoint periodPosition(PageviewChartView *view, qint64 periodStart, qint64 periodEnd)
+{
+    QChart *chart = view->chart();
+    const QPointF inChart = chart->mapToPosition(QPointF((double(periodStart) + double(periodEnd)) / 2, 0), chart->series().first());
+    return view->mapFromScene(chart->mapToScene(QPointF(inChart.x(), chart->plotArea().center().y())));
 }
 
 QByteArray readFile(const QString &path)
@@ -57,6 +89,14 @@ private slots:
     void chartsDrawTheReportOnBothBases();
     void chartsShowDifferenceAndTopPostcodes();
     void chartsSwitchGrainQuickly();
+    void chartsLabelWholePeriodsAndFullLegends();
+    void chartsDrawOneMonthInTheMiddle();
+    void chartsGroupCountDigits();
+    void chartsShowValuesUnderTheMouse();
+    void chartsKeepTheirHeightWhenShort();
+    void chartsMarkPartialPeriods();
+    void chartsSayAPostcodeNoUserHasHad();
+    void reportsMarkPartialPeriodsAndUnknownPostcodes();
     void reportsPreviewBothBases();
     void reportsExportEqualsCommandLine();
     void reportsExportWithHeaderLinesAndBom();
@@ -76,9 +116,7 @@ void AnalystGuiTest::initTestCase()
 void AnalystGuiTest::historyShowsAUsersTimelineAndPageviews()
 {
     HistoryScreen screen(m_hand.path());
-    screen.resize(1000, 700);
-    screen.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&screen));
+    QVERIFY(showAt(screen, 1000, 700));
     auto *userId = screen.findChild<QLineEdit *>(QStringLiteral("userId"));
     QVERIFY(userId);
     QTest::keyClicks(userId, QStringLiteral("1"));
@@ -155,9 +193,7 @@ void AnalystGuiTest::historyShowsAPostcodesMovers()
 void AnalystGuiTest::chartsDrawTheReportOnBothBases()
 {
     ChartsScreen screen(m_generated.path());
-    screen.resize(1200, 760);
-    screen.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&screen));
+    QVERIFY(showAt(screen, 1200, 760));
     // With nothing chosen, the screen starts with the three biggest postcodes.
     QTRY_COMPARE(screen.postcodes().size(), 3);
     screen.periodSelector()->setRecentRange(RecentRange::AllData);
@@ -167,7 +203,7 @@ void AnalystGuiTest::chartsDrawTheReportOnBothBases()
     QTRY_COMPARE(screen.seriesModel()->series().grain, Grain::Hour);
     QTRY_COMPARE(screen.seriesModel()->series().from, range->first);
 
-    const PageviewChartView *chart = screen.chartView();
+    PageviewChartView *chart = screen.chartView();
     // Hours that were never loaded are shaded, not drawn as zeros: 20 of each generated day's 24 hours.
     QVERIFY2(chart->shadedPeriods().size() >= 30, qPrintable(QString::number(chart->shadedPeriods().size())));
     for (const QString &basis : {QStringLiteral("current"), QStringLiteral("at-time")}) {
@@ -203,16 +239,183 @@ void AnalystGuiTest::chartsDrawTheReportOnBothBases()
     const int loaded = firstWith(true);
     const QString tip = chart->toolTipText(loaded);
     QVERIFY2(tip.contains(QStringLiteral("%1: current %2, at-time %3")
-                              .arg(series.postcodes[0], QLocale(QLocale::English).toString(series.current[0][loaded]),
-                                   QLocale(QLocale::English).toString(series.atTime[0][loaded]))),
+                              .arg(series.postcodes[0], countText(series.current[0][loaded]),
+                                   countText(series.atTime[0][loaded]))),
              qPrintable(tip));
     QVERIFY(chart->toolTipText(firstWith(false)).contains(QLatin1String("not loaded")));
 
+    // The exported PNG says what it shows: the view, the grain, the postcodes, the range in UTC (drawn above
+    // the chart and kept as its title), with the legend.
     const QString png = m_generated.folder() + QStringLiteral("/chart.png");
     QVERIFY(screen.exportPng(png));
     const QImage image(png);
     QVERIFY(!image.isNull());
     QVERIFY(image.width() > 300);
+    QVERIFY(image.height() > chart->height());
+    const QString title = image.text(QStringLiteral("Title"));
+    QVERIFY2(title.contains(QLatin1String("per hour on both bases")), qPrintable(title));
+    QVERIFY2(title.contains(screen.postcodes().join(QStringLiteral(", "))), qPrintable(title));
+    QVERIFY2(title.contains(QStringLiteral("%1 to %2 UTC").arg(formatTimestamp(range->first).left(16), formatTimestamp(range->second).left(16))),
+             qPrintable(title));
+    QVERIFY(drawnTexts(chart).contains(screen.postcodes().first() + QStringLiteral(" — at-time")));
+}
+
+void AnalystGuiTest::chartsLabelWholePeriodsAndFullLegends()
+{
+    ChartsScreen screen(m_generated.path());
+    QVERIFY(showAt(screen, 1200, 760));
+    QTRY_COMPARE(screen.postcodes().size(), 3);
+    screen.periodSelector()->setRecentRange(RecentRange::AllData);
+    PageviewChartView *chart = screen.chartView();
+
+    // Hours: ticks on whole hours, every step hours from midnight, all drawn.
+    screen.periodSelector()->setGrain(Grain::Hour);
+    QTRY_COMPARE(screen.seriesModel()->series().grain, Grain::Hour);
+    QTRY_VERIFY(!chart->timeLabels().isEmpty());
+    QStringList labels = chart->timeLabels();
+    QVERIFY2(labels.size() >= 3 && labels.size() <= 16, qPrintable(labels.join(QLatin1Char('|'))));
+    const QString year = formatTimestamp(screen.seriesModel()->series().from).left(5);
+    const QRegularExpression hourLabel(QStringLiteral("^\\d\\d-\\d\\d \\d\\d:00$"));
+    QList<QDateTime> ticks;
+    for (const QString &label : labels) {
+        QVERIFY2(hourLabel.match(label).hasMatch(), qPrintable(label));
+        ticks << QDateTime::fromString(year + label, QStringLiteral("yyyy-MM-dd HH:mm"));
+    }
+    const qint64 step = ticks[0].secsTo(ticks[1]) / 3600;
+    QVERIFY2(step > 0 && (24 % step == 0 || step % 24 == 0), qPrintable(labels.join(QLatin1Char('|'))));
+    for (qsizetype i = 1; i < ticks.size(); ++i) {
+        QCOMPARE(ticks[i - 1].secsTo(ticks[i]) / 3600, step);
+        QCOMPARE(ticks[i].time().hour() % std::min<qint64>(step, 24), 0);
+    }
+    QTRY_VERIFY(drawnTexts(chart).contains(labels.first()));
+
+    // Full legends beside the plot: each of five postcodes' current and at-time lines told apart, nothing cut.
+    screen.useTopPostcodes(5);
+    QTRY_COMPARE(screen.seriesModel()->series().postcodes.size(), 5);
+    QTRY_VERIFY2(chart->legendNames().size() >= 11, qPrintable(chart->legendNames().join(QLatin1Char('|')))); // and "not loaded"
+    for (const QString &postcode : screen.postcodes())
+        for (const QString &basis : {QStringLiteral("current"), QStringLiteral("at-time")})
+            QVERIFY2(drawnTexts(chart).contains(postcode + QStringLiteral(" — ") + basis),
+                     qPrintable(drawnTexts(chart).join(QLatin1Char('|'))));
+    for (const QString &text : drawnTexts(chart))
+        QVERIFY2(!text.endsWith(QLatin1String("...")), qPrintable(text));
+
+    // Days and ISO weeks: one label a period, named as the period.
+    screen.periodSelector()->setGrain(Grain::Day);
+    QTRY_COMPARE(screen.seriesModel()->series().grain, Grain::Day);
+    QTRY_COMPARE(chart->timeLabels().size(), screen.seriesModel()->series().periods.size());
+    for (qsizetype t = 0; t < chart->timeLabels().size(); ++t)
+        QCOMPARE(chart->timeLabels()[t], periodLabel(Grain::Day, screen.seriesModel()->series().periods[t]));
+    screen.periodSelector()->setGrain(Grain::Week);
+    QTRY_COMPARE(screen.seriesModel()->series().grain, Grain::Week);
+    const QRegularExpression weekLabel(QStringLiteral("^\\d{4}-W\\d\\d$"));
+    for (const QString &label : chart->timeLabels())
+        QVERIFY2(weekLabel.match(label).hasMatch(), qPrintable(label));
+
+    // A year of hours: ticks on whole months, not on odd hours.
+    screen.periodSelector()->setRecentRange(RecentRange::LastYear);
+    screen.periodSelector()->setGrain(Grain::Hour);
+    QTRY_COMPARE(screen.seriesModel()->series().periods.size(), 365 * 24);
+    labels = chart->timeLabels();
+    QVERIFY2(labels.size() >= 3 && labels.size() <= 16, qPrintable(labels.join(QLatin1Char('|'))));
+    const QRegularExpression monthLabel(QStringLiteral("^\\d{4}-\\d\\d$"));
+    for (const QString &label : labels)
+        QVERIFY2(monthLabel.match(label).hasMatch(), qPrintable(label));
+}
+
+void AnalystGuiTest::chartsDrawOneMonthInTheMiddle()
+{
+    ChartsScreen screen(m_hand.path());
+    QVERIFY(showAt(screen, 1000, 700));
+    screen.periodSelector()->setCustomRange(at("2024-03-01 00:00:00"), at("2024-03-03 00:00:00"));
+    screen.periodSelector()->setGrain(Grain::Month);
+    screen.setPostcodes({QStringLiteral("SW19")});
+    QTRY_COMPARE(screen.seriesModel()->series().grain, Grain::Month);
+    QTRY_COMPARE(screen.seriesModel()->series().postcodes, QStringList{QStringLiteral("SW19")});
+    QCOMPARE(screen.seriesModel()->series().periods.size(), 1);
+    PageviewChartView *chart = screen.chartView();
+    QCOMPARE(chart->timeLabels(), QStringList{QStringLiteral("2024-03")});
+    QTRY_COMPARE(drawnTexts(chart).count(QStringLiteral("2024-03")), 1);
+    // The month's point is drawn, in the middle of the plot, not pinned to an edge.
+    QLineSeries *line = nullptr;
+    for (QAbstractSeries *series : chart->chart()->series())
+        if (series->name() == QStringLiteral("SW19 — current"))
+            line = qobject_cast<QLineSeries *>(series);
+    QVERIFY(line);
+    QCOMPARE(line->count(), 1);
+    QVERIFY(line->pointsVisible());
+    const QRectF plot = chart->chart()->plotArea();
+    const QPointF drawnAt = chart->chart()->mapToPosition(line->at(0), line);
+    QVERIFY2(std::abs(drawnAt.x() - plot.center().x()) < plot.width() * 0.05,
+             qPrintable(QStringLiteral("%1 in %2..%3").arg(drawnAt.x()).arg(plot.left()).arg(plot.right())));
+}
+
+void AnalystGuiTest::chartsGroupCountDigits()
+{
+    QVERIFY(countText(10000) != QLatin1String("10000"));
+    PageviewSeries series;
+    series.grain = Grain::Day;
+    series.from = at("2024-03-01 00:00:00");
+    series.to = at("2024-03-03 00:00:00");
+    series.periods = {series.from, at("2024-03-02 00:00:00")};
+    series.coverage = {{24, 24}, {24, 24}};
+    series.postcodes = {QStringLiteral("SW19")};
+    series.current = {{12000, 15000}};
+    series.atTime = {{11000, 14000}};
+    PageviewSeriesModel model;
+    model.setSeries(series);
+    PageviewChartView chart;
+    chart.setSeriesModel(&model);
+    QVERIFY(showAt(chart, 900, 500));
+    QVERIFY2(chart.countLabels().contains(countText(10000)), qPrintable(chart.countLabels().join(QLatin1Char('|'))));
+    QTRY_VERIFY2(drawnTexts(&chart).contains(countText(10000)), qPrintable(drawnTexts(&chart).join(QLatin1Char('|'))));
+    QVERIFY(chart.toolTipText(1).contains(QStringLiteral("current %1, at-time %2").arg(countText(15000), countText(14000))));
+}
+
+void AnalystGuiTest::chartsShowValuesUnderTheMouse()
+{
+    ChartsScreen screen(m_hand.path());
+    QVERIFY(showAt(screen, 1100, 700));
+    screen.periodSelector()->setCustomRange(at("2024-03-01 00:00:00"), at("2024-03-03 00:00:00"));
+    screen.periodSelector()->setGrain(Grain::Day);
+    screen.setPostcodes({QStringLiteral("SW19"), QStringLiteral("EC1A")});
+    QTRY_COMPARE(screen.seriesModel()->series().postcodes.size(), 2);
+    PageviewChartView *chart = screen.chartView();
+    QTRY_VERIFY(!chart->chart()->series().isEmpty());
+    QVERIFY(chart->hoverText().isEmpty());
+    QTest::mouseMove(chart->viewport(), periodPosition(chart, at("2024-03-01 00:00:00"), at("2024-03-02 00:00:00")));
+    QTRY_COMPARE(chart->hoverText(), chart->toolTipText(0));
+    QVERIFY(chart->hoverText().contains(QLatin1String("SW19: current 1, at-time 3, difference -2")));
+    auto *label = chart->findChild<QLabel *>(QStringLiteral("chartHover"));
+    QVERIFY(label && label->isVisible());
+    QTest::mouseMove(chart->viewport(), periodPosition(chart, at("2024-03-02 00:00:00"), at("2024-03-03 00:00:00")));
+    QTRY_COMPARE(chart->hoverText(), chart->toolTipText(1));
+
+    // The top postcodes: the bar under the mouse.
+    screen.setView(PageviewChartView::View::TopPostcodes);
+    QTRY_COMPARE(screen.rankingModel()->rowCount(), 2);
+    const QRectF plot = chart->chart()->plotArea();
+    QTest::mouseMove(chart->viewport(), chart->mapFromScene(chart->chart()->mapToScene(plot.center() - QPointF(plot.width() / 4, 0))));
+    QTRY_COMPARE(chart->hoverText(), chart->toolTipText(0));
+}
+
+void AnalystGuiTest::chartsKeepTheirHeightWhenShort()
+{
+    // The main window with the progress dock open on a small screen leaves the screen little height.
+    ChartsScreen screen(m_hand.path());
+    QVERIFY(showAt(screen, 1000, 380));
+    QTRY_VERIFY(screen.periodSelector()->freshness().newestHour);
+    QTRY_VERIFY(!screen.status().isEmpty());
+    QVERIFY(screen.chartView()->minimumHeight() >= 340);
+    QTRY_VERIFY2(screen.chartView()->height() >= screen.chartView()->minimumHeight(),
+                 qPrintable(QString::number(screen.chartView()->height())));
+    for (const QString &name : {QStringLiteral("periodNote"), QStringLiteral("chartsStatus")}) {
+        auto *label = screen.findChild<QLabel *>(name);
+        QVERIFY(label);
+        QVERIFY(!label->text().isEmpty());
+        QTRY_VERIFY2(label->height() >= label->heightForWidth(label->width()),
+                     qPrintable(QStringLiteral("%1: %2 < %3").arg(name).arg(label->height()).arg(label->heightForWidth(label->width()))));
+    }
 }
 
 void AnalystGuiTest::chartsShowDifferenceAndTopPostcodes()
@@ -275,6 +478,129 @@ void AnalystGuiTest::chartsSwitchGrainQuickly()
     QTRY_COMPARE(screen.seriesModel()->series().periods.size(), 365 * 24);
 }
 
+void AnalystGuiTest::chartsMarkPartialPeriods()
+{
+    // Hours: 22h loaded (700); 23h never loaded but holding 29 late rows from the next file; 00h never loaded
+    // and empty; 01h loaded (650).
+    PageviewSeries hours;
+    hours.grain = Grain::Hour;
+    hours.from = at("2024-03-01 22:00:00");
+    hours.to = at("2024-03-02 02:00:00");
+    for (qint64 t = hours.from; t < hours.to; t += secondsPerHour)
+        hours.periods << t;
+    hours.coverage = {{1, 1}, {0, 1}, {0, 1}, {1, 1}};
+    hours.postcodes = {QStringLiteral("SW19")};
+    hours.current = {{700, 29, 0, 650}};
+    hours.atTime = {{690, 29, 0, 640}};
+    PageviewSeriesModel model;
+    model.setSeries(hours);
+    PageviewChartView chart;
+    chart.setSeriesModel(&model);
+    QVERIFY(showAt(chart, 900, 500));
+    QCOMPARE(chart.partialPeriods(), QList<qint64>{at("2024-03-01 23:00:00")});
+    QCOMPARE(chart.shadedPeriods(), QList<qint64>{at("2024-03-02 00:00:00")});
+    QCOMPARE(chart.drawnPoints(QStringLiteral("SW19"), PageviewSeriesModel::Current),
+             (QList<QPointF>{{double(at("2024-03-01 22:00:00")), 700}, {double(at("2024-03-01 23:00:00")), 29},
+                             {double(at("2024-03-02 01:00:00")), 650}}));
+    QVERIFY2(chart.toolTipText(1).contains(QLatin1String("partial period: 0 of 1 hours loaded")), qPrintable(chart.toolTipText(1)));
+    QVERIFY(chart.toolTipText(1).contains(QLatin1String("SW19: current 29")));
+    QVERIFY2(chart.toolTipText(2).contains(QLatin1String("not loaded")), qPrintable(chart.toolTipText(2)));
+    QVERIFY(chart.legendNames().contains(QStringLiteral("partial period")));
+    QVERIFY(chart.legendNames().contains(QStringLiteral("not loaded")));
+    // The partial hour's point is a ring of its own, on top of the line.
+    bool ringed = false;
+    for (QAbstractSeries *series : chart.chart()->series())
+        if (auto *rings = qobject_cast<QScatterSeries *>(series))
+            ringed = rings->points().contains(QPointF((double(at("2024-03-01 23:00:00")) + double(at("2024-03-02 00:00:00"))) / 2, 29));
+    QVERIFY(ringed);
+
+    // Days: the second day has 5 of its 24 hours loaded: partial, drawn and said so, not a silent collapse.
+    PageviewSeries days;
+    days.grain = Grain::Day;
+    days.from = at("2024-03-01 00:00:00");
+    days.to = at("2024-03-03 00:00:00");
+    days.periods = {days.from, at("2024-03-02 00:00:00")};
+    days.coverage = {{24, 24}, {5, 24}};
+    days.postcodes = {QStringLiteral("SW19")};
+    days.current = {{700, 100}};
+    days.atTime = {{700, 100}};
+    model.setSeries(days);
+    QCOMPARE(chart.partialPeriods(), QList<qint64>{at("2024-03-02 00:00:00")});
+    QVERIFY(chart.shadedPeriods().isEmpty());
+    QVERIFY(chart.toolTipText(1).contains(QLatin1String("partial period: 5 of 24 hours loaded")));
+    QVERIFY(!chart.toolTipText(0).contains(QLatin1String("partial")));
+}
+
+void AnalystGuiTest::chartsSayAPostcodeNoUserHasHad()
+{
+    ChartsScreen screen(m_hand.path());
+    QVERIFY(showAt(screen, 1100, 700));
+    screen.periodSelector()->setCustomRange(at("2024-03-01 00:00:00"), at("2024-03-03 00:00:00"));
+    screen.periodSelector()->setGrain(Grain::Day);
+    screen.setPostcodes({QStringLiteral("SW19"), QStringLiteral("ZZ99")});
+    QTRY_COMPARE(screen.seriesModel()->series().unknownPostcodes, QStringList{QStringLiteral("ZZ99")});
+    QCOMPARE(screen.seriesModel()->series().postcodes, QStringList{QStringLiteral("SW19")});
+    QTRY_VERIFY2(screen.status().contains(QLatin1String("ZZ99: no user in the warehouse has ever had this postcode")),
+                 qPrintable(screen.status()));
+    QVERIFY(screen.chartView()->drawnPoints(QStringLiteral("ZZ99"), PageviewSeriesModel::Current).isEmpty());
+    for (const QString &name : screen.chartView()->legendNames())
+        QVERIFY2(!name.contains(QLatin1String("ZZ99")), qPrintable(name));
+    // Both days have 1 of their 24 hours loaded: partial, and the status says so.
+    QCOMPARE(screen.chartView()->partialPeriods().size(), 2);
+    QVERIFY2(screen.status().contains(QLatin1String("2 partial")), qPrintable(screen.status()));
+
+    // Only unknown postcodes: nothing drawn, the reason said.
+    screen.setPostcodes({QStringLiteral("ZZ99")});
+    QTRY_VERIFY(screen.seriesModel()->series().postcodes.isEmpty());
+    QTRY_VERIFY2(screen.status().startsWith(QLatin1String("ZZ99: no user in the warehouse has ever had this postcode")),
+                 qPrintable(screen.status()));
+    QVERIFY(screen.chartView()->chart()->series().isEmpty());
+}
+
+void AnalystGuiTest::reportsMarkPartialPeriodsAndUnknownPostcodes()
+{
+    ReportsScreen screen(m_hand.path());
+    QVERIFY(showAt(screen, 1100, 700));
+    QTRY_VERIFY(screen.periodSelector()->freshness().newestHour);
+    screen.periodSelector()->setCustomRange(at("2024-03-01 00:00:00"), at("2024-03-03 00:00:00"));
+    screen.setBasis(QStringLiteral("current"));
+    screen.periodSelector()->setGrain(Grain::Hour);
+    screen.setPostcodes(QStringLiteral("SW19, ZZ99"));
+    screen.preview();
+    QTRY_VERIFY2(screen.status().contains(QLatin1String("ZZ99: no user in the warehouse has ever had this postcode")),
+                 qPrintable(screen.status()));
+    ReportTableModel *model = screen.tableModel();
+    QCOMPARE(model->rowCount(), 2); // SW19 at 03-01 10:00 and 03-02 10:00; ZZ99 said, not silently dropped
+    QCOMPARE(model->headerData(model->hoursLoadedColumn(), Qt::Horizontal).toString(), QStringLiteral("Hours loaded"));
+    QCOMPARE(model->index(0, model->hoursLoadedColumn()).data().toString(), QStringLiteral("1 of 1"));
+    QVERIFY(!model->index(0, 0).data(ReportTableModel::PartialRole).toBool());
+    QVERIFY(!screen.status().contains(QLatin1String("partial")));
+
+    // Days: each has 1 of 24 hours loaded, marked in the table and in the status.
+    screen.periodSelector()->setGrain(Grain::Day);
+    QTRY_COMPARE(model->index(0, model->hoursLoadedColumn()).data().toString(), QStringLiteral("1 of 24"));
+    QVERIFY(model->index(0, 0).data(ReportTableModel::PartialRole).toBool());
+    QVERIFY(model->index(0, 1).data(Qt::ToolTipRole).toString().contains(QLatin1String("1 of 24 hours loaded")));
+    QTRY_VERIFY2(screen.status().contains(QLatin1String("2 in partial periods")), qPrintable(screen.status()));
+    // Visibly: a partial row's cells are tinted amber.
+    auto *table = screen.findChild<QTableView *>();
+    QVERIFY(table);
+    const QRect cell = table->visualRect(model->index(0, 1));
+    QTRY_VERIFY(!cell.isEmpty());
+    const QImage shot = table->viewport()->grab().toImage();
+    const QColor tint = shot.pixelColor(cell.right() - 3, cell.center().y());
+    QVERIFY2(tint.red() > 230 && tint.blue() < 190, qPrintable(tint.name()));
+
+    // The export carries hours_loaded and period_hours by default.
+    QSignalSpy finished(&screen, &ReportsScreen::exportFinished);
+    const QString path = m_hand.folder() + QStringLiteral("/partial.csv");
+    screen.exportCsv(path);
+    QVERIFY(finished.wait(20000));
+    QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
+    QCOMPARE(readFile(path), QByteArray("period_start,postcode,pageviews,hours_loaded,period_hours\n"
+                                        "2024-03-01 00:00:00,SW19,1,1,24\n2024-03-02 00:00:00,SW19,1,1,24\n"));
+}
+
 void AnalystGuiTest::reportsPreviewBothBases()
 {
     ReportsScreen screen(m_hand.path());
@@ -282,7 +608,7 @@ void AnalystGuiTest::reportsPreviewBothBases()
     screen.periodSelector()->setRecentRange(RecentRange::AllData);
     screen.periodSelector()->setGrain(Grain::Day);
     screen.setBasis(QString());
-    QTRY_COMPARE(screen.tableModel()->columnCount(), 5);
+    QTRY_COMPARE(screen.tableModel()->columnCount(), 6);
     QTRY_COMPARE(screen.tableModel()->rowCount(), 5);
     QCOMPARE(screen.tableModel()->index(1, 1).data().toString(), QStringLiteral("SW19"));
     QCOMPARE(screen.tableModel()->index(1, 4).data().toLongLong(), -2);
@@ -290,7 +616,7 @@ void AnalystGuiTest::reportsPreviewBothBases()
 
     screen.setPostcodes(QStringLiteral("SW19; EC1A"));
     screen.setBasis(QStringLiteral("at-time"));
-    QTRY_COMPARE(screen.tableModel()->columnCount(), 3);
+    QTRY_COMPARE(screen.tableModel()->columnCount(), 4);
     QTRY_COMPARE(screen.tableModel()->rowCount(), 4);
 
     screen.setPostcodes(QStringLiteral("SW19, nonsense!"));
@@ -318,7 +644,8 @@ void AnalystGuiTest::reportsExportEqualsCommandLine()
     const QByteArray expected = runReportCommand(m_generated.path(),
                                                  {QStringLiteral("--basis"), QStringLiteral("at-time"), QStringLiteral("--grain"),
                                                   QStringLiteral("hour"), QStringLiteral("--from"), formatTimestamp(range->first),
-                                                  QStringLiteral("--to"), formatTimestamp(range->second)});
+                                                  QStringLiteral("--to"), formatTimestamp(range->second),
+                                                  QStringLiteral("--hours-loaded")}); // on by default on the desktop
     QVERIFY(expected.count('\n') > 10);
     QCOMPARE(readFile(path), expected);
     QVERIFY(screen.status().startsWith(QLatin1String("Exported")));

@@ -20,7 +20,9 @@
 
 #include <QAbstractItemModelTester>
 #include <QBuffer>
+#include <QLocale>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTest>
 #include <QThread>
@@ -87,6 +89,7 @@ private slots:
     void residentsAndMovers();
     void userHistoryAndPageviews();
     void modelsPassTheTester();
+    void countsAreGroupedForPeople();
 
     void csvQuotingAndNeutralisation_data();
     void csvQuotingAndNeutralisation();
@@ -426,12 +429,12 @@ void AnalystModelsTest::modelsPassTheTester()
     query.grain = Grain::Day;
     QString error;
     report.setTable(*runReport(m_handDb, query, true, &error));
-    QCOMPARE(report.columnCount(), 5);
+    QCOMPARE(report.columnCount(), 6);
     QCOMPARE(report.rowCount(), 5);
     QCOMPARE(report.index(1, 4).data().toLongLong(), -2);
     query.basis = Basis::AtTime;
     report.setTable(*runReport(m_handDb, query, false, &error));
-    QCOMPARE(report.columnCount(), 3);
+    QCOMPARE(report.columnCount(), 4);
     QCOMPARE(report.headerData(2, Qt::Horizontal).toString(), QStringLiteral("Pageviews (at-time)"));
 
     PostcodeRankingModel ranking;
@@ -439,6 +442,47 @@ void AnalystModelsTest::modelsPassTheTester()
     ranking.setRanking(topPostcodes(m_handDb.pageviews(), 0, at("2025-01-01 00:00:00"), 5, Basis::Current));
     QCOMPARE(ranking.rowCount(), 2);
     QCOMPARE(ranking.index(0, PostcodeRankingModel::DifferenceColumn).data().toLongLong(), 2);
+}
+
+void AnalystModelsTest::countsAreGroupedForPeople()
+{
+    // The C locale leaves digit grouping out unless asked; the analyst's tables group every count there too,
+    // and keep the number itself as the edit role. A user id is an id: never grouped.
+    const QLocale before;
+    QLocale::setDefault(QLocale::c());
+    const auto restore = qScopeGuard([&] { QLocale::setDefault(before); });
+    QCOMPARE(countText(1234567), QStringLiteral("1,234,567"));
+    QCOMPARE(countText(-12345), QStringLiteral("-12,345"));
+
+    ReportTable table;
+    table.basis = Basis::Current;
+    table.rows << ReportRow{at("2024-03-01 00:00:00"), QStringLiteral("SW19"), 12345};
+    ReportTableModel report;
+    report.setTable(table);
+    QCOMPARE(report.index(0, 2).data().toString(), QStringLiteral("12,345"));
+    QCOMPARE(report.index(0, 2).data(Qt::EditRole).toLongLong(), 12345);
+    table.basis.reset();
+    table.comparison << ComparisonRow{at("2024-03-01 00:00:00"), QStringLiteral("SW19"), 12345, 1000};
+    report.setTable(table);
+    QCOMPARE(report.index(0, 2).data().toString(), QStringLiteral("12,345"));
+    QCOMPARE(report.index(0, 3).data().toString(), QStringLiteral("1,000"));
+    QCOMPARE(report.index(0, 4).data().toString(), QStringLiteral("11,345"));
+
+    PostcodeRankingModel ranking;
+    ranking.setRanking({PostcodeRanking{QStringLiteral("SW19"), 2000000, 1999000}});
+    QCOMPARE(ranking.index(0, PostcodeRankingModel::CurrentColumn).data().toString(), QStringLiteral("2,000,000"));
+    QCOMPARE(ranking.index(0, PostcodeRankingModel::DifferenceColumn).data().toString(), QStringLiteral("1,000"));
+
+    UserPageviewsModel pageviews;
+    pageviews.setPageviews(Grain::Day, {UserPageviews{at("2024-03-01 00:00:00"), QStringLiteral("SW19"), 4321}});
+    QCOMPARE(pageviews.index(0, UserPageviewsModel::PageviewsColumn).data().toString(), QStringLiteral("4,321"));
+    QCOMPARE(pageviews.index(0, UserPageviewsModel::PageviewsColumn).data(Qt::EditRole).toLongLong(), 4321);
+
+    PostcodeMovesModel moves;
+    PostcodeMove move;
+    move.userId = 1234567;
+    moves.setMoves({move});
+    QCOMPARE(moves.index(0, PostcodeMovesModel::UserColumn).data().toString(), QStringLiteral("1234567"));
 }
 
 void AnalystModelsTest::csvQuotingAndNeutralisation_data()

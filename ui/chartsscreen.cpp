@@ -4,6 +4,7 @@
 #include "periodselector.h"
 #include "query/postcodedirectory.h"
 #include "query/querythread.h"
+#include "query/reporttable.h"
 #include "itemmodels/reporttablemodels.h"
 #include "storage/warehouse.h"
 #include "query/warehousecoverage.h"
@@ -17,6 +18,7 @@
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSpinBox>
 #include <QStringListModel>
 #include <QTabBar>
@@ -26,6 +28,13 @@ namespace pv {
 
 namespace {
 constexpr int defaultPostcodes = 3;
+
+/// "1 hour", "8,760 hours".
+QString periodCount(Grain grain, qsizetype n)
+{
+    return n == 1 ? ChartsScreen::tr("1 %1").arg(grainName(grain))
+                  : ChartsScreen::tr("%1 %2s").arg(countText(n), grainName(grain));
+}
 }
 
 ChartsScreen::ChartsScreen(const QString &warehousePath, QWidget *parent)
@@ -89,15 +98,27 @@ ChartsScreen::ChartsScreen(const QString &warehousePath, QWidget *parent)
     m_chart->setSeriesModel(m_series);
     m_chart->setRankingModel(m_ranking);
     m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("chartsStatus"));
     m_status->setWordWrap(true);
     auto *main = new QVBoxLayout;
     main->addWidget(m_views);
     main->addWidget(m_chart, 1);
     main->addWidget(m_status);
 
-    auto *layout = new QHBoxLayout(this);
+    // Shorter than the chart's minimum and the side column's (the progress dock open on a small screen),
+    // the screen scrolls: the chart keeps its height and no hint is cut.
+    auto *content = new QWidget(this);
+    auto *layout = new QHBoxLayout(content);
     layout->addWidget(sideWidget);
     layout->addLayout(main, 1);
+    auto *scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("chartsScroll"));
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidgetResizable(true);
+    scroll->setWidget(content);
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(scroll);
 
     connect(add, &QPushButton::clicked, this, &ChartsScreen::addTypedPostcode);
     connect(m_search, &QLineEdit::returnPressed, this, &ChartsScreen::addTypedPostcode);
@@ -240,22 +261,43 @@ void ChartsScreen::querySeries()
     m_status->setText(tr("Querying…"));
     m_queries->request(QStringLiteral("series"), [this, grain, range, postcodes](Warehouse &warehouse) -> std::function<void()> {
         QString error;
-        const auto read = PageviewSeries::read(warehouse, grain, range->first,
-                                               range->second, postcodes, &error);
+        const auto read = PageviewSeries::read(warehouse, grain, range->first, range->second, postcodes, &error);
         if (!read)
             return [this, error] { m_status->setText(error); emit updated(); };
         return [this, series = *read] {
             m_series->setSeries(series);
-            const qsizetype gaps = std::count_if(series.coverage.cbegin(), series.coverage.cend(), [](const PeriodCoverage &c) { return c.hoursLoaded == 0; });
-            m_seriesStatus = tr("%1 to %2 UTC, %n %3(s)", nullptr, int(series.periods.size()))
-                                 .arg(formatTimestamp(series.from).left(16), formatTimestamp(series.to).left(16),
-                                      grainName(series.grain))
-                             + (gaps ? tr("; %n never loaded (shaded, not zero)", nullptr, int(gaps)) : QString())
-                             + tr(". Hover a point for exact values.");
+            markUnknownPostcodes(series.unknownPostcodes);
+            const qsizetype gaps = m_chart->shadedPeriods().size();
+            const qsizetype partial = m_chart->partialPeriods().size();
+            QStringList parts;
+            if (!series.unknownPostcodes.isEmpty())
+                parts << describeUnknownPostcodes(series.unknownPostcodes) + tr(" (not drawn).");
+            QString what = tr("%1 to %2 UTC, %3").arg(formatTimestamp(series.from).left(16), formatTimestamp(series.to).left(16),
+                                                      periodCount(series.grain, series.periods.size()));
+            if (gaps)
+                what += tr("; %1 never loaded (shaded grey, not zero)").arg(countText(gaps));
+            if (partial)
+                what += tr("; %1 partial (amber: not every hour loaded, the counts cover only the loaded hours)").arg(countText(partial));
+            if (!series.postcodes.isEmpty())
+                parts << what + tr(". Hover a point for exact values.");
+            m_seriesStatus = parts.join(QLatin1Char(' '));
             showStatus();
             emit updated();
         };
     });
+}
+
+void ChartsScreen::markUnknownPostcodes(const QStringList &unknown)
+{
+    for (int i = 0; i < m_postcodeList->count(); ++i) {
+        QListWidgetItem *item = m_postcodeList->item(i);
+        const bool isUnknown = unknown.contains(item->text());
+        QFont font = item->font();
+        font.setStrikeOut(isUnknown);
+        item->setFont(font);
+        item->setForeground(isUnknown ? palette().brush(QPalette::Disabled, QPalette::Text) : palette().text());
+        item->setToolTip(isUnknown ? describeUnknownPostcodes({item->text()}) : QString());
+    }
 }
 
 void ChartsScreen::queryRanking()
@@ -273,7 +315,7 @@ void ChartsScreen::queryRanking()
         return [this, top, range] {
             m_ranking->setRanking(top);
             m_rankingStatus = tr("The %n postcode(s) with most current pageviews from %1 to %2 UTC (UNKNOWN left out). "
-                                 "Hover a bar for exact values.", nullptr, int(top.size()))
+                                 "Hover a bar for exact values.", nullptr, int(top.size())) // n ≤ 50
                                   .arg(formatTimestamp(range->first).left(16), formatTimestamp(range->second).left(16));
             showStatus();
             emit updated();

@@ -56,6 +56,8 @@ private:
     void queryRanking();
     void searchPostcodes(const QString &prefix);
     void showPostcodeList();
+    /// Strikes out the chosen postcodes no user has ever had, with the reason as their tooltip.
+    void markUnknownPostcodes(const QStringList &unknown);
     void showStatus();
 
     QueryThread *m_queries = nullptr;

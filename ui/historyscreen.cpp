@@ -5,6 +5,7 @@
 #include "query/postcodedirectory.h"
 #include "query/querythread.h"
 #include "query/userhistory.h"
+#include "itemmodels/reporttablemodels.h"
 #include "itemmodels/userhistorymodels.h"
 #include "storage/warehouse.h"
 #include "query/warehousecoverage.h"
@@ -209,14 +210,14 @@ void HistoryScreen::queryUser()
                                            ? tr("User %1 is in no loaded snapshot and has no loaded pageviews.").arg(userId)
                                            : tr("User %1 is in no loaded snapshot: their %2 pageviews count under UNKNOWN.")
                                                  .arg(userId)
-                                                 .arg(total));
+                                                 .arg(countText(total)));
             else
                 m_userSummary->setText(tr("User %1: %n postcode period(s), current postcode %2%3; %4 pageviews loaded.",
                                           nullptr, int(periods.size()))
                                            .arg(userId)
                                            .arg(periods.last().postcode,
                                                 periods.last().validTo ? tr(" (not in the latest snapshot)") : QString())
-                                           .arg(total));
+                                           .arg(countText(total)));
             emit updated();
         };
     });
@@ -244,11 +245,8 @@ void HistoryScreen::queryPostcode()
                 m_postcodeSummary->setText(
                     tr("<b>%1</b>: %2 users have it as their current postcode.<br>"
                        "From %3 to %4 UTC: %5 moved in, %6 moved out.")
-                        .arg(postcode)
-                        .arg(*residents)
-                        .arg(formatTimestamp(range->first).left(16), formatTimestamp(range->second).left(16))
-                        .arg(in)
-                        .arg(moves.size() - in));
+                        .arg(postcode, countText(*residents), formatTimestamp(range->first).left(16),
+                             formatTimestamp(range->second).left(16), countText(in), countText(moves.size() - in)));
             }
             emit updated();
         };

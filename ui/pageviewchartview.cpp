@@ -1,20 +1,22 @@
 #include "pageviewchartview.h"
 
+#include "core/time.h"
 #include "itemmodels/reporttablemodels.h"
 
 #include <QAreaSeries>
 #include <QBarCategoryAxis>
 #include <QBarSeries>
 #include <QBarSet>
-#include <QCursor>
+#include <QCategoryAxis>
 #include <QDateTime>
-#include <QDateTimeAxis>
+#include <QImage>
+#include <QLabel>
 #include <QLegendMarker>
 #include <QLineSeries>
-#include <QLocale>
+#include <QMouseEvent>
+#include <QPainter>
 #include <QPixmap>
-#include <QToolTip>
-#include <QValueAxis>
+#include <QScatterSeries>
 
 #include <algorithm>
 #include <cmath>
@@ -22,13 +24,6 @@
 namespace pv {
 
 namespace {
-
-/// QDateTimeAxis labels in local time: shift the value so the label shows the UTC wall time.
-double axisX(qint64 epochSeconds)
-{
-    const QDateTime t = QDateTime::fromSecsSinceEpoch(epochSeconds, Qt::UTC);
-    return double(QDateTime(t.date(), t.time(), Qt::LocalTime).toMSecsSinceEpoch());
-}
 
 QString drawnKey(const QString &postcode, PageviewSeriesModel::Value value)
 {
@@ -43,37 +38,118 @@ QColor postcodeColor(int index)
     return palette[index % palette.size()];
 }
 
-/// Counts are whole numbers: ticks at a whole, round interval (1, 2, 5, 10, 20, 50, …) over [low, high].
-void setCountRange(QValueAxis *axis, double low, double high)
+const QColor partialColor(0xe6, 0x8a, 0x00);
+
+/// A postcode's value in a period as drawn; nullopt for a gap.
+std::optional<qint64> valueAt(const PageviewSeries &s, int postcode, int period, PageviewSeriesModel::Value value)
+{
+    const std::optional<qint64> current = s.value(postcode, period, Basis::Current);
+    const std::optional<qint64> atTime = s.value(postcode, period, Basis::AtTime);
+    switch (value) {
+    case PageviewSeriesModel::Current: return current;
+    case PageviewSeriesModel::AtTime: return atTime;
+    case PageviewSeriesModel::Difference: break;
+    }
+    return current && atTime ? std::optional<qint64>(*current - *atTime) : std::nullopt;
+}
+
+QString signedCount(qint64 value)
+{
+    return value > 0 ? QStringLiteral("+") + countText(value) : countText(value);
+}
+
+void clearCategories(QCategoryAxis *axis)
+{
+    for (const QString &label : axis->categoriesLabels())
+        axis->remove(label);
+}
+
+/// Counts are whole numbers: ticks at a whole, round interval (1, 2, 5, 10, 20, 50, …) over [low, high],
+/// each labelled with digit grouping (QValueAxis's printf format cannot group).
+void setCountTicks(QCategoryAxis *axis, double low, double high)
 {
     const double span = std::max(high - low, 1.0);
-    double interval = 1;
-    for (double magnitude = 1;; magnitude *= 10) {
-        const double steps[] = {1, 2, 5};
-        bool found = false;
-        for (double step : steps)
+    double interval = 0;
+    for (double magnitude = 1; interval == 0; magnitude *= 10)
+        for (double step : {1.0, 2.0, 5.0})
             if (span / (step * magnitude) <= 8) {
                 interval = step * magnitude;
-                found = true;
                 break;
             }
-        if (found)
-            break;
+    const double bottom = std::floor(low / interval) * interval;
+    const double top = std::ceil(high / interval) * interval;
+    clearCategories(axis);
+    axis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    axis->setStartValue(bottom - interval * 1e-6); // so the label of the bottom tick is drawn too
+    for (double v = bottom; v <= top + interval * 1e-6; v += interval)
+        axis->append(countText(std::llround(v)), v);
+    axis->setRange(bottom, top);
+}
+
+/// The number of the period starting at start, counted from the epoch, so every count-th one is a tick.
+qint64 periodOrdinal(Grain unit, qint64 start)
+{
+    switch (unit) {
+    case Grain::Hour: return hourOf(start);
+    case Grain::Day: return dayOf(start);
+    case Grain::Week: return floorDiv(dayOf(start) - 4, 7); // 1970-01-05 was a Monday
+    case Grain::Month: {
+        const QDate d = QDateTime::fromSecsSinceEpoch(start, Qt::UTC).date();
+        return qint64(d.year()) * 12 + d.month() - 1;
     }
-    axis->setTickType(QValueAxis::TicksDynamic);
-    axis->setTickAnchor(0);
-    axis->setTickInterval(interval);
-    axis->setRange(std::floor(low / interval) * interval, std::ceil(high / interval) * interval);
+    }
+    return 0;
 }
 
-QString number(qint64 value)
+/// Time ticks: every count-th whole hour, day, week or month.
+struct TickStep
 {
-    return QLocale(QLocale::English).toString(value);
+    Grain unit;
+    int count;
+};
+
+QList<TickStep> tickSteps(Grain grain)
+{
+    using G = Grain;
+    const QList<TickStep> months{{G::Month, 1}, {G::Month, 2}, {G::Month, 3}, {G::Month, 6}, {G::Month, 12},
+                                 {G::Month, 24}, {G::Month, 60}, {G::Month, 120}};
+    switch (grain) {
+    case G::Hour:
+        return QList<TickStep>{{G::Hour, 1}, {G::Hour, 2}, {G::Hour, 3}, {G::Hour, 6}, {G::Hour, 12},
+                               {G::Day, 1}, {G::Day, 2}, {G::Week, 1}, {G::Week, 2}} + months;
+    case G::Day: return QList<TickStep>{{G::Day, 1}, {G::Day, 2}, {G::Week, 1}, {G::Week, 2}} + months;
+    case G::Week: // a month does not start on a Monday: week ticks only
+        return {{G::Week, 1}, {G::Week, 2}, {G::Week, 4}, {G::Week, 13}, {G::Week, 26}, {G::Week, 52}, {G::Week, 260}};
+    case G::Month: return months;
+    }
+    return months;
 }
 
-QString signedNumber(qint64 value)
+/// The ticks of a step in [from, to]; stops early past limit.
+QList<qint64> tickPositions(TickStep step, qint64 from, qint64 to, qsizetype limit)
 {
-    return value > 0 ? QStringLiteral("+") + number(value) : number(value);
+    QList<qint64> ticks;
+    qint64 t = periodStart(step.unit, hourOf(from));
+    if (t < from)
+        t = periodEnd(step.unit, t);
+    for (; t <= to && ticks.size() <= limit; t = periodEnd(step.unit, t))
+        if (periodOrdinal(step.unit, t) % step.count == 0)
+            ticks << t;
+    return ticks;
+}
+
+QString tickLabel(Grain grain, Grain unit, qint64 t)
+{
+    if (grain == Grain::Week)
+        return periodLabel(Grain::Week, t);
+    const QDateTime d = QDateTime::fromSecsSinceEpoch(t, Qt::UTC);
+    switch (unit) {
+    case Grain::Hour: return d.toString(QStringLiteral("MM-dd HH:mm"));
+    case Grain::Day:
+    case Grain::Week: return d.toString(QStringLiteral("yyyy-MM-dd"));
+    case Grain::Month: return d.toString(QStringLiteral("yyyy-MM"));
+    }
+    return formatTimestamp(t);
 }
 
 } // namespace
@@ -83,9 +159,21 @@ PageviewChartView::PageviewChartView(QWidget *parent)
 {
     setRenderHint(QPainter::Antialiasing);
     chart()->setAnimationOptions(QChart::NoAnimation);
-    chart()->legend()->setAlignment(Qt::AlignBottom);
+    // Beside the plot, every name is written in full ("SW1A 1AA — at-time"), never cut to "SW…".
+    chart()->legend()->setAlignment(Qt::AlignRight);
+    chart()->legend()->setShowToolTips(true);
     chart()->setMargins(QMargins(4, 4, 4, 4));
-    setMinimumSize(420, 300);
+    setMinimumSize(420, 340);
+    m_hover = new QLabel(viewport());
+    m_hover->setObjectName(QStringLiteral("chartHover"));
+    m_hover->setForegroundRole(QPalette::ToolTipText);
+    m_hover->setBackgroundRole(QPalette::ToolTipBase);
+    m_hover->setAutoFillBackground(true);
+    m_hover->setFrameShape(QFrame::Box);
+    m_hover->setMargin(4);
+    m_hover->setAttribute(Qt::WA_TransparentForMouseEvents);
+    m_hover->hide();
+    connect(chart(), &QChart::plotAreaChanged, this, &PageviewChartView::placeTimeTicks);
 }
 
 void PageviewChartView::setSeriesModel(PageviewSeriesModel *model)
@@ -113,11 +201,17 @@ void PageviewChartView::setView(View view)
 void PageviewChartView::rebuild()
 {
     QChart *c = chart();
+    m_hover->hide();
     c->removeAllSeries();
-    for (QAbstractAxis *axis : c->axes())
+    for (QAbstractAxis *axis : c->axes()) {
         c->removeAxis(axis);
+        axis->deleteLater();
+    }
+    m_timeAxis = nullptr;
+    m_countAxis = nullptr;
     m_drawn.clear();
     m_shaded.clear();
+    m_partial.clear();
     if (m_view == View::TopPostcodes)
         buildRankingView();
     else
@@ -136,19 +230,20 @@ void PageviewChartView::buildTimeView()
     c->setTitle(difference ? tr("Current − at-time pageviews per %1: where moves shift the counts").arg(grainName(s.grain))
                            : tr("Pageviews per %1 on both bases (solid: current, dashed: at-time)").arg(grainName(s.grain)));
 
-    auto *x = new QDateTimeAxis;
-    x->setFormat(s.grain == Grain::Hour ? QStringLiteral("MM-dd HH:mm")
-                 : s.grain == Grain::Month ? QStringLiteral("yyyy-MM") : QStringLiteral("yyyy-MM-dd"));
-    x->setTitleText(tr("Period start (UTC)"));
-    auto *y = new QValueAxis;
-    y->setLabelFormat(QStringLiteral("%.0f"));
-    y->setTitleText(difference ? tr("Current − at-time") : tr("Pageviews"));
-    c->addAxis(x, Qt::AlignBottom);
-    c->addAxis(y, Qt::AlignLeft);
+    m_timeAxis = new QCategoryAxis;
+    m_timeAxis->setTitleText(tr("Period (UTC)"));
+    m_countAxis = new QCategoryAxis;
+    m_countAxis->setTitleText(difference ? tr("Current − at-time") : tr("Pageviews"));
+    c->addAxis(m_timeAxis, Qt::AlignBottom);
+    c->addAxis(m_countAxis, Qt::AlignLeft);
 
+    // A period's point sits in the middle of the period; the axis runs from the first period's start to
+    // the last one's end, so a single period is drawn in the middle.
     const qsizetype periods = s.periods.size();
+    const auto middle = [&s](qsizetype t) { return (double(s.periods[t]) + double(periodEnd(s.grain, s.periods[t]))) / 2; };
     const bool markers = periods <= 48;
     double low = 0, high = 0;
+    QList<QPointF> partialPoints;
     const QList<PageviewSeriesModel::Value> values = difference ? QList{PageviewSeriesModel::Difference}
                                                                 : QList{PageviewSeriesModel::Current, PageviewSeriesModel::AtTime};
     for (qsizetype p = 0; p < s.postcodes.size(); ++p) {
@@ -159,19 +254,17 @@ void PageviewChartView::buildTimeView()
                 pen.setStyle(Qt::DashLine);
             }
             const QString name = difference ? s.postcodes[p]
-                                            : tr("%1 %2").arg(s.postcodes[p], value == PageviewSeriesModel::Current
-                                                                                  ? tr("current") : tr("at-time"));
+                                            : tr("%1 — %2").arg(s.postcodes[p], value == PageviewSeriesModel::Current
+                                                                                    ? tr("current") : tr("at-time"));
             QList<QPointF> &drawn = m_drawn[drawnKey(s.postcodes[p], value)];
             QLineSeries *segment = nullptr;
             bool first = true;
             for (qsizetype t = 0; t < periods; ++t) {
-                if (!(s.coverage[t].hoursLoaded > 0)) {
+                const std::optional<qint64> v = valueAt(s, int(p), int(t), value);
+                if (!v) {
                     segment = nullptr; // a gap: the line stops and starts again after it
                     continue;
                 }
-                const qint64 v = value == PageviewSeriesModel::Current ? s.current[p][t]
-                                 : value == PageviewSeriesModel::AtTime ? s.atTime[p][t]
-                                                                          : s.current[p][t] - s.atTime[p][t];
                 if (!segment) {
                     segment = new QLineSeries;
                     segment->setName(name);
@@ -179,47 +272,82 @@ void PageviewChartView::buildTimeView()
                     segment->setColor(pen.color());
                     segment->setPointsVisible(markers);
                     c->addSeries(segment);
-                    segment->attachAxis(x);
-                    segment->attachAxis(y);
+                    segment->attachAxis(m_timeAxis);
+                    segment->attachAxis(m_countAxis);
                     if (!first)
                         for (QLegendMarker *marker : c->legend()->markers(segment))
                             marker->setVisible(false);
                     first = false;
-                    connect(segment, &QLineSeries::hovered, this, [this](const QPointF &point, bool state) {
-                        if (state)
-                            showToolTipAt(point.x());
-                        else
-                            QToolTip::hideText();
-                    });
                 }
-                segment->append(axisX(s.periods[t]), double(v));
-                drawn.append(QPointF(double(s.periods[t]), double(v)));
-                low = std::min(low, double(v));
-                high = std::max(high, double(v));
+                segment->append(middle(t), double(*v));
+                drawn.append(QPointF(double(s.periods[t]), double(*v)));
+                if (s.coverage[t].isPartial())
+                    partialPoints << QPointF(middle(t), double(*v));
+                low = std::min(low, double(*v));
+                high = std::max(high, double(*v));
             }
         }
     }
     if (high == low)
         high = low + 1;
     const double pad = (high - low) * 0.05;
-    setCountRange(y, low < 0 ? low - pad : 0, high + pad);
-    const double top = y->max();
-    const double bottom = y->min();
+    setCountTicks(m_countAxis, low < 0 ? low - pad : 0, high + pad);
 
-    // Periods never loaded: one shaded band per run of them.
-    bool named = false;
-    for (qsizetype t = 0; t < periods;) {
-        if ((s.coverage[t].hoursLoaded > 0)) {
+    // A period no charted postcode has a value in is a gap, shaded grey; a period some of whose hours were
+    // not loaded is partial: shaded amber, its points hollow amber rings, its tooltip "5 of 24 hours loaded".
+    const auto isGap = [&](qsizetype t) {
+        for (qsizetype p = 0; p < s.postcodes.size(); ++p)
+            if (s.value(int(p), int(t), Basis::Current))
+                return false;
+        return true;
+    };
+    QList<bool> gap(periods), partial(periods);
+    for (qsizetype t = 0; t < periods; ++t) {
+        gap[t] = isGap(t);
+        partial[t] = !gap[t] && s.coverage[t].isPartial();
+        if (gap[t])
+            m_shaded << s.periods[t];
+        if (partial[t])
+            m_partial << s.periods[t];
+    }
+    addBands(gap, tr("not loaded"), QColor(128, 128, 128, 60), true);
+    addBands(partial, tr("partial period"), QColor(255, 170, 0, 50), false); // the rings' legend entry names them
+    if (!partialPoints.isEmpty()) {
+        auto *rings = new QScatterSeries;
+        rings->setName(tr("partial period"));
+        rings->setMarkerShape(QScatterSeries::MarkerShapeCircle);
+        rings->setMarkerSize(13); // around the line's own point, which stays visible inside
+        rings->setBrush(Qt::NoBrush);
+        rings->setPen(QPen(partialColor, 2));
+        rings->append(partialPoints);
+        c->addSeries(rings);
+        rings->attachAxis(m_timeAxis);
+        rings->attachAxis(m_countAxis);
+        for (QLegendMarker *marker : c->legend()->markers(rings)) {
+            marker->setShape(QLegend::MarkerShapeFromSeries);
+            marker->setBrush(Qt::NoBrush);
+            marker->setPen(QPen(partialColor, 2));
+        }
+    }
+    placeTimeTicks();
+}
+
+void PageviewChartView::addBands(const QList<bool> &periodsMarked, const QString &name, const QColor &color, bool inLegend)
+{
+    const PageviewSeries &s = m_seriesModel->series();
+    const double top = m_countAxis->max();
+    const double bottom = m_countAxis->min();
+    bool named = !inLegend;
+    for (qsizetype t = 0; t < periodsMarked.size();) {
+        if (!periodsMarked[t]) {
             ++t;
             continue;
         }
         const qsizetype start = t;
-        while (t < periods && !(s.coverage[t].hoursLoaded > 0)) {
-            m_shaded << s.periods[t];
+        while (t < periodsMarked.size() && periodsMarked[t])
             ++t;
-        }
-        const double x0 = axisX(s.periods[start]);
-        const double x1 = axisX(t < periods ? s.periods[t] : s.to);
+        const double x0 = double(s.periods[start]);
+        const double x1 = double(periodEnd(s.grain, s.periods[t - 1]));
         auto *upper = new QLineSeries;
         auto *lower = new QLineSeries;
         upper->append(x0, top);
@@ -229,21 +357,68 @@ void PageviewChartView::buildTimeView()
         auto *band = new QAreaSeries(upper, lower);
         upper->setParent(band);
         lower->setParent(band);
-        band->setName(tr("Not loaded"));
-        band->setColor(QColor(128, 128, 128, 60));
+        band->setName(name);
+        band->setColor(color);
         band->setBorderColor(Qt::transparent);
-        c->addSeries(band);
-        band->attachAxis(x);
-        band->attachAxis(y);
-        if (named)
-            for (QLegendMarker *marker : c->legend()->markers(band))
+        chart()->addSeries(band);
+        band->attachAxis(m_timeAxis);
+        band->attachAxis(m_countAxis);
+        if (named) // one legend entry for all the bands of a kind
+            for (QLegendMarker *marker : chart()->legend()->markers(band))
                 marker->setVisible(false);
         named = true;
     }
-    const qint64 end = periods > 1 && (s.coverage.last().hoursLoaded > 0) ? s.periods.last() : s.to;
-    x->setRange(QDateTime::fromMSecsSinceEpoch(qint64(axisX(s.periods.first()))),
-                QDateTime::fromMSecsSinceEpoch(qint64(axisX(end))));
-    x->setTickCount(std::clamp(int(periods), 2, 9));
+}
+
+void PageviewChartView::placeTimeTicks()
+{
+    if (!m_timeAxis || !m_seriesModel || m_seriesModel->series().periods.isEmpty())
+        return;
+    const PageviewSeries &s = m_seriesModel->series();
+    const qint64 first = s.periods.first();
+    const qint64 end = periodEnd(s.grain, s.periods.last());
+    const QList<TickStep> steps = tickSteps(s.grain);
+    const QFontMetrics metrics(m_timeAxis->labelsFont());
+    const double plotWidth = chart()->plotArea().width() > 100 ? chart()->plotArea().width() : width() * 0.65;
+    const auto fitting = [&](Grain unit) {
+        const int labelWidth = metrics.horizontalAdvance(tickLabel(s.grain, unit, first)) + 24;
+        return std::max<qsizetype>(2, qsizetype(plotWidth / labelWidth));
+    };
+
+    TickStep chosen = steps.last();
+    QList<qint64> ticks;
+    for (const TickStep &step : steps) {
+        ticks = tickPositions(step, first, end, fitting(step.unit));
+        if (ticks.size() <= fitting(step.unit)) {
+            chosen = step;
+            break;
+        }
+    }
+    QStringList wanted;
+    const bool everyPeriod = chosen.unit == s.grain && chosen.count == 1;
+    if (everyPeriod) {
+        // Few periods: each one labelled in its middle, under its point.
+        for (qint64 start : s.periods)
+            wanted << tickLabel(s.grain, s.grain, start);
+    } else {
+        for (qint64 t : ticks)
+            wanted << tickLabel(s.grain, chosen.unit, t);
+    }
+    if (wanted == m_timeAxis->categoriesLabels())
+        return;
+    clearCategories(m_timeAxis);
+    if (everyPeriod) {
+        m_timeAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionCenter);
+        m_timeAxis->setStartValue(double(first));
+        for (qsizetype t = 0; t < s.periods.size(); ++t)
+            m_timeAxis->append(wanted[t], double(periodEnd(s.grain, s.periods[t])));
+    } else {
+        m_timeAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+        m_timeAxis->setStartValue(double(first) - 1e-3); // so a tick on the first period is labelled too
+        for (qsizetype i = 0; i < ticks.size(); ++i)
+            m_timeAxis->append(wanted[i], double(ticks[i]));
+    }
+    m_timeAxis->setRange(double(first), double(end));
 }
 
 void PageviewChartView::buildRankingView()
@@ -276,16 +451,13 @@ void PageviewChartView::buildRankingView()
     auto *x = new QBarCategoryAxis;
     x->append(categories);
     x->setTitleText(tr("Postcode"));
-    auto *y = new QValueAxis;
-    y->setLabelFormat(QStringLiteral("%.0f"));
-    y->setTitleText(tr("Pageviews"));
-    setCountRange(y, 0, double(high) * 1.05);
+    m_countAxis = new QCategoryAxis;
+    m_countAxis->setTitleText(tr("Pageviews"));
+    setCountTicks(m_countAxis, 0, double(high) * 1.05);
     c->addAxis(x, Qt::AlignBottom);
-    c->addAxis(y, Qt::AlignLeft);
+    c->addAxis(m_countAxis, Qt::AlignLeft);
     bars->attachAxis(x);
-    bars->attachAxis(y);
-    for (QBarSet *set : {current, atTime})
-        connect(set, &QBarSet::hovered, this, &PageviewChartView::showRankingToolTip);
+    bars->attachAxis(m_countAxis);
 }
 
 QString PageviewChartView::toolTipText(int row) const
@@ -295,44 +467,83 @@ QString PageviewChartView::toolTipText(int row) const
             return {};
         const PostcodeRanking &r = m_rankingModel->ranking()[row];
         return tr("%1\ncurrent: %2\nat-time: %3\ndifference: %4")
-            .arg(r.postcode, number(r.current), number(r.atTime), signedNumber(r.current - r.atTime));
+            .arg(r.postcode, countText(r.current), countText(r.atTime), signedCount(r.current - r.atTime));
     }
     if (!m_seriesModel || row < 0 || row >= m_seriesModel->series().periods.size())
         return {};
     const PageviewSeries &s = m_seriesModel->series();
+    const PeriodCoverage &coverage = s.coverage[row];
     QStringList lines{tr("%1 (%2, UTC)").arg(periodLabel(s.grain, s.periods[row]), grainName(s.grain))};
-    if (!(s.coverage[row].hoursLoaded > 0)) {
-        lines << tr("not loaded");
+    if (m_shaded.contains(s.periods[row])) {
+        lines << tr("not loaded (%1)").arg(coverage.describe());
         return lines.join(QLatin1Char('\n'));
     }
+    if (coverage.isPartial())
+        lines << tr("partial period: %1; the counts cover only those hours").arg(coverage.describe());
     for (qsizetype p = 0; p < s.postcodes.size(); ++p)
-        lines << tr("%1: current %2, at-time %3, difference %4")
-                     .arg(s.postcodes[p], number(s.current[p][row]), number(s.atTime[p][row]),
-                          signedNumber(s.current[p][row] - s.atTime[p][row]));
+        lines << (s.value(int(p), row, Basis::Current)
+                      ? tr("%1: current %2, at-time %3, difference %4")
+                            .arg(s.postcodes[p], countText(s.current[p][row]), countText(s.atTime[p][row]),
+                                 signedCount(s.current[p][row] - s.atTime[p][row]))
+                      : tr("%1: not loaded").arg(s.postcodes[p]));
     return lines.join(QLatin1Char('\n'));
 }
 
-void PageviewChartView::showToolTipAt(double x)
+QString PageviewChartView::hoverText() const
 {
-    const PageviewSeries &s = m_seriesModel->series();
-    int nearest = -1;
-    double best = 0;
-    for (qsizetype t = 0; t < s.periods.size(); ++t) {
-        const double distance = std::abs(axisX(s.periods[t]) - x);
-        if (nearest < 0 || distance < best) {
-            nearest = int(t);
-            best = distance;
-        }
-    }
-    QToolTip::showText(QCursor::pos(), toolTipText(nearest), this);
+    return m_hover->isVisible() ? m_hover->text() : QString();
 }
 
-void PageviewChartView::showRankingToolTip(bool status, int index)
+void PageviewChartView::mouseMoveEvent(QMouseEvent *event)
 {
-    if (status)
-        QToolTip::showText(QCursor::pos(), toolTipText(index), this);
-    else
-        QToolTip::hideText();
+    QChartView::mouseMoveEvent(event);
+    showHoverAt(event->position().toPoint());
+}
+
+void PageviewChartView::leaveEvent(QEvent *event)
+{
+    QChartView::leaveEvent(event);
+    m_hover->hide();
+}
+
+void PageviewChartView::resizeEvent(QResizeEvent *event)
+{
+    QChartView::resizeEvent(event);
+    m_hover->hide();
+}
+
+void PageviewChartView::showHoverAt(const QPoint &viewportPos)
+{
+    const QPointF inChart = chart()->mapFromScene(mapToScene(viewportPos));
+    const QList<QAbstractSeries *> drawn = chart()->series();
+    if (drawn.isEmpty() || !chart()->plotArea().contains(inChart)) {
+        m_hover->hide();
+        return;
+    }
+    const double x = chart()->mapToValue(inChart, drawn.first()).x();
+    int row = -1;
+    if (m_view == View::TopPostcodes) {
+        row = int(std::lround(x));
+    } else {
+        // The period whose [start, end) holds the cursor.
+        const QList<qint64> &periods = m_seriesModel->series().periods;
+        row = int(std::upper_bound(periods.cbegin(), periods.cend(), qint64(std::floor(x))) - periods.cbegin()) - 1;
+    }
+    const QString text = toolTipText(row);
+    if (text.isEmpty()) {
+        m_hover->hide();
+        return;
+    }
+    m_hover->setText(text);
+    m_hover->adjustSize();
+    QPoint at = viewportPos + QPoint(16, 16);
+    if (at.x() + m_hover->width() > viewport()->width())
+        at.setX(std::max(0, viewportPos.x() - 16 - m_hover->width()));
+    if (at.y() + m_hover->height() > viewport()->height())
+        at.setY(std::max(0, viewport()->height() - m_hover->height()));
+    m_hover->move(at);
+    m_hover->show();
+    m_hover->raise();
 }
 
 QList<QPointF> PageviewChartView::drawnPoints(const QString &postcode, PageviewSeriesModel::Value value) const
@@ -340,9 +551,67 @@ QList<QPointF> PageviewChartView::drawnPoints(const QString &postcode, PageviewS
     return m_drawn.value(drawnKey(postcode, value));
 }
 
+QStringList PageviewChartView::timeLabels() const
+{
+    return m_timeAxis ? m_timeAxis->categoriesLabels() : QStringList();
+}
+
+QStringList PageviewChartView::countLabels() const
+{
+    return m_countAxis ? m_countAxis->categoriesLabels() : QStringList();
+}
+
+QStringList PageviewChartView::legendNames() const
+{
+    QStringList names;
+    for (QLegendMarker *marker : chart()->legend()->markers())
+        if (marker->isVisible())
+            names << marker->label();
+    return names;
+}
+
+QString PageviewChartView::description() const
+{
+    if (!m_seriesModel || m_seriesModel->series().periods.isEmpty())
+        return chart()->title();
+    const PageviewSeries &s = m_seriesModel->series();
+    const QString range = tr("%1 to %2 UTC").arg(formatTimestamp(s.from).left(16), formatTimestamp(s.to).left(16));
+    switch (m_view) {
+    case View::BothBases:
+        return tr("Pageviews per %1 on both bases (solid: current, dashed: at-time) — %2 — %3")
+            .arg(grainName(s.grain), s.postcodes.join(QStringLiteral(", ")), range);
+    case View::Difference:
+        return tr("Current − at-time pageviews per %1 — %2 — %3")
+            .arg(grainName(s.grain), s.postcodes.join(QStringLiteral(", ")), range);
+    case View::TopPostcodes:
+        return tr("Top %n postcode(s) by current pageviews, on both bases — %1", nullptr,
+                  int(m_rankingModel ? m_rankingModel->ranking().size() : 0))
+            .arg(range);
+    }
+    return chart()->title();
+}
+
 bool PageviewChartView::exportPng(const QString &path)
 {
-    return grab().save(path, "PNG");
+    m_hover->hide();
+    const QImage drawn = grab().toImage();
+    const QString title = description();
+    const int width = drawn.width();
+    QFont font = this->font();
+    font.setBold(true);
+    const QFontMetrics metrics(font);
+    const int margin = 10;
+    const QRect text = metrics.boundingRect(QRect(0, 0, width - 2 * margin, 10000), Qt::TextWordWrap, title);
+    QImage image(width, drawn.height() + text.height() + 2 * margin, QImage::Format_RGB32);
+    image.fill(Qt::white);
+    QPainter painter(&image);
+    painter.setFont(font);
+    painter.setPen(Qt::black);
+    painter.drawText(QRect(margin, margin, width - 2 * margin, text.height()), Qt::TextWordWrap, title);
+    painter.drawImage(0, text.height() + 2 * margin, drawn);
+    painter.end();
+    image.setText(QStringLiteral("Title"), title);
+    return image.save(path, "PNG");
 }
 
 } // namespace pv

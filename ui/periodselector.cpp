@@ -50,6 +50,7 @@ PeriodSelector::PeriodSelector(QWidget *parent)
         m_grain->addItem(g == Grain::Week ? tr("ISO week") : grainName(g), int(g));
     m_grain->setCurrentIndex(1);
     m_note = new QLabel(this);
+    m_note->setObjectName(QStringLiteral("periodNote"));
     m_note->setWordWrap(true);
     m_note->setStyleSheet(QStringLiteral("color: palette(dark);"));
 

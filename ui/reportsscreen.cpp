@@ -18,14 +18,33 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
-#include <QLocale>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QStyledItemDelegate>
 #include <QTableView>
 #include <QVBoxLayout>
 
 namespace pv {
+
+namespace {
+
+/// Tints the rows of partial periods amber, so a count that covers only some hours stands out.
+class PartialPeriodDelegate : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        if (index.data(ReportTableModel::PartialRole).toBool())
+            option->backgroundBrush = QColor(255, 222, 150);
+    }
+};
+
+} // namespace
 
 ReportsScreen::ReportsScreen(const QString &warehousePath, QWidget *parent)
     : QWidget(parent)
@@ -53,16 +72,20 @@ ReportsScreen::ReportsScreen(const QString &warehousePath, QWidget *parent)
 
     m_table = new QTableView(this);
     m_table->setModel(m_model);
+    m_table->setItemDelegate(new PartialPeriodDelegate(m_table));
     m_table->setAlternatingRowColors(true);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->verticalHeader()->setDefaultSectionSize(m_table->fontMetrics().height() + 6);
     m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_status = new QLabel(this);
+    m_status->setObjectName(QStringLiteral("reportsStatus"));
     m_status->setWordWrap(true);
 
     auto *exportBox = new QGroupBox(tr("Export CSV"), this);
     m_headerLines = new QCheckBox(tr("Header lines (filters, basis definition, data freshness)"), exportBox);
+    m_hoursLoaded = new QCheckBox(tr("Hours loaded per period (hours_loaded, period_hours): marks partial periods"), exportBox);
+    m_hoursLoaded->setChecked(true);
     m_bom = new QCheckBox(tr("UTF-8 BOM for spreadsheets"), exportBox);
     m_neutralise = new QCheckBox(tr("Neutralise cells a spreadsheet would run as formulas"), exportBox);
     m_neutralise->setChecked(true);
@@ -74,6 +97,7 @@ ReportsScreen::ReportsScreen(const QString &warehousePath, QWidget *parent)
     auto *exportLayout = new QHBoxLayout(exportBox);
     auto *checks = new QVBoxLayout;
     checks->addWidget(m_headerLines);
+    checks->addWidget(m_hoursLoaded);
     checks->addWidget(m_bom);
     checks->addWidget(m_neutralise);
     exportLayout->addLayout(checks, 2);
@@ -140,6 +164,7 @@ void ReportsScreen::setPostcodes(const QString &postcodes)
 void ReportsScreen::setCsvOptions(const ReportCsvOptions &options)
 {
     m_headerLines->setChecked(options.headerLines);
+    m_hoursLoaded->setChecked(options.hoursLoaded);
     m_bom->setChecked(options.utf8Bom);
     m_neutralise->setChecked(options.neutraliseFormulas);
 }
@@ -148,6 +173,7 @@ ReportCsvOptions ReportsScreen::csvOptions() const
 {
     ReportCsvOptions options;
     options.headerLines = m_headerLines->isChecked();
+    options.hoursLoaded = m_hoursLoaded->isChecked();
     options.utf8Bom = m_bom->isChecked();
     options.neutraliseFormulas = m_neutralise->isChecked();
     return options;
@@ -202,10 +228,16 @@ void ReportsScreen::preview()
                 m_status->setText(queryError);
             } else {
                 m_model->setTable(*table);
-                m_status->setText(tr("%1 rows, %2 to %3 UTC per %4. Data: %5.")
-                                      .arg(QLocale(QLocale::English).toString(table->size()),
-                                           formatTimestamp(*query->from).left(16), formatTimestamp(*query->to).left(16),
-                                           grainName(query->grain), freshness.describe()));
+                QStringList parts;
+                if (!table->unknownPostcodes.isEmpty())
+                    parts << describeUnknownPostcodes(table->unknownPostcodes) + QLatin1Char('.');
+                parts << tr("%1 rows, %2 to %3 UTC per %4.")
+                             .arg(countText(table->size()), formatTimestamp(*query->from).left(16),
+                                  formatTimestamp(*query->to).left(16), grainName(query->grain));
+                if (const qsizetype partial = m_model->partialRows())
+                    parts << tr("%1 in partial periods (amber: not every hour loaded, see Hours loaded).").arg(countText(partial));
+                parts << tr("Data: %1.").arg(freshness.describe());
+                m_status->setText(parts.join(QLatin1Char(' ')));
             }
             emit previewUpdated();
         };
@@ -253,7 +285,7 @@ void ReportsScreen::exportCsv(const QString &path)
             }
             feedback->deleteLater();
             const bool ok = outcome == WriteOutcome::Written;
-            const QString message = ok ? tr("Exported %1 rows to %2.").arg(QLocale(QLocale::English).toString(rows), path)
+            const QString message = ok ? tr("Exported %1 rows to %2.").arg(countText(rows), path)
                                     : outcome == WriteOutcome::Cancelled ? tr("Export cancelled: %1 was not written.").arg(path)
                                                                          : exportError;
             m_status->setText(message);

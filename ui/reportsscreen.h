@@ -20,7 +20,8 @@ class QueryThread;
 class ReportTableModel;
 
 /// The analyst's reports: the command line's report (one basis, or both bases as two columns; grain;
-/// range; postcodes) previewed as a table and exported as CSV with progress and cancel. Queries and the
+/// range; postcodes) previewed as a table, partial periods marked, and exported as CSV with progress and
+/// cancel. Queries and the
 /// export run on the screen's own QueryThread.
 class ReportsScreen : public QWidget
 {
@@ -65,6 +66,7 @@ private:
     ReportTableModel *m_model = nullptr;
     QLabel *m_status = nullptr;
     QCheckBox *m_headerLines = nullptr;
+    QCheckBox *m_hoursLoaded = nullptr;
     QCheckBox *m_bom = nullptr;
     QCheckBox *m_neutralise = nullptr;
     QPushButton *m_export = nullptr;

@@ -2,7 +2,16 @@
 
 #include "extract/extractvalidation.h"
 
+#include <QLocale>
+
 namespace pv {
+
+QString countText(qint64 count)
+{
+    QLocale locale;
+    locale.setNumberOptions(locale.numberOptions() & ~QLocale::OmitGroupSeparator);
+    return locale.toString(count);
+}
 
 ReportTableModel::ReportTableModel(QObject *parent)
     : QAbstractTableModel(parent)
@@ -23,7 +32,15 @@ int ReportTableModel::rowCount(const QModelIndex &parent) const
 
 int ReportTableModel::columnCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : m_table.basis ? 3 : 5;
+    return parent.isValid() ? 0 : m_table.basis ? 4 : 6;
+}
+
+qsizetype ReportTableModel::partialRows() const
+{
+    qsizetype partial = 0;
+    for (qsizetype row = 0; row < m_table.size(); ++row)
+        partial += m_table.periodCoverage(m_table.periodStartAt(row)).isPartial();
+    return partial;
 }
 
 QVariant ReportTableModel::data(const QModelIndex &index, int role) const
@@ -32,23 +49,35 @@ QVariant ReportTableModel::data(const QModelIndex &index, int role) const
         return {};
     if (role == Qt::TextAlignmentRole)
         return index.column() >= 2 ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
-    if (role != Qt::DisplayRole)
+    const PeriodCoverage coverage = m_table.periodCoverage(m_table.periodStartAt(index.row()));
+    switch (role) {
+    case PartialRole: return coverage.isPartial();
+    case Qt::ToolTipRole:
+        return coverage.isPartial() ? QVariant(tr("Partial period: %1; the count covers only those hours.").arg(coverage.describe()))
+                                    : QVariant();
+    }
+    if (role != Qt::DisplayRole && role != Qt::EditRole)
         return {};
+    if (index.column() == hoursLoadedColumn())
+        return role == Qt::DisplayRole ? QVariant(tr("%1 of %2").arg(countText(coverage.hoursLoaded), countText(coverage.hours)))
+                                       : QVariant(coverage.hoursLoaded);
+    // Counts: grouped text to read, the number itself as the edit role.
+    const auto count = [role](qint64 value) { return role == Qt::DisplayRole ? QVariant(countText(value)) : QVariant(value); };
     if (m_table.basis) {
         const ReportRow &row = m_table.rows[index.row()];
         switch (index.column()) {
         case 0: return formatTimestamp(row.periodStart);
         case 1: return row.postcode;
-        default: return row.pageviews;
+        default: return count(row.pageviews);
         }
     }
     const ComparisonRow &row = m_table.comparison[index.row()];
     switch (index.column()) {
     case 0: return formatTimestamp(row.periodStart);
     case 1: return row.postcode;
-    case 2: return row.current;
-    case 3: return row.atTime;
-    default: return row.difference();
+    case 2: return count(row.current);
+    case 3: return count(row.atTime);
+    default: return count(row.difference());
     }
 }
 
@@ -56,6 +85,8 @@ QVariant ReportTableModel::headerData(int section, Qt::Orientation orientation, 
 {
     if (role != Qt::DisplayRole || orientation != Qt::Horizontal)
         return QAbstractTableModel::headerData(section, orientation, role);
+    if (section == hoursLoadedColumn())
+        return tr("Hours loaded");
     switch (section) {
     case 0: return tr("Period start (UTC)");
     case 1: return tr("Postcode");
@@ -93,11 +124,12 @@ QVariant PostcodeRankingModel::data(const QModelIndex &index, int role) const
     if (!checkIndex(index, CheckIndexOption::IndexIsValid) || (role != Qt::DisplayRole && role != Qt::EditRole))
         return {};
     const PostcodeRanking &r = m_ranking[index.row()];
+    const auto count = [role](qint64 value) { return role == Qt::DisplayRole ? QVariant(countText(value)) : QVariant(value); };
     switch (index.column()) {
     case PostcodeColumn: return r.postcode;
-    case CurrentColumn: return r.current;
-    case AtTimeColumn: return r.atTime;
-    case DifferenceColumn: return r.current - r.atTime;
+    case CurrentColumn: return count(r.current);
+    case AtTimeColumn: return count(r.atTime);
+    case DifferenceColumn: return count(r.current - r.atTime);
     }
     return {};
 }

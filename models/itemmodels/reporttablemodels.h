@@ -11,12 +11,20 @@
 namespace pv {
 
 /// A ReportTable as a table: period start, postcode, then pageviews (one basis) or current, at-time and
-/// difference (both bases) — the columns of the exported CSV.
+/// difference (both bases), then the hours of the period loaded ("5 of 24") — the columns of the exported
+/// CSV. A row of a partial period (not every hour loaded) answers PartialRole true (the view tints it) and
+/// says why in its tooltip.
 class ReportTableModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
+    enum Role { PartialRole = Qt::UserRole + 1 };
+
     explicit ReportTableModel(QObject *parent = nullptr);
+    /// The "Hours loaded" column: last.
+    int hoursLoadedColumn() const { return columnCount() - 1; }
+    /// The rows whose period is partial.
+    qsizetype partialRows() const;
     void setTable(const ReportTable &table);
     const ReportTable &table() const { return m_table; }
 
@@ -48,5 +56,9 @@ public:
 private:
     QList<PostcodeRanking> m_ranking;
 };
+
+/// A count as people read it on the analyst's screens: digits grouped the locale's way ("12,345"), also
+/// in the C locale, which leaves grouping out by default.
+QString countText(qint64 count);
 
 } // namespace pv

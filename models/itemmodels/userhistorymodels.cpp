@@ -2,6 +2,7 @@
 
 #include "extract/extractvalidation.h"
 #include "itemmodels/pageviewseriesmodel.h"
+#include "itemmodels/reporttablemodels.h"
 
 namespace pv {
 
@@ -87,12 +88,12 @@ QVariant UserPageviewsModel::data(const QModelIndex &index, int role) const
     const UserPageviews &row = m_rows[index.row()];
     if (role == Qt::TextAlignmentRole)
         return index.column() == PageviewsColumn ? QVariant(Qt::AlignRight | Qt::AlignVCenter) : QVariant();
-    if (role != Qt::DisplayRole)
+    if (role != Qt::DisplayRole && role != Qt::EditRole)
         return {};
     switch (index.column()) {
     case PeriodColumn: return periodLabel(m_grain, row.periodStart);
     case PostcodeColumn: return row.atTimePostcode;
-    case PageviewsColumn: return row.pageviews;
+    case PageviewsColumn: return role == Qt::DisplayRole ? QVariant(countText(row.pageviews)) : QVariant(row.pageviews);
     }
     return {};
 }
@@ -133,13 +134,13 @@ int PostcodeMovesModel::columnCount(const QModelIndex &parent) const
 
 QVariant PostcodeMovesModel::data(const QModelIndex &index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid) || role != Qt::DisplayRole)
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid) || (role != Qt::DisplayRole && role != Qt::EditRole))
         return {};
     const PostcodeMove &move = m_moves[index.row()];
     const bool in = move.direction == PostcodeMove::Direction::In;
     switch (index.column()) {
     case AtColumn: return formatTimestamp(move.at);
-    case UserColumn: return move.userId;
+    case UserColumn: return role == Qt::DisplayRole ? QVariant(QString::number(move.userId)) : QVariant(move.userId); // an id, never grouped
     case DirectionColumn: return in ? tr("moved in") : tr("moved out");
     case FromColumn: return move.fromPostcode.isEmpty() ? tr("(new to the snapshots)") : move.fromPostcode;
     case ToColumn: return move.toPostcode.isEmpty() ? tr("(left the snapshots)") : move.toPostcode;

@@ -1,7 +1,9 @@
 // Shows each analyst screen at 1280×800 on a demo warehouse with realistic selections and saves PNGs:
-// history.png, charts.png, charts-difference.png, charts-top.png, reports.png.
+// history.png, charts.png (days), charts-export.png (the chart's PNG export), charts-hours.png (with the
+// values under the mouse), charts-month.png (one month), charts-difference.png, charts-top.png, reports.png.
 // Usage: analyst_screenshots --db WAREHOUSE --out DIR   (run by scripts/analyst-screenshots.sh under xvfb-run)
 #include "chartsscreen.h"
+#include "pageviewchartview.h"
 #include "historyscreen.h"
 #include "periodselector.h"
 #include "query/postcodedirectory.h"
@@ -135,12 +137,29 @@ int main(int argc, char *argv[])
         ok &= settle([&] { return charts.periodSelector()->freshness().newestHour.has_value(); });
         charts.periodSelector()->setRecentRange(pv::RecentRange::AllData);
         charts.periodSelector()->setGrain(pv::Grain::Day);
-        charts.setPostcodes(selection.southWest);
+        // ZZ99 is a postcode no user has ever had: said in the status line, not drawn.
+        charts.setPostcodes(selection.southWest + QStringList{QStringLiteral("ZZ99")});
         ok &= settle([&] {
             return charts.seriesModel()->series().postcodes == selection.southWest
                 && charts.seriesModel()->series().grain == pv::Grain::Day;
         });
         ok &= save(&charts, out + QStringLiteral("/charts.png"));
+        ok &= charts.exportPng(out + QStringLiteral("/charts-export.png"));
+        charts.periodSelector()->setGrain(pv::Grain::Hour);
+        ok &= settle([&] { return charts.seriesModel()->series().grain == pv::Grain::Hour; });
+        QTest::qWait(400);
+        // The mouse over the middle of the plot shows that hour's values.
+        pv::PageviewChartView *view = charts.chartView();
+        QTest::mouseMove(view->viewport(), view->mapFromScene(view->chart()->mapToScene(view->chart()->plotArea().center())));
+        ok &= save(&charts, out + QStringLiteral("/charts-hours.png"));
+        const auto newest = charts.periodSelector()->freshness().newestHour;
+        charts.periodSelector()->setCustomRange(*newest - 2 * 86400, *newest + 3600);
+        charts.periodSelector()->setGrain(pv::Grain::Month);
+        ok &= settle([&] { return charts.seriesModel()->series().grain == pv::Grain::Month; });
+        ok &= save(&charts, out + QStringLiteral("/charts-month.png"));
+        charts.periodSelector()->setRecentRange(pv::RecentRange::AllData);
+        charts.periodSelector()->setGrain(pv::Grain::Day);
+        ok &= settle([&] { return charts.seriesModel()->series().grain == pv::Grain::Day; });
         charts.setView(pv::PageviewChartView::View::Difference);
         ok &= save(&charts, out + QStringLiteral("/charts-difference.png"));
         charts.findChild<QSpinBox *>()->setValue(10);
@@ -156,11 +175,11 @@ int main(int argc, char *argv[])
         if (!QTest::qWaitForWindowExposed(&reports))
             return 1;
         ok &= settle([&] { return reports.periodSelector()->freshness().newestHour.has_value(); });
-        reports.setPostcodes(selection.southWest.join(QStringLiteral(", ")));
+        reports.setPostcodes((selection.southWest + QStringList{QStringLiteral("ZZ99")}).join(QStringLiteral(", ")));
         reports.periodSelector()->setRecentRange(pv::RecentRange::AllData);
         reports.periodSelector()->setGrain(pv::Grain::Day);
         reports.setBasis(QString());
-        ok &= settle([&] { return reports.tableModel()->columnCount() == 5 && reports.tableModel()->rowCount() > 0; });
+        ok &= settle([&] { return reports.tableModel()->columnCount() == 6 && reports.tableModel()->rowCount() > 0; });
         ok &= save(&reports, out + QStringLiteral("/reports.png"));
     }
     return ok ? 0 : 1;
