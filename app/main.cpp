@@ -1,4 +1,5 @@
 #include "commandline.h"
+#include "itemmodels/reporttablemodels.h"
 #include "mainwindow.h"
 
 #include <QApplication>
@@ -16,6 +17,7 @@ int main(int argc, char *argv[])
     const pv::cli::GlobalArguments global = pv::cli::parseGlobalArguments(arguments);
     if (global.wantsDesktop()) {
         QApplication app(argc, argv);
+        pv::groupCountDigits();
         pv::MainWindow window(global.warehousePath);
         window.show();
         return app.exec();

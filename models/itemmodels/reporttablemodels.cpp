@@ -13,6 +13,13 @@ QString countText(qint64 count)
     return locale.toString(count);
 }
 
+void groupCountDigits()
+{
+    QLocale locale;
+    locale.setNumberOptions(locale.numberOptions() & ~QLocale::OmitGroupSeparator);
+    QLocale::setDefault(locale);
+}
+
 ReportTableModel::ReportTableModel(QObject *parent)
     : QAbstractTableModel(parent)
 {

@@ -60,5 +60,8 @@ private:
 /// A count as people read it on the analyst's screens: digits grouped the locale's way ("12,345"), also
 /// in the C locale, which leaves grouping out by default.
 QString countText(qint64 count);
+/// Makes QLocale() group digits in this process whatever the system locale (the C locale groups none), so
+/// every screen writes counts as countText() does. The desktop calls it once at start.
+void groupCountDigits();
 
 } // namespace pv

@@ -97,6 +97,7 @@ Selection choose(const QString &path)
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
+    pv::groupCountDigits();
     QString db, out;
     const QStringList args = app.arguments();
     for (qsizetype i = 1; i + 1 < args.size(); ++i) {

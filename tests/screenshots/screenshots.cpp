@@ -10,6 +10,8 @@
 #include "../rawsqlite.h"
 #include "../settle.h"
 
+#include "itemmodels/reporttablemodels.h"
+
 #include <QApplication>
 #include <QDir>
 #include <QTreeWidget>
@@ -35,6 +37,7 @@ bool save(QWidget *widget, const QString &path)
 int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
+    pv::groupCountDigits();
     QCoreApplication::setOrganizationName(QStringLiteral("pvadmin-screenshots"));
     QString db, big, out;
     QStringList imports;
