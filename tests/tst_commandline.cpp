@@ -355,6 +355,7 @@ private slots:
     void reportUsageErrors();
 
     void runsListsEveryRunWithStatus();
+    void terminalSequencesFromAFileAreShownNotRun();
     void rejectsErrors_data();
     void rejectsErrors();
     void historyOfMover();
@@ -1306,6 +1307,33 @@ void CommandlineTest::runsListsEveryRunWithStatus()
     EXPECT_CONTAINS(lines[1], "users_extract_2024-03-01.csv");
     EXPECT_CONTAINS(lines[5], "bad.csv");
     EXPECT_CONTAINS(box.run({QStringLiteral("runs"), QStringLiteral("extra")}).err, "runs takes no arguments");
+}
+
+void CommandlineTest::terminalSequencesFromAFileAreShownNotRun()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    // A title-setting OSC, a screen clear and a BEL inside bad values, and one in the file name.
+    const QString file = box.write(QStringLiteral("users_2024-03-01\x1b[2J.csv"),
+                                   "id,postcode\n1,SW19\n\x1b]0;owned\x07,N1\n2,\x1b[2JW1\n3,N1\n4,N1\n5,N1\n6,N1\n");
+    const CliResult load = box.run({QStringLiteral("load"), QStringLiteral("--max-rejects"), QStringLiteral("50"),
+                                    QStringLiteral("--as-of"), QStringLiteral("2024-03-01 00:00:00"), file});
+    EXPECT_EXIT(load, 0);
+    const CliResult failed = box.run({QStringLiteral("load"), QStringLiteral("--as-of"), QStringLiteral("2024-03-02 00:00:00"), file});
+    EXPECT_EXIT(failed, 1);
+    const CliResult rejects = box.run({QStringLiteral("rejects"), QString::number(runIdIn(load.out))});
+    EXPECT_EXIT(rejects, 0);
+    const CliResult runs = box.run({QStringLiteral("runs")});
+    EXPECT_EXIT(runs, 0);
+    for (const CliResult *r : {&load, &failed, &rejects, &runs}) {
+        for (const QByteArray &text : {r->out, r->err}) {
+            QVERIFY2(!text.contains('\x1b') && !text.contains('\x07'), text.constData());
+        }
+    }
+    // What was there is still shown, escaped.
+    EXPECT_CONTAINS(rejects.out, "\\x1b]0;owned\\x07");
+    EXPECT_CONTAINS(rejects.out, "\\x1b[2JW1");
+    EXPECT_CONTAINS(runs.out, "users_2024-03-01\\x1b[2J.csv");
 }
 
 void CommandlineTest::rejectsErrors_data()

@@ -264,6 +264,29 @@ private slots:
         QCOMPARE(model.rowCount(), 0);
     }
 
+    void rejectedLinesExportNeutralisesFormulas()
+    {
+        OperatorFixture f;
+        const QByteArray csv("id,postcode\n1,SW19\n=1+2,N1\n@SUM(1+1)*cmd|' /C calc'!A0,N1\n"
+                             "3,=HYPERLINK(\"http://x\")\n-4,N1\n");
+        LoadOptions options;
+        options.maxRejectPercent = 90;
+        const LoadResult result = f.load(f.write(QStringLiteral("users_2024-03-01.csv"), csv), options);
+        QCOMPARE(result.run.rowsRejected, 4);
+        Warehouse warehouse;
+        QString error;
+        QVERIFY(warehouse.open(f.warehousePath(), &error));
+        QBuffer buffer;
+        buffer.open(QIODevice::WriteOnly);
+        QCOMPARE(writeRejectedLinesCsv(warehouse.runLog(), result.run.id, &buffer, &error), 4);
+        const QList<QByteArray> lines = buffer.data().split('\n');
+        // Every raw text a spreadsheet would run starts with an apostrophe; the line numbers stay numbers.
+        QVERIFY2(lines[1].startsWith("3,") && lines[1].endsWith(",\"'=1+2,N1\""), lines[1].constData());
+        QVERIFY2(lines[2].endsWith(",\"'@SUM(1+1)*cmd|' /C calc'!A0,N1\""), lines[2].constData());
+        QVERIFY2(lines[3].endsWith(",\"3,=HYPERLINK(\"\"http://x\"\")\""), lines[3].constData());
+        QVERIFY2(lines[4].endsWith(",\"'-4,N1\""), lines[4].constData());
+    }
+
     void failedReadIsReportedNotShownAsEmpty()
     {
         OperatorFixture f;

@@ -17,6 +17,12 @@ namespace {
 
 std::atomic<LoadFeedback *> activeFeedback{nullptr};
 
+/// The progress line's own control: back to the line's start and clear it. Only TerminalProgress writes it.
+void clearProgressLine()
+{
+    std::fputs("\r\033[K", stderr);
+}
+
 void onInterrupt(int)
 {
     if (LoadFeedback *feedback = activeFeedback.load())
@@ -27,15 +33,29 @@ void onInterrupt(int)
 
 } // namespace
 
+QString printable(const QString &text)
+{
+    QString shown;
+    shown.reserve(text.size());
+    for (const QChar c : text) {
+        const char16_t u = c.unicode();
+        if ((u < 0x20 && u != u'\n' && u != u'\t') || (u >= 0x7f && u < 0xa0))
+            shown += QStringLiteral("\\x%1").arg(int(u), 2, 16, QLatin1Char('0'));
+        else
+            shown += c;
+    }
+    return shown;
+}
+
 void printOut(const QString &text)
 {
-    const QByteArray utf8 = text.toUtf8();
+    const QByteArray utf8 = printable(text).toUtf8();
     std::fwrite(utf8.constData(), 1, size_t(utf8.size()), stdout);
 }
 
 void printErr(const QString &text)
 {
-    const QByteArray utf8 = text.toUtf8();
+    const QByteArray utf8 = printable(text).toUtf8();
     std::fwrite(utf8.constData(), 1, size_t(utf8.size()), stderr);
 }
 
@@ -95,7 +115,9 @@ TerminalProgress::TerminalProgress(LoadFeedback *feedback, QString label)
 {
     // A notice is a line of its own, with or without a progress line (which the next draw puts back).
     QObject::connect(feedback, &LoadFeedback::notice, feedback, [this](const QString &text) {
-        printErr(QStringLiteral("%1%2\n").arg(m_active ? QStringLiteral("\r\033[K") : QString(), text));
+        if (m_active)
+            clearProgressLine();
+        printErr(text + QLatin1Char('\n'));
     });
     if (qEnvironmentVariableIsSet("PVADMIN_STAGE_TIMES")) {
         m_stageTimer.start();
@@ -126,7 +148,7 @@ TerminalProgress::~TerminalProgress()
     if (m_timesOnly && !m_stage.isEmpty())
         printErr(QStringLiteral("stage %1: %2 ms\n").arg(m_stage).arg(m_stageTimer.elapsed()));
     if (m_active)
-        printErr(QStringLiteral("\r\033[K"));
+        clearProgressLine();
 }
 
 void TerminalProgress::draw(qint64 done, qint64 total)
@@ -140,7 +162,8 @@ void TerminalProgress::draw(qint64 done, qint64 total)
             line += QStringLiteral(", about %1 s left").arg(qint64(double(ms) * (1 - share) / share / 1000) + 1);
     }
     line += QStringLiteral(" (%1 s)").arg(m_timer.elapsed() / 1000);
-    printErr(QStringLiteral("\r\033[K") + line.left(150));
+    clearProgressLine();
+    printErr(line.left(150));
 }
 
 } // namespace pv::cli

@@ -11,6 +11,11 @@ class LoadFeedback;
 
 namespace pv::cli {
 
+/// Text from files, file names and the warehouse made safe to show: every control character but newline
+/// and tab (an escape sequence in an extract could rewrite or hide what the operator's terminal shows) is
+/// written as \xHH, like DEL and the C1 controls.
+QString printable(const QString &text);
+/// Print text through printable(): nothing printed can drive the terminal.
 void printOut(const QString &text);
 void printErr(const QString &text);
 /// Prints "pvadmin: REASON (see pvadmin help COMMAND)" and returns ExitUsage.

@@ -10,7 +10,9 @@ namespace pv {
 qint64 writeRejectedLinesCsv(const LoadRunLog &log, qint64 runId, QIODevice *out, QString *error)
 {
     constexpr int batchLines = 10000;
-    CsvWriter csv(out);
+    // Rejected lines are whatever a file held: a cell a spreadsheet would run as a formula gets its
+    // leading apostrophe, like the reports' export.
+    CsvWriter csv(out, CsvWriter::Formulas::Neutralise);
     csv.addText(QStringLiteral("line")).addText(QStringLiteral("reason")).addText(QStringLiteral("raw")).endRow();
     qint64 written = 0;
     qint64 after = 0;
