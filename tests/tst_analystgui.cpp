@@ -446,6 +446,13 @@ void AnalystGuiTest::chartsShowDifferenceAndTopPostcodes()
     QCOMPARE(screen.chartView()->drawnPoints(QStringLiteral("EC1A"), PageviewSeriesModel::Current), QList<QPointF>{QPointF(0, 4)});
     QCOMPARE(screen.chartView()->drawnPoints(QStringLiteral("EC1A"), PageviewSeriesModel::AtTime), QList<QPointF>{QPointF(0, 2)});
     QCOMPARE(screen.chartView()->toolTipText(0), QStringLiteral("EC1A\ncurrent: 4\nat-time: 2\ndifference: +2"));
+    // The exported title names the range the ranking was read for, also with no postcodes chosen.
+    const QString rankedRange = QStringLiteral("%1 to %2 UTC").arg(formatTimestamp(screen.rankingModel()->from()).left(16),
+                                                                   formatTimestamp(screen.rankingModel()->to()).left(16));
+    QVERIFY(screen.rankingModel()->to() > screen.rankingModel()->from());
+    screen.setPostcodes({});
+    QTRY_VERIFY(screen.seriesModel()->series().postcodes.isEmpty());
+    QCOMPARE(screen.chartView()->description(), QStringLiteral("Top 2 postcodes by current pageviews, on both bases — ") + rankedRange);
 
     // Top N replaces the chosen postcodes.
     screen.useTopPostcodes(1);

@@ -506,6 +506,7 @@ void ExtractReaderTest::readExtract_data()
         {"datetime day 0", "2024-04-00 10:00:00", "April 2024 has no day 0"},
         {"datetime month 13", "2024-13-01 10:00:00", "has month 13"},
         {"datetime month 0", "2024-00-01 10:00:00", "has month 0"},
+        {"datetime year 0000", "0000-01-01 00:00:00", "has year 0000"},
         {"datetime hour 24", "2024-03-01 24:00:00", "has hour 24"},
         {"datetime minute 60", "2024-03-01 23:60:00", "has minute 60"},
         {"datetime second 60", "2024-03-01 23:59:60", "has second 60"},

@@ -446,6 +446,43 @@ private slots:
                                          "missing (50.1%), as of 2024-03-02 00:00:00, first at line 12,345 of /tmp/1234/x.csv. "
                                          "If the users really left, import it again with “Load anyway (force)” ticked"));
         QVERIFY(!desktopMessage(QStringLiteral("raise the threshold (--max-rejects)")).contains(QStringLiteral("--")));
+        // Values quoted from the file, ids and numbers too big to be counts stay as they were.
+        const QString quotedValues = QStringLiteral(
+            "line 2: column 'user_id': '99999999999999999999' is too large; line 3: column 'id': '00012345' ...; "
+            "user 123456 moved; run 12345 failed; 99999999999999999999 rows");
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        const QString kept = desktopMessage(quotedValues);
+        QLocale::setDefault(saved);
+        QCOMPARE(kept, quotedValues);
+    }
+
+    void loadAnywayLoadsOnlyTheRefusedContent()
+    {
+        OperatorFixture f;
+        QByteArray day1("id,postcode\n");
+        for (int i = 1; i <= 100; ++i)
+            day1 += QByteArray::number(i) + ",SW19\n";
+        QCOMPARE(f.load(f.write(QStringLiteral("users_2024-03-01.csv"), day1)).outcome, LoadOutcome::Loaded);
+        const QString path = f.write(QStringLiteral("users_2024-03-02.csv"), "id,postcode\n1,N1\n2,N1\n");
+        const LoadResult refused = f.load(path);
+        QCOMPARE(refused.outcome, LoadOutcome::Refused);
+        QVERIFY(refusedByRemovalGuard(refused.run));
+        const LoadRequest again = loadAnywayRequest(refused.run);
+        QVERIFY(again.options.force);
+
+        // The file at that path was replaced meanwhile (a cron job rewriting it): not loaded in its place.
+        QFile::remove(path);
+        f.write(QStringLiteral("users_2024-03-02.csv"), "id,postcode\n1,W1\n");
+        const LoadResult changed = f.load(again.path, again.options);
+        QCOMPARE(changed.outcome, LoadOutcome::Refused);
+        QVERIFY2(changed.message.contains(QStringLiteral("has changed since")), qPrintable(changed.message));
+
+        // The refused content itself loads, past the guard, at the refused run's as-of.
+        QFile::remove(path);
+        f.write(QStringLiteral("users_2024-03-02.csv"), "id,postcode\n1,N1\n2,N1\n");
+        const LoadResult forced = f.load(again.path, again.options);
+        QCOMPARE(forced.outcome, LoadOutcome::Loaded);
+        QCOMPARE(forced.run.asOf, refused.run.asOf);
     }
 
     void removalForecastBeforeLoading()

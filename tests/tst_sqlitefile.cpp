@@ -13,6 +13,7 @@
 #include "rawsqlite.h"
 #include "testwarehouse.h"
 
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
@@ -193,6 +194,24 @@ void SqliteFileTest::onlyCreatingOpensChangeAFile()
         QCOMPARE(describeFile(foreign), before);
     }
 
+    // Another tool's migrations table (Rails, dbmate, golang-migrate keep one by that name) is not a warehouse.
+    const QString migrated = dir.filePath(QStringLiteral("rails.sqlite3"));
+    {
+        sqlite3 *db = nullptr;
+        QCOMPARE(sqlite3_open(migrated.toUtf8().constData(), &db), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(db, "CREATE TABLE schema_migrations (version varchar PRIMARY KEY);"
+                                  "INSERT INTO schema_migrations VALUES ('5'), ('20240101120000');",
+                              nullptr, nullptr, nullptr), SQLITE_OK);
+        sqlite3_close(db);
+    }
+    const QString migratedBefore = describeFile(migrated);
+    for (const auto creation : {Warehouse::Creation::ExistingOnly, Warehouse::Creation::CreateIfMissing}) {
+        Warehouse warehouse;
+        QVERIFY(!warehouse.open(migrated, &error, Warehouse::Role::Main, creation));
+        QVERIFY2(error.contains(QStringLiteral("not a warehouse: it holds other tables (schema_migrations)")), qPrintable(error));
+        QCOMPARE(describeFile(migrated), migratedBefore);
+    }
+
     // An empty file: reading finds no warehouse and leaves it empty; creating makes one there.
     const QString empty = dir.filePath(QStringLiteral("empty.sqlite"));
     {
@@ -223,6 +242,20 @@ void SqliteFileTest::onlyCreatingOpensChangeAFile()
         Warehouse reader;
         QVERIFY(!reader.open(old, &error, Warehouse::Role::Reader, Warehouse::Creation::ExistingOnly));
         QCOMPARE(error, warehouseNeedsUpgrade(old, 4, 5));
+    }
+    // One newer than this pvadmin: said at once, without waiting for a load's write lock.
+    {
+        sqlite3 *db = nullptr;
+        QCOMPARE(sqlite3_open(old.toUtf8().constData(), &db), SQLITE_OK);
+        QCOMPARE(sqlite3_exec(db, "INSERT INTO schema_migrations VALUES (5, '2026-12-01 00:00:00'), (99, '2030-01-01 00:00:00');"
+                                  "BEGIN IMMEDIATE;", nullptr, nullptr, nullptr), SQLITE_OK);
+        QElapsedTimer timer;
+        timer.start();
+        Warehouse reader;
+        QVERIFY(!reader.open(old, &error, Warehouse::Role::Reader, Warehouse::Creation::ExistingOnly));
+        QVERIFY2(error.contains(QStringLiteral("schema version 99, newer than this pvadmin")), qPrintable(error));
+        QVERIFY(timer.elapsed() < 5000);
+        sqlite3_close(db);
     }
     // (Upgrading itself: versionOneWarehouseKeepsItsHistory.)
 }

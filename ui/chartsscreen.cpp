@@ -313,9 +313,11 @@ void ChartsScreen::queryRanking()
     m_queries->request(QStringLiteral("ranking"), [this, n, range](Warehouse &warehouse) -> std::function<void()> {
         const QList<PostcodeRanking> top = topPostcodes(warehouse.pageviews(), range->first, range->second, n, Basis::Current);
         return [this, top, range] {
-            m_ranking->setRanking(top);
-            m_rankingStatus = tr("The %n postcode(s) with most current pageviews from %1 to %2 UTC (UNKNOWN left out). "
-                                 "Hover a bar for exact values.", nullptr, int(top.size())) // n ≤ 50
+            m_ranking->setRanking(top, range->first, range->second);
+            m_rankingStatus = (top.size() == 1 ? tr("The postcode with most current pageviews from %1 to %2 UTC (UNKNOWN left out). "
+                                                    "Hover a bar for exact values.")
+                                                 : tr("The %1 postcodes with most current pageviews from %2 to %3 UTC (UNKNOWN "
+                                                      "left out). Hover a bar for exact values.").arg(top.size()))
                                   .arg(formatTimestamp(range->first).left(16), formatTimestamp(range->second).left(16));
             showStatus();
             emit updated();

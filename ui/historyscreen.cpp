@@ -212,9 +212,10 @@ void HistoryScreen::queryUser()
                                                  .arg(userId)
                                                  .arg(countText(total)));
             else
-                m_userSummary->setText(tr("User %1: %n postcode period(s), current postcode %2%3; %4 pageviews loaded.",
-                                          nullptr, int(periods.size()))
+                m_userSummary->setText(tr("User %1: %2, current postcode %3%4; %5 pageviews loaded.")
                                            .arg(userId)
+                                           .arg(periods.size() == 1 ? tr("1 postcode period")
+                                                                    : tr("%1 postcode periods").arg(periods.size()))
                                            .arg(periods.last().postcode,
                                                 periods.last().validTo ? tr(" (not in the latest snapshot)") : QString())
                                            .arg(countText(total)));

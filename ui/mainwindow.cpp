@@ -414,9 +414,11 @@ void MainWindow::closeEvent(QCloseEvent *event)
     if (m_loads->isBusy()) {
         const auto answer = QMessageBox::question(
             this, tr("Loads are running"),
-            tr("%1 file(s) are still loading or waiting. Quitting cancels them: the running load is rolled back "
-               "and nothing changes. Quit anyway?")
-                .arg(m_loads->pendingCount()));
+            (m_loads->pendingCount() == 1 ? tr("1 file is still loading. Quitting cancels it: the load is rolled back "
+                                               "and nothing changes. Quit anyway?")
+                                            : tr("%1 files are still loading or waiting. Quitting cancels them: the running "
+                                                 "load is rolled back and nothing changes. Quit anyway?")
+                                                  .arg(m_loads->pendingCount())));
         if (answer != QMessageBox::Yes) {
             event->ignore();
             return;

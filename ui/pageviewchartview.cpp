@@ -429,7 +429,8 @@ void PageviewChartView::buildRankingView()
         return;
     }
     const QList<PostcodeRanking> &ranking = m_rankingModel->ranking();
-    c->setTitle(tr("Top %n postcode(s) by current pageviews in the range, on both bases", nullptr, int(ranking.size())));
+    c->setTitle(ranking.size() == 1 ? tr("Top postcode by current pageviews in the range, on both bases")
+                                    : tr("Top %1 postcodes by current pageviews in the range, on both bases").arg(ranking.size()));
     auto *current = new QBarSet(tr("current"));
     auto *atTime = new QBarSet(tr("at-time"));
     current->setColor(QColor(0x1f, 0x77, 0xb4));
@@ -572,10 +573,19 @@ QStringList PageviewChartView::legendNames() const
 
 QString PageviewChartView::description() const
 {
+    const auto rangeText = [](qint64 from, qint64 to) {
+        return tr("%1 to %2 UTC").arg(formatTimestamp(from).left(16), formatTimestamp(to).left(16));
+    };
+    // The top postcodes were read for a range of their own: the series may be empty or of another range.
+    if (m_view == View::TopPostcodes && m_rankingModel && !m_rankingModel->ranking().isEmpty())
+        return (m_rankingModel->ranking().size() == 1 ? tr("Top postcode by current pageviews, on both bases — %1")
+                                                      : tr("Top %1 postcodes by current pageviews, on both bases — %2")
+                                                            .arg(m_rankingModel->ranking().size()))
+            .arg(rangeText(m_rankingModel->from(), m_rankingModel->to()));
     if (!m_seriesModel || m_seriesModel->series().periods.isEmpty())
         return chart()->title();
     const PageviewSeries &s = m_seriesModel->series();
-    const QString range = tr("%1 to %2 UTC").arg(formatTimestamp(s.from).left(16), formatTimestamp(s.to).left(16));
+    const QString range = rangeText(s.from, s.to);
     switch (m_view) {
     case View::BothBases:
         return tr("Pageviews per %1 on both bases (solid: current, dashed: at-time) — %2 — %3")
@@ -584,9 +594,7 @@ QString PageviewChartView::description() const
         return tr("Current − at-time pageviews per %1 — %2 — %3")
             .arg(grainName(s.grain), s.postcodes.join(QStringLiteral(", ")), range);
     case View::TopPostcodes:
-        return tr("Top %n postcode(s) by current pageviews, on both bases — %1", nullptr,
-                  int(m_rankingModel ? m_rankingModel->ranking().size() : 0))
-            .arg(range);
+        break;
     }
     return chart()->title();
 }

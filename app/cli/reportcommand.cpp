@@ -33,7 +33,11 @@ int runReport(const Invocation &invocation)
     Warehouse warehouse;
     if (!invocation.openWarehouse(warehouse))
         return ExitFailed;
-    const auto table = pv::runReport(warehouse, query, false, &error);
+    // The rows and their hours loaded from one moment, whatever a cron load commits meanwhile.
+    const auto table = [&] {
+        const Warehouse::ReadSnapshot snapshot(warehouse);
+        return pv::runReport(warehouse, query, false, &error);
+    }();
     if (!table)
         return invocation.usageError(error);
     // Not an error (the CSV is true: no rows), but most often a typo: said on stderr.
@@ -41,7 +45,8 @@ int runReport(const Invocation &invocation)
         printErr(QStringLiteral("pvadmin report: %1\n").arg(describeUnknownPostcodes(table->unknownPostcodes)));
     ReportCsvOptions options;
     options.hoursLoaded = invocation.isSet(QStringLiteral("hours-loaded"));
-    // The Reports screen's writer with its default options: the desktop's plain export is these bytes.
+    // The Reports screen's writer: its export with the same options (hours loaded, no header lines, no BOM)
+    // is these bytes.
     ReportDescription description;
     description.query = query;
     if (invocation.isSet(QStringLiteral("output")))

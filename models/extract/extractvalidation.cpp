@@ -178,6 +178,10 @@ std::optional<qint64> parseTimestampFully(std::string_view text, QString *reason
     const int minute = twoDigits(p + 14);
     const int second = twoDigits(p + 17);
 
+    if (year < 1) {
+        setReason(reason, QStringLiteral("%1 has year 0000: expected 0001 to 9999").arg(quoted(value)));
+        return std::nullopt;
+    }
     if (month < 1 || month > 12) {
         setReason(reason, QStringLiteral("%1 has month %2: expected 01 to 12").arg(quoted(value)).arg(month));
         return std::nullopt;

@@ -109,10 +109,12 @@ PostcodeRankingModel::PostcodeRankingModel(QObject *parent)
 {
 }
 
-void PostcodeRankingModel::setRanking(const QList<PostcodeRanking> &ranking)
+void PostcodeRankingModel::setRanking(const QList<PostcodeRanking> &ranking, qint64 from, qint64 to)
 {
     beginResetModel();
     m_ranking = ranking;
+    m_from = from;
+    m_to = to;
     endResetModel();
 }
 

@@ -45,8 +45,11 @@ public:
     enum Column { PostcodeColumn, CurrentColumn, AtTimeColumn, DifferenceColumn, ColumnCount };
 
     explicit PostcodeRankingModel(QObject *parent = nullptr);
-    void setRanking(const QList<PostcodeRanking> &ranking);
+    /// The ranking of the range [from, to) (seconds since the epoch).
+    void setRanking(const QList<PostcodeRanking> &ranking, qint64 from = 0, qint64 to = 0);
     const QList<PostcodeRanking> &ranking() const { return m_ranking; }
+    qint64 from() const { return m_from; }
+    qint64 to() const { return m_to; }
 
     int rowCount(const QModelIndex &parent = {}) const override;
     int columnCount(const QModelIndex &parent = {}) const override;
@@ -55,6 +58,8 @@ public:
 
 private:
     QList<PostcodeRanking> m_ranking;
+    qint64 m_from = 0;
+    qint64 m_to = 0;
 };
 
 /// A count as people read it on the analyst's screens: digits grouped the locale's way ("12,345"), also

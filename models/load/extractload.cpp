@@ -128,6 +128,12 @@ LoadResult ExtractLoad::execute()
     progress(m_reader.sizeBytes());
     m_run.rowsRead = m_reader.rowsRead();
     m_run.contentHash = QString::fromLatin1(m_reader.contentHash());
+    if (!m_options.expectedContentHash.isEmpty() && m_run.contentHash != m_options.expectedContentHash)
+        return finishRun(LoadOutcome::Refused,
+                         QStringLiteral("%1 has changed since the run it was to load again read it; nothing was "
+                                        "loaded. Import the file as it is now to load it")
+                             .arg(m_reader.displayName()),
+                         false);
     finishReading();
     m_run.rowsLoaded = rowsToLoad();
 

@@ -26,6 +26,9 @@ struct LoadOptions
     std::optional<qint64> windowHour;         ///< pageviews: else the hour most rows fall in
     std::optional<double> maxRejectPercent;   ///< else the warehouse's setting (default 1%)
     bool force = false;                       ///< load a snapshot the removal guard refuses
+    /// Load only the content with this hash (a refused run's file loaded anyway): a file changed since
+    /// at the same path is refused, not loaded in its place.
+    QString expectedContentHash;
 };
 
 enum class LoadOutcome { Loaded, AlreadyLoaded, Failed, Cancelled, Refused };

@@ -7,6 +7,8 @@
 #include <QElapsedTimer>
 #include <QFileInfo>
 #include <QLocale>
+
+#include <algorithm>
 #include <QMutexLocker>
 #include <QRegularExpression>
 
@@ -34,15 +36,29 @@ QString desktopMessage(QString message)
                     QObject::tr("import it again and set the snapshot's as-of"));
     message.replace(QLatin1String("raise the threshold (--max-rejects)"),
                     QObject::tr("raise the file's reject threshold in the import dialog"));
-    // A count stands alone: not part of a date, a time, a decimal, a name or a path.
-    static const QRegularExpression count(QStringLiteral("(?<![\\w.:/-])\\d{4,}(?![\\w.:/-])"));
+    // A count stands alone: not part of a date, a time, a decimal, a name or a path, not a value quoted
+    // from the file ('00012345'), not an id (user 12345, run 12345), never with a leading zero.
+    static const QRegularExpression count(QStringLiteral("(?<![\\w.:/-])(?<!user )(?<!run )(?<!id )[1-9]\\d{3,}(?![\\w.:/-])"));
+    static const QRegularExpression quotedValue(QStringLiteral("'[^']*'"));
+    QList<std::pair<qsizetype, qsizetype>> quoted;
+    for (auto it = quotedValue.globalMatch(message); it.hasNext();) {
+        const QRegularExpressionMatch match = it.next();
+        quoted.append({match.capturedStart(), match.capturedEnd()});
+    }
+    const auto insideQuotes = [&](qsizetype at) {
+        return std::any_of(quoted.cbegin(), quoted.cend(), [at](const auto &span) { return at > span.first && at < span.second; });
+    };
     const QLocale locale;
     QString grouped;
     qsizetype copied = 0;
     for (auto it = count.globalMatch(message); it.hasNext();) {
         const QRegularExpressionMatch match = it.next();
+        bool fits = false;
+        const qlonglong value = match.captured().toLongLong(&fits);
+        if (!fits || insideQuotes(match.capturedStart()))
+            continue;
         grouped += QStringView(message).mid(copied, match.capturedStart() - copied);
-        grouped += locale.toString(match.captured().toLongLong());
+        grouped += locale.toString(value);
         copied = match.capturedEnd();
     }
     return grouped + message.mid(copied);
@@ -60,6 +76,7 @@ LoadRequest loadAnywayRequest(const LoadRun &run)
     request.options.kind = run.kind;
     request.options.asOf = run.asOf;
     request.options.force = true;
+    request.options.expectedContentHash = run.contentHash;
     return request;
 }
 

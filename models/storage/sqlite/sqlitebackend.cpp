@@ -26,6 +26,8 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
+
 namespace pv {
 
 namespace {
@@ -146,10 +148,21 @@ bool SqliteBackend::isWarehouseOrEmpty(bool mustExist, QString *error) const
     while (q.next())
         names << q.value(0).toString();
     q.finish();
-    if (names.contains(QLatin1String("schema_migrations"))) {
+    // Other tools keep a schema_migrations table too: a warehouse is known by the tables of its first version.
+    static const QStringList warehouseTables{QStringLiteral("schema_migrations"), QStringLiteral("load_runs"),
+                                             QStringLiteral("pageview_windows"), QStringLiteral("postcodes")};
+    if (std::all_of(warehouseTables.cbegin(), warehouseTables.cend(), [&](const QString &t) { return names.contains(t); })) {
         const int version = schemaVersion();
         if (mustExist && version < latestSchemaVersion()) {
             *error = warehouseNeedsUpgrade(m_path, version, latestSchemaVersion());
+            return false;
+        }
+        if (version > latestSchemaVersion()) {
+            *error = QStringLiteral("%1: the warehouse is at schema version %2, newer than this pvadmin (%3); "
+                                    "use a newer pvadmin")
+                         .arg(m_path)
+                         .arg(version)
+                         .arg(latestSchemaVersion());
             return false;
         }
         return true;
