@@ -166,6 +166,7 @@ private slots:
     void contentHashDiffers();
     void gzipCorrupt_data();
     void gzipCorrupt();
+    void plainFileNamedGzipIsRefused();
     void largeFileAcrossChunks_data();
     void largeFileAcrossChunks();
 
@@ -547,6 +548,8 @@ void ExtractReaderTest::readExtract_data()
                                                << QStringList{"expected 3 fields as in the header, found 4"} << QString() << 0;
 
     // --- refused up front
+    QTest::newRow("CR-only line ends") << bytes("id,postcode\r1,SW19\r2,N1\r") << AnyKind << none << none << none
+                                       << QStringLiteral("the lines end in a lone CR") << 1;
     QTest::newRow("missing url") << bytes("user_id,pageview_datetime\n1,2024-03-01 10:00:00\n") << Pageviews << none
                                  << none << none << QStringLiteral("missing required column 'url'") << 1;
     QTest::newRow("missing url, kind detected") << bytes("user_id,pageview_datetime\n") << AnyKind << none << none
@@ -874,6 +877,27 @@ void ExtractReaderTest::gzipCorrupt()
     QCOMPARE(out.failure.file, QStringLiteral("pv.csv.gz"));
     QVERIFY(out.failure.line > 2);
     QVERIFY(out.hash.isEmpty());
+    if (damage == QLatin1String("truncate")) {
+        // Said where the records run out, after every whole line before the cut was read.
+        const qint64 linesRead = out.records.size() + out.rejects.size() + 1;
+        QVERIFY2(linesRead > 1000, qPrintable(QString::number(linesRead)));
+        QCOMPARE(out.failure.line, linesRead + 1);
+        QVERIFY2(out.failure.reason.startsWith(QStringLiteral("after line %1: ").arg(linesRead)), qPrintable(out.failure.reason));
+    }
+}
+
+void ExtractReaderTest::plainFileNamedGzipIsRefused()
+{
+    const QString path = write(QByteArray(), QStringLiteral("pv.csv"));
+    const QString named = QFileInfo(path).absolutePath() + QStringLiteral("/plain.csv.gz");
+    QFile file(named);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("user_id,url,pageview_datetime\n1,/a,2024-03-01 10:00:00\n");
+    file.close();
+    const ReadOutcome out = readAll(named, ExtractKind::Pageviews);
+    QVERIFY(!out.opened);
+    QVERIFY2(out.openError.reason.contains(QStringLiteral("the name ends in .gz but the file is not gzip-compressed")),
+             qPrintable(out.openError.message()));
 }
 
 void ExtractReaderTest::largeFileAcrossChunks_data()

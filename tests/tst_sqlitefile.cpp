@@ -212,6 +212,17 @@ void SqliteFileTest::onlyCreatingOpensChangeAFile()
         QCOMPARE(describeFile(migrated), migratedBefore);
     }
 
+    // A new warehouse is its owner's alone, with its WAL, whatever the umask.
+    {
+        const QString fresh = dir.filePath(QStringLiteral("fresh.sqlite"));
+        Warehouse created;
+        QVERIFY2(created.open(fresh, &error), qPrintable(error));
+        const auto ownerOnly = QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ReadUser | QFileDevice::WriteUser;
+        QCOMPARE(QFileInfo(fresh).permissions(), ownerOnly);
+        QVERIFY(QFileInfo::exists(fresh + QStringLiteral("-wal")));
+        QCOMPARE(QFileInfo(fresh + QStringLiteral("-wal")).permissions(), ownerOnly);
+    }
+
     // An empty file: reading finds no warehouse and leaves it empty; creating makes one there.
     const QString empty = dir.filePath(QStringLiteral("empty.sqlite"));
     {

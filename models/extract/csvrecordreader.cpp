@@ -94,6 +94,7 @@ bool CsvRecordReader::open(const QString &path)
     m_errorLine = 0;
     m_fileBytesRead = m_contentBytesRead = 0;
     m_contentHash.clear();
+    m_truncation.clear();
 
     if (path == QLatin1String("-")) {
         const int fd = ::fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
@@ -122,7 +123,12 @@ bool CsvRecordReader::open(const QString &path)
     gzbuffer(m_file, GzipBufferSize);
     m_buffer.resize(2 * size_t{ChunkSize} + ScanPadding);
     m_hash = std::make_unique<ContentHash>();
-    return fill() && checkText();
+    if (!fill())
+        return false;
+    // zlib reads a file that is not gzip as it is: a name that says .gz promises compression.
+    if (path.endsWith(QLatin1String(".gz"), Qt::CaseInsensitive) && gzdirect(m_file))
+        return fail(QStringLiteral("the name ends in .gz but the file is not gzip-compressed: compress it, or name it .csv"));
+    return checkText();
 }
 
 bool CsvRecordReader::fail(const QString &reason, qint64 line)
@@ -163,8 +169,12 @@ bool CsvRecordReader::fill()
     const int count = gzread(m_file, m_buffer.data() + m_end, ChunkSize);
     int code = Z_OK;
     gzerror(m_file, &code);
-    if (count < 0 || code != Z_OK)
+    if (count < 0 || (code != Z_OK && code != Z_BUF_ERROR))
         return fail(gzipError(), m_nextLine);
+    // Truncated gzip data: what came before the cut is read on, and the error is said at the line where
+    // the records run out (not at the line the reader had reached when it read ahead).
+    if (code == Z_BUF_ERROR && m_truncation.isEmpty())
+        m_truncation = gzipError();
     if (count > 0) {
         const auto size = static_cast<size_t>(count);
         m_hash->add(m_buffer.data() + m_end, size);
@@ -172,7 +182,7 @@ bool CsvRecordReader::fill()
         m_contentBytesRead += count;
     }
     // gzread() comes up short only at the end of the input.
-    if (count == 0 || gzeof(m_file))
+    if (count == 0 || gzeof(m_file) || !m_truncation.isEmpty())
         m_eof = true;
     const z_off_t offset = gzoffset(m_file);
     m_fileBytesRead = offset >= 0 ? static_cast<qint64>(offset) : m_contentBytesRead;
@@ -261,6 +271,10 @@ CsvRecordReader::Status CsvRecordReader::next()
     }
     for (;;) {
         if (m_pos == m_end) {
+            if (m_eof && !m_truncation.isEmpty()) {
+                fail(QStringLiteral("after line %1: %2").arg(m_nextLine - 1).arg(m_truncation), m_nextLine);
+                return Status::Failed;
+            }
             if (m_eof) {
                 if (m_contentHash.isEmpty())
                     m_contentHash = m_hash->hexResult();

@@ -79,6 +79,7 @@ private:
     size_t m_end = 0;
     bool m_eof = false;
     bool m_failed = false;
+    QString m_truncation; ///< why the gzip data ended early, said once the records before the cut are read
 
     std::vector<std::string_view> m_fields;
     std::vector<char> m_scratch;

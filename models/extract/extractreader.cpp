@@ -121,6 +121,12 @@ bool ExtractReader::Private::readHeader(ExtractKind expected)
 
     const std::vector<std::string_view> &fields = csv.fields();
     headerFields = fields.size();
+    // A lone CR inside the first line: the whole file is one line to a reader of LF and CRLF.
+    const std::string_view firstLine = csv.raw();
+    if (const size_t cr = firstLine.find('\r'); cr != std::string_view::npos && cr + 1 < firstLine.size() && firstLine[cr + 1] != '\n')
+        return fail(QStringLiteral("the lines end in a lone CR (classic Mac line ends): save the file with LF or CRLF "
+                                   "line ends"),
+                    line);
     QString found = fromView(csv.raw());
     if (found.size() > MaxQuotedHeader)
         found = found.left(MaxQuotedHeader - 3) + QLatin1String("...");

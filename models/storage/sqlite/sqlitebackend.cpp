@@ -82,6 +82,16 @@ std::unique_ptr<SqliteBackend> SqliteBackend::open(const QString &path, QString 
         *error = QStringLiteral("%1: cannot create the folder %2").arg(path, info.absolutePath());
         return nullptr;
     }
+    if (!info.exists()) {
+        // Pageviews by user are personal data: a new warehouse is its owner's alone, whatever the umask
+        // (SQLite gives its -wal and -shm files the database file's permissions).
+        QFile created(path);
+        if (!created.open(QIODevice::WriteOnly | QIODevice::NewOnly)
+            || !created.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
+            *error = QStringLiteral("%1: cannot create: %2").arg(path, created.errorString());
+            return nullptr;
+        }
+    }
     if (info.exists() && info.isFile() && info.size() > 0) {
         QFile file(path);
         if (file.open(QIODevice::ReadOnly) && !file.read(16).startsWith("SQLite format 3")) {
