@@ -11,6 +11,9 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
+
+#include <csignal>
+#include <sys/stat.h>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -320,6 +323,7 @@ private slots:
     void loadKindMismatch();
     void loadSameFileTwiceSaysAlreadyLoaded();
     void loadPageviewsFromStdin();
+    void loadBlockedOnItsInputStopsOnASignal();
     void loadUsersFromStdinWithAsOf();
     void loadUsersFromStdinWithoutAsOfFails();
     void loadSeveralFilesEachItsOwnRun();
@@ -571,6 +575,33 @@ void CommandlineTest::loadPageviewsFromStdin()
     const CliResult again = box.run({QStringLiteral("load"), QStringLiteral("-")}, moverViewsDay1);
     EXPECT_EXIT(again, 0);
     EXPECT_CONTAINS(again.out, "already loaded");
+}
+
+void CommandlineTest::loadBlockedOnItsInputStopsOnASignal()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    EXPECT_EXIT(box.run({QStringLiteral("init")}), 0);
+    const QString fifo = box.path(QStringLiteral("pageviews_2024-03-01T10.csv"));
+    QCOMPARE(::mkfifo(QFile::encodeName(fifo).constData(), 0600), 0);
+    // Standard input that never ends (a writer that says nothing) and a FIFO nobody opens for writing: the
+    // load blocks in read() or open(), so the cancel flag is never seen; the signal must still end it.
+    for (const auto &[input, signal] : {std::pair{QStringLiteral("-"), SIGTERM}, std::pair{fifo, SIGINT}}) {
+        QProcess process;
+        process.start(QStringLiteral(PVADMIN_BINARY), {QStringLiteral("--db"), box.warehouse(), QStringLiteral("load"), input});
+        QVERIFY(process.waitForStarted(10000));
+        QTest::qWait(700);
+        QCOMPARE(process.state(), QProcess::Running);
+        ::kill(pid_t(process.processId()), signal);
+        QVERIFY2(process.waitForFinished(10000), "still blocked after the signal");
+        QCOMPARE(process.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(process.exitCode(), 1);
+        const QByteArray err = process.readAllStandardError();
+        QVERIFY2(err.contains("cancelled while reading") && err.contains("nothing was loaded"), err.constData());
+    }
+    const CliResult runs = box.run({QStringLiteral("runs")});
+    EXPECT_EXIT(runs, 0);
+    QVERIFY2(runs.out.count('\n') == 1, runs.out.constData()); // the header only: nothing was recorded
 }
 
 void CommandlineTest::loadUsersFromStdinWithAsOf()

@@ -16,6 +16,9 @@ namespace pv::cli {
 namespace {
 
 std::atomic<LoadFeedback *> activeFeedback{nullptr};
+/// True until the operation starts a stage past reading: until then it has written nothing, and a read
+/// blocked on its input may be ended by the clock.
+std::atomic<bool> stillReading{true};
 
 /// The progress line's own control: back to the line's start and clear it. Only TerminalProgress writes it.
 void clearProgressLine()
@@ -23,12 +26,30 @@ void clearProgressLine()
     std::fputs("\r\033[K", stderr);
 }
 
+/// How long a cancelled operation may take to stop before the process ends anyway.
+constexpr unsigned stopSeconds = 3;
+
+void onStopOverdue(int)
+{
+    // A read blocked on its input (a pipe nobody writes, a FIFO nobody opens) never sees the cancel. Nothing
+    // is written while reading, so ending the process loses nothing.
+    static const char message[] = "pvadmin: cancelled while reading (its input gave nothing for 3 s); nothing was loaded\n";
+    const ssize_t ignored = ::write(STDERR_FILENO, message, sizeof message - 1);
+    (void)ignored;
+    std::_Exit(ExitFailed);
+}
+
 void onInterrupt(int)
 {
-    if (LoadFeedback *feedback = activeFeedback.load())
+    if (LoadFeedback *feedback = activeFeedback.load()) {
         feedback->cancel();
-    else
+        if (stillReading.load()) {
+            std::signal(SIGALRM, onStopOverdue);
+            ::alarm(stopSeconds);
+        }
+    } else {
         std::_Exit(130);
+    }
 }
 
 } // namespace
@@ -103,6 +124,9 @@ void installInterruptHandlers()
 CancelOnInterrupt::CancelOnInterrupt(LoadFeedback *feedback)
     : m_previous(activeFeedback.exchange(feedback))
 {
+    stillReading = true;
+    QObject::connect(feedback, &LoadFeedback::stageChanged, feedback,
+                     [](const QString &stage, qint64) { stillReading = stage == QLatin1String("reading"); });
 }
 
 CancelOnInterrupt::~CancelOnInterrupt()
