@@ -10,6 +10,9 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QProcess>
 
 #include <csignal>
@@ -349,6 +352,7 @@ private slots:
     void reportPostcodeFilterNormalised();
     void reportInvalidPostcode();
     void reportPostcodeNobodyHadIsSaid();
+    void statusTellsAMonitorWhatNeedsAttention();
     void reportHoursLoadedMarksPartialPeriods_data();
     void reportHoursLoadedMarksPartialPeriods();
     void reportUserInNoSnapshotIsUnknown();
@@ -1150,6 +1154,55 @@ void CommandlineTest::reportPostcodeNobodyHadIsSaid()
     EXPECT_EXIT(r, 0);
     QCOMPARE(r.out, reportCsv({"2024-02-01 00:00:00,SW19,2", "2024-03-01 00:00:00,SW19,6"}));
     QCOMPARE(r.err, QByteArray("pvadmin report: ZZ99: no user in the warehouse has ever had this postcode\n"));
+}
+
+void CommandlineTest::statusTellsAMonitorWhatNeedsAttention()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    // Hours 10, 12 and 14 loaded; 11 never arrived; 13's file failed on its rejected rows.
+    EXPECT_EXIT(box.run({QStringLiteral("load"), box.write(QStringLiteral("users_extract_2024-03-01.csv"), "id,postcode\n1,SW19\n")}), 0);
+    for (const int hour : {10, 12, 14}) {
+        const QByteArray row = QStringLiteral("1,/a,2024-03-01 %1:05:00\n").arg(hour).toUtf8();
+        EXPECT_EXIT(box.run({QStringLiteral("load"), box.write(QStringLiteral("pv_%1.csv").arg(hour), "user_id,url,pageview_datetime\n" + row)}), 0);
+    }
+    const CliResult failed = box.run({QStringLiteral("load"), box.write(QStringLiteral("pv_13.csv"), "user_id,url,pageview_datetime\n"
+                                                                                                     "1,/a,2024-03-01 13:05:00\nx,/a,2024-03-01 13:06:00\n")});
+    EXPECT_EXIT(failed, 1);
+    const QStringList at{QStringLiteral("status"), QStringLiteral("--now"), QStringLiteral("2024-03-01 15:30:00")};
+
+    const CliResult text = box.run(at);
+    EXPECT_EXIT(text, 1);
+    EXPECT_CONTAINS(text.out, "needs attention");
+    EXPECT_CONTAINS(text.out, "attention: 1 hour missing in the last 48 hours: 2024-03-01 11:00");
+    EXPECT_CONTAINS(text.out, "attention: 1 hour failed in the last 48 hours: 2024-03-01 13:00");
+    EXPECT_CONTAINS(text.out, "last failure: run 5 (pv_13.csv) failed");
+
+    const CliResult json = box.run(at + QStringList{QStringLiteral("--json")});
+    EXPECT_EXIT(json, 1);
+    const QJsonObject object = QJsonDocument::fromJson(json.out).object();
+    QCOMPARE(object.value(QStringLiteral("status")).toString(), QStringLiteral("attention"));
+    QCOMPARE(object.value(QStringLiteral("newest_hour")).toString(), QStringLiteral("2024-03-01 14:00:00"));
+    const QJsonObject window = object.value(QStringLiteral("window")).toObject();
+    QCOMPARE(window.value(QStringLiteral("from")).toString(), QStringLiteral("2024-03-01 10:00:00")); // the oldest loaded
+    QCOMPARE(window.value(QStringLiteral("missing_hours")).toArray(), QJsonArray{QStringLiteral("2024-03-01 11:00:00")});
+    QCOMPARE(window.value(QStringLiteral("failed_hours")).toArray(), QJsonArray{QStringLiteral("2024-03-01 13:00:00")});
+    QCOMPARE(object.value(QStringLiteral("last_failure")).toObject().value(QStringLiteral("run")).toInt(), 5);
+
+    // The last hour alone is fine and fresh: healthy. Hours later nothing new has come: attention.
+    const CliResult lastHour = box.run(at + QStringList{QStringLiteral("--window"), QStringLiteral("1")});
+    EXPECT_EXIT(lastHour, 0);
+    EXPECT_CONTAINS(lastHour.out, "healthy");
+    const CliResult later = box.run({QStringLiteral("status"), QStringLiteral("--now"), QStringLiteral("2024-03-01 19:00:00"),
+                                     QStringLiteral("--window"), QStringLiteral("1")});
+    EXPECT_EXIT(later, 1);
+    EXPECT_CONTAINS(later.out, "the newest hour loaded (2024-03-01 14:00 UTC) started 5 hours ago, more than 3");
+
+    // No warehouse there: 2, in JSON too.
+    const CliResult none = box.runRaw({QStringLiteral("--db"), box.path(QStringLiteral("none.sqlite")), QStringLiteral("status"),
+                                       QStringLiteral("--json")});
+    EXPECT_EXIT(none, 2);
+    QCOMPARE(QJsonDocument::fromJson(none.out).object().value(QStringLiteral("status")).toString(), QStringLiteral("error"));
 }
 
 void CommandlineTest::reportHoursLoadedMarksPartialPeriods_data()

@@ -90,6 +90,7 @@ CommandSpec rejectsCommand();
 CommandSpec historyCommand();
 CommandSpec checkCommand();
 CommandSpec statsCommand();
+CommandSpec statusCommand();
 CommandSpec copyCommand();
 CommandSpec watchCommand();
 CommandSpec generateCommand();

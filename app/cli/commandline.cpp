@@ -160,7 +160,7 @@ QString CommandSpec::help() const
 const QList<CommandSpec> &commandTable()
 {
     static const QList<CommandSpec> table{initCommand(),  loadCommand(),  reportCommand(),   runsCommand(),
-                                          rejectsCommand(), historyCommand(), checkCommand(), statsCommand(), copyCommand(), watchCommand(),
+                                          rejectsCommand(), historyCommand(), checkCommand(), statsCommand(), statusCommand(), copyCommand(), watchCommand(),
                                           generateCommand(), guiCommand(),    helpCommand()};
     return table;
 }
