@@ -22,6 +22,9 @@ install(FILES ${CMAKE_CURRENT_LIST_DIR}/pvadmin.bash-completion
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME pvadmin)
 install(FILES ${CMAKE_CURRENT_LIST_DIR}/copyright ${pvadmin_installer_out}/changelog.gz
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# `pvadmin watch` as a systemd user service (systemctl --user enable --now pvadmin-watch).
+configure_file(${CMAKE_CURRENT_LIST_DIR}/pvadmin-watch.service.in ${pvadmin_installer_out}/pvadmin-watch.service @ONLY)
+install(FILES ${pvadmin_installer_out}/pvadmin-watch.service DESTINATION lib/systemd/user)
 
 set(CPACK_PACKAGE_NAME "pvadmin")
 set(CPACK_PACKAGE_VENDOR "Pageview Warehouse Admin developers")

@@ -78,6 +78,9 @@ in_root() {
     echo "ok  /usr/share/doc/pvadmin/copyright, $(grep -m1 '^License:' /usr/share/doc/pvadmin/copyright)"
     zgrep -q '^0\.1\.0' /usr/share/doc/pvadmin/changelog.gz || fail "changelog.gz does not name 0.1.0"
     echo "ok  /usr/share/doc/pvadmin/changelog.gz"
+    grep -q '^ExecStart=/usr/bin/pvadmin watch ' /usr/lib/systemd/user/pvadmin-watch.service \
+        || fail "no systemd user unit running /usr/bin/pvadmin watch"
+    echo "ok  /usr/lib/systemd/user/pvadmin-watch.service"
     [[ -f /usr/share/icons/hicolor/scalable/apps/pvadmin.svg ]] || fail "no icon"
     desktop-file-validate /usr/share/applications/pvadmin.desktop
     echo "ok  desktop-file-validate /usr/share/applications/pvadmin.desktop"

@@ -1672,11 +1672,28 @@ void CommandlineTest::watchOnceLoadsPresentFiles()
     QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time")}), reportCsv(moverAtTimeHourly));
     QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("current")}), reportCsv(moverCurrentHourly));
 
-    const CliResult second = box.run({QStringLiteral("watch"), QStringLiteral("--once"), dir});
+    // Handled files moved to loaded/; the rest stays.
+    QCOMPARE(QDir(dir).entryList(QDir::Files), QStringList{QStringLiteral("notes.txt")});
+    const QStringList loaded = QDir(dir + QStringLiteral("/loaded")).entryList(QDir::Files);
+    QCOMPARE(loaded.size(), 4);
+    EXPECT_CONTAINS(first.out, "moved to loaded/");
+    // The same files again (copied back) are already loaded; --keep leaves them where they are.
+    for (const QString &name : loaded)
+        QVERIFY(QFile::copy(dir + QStringLiteral("/loaded/") + name, dir + QLatin1Char('/') + name));
+    const CliResult second = box.run({QStringLiteral("watch"), QStringLiteral("--once"), QStringLiteral("--keep"), dir});
     EXPECT_EXIT(second, 0);
     QCOMPARE(second.out.count("already loaded"), 4);
     QCOMPARE(second.out.count("loaded as run"), 0);
+    QCOMPARE(QDir(dir).entryList(QDir::Files).size(), 5);
     QCOMPARE(runStatuses(box.run({QStringLiteral("runs")}).out).size(), 4);
+    // Files being written under a .part name, and hidden ones, are not touched.
+    box.write(QStringLiteral("incoming/pageviews_late.csv.part"), moverViewsDay1);
+    box.write(QStringLiteral("incoming/.pageviews_hidden.csv"), moverViewsDay1);
+    const CliResult third = box.run({QStringLiteral("watch"), QStringLiteral("--once"), dir});
+    EXPECT_EXIT(third, 0);
+    QVERIFY(QFileInfo::exists(dir + QStringLiteral("/pageviews_late.csv.part")));
+    QVERIFY(QFileInfo::exists(dir + QStringLiteral("/.pageviews_hidden.csv")));
+    EXPECT_NOT_CONTAINS(third.out, "pageviews_late");
     EXPECT_EXIT(box.run({QStringLiteral("check")}), 0);
 
     const CliResult missing = box.run({QStringLiteral("watch"), box.path(QStringLiteral("nowhere")), QStringLiteral("--once")});
@@ -1700,6 +1717,9 @@ void CommandlineTest::watchOnceReportsBadFile()
     QCOMPARE(r.out.count("loaded as run"), 2);
     QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time")}),
              reportCsv({"2024-03-01 10:00:00,EC1A,1", "2024-03-01 10:00:00,SW19,2", "2024-03-01 10:00:00,SW1A 1AA,1"}));
+    // The bad file is put aside, never tried again.
+    QVERIFY(QFileInfo::exists(dir + QStringLiteral("/failed/b_broken.csv")));
+    EXPECT_CONTAINS(r.err, "moved to failed/");
     EXPECT_EXIT(box.run({QStringLiteral("watch"), QStringLiteral("--once"), QStringLiteral("--interval"),
                          QStringLiteral("0"), dir}),
                 2);

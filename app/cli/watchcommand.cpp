@@ -7,10 +7,13 @@
 
 #include <QDateTime>
 #include <QDir>
+#include <QFile>
+#include <QFileInfo>
 #include <QHash>
 #include <QSet>
 #include <QThread>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace pv::cli {
@@ -28,15 +31,42 @@ int runWatch(const Invocation &invocation)
         return invocation.usageError(QStringLiteral("--interval must be a whole number of seconds, at least 1"));
     const bool once = invocation.isSet(QStringLiteral("once"));
 
+    const bool keep = invocation.isSet(QStringLiteral("keep"));
+
     Warehouse warehouse;
     if (!invocation.openWarehouse(warehouse))
         return ExitFailed;
-    // A file is loaded once its size and time have stayed the same for one interval (or at once with --once).
+    // A file is loaded once its size and time have stayed the same for one interval (or at once with
+    // --once): a file still being written waits. Names ending in .part and hidden files are never looked at,
+    // so a writer that renames into place when done is never seen half-written.
     QHash<QString, QPair<qint64, QDateTime>> seen;
     QSet<QString> done;
+    // A failure of the database's (locked, disk full) is tried again after a back-off that doubles, up to
+    // an hour; a failure of the file's (malformed, refused) never is.
+    struct Retry
+    {
+        int attempts = 0;
+        QDateTime next;
+    };
+    QHash<QString, Retry> retries;
     int exitCode = ExitOk;
     LoadFeedback stop;
     const CancelOnInterrupt stopOnInterrupt(&stop);
+    const auto stamp = [] { return QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")); };
+    // Handled files leave DIR: loaded/ (or already loaded) and failed/ (malformed or refused); with --keep
+    // they stay and are remembered for as long as the watch runs.
+    const auto putAway = [&](const QString &path, const QString &folder) -> QString {
+        done.insert(path);
+        if (keep)
+            return {};
+        if (!dir.mkpath(folder))
+            return QStringLiteral("; cannot create %1, the file stays").arg(dir.filePath(folder));
+        const QString target = dir.filePath(folder + QLatin1Char('/') + QFileInfo(path).fileName());
+        QFile::remove(target);
+        if (!QFile::rename(path, target))
+            return QStringLiteral("; cannot move it to %1, it stays").arg(target);
+        return QStringLiteral("; moved to %1/").arg(folder);
+    };
     for (;;) {
         const QFileInfoList files = dir.entryInfoList({QStringLiteral("*.csv"), QStringLiteral("*.csv.gz")},
                                                       QDir::Files, QDir::Name);
@@ -46,24 +76,39 @@ int runWatch(const Invocation &invocation)
             const QString path = file.absoluteFilePath();
             if (done.contains(path))
                 continue;
+            if (const auto retry = retries.constFind(path); retry != retries.cend() && QDateTime::currentDateTimeUtc() < retry->next)
+                continue;
             const QPair<qint64, QDateTime> state{file.size(), file.lastModified()};
             if (!once && seen.value(path) != state) {
                 seen[path] = state;
                 continue;
             }
-            done.insert(path);
             LoadFeedback feedback;
             LoadResult result;
             {
                 const CancelOnInterrupt cancel(&feedback);
                 result = loadExtract(warehouse, path, {}, &feedback);
             }
-            if (feedback.isCancelled())
+            if (feedback.isCancelled()) {
                 stop.cancel();
+                printErr(QStringLiteral("%1 pvadmin: %2\n").arg(stamp(), result.message));
+                break;
+            }
             if (result.outcome == LoadOutcome::Loaded || result.outcome == LoadOutcome::AlreadyLoaded) {
-                printOut(result.message + QLatin1Char('\n'));
+                retries.remove(path);
+                printOut(QStringLiteral("%1 %2%3\n").arg(stamp(), result.message, putAway(path, QStringLiteral("loaded"))));
+            } else if (result.transient && once) {
+                printErr(QStringLiteral("%1 pvadmin: %2; the file stays for the next run\n").arg(stamp(), result.message));
+                exitCode = ExitFailed;
+            } else if (result.transient) {
+                Retry &retry = retries[path];
+                const qint64 wait = std::min<qint64>(qint64(interval) << std::min(retry.attempts, 12), 3600);
+                ++retry.attempts;
+                retry.next = QDateTime::currentDateTimeUtc().addSecs(wait);
+                printErr(QStringLiteral("%1 pvadmin: %2; trying again in %3 s\n").arg(stamp(), result.message).arg(wait));
             } else {
-                printErr(QStringLiteral("pvadmin: %1\n").arg(result.message));
+                retries.remove(path);
+                printErr(QStringLiteral("%1 pvadmin: %2%3\n").arg(stamp(), result.message, putAway(path, QStringLiteral("failed"))));
                 exitCode = ExitFailed;
             }
             std::fflush(stdout);
@@ -83,10 +128,16 @@ CommandSpec watchCommand()
     return {QStringLiteral("watch"), QStringLiteral("DIR"), QStringLiteral("load extracts as they arrive in DIR"),
             QStringLiteral("Loads every *.csv and *.csv.gz file in DIR, in name order, once its size and modification "
                            "time have stayed the same for one interval, and keeps watching until Ctrl-C or SIGTERM. "
-                           "Each file is loaded as pvadmin load would, with its kind, as-of and hour from the file."),
+                           "Files named *.part and hidden files are left alone: write NAME.csv.part and rename it when "
+                           "done. Each file is loaded as pvadmin load would, with its kind, as-of and hour from the "
+                           "file, and logged in one line with the time (UTC). A loaded (or already loaded) file moves to "
+                           "DIR/loaded/, a malformed or refused one to DIR/failed/ and is never tried again; a failure "
+                           "of the database's (locked, disk full) is tried again after a back-off that doubles from one "
+                           "interval up to an hour."),
             {{QStringLiteral("interval"), QStringLiteral("SECONDS"), QStringLiteral("how often DIR is looked at"),
               QStringLiteral("10")},
-             {QStringLiteral("once"), QString(), QStringLiteral("load what is there now, then stop")}},
+             {QStringLiteral("once"), QString(), QStringLiteral("load what is there now, then stop")},
+             {QStringLiteral("keep"), QString(), QStringLiteral("leave handled files where they are (remembered while the watch runs)")}},
             Arity::One, WarehouseUse::CreateIfMissing, &runWatch};
 }
 

@@ -101,7 +101,9 @@ LoadResult ExtractLoad::execute()
     try {
         m_postcodes = std::make_unique<PostcodeDictionary>(m_store->readPostcodes());
     } catch (const StorageError &e) {
-        return finishRun(LoadOutcome::Failed, e.message, false);
+        LoadResult result = finishRun(LoadOutcome::Failed, e.message, false);
+        result.transient = true;
+        return result;
     }
     if (const QString refusal = refusalBeforeReading(); !refusal.isEmpty())
         return finishRun(LoadOutcome::Refused, refusal, false);
@@ -213,10 +215,13 @@ LoadResult ExtractLoad::execute()
         return finishRun(LoadOutcome::Refused, refusal.reason, m_run.id != 0);
     } catch (const StorageError &e) {
         m_store->rollback();
-        return finishRun(LoadOutcome::Failed,
-                         QStringLiteral("%1: the database refused the load (%2); it was rolled back and nothing changed")
-                             .arg(m_reader.displayName(), e.message),
-                         m_run.id != 0);
+        LoadResult result = finishRun(LoadOutcome::Failed,
+                                      QStringLiteral("%1: the database refused the load (%2); it was rolled back and "
+                                                     "nothing changed")
+                                          .arg(m_reader.displayName(), e.message),
+                                      m_run.id != 0);
+        result.transient = true;
+        return result;
     }
     LoadResult result;
     result.outcome = LoadOutcome::Loaded;

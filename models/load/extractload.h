@@ -39,6 +39,9 @@ struct LoadResult
     LoadRun run;               ///< the recorded run (id 0 when nothing was recorded: already loaded)
     qint64 existingRunId = 0;  ///< already loaded: the run that loaded the identical file
     QString message;           ///< one line for the operator: the summary, or the reason it did not load
+    /// Failed for the database's sake (locked, full disk, connection lost), not the file's: the same file
+    /// may load later, so an unattended loader tries it again.
+    bool transient = false;
 };
 
 /// Loads one extract file (or "-" for standard input) as one all-or-nothing run.
