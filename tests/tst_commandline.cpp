@@ -327,6 +327,7 @@ private slots:
     void loadSameFileTwiceSaysAlreadyLoaded();
     void loadPageviewsFromStdin();
     void loadBlockedOnItsInputStopsOnASignal();
+    void loadKilledAnywhereLeavesAllOrNothing();
     void loadUsersFromStdinWithAsOf();
     void loadUsersFromStdinWithoutAsOfFails();
     void loadSeveralFilesEachItsOwnRun();
@@ -606,6 +607,57 @@ void CommandlineTest::loadBlockedOnItsInputStopsOnASignal()
     const CliResult runs = box.run({QStringLiteral("runs")});
     EXPECT_EXIT(runs, 0);
     QVERIFY2(runs.out.count('\n') == 1, runs.out.constData()); // the header only: nothing was recorded
+}
+
+void CommandlineTest::loadKilledAnywhereLeavesAllOrNothing()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    QByteArray users("id,postcode\n");
+    for (int id = 1; id <= 3000; ++id)
+        users += QByteArray::number(id) + (id % 3 ? ",SW19\n" : ",EC1A 1BB\n");
+    EXPECT_EXIT(box.run({QStringLiteral("load"), box.write(QStringLiteral("users_extract_2024-03-01.csv"), users)}), 0);
+    // An hour of 80,000 pageviews (and a few late rows in the hour before), killed at many points of its load.
+    QByteArray views("user_id,url,pageview_datetime\n");
+    for (int i = 0; i < 80000; ++i)
+        views += QByteArray::number(i % 3000 + 1) + ",/p" + QByteArray::number(i % 97) + ",2024-03-01 1"
+               + (i % 1000 == 0 ? "0:59:59\n" : "1:" + QByteArray::number(10 + i % 50) + ":00\n");
+    const QString file = box.write(QStringLiteral("pageviews_2024-03-01T11.csv"), views);
+    const auto state = [&] {
+        return box.report({QStringLiteral("--basis"), QStringLiteral("current")})
+               + box.report({QStringLiteral("--basis"), QStringLiteral("at-time")});
+    };
+    const QByteArray before = state();
+    QList<QByteArray> seen;
+    int killedMidway = 0;
+    // Every 8 ms from the start: before the run record, while reading, while writing, around the commit.
+    for (int delayMs = 0; delayMs <= 2000; delayMs += 8) {
+        QProcess load;
+        load.start(QStringLiteral(PVADMIN_BINARY), {QStringLiteral("--db"), box.warehouse(), QStringLiteral("load"), file});
+        QVERIFY(load.waitForStarted(10000));
+        QTest::qWait(delayMs);
+        if (load.state() == QProcess::Running) {
+            ::kill(pid_t(load.processId()), SIGKILL);
+            ++killedMidway;
+        }
+        QVERIFY(load.state() == QProcess::NotRunning || load.waitForFinished(10000));
+        // Whatever the moment, check finds nothing to correct and the answers are before or after, whole.
+        const CliResult check = box.run({QStringLiteral("check")});
+        QVERIFY2(check.finished && check.exitCode == 0, describe(check).constData());
+        seen << state();
+        if (seen.last() != before)
+            break; // this attempt committed: the rest would be "already loaded"
+    }
+    QVERIFY2(killedMidway >= 5, "the load ended before most kills: make the file bigger");
+    const CliResult finish = box.run({QStringLiteral("load"), file});
+    EXPECT_EXIT(finish, 0);
+    const QByteArray after = state();
+    QVERIFY(after != before);
+    for (const QByteArray &answer : std::as_const(seen))
+        QVERIFY2(answer == before || answer == after, answer.left(400).constData());
+    // No run is left running: each killed one was marked interrupted by the next client.
+    const CliResult runs = box.run({QStringLiteral("runs")});
+    EXPECT_NOT_CONTAINS(runs.out, " running ");
 }
 
 void CommandlineTest::loadUsersFromStdinWithAsOf()
