@@ -3,6 +3,7 @@
 // warehouse on each storage engine (tests/testwarehouse.h).
 
 #include "command.h"
+#include "extract/csvrecordreader.h"
 
 #include "testwarehouse.h"
 
@@ -328,6 +329,8 @@ private slots:
     void loadPageviewsFromStdin();
     void loadBlockedOnItsInputStopsOnASignal();
     void loadKilledAnywhereLeavesAllOrNothing();
+    void loadKilledWhileReadingLeavesAnInterruptedRun();
+    void readersKilledAnywhereChangeNothing();
     void loadUsersFromStdinWithAsOf();
     void loadUsersFromStdinWithoutAsOfFails();
     void loadSeveralFilesEachItsOwnRun();
@@ -658,6 +661,96 @@ void CommandlineTest::loadKilledAnywhereLeavesAllOrNothing()
     // No run is left running: each killed one was marked interrupted by the next client.
     const CliResult runs = box.run({QStringLiteral("runs")});
     EXPECT_NOT_CONTAINS(runs.out, " running ");
+}
+
+void CommandlineTest::loadKilledWhileReadingLeavesAnInterruptedRun()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    EXPECT_EXIT(box.run({QStringLiteral("load"), box.write(QStringLiteral("users_extract_2024-03-01.csv"), moverUsers1)}), 0);
+    // A pageviews extract arriving on a pipe: more rows than the reader takes in at once, then the writer
+    // goes quiet. The load is reading (nothing written yet) when it dies; the operator must still learn
+    // that it was attempted.
+    QByteArray views("user_id,url,pageview_datetime\n");
+    while (views.size() < 3 * pv::CsvRecordReader::ChunkBytes)
+        views += "1,/home,2024-03-01 10:15:00\n";
+    QProcess load;
+    load.start(QStringLiteral(PVADMIN_BINARY), {QStringLiteral("--db"), box.warehouse(), QStringLiteral("load"), QStringLiteral("-")});
+    QVERIFY(load.waitForStarted(10000));
+    load.write(views);
+    QVERIFY(load.waitForBytesWritten(10000));
+    CliResult runs;
+    for (int waitedMs = 0; waitedMs < 10000 && !runs.out.contains(" running "); waitedMs += 100) {
+        QTest::qWait(100);
+        runs = box.run({QStringLiteral("runs")});
+    }
+    QVERIFY2(runs.out.contains(" running "), runs.out.constData());
+    EXPECT_CONTAINS(runs.out, "<stdin>");
+    ::kill(pid_t(load.processId()), SIGKILL);
+    QVERIFY(load.waitForFinished(10000));
+    // The next client to open the warehouse marks the run of the dead load interrupted; nothing was loaded.
+    runs = box.run({QStringLiteral("runs")});
+    EXPECT_EXIT(runs, 0);
+    EXPECT_NOT_CONTAINS(runs.out, " running ");
+    EXPECT_CONTAINS(runs.out, "interrupted");
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("current")}), QByteArray("period_start,postcode,pageviews\n"));
+    // An identical file loaded again still leaves the run log as it was: no run for it.
+    const QString users = box.path(QStringLiteral("users_extract_2024-03-01.csv"));
+    const QByteArray logBefore = box.run({QStringLiteral("runs")}).out;
+    const CliResult again = box.run({QStringLiteral("load"), users});
+    EXPECT_EXIT(again, 0);
+    EXPECT_CONTAINS(again.out, "already loaded");
+    QCOMPARE(box.run({QStringLiteral("runs")}).out, logBefore);
+}
+
+void CommandlineTest::readersKilledAnywhereChangeNothing()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    QByteArray users("id,postcode\n");
+    for (int id = 1; id <= 2000; ++id)
+        users += QByteArray::number(id) + ",SW" + QByteArray::number(1 + id % 20) + "\n";
+    EXPECT_EXIT(box.run({QStringLiteral("load"), box.write(QStringLiteral("users_extract_2024-03-01.csv"), users)}), 0);
+    QByteArray views("user_id,url,pageview_datetime\n");
+    for (int i = 0; i < 60000; ++i)
+        views += QByteArray::number(i % 1999 + 1) + ",/p,2024-03-0" + QByteArray::number(1 + i % 3) + " 1"
+               + QByteArray::number(i % 10) + ":00:00\n";
+    EXPECT_EXIT(box.run({QStringLiteral("load"), box.write(QStringLiteral("pageviews_2024-03-01T11.csv"), views)}), 0);
+    const QStringList report{QStringLiteral("report"), QStringLiteral("--basis"), QStringLiteral("at-time"),
+                             QStringLiteral("--grain"), QStringLiteral("hour")};
+    const QByteArray before = box.report(report.mid(1));
+    QVERIFY2(before.count('\n') > 500, before.left(300).constData());
+    const QString output = box.path(QStringLiteral("out/report.csv"));
+    QDir().mkpath(QFileInfo(output).absolutePath());
+    // check and report --output, killed at every moment from their start: the warehouse answers as before,
+    // check still passes, and the report's file is either whole or not there (never cut short).
+    for (const QStringList &command : {QStringList{QStringLiteral("check")}, report + QStringList{QStringLiteral("--output"), output}}) {
+        int killed = 0;
+        for (int delayMs = 0; delayMs <= 3000; delayMs += 6) {
+            QFile::remove(output);
+            QProcess reader;
+            reader.start(QStringLiteral(PVADMIN_BINARY), QStringList{QStringLiteral("--db"), box.warehouse()} + command);
+            QVERIFY(reader.waitForStarted(10000));
+            QTest::qWait(delayMs);
+            if (reader.state() != QProcess::Running)
+                break;
+            ::kill(pid_t(reader.processId()), SIGKILL);
+            QVERIFY(reader.waitForFinished(10000));
+            ++killed;
+            if (QFileInfo::exists(output)) {
+                QFile written(output);
+                QVERIFY(written.open(QIODevice::ReadOnly));
+                QCOMPARE(written.readAll(), before);
+            }
+            // Nor is a half-written temporary left beside it.
+            const QStringList left = QDir(QFileInfo(output).absolutePath()).entryList(QDir::Files | QDir::Hidden);
+            QVERIFY2(left.isEmpty() || left == QStringList{QStringLiteral("report.csv")}, qPrintable(left.join(QLatin1Char(' '))));
+        }
+        QVERIFY2(killed >= 5, qPrintable(command.first() + QStringLiteral(" ended before most kills")));
+        const CliResult check = box.run({QStringLiteral("check")});
+        QVERIFY2(check.finished && check.exitCode == 0, describe(check).constData());
+        QCOMPARE(box.report(report.mid(1)), before);
+    }
 }
 
 void CommandlineTest::loadUsersFromStdinWithAsOf()

@@ -13,15 +13,22 @@
 #include "rawsqlite.h"
 #include "testwarehouse.h"
 
+#include <QCryptographicHash>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <sqlite3.h>
+
+#include <csignal>
+#include <sys/resource.h>
+#include <unistd.h>
 
 using namespace pv;
 
@@ -47,6 +54,103 @@ QString describeFile(const QString &path)
     return parts.join(QLatin1Char(' '));
 }
 
+struct ChildRun
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+/// How a child pvadmin is run: as this user, or as one without root's power over file permissions
+/// (CI runs as root, to whom no folder is read-only); with a cap on the size of every file it writes
+/// (RLIMIT_FSIZE: a write past it fails as on a full disk), or none.
+struct Child
+{
+    bool unprivileged = false;
+    qint64 maxFileBytes = -1;
+};
+
+constexpr int nobodyId = 65534;
+
+ChildRun runPvadmin(const QStringList &args, Child child = {})
+{
+    QString program = QStringLiteral(PVADMIN_BINARY);
+    QStringList arguments = args;
+    if (child.unprivileged && ::geteuid() == 0) {
+        arguments = QStringList{QStringLiteral("--reuid=%1").arg(nobodyId), QStringLiteral("--regid=%1").arg(nobodyId),
+                                QStringLiteral("--clear-groups"), program}
+            + args;
+        program = QStringLiteral("setpriv");
+    }
+    QProcess process;
+    if (child.maxFileBytes >= 0) {
+        process.setChildProcessModifier([limit = static_cast<rlim_t>(child.maxFileBytes)] {
+            std::signal(SIGXFSZ, SIG_IGN); // the write fails with EFBIG instead of killing the process
+            const rlimit cap{limit, limit};
+            ::setrlimit(RLIMIT_FSIZE, &cap);
+        });
+    }
+    process.start(program, arguments);
+    ChildRun run;
+    if (!process.waitForFinished(60000) || process.exitStatus() != QProcess::NormalExit)
+        return run;
+    run.exitCode = process.exitCode();
+    run.out = process.readAllStandardOutput();
+    run.err = process.readAllStandardError();
+    return run;
+}
+
+/// The folder's files (name, size, permissions; none for an empty folder name) and the warehouse's bytes.
+QByteArray fingerprint(const QString &folder, const QString &warehouse)
+{
+    QByteArray print;
+    for (const QFileInfo &file : folder.isEmpty() ? QFileInfoList{} : QDir(folder).entryInfoList(QDir::Files | QDir::Hidden, QDir::Name))
+        print += file.fileName().toUtf8() + ' ' + QByteArray::number(file.size()) + ' '
+               + QByteArray::number(int(file.permissions()), 16) + '\n';
+    QFile bytes(warehouse);
+    if (bytes.open(QIODevice::ReadOnly))
+        print += QCryptographicHash::hash(bytes.readAll(), QCryptographicHash::Sha256).toHex();
+    return print;
+}
+
+const QByteArray twoUsers = "id,postcode\n1,SW19\n2,N1\n";
+const QByteArray tenViews = "user_id,url,pageview_datetime\n"
+                            "1,/a,2024-03-01 10:01:00\n1,/b,2024-03-01 10:02:00\n1,/c,2024-03-01 10:03:00\n"
+                            "2,/a,2024-03-01 10:04:00\n2,/b,2024-03-01 10:05:00\n2,/c,2024-03-01 10:06:00\n"
+                            "2,/d,2024-03-01 10:07:00\n1,/d,2024-03-01 10:08:00\n2,/e,2024-03-01 10:09:00\n"
+                            "1,/e,2024-03-01 10:10:00\n";
+const QByteArray tenViewsReport = "period_start,postcode,pageviews\n2024-03-01 10:00:00,N1,5\n2024-03-01 10:00:00,SW19,5\n";
+
+QString writeFile(const QString &path, const QByteArray &content)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size())
+        qFatal("cannot write %s", qPrintable(path));
+    return path;
+}
+
+/// A warehouse with a snapshot and an hour of ten pageviews, in folder/warehouse.sqlite.
+QString tenViewWarehouse(const QString &folder)
+{
+    const QString warehouse = folder + QStringLiteral("/warehouse.sqlite");
+    for (const auto &[name, content] : {std::pair{"users_extract_2024-03-01.csv", twoUsers},
+                                        std::pair{"pageviews_2024-03-01T10.csv", tenViews}}) {
+        const ChildRun load = runPvadmin({QStringLiteral("--db"), warehouse, QStringLiteral("load"),
+                                          writeFile(folder + QStringLiteral("/in/") + QLatin1String(name), content)});
+        if (load.exitCode != 0)
+            qFatal("cannot load %s: %s", name, load.err.constData());
+    }
+    return warehouse;
+}
+
+/// Gives the folder and everything in it to the unprivileged user the children run as.
+bool handOver(const QString &folder)
+{
+    return ::geteuid() != 0
+        || QProcess::execute(QStringLiteral("chown"), {QStringLiteral("-R"), QStringLiteral("%1:%1").arg(nobodyId), folder}) == 0;
+}
+
 } // namespace
 
 class SqliteFileTest : public QObject
@@ -58,6 +162,9 @@ private slots:
     void userDirectoryRoundTripsEveryColumnWidth();
     void initRefusesFileThatIsNotSqlite();
     void onlyCreatingOpensChangeAFile();
+    void readOnlyWarehouseIsReadNeverWritten();
+    void fullDiskIsSaidAndChangesNothing();
+    void watchRetriesWhatTheDatabaseRefusedUntilItLands();
 };
 
 void SqliteFileTest::versionOneWarehouseKeepsItsHistory()
@@ -296,6 +403,159 @@ void SqliteFileTest::initRefusesFileThatIsNotSqlite()
     QFile f(garbage);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), content);
+}
+
+void SqliteFileTest::readOnlyWarehouseIsReadNeverWritten()
+{
+    QTemporaryDir dir;
+    const QString folder = dir.filePath(QStringLiteral("shared"));
+    const QString warehouse = tenViewWarehouse(folder);
+    const QString moreViews = writeFile(dir.filePath(QStringLiteral("pageviews_2024-03-01T11.csv")),
+                                        "user_id,url,pageview_datetime\n1,/a,2024-03-01 11:01:00\n");
+    QVERIFY(handOver(dir.path()));
+    const QStringList db{QStringLiteral("--db"), warehouse};
+    const Child unprivileged{true};
+    // SQLite reads a WAL database through -wal and -shm files it creates where it can: "never written"
+    // is the folder's files where the folder is read-only, and the warehouse's own bytes everywhere.
+    const auto readsButNeverWrites = [&](const char *where, bool folderReadOnly) {
+        const auto written = [&] { return folderReadOnly ? fingerprint(folder, warehouse) : fingerprint({}, warehouse); };
+        const QByteArray before = written();
+        const ChildRun runs = runPvadmin(db + QStringList{QStringLiteral("runs")}, unprivileged);
+        QVERIFY2(runs.exitCode == 0 && runs.out.count("succeeded") == 2, (where + (": " + runs.err)).constData());
+        const ChildRun report = runPvadmin(db + QStringList{QStringLiteral("report"), QStringLiteral("--basis"), QStringLiteral("at-time")}, unprivileged);
+        QVERIFY2(report.exitCode == 0, (where + (": " + report.err)).constData());
+        QCOMPARE(report.out, tenViewsReport);
+        const ChildRun check = runPvadmin(db + QStringList{QStringLiteral("check")}, unprivileged);
+        QVERIFY2(check.exitCode == 0, (where + (": " + check.err)).constData());
+        // A load is refused with the reason, before it reads its file.
+        const ChildRun load = runPvadmin(db + QStringList{QStringLiteral("load"), moreViews}, unprivileged);
+        QCOMPARE(load.exitCode, 1);
+        QVERIFY2(load.err.contains("is open read-only (this user cannot write it or its folder)"), load.err.constData());
+        QCOMPARE(written(), before);
+    };
+
+    // A folder the user cannot write (a read-only mount, a folder shared for reading): no -wal or -shm file
+    // can be made beside the warehouse, so it is read as it is on disk.
+    QVERIFY(QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::ExeOwner | QFileDevice::ReadOther | QFileDevice::ExeOther));
+    readsButNeverWrites("read-only folder", true);
+
+    // A load that did not finish left its changes in the -wal file: read through it when its -shm file can
+    // be read, and otherwise refused with the reason rather than read without those changes.
+    {
+        sqlite3 *writer = nullptr;
+        QCOMPARE(sqlite3_open(warehouse.toUtf8().constData(), &writer), SQLITE_OK);
+        const auto closeWriter = qScopeGuard([writer] { sqlite3_close(writer); });
+        QCOMPARE(sqlite3_exec(writer, "PRAGMA wal_autocheckpoint = 0; INSERT INTO settings (key, value) VALUES ('note', 'x')",
+                              nullptr, nullptr, nullptr),
+                 SQLITE_OK);
+        const QString shm = warehouse + QStringLiteral("-shm");
+        QVERIFY(QFileInfo::exists(shm) && QFileInfo(warehouse + QStringLiteral("-wal")).size() > 0);
+        QVERIFY(handOver(dir.path()));
+        const ChildRun through = runPvadmin(db + QStringList{QStringLiteral("runs")}, unprivileged);
+        QVERIFY2(through.exitCode == 0 && through.out.count("succeeded") == 2, through.err.constData());
+        const QFileDevice::Permissions shmPermissions = QFileInfo(shm).permissions();
+        QVERIFY(QFile::setPermissions(shm, {}));
+        const ChildRun refused = runPvadmin(db + QStringList{QStringLiteral("runs")}, unprivileged);
+        QFile::setPermissions(shm, shmPermissions);
+        QCOMPARE(refused.exitCode, 1);
+        QVERIFY2(refused.err.contains("a load is running or did not finish (warehouse.sqlite-wal holds its changes)")
+                     && refused.err.contains("warehouse.sqlite-shm"),
+                 refused.err.constData());
+    }
+
+    // A read-only file in a folder the user may write.
+    QVERIFY(QFile::setPermissions(folder, QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner));
+    QVERIFY(QFile::setPermissions(warehouse, QFileDevice::ReadOwner));
+    readsButNeverWrites("read-only file", false);
+}
+
+void SqliteFileTest::fullDiskIsSaidAndChangesNothing()
+{
+    QTemporaryDir dir;
+    const QString warehouse = tenViewWarehouse(dir.path());
+    const QStringList db{QStringLiteral("--db"), warehouse};
+    QByteArray hour("user_id,url,pageview_datetime\n");
+    for (int i = 0; i < 20000; ++i)
+        hour += (i % 2 ? "1,/p" : "2,/p") + QByteArray::number(i) + ",2024-03-01 11:" + QByteArray::number(10 + i % 50) + ":00\n";
+    const QString bigHour = writeFile(dir.filePath(QStringLiteral("pageviews_2024-03-01T11.csv")), hour);
+    const QStringList report{QStringLiteral("report"), QStringLiteral("--basis"), QStringLiteral("current")};
+
+    // The disk fills while a load writes: it fails saying so, and the warehouse is as it was.
+    const Child nearlyFull{false, 64 * 1024}; // room for the -shm file and a few pages of the -wal file
+    const ChildRun load = runPvadmin(db + QStringList{QStringLiteral("load"), bigHour}, nearlyFull);
+    QCOMPARE(load.exitCode, 1);
+    QVERIFY2(load.err.contains("this process may write files of at most 65536 bytes: see ulimit -f"), load.err.constData());
+    QVERIFY2(load.err.contains("nothing changed"), load.err.constData());
+    QCOMPARE(runPvadmin(db + report).out, tenViewsReport);
+    const ChildRun check = runPvadmin(db + QStringList{QStringLiteral("check")});
+    QVERIFY2(check.exitCode == 0, check.err.constData());
+    QVERIFY(!runPvadmin(db + QStringList{QStringLiteral("runs")}).out.contains(" running "));
+
+    // A report that does not fit: an error, and no file cut short where the report was to go.
+    // (Another client keeps the warehouse open, so the -shm file a reader needs is there already.)
+    sqlite3 *other = nullptr;
+    QCOMPARE(sqlite3_open(warehouse.toUtf8().constData(), &other), SQLITE_OK);
+    const auto closeOther = qScopeGuard([other] { sqlite3_close(other); });
+    QCOMPARE(sqlite3_exec(other, "SELECT COUNT(*) FROM load_runs", nullptr, nullptr, nullptr), SQLITE_OK);
+    const QString output = dir.filePath(QStringLiteral("report.csv"));
+    const ChildRun written = runPvadmin(db + report + QStringList{QStringLiteral("--output"), output}, Child{false, 40});
+    QCOMPARE(written.exitCode, 1);
+    QVERIFY2(written.err.contains("report.csv") && written.err.contains("File too large"), written.err.constData());
+    QVERIFY(!QFileInfo::exists(output));
+
+    // A disk full before a warehouse can be created or opened says why, not just "disk I/O error".
+    const ChildRun created = runPvadmin({QStringLiteral("--db"), dir.filePath(QStringLiteral("new.sqlite")), QStringLiteral("init")}, Child{false, 0});
+    QCOMPARE(created.exitCode, 1);
+    QVERIFY2(created.err.contains("disk I/O error (File too large)"), created.err.constData());
+
+    // With room again, the same file loads.
+    QCOMPARE(runPvadmin(db + QStringList{QStringLiteral("load"), bigHour}).exitCode, 0);
+}
+
+void SqliteFileTest::watchRetriesWhatTheDatabaseRefusedUntilItLands()
+{
+    QTemporaryDir dir;
+    const QString warehouse = tenViewWarehouse(dir.filePath(QStringLiteral("first")));
+    // The database refuses every hour's window for now (a stand-in for a disk that is full for a while).
+    sqlite3 *raw = nullptr;
+    QCOMPARE(sqlite3_open(warehouse.toUtf8().constData(), &raw), SQLITE_OK);
+    const auto closeRaw = qScopeGuard([raw] { sqlite3_close(raw); });
+    const auto exec = [raw](const char *sql) { return sqlite3_exec(raw, sql, nullptr, nullptr, nullptr); };
+    QCOMPARE(exec("CREATE TRIGGER refuse_windows BEFORE INSERT ON pageview_windows "
+                  "BEGIN SELECT RAISE(ABORT, 'no room for the window'); END"),
+             SQLITE_OK);
+    const QString incoming = dir.filePath(QStringLiteral("incoming"));
+    writeFile(incoming + QStringLiteral("/pageviews_2024-03-01T11.csv"), "user_id,url,pageview_datetime\n1,/a,2024-03-01 11:01:00\n");
+
+    QProcess watch;
+    watch.start(QStringLiteral(PVADMIN_BINARY), {QStringLiteral("--db"), warehouse, QStringLiteral("watch"),
+                                                 QStringLiteral("--interval"), QStringLiteral("1"), incoming});
+    QVERIFY(watch.waitForStarted(10000));
+    const auto closeWatch = qScopeGuard([&watch] {
+        watch.terminate();
+        watch.waitForFinished(10000);
+    });
+    QByteArray err;
+    QByteArray out;
+    const auto waitFor = [&](const QByteArray &stream, const char *text) {
+        for (int waitedMs = 0; waitedMs < 20000 && !stream.contains(text); waitedMs += 100) {
+            watch.waitForReadyRead(100);
+            err += watch.readAllStandardError();
+            out += watch.readAllStandardOutput();
+        }
+        return stream.contains(text);
+    };
+    // Refused, kept where it is, and tried again after a back-off that doubles.
+    QVERIFY2(waitFor(err, "trying again in 2 s"), err.constData());
+    QVERIFY2(err.contains("the database refused the load (no room for the window); it was rolled back and nothing changed; trying again in 1 s"), err.constData());
+    QVERIFY(QFileInfo::exists(incoming + QStringLiteral("/pageviews_2024-03-01T11.csv")));
+    // The database takes it again: the next try lands, and the file is put away as loaded.
+    QCOMPARE(exec("DROP TRIGGER refuse_windows"), SQLITE_OK);
+    QVERIFY2(waitFor(out, "moved to loaded/"), (out + err).constData());
+    QVERIFY(QFileInfo::exists(incoming + QStringLiteral("/loaded/pageviews_2024-03-01T11.csv")));
+    QVERIFY(!QDir(incoming + QStringLiteral("/failed")).exists());
+    const ChildRun report = runPvadmin({QStringLiteral("--db"), warehouse, QStringLiteral("report"), QStringLiteral("--basis"), QStringLiteral("current")});
+    QVERIFY(report.out.contains("2024-03-01 11:00:00,SW19,1"));
 }
 
 QTEST_GUILESS_MAIN(SqliteFileTest)

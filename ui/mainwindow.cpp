@@ -107,14 +107,14 @@ MainWindow::MainWindow(const QString &location, QWidget *parent)
     connect(m_progress, &LoadProgressPanel::loadAnywayRequested, this,
             [this](const LoadRequest &request) { startLoads({request}); });
     connect(m_loads, &LoadQueue::fileFinished, this, &MainWindow::refresh);
-    // The Loads screen says which file is loading; its run, recorded once the file is read, is listed as
-    // running from the stage after reading on (re-read as each stage begins), and as it ended at the end.
+    // The Loads screen says which file is loading; its run, recorded before the file is read, is listed as
+    // running (re-read as each stage begins), and as it ended at the end.
     connect(m_loads, &LoadQueue::progressChanged, this, [this, stage = QString()](const LoadProgress &progress) mutable {
         LoadsScreen *screen = loads();
         if (!screen)
             return;
         screen->showLoad(progress);
-        if (progress.stage != stage && progress.stage != QLatin1String("reading"))
+        if (progress.stage != stage)
             screen->reload();
         stage = progress.stage;
     });

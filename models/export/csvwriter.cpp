@@ -1,5 +1,8 @@
 #include "export/csvwriter.h"
 
+#include <cerrno>
+#include <cstring>
+
 #include <QFileDevice>
 
 namespace pv {
@@ -66,11 +69,21 @@ bool CsvWriter::finish()
 {
     writeBuffer();
     // A file device keeps a buffer of its own (and stdout one more); its errors show when it is flushed.
-    if (auto *file = qobject_cast<QFileDevice *>(m_out); file && !m_failed && !file->flush()) {
-        m_failed = true;
-        m_error = file->errorString();
+    if (auto *file = qobject_cast<QFileDevice *>(m_out); file && !m_failed) {
+        errno = 0;
+        if (!file->flush())
+            fail();
     }
     return !m_failed;
+}
+
+void CsvWriter::fail()
+{
+    // Qt says "Unknown error" when a file took part of a write and then refused the rest (a file size
+    // limit); the system's reason is still in errno, read straight after the call that failed.
+    const int systemError = errno;
+    m_failed = true;
+    m_error = systemError != 0 ? QString::fromLocal8Bit(std::strerror(systemError)) : m_out->errorString();
 }
 
 void CsvWriter::separate()
@@ -85,10 +98,10 @@ void CsvWriter::writeBuffer()
     // A short write is not an error by itself (a file on a full disk takes what fits), so the rest is
     // written again until the device takes it all or says why it cannot.
     for (qsizetype done = 0; !m_failed && done < m_buffer.size();) {
+        errno = 0;
         const qint64 written = m_out->write(m_buffer.constData() + done, m_buffer.size() - done);
         if (written <= 0) {
-            m_failed = true;
-            m_error = m_out->errorString();
+            fail();
         } else {
             done += written;
         }

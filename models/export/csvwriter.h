@@ -42,6 +42,8 @@ public:
 
 private:
     void separate();
+    /// Records why the device refused a write or a flush.
+    void fail();
     void writeBuffer();
 
     QIODevice *m_out;

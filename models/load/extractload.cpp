@@ -101,12 +101,15 @@ LoadResult ExtractLoad::execute()
     try {
         m_postcodes = std::make_unique<PostcodeDictionary>(m_store->readPostcodes());
     } catch (const StorageError &e) {
-        LoadResult result = finishRun(LoadOutcome::Failed, e.message, false);
+        LoadResult result = finishRun(LoadOutcome::Failed, e.message);
         result.transient = true;
         return result;
     }
     if (const QString refusal = refusalBeforeReading(); !refusal.isEmpty())
-        return finishRun(LoadOutcome::Refused, refusal, false);
+        return finishRun(LoadOutcome::Refused, refusal);
+    // Recorded before the file is read, so a load killed while reading still leaves its run (interrupted).
+    m_run.status = RunStatus::Running;
+    m_store->recordRunStart(m_run);
     // Both loads need the whole user directory: read it on the other core while this one parses the file.
     m_earlyDirectory = std::async(std::launch::async, [store = m_store.get()] { return store->readUserDirectoryCopy(); });
 
@@ -118,13 +121,13 @@ LoadResult ExtractLoad::execute()
         if (result == ExtractReader::Result::End)
             break;
         if (result == ExtractReader::Result::Failed)
-            return finishRun(LoadOutcome::Failed, m_reader.error().message(), false);
+            return finishRun(LoadOutcome::Failed, m_reader.error().message());
         if (result == ExtractReader::Result::Rejected)
             reject(std::move(rejected));
         if ((m_reader.rowsRead() & (progressEvery - 1)) == 0) {
             progress(m_reader.bytesRead());
             if (m_feedback && m_feedback->isCancelled())
-                return finishRun(LoadOutcome::Cancelled, QStringLiteral("cancelled while reading; nothing was loaded"), false);
+                return finishRun(LoadOutcome::Cancelled, QStringLiteral("cancelled while reading; nothing was loaded"));
         }
     }
     progress(m_reader.sizeBytes());
@@ -134,8 +137,7 @@ LoadResult ExtractLoad::execute()
         return finishRun(LoadOutcome::Refused,
                          QStringLiteral("%1 has changed since the run it was to load again read it; nothing was "
                                         "loaded. Import the file as it is now to load it")
-                             .arg(m_reader.displayName()),
-                         false);
+                             .arg(m_reader.displayName()));
     finishReading();
     m_run.rowsLoaded = rowsToLoad();
 
@@ -151,32 +153,40 @@ LoadResult ExtractLoad::execute()
                              .arg(m_run.rowsRead)
                              .arg(percent(share), percent(maxPercent))
                              .arg(m_rejects.empty() ? 0 : m_rejects.front().line)
-                             .arg(m_rejects.empty() ? QString() : m_rejects.front().reason),
-                         false);
+                             .arg(m_rejects.empty() ? QString() : m_rejects.front().reason));
     }
     if (m_run.rowsLoaded == 0)
         return finishRun(LoadOutcome::Failed,
                          QStringLiteral("%1: no valid rows to load (%2 rows read, %3 rejected)")
                              .arg(m_reader.displayName())
                              .arg(m_run.rowsRead)
-                             .arg(m_run.rowsRejected),
-                         false);
+                             .arg(m_run.rowsRejected));
 
     try {
         if (const qint64 identical = m_store->identicalRun(m_run.kind, m_run.contentHash, m_run.asOf)) {
             LoadResult result;
             result.outcome = LoadOutcome::AlreadyLoaded;
             result.existingRunId = identical;
-            result.run = m_run;
             result.message = QStringLiteral("%1: already loaded (run %2, identical content); nothing changed")
                                  .arg(m_reader.displayName())
                                  .arg(result.existingRunId);
+            if (m_run.id != 0) {
+                // Left in the run log as a cancelled run when it cannot be taken out of it.
+                if (const QString notForgotten = m_store->forgetRun(m_run.id); !notForgotten.isEmpty()) {
+                    LoadResult recorded = finishRun(LoadOutcome::Cancelled, result.message);
+                    recorded.outcome = LoadOutcome::AlreadyLoaded;
+                    recorded.existingRunId = identical;
+                    return recorded;
+                }
+                m_run.id = 0;
+            }
+            result.run = m_run;
             return result;
         }
 
         // The run record exists before the transaction, so a crash leaves 'running' to be marked interrupted.
-        m_run.status = RunStatus::Running;
-        recordRun(true);
+        if (m_run.id == 0)
+            recordRun(true);
 
         m_store->begin([this, told = false](const QString &waitingFor) mutable {
             checkCancelled();
@@ -193,8 +203,7 @@ LoadResult ExtractLoad::execute()
             LoadResult result = finishRun(LoadOutcome::Cancelled,
                                           QStringLiteral("already loaded by run %1 (identical content) while this load "
                                                          "waited for it; nothing changed")
-                                              .arg(identical),
-                                          true);
+                                              .arg(identical));
             result.outcome = LoadOutcome::AlreadyLoaded;
             result.existingRunId = identical;
             return result;
@@ -208,18 +217,16 @@ LoadResult ExtractLoad::execute()
         m_store->commit();
     } catch (const Cancelled &) {
         m_store->rollback();
-        return finishRun(LoadOutcome::Cancelled, QStringLiteral("cancelled; the load was rolled back and nothing changed"),
-                         m_run.id != 0);
+        return finishRun(LoadOutcome::Cancelled, QStringLiteral("cancelled; the load was rolled back and nothing changed"));
     } catch (const Refusal &refusal) {
         m_store->rollback();
-        return finishRun(LoadOutcome::Refused, refusal.reason, m_run.id != 0);
+        return finishRun(LoadOutcome::Refused, refusal.reason);
     } catch (const StorageError &e) {
         m_store->rollback();
         LoadResult result = finishRun(LoadOutcome::Failed,
                                       QStringLiteral("%1: the database refused the load (%2); it was rolled back and "
                                                      "nothing changed")
-                                          .arg(m_reader.displayName(), e.message),
-                                      m_run.id != 0);
+                                          .arg(m_reader.displayName(), e.message));
         result.transient = true;
         return result;
     }
@@ -230,7 +237,7 @@ LoadResult ExtractLoad::execute()
     return result;
 }
 
-LoadResult ExtractLoad::finishRun(LoadOutcome outcome, const QString &message, bool alreadyRecorded)
+LoadResult ExtractLoad::finishRun(LoadOutcome outcome, const QString &message)
 {
     switch (outcome) {
     case LoadOutcome::Failed: m_run.status = RunStatus::Failed; break;
@@ -248,7 +255,7 @@ LoadResult ExtractLoad::finishRun(LoadOutcome outcome, const QString &message, b
     LoadResult result;
     result.outcome = outcome;
     result.message = m_run.error;
-    if (const QString notRecorded = m_store->recordRunAlone(m_run, !alreadyRecorded, m_rejects); !notRecorded.isEmpty())
+    if (const QString notRecorded = m_store->recordRunAlone(m_run, m_run.id == 0, m_rejects); !notRecorded.isEmpty())
         result.message += QStringLiteral(" (the run could not be recorded: %1)").arg(notRecorded);
     result.run = m_run;
     return result;

@@ -97,7 +97,7 @@ protected:
     UserDirectory m_directory;
 
 private:
-    LoadResult finishRun(LoadOutcome outcome, const QString &message, bool alreadyRecorded);
+    LoadResult finishRun(LoadOutcome outcome, const QString &message);
     void recordRun(bool insert);
     std::vector<RejectedLine> m_rejects;
     std::future<UserDirectoryCopy> m_earlyDirectory;

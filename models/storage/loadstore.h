@@ -106,6 +106,14 @@ public:
     /// recordRun() in a transaction of its own (a run that loaded nothing). Returns the reason it could
     /// not be recorded, or an empty string.
     virtual QString recordRunAlone(LoadRun &run, bool insert, const std::vector<RejectedLine> &rejects) = 0;
+    /// Inserts the run, running, before its file is read, so that a load killed while reading leaves a run
+    /// for the next open to mark interrupted. Waits for no other load: false (and run.id 0) when the
+    /// database cannot take the record now (another load's write holds SQLite's only write lock); the run
+    /// is then recorded when the load's own transaction is about to start, as before.
+    virtual bool recordRunStart(LoadRun &run) = 0;
+    /// Deletes a run recordRunStart inserted that turned out to change nothing at all (its content was
+    /// already loaded): the run log stays as it was. Returns the reason it could not, or an empty string.
+    virtual QString forgetRun(qint64 runId) = 0;
     /// The live run that loaded identical content (a users snapshot: at the same as-of too), or 0.
     virtual qint64 identicalRun(ExtractKind kind, const QString &contentHash, std::optional<qint64> asOf) = 0;
     /// Marks an earlier run as replaced by a later one (a new file for its hour, a corrected snapshot).

@@ -573,6 +573,28 @@ QString PgLoadStore::recordRunAlone(LoadRun &run, bool insert, const std::vector
     return {};
 }
 
+bool PgLoadStore::recordRunStart(LoadRun &run)
+{
+    // Inserting a run waits for no other load here: one load's write never locks load_runs against another.
+    if (recordRunAlone(run, true, {}).isEmpty())
+        return true;
+    run.id = 0;
+    return false;
+}
+
+QString PgLoadStore::forgetRun(qint64 runId)
+{
+    try {
+        pgQuery(m_conn, "DELETE FROM load_runs WHERE id = $1", PgParams().add(runId));
+        pgQuery(m_conn, "SELECT pg_notify($1, '')", PgParams().add(std::string_view(pgChangesChannel)));
+        pgQuery(m_conn, "SELECT pg_advisory_unlock($1, $2)", PgParams().add(pgRunLockClass).add(pgRunLockKey(runId)));
+        std::erase(m_runLocks, runId);
+    } catch (const StorageError &e) {
+        return e.message;
+    }
+    return {};
+}
+
 qint64 PgLoadStore::identicalRun(ExtractKind kind, const QString &contentHash, std::optional<qint64> asOf)
 {
     const PgResult same = pgQuery(m_conn, "SELECT id FROM load_runs WHERE content_hash = $1 AND kind = $2 "

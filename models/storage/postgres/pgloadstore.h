@@ -57,6 +57,8 @@ public:
 
     void recordRun(LoadRun &run, bool insert, const std::vector<RejectedLine> &rejects) override;
     QString recordRunAlone(LoadRun &run, bool insert, const std::vector<RejectedLine> &rejects) override;
+    bool recordRunStart(LoadRun &run) override;
+    QString forgetRun(qint64 runId) override;
     qint64 identicalRun(ExtractKind kind, const QString &contentHash, std::optional<qint64> asOf) override;
     void markReplaced(qint64 earlierRunId, qint64 laterRunId) override;
 

@@ -22,11 +22,15 @@
 #include <QSqlDriver>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QUrl>
 #include <QVariant>
 
 #include <sqlite3.h>
 
 #include <algorithm>
+#include <optional>
+
+#include <unistd.h>
 
 namespace pv {
 
@@ -46,6 +50,30 @@ const Migration migrations[] = {
     {":/migrations/0004_aggregate_buckets.sql", nullptr},
     {":/migrations/0005_bi_views.sql", nullptr},
 };
+
+/// Whether the warehouse at info is to be read as it is on disk (immutable, read-only) because its folder
+/// cannot be written (a read-only mount, a folder shared for reading, a copy on a backup volume): SQLite
+/// reads a WAL database through -wal and -shm files beside it, which it could not create there. That is
+/// safe only with no -wal file holding changes, i.e. with no load running or left unfinished. nullopt
+/// (with *error) when the file cannot be read at all.
+std::optional<bool> readAsItIsOnDisk(const QFileInfo &info, QString *error)
+{
+    if (!info.exists() || ::access(QFile::encodeName(info.absolutePath()).constData(), W_OK) == 0)
+        return false;
+    const QString path = info.filePath();
+    const QFileInfo wal(path + QStringLiteral("-wal"));
+    if (!wal.exists() || wal.size() == 0)
+        return true;
+    // A writer's files are there: SQLite reads through them read-only when it may read the -shm file.
+    if (QFileInfo(path + QStringLiteral("-shm")).isReadable())
+        return false;
+    *error = QStringLiteral("%1: cannot read: a load is running or did not finish (%2 holds its changes), and "
+                            "reading it needs %3, which this user can neither read nor create in %4; read it as "
+                            "a user who may write that folder")
+                 .arg(path, wal.fileName(), info.fileName() + QStringLiteral("-shm"),
+                      QDir::toNativeSeparators(info.absolutePath()));
+    return std::nullopt;
+}
 
 } // namespace
 
@@ -99,11 +127,20 @@ std::unique_ptr<SqliteBackend> SqliteBackend::open(const QString &path, QString 
             return nullptr;
         }
     }
+    const std::optional<bool> asItIsOnDisk = readAsItIsOnDisk(info, error);
+    if (!asItIsOnDisk)
+        return nullptr;
     const QString name = QStringLiteral("pvadmin-%1").arg(connectionCounter.fetchAndAddRelaxed(1));
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        db.setDatabaseName(path);
-        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=30000"));
+        if (*asItIsOnDisk) {
+            db.setDatabaseName(QUrl::fromLocalFile(info.absoluteFilePath()).toString(QUrl::FullyEncoded)
+                               + QStringLiteral("?immutable=1"));
+            db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_URI;QSQLITE_OPEN_READONLY"));
+        } else {
+            db.setDatabaseName(path);
+            db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(sqliteBusyTimeoutMs));
+        }
         if (!db.open()) {
             *error = QStringLiteral("%1: cannot open: %2").arg(path, db.lastError().text());
             db = QSqlDatabase();
@@ -121,7 +158,10 @@ std::unique_ptr<SqliteBackend> SqliteBackend::open(const QString &path, QString 
     if (!backend->isWarehouseOrEmpty(mustExist, error))
         return nullptr;
     try {
-        sqliteExec(backend->m_handle, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
+        // A file read as it is on disk keeps its journal mode: the mode is written in the file.
+        if (!*asItIsOnDisk)
+            sqliteExec(backend->m_handle, "PRAGMA journal_mode=WAL");
+        sqliteExec(backend->m_handle, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
                                       "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;");
     } catch (const StorageError &e) {
         *error = QStringLiteral("%1: %2").arg(path, e.message);
@@ -148,16 +188,16 @@ QSqlDatabase SqliteBackend::database() const
 bool SqliteBackend::isWarehouseOrEmpty(bool mustExist, QString *error) const
 {
     // Looked at before anything is set or written: a file that is not a warehouse stays as it was.
-    QSqlQuery q(database());
-    if (!q.exec(QStringLiteral("SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') "
-                               "AND name NOT LIKE 'sqlite!_%' ESCAPE '!' ORDER BY name"))) {
-        *error = QStringLiteral("%1: cannot read: %2").arg(m_path, q.lastError().text());
+    QStringList names;
+    try {
+        SqliteStatement tables(m_handle, "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') "
+                                         "AND name NOT LIKE 'sqlite!_%' ESCAPE '!' ORDER BY name");
+        while (tables.step())
+            names << tables.text(0);
+    } catch (const StorageError &e) {
+        *error = QStringLiteral("%1: cannot read: %2").arg(m_path, e.message);
         return false;
     }
-    QStringList names;
-    while (q.next())
-        names << q.value(0).toString();
-    q.finish();
     // Other tools keep a schema_migrations table too: a warehouse is known by the tables of its first version.
     static const QStringList warehouseTables{QStringLiteral("schema_migrations"), QStringLiteral("load_runs"),
                                              QStringLiteral("pageview_windows"), QStringLiteral("postcodes")};

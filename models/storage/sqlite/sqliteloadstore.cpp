@@ -229,6 +229,19 @@ QString SqliteLoadStore::recordRunAlone(LoadRun &run, bool insert, const std::ve
     return LoadRunRecorder(m_db).writeAlone(run, insert, rejects);
 }
 
+bool SqliteLoadStore::recordRunStart(LoadRun &run)
+{
+    // A commit takes milliseconds; a running load's write can hold the lock for minutes, and this load
+    // would rather be reading its file meanwhile.
+    constexpr int waitForACommitMs = 2000;
+    return LoadRunRecorder(m_db).insertWithin(run, waitForACommitMs);
+}
+
+QString SqliteLoadStore::forgetRun(qint64 runId)
+{
+    return LoadRunRecorder(m_db).remove(runId);
+}
+
 qint64 SqliteLoadStore::identicalRun(ExtractKind kind, const QString &contentHash, std::optional<qint64> asOf)
 {
     return LoadRunRecorder(m_db).identicalRun(kind, contentHash, asOf);

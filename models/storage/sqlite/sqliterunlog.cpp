@@ -107,6 +107,26 @@ QString LoadRunRecorder::writeAlone(LoadRun &run, bool insert, const std::vector
     return {};
 }
 
+bool LoadRunRecorder::insertWithin(LoadRun &run, int waitMs)
+{
+    sqlite3_busy_timeout(m_db, waitMs);
+    const QString notRecorded = writeAlone(run, true, {});
+    sqlite3_busy_timeout(m_db, sqliteBusyTimeoutMs);
+    if (!notRecorded.isEmpty())
+        run.id = 0;
+    return notRecorded.isEmpty();
+}
+
+QString LoadRunRecorder::remove(qint64 runId)
+{
+    try {
+        SqliteStatement(m_db, "DELETE FROM load_runs WHERE id = ?").bind(1, runId).execute();
+    } catch (const StorageError &e) {
+        return e.message;
+    }
+    return {};
+}
+
 qint64 LoadRunRecorder::identicalRun(ExtractKind kind, const QString &contentHash, std::optional<qint64> asOf)
 {
     // Identical content is the same extract; a users snapshot is also its as-of (a later day's extract may

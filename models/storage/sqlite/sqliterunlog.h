@@ -25,6 +25,11 @@ public:
     void write(LoadRun &run, bool insert, const std::vector<RejectedLine> &rejects);
     /// write() in a transaction of its own. Returns the reason it could not be recorded, or an empty string.
     QString writeAlone(LoadRun &run, bool insert, const std::vector<RejectedLine> &rejects);
+    /// Inserts the run in a transaction of its own, waiting at most waitMs for the write lock. False (and
+    /// run.id 0) when it could not.
+    bool insertWithin(LoadRun &run, int waitMs);
+    /// Deletes a run that has no rejected lines. Returns the reason it could not, or an empty string.
+    QString remove(qint64 runId);
     qint64 identicalRun(ExtractKind kind, const QString &contentHash, std::optional<qint64> asOf);
     void markReplaced(qint64 earlierRunId, qint64 laterRunId);
 

@@ -2,14 +2,57 @@
 
 #include <sqlite3.h>
 
+#include <QFile>
+#include <QFileInfo>
+
+#include <cstring>
+#include <sys/resource.h>
+#include <sys/statvfs.h>
+
 namespace pv {
 
 namespace {
+
+/// What stops writes in folder: a disk (nearly) full, or a cap on the size of this process's files.
+/// Empty when neither.
+QString writeLimitReached(const QString &folder)
+{
+    constexpr qint64 nearlyFullBytes = qint64{8} << 20;
+    struct statvfs disk = {};
+    if (::statvfs(QFile::encodeName(folder).constData(), &disk) == 0
+        && static_cast<qint64>(disk.f_bavail) * static_cast<qint64>(disk.f_frsize) < nearlyFullBytes)
+        return QStringLiteral("the disk holding %1 is full").arg(folder);
+    rlimit fileSize = {};
+    if (::getrlimit(RLIMIT_FSIZE, &fileSize) == 0 && fileSize.rlim_cur != RLIM_INFINITY)
+        return QStringLiteral("this process may write files of at most %1 bytes: see ulimit -f").arg(fileSize.rlim_cur);
+    return {};
+}
+
 [[noreturn]] void fail(sqlite3 *db, const char *what)
 {
-    throw StorageError{QStringLiteral("%1: %2").arg(QString::fromUtf8(what), QString::fromUtf8(sqlite3_errmsg(db)))};
+    // The statement is named for a mistake in it; a disk, a lock or a damaged file is about the warehouse.
+    const int code = sqlite3_errcode(db) & 0xff;
+    if (code == SQLITE_ERROR || code == SQLITE_RANGE || code == SQLITE_MISUSE)
+        throw StorageError{QStringLiteral("%1: %2").arg(QString::fromUtf8(what), sqliteErrorMessage(db))};
+    throw StorageError{sqliteErrorMessage(db)};
 }
 } // namespace
+
+QString sqliteErrorMessage(sqlite3 *db)
+{
+    QString message = QString::fromUtf8(sqlite3_errmsg(db));
+    // "disk I/O error" alone does not say that the disk is full or the file is gone: the system does, when
+    // SQLite kept its reason, and otherwise the two limits a write meets are looked at.
+    const int code = sqlite3_errcode(db) & 0xff;
+    if (code != SQLITE_IOERR && code != SQLITE_CANTOPEN && code != SQLITE_FULL)
+        return message;
+    QString why;
+    if (const int systemError = sqlite3_system_errno(db))
+        why = QString::fromLocal8Bit(std::strerror(systemError));
+    else if (const char *file = sqlite3_db_filename(db, "main"); file && *file)
+        why = writeLimitReached(QFileInfo(QString::fromUtf8(file)).absolutePath());
+    return why.isEmpty() ? message : QStringLiteral("%1 (%2)").arg(message, why);
+}
 
 SqliteStatement::SqliteStatement(sqlite3 *db, const char *sql)
     : m_db(db)
@@ -58,7 +101,7 @@ bool SqliteStatement::step()
         return true;
     if (rc == SQLITE_DONE)
         return false;
-    const QString message = QString::fromUtf8(sqlite3_errmsg(m_db));
+    const QString message = sqliteErrorMessage(m_db);
     sqlite3_reset(m_stmt);
     throw StorageError{message};
 }
@@ -99,12 +142,8 @@ std::string_view SqliteStatement::blobView(int column) const
 
 void sqliteExec(sqlite3 *db, const char *sql)
 {
-    char *message = nullptr;
-    if (sqlite3_exec(db, sql, nullptr, nullptr, &message) != SQLITE_OK) {
-        const QString text = QString::fromUtf8(message ? message : sqlite3_errmsg(db));
-        sqlite3_free(message);
-        throw StorageError{text};
-    }
+    if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK)
+        throw StorageError{sqliteErrorMessage(db)};
 }
 
 } // namespace pv

@@ -12,6 +12,9 @@ struct sqlite3_stmt;
 
 namespace pv {
 
+/// How long a warehouse connection waits for another connection's write lock before giving up.
+constexpr int sqliteBusyTimeoutMs = 30000;
+
 /// A prepared statement on the native SQLite handle, for the bulk paths of a load where QSqlQuery's
 /// per-row QVariant traffic would dominate. Reused with reset(); errors throw StorageError.
 class SqliteStatement
@@ -44,6 +47,8 @@ private:
 };
 
 /// Runs one or more SQL statements that return no rows.
+/// The last error on db as a person reads it: SQLite's message, and the system's reason for an I/O error.
+QString sqliteErrorMessage(sqlite3 *db);
 void sqliteExec(sqlite3 *db, const char *sql);
 
 } // namespace pv
