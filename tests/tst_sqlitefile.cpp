@@ -68,13 +68,14 @@ struct Child
 {
     bool unprivileged = false;
     qint64 maxFileBytes = -1;
+    QString binary = QStringLiteral(PVADMIN_BINARY);
 };
 
 constexpr int nobodyId = 65534;
 
 ChildRun runPvadmin(const QStringList &args, Child child = {})
 {
-    QString program = QStringLiteral(PVADMIN_BINARY);
+    QString program = child.binary;
     QStringList arguments = args;
     if (child.unprivileged && ::geteuid() == 0) {
         arguments = QStringList{QStringLiteral("--reuid=%1").arg(nobodyId), QStringLiteral("--regid=%1").arg(nobodyId),
@@ -144,11 +145,19 @@ QString tenViewWarehouse(const QString &folder)
     return warehouse;
 }
 
-/// Gives the folder and everything in it to the unprivileged user the children run as.
-bool handOver(const QString &folder)
+/// Gives the folder and everything in it to the unprivileged user the children run as, with a copy of
+/// pvadmin (the build's may be in a folder only root can enter). Returns the pvadmin it may run, or an
+/// empty string when it could not.
+QString handOver(const QString &folder)
 {
-    return ::geteuid() != 0
-        || QProcess::execute(QStringLiteral("chown"), {QStringLiteral("-R"), QStringLiteral("%1:%1").arg(nobodyId), folder}) == 0;
+    if (::geteuid() != 0)
+        return QStringLiteral(PVADMIN_BINARY);
+    const QString binary = folder + QStringLiteral("/pvadmin");
+    if (!QFileInfo::exists(binary) && !QFile::copy(QStringLiteral(PVADMIN_BINARY), binary))
+        return {};
+    if (QProcess::execute(QStringLiteral("chown"), {QStringLiteral("-R"), QStringLiteral("%1:%1").arg(nobodyId), folder}) != 0)
+        return {};
+    return binary;
 }
 
 } // namespace
@@ -412,9 +421,10 @@ void SqliteFileTest::readOnlyWarehouseIsReadNeverWritten()
     const QString warehouse = tenViewWarehouse(folder);
     const QString moreViews = writeFile(dir.filePath(QStringLiteral("pageviews_2024-03-01T11.csv")),
                                         "user_id,url,pageview_datetime\n1,/a,2024-03-01 11:01:00\n");
-    QVERIFY(handOver(dir.path()));
+    const QString binary = handOver(dir.path());
+    QVERIFY(!binary.isEmpty());
     const QStringList db{QStringLiteral("--db"), warehouse};
-    const Child unprivileged{true};
+    const Child unprivileged{true, -1, binary};
     // SQLite reads a WAL database through -wal and -shm files it creates where it can: "never written"
     // is the folder's files where the folder is read-only, and the warehouse's own bytes everywhere.
     const auto readsButNeverWrites = [&](const char *where, bool folderReadOnly) {
@@ -450,7 +460,7 @@ void SqliteFileTest::readOnlyWarehouseIsReadNeverWritten()
                  SQLITE_OK);
         const QString shm = warehouse + QStringLiteral("-shm");
         QVERIFY(QFileInfo::exists(shm) && QFileInfo(warehouse + QStringLiteral("-wal")).size() > 0);
-        QVERIFY(handOver(dir.path()));
+        QVERIFY(!handOver(dir.path()).isEmpty());
         const ChildRun through = runPvadmin(db + QStringList{QStringLiteral("runs")}, unprivileged);
         QVERIFY2(through.exitCode == 0 && through.out.count("succeeded") == 2, through.err.constData());
         const QFileDevice::Permissions shmPermissions = QFileInfo(shm).permissions();
