@@ -331,6 +331,7 @@ private slots:
     void loadKilledAnywhereLeavesAllOrNothing();
     void loadKilledWhileReadingLeavesAnInterruptedRun();
     void readersKilledAnywhereChangeNothing();
+    void loadsAtOnceBesideReadersAllLand();
     void loadUsersFromStdinWithAsOf();
     void loadUsersFromStdinWithoutAsOfFails();
     void loadSeveralFilesEachItsOwnRun();
@@ -751,6 +752,63 @@ void CommandlineTest::readersKilledAnywhereChangeNothing()
         QVERIFY2(check.finished && check.exitCode == 0, describe(check).constData());
         QCOMPARE(box.report(report.mid(1)), before);
     }
+}
+
+void CommandlineTest::loadsAtOnceBesideReadersAllLand()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    QByteArray users("id,postcode\n");
+    for (int id = 1; id <= 1000; ++id)
+        users += QByteArray::number(id) + (id % 2 ? ",SW19\n" : ",N1\n");
+    EXPECT_EXIT(box.run({QStringLiteral("load"), box.write(QStringLiteral("users_extract_2024-03-01.csv"), users)}), 0);
+    // Three hours, each 60,000 views (30,000 a postcode), and the first hour twice: four processes at once.
+    QStringList files;
+    for (int hour = 10; hour <= 12; ++hour) {
+        QByteArray views("user_id,url,pageview_datetime\n");
+        for (int i = 0; i < 60000; ++i)
+            views += QByteArray::number(i % 1000 + 1) + ",/p,2024-03-01 " + QByteArray::number(hour) + ":30:00\n";
+        files << box.write(QStringLiteral("pageviews_2024-03-01T%1.csv").arg(hour), views);
+    }
+    files << files.first();
+    QList<QProcess *> loads;
+    for (const QString &file : std::as_const(files)) {
+        auto *load = new QProcess(this);
+        load->start(QStringLiteral(PVADMIN_BINARY), {QStringLiteral("--db"), box.warehouse(), QStringLiteral("load"), file});
+        loads << load;
+    }
+    // Readers beside them see each hour either whole or not at all.
+    const QList<QByteArray> wholeHours{"SW19,30000", "N1,30000"};
+    int reads = 0;
+    const auto anyRunning = [&] {
+        return std::any_of(loads.cbegin(), loads.cend(), [](const QProcess *p) { return p->state() != QProcess::NotRunning; });
+    };
+    while (anyRunning()) {
+        const QByteArray answer = box.report({QStringLiteral("--basis"), QStringLiteral("at-time"), QStringLiteral("--grain"), QStringLiteral("hour")});
+        QVERIFY2(answer.startsWith("period_start,postcode,pageviews\n"), answer.constData());
+        for (const QByteArray &line : answer.trimmed().split('\n').mid(1))
+            QVERIFY2(line.endsWith(wholeHours[0]) || line.endsWith(wholeHours[1]), answer.constData());
+        ++reads;
+        QTest::qWait(20);
+    }
+    QByteArray outcomes;
+    for (QProcess *load : std::as_const(loads)) {
+        QVERIFY(load->state() == QProcess::NotRunning || load->waitForFinished(60000));
+        QVERIFY2(load->exitStatus() == QProcess::NormalExit && load->exitCode() == 0, load->readAllStandardError().constData());
+        outcomes += load->readAllStandardOutput();
+        delete load;
+    }
+    // Every hour landed once; the file loaded twice at once was loaded by one process and found by the other.
+    QCOMPARE(outcomes.count("loaded as run"), 3);
+    QCOMPARE(outcomes.count("already loaded"), 1);
+    const QByteArray expected = "period_start,postcode,pageviews\n"
+                                "2024-03-01 10:00:00,N1,30000\n2024-03-01 10:00:00,SW19,30000\n"
+                                "2024-03-01 11:00:00,N1,30000\n2024-03-01 11:00:00,SW19,30000\n"
+                                "2024-03-01 12:00:00,N1,30000\n2024-03-01 12:00:00,SW19,30000\n";
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time"), QStringLiteral("--grain"), QStringLiteral("hour")}), expected);
+    const CliResult check = box.run({QStringLiteral("check")});
+    QVERIFY2(check.finished && check.exitCode == 0, describe(check).constData());
+    QVERIFY(reads > 0);
 }
 
 void CommandlineTest::loadUsersFromStdinWithAsOf()
