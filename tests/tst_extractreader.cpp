@@ -161,6 +161,7 @@ private slots:
     void directory();
     void rejectedRowKeepsValidId();
     void progressAndSize();
+    void controlBytesShownInReasons();
 
     void gzipSameAsPlain();
     void contentHashDiffers();
@@ -778,6 +779,50 @@ void ExtractReaderTest::progressAndSize()
         QCOMPARE(reader.contentHash(), sha256Hex(content));
     }
     QCOMPARE(ExtractReader(QStringLiteral("-")).displayName(), QStringLiteral("<stdin>"));
+}
+
+// A value is quoted in a reason as it is: a control byte or a byte that is not UTF-8 is written as \xHH,
+// never shown as a space, dropped, or passed on to a terminal; a tab and a line break stay as they are.
+void ExtractReaderTest::controlBytesShownInReasons()
+{
+    const struct
+    {
+        QByteArray postcode;
+        const char *shown;
+    } values[] = {
+        {bytes("SW1\x00 1AA"), "'SW1\\x00 1AA' is not a UK postcode"},
+        {bytes("\x1b[2JW1"), "'\\x1b[2JW1' is not a UK postcode"},
+        {bytes("W1\x7f"), "'W1\\x7f' is not a UK postcode"},
+        {bytes("W1\xE9"), "'W1\\xe9' is not a UK postcode"},
+        {bytes("W\xC3\xA9"), "'W\xC3\xA9' is not a UK postcode"},
+        {bytes("W1\r"), "'W1\\x0d' is not a UK postcode"},
+        {bytes("W1\nX"), "'W1\nX' is not a UK postcode"},
+    };
+    QByteArray content = "id,postcode\n";
+    int line = 1;
+    while (content.size() < 80 * 1024)
+        content += QByteArray::number(++line) + ",SW1A 1AA\n";
+    for (const auto &v : values) {
+        const std::string_view text(v.postcode.constData(), size_t(v.postcode.size()));
+        QString reason;
+        QVERIFY(!pv::normalisePostcode(text, &reason));
+        QVERIFY2(reason.contains(QString::fromUtf8(v.shown)), qPrintable(reason));
+        content += QByteArray::number(++line) + ",\"" + v.postcode + "\"\n";
+    }
+    QString reason;
+    QVERIFY(!pv::parseUserId(std::string_view("1\0", 2), &reason));
+    QVERIFY2(reason.contains(QLatin1String("'1\\x00' is not a positive integer")), qPrintable(reason));
+    QVERIFY(!pv::parseTimestamp(std::string_view("2024-03-01 10:00:00\0", 20), &reason));
+    QVERIFY2(reason.contains(QLatin1String("'2024-03-01 10:00:00\\x00' is not a date")), qPrintable(reason));
+
+    // Past the first 64 KiB (where the file as a whole is not checked), in a whole file.
+    const ReadOutcome out = readAll(write(content), ExtractKind::UsersSnapshot);
+    QVERIFY2(!out.failed, qPrintable(out.failure.message()));
+    QCOMPARE(out.reasons.size(), std::size(values));
+    for (size_t i = 0; i < std::size(values); ++i) {
+        QVERIFY2(out.reasons[qsizetype(i)].contains(QString::fromUtf8(values[i].shown)), qPrintable(out.reasons[qsizetype(i)]));
+        QVERIFY(!out.reasons[qsizetype(i)].contains(QChar(0)));
+    }
 }
 
 void ExtractReaderTest::gzipSameAsPlain()

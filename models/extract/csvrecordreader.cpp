@@ -1,5 +1,7 @@
 #include "extract/csvrecordreader.h"
 
+#include "extract/extractvalidation.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -225,34 +227,9 @@ bool CsvRecordReader::checkText()
             ++i;
             continue;
         }
-        size_t length = 0;
-        unsigned char low = 0x80;
-        unsigned char high = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF) {
-            length = 2;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            length = 3;
-            if (c == 0xE0)
-                low = 0xA0;
-            else if (c == 0xED)
-                high = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            length = 4;
-            if (c == 0xF0)
-                low = 0x90;
-            else if (c == 0xF4)
-                high = 0x8F;
-        }
-        bool valid = length > 0;
-        for (size_t k = 1; valid && k < length; ++k) {
-            if (i + k >= size) {
-                valid = !m_eof; // cut off by the end of the chunk, not of the file
-                break;
-            }
-            const unsigned char next = bytes[i + k];
-            valid = next >= (k == 1 ? low : 0x80) && next <= (k == 1 ? high : 0xBF);
-        }
-        if (!valid) {
+        const size_t length = utf8SequenceLength(std::string_view(m_buffer.data() + i, size - i));
+        // A sequence cut off by the end of the chunk, not of the file, is judged on the bytes it has.
+        if (length == 0 || (i + length > size && m_eof)) {
             return binaryAt(i, QStringLiteral("0x%1 is not valid UTF-8; if this is text, save it as UTF-8")
                                        .arg(c, 2, 16, QLatin1Char('0')));
         }
