@@ -123,6 +123,14 @@ ReadOutcome readAll(const QString &path, ExtractKind expected)
     return out;
 }
 
+// The rows "plain" and "gzip" of a column "name": a file name that has the content written as it is, or gzipped.
+void addPlainAndGzipRows()
+{
+    QTest::addColumn<QString>("name");
+    QTest::newRow("plain") << "extract.csv";
+    QTest::newRow("gzip") << "extract.csv.gz";
+}
+
 QString describeRecord(const CsvRecordReader &csv)
 {
     QStringList fields;
@@ -161,6 +169,8 @@ private slots:
     void directory();
     void rejectedRowKeepsValidId();
     void progressAndSize();
+    void textPastTheFirst64KiB_data();
+    void textPastTheFirst64KiB();
     void controlBytesShownInReasons();
 
     void gzipSameAsPlain();
@@ -173,6 +183,7 @@ private slots:
 
     void parseUserId_data();
     void parseUserId();
+    void isUtf8Text();
     void normalisePostcode_data();
     void normalisePostcode();
     void parseTimestamp_data();
@@ -781,6 +792,73 @@ void ExtractReaderTest::progressAndSize()
     QCOMPARE(ExtractReader(QStringLiteral("-")).displayName(), QStringLiteral("<stdin>"));
 }
 
+void ExtractReaderTest::textPastTheFirst64KiB_data()
+{
+    addPlainAndGzipRows();
+}
+
+// The encoding is judged on the first 64 KiB when the file is opened; a url further in that is not UTF-8,
+// or has a NUL byte, is a bad row like any other.
+void ExtractReaderTest::textPastTheFirst64KiB()
+{
+    QFETCH(QString, name);
+
+    QByteArray content = "user_id,url,pageview_datetime\n";
+    QStringList records;
+    int line = 1;
+    while (content.size() < 80 * 1024) {
+        ++line;
+        content += QByteArray::number(line) + ",https://example.com/" + QByteArray::number(line) + ",2024-03-01 10:00:00\n";
+        records << QStringLiteral("L%1 %1 2024-03-01 10:00:00").arg(line);
+    }
+    const struct
+    {
+        QByteArray url;
+        const char *reason; // empty: the row is accepted
+    } urls[] = {
+        {bytes("http://a/caf\xE9"), "column 'url': 'http://a/caf\\xe9' is not valid UTF-8 (byte 0xe9 at position 13)"},
+        {bytes("http://a/\x00x"), "column 'url': 'http://a/\\x00x' has a NUL byte at position 10"},
+        {bytes("\x00"), "column 'url': '\\x00' has a NUL byte at position 1"},
+        {bytes("http://a/\xE2\x82"), "column 'url': 'http://a/\\xe2\\x82' is not valid UTF-8 (byte 0xe2 at position 10)"},
+        {bytes("\"http://a/\xC0\xAF\""), "column 'url': 'http://a/\\xc0\\xaf' is not valid UTF-8 (byte 0xc0"},
+        {bytes("http://a/\xED\xA0\x80"), "is not valid UTF-8 (byte 0xed at position 10)"},
+        {bytes("http://a/\xF4\x90\x80\x80"), "is not valid UTF-8 (byte 0xf4 at position 10)"},
+        {bytes("\x80http://a/"), "is not valid UTF-8 (byte 0x80 at position 1)"},
+        {bytes("http://a/12345678901234567890\xFF"), "is not valid UTF-8 (byte 0xff at position 30)"},
+        {bytes("http://a/%2F%1%3\xE9"), "column 'url': 'http://a/%2F%1%3\\xe9' is not valid UTF-8 (byte 0xe9 at position 17)"},
+        {bytes("http://a/%2F%1%3\x00"), "column 'url': 'http://a/%2F%1%3\\x00' has a NUL byte at position 17"},
+        {bytes("http://a/caf\xC3\xA9"), ""},
+        {bytes("http://a/\xF0\x9F\x98\x80/\xE2\x82\xAC"), ""},
+        {bytes("http://a/ctrl\x01"), ""}, // a control character is text; only NUL is refused
+    };
+    QStringList rejects;
+    QStringList reasons;
+    for (const auto &u : urls) {
+        ++line;
+        const QByteArray row = QByteArray::number(line) + ',' + u.url + ",2024-03-01 10:00:00";
+        content += row + '\n';
+        if (*u.reason) {
+            rejects << QStringLiteral("L%1 ").arg(line) + QString::fromUtf8(row);
+            reasons << QString::fromUtf8(u.reason);
+        } else {
+            records << QStringLiteral("L%1 %1 2024-03-01 10:00:00").arg(line);
+        }
+    }
+    ++line;
+    content += QByteArray::number(line) + ",https://example.com/last,2024-03-01 10:00:00";
+    records << QStringLiteral("L%1 %1 2024-03-01 10:00:00").arg(line);
+
+    const ReadOutcome out = readAll(write(content, name), ExtractKind::Pageviews);
+    QVERIFY2(out.opened, qPrintable(out.openError.message()));
+    QVERIFY2(!out.failed, qPrintable(out.failure.message()));
+    QCOMPARE(out.rejects, rejects);
+    QCOMPARE(out.reasons.size(), reasons.size());
+    for (qsizetype i = 0; i < reasons.size(); ++i)
+        QVERIFY2(out.reasons[i].contains(reasons[i]), qPrintable(out.reasons[i] + QLatin1String(" / ") + reasons[i]));
+    QCOMPARE(out.records, records);
+    QCOMPARE(out.hash, sha256Hex(content));
+}
+
 // A value is quoted in a reason as it is: a control byte or a byte that is not UTF-8 is written as \xHH,
 // never shown as a space, dropped, or passed on to a terminal; a tab and a line break stay as they are.
 void ExtractReaderTest::controlBytesShownInReasons()
@@ -947,9 +1025,7 @@ void ExtractReaderTest::plainFileNamedGzipIsRefused()
 
 void ExtractReaderTest::largeFileAcrossChunks_data()
 {
-    QTest::addColumn<QString>("name");
-    QTest::newRow("plain") << "big.csv";
-    QTest::newRow("gzip") << "big.csv.gz";
+    addPlainAndGzipRows();
 }
 
 // Several MiB with long quoted fields (doubled quotes, line breaks) so that chunk boundaries fall inside
@@ -1038,6 +1114,35 @@ void ExtractReaderTest::parseUserId()
         QVERIFY2(why.contains(reason), qPrintable(why));
     }
     QCOMPARE(pv::parseUserId(std::string_view(text.constData(), size_t(text.size())), nullptr).has_value(), valid);
+}
+
+// Every position of a bad byte against the eight-byte words the check reads, and every length of good text.
+void ExtractReaderTest::isUtf8Text()
+{
+    const QByteArray ascii = "https://example.com/0123456789";
+    for (qsizetype length = 0; length <= ascii.size(); ++length) {
+        const QByteArray text = ascii.left(length);
+        QVERIFY(pv::isUtf8Text(std::string_view(text.constData(), size_t(length)), nullptr));
+    }
+    for (qsizetype at = 0; at < ascii.size(); ++at) {
+        for (const char bad : {'\0', '\x80', '\xE9', '\xFF'}) {
+            QByteArray text = ascii;
+            text[at] = bad;
+            QString reason;
+            QVERIFY(!pv::isUtf8Text(std::string_view(text.constData(), size_t(text.size())), &reason));
+            const QString expected = bad == 0 ? QStringLiteral("has a NUL byte at position %1").arg(at + 1)
+                                              : QStringLiteral("is not valid UTF-8 (byte 0x%1 at position %2)")
+                                                        .arg(uchar(bad), 2, 16, QLatin1Char('0'))
+                                                        .arg(at + 1);
+            QVERIFY2(reason.contains(expected), qPrintable(reason));
+        }
+        QByteArray text = ascii;
+        text.insert(at, "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80");
+        QVERIFY(pv::isUtf8Text(std::string_view(text.constData(), size_t(text.size())), nullptr));
+        text.chop(ascii.size() - at);
+        text.chop(1); // the emoji cut short at the end
+        QVERIFY(!pv::isUtf8Text(std::string_view(text.constData(), size_t(text.size())), nullptr));
+    }
 }
 
 void ExtractReaderTest::normalisePostcode_data()

@@ -5,7 +5,12 @@
 
 #include <array>
 #include <cstdio>
+#include <cstring>
 #include <limits>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace pv {
 
@@ -355,6 +360,45 @@ std::optional<qint64> parseTimestamp(std::string_view text, QString *reason)
         }
     }
     return parseTimestampFully(text, reason);
+}
+
+bool isUtf8Text(std::string_view text, QString *reason)
+{
+    // Sixteen bytes at a time while they are ASCII without NUL; the last block may overlap the one before it.
+    size_t i = 0;
+#ifdef __SSE2__
+    const auto isPlainAscii = [&text](size_t at) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i *>(text.data() + at));
+        return _mm_movemask_epi8(_mm_or_si128(bytes, _mm_cmpeq_epi8(bytes, _mm_setzero_si128()))) == 0;
+    };
+    if (text.size() >= 16) {
+        while (i + 16 < text.size() && isPlainAscii(i))
+            i += 16;
+        if (i + 16 >= text.size() && isPlainAscii(text.size() - 16))
+            return true;
+    }
+#endif
+    while (i < text.size()) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c == 0) {
+            setReason(reason, QStringLiteral("%1 has a NUL byte at position %2").arg(quoted(text), QString::number(i + 1)));
+            return false;
+        }
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        const size_t length = utf8SequenceLength(text.substr(i));
+        if (length == 0 || i + length > text.size()) {
+            // One arg() call: a url's own %2F must not be taken for a placeholder.
+            setReason(reason, QStringLiteral("%1 is not valid UTF-8 (byte 0x%2 at position %3): save the file as UTF-8")
+                                      .arg(quoted(text), QStringLiteral("%1").arg(c, 2, 16, QLatin1Char('0')),
+                                           QString::number(i + 1)));
+            return false;
+        }
+        i += length;
+    }
+    return true;
 }
 
 size_t utf8SequenceLength(std::string_view text)

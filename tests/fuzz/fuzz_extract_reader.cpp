@@ -15,6 +15,7 @@
 #include "extract/extractvalidation.h"
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QCryptographicHash>
 #include <QDate>
 #include <QString>
@@ -151,6 +152,15 @@ bool allDigits(std::string_view text)
 
 // --- the validators, each against an independent statement of its rule ---------------------------------
 
+// A reason shows the value it quotes without control characters (a NUL as \x00): only tab and line feed stay.
+void checkShown(const QString &reason, std::string_view text)
+{
+    for (const QChar c : reason) {
+        PV_CHECK(c.unicode() >= 0x20 || c == u'\t' || c == u'\n',
+                 "a control character in the reason for '" + std::string(text) + "': " + str(reason));
+    }
+}
+
 void checkUserId(std::string_view text)
 {
     QString reason;
@@ -169,8 +179,10 @@ void checkUserId(std::string_view text)
     }
     PV_CHECK(id == expected, std::string(text) + " -> " + (id ? std::to_string(*id) : "invalid") + ", expected "
                                      + (expected ? std::to_string(*expected) : "invalid"));
-    if (!id)
+    if (!id) {
         PV_CHECK(!reason.isEmpty(), "an invalid id without a reason: " + std::string(text));
+        checkShown(reason, text);
+    }
 }
 
 void checkPostcode(std::string_view text)
@@ -181,6 +193,7 @@ void checkPostcode(std::string_view text)
     const int length = pv::normalisePostcodeInto(text, out, nullptr);
     if (!postcode) {
         PV_CHECK(!reason.isEmpty(), "an invalid postcode without a reason: " + std::string(text));
+        checkShown(reason, text);
         PV_CHECK(length == 0, "normalisePostcodeInto accepts what normalisePostcode refuses: " + std::string(text));
         return;
     }
@@ -238,6 +251,7 @@ void checkTimestamp(std::string_view text)
     PV_CHECK(at.has_value() == valid, std::string(text) + (at ? " accepted" : " refused"));
     if (!at) {
         PV_CHECK(!reason.isEmpty(), "an invalid timestamp without a reason: " + std::string(text));
+        checkShown(reason, text);
         return;
     }
     // On a real calendar second: the instant written back is the text that was read (up to the separator).
@@ -248,6 +262,21 @@ void checkTimestamp(std::string_view text)
     PV_CHECK(pv::parseTimestamp(written, nullptr) == at, written);
 }
 
+// The rule for a url: UTF-8 (as Qt judges it) without NUL bytes.
+void checkText(std::string_view text)
+{
+    QString reason;
+    const bool valid = pv::isUtf8Text(text, &reason);
+    const bool expected = QByteArrayView(text.data(), static_cast<qsizetype>(text.size())).isValidUtf8()
+            && text.find('\0') == std::string_view::npos;
+    PV_CHECK(valid == expected, std::string(text) + (valid ? " accepted" : " refused") + " as UTF-8 text");
+    PV_CHECK(valid == pv::isUtf8Text(text, nullptr), "isUtf8Text depends on whether a reason is asked for");
+    if (!valid) {
+        PV_CHECK(!reason.isEmpty(), "text refused without a reason: " + std::string(text));
+        checkShown(reason, text);
+    }
+}
+
 void checkValidators(std::string_view content)
 {
     if (content.size() <= 64) {
@@ -255,6 +284,7 @@ void checkValidators(std::string_view content)
         checkPostcode(content);
         checkTimestamp(content);
     }
+    checkText(content);
     // The pieces between commas and line breaks: what the reader hands the validators in a file.
     int pieces = 0;
     size_t start = 0;
@@ -266,6 +296,7 @@ void checkValidators(std::string_view content)
             checkUserId(piece);
             checkPostcode(piece);
             checkTimestamp(piece);
+            checkText(piece);
             ++pieces;
             start = i + 1;
         }
@@ -353,6 +384,7 @@ void checkReader(const std::string &path, ExtractKind expected, const std::optio
             ++rejectedRows;
             checkRecordLine(rejected.line, lastLine, lines);
             PV_CHECK(!rejected.reason.isEmpty(), "a rejected line without a reason");
+            checkShown(rejected.reason, rejected.raw.toStdString());
             // The raw text is the file's own, from the start of the line the reject names.
             if (content) {
                 size_t offset = lineStarts[static_cast<size_t>(rejected.line - 1)];
