@@ -178,6 +178,9 @@ private slots:
     void gzipCorrupt_data();
     void gzipCorrupt();
     void plainFileNamedGzipIsRefused();
+    void gzipMembersReadOneAfterAnother();
+    void gzipFollowedByOtherData_data();
+    void gzipFollowedByOtherData();
     void largeFileAcrossChunks_data();
     void largeFileAcrossChunks();
 
@@ -1021,6 +1024,84 @@ void ExtractReaderTest::plainFileNamedGzipIsRefused()
     QVERIFY(!out.opened);
     QVERIFY2(out.openError.reason.contains(QStringLiteral("the name ends in .gz but the file is not gzip-compressed")),
              qPrintable(out.openError.message()));
+}
+
+// gzip -d reads gzip members written one after another (cat a.gz b.gz) as one stream: so does the reader.
+void ExtractReaderTest::gzipMembersReadOneAfterAnother()
+{
+    QByteArray first = "user_id,url,pageview_datetime\n";
+    QByteArray second;
+    QRandomGenerator random(7);
+    while (first.size() < 5 * qsizetype{CsvRecordReader::ChunkBytes} / 4)
+        first += QByteArray::number(random.bounded(1, 1000000)) + ",https://example.com/" + QByteArray::number(random.generate64(), 36) + ",2024-03-01 10:00:00\n";
+    for (int i = 1; i <= 100; ++i)
+        second += QByteArray::number(i) + ",https://example.com/second,2024-03-01 11:00:00\n";
+    const QString firstPath = write(first, QStringLiteral("a.csv.gz"));
+    const QString secondPath = write(second, QStringLiteral("b.csv.gz"));
+    const QString emptyPath = write(QByteArray(), QStringLiteral("c.csv.gz"));
+    QFile a(firstPath), b(secondPath), c(emptyPath);
+    QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly) && c.open(QIODevice::ReadOnly));
+    const QString path = write(QByteArray(), QStringLiteral("pv.csv"));
+    // An empty member between the two, as a gzip of an empty file gives.
+    QVERIFY(writeBytes(path, a.readAll() + c.readAll() + b.readAll()));
+
+    const ReadOutcome out = readAll(path, ExtractKind::Pageviews);
+    QVERIFY2(out.opened, qPrintable(out.openError.message()));
+    QVERIFY2(!out.failed, qPrintable(out.failure.message()));
+    QCOMPARE(out.rejects, QStringList());
+    QCOMPARE(out.records.size(), first.count('\n') - 1 + 100);
+    QCOMPARE(out.records.back(), QStringLiteral("L%1 100 2024-03-01 11:00:00").arg(first.count('\n') + 100));
+    QCOMPARE(out.hash, sha256Hex(first + second));
+}
+
+void ExtractReaderTest::gzipFollowedByOtherData_data()
+{
+    QTest::addColumn<QByteArray>("after");
+    QTest::addColumn<int>("rows");
+    QTest::addColumn<QString>("reason");
+
+    const QString appended = QStringLiteral("there is data after the end of the compressed (gzip) stream, at byte ");
+    QTest::newRow("text") << QByteArray("garbage\n") << 10 << appended;
+    QTest::newRow("zero padding") << QByteArray(512, '\0') << 10 << appended;
+    QTest::newRow("one byte") << bytes("\x1f") << 10 << appended;
+    QTest::newRow("text after many chunks") << QByteArray("garbage\n") << 200000 << appended;
+    QTest::newRow("gzip magic, then not gzip") << bytes("\x1f\x8b\x63\x00junk") << 10
+                                               << QStringLiteral("the gzip data is corrupt");
+}
+
+// Bytes after the last gzip member (a file damaged, or appended to) are an error, where zlib's gzread() would
+// end the content there without a word.
+void ExtractReaderTest::gzipFollowedByOtherData()
+{
+    QFETCH(QByteArray, after);
+    QFETCH(int, rows);
+    QFETCH(QString, reason);
+
+    QByteArray content = "user_id,url,pageview_datetime\n";
+    QRandomGenerator random(11);
+    for (int i = 1; i <= rows; ++i)
+        content += QByteArray::number(i) + ",https://example.com/" + QByteArray::number(random.generate64(), 36) + ",2024-03-01 10:00:00\n";
+    const QString path = write(content, QStringLiteral("pv.csv.gz"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    const qint64 compressed = file.size();
+    QVERIFY(file.seek(compressed));
+    QCOMPARE(file.write(after), after.size());
+    file.close();
+
+    const ReadOutcome out = readAll(path, ExtractKind::Pageviews);
+    const pv::ExtractError error = out.opened ? out.failure : out.openError;
+    QVERIFY2(!out.opened || out.failed, "read to the end without an error");
+    QVERIFY2(error.reason.contains(reason), qPrintable(error.message()));
+    QCOMPARE(error.file, QStringLiteral("pv.csv.gz"));
+    QVERIFY(out.hash.isEmpty());
+    if (reason.startsWith(QLatin1String("there is data after"))) {
+        // Said after every row of the gzip data was read, with where the other data starts.
+        QCOMPARE(out.records.size(), rows);
+        QCOMPARE(error.line, rows + 2);
+        QVERIFY2(error.reason.startsWith(QStringLiteral("after line %1: ").arg(rows + 1)), qPrintable(error.reason));
+        QVERIFY2(error.reason.contains(QStringLiteral("at byte %1").arg(compressed + 1)), qPrintable(error.reason));
+    }
 }
 
 void ExtractReaderTest::largeFileAcrossChunks_data()

@@ -103,8 +103,9 @@ void writeGzip(const std::string &path, const uint8_t *data, size_t size)
     }
 }
 
-// What zlib gives for the file (the reader reads through zlib too), up to the first error; nullopt when
-// that is more than the harness cares to hold.
+// What zlib's gzread() gives for the file (the reader inflates with zlib too), up to the first error; nullopt
+// when that is more than the harness cares to hold. gzread() ends the content without an error at other data
+// after the last gzip member, where the reader fails.
 std::optional<std::string> decompressed(const std::string &path)
 {
     constexpr size_t Limit = 16u << 20;
@@ -305,6 +306,32 @@ void checkValidators(std::string_view content)
 
 // --- the reader ------------------------------------------------------------------------------------------
 
+// Whether the bytes are gzip members one after another and nothing else, by zlib's inflate.
+bool onlyGzipMembers(const uint8_t *data, size_t size)
+{
+    while (size > 0) {
+        z_stream stream{};
+        if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK)
+            std::abort();
+        stream.next_in = const_cast<Bytef *>(data);
+        stream.avail_in = static_cast<uInt>(size);
+        std::vector<Bytef> out(1 << 16);
+        int code = Z_OK;
+        while (code == Z_OK) {
+            stream.next_out = out.data();
+            stream.avail_out = static_cast<uInt>(out.size());
+            code = inflate(&stream, Z_NO_FLUSH);
+        }
+        const size_t used = size - stream.avail_in;
+        inflateEnd(&stream);
+        if (code != Z_STREAM_END)
+            return false;
+        data += used;
+        size -= used;
+    }
+    return true;
+}
+
 void checkRecordLine(qint64 line, qint64 &lastLine, qint64 lines)
 {
     PV_CHECK(line >= 1, "a row at line " + std::to_string(line));
@@ -314,7 +341,8 @@ void checkRecordLine(qint64 line, qint64 &lastLine, qint64 lines)
     lastLine = line;
 }
 
-void checkReader(const std::string &path, ExtractKind expected, const std::optional<std::string> &content,
+// Reads the file as a load does and checks what comes back; true when the read reached its end.
+bool checkReader(const std::string &path, ExtractKind expected, const std::optional<std::string> &content,
                  qint64 fileSize)
 {
     // Physical lines of the content (1 + line feeds), and where each starts; unknown (-1) when the
@@ -339,7 +367,7 @@ void checkReader(const std::string &path, ExtractKind expected, const std::optio
         PV_CHECK(error.line >= 0 && (lines < 0 || error.line <= lines),
                  "open() failed at line " + std::to_string(error.line) + " of " + std::to_string(lines));
         PV_CHECK(reader.kind() == ExtractKind::Unknown, "a kind after a failed open()");
-        return;
+        return false;
     }
     PV_CHECK(reader.error().isNull(), "open() succeeded with an error: " + str(reader.error().message()));
     const ExtractKind kind = reader.kind();
@@ -415,7 +443,7 @@ void checkReader(const std::string &path, ExtractKind expected, const std::optio
         PV_CHECK(error.line == 0 || error.line > lastLine || (error.line == lastLine && lastLine > 0),
                  "a failure at line " + std::to_string(error.line) + " before the last row, line "
                          + std::to_string(lastLine));
-        return;
+        return false;
     }
     PV_CHECK(result == ExtractReader::Result::End, "the read stopped on neither End nor Failed");
     PV_CHECK(reader.error().isNull(), "End with an error: " + str(reader.error().message()));
@@ -433,6 +461,7 @@ void checkReader(const std::string &path, ExtractKind expected, const std::optio
                                                                             : reader.nextPageview(pageview, rejected);
     PV_CHECK(again == ExtractReader::Result::End, "a read after End did not give End");
     PV_CHECK(reader.rowsRead() == accepted + rejectedRows, "rows counted after End");
+    return true;
 }
 
 } // namespace
@@ -472,7 +501,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const qint64 fileSize = std::ftell(f);
     std::fclose(f);
 
-    checkReader(path, expected, content, fileSize);
+    const bool readToEnd = checkReader(path, expected, content, fileSize);
+    // A file that starts as gzip data is read to its end only when it is gzip members and nothing else.
+    if (readToEnd && mode == 3 && bodySize >= 2 && body[0] == 0x1F && body[1] == 0x8B)
+        PV_CHECK(onlyGzipMembers(body, bodySize), "a .gz read to its end with other data after its gzip members");
     checkValidators(std::string_view(reinterpret_cast<const char *>(body), bodySize));
     return 0;
 }
