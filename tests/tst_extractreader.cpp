@@ -123,6 +123,14 @@ ReadOutcome readAll(const QString &path, ExtractKind expected)
     return out;
 }
 
+// The rows "plain" and "gzip" of a column "name": a file name that has the content written as it is, or gzipped.
+void addPlainAndGzipRows()
+{
+    QTest::addColumn<QString>("name");
+    QTest::newRow("plain") << "extract.csv";
+    QTest::newRow("gzip") << "extract.csv.gz";
+}
+
 QString describeRecord(const CsvRecordReader &csv)
 {
     QStringList fields;
@@ -161,17 +169,24 @@ private slots:
     void directory();
     void rejectedRowKeepsValidId();
     void progressAndSize();
+    void textPastTheFirst64KiB_data();
+    void textPastTheFirst64KiB();
+    void controlBytesShownInReasons();
 
     void gzipSameAsPlain();
     void contentHashDiffers();
     void gzipCorrupt_data();
     void gzipCorrupt();
     void plainFileNamedGzipIsRefused();
+    void gzipMembersReadOneAfterAnother();
+    void gzipFollowedByOtherData_data();
+    void gzipFollowedByOtherData();
     void largeFileAcrossChunks_data();
     void largeFileAcrossChunks();
 
     void parseUserId_data();
     void parseUserId();
+    void isUtf8Text();
     void normalisePostcode_data();
     void normalisePostcode();
     void parseTimestamp_data();
@@ -780,6 +795,117 @@ void ExtractReaderTest::progressAndSize()
     QCOMPARE(ExtractReader(QStringLiteral("-")).displayName(), QStringLiteral("<stdin>"));
 }
 
+void ExtractReaderTest::textPastTheFirst64KiB_data()
+{
+    addPlainAndGzipRows();
+}
+
+// The encoding is judged on the first 64 KiB when the file is opened; a url further in that is not UTF-8,
+// or has a NUL byte, is a bad row like any other.
+void ExtractReaderTest::textPastTheFirst64KiB()
+{
+    QFETCH(QString, name);
+
+    QByteArray content = "user_id,url,pageview_datetime\n";
+    QStringList records;
+    int line = 1;
+    while (content.size() < 80 * 1024) {
+        ++line;
+        content += QByteArray::number(line) + ",https://example.com/" + QByteArray::number(line) + ",2024-03-01 10:00:00\n";
+        records << QStringLiteral("L%1 %1 2024-03-01 10:00:00").arg(line);
+    }
+    const struct
+    {
+        QByteArray url;
+        const char *reason; // empty: the row is accepted
+    } urls[] = {
+        {bytes("http://a/caf\xE9"), "column 'url': 'http://a/caf\\xe9' is not valid UTF-8 (byte 0xe9 at position 13)"},
+        {bytes("http://a/\x00x"), "column 'url': 'http://a/\\x00x' has a NUL byte at position 10"},
+        {bytes("\x00"), "column 'url': '\\x00' has a NUL byte at position 1"},
+        {bytes("http://a/\xE2\x82"), "column 'url': 'http://a/\\xe2\\x82' is not valid UTF-8 (byte 0xe2 at position 10)"},
+        {bytes("\"http://a/\xC0\xAF\""), "column 'url': 'http://a/\\xc0\\xaf' is not valid UTF-8 (byte 0xc0"},
+        {bytes("http://a/\xED\xA0\x80"), "is not valid UTF-8 (byte 0xed at position 10)"},
+        {bytes("http://a/\xF4\x90\x80\x80"), "is not valid UTF-8 (byte 0xf4 at position 10)"},
+        {bytes("\x80http://a/"), "is not valid UTF-8 (byte 0x80 at position 1)"},
+        {bytes("http://a/12345678901234567890\xFF"), "is not valid UTF-8 (byte 0xff at position 30)"},
+        {bytes("http://a/%2F%1%3\xE9"), "column 'url': 'http://a/%2F%1%3\\xe9' is not valid UTF-8 (byte 0xe9 at position 17)"},
+        {bytes("http://a/%2F%1%3\x00"), "column 'url': 'http://a/%2F%1%3\\x00' has a NUL byte at position 17"},
+        {bytes("http://a/caf\xC3\xA9"), ""},
+        {bytes("http://a/\xF0\x9F\x98\x80/\xE2\x82\xAC"), ""},
+        {bytes("http://a/ctrl\x01"), ""}, // a control character is text; only NUL is refused
+    };
+    QStringList rejects;
+    QStringList reasons;
+    for (const auto &u : urls) {
+        ++line;
+        const QByteArray row = QByteArray::number(line) + ',' + u.url + ",2024-03-01 10:00:00";
+        content += row + '\n';
+        if (*u.reason) {
+            rejects << QStringLiteral("L%1 ").arg(line) + QString::fromUtf8(row);
+            reasons << QString::fromUtf8(u.reason);
+        } else {
+            records << QStringLiteral("L%1 %1 2024-03-01 10:00:00").arg(line);
+        }
+    }
+    ++line;
+    content += QByteArray::number(line) + ",https://example.com/last,2024-03-01 10:00:00";
+    records << QStringLiteral("L%1 %1 2024-03-01 10:00:00").arg(line);
+
+    const ReadOutcome out = readAll(write(content, name), ExtractKind::Pageviews);
+    QVERIFY2(out.opened, qPrintable(out.openError.message()));
+    QVERIFY2(!out.failed, qPrintable(out.failure.message()));
+    QCOMPARE(out.rejects, rejects);
+    QCOMPARE(out.reasons.size(), reasons.size());
+    for (qsizetype i = 0; i < reasons.size(); ++i)
+        QVERIFY2(out.reasons[i].contains(reasons[i]), qPrintable(out.reasons[i] + QLatin1String(" / ") + reasons[i]));
+    QCOMPARE(out.records, records);
+    QCOMPARE(out.hash, sha256Hex(content));
+}
+
+// A value is quoted in a reason as it is: a control byte or a byte that is not UTF-8 is written as \xHH,
+// never shown as a space, dropped, or passed on to a terminal; a tab and a line break stay as they are.
+void ExtractReaderTest::controlBytesShownInReasons()
+{
+    const struct
+    {
+        QByteArray postcode;
+        const char *shown;
+    } values[] = {
+        {bytes("SW1\x00 1AA"), "'SW1\\x00 1AA' is not a UK postcode"},
+        {bytes("\x1b[2JW1"), "'\\x1b[2JW1' is not a UK postcode"},
+        {bytes("W1\x7f"), "'W1\\x7f' is not a UK postcode"},
+        {bytes("W1\xE9"), "'W1\\xe9' is not a UK postcode"},
+        {bytes("W\xC3\xA9"), "'W\xC3\xA9' is not a UK postcode"},
+        {bytes("W1\r"), "'W1\\x0d' is not a UK postcode"},
+        {bytes("W1\nX"), "'W1\nX' is not a UK postcode"},
+    };
+    QByteArray content = "id,postcode\n";
+    int line = 1;
+    while (content.size() < 80 * 1024)
+        content += QByteArray::number(++line) + ",SW1A 1AA\n";
+    for (const auto &v : values) {
+        const std::string_view text(v.postcode.constData(), size_t(v.postcode.size()));
+        QString reason;
+        QVERIFY(!pv::normalisePostcode(text, &reason));
+        QVERIFY2(reason.contains(QString::fromUtf8(v.shown)), qPrintable(reason));
+        content += QByteArray::number(++line) + ",\"" + v.postcode + "\"\n";
+    }
+    QString reason;
+    QVERIFY(!pv::parseUserId(std::string_view("1\0", 2), &reason));
+    QVERIFY2(reason.contains(QLatin1String("'1\\x00' is not a positive integer")), qPrintable(reason));
+    QVERIFY(!pv::parseTimestamp(std::string_view("2024-03-01 10:00:00\0", 20), &reason));
+    QVERIFY2(reason.contains(QLatin1String("'2024-03-01 10:00:00\\x00' is not a date")), qPrintable(reason));
+
+    // Past the first 64 KiB (where the file as a whole is not checked), in a whole file.
+    const ReadOutcome out = readAll(write(content), ExtractKind::UsersSnapshot);
+    QVERIFY2(!out.failed, qPrintable(out.failure.message()));
+    QCOMPARE(out.reasons.size(), std::size(values));
+    for (size_t i = 0; i < std::size(values); ++i) {
+        QVERIFY2(out.reasons[qsizetype(i)].contains(QString::fromUtf8(values[i].shown)), qPrintable(out.reasons[qsizetype(i)]));
+        QVERIFY(!out.reasons[qsizetype(i)].contains(QChar(0)));
+    }
+}
+
 void ExtractReaderTest::gzipSameAsPlain()
 {
     const QByteArray content = bytes("\xEF\xBB\xBF" "user_id,url,pageview_datetime\r\n"
@@ -900,11 +1026,87 @@ void ExtractReaderTest::plainFileNamedGzipIsRefused()
              qPrintable(out.openError.message()));
 }
 
+// gzip -d reads gzip members written one after another (cat a.gz b.gz) as one stream: so does the reader.
+void ExtractReaderTest::gzipMembersReadOneAfterAnother()
+{
+    QByteArray first = "user_id,url,pageview_datetime\n";
+    QByteArray second;
+    QRandomGenerator random(7);
+    while (first.size() < 5 * qsizetype{CsvRecordReader::ChunkBytes} / 4)
+        first += QByteArray::number(random.bounded(1, 1000000)) + ",https://example.com/" + QByteArray::number(random.generate64(), 36) + ",2024-03-01 10:00:00\n";
+    for (int i = 1; i <= 100; ++i)
+        second += QByteArray::number(i) + ",https://example.com/second,2024-03-01 11:00:00\n";
+    const QString firstPath = write(first, QStringLiteral("a.csv.gz"));
+    const QString secondPath = write(second, QStringLiteral("b.csv.gz"));
+    const QString emptyPath = write(QByteArray(), QStringLiteral("c.csv.gz"));
+    QFile a(firstPath), b(secondPath), c(emptyPath);
+    QVERIFY(a.open(QIODevice::ReadOnly) && b.open(QIODevice::ReadOnly) && c.open(QIODevice::ReadOnly));
+    const QString path = write(QByteArray(), QStringLiteral("pv.csv"));
+    // An empty member between the two, as a gzip of an empty file gives.
+    QVERIFY(writeBytes(path, a.readAll() + c.readAll() + b.readAll()));
+
+    const ReadOutcome out = readAll(path, ExtractKind::Pageviews);
+    QVERIFY2(out.opened, qPrintable(out.openError.message()));
+    QVERIFY2(!out.failed, qPrintable(out.failure.message()));
+    QCOMPARE(out.rejects, QStringList());
+    QCOMPARE(out.records.size(), first.count('\n') - 1 + 100);
+    QCOMPARE(out.records.back(), QStringLiteral("L%1 100 2024-03-01 11:00:00").arg(first.count('\n') + 100));
+    QCOMPARE(out.hash, sha256Hex(first + second));
+}
+
+void ExtractReaderTest::gzipFollowedByOtherData_data()
+{
+    QTest::addColumn<QByteArray>("after");
+    QTest::addColumn<int>("rows");
+    QTest::addColumn<QString>("reason");
+
+    const QString appended = QStringLiteral("there is data after the end of the compressed (gzip) stream, at byte ");
+    QTest::newRow("text") << QByteArray("garbage\n") << 10 << appended;
+    QTest::newRow("zero padding") << QByteArray(512, '\0') << 10 << appended;
+    QTest::newRow("one byte") << bytes("\x1f") << 10 << appended;
+    QTest::newRow("text after many chunks") << QByteArray("garbage\n") << 200000 << appended;
+    QTest::newRow("gzip magic, then not gzip") << bytes("\x1f\x8b\x63\x00junk") << 10
+                                               << QStringLiteral("the gzip data is corrupt");
+}
+
+// Bytes after the last gzip member (a file damaged, or appended to) are an error, where zlib's gzread() would
+// end the content there without a word.
+void ExtractReaderTest::gzipFollowedByOtherData()
+{
+    QFETCH(QByteArray, after);
+    QFETCH(int, rows);
+    QFETCH(QString, reason);
+
+    QByteArray content = "user_id,url,pageview_datetime\n";
+    QRandomGenerator random(11);
+    for (int i = 1; i <= rows; ++i)
+        content += QByteArray::number(i) + ",https://example.com/" + QByteArray::number(random.generate64(), 36) + ",2024-03-01 10:00:00\n";
+    const QString path = write(content, QStringLiteral("pv.csv.gz"));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadWrite));
+    const qint64 compressed = file.size();
+    QVERIFY(file.seek(compressed));
+    QCOMPARE(file.write(after), after.size());
+    file.close();
+
+    const ReadOutcome out = readAll(path, ExtractKind::Pageviews);
+    const pv::ExtractError error = out.opened ? out.failure : out.openError;
+    QVERIFY2(!out.opened || out.failed, "read to the end without an error");
+    QVERIFY2(error.reason.contains(reason), qPrintable(error.message()));
+    QCOMPARE(error.file, QStringLiteral("pv.csv.gz"));
+    QVERIFY(out.hash.isEmpty());
+    if (reason.startsWith(QLatin1String("there is data after"))) {
+        // Said after every row of the gzip data was read, with where the other data starts.
+        QCOMPARE(out.records.size(), rows);
+        QCOMPARE(error.line, rows + 2);
+        QVERIFY2(error.reason.startsWith(QStringLiteral("after line %1: ").arg(rows + 1)), qPrintable(error.reason));
+        QVERIFY2(error.reason.contains(QStringLiteral("at byte %1").arg(compressed + 1)), qPrintable(error.reason));
+    }
+}
+
 void ExtractReaderTest::largeFileAcrossChunks_data()
 {
-    QTest::addColumn<QString>("name");
-    QTest::newRow("plain") << "big.csv";
-    QTest::newRow("gzip") << "big.csv.gz";
+    addPlainAndGzipRows();
 }
 
 // Several MiB with long quoted fields (doubled quotes, line breaks) so that chunk boundaries fall inside
@@ -993,6 +1195,35 @@ void ExtractReaderTest::parseUserId()
         QVERIFY2(why.contains(reason), qPrintable(why));
     }
     QCOMPARE(pv::parseUserId(std::string_view(text.constData(), size_t(text.size())), nullptr).has_value(), valid);
+}
+
+// Every position of a bad byte against the eight-byte words the check reads, and every length of good text.
+void ExtractReaderTest::isUtf8Text()
+{
+    const QByteArray ascii = "https://example.com/0123456789";
+    for (qsizetype length = 0; length <= ascii.size(); ++length) {
+        const QByteArray text = ascii.left(length);
+        QVERIFY(pv::isUtf8Text(std::string_view(text.constData(), size_t(length)), nullptr));
+    }
+    for (qsizetype at = 0; at < ascii.size(); ++at) {
+        for (const char bad : {'\0', '\x80', '\xE9', '\xFF'}) {
+            QByteArray text = ascii;
+            text[at] = bad;
+            QString reason;
+            QVERIFY(!pv::isUtf8Text(std::string_view(text.constData(), size_t(text.size())), &reason));
+            const QString expected = bad == 0 ? QStringLiteral("has a NUL byte at position %1").arg(at + 1)
+                                              : QStringLiteral("is not valid UTF-8 (byte 0x%1 at position %2)")
+                                                        .arg(uchar(bad), 2, 16, QLatin1Char('0'))
+                                                        .arg(at + 1);
+            QVERIFY2(reason.contains(expected), qPrintable(reason));
+        }
+        QByteArray text = ascii;
+        text.insert(at, "\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80");
+        QVERIFY(pv::isUtf8Text(std::string_view(text.constData(), size_t(text.size())), nullptr));
+        text.chop(ascii.size() - at);
+        text.chop(1); // the emoji cut short at the end
+        QVERIFY(!pv::isUtf8Text(std::string_view(text.constData(), size_t(text.size())), nullptr));
+    }
 }
 
 void ExtractReaderTest::normalisePostcode_data()

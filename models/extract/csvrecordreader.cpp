@@ -1,5 +1,7 @@
 #include "extract/csvrecordreader.h"
 
+#include "extract/extractvalidation.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -66,6 +68,180 @@ private:
     EVP_MD_CTX *m_context;
 };
 
+// The file's bytes: gunzipped when they start with gzip's magic bytes, else as they are (as zlib's gzread()
+// reads them). Gzip members one after another are one stream, as gzip -d reads them; anything else after the
+// last member is an error, where gzread() would end the content there without a word.
+class CsvRecordReader::Input
+{
+public:
+    enum class State { Reading, End, EndedBadly, Failed };
+
+    explicit Input(int fd)
+        : m_fd(fd)
+        , m_compressed(GzipBufferSize)
+    {
+    }
+    ~Input()
+    {
+        if (m_mode == Mode::Gzip)
+            inflateEnd(&m_stream);
+        ::close(m_fd);
+    }
+    Input(const Input &) = delete;
+    Input &operator=(const Input &) = delete;
+
+    // Up to size bytes of content into out: fewer only at the end of the content or on an error (state()).
+    size_t read(char *out, size_t size);
+    State state() const { return m_state; }
+    // Why the input failed or ended badly.
+    const QString &problem() const { return m_problem; }
+    // The file has bytes, and they are not gzip data.
+    bool isPlain() const { return m_mode == Mode::Plain && m_fileBytes > 0; }
+    // Bytes of the file used: compressed bytes for gzip data.
+    qint64 fileBytesRead() const { return m_fileBytes - static_cast<qint64>(m_stream.avail_in); }
+
+private:
+    enum class Mode { Undecided, Plain, Gzip };
+
+    ssize_t readFile(void *into, size_t size);
+    bool readMoreCompressed();
+    size_t readPlain(char *out, size_t size);
+    size_t inflateInto(char *out, size_t size);
+    void afterMember();
+    bool startsMember() const
+    {
+        return m_stream.avail_in >= 2 && m_stream.next_in[0] == 0x1F && m_stream.next_in[1] == 0x8B;
+    }
+    void stop(State state, const QString &problem)
+    {
+        m_state = state;
+        m_problem = problem;
+    }
+
+    int m_fd;
+    std::vector<unsigned char> m_compressed;
+    z_stream m_stream{};
+    Mode m_mode = Mode::Undecided;
+    State m_state = State::Reading;
+    QString m_problem;
+    bool m_fileEnd = false;
+    qint64 m_fileBytes = 0;
+};
+
+// One read(2), again when a signal interrupts it: the count, 0 at the end of the file, -1 on an error.
+ssize_t CsvRecordReader::Input::readFile(void *into, size_t size)
+{
+    ssize_t count = 0;
+    do {
+        count = ::read(m_fd, into, size);
+    } while (count < 0 && errno == EINTR);
+    if (count < 0) {
+        const int error = errno;
+        stop(State::Failed, QStringLiteral("the file cannot be read: %1").arg(QString::fromLocal8Bit(std::strerror(error))));
+    } else if (count == 0) {
+        m_fileEnd = true;
+    } else {
+        m_fileBytes += count;
+    }
+    return count;
+}
+
+// Appends the file's next bytes to the compressed bytes not used yet; false at the end of the file or on an error.
+bool CsvRecordReader::Input::readMoreCompressed()
+{
+    if (m_fileEnd || m_state != State::Reading)
+        return false;
+    if (m_stream.avail_in > 0 && m_stream.next_in != m_compressed.data())
+        std::memmove(m_compressed.data(), m_stream.next_in, m_stream.avail_in);
+    m_stream.next_in = m_compressed.data();
+    const ssize_t count = readFile(m_compressed.data() + m_stream.avail_in, m_compressed.size() - m_stream.avail_in);
+    if (count <= 0)
+        return false;
+    m_stream.avail_in += static_cast<uInt>(count);
+    return true;
+}
+
+size_t CsvRecordReader::Input::read(char *out, size_t size)
+{
+    if (m_mode == Mode::Undecided) {
+        // Two bytes decide, as in gzread(): a file of fewer is text.
+        while (m_stream.avail_in < 2 && readMoreCompressed()) {
+        }
+        if (m_state != State::Reading)
+            return 0;
+        m_mode = startsMember() ? Mode::Gzip : Mode::Plain;
+        if (m_mode == Mode::Gzip && inflateInit2(&m_stream, 16 + MAX_WBITS) != Z_OK) {
+            m_mode = Mode::Plain;
+            stop(State::Failed, QStringLiteral("not enough memory to decompress the gzip data"));
+            return 0;
+        }
+    }
+    if (m_state != State::Reading)
+        return 0;
+    return m_mode == Mode::Gzip ? inflateInto(out, size) : readPlain(out, size);
+}
+
+size_t CsvRecordReader::Input::readPlain(char *out, size_t size)
+{
+    // What deciding the mode read first, then straight from the file into out.
+    size_t done = std::min<size_t>(m_stream.avail_in, size);
+    if (done > 0) {
+        std::memcpy(out, m_stream.next_in, done);
+        m_stream.next_in += done;
+        m_stream.avail_in -= static_cast<uInt>(done);
+    }
+    while (done < size && !m_fileEnd && m_state == State::Reading) {
+        const ssize_t count = readFile(out + done, size - done);
+        if (count > 0)
+            done += static_cast<size_t>(count);
+    }
+    if (m_fileEnd && m_stream.avail_in == 0 && m_state == State::Reading)
+        m_state = State::End;
+    return done;
+}
+
+size_t CsvRecordReader::Input::inflateInto(char *out, size_t size)
+{
+    m_stream.next_out = reinterpret_cast<Bytef *>(out);
+    m_stream.avail_out = static_cast<uInt>(size);
+    while (m_stream.avail_out > 0 && m_state == State::Reading) {
+        if (m_stream.avail_in == 0 && !readMoreCompressed()) {
+            if (m_state == State::Reading)
+                stop(State::EndedBadly, QStringLiteral("the gzip data ends unexpectedly: the file is truncated or was still "
+                                                       "being written"));
+            break;
+        }
+        const int code = inflate(&m_stream, Z_NO_FLUSH);
+        if (code == Z_STREAM_END) {
+            afterMember();
+        } else if (code == Z_MEM_ERROR) {
+            stop(State::Failed, QStringLiteral("not enough memory to decompress the gzip data"));
+        } else if (code != Z_OK && code != Z_BUF_ERROR) {
+            stop(State::Failed, QStringLiteral("the gzip data is corrupt (%1)")
+                                        .arg(QString::fromLatin1(m_stream.msg ? m_stream.msg : zError(code))));
+        }
+    }
+    return size - m_stream.avail_out;
+}
+
+// A gzip member has ended: so does the file, or another member follows, or something that is not gzip data.
+void CsvRecordReader::Input::afterMember()
+{
+    while (m_stream.avail_in < 2 && readMoreCompressed()) {
+    }
+    if (m_state != State::Reading)
+        return;
+    if (m_stream.avail_in == 0) {
+        m_state = State::End;
+    } else if (startsMember()) {
+        inflateReset(&m_stream);
+    } else {
+        stop(State::EndedBadly, QStringLiteral("there is data after the end of the compressed (gzip) stream, at byte %1 "
+                                               "of the file: the file is damaged, or something was appended to it")
+                                        .arg(fileBytesRead() + 1));
+    }
+}
+
 CsvRecordReader::CsvRecordReader() = default;
 
 CsvRecordReader::~CsvRecordReader()
@@ -75,9 +251,7 @@ CsvRecordReader::~CsvRecordReader()
 
 void CsvRecordReader::close()
 {
-    if (m_file)
-        gzclose_r(m_file);
-    m_file = nullptr;
+    m_input.reset();
 }
 
 bool CsvRecordReader::open(const QString &path)
@@ -94,16 +268,13 @@ bool CsvRecordReader::open(const QString &path)
     m_errorLine = 0;
     m_fileBytesRead = m_contentBytesRead = 0;
     m_contentHash.clear();
-    m_truncation.clear();
+    m_badEnding.clear();
 
+    int fd = -1;
     if (path == QLatin1String("-")) {
-        const int fd = ::fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
-        if (fd >= 0)
-            m_file = gzdopen(fd, "rb");
-        if (!m_file) {
+        fd = ::fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
+        if (fd < 0) {
             const int error = errno;
-            if (fd >= 0)
-                ::close(fd);
             return fail(QStringLiteral("cannot read standard input: %1").arg(QString::fromLocal8Bit(std::strerror(error))));
         }
     } else {
@@ -112,21 +283,21 @@ bool CsvRecordReader::open(const QString &path)
             return fail(QStringLiteral("the file does not exist (%1)").arg(QDir::toNativeSeparators(info.absoluteFilePath())));
         if (info.isDir())
             return fail(QStringLiteral("this is a directory, not an extract file"));
-        m_file = gzopen(QFile::encodeName(path).constData(), "rbe");
-        if (!m_file) {
+        fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
             const int error = errno;
             if (error == EACCES)
                 return fail(QStringLiteral("the file cannot be read: permission denied"));
             return fail(QStringLiteral("the file cannot be read: %1").arg(QString::fromLocal8Bit(std::strerror(error))));
         }
     }
-    gzbuffer(m_file, GzipBufferSize);
+    m_input = std::make_unique<Input>(fd);
     m_buffer.resize(2 * size_t{ChunkSize} + ScanPadding);
     m_hash = std::make_unique<ContentHash>();
     if (!fill())
         return false;
-    // zlib reads a file that is not gzip as it is: a name that says .gz promises compression.
-    if (path.endsWith(QLatin1String(".gz"), Qt::CaseInsensitive) && gzdirect(m_file))
+    // A file that is not gzip is read as it is: a name that says .gz promises compression.
+    if (path.endsWith(QLatin1String(".gz"), Qt::CaseInsensitive) && m_input->isPlain())
         return fail(QStringLiteral("the name ends in .gz but the file is not gzip-compressed: compress it, or name it .csv"));
     return checkText();
 }
@@ -137,21 +308,6 @@ bool CsvRecordReader::fail(const QString &reason, qint64 line)
     m_error = reason;
     m_errorLine = line;
     return false;
-}
-
-QString CsvRecordReader::gzipError() const
-{
-    int code = Z_OK;
-    QString message = QString::fromLocal8Bit(gzerror(m_file, &code));
-    // zlib puts the path in front of its message.
-    const qsizetype colon = message.lastIndexOf(QLatin1String(": "));
-    if (colon >= 0)
-        message = message.mid(colon + 2);
-    if (code == Z_ERRNO)
-        return QStringLiteral("the file cannot be read: %1").arg(message);
-    if (code == Z_BUF_ERROR)
-        return QStringLiteral("the gzip data ends unexpectedly: the file is truncated or was still being written");
-    return QStringLiteral("the gzip data is corrupt (%1)").arg(message);
 }
 
 bool CsvRecordReader::fill()
@@ -166,26 +322,21 @@ bool CsvRecordReader::fill()
     if (m_buffer.size() - m_end < ChunkSize + ScanPadding)
         m_buffer.resize(m_end + ChunkSize + ScanPadding);
 
-    const int count = gzread(m_file, m_buffer.data() + m_end, ChunkSize);
-    int code = Z_OK;
-    gzerror(m_file, &code);
-    if (count < 0 || (code != Z_OK && code != Z_BUF_ERROR))
-        return fail(gzipError(), m_nextLine);
-    // Truncated gzip data: what came before the cut is read on, and the error is said at the line where
-    // the records run out (not at the line the reader had reached when it read ahead).
-    if (code == Z_BUF_ERROR && m_truncation.isEmpty())
-        m_truncation = gzipError();
+    const size_t count = m_input->read(m_buffer.data() + m_end, ChunkSize);
+    if (m_input->state() == Input::State::Failed)
+        return fail(m_input->problem(), m_nextLine);
+    // Gzip data cut short or followed by other data: what came before is read on, and the error is said at
+    // the line where the records run out (not at the line the reader had reached when it read ahead).
+    if (m_input->state() == Input::State::EndedBadly)
+        m_badEnding = m_input->problem();
     if (count > 0) {
-        const auto size = static_cast<size_t>(count);
-        m_hash->add(m_buffer.data() + m_end, size);
-        m_end += size;
-        m_contentBytesRead += count;
+        m_hash->add(m_buffer.data() + m_end, count);
+        m_end += count;
+        m_contentBytesRead += static_cast<qint64>(count);
     }
-    // gzread() comes up short only at the end of the input.
-    if (count == 0 || gzeof(m_file) || !m_truncation.isEmpty())
-        m_eof = true;
-    const z_off_t offset = gzoffset(m_file);
-    m_fileBytesRead = offset >= 0 ? static_cast<qint64>(offset) : m_contentBytesRead;
+    // read() comes up short only at the end of the input.
+    m_eof = m_input->state() != Input::State::Reading;
+    m_fileBytesRead = m_input->fileBytesRead();
     return true;
 }
 
@@ -225,34 +376,9 @@ bool CsvRecordReader::checkText()
             ++i;
             continue;
         }
-        size_t length = 0;
-        unsigned char low = 0x80;
-        unsigned char high = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF) {
-            length = 2;
-        } else if (c >= 0xE0 && c <= 0xEF) {
-            length = 3;
-            if (c == 0xE0)
-                low = 0xA0;
-            else if (c == 0xED)
-                high = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            length = 4;
-            if (c == 0xF0)
-                low = 0x90;
-            else if (c == 0xF4)
-                high = 0x8F;
-        }
-        bool valid = length > 0;
-        for (size_t k = 1; valid && k < length; ++k) {
-            if (i + k >= size) {
-                valid = !m_eof; // cut off by the end of the chunk, not of the file
-                break;
-            }
-            const unsigned char next = bytes[i + k];
-            valid = next >= (k == 1 ? low : 0x80) && next <= (k == 1 ? high : 0xBF);
-        }
-        if (!valid) {
+        const size_t length = utf8SequenceLength(std::string_view(m_buffer.data() + i, size - i));
+        // A sequence cut off by the end of the chunk, not of the file, is judged on the bytes it has.
+        if (length == 0 || (i + length > size && m_eof)) {
             return binaryAt(i, QStringLiteral("0x%1 is not valid UTF-8; if this is text, save it as UTF-8")
                                        .arg(c, 2, 16, QLatin1Char('0')));
         }
@@ -263,7 +389,7 @@ bool CsvRecordReader::checkText()
 
 CsvRecordReader::Status CsvRecordReader::next()
 {
-    if (m_failed || !m_file)
+    if (m_failed || !m_input)
         return Status::Failed;
     if (m_malformed) {
         m_malformed = false;
@@ -271,8 +397,8 @@ CsvRecordReader::Status CsvRecordReader::next()
     }
     for (;;) {
         if (m_pos == m_end) {
-            if (m_eof && !m_truncation.isEmpty()) {
-                fail(QStringLiteral("after line %1: %2").arg(m_nextLine - 1).arg(m_truncation), m_nextLine);
+            if (m_eof && !m_badEnding.isEmpty()) {
+                fail(QStringLiteral("after line %1: %2").arg(QString::number(m_nextLine - 1), m_badEnding), m_nextLine);
                 return Status::Failed;
             }
             if (m_eof) {

@@ -7,14 +7,14 @@
 #include <string_view>
 #include <vector>
 
-struct gzFile_s;
-
 namespace pv {
 
 /// Streams RFC 4180 records from a plain or gzip-compressed file ("-" reads standard input): quoted
 /// fields with commas, doubled quotes and line breaks; LF or CRLF; a UTF-8 byte-order mark skipped; a
-/// missing final newline accepted; blank lines skipped. Reads in large chunks, so memory use does not
-/// depend on the size of the file, and computes the SHA-256 of the decompressed content on the way.
+/// missing final newline accepted; blank lines skipped. Gzip members one after another are read as one
+/// stream (as gzip -d reads them); anything else after the last member fails the read. Reads in large
+/// chunks, so memory use does not depend on the size of the file, and computes the SHA-256 of the
+/// decompressed content on the way.
 /// It knows nothing of what the columns mean.
 class CsvRecordReader
 {
@@ -64,22 +64,24 @@ public:
 
 private:
     class ContentHash;
+    class Input;
     enum class Parse { Record, Blank, NeedMore };
 
     bool fill();
     bool checkText();
     bool fail(const QString &reason, qint64 line = 0);
-    QString gzipError() const;
     Parse parseRecord();
     Parse parseQuotedRecord(const char *begin, const char *end);
 
-    gzFile_s *m_file = nullptr;
+    std::unique_ptr<Input> m_input;
     std::vector<char> m_buffer;
     size_t m_pos = 0;
     size_t m_end = 0;
     bool m_eof = false;
     bool m_failed = false;
-    QString m_truncation; ///< why the gzip data ended early, said once the records before the cut are read
+    /// Why the gzip data ended badly (cut short, or followed by other data): said once the records before
+    /// it are read.
+    QString m_badEnding;
 
     std::vector<std::string_view> m_fields;
     std::vector<char> m_scratch;

@@ -341,6 +341,8 @@ ExtractReader::Result ExtractReader::nextPageview(PageviewRecord &record, Reject
     const std::string_view url = fields[d->columns[UrlColumn]];
     if (url.empty() || ((url.front() == ' ' || url.front() == '\t') && trimmed(url).empty()))
         return d->rejectColumn(rejected, PageviewsColumns[UrlColumn], QStringLiteral("empty value: expected a URL"), *id);
+    if (!isUtf8Text(url, &reason))
+        return d->rejectColumn(rejected, PageviewsColumns[UrlColumn], reason, *id);
     const std::optional<qint64> viewedAt = parseTimestamp(fields[d->columns[DatetimeColumn]], &reason);
     if (!viewedAt)
         return d->rejectColumn(rejected, PageviewsColumns[DatetimeColumn], reason, *id);

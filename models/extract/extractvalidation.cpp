@@ -5,7 +5,12 @@
 
 #include <array>
 #include <cstdio>
+#include <cstring>
 #include <limits>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace pv {
 
@@ -43,13 +48,25 @@ std::string_view trimmed(std::string_view text)
     return text;
 }
 
-// The value as an operator should see it in a message: quoted, and cut short when very long.
+// The value as an operator should see it in a message: quoted, cut short when very long, and each control
+// byte (but tab and line feed) or byte that is not UTF-8 written as \xHH, so that a NUL is not taken for a
+// space or the end of the text, and nothing in it can drive a terminal.
 QString quoted(std::string_view text)
 {
-    if (static_cast<qsizetype>(text.size()) > MaxQuotedValue)
-        return QLatin1Char('\'') + QString::fromUtf8(text.data(), MaxQuotedValue - 3) + QLatin1String("...'");
-    return QLatin1Char('\'') + QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()))
-            + QLatin1Char('\'');
+    const size_t shown = text.size() > size_t{MaxQuotedValue} ? size_t{MaxQuotedValue} - 3 : text.size();
+    QString out(QLatin1Char('\''));
+    for (size_t i = 0; i < shown;) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        const size_t length = utf8SequenceLength(text.substr(i));
+        if (length == 0 || i + length > text.size() || (c < 0x20 && c != '\t' && c != '\n') || c == 0x7F) {
+            out += QStringLiteral("\\x%1").arg(c, 2, 16, QLatin1Char('0'));
+            ++i;
+        } else {
+            out += QString::fromUtf8(text.data() + i, static_cast<qsizetype>(length));
+            i += length;
+        }
+    }
+    return out + (shown < text.size() ? QLatin1String("...'") : QLatin1String("'"));
 }
 
 void setReason(QString *reason, const QString &text)
@@ -343,6 +360,80 @@ std::optional<qint64> parseTimestamp(std::string_view text, QString *reason)
         }
     }
     return parseTimestampFully(text, reason);
+}
+
+bool isUtf8Text(std::string_view text, QString *reason)
+{
+    // Sixteen bytes at a time while they are ASCII without NUL; the last block may overlap the one before it.
+    size_t i = 0;
+#ifdef __SSE2__
+    const auto isPlainAscii = [&text](size_t at) {
+        const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i *>(text.data() + at));
+        return _mm_movemask_epi8(_mm_or_si128(bytes, _mm_cmpeq_epi8(bytes, _mm_setzero_si128()))) == 0;
+    };
+    if (text.size() >= 16) {
+        while (i + 16 < text.size() && isPlainAscii(i))
+            i += 16;
+        if (i + 16 >= text.size() && isPlainAscii(text.size() - 16))
+            return true;
+    }
+#endif
+    while (i < text.size()) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c == 0) {
+            setReason(reason, QStringLiteral("%1 has a NUL byte at position %2").arg(quoted(text), QString::number(i + 1)));
+            return false;
+        }
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        const size_t length = utf8SequenceLength(text.substr(i));
+        if (length == 0 || i + length > text.size()) {
+            // One arg() call: a url's own %2F must not be taken for a placeholder.
+            setReason(reason, QStringLiteral("%1 is not valid UTF-8 (byte 0x%2 at position %3): save the file as UTF-8")
+                                      .arg(quoted(text), QStringLiteral("%1").arg(c, 2, 16, QLatin1Char('0')),
+                                           QString::number(i + 1)));
+            return false;
+        }
+        i += length;
+    }
+    return true;
+}
+
+size_t utf8SequenceLength(std::string_view text)
+{
+    if (text.empty())
+        return 0;
+    const auto c = static_cast<unsigned char>(text[0]);
+    if (c < 0x80)
+        return 1;
+    size_t length = 0;
+    unsigned char low = 0x80; // the range of the second byte; the others are 0x80 to 0xBF
+    unsigned char high = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+        length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+        length = 3;
+        if (c == 0xE0)
+            low = 0xA0; // overlong
+        else if (c == 0xED)
+            high = 0x9F; // surrogates
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        length = 4;
+        if (c == 0xF0)
+            low = 0x90; // overlong
+        else if (c == 0xF4)
+            high = 0x8F; // past U+10FFFF
+    } else {
+        return 0;
+    }
+    for (size_t k = 1; k < length && k < text.size(); ++k) {
+        const auto next = static_cast<unsigned char>(text[k]);
+        if (next < (k == 1 ? low : 0x80) || next > (k == 1 ? high : 0xBF))
+            return 0;
+    }
+    return length;
 }
 
 std::optional<qint64> asOfFromFileName(const QString &fileName)

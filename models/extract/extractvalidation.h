@@ -31,6 +31,16 @@ int normalisePostcodeInto(std::string_view text, char *out, QString *reason);
 /// Returns seconds since the Unix epoch (naive UTC); fractional seconds are dropped.
 std::optional<qint64> parseTimestamp(std::string_view text, QString *reason);
 
+/// Text that can be stored and shown: UTF-8 without NUL bytes. CsvRecordReader checks the first 64 KiB of a
+/// file this way as a whole; a free-text field (the url) is checked here wherever it is in the file.
+/// Cheap on ASCII: eight bytes at a time.
+bool isUtf8Text(std::string_view text, QString *reason);
+
+/// The length (1 to 4) of the UTF-8 sequence that text starts with, judged on the bytes text has: longer
+/// than text when text ends inside the sequence; 0 when the bytes are not UTF-8 (a stray continuation byte,
+/// an overlong form, a surrogate, a code point past U+10FFFF) or text is empty.
+size_t utf8SequenceLength(std::string_view text);
+
 /// The as-of in a users snapshot's file name ("users_extract_2024-03-01.csv" → 2024-03-01 00:00:00),
 /// if it has one.
 std::optional<qint64> asOfFromFileName(const QString &fileName);

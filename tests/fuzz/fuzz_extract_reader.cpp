@@ -15,6 +15,7 @@
 #include "extract/extractvalidation.h"
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QCryptographicHash>
 #include <QDate>
 #include <QString>
@@ -102,8 +103,9 @@ void writeGzip(const std::string &path, const uint8_t *data, size_t size)
     }
 }
 
-// What zlib gives for the file (the reader reads through zlib too), up to the first error; nullopt when
-// that is more than the harness cares to hold.
+// What zlib's gzread() gives for the file (the reader inflates with zlib too), up to the first error; nullopt
+// when that is more than the harness cares to hold. gzread() ends the content without an error at other data
+// after the last gzip member, where the reader fails.
 std::optional<std::string> decompressed(const std::string &path)
 {
     constexpr size_t Limit = 16u << 20;
@@ -151,6 +153,15 @@ bool allDigits(std::string_view text)
 
 // --- the validators, each against an independent statement of its rule ---------------------------------
 
+// A reason shows the value it quotes without control characters (a NUL as \x00): only tab and line feed stay.
+void checkShown(const QString &reason, std::string_view text)
+{
+    for (const QChar c : reason) {
+        PV_CHECK(c.unicode() >= 0x20 || c == u'\t' || c == u'\n',
+                 "a control character in the reason for '" + std::string(text) + "': " + str(reason));
+    }
+}
+
 void checkUserId(std::string_view text)
 {
     QString reason;
@@ -169,8 +180,10 @@ void checkUserId(std::string_view text)
     }
     PV_CHECK(id == expected, std::string(text) + " -> " + (id ? std::to_string(*id) : "invalid") + ", expected "
                                      + (expected ? std::to_string(*expected) : "invalid"));
-    if (!id)
+    if (!id) {
         PV_CHECK(!reason.isEmpty(), "an invalid id without a reason: " + std::string(text));
+        checkShown(reason, text);
+    }
 }
 
 void checkPostcode(std::string_view text)
@@ -181,6 +194,7 @@ void checkPostcode(std::string_view text)
     const int length = pv::normalisePostcodeInto(text, out, nullptr);
     if (!postcode) {
         PV_CHECK(!reason.isEmpty(), "an invalid postcode without a reason: " + std::string(text));
+        checkShown(reason, text);
         PV_CHECK(length == 0, "normalisePostcodeInto accepts what normalisePostcode refuses: " + std::string(text));
         return;
     }
@@ -238,6 +252,7 @@ void checkTimestamp(std::string_view text)
     PV_CHECK(at.has_value() == valid, std::string(text) + (at ? " accepted" : " refused"));
     if (!at) {
         PV_CHECK(!reason.isEmpty(), "an invalid timestamp without a reason: " + std::string(text));
+        checkShown(reason, text);
         return;
     }
     // On a real calendar second: the instant written back is the text that was read (up to the separator).
@@ -248,6 +263,21 @@ void checkTimestamp(std::string_view text)
     PV_CHECK(pv::parseTimestamp(written, nullptr) == at, written);
 }
 
+// The rule for a url: UTF-8 (as Qt judges it) without NUL bytes.
+void checkText(std::string_view text)
+{
+    QString reason;
+    const bool valid = pv::isUtf8Text(text, &reason);
+    const bool expected = QByteArrayView(text.data(), static_cast<qsizetype>(text.size())).isValidUtf8()
+            && text.find('\0') == std::string_view::npos;
+    PV_CHECK(valid == expected, std::string(text) + (valid ? " accepted" : " refused") + " as UTF-8 text");
+    PV_CHECK(valid == pv::isUtf8Text(text, nullptr), "isUtf8Text depends on whether a reason is asked for");
+    if (!valid) {
+        PV_CHECK(!reason.isEmpty(), "text refused without a reason: " + std::string(text));
+        checkShown(reason, text);
+    }
+}
+
 void checkValidators(std::string_view content)
 {
     if (content.size() <= 64) {
@@ -255,6 +285,7 @@ void checkValidators(std::string_view content)
         checkPostcode(content);
         checkTimestamp(content);
     }
+    checkText(content);
     // The pieces between commas and line breaks: what the reader hands the validators in a file.
     int pieces = 0;
     size_t start = 0;
@@ -266,6 +297,7 @@ void checkValidators(std::string_view content)
             checkUserId(piece);
             checkPostcode(piece);
             checkTimestamp(piece);
+            checkText(piece);
             ++pieces;
             start = i + 1;
         }
@@ -273,6 +305,32 @@ void checkValidators(std::string_view content)
 }
 
 // --- the reader ------------------------------------------------------------------------------------------
+
+// Whether the bytes are gzip members one after another and nothing else, by zlib's inflate.
+bool onlyGzipMembers(const uint8_t *data, size_t size)
+{
+    while (size > 0) {
+        z_stream stream{};
+        if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK)
+            std::abort();
+        stream.next_in = const_cast<Bytef *>(data);
+        stream.avail_in = static_cast<uInt>(size);
+        std::vector<Bytef> out(1 << 16);
+        int code = Z_OK;
+        while (code == Z_OK) {
+            stream.next_out = out.data();
+            stream.avail_out = static_cast<uInt>(out.size());
+            code = inflate(&stream, Z_NO_FLUSH);
+        }
+        const size_t used = size - stream.avail_in;
+        inflateEnd(&stream);
+        if (code != Z_STREAM_END)
+            return false;
+        data += used;
+        size -= used;
+    }
+    return true;
+}
 
 void checkRecordLine(qint64 line, qint64 &lastLine, qint64 lines)
 {
@@ -283,7 +341,8 @@ void checkRecordLine(qint64 line, qint64 &lastLine, qint64 lines)
     lastLine = line;
 }
 
-void checkReader(const std::string &path, ExtractKind expected, const std::optional<std::string> &content,
+// Reads the file as a load does and checks what comes back; true when the read reached its end.
+bool checkReader(const std::string &path, ExtractKind expected, const std::optional<std::string> &content,
                  qint64 fileSize)
 {
     // Physical lines of the content (1 + line feeds), and where each starts; unknown (-1) when the
@@ -308,7 +367,7 @@ void checkReader(const std::string &path, ExtractKind expected, const std::optio
         PV_CHECK(error.line >= 0 && (lines < 0 || error.line <= lines),
                  "open() failed at line " + std::to_string(error.line) + " of " + std::to_string(lines));
         PV_CHECK(reader.kind() == ExtractKind::Unknown, "a kind after a failed open()");
-        return;
+        return false;
     }
     PV_CHECK(reader.error().isNull(), "open() succeeded with an error: " + str(reader.error().message()));
     const ExtractKind kind = reader.kind();
@@ -353,6 +412,7 @@ void checkReader(const std::string &path, ExtractKind expected, const std::optio
             ++rejectedRows;
             checkRecordLine(rejected.line, lastLine, lines);
             PV_CHECK(!rejected.reason.isEmpty(), "a rejected line without a reason");
+            checkShown(rejected.reason, rejected.raw.toStdString());
             // The raw text is the file's own, from the start of the line the reject names.
             if (content) {
                 size_t offset = lineStarts[static_cast<size_t>(rejected.line - 1)];
@@ -383,7 +443,7 @@ void checkReader(const std::string &path, ExtractKind expected, const std::optio
         PV_CHECK(error.line == 0 || error.line > lastLine || (error.line == lastLine && lastLine > 0),
                  "a failure at line " + std::to_string(error.line) + " before the last row, line "
                          + std::to_string(lastLine));
-        return;
+        return false;
     }
     PV_CHECK(result == ExtractReader::Result::End, "the read stopped on neither End nor Failed");
     PV_CHECK(reader.error().isNull(), "End with an error: " + str(reader.error().message()));
@@ -401,6 +461,7 @@ void checkReader(const std::string &path, ExtractKind expected, const std::optio
                                                                             : reader.nextPageview(pageview, rejected);
     PV_CHECK(again == ExtractReader::Result::End, "a read after End did not give End");
     PV_CHECK(reader.rowsRead() == accepted + rejectedRows, "rows counted after End");
+    return true;
 }
 
 } // namespace
@@ -440,7 +501,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const qint64 fileSize = std::ftell(f);
     std::fclose(f);
 
-    checkReader(path, expected, content, fileSize);
+    const bool readToEnd = checkReader(path, expected, content, fileSize);
+    // A file that starts as gzip data is read to its end only when it is gzip members and nothing else.
+    if (readToEnd && mode == 3 && bodySize >= 2 && body[0] == 0x1F && body[1] == 0x8B)
+        PV_CHECK(onlyGzipMembers(body, bodySize), "a .gz read to its end with other data after its gzip members");
     checkValidators(std::string_view(reinterpret_cast<const char *>(body), bodySize));
     return 0;
 }
