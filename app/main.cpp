@@ -5,8 +5,13 @@
 #include <QApplication>
 #include <QCoreApplication>
 
+#include <csignal>
+
 int main(int argc, char *argv[])
 {
+    // A file grown past the process's size limit (ulimit -f) is a failed write to report, with the rest
+    // of the load rolled back, not a signal that ends the process on the spot.
+    std::signal(SIGXFSZ, SIG_IGN);
     QStringList arguments;
     for (int i = 0; i < argc; ++i)
         arguments << QString::fromLocal8Bit(argv[i]);

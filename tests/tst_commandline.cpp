@@ -611,6 +611,31 @@ void CommandlineTest::loadBlockedOnItsInputStopsOnASignal()
     const CliResult runs = box.run({QStringLiteral("runs")});
     EXPECT_EXIT(runs, 0);
     QVERIFY2(runs.out.count('\n') == 1, runs.out.constData()); // the header only: nothing was recorded
+
+    // A pipe that gave rows, then went quiet: the load has recorded its run and waits in read(). The
+    // signal still ends it, and its run says cancelled (not interrupted, as after a crash).
+    QByteArray views("user_id,url,pageview_datetime\n");
+    while (views.size() < pv::CsvRecordReader::ChunkBytes + 65536)
+        views += "1,/home,2024-03-01 10:15:00\n";
+    QProcess quiet;
+    quiet.start(QStringLiteral(PVADMIN_BINARY), {QStringLiteral("--db"), box.warehouse(), QStringLiteral("load"), QStringLiteral("-")});
+    QVERIFY(quiet.waitForStarted(10000));
+    quiet.write(views);
+    CliResult recorded;
+    for (int waitedMs = 0; waitedMs < 10000 && !recorded.out.contains(" running "); waitedMs += 100) {
+        QTest::qWait(100);
+        recorded = box.run({QStringLiteral("runs")});
+    }
+    QVERIFY2(recorded.out.contains(" running "), recorded.out.constData());
+    QTest::qWait(1500); // its first chunk's rows are counted; it waits for the rest of the second
+    ::kill(pid_t(quiet.processId()), SIGTERM);
+    QVERIFY2(quiet.waitForFinished(10000), "still blocked after the signal");
+    QCOMPARE(quiet.exitCode(), 1);
+    const QByteArray err = quiet.readAllStandardError();
+    QVERIFY2(err.contains("cancelled while reading; nothing was loaded"), err.constData());
+    const CliResult after = box.run({QStringLiteral("runs")});
+    QVERIFY2(after.out.contains(" cancelled ") && !after.out.contains("interrupted") && !after.out.contains(" running "),
+             after.out.constData());
 }
 
 void CommandlineTest::loadKilledAnywhereLeavesAllOrNothing()

@@ -468,7 +468,7 @@ void SqliteFileTest::readOnlyWarehouseIsReadNeverWritten()
         const ChildRun refused = runPvadmin(db + QStringList{QStringLiteral("runs")}, unprivileged);
         QFile::setPermissions(shm, shmPermissions);
         QCOMPARE(refused.exitCode, 1);
-        QVERIFY2(refused.err.contains("a load is running or did not finish (warehouse.sqlite-wal holds its changes)")
+        QVERIFY2(refused.err.contains("another client has it open or a load did not finish (warehouse.sqlite-wal is there)")
                      && refused.err.contains("warehouse.sqlite-shm"),
                  refused.err.constData());
     }

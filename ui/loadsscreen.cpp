@@ -108,7 +108,7 @@ void LoadsScreen::showLoad(const LoadProgress &progress)
     const QString how = progress.total > 0 && progress.stage == QLatin1String("reading")
         ? tr("%1, %2 %").arg(progress.stage, QLocale().toString(progress.done * 100 / progress.total))
         : progress.stage;
-    m_loading->setText(tr("Running now: %1 (file %2 of %3): %4. Its run is listed below as running.")
+    m_loading->setText(tr("Running now: %1 (file %2 of %3): %4.")
                            .arg(QFileInfo(progress.path).fileName())
                            .arg(progress.fileNumber)
                            .arg(progress.fileCount)

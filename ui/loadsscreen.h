@@ -25,8 +25,8 @@ public:
 
     /// Re-reads what the screen shows from the warehouse (after a load).
     void reload();
-    /// Says which file the desktop is loading and how far it is, above the list, where its run is listed as
-    /// running. A progress without a path says nothing is loading.
+    /// Says which file the desktop is loading and how far it is, above the list. A progress without a path
+    /// says nothing is loading.
     void showLoad(const LoadProgress &progress);
     QString loadText() const;
 

@@ -12,9 +12,11 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <initializer_list>
 
 #include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -92,6 +94,8 @@ public:
 
     // Up to size bytes of content into out: fewer only at the end of the content or on an error (state()).
     size_t read(char *out, size_t size);
+    // Asked while the input gives nothing: true stops the read with an error.
+    void setCancelCheck(std::function<bool()> cancelled) { m_cancelled = std::move(cancelled); }
     State state() const { return m_state; }
     // Why the input failed or ended badly.
     const QString &problem() const { return m_problem; }
@@ -119,6 +123,7 @@ private:
     }
 
     int m_fd;
+    std::function<bool()> m_cancelled;
     std::vector<unsigned char> m_compressed;
     z_stream m_stream{};
     Mode m_mode = Mode::Undecided;
@@ -129,8 +134,20 @@ private:
 };
 
 // One read(2), again when a signal interrupts it: the count, 0 at the end of the file, -1 on an error.
+// Input that gives nothing for a while (a pipe whose writer went quiet) is waited for in short steps,
+// so that a cancel is seen.
 ssize_t CsvRecordReader::Input::readFile(void *into, size_t size)
 {
+    while (m_cancelled) {
+        pollfd waiting{m_fd, POLLIN, 0};
+        const int ready = ::poll(&waiting, 1, 200);
+        if (ready > 0 || (ready < 0 && errno != EINTR))
+            break;
+        if (m_cancelled()) {
+            stop(State::Failed, QStringLiteral("cancelled while reading"));
+            return -1;
+        }
+    }
     ssize_t count = 0;
     do {
         count = ::read(m_fd, into, size);
@@ -229,6 +246,15 @@ void CsvRecordReader::Input::afterMember()
 {
     while (m_stream.avail_in < 2 && readMoreCompressed()) {
     }
+    // Zero bytes after the last member (a tape block's padding) are not data: gzip -d skips them too.
+    while (m_state == State::Reading && m_stream.avail_in > 0 && m_stream.next_in[0] == 0) {
+        while (m_stream.avail_in > 0 && m_stream.next_in[0] == 0) {
+            ++m_stream.next_in;
+            --m_stream.avail_in;
+        }
+        while (m_stream.avail_in < 2 && readMoreCompressed()) {
+        }
+    }
     if (m_state != State::Reading)
         return;
     if (m_stream.avail_in == 0) {
@@ -243,6 +269,13 @@ void CsvRecordReader::Input::afterMember()
 }
 
 CsvRecordReader::CsvRecordReader() = default;
+
+void CsvRecordReader::setCancelCheck(std::function<bool()> cancelled)
+{
+    m_cancelled = std::move(cancelled);
+    if (m_input)
+        m_input->setCancelCheck(m_cancelled);
+}
 
 CsvRecordReader::~CsvRecordReader()
 {
@@ -292,6 +325,7 @@ bool CsvRecordReader::open(const QString &path)
         }
     }
     m_input = std::make_unique<Input>(fd);
+    m_input->setCancelCheck(m_cancelled);
     m_buffer.resize(2 * size_t{ChunkSize} + ScanPadding);
     m_hash = std::make_unique<ContentHash>();
     if (!fill())

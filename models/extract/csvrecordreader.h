@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QString>
 
+#include <functional>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -33,6 +34,9 @@ public:
     /// invalid UTF-8 in its first 64 KiB.
     bool open(const QString &path);
     void close();
+    /// Asked about five times a second while the input gives nothing (a pipe whose writer went quiet):
+    /// true fails the read with "cancelled while reading".
+    void setCancelCheck(std::function<bool()> cancelled);
 
     enum class Status { Record, End, Failed };
     /// Reads the next record, skipping lines that are empty or only blanks. A malformed record (an
@@ -74,6 +78,7 @@ private:
     Parse parseQuotedRecord(const char *begin, const char *end);
 
     std::unique_ptr<Input> m_input;
+    std::function<bool()> m_cancelled;
     std::vector<char> m_buffer;
     size_t m_pos = 0;
     size_t m_end = 0;

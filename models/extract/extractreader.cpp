@@ -301,6 +301,11 @@ bool ExtractReader::open(ExtractKind expected)
     return d->readHeader(expected);
 }
 
+void ExtractReader::setCancelCheck(std::function<bool()> cancelled)
+{
+    d->csv.setCancelCheck(std::move(cancelled));
+}
+
 ExtractKind ExtractReader::kind() const
 {
     return d->kind;

@@ -6,6 +6,7 @@
 #include <QByteArray>
 #include <QString>
 
+#include <functional>
 #include <memory>
 #include <string_view>
 
@@ -44,6 +45,8 @@ public:
     /// Fails (see error()) on a missing/unreadable/empty/binary/UTF-16 file, an unrecognised header,
     /// a missing required column, or a header of the other kind than expected.
     bool open(ExtractKind expected = ExtractKind::Unknown);
+    /// Asked while the input gives nothing: true fails the read (see CsvRecordReader::setCancelCheck).
+    void setCancelCheck(std::function<bool()> cancelled);
 
     ExtractKind kind() const;
     /// The fatal error that stopped open() or a next*() call returning Failed.

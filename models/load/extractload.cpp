@@ -40,6 +40,9 @@ ExtractLoad::ExtractLoad(Warehouse &warehouse, ExtractReader &reader, const Load
     m_run.file = reader.path() == QLatin1String("-") ? QStringLiteral("<stdin>")
                                                       : QFileInfo(reader.path()).absoluteFilePath();
     m_run.startedAtMs = nowMs();
+    // A cancel reaches a read waiting on a quiet pipe too, so that the run records it.
+    if (feedback)
+        m_reader.setCancelCheck([feedback] { return feedback->isCancelled(); });
 }
 
 ExtractLoad::~ExtractLoad() = default;
@@ -120,6 +123,8 @@ LoadResult ExtractLoad::execute()
         const ExtractReader::Result result = readRow(rejected);
         if (result == ExtractReader::Result::End)
             break;
+        if (result == ExtractReader::Result::Failed && m_feedback && m_feedback->isCancelled())
+            return finishRun(LoadOutcome::Cancelled, QStringLiteral("cancelled while reading; nothing was loaded"));
         if (result == ExtractReader::Result::Failed)
             return finishRun(LoadOutcome::Failed, m_reader.error().message());
         if (result == ExtractReader::Result::Rejected)
@@ -171,13 +176,13 @@ LoadResult ExtractLoad::execute()
                                  .arg(m_reader.displayName())
                                  .arg(result.existingRunId);
             if (m_run.id != 0) {
-                // Left in the run log as a cancelled run when it cannot be taken out of it.
-                if (const QString notForgotten = m_store->forgetRun(m_run.id); !notForgotten.isEmpty()) {
-                    LoadResult recorded = finishRun(LoadOutcome::Cancelled, result.message);
-                    recorded.outcome = LoadOutcome::AlreadyLoaded;
-                    recorded.existingRunId = identical;
-                    return recorded;
-                }
+                // Another load's write may hold the lock past the busy timeout; writing the run again would
+                // wait as long, so it is left to the next open (which marks it interrupted) and said.
+                if (const QString notForgotten = m_store->forgetRun(m_run.id); !notForgotten.isEmpty())
+                    result.message += QStringLiteral(" (run %1, recorded when this load started, could not be taken "
+                                                     "out of the run log: %2; it will show as interrupted)")
+                                          .arg(m_run.id)
+                                          .arg(notForgotten);
                 m_run.id = 0;
             }
             result.run = m_run;

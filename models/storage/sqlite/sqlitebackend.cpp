@@ -54,22 +54,25 @@ const Migration migrations[] = {
 /// Whether the warehouse at info is to be read as it is on disk (immutable, read-only) because its folder
 /// cannot be written (a read-only mount, a folder shared for reading, a copy on a backup volume): SQLite
 /// reads a WAL database through -wal and -shm files beside it, which it could not create there. That is
-/// safe only with no -wal file holding changes, i.e. with no load running or left unfinished. nullopt
-/// (with *error) when the file cannot be read at all.
+/// safe only while no client has it open (no -shm file) and no -wal file holds changes. nullopt (with
+/// *error) when the file cannot be read at all.
 std::optional<bool> readAsItIsOnDisk(const QFileInfo &info, QString *error)
 {
     if (!info.exists() || ::access(QFile::encodeName(info.absolutePath()).constData(), W_OK) == 0)
         return false;
     const QString path = info.filePath();
     const QFileInfo wal(path + QStringLiteral("-wal"));
-    if (!wal.exists() || wal.size() == 0)
+    const QFileInfo shm(path + QStringLiteral("-shm"));
+    // No -shm file: no client has the warehouse open (each makes one), so the file holds every change.
+    if (!shm.exists() && (!wal.exists() || wal.size() == 0))
         return true;
-    // A writer's files are there: SQLite reads through them read-only when it may read the -shm file.
-    if (QFileInfo(path + QStringLiteral("-shm")).isReadable())
+    // A client's files are there (one may be writing): SQLite reads through them, read-only, when it may
+    // read the -shm file; reading the file alone could miss or tear what that client writes.
+    if (shm.isReadable())
         return false;
-    *error = QStringLiteral("%1: cannot read: a load is running or did not finish (%2 holds its changes), and "
-                            "reading it needs %3, which this user can neither read nor create in %4; read it as "
-                            "a user who may write that folder")
+    *error = QStringLiteral("%1: cannot read: another client has it open or a load did not finish (%2 is there), "
+                            "and reading it needs %3, which this user can neither read nor create in %4; read it "
+                            "as a user who may write that folder")
                  .arg(path, wal.fileName(), info.fileName() + QStringLiteral("-shm"),
                       QDir::toNativeSeparators(info.absolutePath()));
     return std::nullopt;

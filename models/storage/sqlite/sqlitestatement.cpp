@@ -5,6 +5,7 @@
 #include <QFile>
 #include <QFileInfo>
 
+#include <algorithm>
 #include <cstring>
 #include <sys/resource.h>
 #include <sys/statvfs.h>
@@ -13,19 +14,24 @@ namespace pv {
 
 namespace {
 
-/// What stops writes in folder: a disk (nearly) full, or a cap on the size of this process's files.
-/// Empty when neither.
-QString writeLimitReached(const QString &folder)
+/// What stops writes to the database file and its -wal and -shm files: a disk (nearly) full, or a cap
+/// on the size of this process's files that one of them has (nearly) reached. Empty when neither.
+QString writeLimitReached(const QString &database)
 {
-    constexpr qint64 nearlyFullBytes = qint64{8} << 20;
+    constexpr qint64 nearlyBytes = qint64{8} << 20;
+    const QString folder = QFileInfo(database).absolutePath();
     struct statvfs disk = {};
     if (::statvfs(QFile::encodeName(folder).constData(), &disk) == 0
-        && static_cast<qint64>(disk.f_bavail) * static_cast<qint64>(disk.f_frsize) < nearlyFullBytes)
+        && static_cast<qint64>(disk.f_bavail) * static_cast<qint64>(disk.f_frsize) < nearlyBytes)
         return QStringLiteral("the disk holding %1 is full").arg(folder);
     rlimit fileSize = {};
-    if (::getrlimit(RLIMIT_FSIZE, &fileSize) == 0 && fileSize.rlim_cur != RLIM_INFINITY)
-        return QStringLiteral("this process may write files of at most %1 bytes: see ulimit -f").arg(fileSize.rlim_cur);
-    return {};
+    if (::getrlimit(RLIMIT_FSIZE, &fileSize) != 0 || fileSize.rlim_cur == RLIM_INFINITY)
+        return {};
+    const qint64 largest = std::max({QFileInfo(database).size(), QFileInfo(database + QStringLiteral("-wal")).size(),
+                                     QFileInfo(database + QStringLiteral("-shm")).size()});
+    if (largest + nearlyBytes < static_cast<qint64>(fileSize.rlim_cur))
+        return {};
+    return QStringLiteral("this process may write files of at most %1 bytes: see ulimit -f").arg(fileSize.rlim_cur);
 }
 
 [[noreturn]] void fail(sqlite3 *db, const char *what)
@@ -50,7 +56,7 @@ QString sqliteErrorMessage(sqlite3 *db)
     if (const int systemError = sqlite3_system_errno(db))
         why = QString::fromLocal8Bit(std::strerror(systemError));
     else if (const char *file = sqlite3_db_filename(db, "main"); file && *file)
-        why = writeLimitReached(QFileInfo(QString::fromUtf8(file)).absolutePath());
+        why = writeLimitReached(QString::fromUtf8(file));
     return why.isEmpty() ? message : QStringLiteral("%1 (%2)").arg(message, why);
 }
 
