@@ -243,6 +243,26 @@ private:
 //   2024-03-02 09h: user 1 ×3, user 2 ×1, user 99 ×1
 const QByteArray moverUsers1 = "id,postcode\n1,SW19\n2,EC1A\n3,sw1a 1aa\n";
 const QByteArray moverUsers2 = "id,postcode\n1,N1\n2,EC1A\n3,SW1A 1AA\n";
+/// Starts `pvadmin load -` on the box's warehouse, feeds it a pageviews extract of at least `bytes` bytes,
+/// and keeps the pipe open: a writer gone quiet. Waits until the load has recorded its run as running,
+/// and returns the `runs` listing that showed it (the last listing read when it never did).
+QByteArray startLoadGoneQuiet(const Sandbox &box, QProcess &load, qsizetype bytes)
+{
+    QByteArray views("user_id,url,pageview_datetime\n");
+    while (views.size() < bytes)
+        views += "1,/home,2024-03-01 10:15:00\n";
+    load.start(QStringLiteral(PVADMIN_BINARY), {QStringLiteral("--db"), box.warehouse(), QStringLiteral("load"), QStringLiteral("-")});
+    if (!load.waitForStarted(10000))
+        return "the load did not start";
+    load.write(views);
+    CliResult runs;
+    for (int waitedMs = 0; waitedMs < 10000 && !runs.out.contains(" running "); waitedMs += 100) {
+        QTest::qWait(100);
+        runs = box.run({QStringLiteral("runs")});
+    }
+    return runs.out;
+}
+
 const QByteArray moverViewsDay1 = "user_id,url,pageview_datetime\n"
                                   "1,/home,2024-03-01 10:05:00\n"
                                   "2,/home,2024-03-01 10:15:00\n"
@@ -614,19 +634,9 @@ void CommandlineTest::loadBlockedOnItsInputStopsOnASignal()
 
     // A pipe that gave rows, then went quiet: the load has recorded its run and waits in read(). The
     // signal still ends it, and its run says cancelled (not interrupted, as after a crash).
-    QByteArray views("user_id,url,pageview_datetime\n");
-    while (views.size() < pv::CsvRecordReader::ChunkBytes + 65536)
-        views += "1,/home,2024-03-01 10:15:00\n";
     QProcess quiet;
-    quiet.start(QStringLiteral(PVADMIN_BINARY), {QStringLiteral("--db"), box.warehouse(), QStringLiteral("load"), QStringLiteral("-")});
-    QVERIFY(quiet.waitForStarted(10000));
-    quiet.write(views);
-    CliResult recorded;
-    for (int waitedMs = 0; waitedMs < 10000 && !recorded.out.contains(" running "); waitedMs += 100) {
-        QTest::qWait(100);
-        recorded = box.run({QStringLiteral("runs")});
-    }
-    QVERIFY2(recorded.out.contains(" running "), recorded.out.constData());
+    const QByteArray recorded = startLoadGoneQuiet(box, quiet, pv::CsvRecordReader::ChunkBytes + 65536);
+    QVERIFY2(recorded.contains(" running "), recorded.constData());
     QTest::qWait(1500); // its first chunk's rows are counted; it waits for the rest of the second
     ::kill(pid_t(quiet.processId()), SIGTERM);
     QVERIFY2(quiet.waitForFinished(10000), "still blocked after the signal");
@@ -697,25 +707,14 @@ void CommandlineTest::loadKilledWhileReadingLeavesAnInterruptedRun()
     // A pageviews extract arriving on a pipe: more rows than the reader takes in at once, then the writer
     // goes quiet. The load is reading (nothing written yet) when it dies; the operator must still learn
     // that it was attempted.
-    QByteArray views("user_id,url,pageview_datetime\n");
-    while (views.size() < 3 * pv::CsvRecordReader::ChunkBytes)
-        views += "1,/home,2024-03-01 10:15:00\n";
     QProcess load;
-    load.start(QStringLiteral(PVADMIN_BINARY), {QStringLiteral("--db"), box.warehouse(), QStringLiteral("load"), QStringLiteral("-")});
-    QVERIFY(load.waitForStarted(10000));
-    load.write(views);
-    QVERIFY(load.waitForBytesWritten(10000));
-    CliResult runs;
-    for (int waitedMs = 0; waitedMs < 10000 && !runs.out.contains(" running "); waitedMs += 100) {
-        QTest::qWait(100);
-        runs = box.run({QStringLiteral("runs")});
-    }
-    QVERIFY2(runs.out.contains(" running "), runs.out.constData());
-    EXPECT_CONTAINS(runs.out, "<stdin>");
+    const QByteArray recorded = startLoadGoneQuiet(box, load, 3 * pv::CsvRecordReader::ChunkBytes);
+    QVERIFY2(recorded.contains(" running "), recorded.constData());
+    EXPECT_CONTAINS(recorded, "<stdin>");
     ::kill(pid_t(load.processId()), SIGKILL);
     QVERIFY(load.waitForFinished(10000));
     // The next client to open the warehouse marks the run of the dead load interrupted; nothing was loaded.
-    runs = box.run({QStringLiteral("runs")});
+    const CliResult runs = box.run({QStringLiteral("runs")});
     EXPECT_EXIT(runs, 0);
     EXPECT_NOT_CONTAINS(runs.out, " running ");
     EXPECT_CONTAINS(runs.out, "interrupted");
