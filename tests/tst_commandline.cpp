@@ -350,6 +350,7 @@ private slots:
     void loadBlockedOnItsInputStopsOnASignal();
     void loadKilledAnywhereLeavesAllOrNothing();
     void loadKilledWhileReadingLeavesAnInterruptedRun();
+    void killedLoadIsNotKeptRunningByAReusedPid();
     void readersKilledAnywhereChangeNothing();
     void loadsAtOnceBesideReadersAllLand();
     void loadUsersFromStdinWithAsOf();
@@ -697,6 +698,36 @@ void CommandlineTest::loadKilledAnywhereLeavesAllOrNothing()
     // No run is left running: each killed one was marked interrupted by the next client.
     const CliResult runs = box.run({QStringLiteral("runs")});
     EXPECT_NOT_CONTAINS(runs.out, " running ");
+}
+
+void CommandlineTest::killedLoadIsNotKeptRunningByAReusedPid()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    EXPECT_EXIT(box.run({QStringLiteral("load"), box.write(QStringLiteral("users_extract_2024-03-01.csv"), moverUsers1)}), 0);
+    QProcess load;
+    const QByteArray recorded = startLoadGoneQuiet(box, load, 3 * pv::CsvRecordReader::ChunkBytes);
+    QVERIFY2(recorded.contains(" running "), recorded.constData());
+    // While it lives, every other client sees it running.
+    QVERIFY2(box.run({QStringLiteral("runs")}).out.contains(" running "), "a live load is not shown running");
+    ::kill(pid_t(load.processId()), SIGKILL);
+    QVERIFY(load.waitForFinished(10000));
+    // Its process id now belongs to an unrelated process that lives on (the kernel reuses ids): what the run
+    // recorded is made to name one, as a reused id would.
+    QProcess unrelated;
+    unrelated.start(QStringLiteral("sleep"), {QStringLiteral("60")});
+    QVERIFY(unrelated.waitForStarted(10000));
+    QCOMPARE(execWarehouseSql(box.warehouse(), QStringLiteral("UPDATE load_runs SET pid = %1 WHERE status = 'running'")
+                                                   .arg(unrelated.processId())),
+             1);
+    const CliResult runs = box.run({QStringLiteral("runs")});
+    EXPECT_EXIT(runs, 0);
+    EXPECT_NOT_CONTAINS(runs.out, " running ");
+    EXPECT_CONTAINS(runs.out, "interrupted");
+    const CliResult status = box.run({QStringLiteral("status")});
+    EXPECT_NOT_CONTAINS(status.out, "loads running");
+    unrelated.kill();
+    unrelated.waitForFinished(10000);
 }
 
 void CommandlineTest::loadKilledWhileReadingLeavesAnInterruptedRun()

@@ -34,8 +34,13 @@ int runWatch(const Invocation &invocation)
     const bool keep = invocation.isSet(QStringLiteral("keep"));
 
     Warehouse warehouse;
-    if (!invocation.openWarehouse(warehouse))
+    // A server can be down, restarting or unreachable for a while: watch waits for it (saying so once), and
+    // once it is back the files that waited are tried at once. A file's warehouse, or --once, fails as before.
+    const bool waitForServer = !once && Warehouse::isServerLocation(invocation.warehousePath);
+    if (!waitForServer && !invocation.openWarehouse(warehouse))
         return ExitFailed;
+    if (QString malformed; waitForServer && !Warehouse::isWellFormedLocation(invocation.warehousePath, &malformed))
+        return failure(malformed);
     // A file is loaded once its size and time have stayed the same for one interval (or at once with
     // --once): a file still being written waits. Names ending in .part and hidden files are never looked at,
     // so a writer that renames into place when done is never seen half-written.
@@ -53,6 +58,23 @@ int runWatch(const Invocation &invocation)
     LoadFeedback stop;
     const CancelOnInterrupt stopOnInterrupt(&stop);
     const auto stamp = [] { return QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")); };
+    QString unreachable; // why the warehouse cannot be opened, while it cannot
+    const auto reachWarehouse = [&]() -> bool {
+        if (warehouse.isOpen())
+            return true;
+        QString error;
+        if (warehouse.open(invocation.warehousePath, &error, Warehouse::Role::Main, Warehouse::Creation::CreateIfMissing)) {
+            if (!unreachable.isEmpty())
+                printErr(QStringLiteral("%1 pvadmin: the warehouse is reachable again\n").arg(stamp()));
+            unreachable.clear();
+            retries.clear(); // what failed while it was away is tried at once
+            return true;
+        }
+        if (error != unreachable)
+            printErr(QStringLiteral("%1 pvadmin: %2; trying again every %3 s\n").arg(stamp(), error).arg(interval));
+        unreachable = error;
+        return false;
+    };
     // Handled files leave DIR: loaded/ (or already loaded) and failed/ (malformed or refused); with --keep
     // they stay and are remembered for as long as the watch runs.
     const auto putAway = [&](const QString &path, const QString &folder) -> QString {
@@ -68,6 +90,13 @@ int runWatch(const Invocation &invocation)
         return QStringLiteral("; moved to %1/").arg(folder);
     };
     for (;;) {
+        if (waitForServer && !reachWarehouse()) {
+            for (int i = 0; i < interval * 10 && !stop.isCancelled(); ++i)
+                QThread::msleep(100);
+            if (stop.isCancelled())
+                break;
+            continue;
+        }
         const QFileInfoList files = dir.entryInfoList({QStringLiteral("*.csv"), QStringLiteral("*.csv.gz")},
                                                       QDir::Files, QDir::Name);
         for (const QFileInfo &file : files) {
@@ -101,6 +130,15 @@ int runWatch(const Invocation &invocation)
                 printErr(QStringLiteral("%1 pvadmin: %2; the file stays for the next run\n").arg(stamp(), result.message));
                 exitCode = ExitFailed;
             } else if (result.transient) {
+                if (waitForServer) {
+                    // The connection may be what failed: the next file, or this one again, gets a new one.
+                    warehouse.close();
+                    if (!reachWarehouse()) {
+                        printErr(QStringLiteral("%1 pvadmin: %2; it is tried again when the warehouse is back\n")
+                                     .arg(stamp(), result.message));
+                        break;
+                    }
+                }
                 Retry &retry = retries[path];
                 const qint64 wait = std::min<qint64>(qint64(interval) << std::min(retry.attempts, 12), 3600);
                 ++retry.attempts;
@@ -133,7 +171,9 @@ CommandSpec watchCommand()
                            "file, and logged in one line with the time (UTC). A loaded (or already loaded) file moves to "
                            "DIR/loaded/, a malformed or refused one to DIR/failed/ and is never tried again; a failure "
                            "of the database's (locked, disk full) is tried again after a back-off that doubles from one "
-                           "interval up to an hour."),
+                           "interval up to an hour. A PostgreSQL server that is down, restarting or unreachable, at the start or "
+                           "later, is waited for (said once) and tried every interval; the files that waited are loaded as "
+                           "soon as it is back."),
             {{QStringLiteral("interval"), QStringLiteral("SECONDS"), QStringLiteral("how often DIR is looked at"),
               QStringLiteral("10")},
              {QStringLiteral("once"), QString(), QStringLiteral("load what is there now, then stop")},

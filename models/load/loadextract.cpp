@@ -4,6 +4,7 @@
 #include "load/pageviewsload.h"
 #include "load/userssnapshotload.h"
 #include "storage/loadstore.h"
+#include "storage/storageerror.h"
 #include "storage/warehouse.h"
 
 #include <QDateTime>
@@ -30,12 +31,24 @@ LoadResult loadExtract(Warehouse &warehouse, const QString &path, const LoadOpti
         result.run = run;
         return result;
     }
-    if (reader.kind() == ExtractKind::UsersSnapshot) {
-        UsersSnapshotLoad load(warehouse, reader, options, feedback);
+    try {
+        if (reader.kind() == ExtractKind::UsersSnapshot) {
+            UsersSnapshotLoad load(warehouse, reader, options, feedback);
+            return load.execute();
+        }
+        PageviewsLoad load(warehouse, reader, options, feedback);
         return load.execute();
+    } catch (const StorageError &e) {
+        // The database failed before the load's transaction began (a connection lost, a server restarting):
+        // nothing was written, and the same file may be tried again.
+        LoadResult result;
+        result.outcome = LoadOutcome::Failed;
+        result.transient = true;
+        result.message = QStringLiteral("%1: not loaded: the database failed before the load began (%2); nothing "
+                                        "changed")
+                             .arg(reader.displayName(), e.message);
+        return result;
     }
-    PageviewsLoad load(warehouse, reader, options, feedback);
-    return load.execute();
 }
 
 } // namespace pv

@@ -111,6 +111,9 @@ void QueryThread::request(const QString &channel, Job job)
                     else
                         deliver = [this, error] { emit failed(error); };
                 } catch (const StorageError &e) {
+                    // The connection may be what failed (a server restarted, a backend terminated): the next
+                    // request opens a new one rather than fail on a dead one for the window's life.
+                    worker->closeWarehouse();
                     deliver = [this, message = tr("Cannot read the warehouse: %1").arg(e.message)] { emit failed(message); };
                 }
             }

@@ -36,6 +36,11 @@ bool Warehouse::isServerLocation(const QString &path)
     return PostgresBackend::isLocation(path);
 }
 
+bool Warehouse::isWellFormedLocation(const QString &path, QString *error)
+{
+    return !isServerLocation(path) || !PostgresBackend::conninfo(path, error).isEmpty();
+}
+
 QString Warehouse::defaultPath()
 {
     const QString fromEnv = qEnvironmentVariable("PVADMIN_DB");

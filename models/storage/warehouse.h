@@ -43,6 +43,10 @@ public:
     /// than a file.
     static bool isServerLocation(const QString &path);
 
+    /// Whether a server location's address is well formed (checked without connecting; a file's always is),
+    /// with *error saying why not: a mistake no retry mends, where a failure to connect may be.
+    static bool isWellFormedLocation(const QString &path, QString *error);
+
     /// PVADMIN_DB when set, else warehouse.sqlite in the per-user data location.
     static QString defaultPath();
 

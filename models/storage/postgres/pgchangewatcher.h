@@ -3,6 +3,7 @@
 #include "storage/warehousechanges.h"
 
 #include <QSocketNotifier>
+#include <QTimer>
 
 #include <memory>
 
@@ -14,6 +15,9 @@ namespace pv {
 inline constexpr const char *pgChangesChannel = "pvadmin_changes";
 
 /// Watches a PostgreSQL warehouse: LISTEN on a connection of its own; the connection's socket wakes it.
+/// When the connection is lost (the server restarted, the backend was terminated) it connects again
+/// without blocking its thread, retrying every two seconds, and then says the warehouse changed: commits
+/// made meanwhile sent notices nobody heard.
 class PgChangeWatcher final : public WarehouseChangeWatcher
 {
     Q_OBJECT
@@ -22,11 +26,17 @@ public:
     ~PgChangeWatcher() override;
 
 private:
-    explicit PgChangeWatcher(PGconn *conn);
+    PgChangeWatcher(PGconn *conn, const QString &conninfo);
+    void listenOn(PGconn *conn);
     void readNotices();
+    void connectionLost();
+    void startConnecting();
+    void continueConnecting();
 
-    PGconn *m_conn;
+    QString m_conninfo;
+    PGconn *m_conn = nullptr;
     std::unique_ptr<QSocketNotifier> m_notifier;
+    QTimer m_reconnect;
 };
 
 } // namespace pv

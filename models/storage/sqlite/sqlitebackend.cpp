@@ -30,6 +30,10 @@
 #include <algorithm>
 #include <optional>
 
+#include <cerrno>
+#include <cstring>
+
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace pv {
@@ -113,23 +117,11 @@ std::unique_ptr<SqliteBackend> SqliteBackend::open(const QString &path, QString 
         *error = QStringLiteral("%1: cannot create the folder %2").arg(path, info.absolutePath());
         return nullptr;
     }
-    if (!info.exists()) {
-        // Pageviews by user are personal data: a new warehouse is its owner's alone, whatever the umask
-        // (SQLite gives its -wal and -shm files the database file's permissions).
-        QFile created(path);
-        if (!created.open(QIODevice::WriteOnly | QIODevice::NewOnly)
-            || !created.setPermissions(QFileDevice::ReadOwner | QFileDevice::WriteOwner)) {
-            *error = QStringLiteral("%1: cannot create: %2").arg(path, created.errorString());
-            return nullptr;
-        }
-    }
-    if (info.exists() && info.isFile() && info.size() > 0) {
-        QFile file(path);
-        if (file.open(QIODevice::ReadOnly) && !file.read(16).startsWith("SQLite format 3")) {
-            *error = QStringLiteral("%1: not a warehouse (not an SQLite database)").arg(path);
-            return nullptr;
-        }
-    }
+    // The files are touched only through SQLite: on Linux closing any descriptor of the database file drops
+    // every POSIX lock this process's connections hold on it (another thread's screen included), and the next
+    // client would then take itself for the last one and checkpoint and delete the WAL under them. So no
+    // header probe and no create-then-close here; a file that is not a database is told by SQLite itself.
+    const bool creating = !info.exists();
     const std::optional<bool> asItIsOnDisk = readAsItIsOnDisk(info, error);
     if (!asItIsOnDisk)
         return nullptr;
@@ -158,6 +150,12 @@ std::unique_ptr<SqliteBackend> SqliteBackend::open(const QString &path, QString 
         return nullptr;
     }
     backend->m_handle = *static_cast<sqlite3 *const *>(handle.data());
+    // Pageviews by user are personal data: a new warehouse is its owner's alone, whatever the umask. SQLite
+    // made the file empty as it opened it, and gives its -wal and -shm files the database file's permissions.
+    if (creating && ::chmod(QFile::encodeName(info.absoluteFilePath()).constData(), S_IRUSR | S_IWUSR) != 0) {
+        *error = QStringLiteral("%1: cannot create: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)));
+        return nullptr;
+    }
     if (!backend->isWarehouseOrEmpty(mustExist, error))
         return nullptr;
     try {
@@ -198,7 +196,10 @@ bool SqliteBackend::isWarehouseOrEmpty(bool mustExist, QString *error) const
         while (tables.step())
             names << tables.text(0);
     } catch (const StorageError &e) {
-        *error = QStringLiteral("%1: cannot read: %2").arg(m_path, e.message);
+        if ((sqlite3_errcode(m_handle) & 0xff) == SQLITE_NOTADB)
+            *error = QStringLiteral("%1: not a warehouse (not an SQLite database)").arg(m_path);
+        else
+            *error = QStringLiteral("%1: cannot read: %2").arg(m_path, e.message);
         return false;
     }
     // Other tools keep a schema_migrations table too: a warehouse is known by the tables of its first version.

@@ -1,4 +1,5 @@
 #include "storage/sqlite/sqliteloadstore.h"
+#include "storage/sqlite/runningloadlock.h"
 
 #include "load/aggregatedeltas.h"
 #include "storage/sqlite/factstore.h"
@@ -219,13 +220,24 @@ void SqliteLoadStore::setSnapshot(qint64 asOf, qint64 runId, qint64 users)
         .execute();
 }
 
+QString SqliteLoadStore::holdRunningLoadLock()
+{
+    if (!m_runningLock)
+        m_runningLock = std::make_unique<RunningLoadLock>(m_path);
+    return m_runningLock->failure();
+}
+
 void SqliteLoadStore::recordRun(LoadRun &run, bool insert, const std::vector<RejectedLine> &rejects)
 {
+    if (const QString failure = holdRunningLoadLock(); !failure.isEmpty())
+        throw StorageError{failure};
     LoadRunRecorder(m_db).write(run, insert, rejects);
 }
 
 QString SqliteLoadStore::recordRunAlone(LoadRun &run, bool insert, const std::vector<RejectedLine> &rejects)
 {
+    if (const QString failure = holdRunningLoadLock(); !failure.isEmpty())
+        return failure;
     return LoadRunRecorder(m_db).writeAlone(run, insert, rejects);
 }
 
@@ -234,6 +246,8 @@ bool SqliteLoadStore::recordRunStart(LoadRun &run)
     // A commit takes milliseconds; a running load's write can hold the lock for minutes, and this load
     // would rather be reading its file meanwhile.
     constexpr int waitForACommitMs = 2000;
+    if (!holdRunningLoadLock().isEmpty())
+        return false; // recorded (and the lock's failure said) with the load's transaction
     return LoadRunRecorder(m_db).insertWithin(run, waitForACommitMs);
 }
 

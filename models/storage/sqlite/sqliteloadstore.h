@@ -11,6 +11,7 @@ struct sqlite3;
 namespace pv {
 
 class PostcodeHistoryStore;
+class RunningLoadLock;
 
 /// LoadStore on SQLite: native statements on the warehouse's handle, one BEGIN IMMEDIATE transaction.
 class SqliteLoadStore final : public LoadStore
@@ -64,10 +65,14 @@ public:
 
 private:
     PostcodeHistoryStore &history();
+    /// Takes the lock that tells this load is alive (RunningLoadLock) before its run is first recorded, and
+    /// holds it for the store's life. Returns why it could not, or an empty string.
+    QString holdRunningLoadLock();
 
     sqlite3 *m_db;
     QString m_path;
     std::unique_ptr<PostcodeHistoryStore> m_history; ///< statements prepared on first use
+    std::unique_ptr<RunningLoadLock> m_runningLock;
 };
 
 } // namespace pv

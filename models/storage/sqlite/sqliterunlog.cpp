@@ -1,5 +1,6 @@
 #include "storage/sqlite/sqliterunlog.h"
 
+#include "storage/sqlite/runningloadlock.h"
 #include "storage/sqlite/sqlitestatement.h"
 
 #include <sqlite3.h>
@@ -11,11 +12,19 @@
 namespace pv {
 
 namespace {
-bool processIsAlive(qint64 pid)
+/// Whether the load of process pid on the warehouse at path is still running: it holds its lock
+/// (RunningLoadLock), or, where that cannot be read, its process exists.
+bool loadIsAlive(const QString &path, qint64 pid)
 {
-    if (pid <= 0)
+    switch (RunningLoadLock::loadOf(path, pid)) {
+    case RunningLoadLock::Liveness::Alive:
+        return true;
+    case RunningLoadLock::Liveness::Dead:
         return false;
-    return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
+    case RunningLoadLock::Liveness::Unknown:
+        break;
+    }
+    return pid > 0 && (::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM);
 }
 
 } // namespace
@@ -24,11 +33,13 @@ void markInterruptedRuns(sqlite3 *db)
 {
     // Best effort: a warehouse this process cannot write is still opened to be read.
     try {
+        const char *file = sqlite3_db_filename(db, "main");
+        const QString path = QString::fromUtf8(file ? file : "");
         std::vector<qint64> dead;
         SqliteStatement running(db, "SELECT id, pid FROM load_runs WHERE status = 'running'");
         while (running.step()) {
             const qint64 pid = running.int64(1);
-            if (pid == ::getpid() || !processIsAlive(pid))
+            if (pid == ::getpid() || !loadIsAlive(path, pid))
                 dead.push_back(running.int64(0));
         }
         running.reset();
