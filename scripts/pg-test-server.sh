@@ -9,6 +9,8 @@
 #
 # Usage: scripts/pg-test-server.sh start DIR    # stops a server left in DIR first
 #        PG_SERVER_SETTINGS='fsync = on' scripts/pg-test-server.sh start DIR   # with more postgresql.conf lines
+#        scripts/pg-test-server.sh restart DIR [SECONDS]  # a fast shutdown, SECONDS down (default 0), a start
+#                                                         # on the same port (the neighbours test)
 #        scripts/pg-test-server.sh stop DIR     # stops it and removes DIR
 set -euo pipefail
 
@@ -22,11 +24,12 @@ fail() {
 }
 
 usage() {
-    echo "usage: $0 start|stop DIR" >&2
+    echo "usage: $0 start|stop DIR, or $0 restart DIR [SECONDS]" >&2
     exit 2
 }
 
-[[ $# -eq 2 && ( $1 == start || $1 == stop ) && -n $2 ]] || usage
+[[ ( $# -eq 2 || ( $# -eq 3 && $1 == restart ) ) && ( $1 == start || $1 == stop || $1 == restart ) && -n $2 ]] || usage
+down_seconds=${3:-0}
 command=$1
 dir=$(realpath -m "$2")
 
@@ -111,7 +114,21 @@ EOF
     fail "the server in $dir/data did not start (log: $dir/server.log)"
 }
 
+# A fast shutdown (every client's connection ends), down_seconds with no server, and a start with the options it
+# had (its port).
+restart_server() {
+    [[ -f $dir/$marker && -f $dir/data/postmaster.pid ]] || fail "no server made by this script runs in $dir"
+    as_server_user "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null \
+        || fail "could not stop the server in $dir/data (log: $dir/server.log)"
+    sleep "$down_seconds"
+    local port
+    port=$(sed -E 's|.*:([0-9]+)/.*|\1|' "$dir/url")
+    as_server_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -o "-p $port" -w -t 60 start >/dev/null \
+        || fail "could not start the server in $dir/data again (log: $dir/server.log)"
+}
+
 case $command in
     start) start_server ;;
+    restart) restart_server ;;
     stop) stop_server ;;
 esac

@@ -102,19 +102,24 @@ void QueryThread::request(const QString &channel, Job job)
             std::function<void()> deliver;
             QString error;
             if (worker->isLatest(channel, generation)) {
-                try {
-                    if (Warehouse *warehouse = worker->warehouse(&error)) {
-                        // What one request reads agrees with itself, whatever commits meanwhile.
-                        const Warehouse::ReadSnapshot snapshot(*warehouse);
-                        deliver = job(*warehouse);
+                // A connection that failed (a server restarted, a backend terminated) is closed and the
+                // request read once more on a new one, so a screen recovers by itself; a second failure is
+                // the warehouse's, and is said.
+                bool read = false;
+                for (int attempt = 1; attempt <= 2 && !read; ++attempt) {
+                    try {
+                        if (Warehouse *warehouse = worker->warehouse(&error)) {
+                            // What one request reads agrees with itself, whatever commits meanwhile.
+                            const Warehouse::ReadSnapshot snapshot(*warehouse);
+                            deliver = job(*warehouse);
+                        } else
+                            deliver = [this, error] { emit failed(error); };
+                        read = true;
+                    } catch (const StorageError &e) {
+                        worker->closeWarehouse();
+                        if (attempt == 2)
+                            deliver = [this, message = tr("Cannot read the warehouse: %1").arg(e.message)] { emit failed(message); };
                     }
-                    else
-                        deliver = [this, error] { emit failed(error); };
-                } catch (const StorageError &e) {
-                    // The connection may be what failed (a server restarted, a backend terminated): the next
-                    // request opens a new one rather than fail on a dead one for the window's life.
-                    worker->closeWarehouse();
-                    deliver = [this, message = tr("Cannot read the warehouse: %1").arg(e.message)] { emit failed(message); };
                 }
             }
             QMetaObject::invokeMethod(

@@ -7,7 +7,7 @@
 namespace pv {
 
 namespace {
-constexpr int retryMs = 2000;
+constexpr int retryMs = 500;
 constexpr int connectPollMs = 50;
 
 void listen(PGconn *conn)

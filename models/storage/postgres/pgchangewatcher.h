@@ -16,7 +16,7 @@ inline constexpr const char *pgChangesChannel = "pvadmin_changes";
 
 /// Watches a PostgreSQL warehouse: LISTEN on a connection of its own; the connection's socket wakes it.
 /// When the connection is lost (the server restarted, the backend was terminated) it connects again
-/// without blocking its thread, retrying every two seconds, and then says the warehouse changed: commits
+/// without blocking its thread, retrying every half second, and then says the warehouse changed: commits
 /// made meanwhile sent notices nobody heard.
 class PgChangeWatcher final : public WarehouseChangeWatcher
 {

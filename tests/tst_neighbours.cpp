@@ -1,0 +1,496 @@
+// The warehouse beside its neighbours (issue 23), on the engine PVADMIN_TEST_BACKEND names. This process is
+// the desktop: the main window on the offscreen platform, left open with every screen shown in turn and
+// refreshing by itself, importing files of its own. Beside it, for a minute (PVADMIN_NEIGHBOURS_SECONDS):
+// cron-like `pvadmin load`s one after another, `pvadmin watch` on a folder, and a reader loop of `runs`,
+// `report`, `status`, `check`, the sqlite3 shell (psql on PostgreSQL) and a BI tool's query of the views.
+// On PostgreSQL every client's backend is terminated once and the server restarted once, mid-run.
+//
+// Then: no process ever held a deleted -wal or -shm file of the warehouse (a client that took itself for the
+// last one deleted them under a live one), the file's integrity check is ok, `check` passes, every load that
+// said it succeeded is counted, what watch was given all landed, and the desktop showed each newest hour
+// within 2 s of its commit.
+
+#include "generate/extractgenerator.h"
+#include "load/loadworker.h"
+#include "mainwindow.h"
+#include "testwarehouse.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+
+#include <csignal>
+#include <sys/stat.h>
+
+using namespace pv;
+
+namespace {
+
+constexpr int newestHourWithinMs = 2000;
+
+QString sourceFile(const QString &relative)
+{
+    return QStringLiteral(PV_SOURCE_DIR "/") + relative;
+}
+
+/// The data rows of an extract file (its lines but the header).
+qint64 dataRows(const QString &path)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", qPrintable(path));
+    return file.readAll().count('\n') - 1;
+}
+
+/// A process run to its end (at most two minutes): its exit code (-1 when it crashed or hung) and output.
+struct Finished
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+Finished runToEnd(const QString &program, const QStringList &arguments)
+{
+    QProcess process;
+    process.start(program, arguments);
+    Finished finished;
+    if (!process.waitForStarted(30000) || !process.waitForFinished(120000)) {
+        process.kill();
+        process.waitForFinished(5000);
+        finished.err = "did not finish: " + process.errorString().toUtf8();
+        return finished;
+    }
+    finished.out = process.readAllStandardOutput();
+    finished.err = process.readAllStandardError();
+    finished.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    return finished;
+}
+
+/// The deleted -wal, -shm or database file of the warehouse a process holds open: each one is a client that
+/// took itself for the last one and removed the files under a live connection.
+QStringList deletedWarehouseFiles(qint64 pid, const QString &warehouseFile)
+{
+    QStringList deleted;
+    const QDir fds(QStringLiteral("/proc/%1/fd").arg(pid));
+    for (const QString &fd : fds.entryList(QDir::System | QDir::NoDotAndDotDot)) {
+        const QString target = QFile::symLinkTarget(fds.filePath(fd));
+        if (target.startsWith(warehouseFile) && target.endsWith(QLatin1String(" (deleted)")))
+            deleted << QStringLiteral("pid %1 fd %2 -> %3").arg(pid).arg(fd, target);
+    }
+    return deleted;
+}
+
+/// A message that says the server or the connection to it went away, which a client may meet while the
+/// server restarts or its backend is terminated (and only then).
+bool isConnectionLoss(const QByteArray &message)
+{
+    static const QRegularExpression loss(
+        QStringLiteral("cannot connect|could not connect|connection refused|server closed the connection|terminating "
+                       "connection|the database system is (starting up|shutting down|in recovery)|no connection to the "
+                       "server|connection to server .* failed|administrator command|could not receive data|could not send data|"
+                       "not loaded: the database failed before the load began|SSL SYSCALL"),
+        QRegularExpression::CaseInsensitiveOption);
+    return loss.match(QString::fromUtf8(message)).hasMatch();
+}
+
+/// One program started again and again (the next command each time it ends) until stopped.
+class ProcessLoop : public QObject
+{
+public:
+    using Next = std::function<QStringList()>; ///< the next program and its arguments; empty: wait a moment
+    using Ended = std::function<void(const QStringList &command, int exitCode, const QByteArray &out, const QByteArray &err)>;
+
+    ProcessLoop(Next next, Ended ended)
+        : m_next(std::move(next))
+        , m_ended(std::move(ended))
+    {
+        connect(&m_process, &QProcess::finished, this, [this](int exitCode, QProcess::ExitStatus status) {
+            m_ended(m_command, status == QProcess::NormalExit ? exitCode : -1, m_process.readAllStandardOutput(),
+                    m_process.readAllStandardError());
+            startNext();
+        });
+    }
+
+    void start() { startNext(); }
+    void stop()
+    {
+        m_stopped = true;
+        if (m_process.state() != QProcess::NotRunning && !m_process.waitForFinished(120000))
+            qWarning("a neighbour did not finish: %s", qPrintable(m_command.join(QLatin1Char(' '))));
+    }
+    qint64 pid() const { return m_process.processId(); }
+
+private:
+    void startNext()
+    {
+        if (m_stopped)
+            return;
+        m_command = m_next();
+        if (m_command.isEmpty()) {
+            QTimer::singleShot(200, this, [this] { startNext(); });
+            return;
+        }
+        m_process.start(m_command.first(), m_command.mid(1));
+    }
+
+    Next m_next;
+    Ended m_ended;
+    QProcess m_process;
+    QStringList m_command;
+    bool m_stopped = false;
+};
+
+} // namespace
+
+class NeighboursTest : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void desktopStaysRightBesideEveryNeighbour();
+
+private:
+    QString pvadmin() const { return QStringLiteral(PVADMIN_BINARY); }
+    QStringList pvadminOn(const QStringList &arguments) const { return QStringList{pvadmin(), QStringLiteral("--db"), m_location} + arguments; }
+    /// The sqlite3 shell on the file, or psql on the database, running one statement.
+    QStringList shell(const QString &sql) const
+    {
+        if (testBackendIsPostgres())
+            return {QStringLiteral("psql"), QStringLiteral("-X"), QStringLiteral("-q"), QStringLiteral("-v"),
+                    QStringLiteral("ON_ERROR_STOP=1"), QStringLiteral("-d"), m_location, QStringLiteral("-c"),
+                    QStringLiteral("SET search_path TO pvadmin; ") + sql};
+        return {QStringLiteral("sqlite3"), QStringLiteral("-bail"), QStringLiteral("-cmd"), QStringLiteral(".timeout 10000"),
+                m_location, sql};
+    }
+    void pgServer(const QString &command)
+    {
+        const Finished done = runToEnd(QStringLiteral("bash"), {sourceFile(QStringLiteral("scripts/pg-test-server.sh")), command, m_pgDir});
+        if (done.exitCode != 0)
+            qFatal("pg-test-server.sh %s failed: %s", qPrintable(command), done.err.constData());
+    }
+
+    QString m_location;
+    QString m_pgDir;
+};
+
+void NeighboursTest::desktopStaysRightBesideEveryNeighbour()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const bool postgres = testBackendIsPostgres();
+    if (postgres) {
+        // A server of its own: restarting the suites' shared one would break the others under ctest -j. As
+        // root the server runs as another user, who must be able to enter this folder.
+        QVERIFY(QFile::setPermissions(dir.path(), QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
+                                                       | QFileDevice::ExeGroup | QFileDevice::ExeOther));
+        m_pgDir = dir.filePath(QStringLiteral("pg"));
+        pgServer(QStringLiteral("start"));
+        QFile url(m_pgDir + QStringLiteral("/url"));
+        QVERIFY(url.open(QIODevice::ReadOnly));
+        m_location = QString::fromUtf8(url.readAll().trimmed());
+    } else {
+        m_location = dir.filePath(QStringLiteral("w.sqlite"));
+    }
+    const auto stopServer = qScopeGuard([&] {
+        if (postgres)
+            runToEnd(QStringLiteral("bash"), {sourceFile(QStringLiteral("scripts/pg-test-server.sh")), QStringLiteral("stop"), m_pgDir});
+    });
+
+    // Twelve days of extracts: more hours than a minute of loads gets through.
+    GeneratorOptions options;
+    options.outDir = dir.filePath(QStringLiteral("extracts"));
+    options.users = 3000;
+    options.days = 12;
+    options.hoursPerDay = 24;
+    options.pageviewsPerHour = 1500;
+    options.seed = 23;
+    QString error;
+    QVERIFY2(generate(options, nullptr, &error) == WriteOutcome::Written, qPrintable(error));
+    const ExtractGenerator gen(options);
+    const auto extract = [&](const QString &name) { return options.outDir + QLatin1Char('/') + name; };
+
+    // Day 0's snapshot and first hour before the desktop opens.
+    QCOMPARE(runToEnd(pvadmin(), {QStringLiteral("--db"), m_location, QStringLiteral("load"),
+                                  extract(gen.usersFileName(0)), extract(gen.pageviewsFileName(0, 0))})
+                 .exitCode,
+             0);
+    qint64 pageviewsLoaded = dataRows(extract(gen.pageviewsFileName(0, 0)));
+    QString newestCommitted = QDateTime::fromSecsSinceEpoch(gen.hourStart(0, 0), Qt::UTC).toString(QStringLiteral("yyyy-MM-dd HH:mm"));
+
+    MainWindow window(m_location);
+    window.resize(1400, 900);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    static const QRegularExpression latestHour(QStringLiteral("Latest hour loaded: (\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d) UTC"));
+    const auto shownNewestHour = [&] { return latestHour.match(window.statusText()).captured(1); };
+    QTRY_COMPARE_WITH_TIMEOUT(shownNewestHour(), newestCommitted, 10000);
+
+    QStringList failures;
+    const auto fail = [&](const QString &what) {
+        qWarning("%s", qPrintable(what));
+        failures << what;
+    };
+
+    // The cron-like loop: day by day, each hour's file; a snapshot on odd days goes to watch's folder while
+    // watch runs (the middle half of the run), the others to the desktop's own import. A load that lost its
+    // server (PostgreSQL's faults) is tried again.
+    struct Expectation
+    {
+        QString hour;
+        QElapsedTimer committed;
+    };
+    QList<Expectation> expectations;
+    struct HourFile
+    {
+        int day;
+        QString path;
+    };
+    QList<HourFile> cronQueue;
+    for (int day = 0; day < options.days; ++day)
+        for (int hour = day == 0 ? 1 : 0; hour < options.hoursPerDay; ++hour)
+            cronQueue << HourFile{day, extract(gen.pageviewsFileName(day, hour))};
+    const QString watched = dir.filePath(QStringLiteral("incoming"));
+    QVERIFY(QDir().mkpath(watched));
+    QStringList givenToWatch;
+    QStringList desktopImports;
+    int desktopImported = 0;
+    int cronLoads = 0, cronRetries = 0, readerRuns = 0;
+    QElapsedTimer clock;
+    clock.start();
+    const int seconds = qEnvironmentVariableIntValue("PVADMIN_NEIGHBOURS_SECONDS") > 0
+                            ? qEnvironmentVariableIntValue("PVADMIN_NEIGHBOURS_SECONDS")
+                            : 60;
+    const qint64 runMs = qint64(seconds) * 1000;
+    // watch runs only in the middle half: a long-lived client beside the desktop holds the warehouse's locks
+    // too, and would hide a desktop that lost its own (the next client to close would not be the last).
+    QProcess watch;
+    bool watchStopping = false;
+    int dayReached = 0;
+    QString cronFile;
+    ProcessLoop cron(
+        [&]() -> QStringList {
+            if (cronQueue.isEmpty() || clock.elapsed() > runMs)
+                return {};
+            cronFile = cronQueue.first().path;
+            while (dayReached < cronQueue.first().day) {
+                ++dayReached;
+                const QString snapshot = extract(gen.usersFileName(dayReached));
+                if (dayReached % 2 && watch.state() == QProcess::Running && !watchStopping) {
+                    // Written as NAME.part and renamed when whole, as the README asks of whoever feeds watch.
+                    const QString target = watched + QLatin1Char('/') + gen.usersFileName(dayReached);
+                    if (!QFile::copy(snapshot, target + QStringLiteral(".part")) || !QFile::rename(target + QStringLiteral(".part"), target))
+                        fail(QStringLiteral("cannot give %1 to watch").arg(target));
+                    givenToWatch << gen.usersFileName(dayReached);
+                } else {
+                    desktopImports << snapshot;
+                    window.startLoads({LoadRequest{snapshot, {}}});
+                }
+            }
+            return pvadminOn({QStringLiteral("load"), cronFile});
+        },
+        [&](const QStringList &, int exitCode, const QByteArray &out, const QByteArray &err) {
+            if (exitCode == 0 && out.contains("loaded as run")) {
+                ++cronLoads;
+                pageviewsLoaded += dataRows(cronFile);
+                cronQueue.removeFirst();
+                const QString hour = QString::fromUtf8(out).section(QStringLiteral("window "), 1).left(16);
+                newestCommitted = qMax(newestCommitted, hour);
+                Expectation expectation{hour, {}};
+                expectation.committed.start();
+                expectations << expectation;
+            } else if (exitCode == 0 && cronRetries > 0 && out.contains("already loaded")) {
+                // An earlier attempt committed just before its connection was lost, so it could not say so.
+                ++cronLoads;
+                pageviewsLoaded += dataRows(cronFile);
+                cronQueue.removeFirst();
+            } else if (postgres && exitCode == 1 && isConnectionLoss(err)) {
+                ++cronRetries; // the server restarted or the backend was terminated under it: try again
+            } else {
+                fail(QStringLiteral("cron load of %1 exited %2: %3%4").arg(cronFile).arg(exitCode).arg(QString::fromUtf8(out), QString::fromUtf8(err)));
+                cronQueue.removeFirst();
+            }
+        });
+
+    // The readers, one after another: the command line's reading commands, the shell, a BI tool.
+    const QList<QStringList> readers = {
+        pvadminOn({QStringLiteral("runs")}),
+        pvadminOn({QStringLiteral("report"), QStringLiteral("--basis"), QStringLiteral("at-time"), QStringLiteral("--grain"), QStringLiteral("day")}),
+        shell(QStringLiteral("SELECT COUNT(*), MAX(id) FROM load_runs; SELECT status, COUNT(*) FROM load_runs GROUP BY status;")),
+        pvadminOn({QStringLiteral("report"), QStringLiteral("--basis"), QStringLiteral("current"), QStringLiteral("--grain"),
+                   QStringLiteral("hour"), QStringLiteral("--hours-loaded")}),
+        shell(QStringLiteral("SELECT basis, SUM(pageviews) FROM pageviews_daily GROUP BY basis; "
+                             "SELECT postcode, SUM(pageviews) FROM pageviews_hourly WHERE basis = 'at-time' GROUP BY postcode "
+                             "ORDER BY 2 DESC LIMIT 5;")),
+        pvadminOn({QStringLiteral("status")}),
+        pvadminOn({QStringLiteral("check"), QStringLiteral("--from"), QStringLiteral("2024-03-01"), QStringLiteral("--to"), QStringLiteral("2024-03-02")}),
+    };
+    ProcessLoop readerLoop(
+        [&]() -> QStringList { return clock.elapsed() > runMs ? QStringList() : readers.at(readerRuns % readers.size()); },
+        [&](const QStringList &command, int exitCode, const QByteArray &out, const QByteArray &err) {
+            ++readerRuns;
+            // status says 1 when hours are missing (the loop has not reached them): that is an answer.
+            const bool answered = exitCode == 0 || (exitCode == 1 && command.contains(QStringLiteral("status")));
+            if (!answered && !(postgres && isConnectionLoss(err)))
+                fail(QStringLiteral("%1 exited %2: %3%4").arg(command.join(QLatin1Char(' '))).arg(exitCode).arg(QString::fromUtf8(out.left(300)), QString::fromUtf8(err)));
+        });
+
+    connect(window.loadQueue(), &LoadQueue::fileFinished, this, [&](const QString &path, const LoadResult &result) {
+        if (result.outcome == LoadOutcome::Loaded)
+            ++desktopImported;
+        else if (postgres && result.transient)
+            window.startLoads({LoadRequest{path, {}}}); // its connection was lost: the operator would import it again
+        else
+            fail(QStringLiteral("the desktop's import of %1: %2").arg(path, result.message));
+    });
+
+    // The desktop shows every screen in turn and is refreshed by hand now and then (F5).
+    const QStringList screens = {QStringLiteral("Overview"), QStringLiteral("Loads"), QStringLiteral("History"),
+                                 QStringLiteral("Charts"), QStringLiteral("Reports")};
+    int shown = 0;
+    QTimer browse;
+    connect(&browse, &QTimer::timeout, this, [&] {
+        window.showScreen(screens.at(shown++ % screens.size()));
+        if (shown % 10 == 0)
+            window.refresh();
+    });
+    browse.start(700);
+
+    // Every 50 ms: nobody holds a deleted file of the warehouse, and each commit reached the desktop in time.
+    QStringList deleted;
+    QTimer watchdog;
+    connect(&watchdog, &QTimer::timeout, this, [&] {
+        if (!postgres) {
+            for (const qint64 pid : {QCoreApplication::applicationPid(), watch.processId(), cron.pid(), readerLoop.pid()})
+                if (pid > 0)
+                    for (const QString &file : deletedWarehouseFiles(pid, m_location))
+                        if (!deleted.contains(file))
+                            deleted << file;
+        }
+        const QString shownHour = shownNewestHour();
+        for (auto it = expectations.begin(); it != expectations.end();) {
+            if (shownHour >= it->hour) {
+                it = expectations.erase(it);
+            } else if (it->committed.elapsed() > newestHourWithinMs) {
+                fail(QStringLiteral("hour %1 committed %2 ms ago; the desktop still shows %3 (%4)")
+                         .arg(it->hour)
+                         .arg(it->committed.elapsed())
+                         .arg(shownHour, window.statusText()));
+                it = expectations.erase(it);
+            } else {
+                ++it;
+            }
+        }
+    });
+    watchdog.start(50);
+
+    // The phases: watch from a quarter of the run to three quarters (then it is given nothing more, and stopped
+    // once what it was given landed). On PostgreSQL: at a quarter the server goes down for four seconds and watch
+    // starts while it is down; at half every client's backend is terminated; at two thirds the server restarts.
+    const auto watchLanded = [&] {
+        for (const QString &name : std::as_const(givenToWatch))
+            if (!QFileInfo::exists(watched + QStringLiteral("/loaded/") + name))
+                return false;
+        return true;
+    };
+    bool watchStarted = false, terminated = false, restarted = false, wentDown = false;
+    QProcess serverDown;
+    QTimer phases;
+    connect(&phases, &QTimer::timeout, this, [&] {
+        if (postgres && !wentDown && clock.elapsed() > runMs / 4) {
+            wentDown = true;
+            serverDown.start(QStringLiteral("bash"), {sourceFile(QStringLiteral("scripts/pg-test-server.sh")), QStringLiteral("restart"), m_pgDir, QStringLiteral("4")});
+        }
+        if (!watchStarted && clock.elapsed() > runMs / 4 + (postgres ? 1500 : 0)) {
+            watchStarted = true;
+            watch.start(pvadmin(), {QStringLiteral("--db"), m_location, QStringLiteral("watch"), watched, QStringLiteral("--interval"), QStringLiteral("1")});
+        }
+        if (watchStarted && !watchStopping && clock.elapsed() > 3 * runMs / 4)
+            watchStopping = true;
+        if (watchStopping && watch.state() == QProcess::Running && watchLanded())
+            ::kill(pid_t(watch.processId()), SIGTERM);
+        if (!postgres)
+            return;
+        if (!terminated && clock.elapsed() > runMs / 2) {
+            terminated = true;
+            const Finished kill = runToEnd(QStringLiteral("psql"),
+                                           {QStringLiteral("-X"), QStringLiteral("-At"), QStringLiteral("-d"), m_location, QStringLiteral("-c"),
+                                            QStringLiteral("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")});
+            if (kill.exitCode != 0 || kill.out.trimmed().toInt() < 2)
+                fail(QStringLiteral("terminating the backends: exit %1, %2%3").arg(kill.exitCode).arg(QString::fromUtf8(kill.out), QString::fromUtf8(kill.err)));
+        }
+        if (!restarted && clock.elapsed() > 2 * runMs / 3) {
+            restarted = true;
+            pgServer(QStringLiteral("restart"));
+        }
+    });
+    phases.start(250);
+
+    cron.start();
+    readerLoop.start();
+    QTRY_VERIFY_WITH_TIMEOUT(clock.elapsed() > runMs, int(runMs) + 10000);
+    cron.stop();
+    readerLoop.stop();
+    QTRY_VERIFY_WITH_TIMEOUT(!window.loadQueue()->isBusy(), 120000);
+    // What watch was given landed, and it stopped on SIGTERM as a service does.
+    QTRY_VERIFY_WITH_TIMEOUT(watch.state() == QProcess::NotRunning, 60000);
+    const QByteArray watchLog = watch.readAllStandardOutput() + watch.readAllStandardError();
+    QVERIFY2(watchLanded(), watchLog.constData());
+    QVERIFY2(watch.exitStatus() == QProcess::NormalExit && watch.exitCode() == 0, watchLog.constData());
+    QVERIFY2(!watchLog.contains("moved to failed"), watchLog.constData());
+    watchdog.stop();
+    browse.stop();
+    phases.stop();
+    if (postgres) {
+        QVERIFY(serverDown.state() == QProcess::NotRunning || serverDown.waitForFinished(60000));
+        QVERIFY2(serverDown.exitCode() == 0, serverDown.readAllStandardError().constData());
+        // Started while the server was down, watch said so once and said when it was back.
+        QVERIFY2(watchLog.count("trying again every 1 s") == 1 && watchLog.contains("reachable again"), watchLog.constData());
+    }
+
+    // The desktop caught up with the last commit, and every screen can still read.
+    QTRY_COMPARE_WITH_TIMEOUT(shownNewestHour(), newestCommitted, 10000);
+    qInfo("%d cron loads (%d tried again after a lost server), %d reads, %d of %d desktop imports, %d files to watch, "
+          "%d screens shown; newest hour %s",
+          cronLoads, cronRetries, readerRuns, desktopImported, int(desktopImports.size()), int(givenToWatch.size()), shown,
+          qPrintable(newestCommitted));
+    QVERIFY2(failures.isEmpty(), qPrintable(failures.join(QLatin1Char('\n'))));
+    QVERIFY2(deleted.isEmpty(), qPrintable(QStringLiteral("a live process held deleted warehouse files:\n") + deleted.join(QLatin1Char('\n'))));
+    QVERIFY2(cronLoads >= 20, "too few loads in the run to say anything");
+    QVERIFY2(readerRuns >= 20, "too few reads in the run to say anything");
+    QCOMPARE(desktopImported, int(desktopImports.size()));
+    QVERIFY(!givenToWatch.isEmpty() && !desktopImports.isEmpty());
+    if (postgres)
+        QVERIFY(wentDown && terminated && restarted);
+
+    // The warehouse afterwards: whole, right, and every load that said it succeeded counted.
+    if (!postgres) {
+        const Finished integrity = runToEnd(QStringLiteral("sqlite3"), {m_location, QStringLiteral("PRAGMA integrity_check")});
+        QCOMPARE(integrity.out.trimmed(), QByteArray("ok"));
+    }
+    const Finished check = runToEnd(pvadmin(), {QStringLiteral("--db"), m_location, QStringLiteral("check")});
+    QVERIFY2(check.exitCode == 0, check.out + check.err);
+    for (const QString &basis : {QStringLiteral("at-time"), QStringLiteral("current")}) {
+        const Finished report = runToEnd(pvadmin(), {QStringLiteral("--db"), m_location, QStringLiteral("report"),
+                                                     QStringLiteral("--basis"), basis, QStringLiteral("--grain"), QStringLiteral("month")});
+        QCOMPARE(report.exitCode, 0);
+        qint64 counted = 0;
+        for (const QByteArray &line : report.out.split('\n').mid(1))
+            counted += line.split(',').value(2).toLongLong();
+        QCOMPARE(counted, pageviewsLoaded);
+    }
+    const Finished runs = runToEnd(pvadmin(), {QStringLiteral("--db"), m_location, QStringLiteral("runs")});
+    QVERIFY2(!runs.out.contains(" running "), runs.out.constData());
+}
+
+QTEST_MAIN(NeighboursTest)
+#include "tst_neighbours.moc"
