@@ -2,11 +2,13 @@
 // history, the user directory's blocks round-trip through the native API, and a file that is not SQLite is
 // refused. Registered once; tst_engine, tst_orderindependence and tst_commandline run on every engine
 // (tests/testwarehouse.h).
+#include "extract/extractpreview.h"
 #include "extract/extractvalidation.h"
 #include "history/userdirectory.h"
 #include "load/extractload.h"
 #include "query/userhistory.h"
 #include "storage/sqlite/userdirectoryblocks.h"
+#include "storage/runlog.h"
 #include "storage/storageerror.h"
 #include "storage/warehouse.h"
 
@@ -170,6 +172,7 @@ private slots:
     void versionOneWarehouseKeepsItsHistory();
     void userDirectoryRoundTripsEveryColumnWidth();
     void initRefusesFileThatIsNotSqlite();
+    void warehouseFilesAreNeverOpenedBehindSqlitesBack();
     void onlyCreatingOpensChangeAFile();
     void readOnlyWarehouseIsReadNeverWritten();
     void fullDiskIsSaidAndChangesNothing();
@@ -412,6 +415,48 @@ void SqliteFileTest::initRefusesFileThatIsNotSqlite()
     QFile f(garbage);
     QVERIFY(f.open(QIODevice::ReadOnly));
     QCOMPARE(f.readAll(), content);
+}
+
+void SqliteFileTest::warehouseFilesAreNeverOpenedBehindSqlitesBack()
+{
+    // On Linux, closing any descriptor of a file drops every POSIX lock the process holds on it: a process
+    // that opens its own warehouse's file by other means (a header probe, an extract reader given the file)
+    // leaves its connections unlocked, and the next client takes itself for the last one and deletes the
+    // live WAL. Whether this process still holds its lock shows in another process: leaving WAL mode needs
+    // every other connection gone.
+    QTemporaryDir dir;
+    const QString warehouse = tenViewWarehouse(dir.path());
+    const auto anotherProcessCanTakeItOver = [&] {
+        QProcess shell;
+        shell.start(QStringLiteral("sqlite3"), {warehouse, QStringLiteral("PRAGMA journal_mode=DELETE")});
+        return shell.waitForFinished(30000) && shell.exitCode() == 0
+               && shell.readAllStandardOutput().trimmed() == "delete";
+    };
+    {
+        QString error;
+        // Two connections, as the desktop has many: the second one's open used to probe the file's header.
+        Warehouse first, second;
+        QVERIFY2(first.open(warehouse, &error), qPrintable(error));
+        QCOMPARE(first.runLog().runs().size(), 2);
+        QVERIFY2(second.open(warehouse, &error, Warehouse::Role::Reader), qPrintable(error));
+        QCOMPARE(second.runLog().runs().size(), 2);
+        QVERIFY2(!anotherProcessCanTakeItOver(), "this process's connections lost their lock when one opened");
+        // The warehouse's own files given as extracts (dropped on the desktop, named to load): refused by
+        // name, never opened.
+        QList<LoadResult> results;
+        for (const QString &file : {warehouse, warehouse + QStringLiteral("-wal"), warehouse + QStringLiteral("-shm")}) {
+            results << loadExtract(second, file, {});
+            QVERIFY(!previewExtract(file).isValid());
+        }
+        QVERIFY2(!anotherProcessCanTakeItOver(), "reading the warehouse as an extract dropped this process's locks");
+        for (const LoadResult &result : std::as_const(results)) {
+            QCOMPARE(result.outcome, LoadOutcome::Failed);
+            QVERIFY2(result.message.contains(QStringLiteral("is the open warehouse")), qPrintable(result.message));
+        }
+        QVERIFY(first.runLog().runs().size() >= 2);
+    }
+    // With every connection closed, the file is nobody's, and another process may do as it likes.
+    QVERIFY(anotherProcessCanTakeItOver());
 }
 
 void SqliteFileTest::readOnlyWarehouseIsReadNeverWritten()

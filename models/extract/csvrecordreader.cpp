@@ -1,5 +1,6 @@
 #include "extract/csvrecordreader.h"
 
+#include "core/heldfiles.h"
 #include "extract/extractvalidation.h"
 
 #include <QDir>
@@ -316,6 +317,11 @@ bool CsvRecordReader::open(const QString &path)
             return fail(QStringLiteral("the file does not exist (%1)").arg(QDir::toNativeSeparators(info.absoluteFilePath())));
         if (info.isDir())
             return fail(QStringLiteral("this is a directory, not an extract file"));
+        // Opening it at all would drop the locks this process's connections hold on it.
+        if (const QString warehouse = heldfiles::holderOf(path); !warehouse.isEmpty())
+            return fail(QStringLiteral("this is the open warehouse %1 or one of its own files, not an extract; it is "
+                                       "never read as one")
+                            .arg(QDir::toNativeSeparators(warehouse)));
         fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
             const int error = errno;

@@ -1,4 +1,5 @@
 #include "storage/sqlite/sqlitebackend.h"
+#include "core/heldfiles.h"
 #include "storage/warehouse.h"
 
 #include "storage/sqlite/sqlitecheck.h"
@@ -92,6 +93,8 @@ SqliteBackend::SqliteBackend(const QString &path, const QString &connectionName)
 
 SqliteBackend::~SqliteBackend()
 {
+    if (m_held)
+        heldfiles::release(m_path);
     m_runLog.reset();
     m_pageviews.reset();
     m_userHistory.reset();
@@ -178,6 +181,8 @@ std::unique_ptr<SqliteBackend> SqliteBackend::open(const QString &path, QString 
     backend->m_coverage = std::make_unique<SqlCoverage>(db);
     if (markInterrupted)
         markInterruptedRuns(backend->m_handle);
+    heldfiles::hold(path);
+    backend->m_held = true;
     return backend;
 }
 

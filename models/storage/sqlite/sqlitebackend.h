@@ -61,6 +61,7 @@ private:
     QString m_path;
     QString m_connectionName;
     sqlite3 *m_handle = nullptr;
+    bool m_held = false; ///< counted in heldfiles while open
     std::unique_ptr<SqlRunLog> m_runLog;
     std::unique_ptr<SqlitePageviewQuery> m_pageviews;
     std::unique_ptr<SqlUserHistory> m_userHistory;
