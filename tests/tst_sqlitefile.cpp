@@ -30,6 +30,8 @@
 
 #include <csignal>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 using namespace pv;
@@ -426,6 +428,24 @@ void SqliteFileTest::warehouseFilesAreNeverOpenedBehindSqlitesBack()
     // every other connection gone.
     QTemporaryDir dir;
     const QString warehouse = tenViewWarehouse(dir.path());
+    // The kernel's own list: whether this process holds a POSIX lock on the file at path.
+    const auto holdsLockOn = [](const QString &path) {
+        struct stat info = {};
+        if (::stat(QFile::encodeName(path).constData(), &info) != 0)
+            return false;
+        const QByteArray file = QByteArray::number(major(info.st_dev), 16).rightJustified(2, '0') + ':'
+                              + QByteArray::number(minor(info.st_dev), 16).rightJustified(2, '0') + ':'
+                              + QByteArray::number(qulonglong(info.st_ino));
+        QFile locks(QStringLiteral("/proc/locks"));
+        if (!locks.open(QIODevice::ReadOnly))
+            return false;
+        for (const QByteArray &line : locks.readAll().split('\n')) {
+            const QList<QByteArray> fields = line.simplified().split(' ');
+            if (fields.size() >= 6 && fields.at(1) == "POSIX" && fields.at(4).toLongLong() == ::getpid() && fields.at(5) == file)
+                return true;
+        }
+        return false;
+    };
     const auto anotherProcessCanTakeItOver = [&] {
         QProcess shell;
         shell.start(QStringLiteral("sqlite3"), {warehouse, QStringLiteral("PRAGMA journal_mode=DELETE")});
@@ -441,6 +461,7 @@ void SqliteFileTest::warehouseFilesAreNeverOpenedBehindSqlitesBack()
         QVERIFY2(second.open(warehouse, &error, Warehouse::Role::Reader), qPrintable(error));
         QCOMPARE(second.runLog().runs().size(), 2);
         QVERIFY2(!anotherProcessCanTakeItOver(), "this process's connections lost their lock when one opened");
+        QVERIFY2(holdsLockOn(warehouse) && holdsLockOn(warehouse + QStringLiteral("-shm")), "no lock on the warehouse or its -shm");
         // The warehouse's own files given as extracts (dropped on the desktop, named to load): refused by
         // name, never opened.
         QList<LoadResult> results;
@@ -449,6 +470,7 @@ void SqliteFileTest::warehouseFilesAreNeverOpenedBehindSqlitesBack()
             QVERIFY(!previewExtract(file).isValid());
         }
         QVERIFY2(!anotherProcessCanTakeItOver(), "reading the warehouse as an extract dropped this process's locks");
+        QVERIFY2(holdsLockOn(warehouse + QStringLiteral("-shm")), "reading the -shm file as an extract dropped this process's lock on it");
         for (const LoadResult &result : std::as_const(results)) {
             QCOMPARE(result.outcome, LoadOutcome::Failed);
             QVERIFY2(result.message.contains(QStringLiteral("is the open warehouse")), qPrintable(result.message));

@@ -58,23 +58,33 @@ int runWatch(const Invocation &invocation)
     LoadFeedback stop;
     const CancelOnInterrupt stopOnInterrupt(&stop);
     const auto stamp = [] { return QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")); };
-    QString unreachable; // why the warehouse cannot be opened, while it cannot
-    const auto reachWarehouse = [&]() -> bool {
+    // While the server cannot be reached: said once when it goes, once when it is back. A server that answers
+    // and refuses (a login or database that does not exist, a warehouse this pvadmin cannot use) is no outage:
+    // watch stops, exit 1, as the other commands do.
+    enum class Reach { Open, Waiting, Refused };
+    bool outage = false;
+    const auto reachWarehouse = [&]() -> Reach {
         if (warehouse.isOpen())
-            return true;
+            return Reach::Open;
         QString error;
         if (warehouse.open(invocation.warehousePath, &error, Warehouse::Role::Main, Warehouse::Creation::CreateIfMissing)) {
-            if (!unreachable.isEmpty())
+            if (outage)
                 printErr(QStringLiteral("%1 pvadmin: the warehouse is reachable again\n").arg(stamp()));
-            unreachable.clear();
+            outage = false;
             retries.clear(); // what failed while it was away is tried at once
-            return true;
+            return Reach::Open;
         }
-        if (error != unreachable)
+        if (!warehouse.serverWasUnreachable()) {
+            printErr(QStringLiteral("%1 pvadmin: %2\n").arg(stamp(), error));
+            return Reach::Refused;
+        }
+        if (!outage)
             printErr(QStringLiteral("%1 pvadmin: %2; trying again every %3 s\n").arg(stamp(), error).arg(interval));
-        unreachable = error;
-        return false;
+        outage = true;
+        return Reach::Waiting;
     };
+    if (waitForServer && reachWarehouse() == Reach::Refused)
+        return ExitFailed;
     // Handled files leave DIR: loaded/ (or already loaded) and failed/ (malformed or refused); with --keep
     // they stay and are remembered for as long as the watch runs.
     const auto putAway = [&](const QString &path, const QString &folder) -> QString {
@@ -90,13 +100,6 @@ int runWatch(const Invocation &invocation)
         return QStringLiteral("; moved to %1/").arg(folder);
     };
     for (;;) {
-        if (waitForServer && !reachWarehouse()) {
-            for (int i = 0; i < interval * 10 && !stop.isCancelled(); ++i)
-                QThread::msleep(100);
-            if (stop.isCancelled())
-                break;
-            continue;
-        }
         const QFileInfoList files = dir.entryInfoList({QStringLiteral("*.csv"), QStringLiteral("*.csv.gz")},
                                                       QDir::Files, QDir::Name);
         for (const QFileInfo &file : files) {
@@ -111,6 +114,14 @@ int runWatch(const Invocation &invocation)
             if (!once && seen.value(path) != state) {
                 seen[path] = state;
                 continue;
+            }
+            // Files that arrived while the server was away are seen meanwhile, and load as soon as it is back.
+            if (waitForServer) {
+                const Reach reach = reachWarehouse();
+                if (reach == Reach::Refused)
+                    return ExitFailed;
+                if (reach == Reach::Waiting)
+                    break;
             }
             LoadFeedback feedback;
             LoadResult result;
@@ -133,7 +144,10 @@ int runWatch(const Invocation &invocation)
                 if (waitForServer) {
                     // The connection may be what failed: the next file, or this one again, gets a new one.
                     warehouse.close();
-                    if (!reachWarehouse()) {
+                    const Reach reach = reachWarehouse();
+                    if (reach == Reach::Refused)
+                        return ExitFailed;
+                    if (reach == Reach::Waiting) {
                         printErr(QStringLiteral("%1 pvadmin: %2; it is tried again when the warehouse is back\n")
                                      .arg(stamp(), result.message));
                         break;
@@ -153,6 +167,10 @@ int runWatch(const Invocation &invocation)
         }
         if (once || stop.isCancelled())
             break;
+        // During an outage the server is asked every interval, also when no file waits, so the log says when
+        // it is back.
+        if (waitForServer && outage && reachWarehouse() == Reach::Refused)
+            return ExitFailed;
         for (int i = 0; i < interval * 10 && !stop.isCancelled(); ++i)
             QThread::msleep(100);
     }

@@ -2,13 +2,13 @@
 
 #include <QFile>
 #include <QMutex>
+#include <QStringList>
 
 #include <map>
-#include <utility>
 
 #include <sys/stat.h>
 
-namespace pv::heldfiles {
+namespace pv {
 
 namespace {
 using FileId = std::pair<dev_t, ino_t>;
@@ -36,29 +36,28 @@ bool fileId(const QString &path, FileId *id)
 }
 } // namespace
 
-void hold(const QString &path)
+HeldFile::HeldFile(const QString &path)
 {
-    FileId id;
-    if (!fileId(path, &id))
+    if (!fileId(path, &m_id))
         return;
     QMutexLocker lock(&mutex);
-    Held &file = held()[id];
+    Held &file = held()[m_id];
     file.path = path;
     ++file.connections;
+    m_counted = true;
 }
 
-void release(const QString &path)
+HeldFile::~HeldFile()
 {
-    FileId id;
-    if (!fileId(path, &id))
+    if (!m_counted)
         return;
     QMutexLocker lock(&mutex);
-    const auto it = held().find(id);
+    const auto it = held().find(m_id);
     if (it != held().end() && --it->second.connections <= 0)
         held().erase(it);
 }
 
-QString holderOf(const QString &path)
+QString HeldFile::holderOf(const QString &path)
 {
     QMutexLocker lock(&mutex);
     if (held().empty())
@@ -77,4 +76,4 @@ QString holderOf(const QString &path)
     return {};
 }
 
-} // namespace pv::heldfiles
+} // namespace pv

@@ -318,7 +318,7 @@ bool CsvRecordReader::open(const QString &path)
         if (info.isDir())
             return fail(QStringLiteral("this is a directory, not an extract file"));
         // Opening it at all would drop the locks this process's connections hold on it.
-        if (const QString warehouse = heldfiles::holderOf(path); !warehouse.isEmpty())
+        if (const QString warehouse = HeldFile::holderOf(path); !warehouse.isEmpty())
             return fail(QStringLiteral("this is the open warehouse %1 or one of its own files, not an extract; it is "
                                        "never read as one")
                             .arg(QDir::toNativeSeparators(warehouse)));

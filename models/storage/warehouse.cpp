@@ -55,9 +55,10 @@ QString Warehouse::defaultPath()
 bool Warehouse::open(const QString &path, QString *error, Role role, Creation creation)
 {
     close();
+    m_serverUnreachable = false;
     const bool mustExist = creation == Creation::ExistingOnly;
     if (isServerLocation(path))
-        m_backend = PostgresBackend::open(path, error, role == Role::Main, mustExist);
+        m_backend = PostgresBackend::open(path, error, role == Role::Main, mustExist, &m_serverUnreachable);
     else if (mustExist && !QFileInfo::exists(path))
         *error = noWarehouseThere(path);
     else

@@ -60,6 +60,9 @@ public:
     enum class Creation { CreateIfMissing, ExistingOnly };
 
     bool open(const QString &path, QString *error, Role role = Role::Main, Creation creation = Creation::CreateIfMissing);
+    /// Whether the last open() that failed found no server accepting connections (down, restarting,
+    /// unreachable): a failure that trying again later may mend.
+    bool serverWasUnreachable() const { return m_serverUnreachable; }
     void close();
     bool isOpen() const { return m_backend != nullptr; }
     QString path() const { return m_path; }
@@ -108,6 +111,7 @@ public:
 private:
     std::unique_ptr<StorageBackend> m_backend;
     QString m_path;
+    bool m_serverUnreachable = false;
 };
 
 } // namespace pv

@@ -8,11 +8,11 @@ namespace pv {
 
 namespace {
 constexpr int retryMs = 500;
-constexpr int connectPollMs = 50;
+constexpr int attemptMs = 10000;
 
-void listen(PGconn *conn)
+std::string listenStatement()
 {
-    pgExec(conn, (std::string("LISTEN ") + pgChangesChannel).c_str());
+    return std::string("LISTEN ") + pgChangesChannel;
 }
 } // namespace
 
@@ -25,7 +25,7 @@ std::unique_ptr<PgChangeWatcher> PgChangeWatcher::open(const QString &conninfo, 
         return nullptr;
     }
     try {
-        listen(conn);
+        pgExec(conn, listenStatement().c_str());
     } catch (const StorageError &e) {
         *error = QStringLiteral("cannot watch for changes: %1").arg(e.message);
         PQfinish(conn);
@@ -36,9 +36,13 @@ std::unique_ptr<PgChangeWatcher> PgChangeWatcher::open(const QString &conninfo, 
 
 PgChangeWatcher::PgChangeWatcher(PGconn *conn, const QString &conninfo)
     : m_conninfo(conninfo)
+    , m_conn(conn)
 {
-    m_reconnect.setSingleShot(true);
-    listenOn(conn);
+    m_retry.setSingleShot(true);
+    connect(&m_retry, &QTimer::timeout, this, &PgChangeWatcher::startConnecting);
+    m_deadline.setSingleShot(true);
+    connect(&m_deadline, &QTimer::timeout, this, &PgChangeWatcher::connectionLost);
+    wakeOnSocket(QSocketNotifier::Read, &PgChangeWatcher::readNotices);
 }
 
 PgChangeWatcher::~PgChangeWatcher()
@@ -47,11 +51,15 @@ PgChangeWatcher::~PgChangeWatcher()
     PQfinish(m_conn);
 }
 
-void PgChangeWatcher::listenOn(PGconn *conn)
+void PgChangeWatcher::wakeOnSocket(QSocketNotifier::Type type, void (PgChangeWatcher::*then)())
 {
-    m_conn = conn;
-    m_notifier = std::make_unique<QSocketNotifier>(PQsocket(conn), QSocketNotifier::Read);
-    connect(m_notifier.get(), &QSocketNotifier::activated, this, &PgChangeWatcher::readNotices);
+    // The notifier that woke this call may be the one replaced: it goes once control is back in the loop.
+    if (m_notifier) {
+        m_notifier->setEnabled(false);
+        m_notifier.release()->deleteLater();
+    }
+    m_notifier = std::make_unique<QSocketNotifier>(PQsocket(m_conn), type);
+    connect(m_notifier.get(), &QSocketNotifier::activated, this, then);
 }
 
 void PgChangeWatcher::readNotices()
@@ -61,6 +69,22 @@ void PgChangeWatcher::readNotices()
         return;
     }
     bool any = false;
+    // A new connection's answer to LISTEN: once it is in, the watch is back.
+    while (m_awaitingListen && !PQisBusy(m_conn)) {
+        PGresult *result = PQgetResult(m_conn);
+        if (!result) {
+            m_awaitingListen = false;
+            m_deadline.stop();
+            any = true; // whatever committed while nobody listened was not heard: the screens read again
+            break;
+        }
+        const bool listening = PQresultStatus(result) == PGRES_COMMAND_OK;
+        PQclear(result);
+        if (!listening) {
+            connectionLost();
+            return;
+        }
+    }
     while (PGnotify *notice = PQnotifies(m_conn)) {
         any = true;
         PQfreemem(notice);
@@ -71,25 +95,27 @@ void PgChangeWatcher::readNotices()
 
 void PgChangeWatcher::connectionLost()
 {
-    m_notifier.reset();
+    if (m_notifier) {
+        m_notifier->setEnabled(false);
+        m_notifier.release()->deleteLater();
+    }
     PQfinish(m_conn);
     m_conn = nullptr;
-    m_reconnect.disconnect();
-    connect(&m_reconnect, &QTimer::timeout, this, &PgChangeWatcher::startConnecting);
-    m_reconnect.start(retryMs);
+    m_awaitingListen = false;
+    m_deadline.stop();
+    m_retry.start(retryMs);
 }
 
 void PgChangeWatcher::startConnecting()
 {
-    // Non-blocking: a server that does not answer never freezes the thread the watcher lives in.
     m_conn = PQconnectStart(m_conninfo.toUtf8().constData());
     if (!m_conn || PQstatus(m_conn) == CONNECTION_BAD) {
         connectionLost();
         return;
     }
-    m_reconnect.disconnect();
-    connect(&m_reconnect, &QTimer::timeout, this, &PgChangeWatcher::continueConnecting);
-    m_reconnect.start(connectPollMs);
+    m_deadline.start(attemptMs);
+    // libpq's protocol: after PQconnectStart, wait until the socket can be written, then poll.
+    wakeOnSocket(QSocketNotifier::Write, &PgChangeWatcher::continueConnecting);
 }
 
 void PgChangeWatcher::continueConnecting()
@@ -98,21 +124,22 @@ void PgChangeWatcher::continueConnecting()
     case PGRES_POLLING_FAILED:
         connectionLost();
         return;
-    case PGRES_POLLING_OK:
-        break;
-    default:
-        m_reconnect.start(connectPollMs);
+    case PGRES_POLLING_READING:
+        wakeOnSocket(QSocketNotifier::Read, &PgChangeWatcher::continueConnecting);
         return;
+    case PGRES_POLLING_WRITING:
+        wakeOnSocket(QSocketNotifier::Write, &PgChangeWatcher::continueConnecting);
+        return;
+    default:
+        break;
     }
-    try {
-        listen(m_conn);
-    } catch (const StorageError &) {
+    // Connected: LISTEN is sent without waiting for its answer, which readNotices() takes.
+    if (!PQsendQuery(m_conn, listenStatement().c_str())) {
         connectionLost();
         return;
     }
-    listenOn(m_conn);
-    // Whatever committed while nobody listened was not heard: the screens read again.
-    emit changed();
+    m_awaitingListen = true;
+    wakeOnSocket(QSocketNotifier::Read, &PgChangeWatcher::readNotices);
 }
 
 } // namespace pv

@@ -24,6 +24,8 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
+
 namespace pv {
 
 namespace {
@@ -71,6 +73,11 @@ QString PostgresBackend::conninfo(const QString &location, QString *error)
         pairs << QStringLiteral("%1='%2'").arg(key, quoted);
     }
     PQconninfoFree(options);
+    // A host that does not answer is given up on after a while, not after the system's TCP timeout (minutes
+    // of a frozen window or a watch that cannot be stopped); an address or PGCONNECT_TIMEOUT may say otherwise.
+    if (!std::any_of(pairs.cbegin(), pairs.cend(), [](const QString &pair) { return pair.startsWith(QLatin1String("connect_timeout=")); })
+        && qEnvironmentVariableIsEmpty("PGCONNECT_TIMEOUT"))
+        pairs << QStringLiteral("connect_timeout='10'");
     return pairs.join(QLatin1Char(' '));
 }
 
@@ -102,8 +109,10 @@ PostgresBackend::~PostgresBackend()
 }
 
 std::unique_ptr<PostgresBackend> PostgresBackend::open(const QString &location, QString *error, bool markInterrupted,
-                                                      bool mustExist)
+                                                      bool mustExist, bool *unreachable)
 {
+    if (unreachable)
+        *unreachable = false;
     const QString conninfo = PostgresBackend::conninfo(location, error);
     if (conninfo.isEmpty())
         return nullptr;
@@ -120,6 +129,11 @@ std::unique_ptr<PostgresBackend> PostgresBackend::open(const QString &location, 
             // One line: libpq adds hints ("Is the server running...") on lines of their own.
             *error = QStringLiteral("%1: cannot connect: %2")
                          .arg(location, db.lastError().databaseText().trimmed().section(QLatin1Char('\n'), 0, 0).trimmed());
+            // Asked of the server itself: no answer, or one that it does not accept connections now.
+            if (unreachable) {
+                const PGPing ping = PQping(conninfo.toUtf8().constData());
+                *unreachable = ping == PQPING_NO_RESPONSE || ping == PQPING_REJECT;
+            }
             db = QSqlDatabase();
             QSqlDatabase::removeDatabase(name);
             return nullptr;

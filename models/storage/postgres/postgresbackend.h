@@ -32,8 +32,11 @@ public:
     /// Connects to the database location names and brings its schema up to date; nullptr with *error set
     /// when it cannot. A password in location is refused: libpq reads it from ~/.pgpass, PGPASSWORD or
     /// a service file. markInterrupted: mark runs whose load is gone interrupted.
+    /// *unreachable (when given) says whether a failure to connect found no server accepting connections
+    /// (down, starting up, shutting down, unreachable): a failure a later try may mend, unlike a refused
+    /// login, a missing database or a warehouse this pvadmin cannot use.
     static std::unique_ptr<PostgresBackend> open(const QString &location, QString *error, bool markInterrupted = true,
-                                                 bool mustExist = false);
+                                                 bool mustExist = false, bool *unreachable = nullptr);
     ~PostgresBackend() override;
 
     int schemaVersion() const override;

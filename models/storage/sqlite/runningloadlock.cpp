@@ -37,16 +37,23 @@ QString RunningLoadLock::lockPath(const QString &warehousePath)
 RunningLoadLock::RunningLoadLock(const QString &warehousePath)
 {
     const QByteArray path = QFile::encodeName(lockPath(warehousePath));
-    m_fd = ::open(path.constData(), O_RDWR | O_CREAT | O_CLOEXEC, S_IRUSR | S_IWUSR);
+    m_fd = ::open(path.constData(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR);
+    if (m_fd >= 0) {
+        // Whoever may read the warehouse may tell its loads' liveness, and whoever may write it may load: the
+        // lock file gets the warehouse's permissions, as SQLite gives them to its -wal and -shm files.
+        struct stat warehouse = {};
+        if (::stat(QFile::encodeName(warehousePath).constData(), &warehouse) == 0)
+            ::fchmod(m_fd, warehouse.st_mode & (S_IRUSR | S_IWUSR | S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH));
+    } else if (errno == EEXIST) {
+        // Another user's file (made by whoever loaded first): a shared lock needs only to read it.
+        m_fd = ::open(path.constData(), O_RDWR | O_CLOEXEC);
+        if (m_fd < 0 && errno == EACCES)
+            m_fd = ::open(path.constData(), O_RDONLY | O_CLOEXEC);
+    }
     if (m_fd < 0) {
         m_failure = QStringLiteral("cannot open %1: %2").arg(lockPath(warehousePath), systemError());
         return;
     }
-    // Whoever may read the warehouse may tell its loads' liveness: the lock file has the warehouse's
-    // permissions, as SQLite gives them to its -wal and -shm files.
-    struct stat warehouse = {};
-    if (::stat(QFile::encodeName(warehousePath).constData(), &warehouse) == 0)
-        ::fchmod(m_fd, warehouse.st_mode & (S_IRUSR | S_IWUSR | S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH));
     struct flock lock = byteOf(::getpid(), F_RDLCK);
     if (::fcntl(m_fd, F_OFD_SETLK, &lock) != 0) {
         m_failure = QStringLiteral("cannot lock %1: %2").arg(lockPath(warehousePath), systemError());

@@ -10,11 +10,12 @@ namespace pv {
 /// tell: it is reused, so an unrelated process would keep a killed load "running".
 ///
 /// The locks are open-file-description locks (F_OFD_*) on a file of their own, so taking or dropping one
-/// never touches the POSIX locks SQLite holds on the warehouse's own files.
+/// never touches the POSIX locks SQLite holds on the warehouse's own files. The warehouse path is the one
+/// SQLite resolved (sqlite3_db_filename), so a load and a reader through different links agree.
 class RunningLoadLock
 {
 public:
-    /// Takes this process's lock; isHeld() says why not when it could not.
+    /// Takes this process's lock; failure() says why not when it could not.
     explicit RunningLoadLock(const QString &warehousePath);
     ~RunningLoadLock();
     RunningLoadLock(const RunningLoadLock &) = delete;

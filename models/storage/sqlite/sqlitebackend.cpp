@@ -34,6 +34,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -93,8 +94,6 @@ SqliteBackend::SqliteBackend(const QString &path, const QString &connectionName)
 
 SqliteBackend::~SqliteBackend()
 {
-    if (m_held)
-        heldfiles::release(m_path);
     m_runLog.reset();
     m_pageviews.reset();
     m_userHistory.reset();
@@ -120,11 +119,22 @@ std::unique_ptr<SqliteBackend> SqliteBackend::open(const QString &path, QString 
         *error = QStringLiteral("%1: cannot create the folder %2").arg(path, info.absolutePath());
         return nullptr;
     }
-    // The files are touched only through SQLite: on Linux closing any descriptor of the database file drops
-    // every POSIX lock this process's connections hold on it (another thread's screen included), and the next
-    // client would then take itself for the last one and checkpoint and delete the WAL under them. So no
-    // header probe and no create-then-close here; a file that is not a database is told by SQLite itself.
-    const bool creating = !info.exists();
+    // An existing file is touched only through SQLite: on Linux closing any descriptor of the database file
+    // drops every POSIX lock this process's connections hold on it (another thread's screen included), and the
+    // next client would then take itself for the last one and checkpoint and delete the WAL under them. So no
+    // header probe: a file that is not a database is told by SQLite itself.
+    if (!info.exists()) {
+        // Pageviews by user are personal data: a new warehouse is its owner's alone, whatever the umask (SQLite
+        // gives its -wal and -shm files the database file's permissions). A new file is a new inode: no
+        // connection of this process holds a lock on it for the close to drop.
+        const int fd = ::open(QFile::encodeName(path).constData(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, S_IRUSR | S_IWUSR);
+        if (fd < 0 && errno != EEXIST) {
+            *error = QStringLiteral("%1: cannot create: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)));
+            return nullptr;
+        }
+        if (fd >= 0)
+            ::close(fd);
+    }
     const std::optional<bool> asItIsOnDisk = readAsItIsOnDisk(info, error);
     if (!asItIsOnDisk)
         return nullptr;
@@ -147,18 +157,13 @@ std::unique_ptr<SqliteBackend> SqliteBackend::open(const QString &path, QString 
         }
     }
     std::unique_ptr<SqliteBackend> backend(new SqliteBackend(path, name));
+    backend->m_held = std::make_unique<HeldFile>(path);
     const QVariant handle = backend->database().driver()->handle();
     if (qstrcmp(handle.typeName(), "sqlite3*") != 0 || !*static_cast<sqlite3 *const *>(handle.data())) {
         *error = QStringLiteral("%1: cannot open: the SQLite driver gave no handle").arg(path);
         return nullptr;
     }
     backend->m_handle = *static_cast<sqlite3 *const *>(handle.data());
-    // Pageviews by user are personal data: a new warehouse is its owner's alone, whatever the umask. SQLite
-    // made the file empty as it opened it, and gives its -wal and -shm files the database file's permissions.
-    if (creating && ::chmod(QFile::encodeName(info.absoluteFilePath()).constData(), S_IRUSR | S_IWUSR) != 0) {
-        *error = QStringLiteral("%1: cannot create: %2").arg(path, QString::fromLocal8Bit(std::strerror(errno)));
-        return nullptr;
-    }
     if (!backend->isWarehouseOrEmpty(mustExist, error))
         return nullptr;
     try {
@@ -181,8 +186,6 @@ std::unique_ptr<SqliteBackend> SqliteBackend::open(const QString &path, QString 
     backend->m_coverage = std::make_unique<SqlCoverage>(db);
     if (markInterrupted)
         markInterruptedRuns(backend->m_handle);
-    heldfiles::hold(path);
-    backend->m_held = true;
     return backend;
 }
 

@@ -10,6 +10,7 @@ struct sqlite3;
 
 namespace pv {
 
+class HeldFile;
 class SqlCoverage;
 class SqlitePageviewQuery;
 class SqlPostcodeDirectory;
@@ -61,7 +62,7 @@ private:
     QString m_path;
     QString m_connectionName;
     sqlite3 *m_handle = nullptr;
-    bool m_held = false; ///< counted in heldfiles while open
+    std::unique_ptr<HeldFile> m_held; ///< the file counted as held while this connection is open
     std::unique_ptr<SqlRunLog> m_runLog;
     std::unique_ptr<SqlitePageviewQuery> m_pageviews;
     std::unique_ptr<SqlUserHistory> m_userHistory;

@@ -222,8 +222,11 @@ void SqliteLoadStore::setSnapshot(qint64 asOf, qint64 runId, qint64 users)
 
 QString SqliteLoadStore::holdRunningLoadLock()
 {
-    if (!m_runningLock)
-        m_runningLock = std::make_unique<RunningLoadLock>(m_path);
+    if (!m_runningLock) {
+        // The path SQLite resolved, as the readers judging liveness (markInterruptedRuns) use it.
+        const char *file = sqlite3_db_filename(m_db, "main");
+        m_runningLock = std::make_unique<RunningLoadLock>(file && *file ? QString::fromUtf8(file) : m_path);
+    }
     return m_runningLock->failure();
 }
 

@@ -39,7 +39,8 @@ void markInterruptedRuns(sqlite3 *db)
         SqliteStatement running(db, "SELECT id, pid FROM load_runs WHERE status = 'running'");
         while (running.step()) {
             const qint64 pid = running.int64(1);
-            if (pid == ::getpid() || !loadIsAlive(path, pid))
+            // This process's own loads too: its lock tells whether one of them is still running.
+            if (!loadIsAlive(path, pid))
                 dead.push_back(running.int64(0));
         }
         running.reset();

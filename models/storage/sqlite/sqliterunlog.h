@@ -10,8 +10,8 @@ struct sqlite3;
 
 namespace pv {
 
-/// Marks the runs left `running` by a process that no longer exists (a crash or a kill), or by this one
-/// (which has no load running yet when it opens), `interrupted`. Best effort: never throws.
+/// Marks the runs left `running` by a load that no longer holds its RunningLoadLock (it crashed or was
+/// killed, whoever has its process id now) `interrupted`. Best effort: never throws.
 void markInterruptedRuns(sqlite3 *db);
 
 /// Writing the job tracker on a load's own connection, inside or beside its transaction.
