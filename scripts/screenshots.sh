@@ -37,7 +37,8 @@ for f in "$extracts"/pageviews_*.csv; do
     echo "$f"
 done | xargs "$pvadmin" --db "$db" load >/dev/null
 "$pvadmin" --db "$db" load "$incoming/pageviews_2024-03-02T09.csv" >/dev/null 2>&1 || true
-"$pvadmin" --db "$db" load "$incoming/pageviews_2024-03-03T14.csv" "$incoming/pageviews_2024-03-03T10_resent.csv" >/dev/null
+"$pvadmin" --db "$db" load "$incoming/pageviews_2024-03-03T14.csv" >/dev/null
+"$pvadmin" --db "$db" load --replace "$incoming/pageviews_2024-03-03T10_resent.csv" >/dev/null
 
 # A larger hour for the progress panel, caught midway and cancelled.
 "$pvadmin" generate --out "$work/big" --users 200000 --days 1 --hours-per-day 1 --pageviews-per-hour 6000000 \

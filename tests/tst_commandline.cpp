@@ -366,6 +366,7 @@ private slots:
     void removalGuardRefusesUntilForced();
     void hourOptionOverridesWindow();
     void differentFileForSameWindowReplaces();
+    void zonedTimesLoadInUtcAndMixedOnesAreRefused();
     void loadBadOptionValues_data();
     void loadBadOptionValues();
 
@@ -1185,30 +1186,87 @@ void CommandlineTest::differentFileForSameWindowReplaces()
 {
     Sandbox box;
     QVERIFY(box.isValid());
-    EXPECT_EXIT(box.run({QStringLiteral("load"), box.write(QStringLiteral("users_extract_2024-03-01.csv"),
-                                                           "id,postcode\n1,SW19\n2,N1\n")}),
-                0);
-    const QString first = box.write(QStringLiteral("pageviews_10h.csv"), "user_id,url,pageview_datetime\n"
-                                                                         "1,/a,2024-03-01 10:01:00\n"
-                                                                         "1,/b,2024-03-01 10:02:00\n"
-                                                                         "1,/c,2024-03-01 10:03:00\n");
-    EXPECT_EXIT(box.run({QStringLiteral("load"), first}), 0);
-    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("current")}), reportCsv({"2024-03-01 10:00:00,SW19,3"}));
+    EXPECT_EXIT(box.run({QStringLiteral("load"), box.write(QStringLiteral("users_extract_2024-02-12.csv"), "id,postcode\n1,SW19\n2,N1\n")}), 0);
+    // Two hourly files cut at :51, named for their hours: most of the second one's rows fall in the first one's
+    // hour. Each file's window is the hour in its name, so neither takes the other's place.
+    const QString at15 = box.write(QStringLiteral("pageview_extract_2024021215.csv"),
+                                   "user_id,url,pageview_datetime\n1,/a,2024-02-12 14:51:30\n1,/b,2024-02-12 15:00:30\n"
+                                   "1,/c,2024-02-12 15:10:30\n");
+    const QString at16 = box.write(QStringLiteral("pageview_extract_2024021216.csv"),
+                                   "user_id,url,pageview_datetime\n1,/d,2024-02-12 15:51:30\n1,/e,2024-02-12 15:55:30\n"
+                                   "1,/f,2024-02-12 16:05:30\n");
+    const CliResult both = box.run({QStringLiteral("load"), at15, at16});
+    EXPECT_EXIT(both, 0);
+    EXPECT_CONTAINS(both.out, "window 2024-02-12 15:00:00");
+    EXPECT_CONTAINS(both.out, "window 2024-02-12 16:00:00");
+    EXPECT_NOT_CONTAINS(both.out, "replaced");
+    // The summary says when the name's hour holds fewer than half of the file's rows.
+    EXPECT_CONTAINS(both.out, "pageview_extract_2024021216.csv: loaded as run 3, window 2024-02-12 16:00:00: 3 rows read, "
+                              "3 loaded, 0 rejected, 2 late rows in 2024-02-12 15:00:00 (2); the window is the hour in the "
+                              "file's name, though only 1 of its 3 pageviews fall in it");
+    const QByteArray all = reportCsv({"2024-02-12 14:00:00,SW19,1", "2024-02-12 15:00:00,SW19,4", "2024-02-12 16:00:00,SW19,1"});
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("current")}), all);
 
-    const QString second = box.write(QStringLiteral("pageviews_10h_resent.csv"), "user_id,url,pageview_datetime\n"
-                                                                                 "2,/a,2024-03-01 10:11:00\n"
-                                                                                 "2,/b,2024-03-01 10:12:00\n");
-    const CliResult r = box.run({QStringLiteral("load"), second});
+    // A file of another name for a loaded hour: refused before anything is written, naming the run that holds
+    // the hour and both ways forward.
+    const QString resent = box.write(QStringLiteral("pageviews_resent.csv"), "user_id,url,pageview_datetime\n"
+                                                                             "2,/a,2024-02-12 15:11:00\n"
+                                                                             "2,/b,2024-02-12 15:12:00\n");
+    const CliResult refused = box.run({QStringLiteral("load"), resent});
+    EXPECT_EXIT(refused, 1);
+    EXPECT_CONTAINS(refused.err, "pageviews_resent.csv: not loaded: the hour 2024-02-12 15:00:00 is already loaded from "
+                                 "another file, pageview_extract_2024021215.csv (run 2); nothing changed. If this file "
+                                 "corrects that one, load it again with --replace; if it is for another hour, give that "
+                                 "hour with --hour");
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("current")}), all);
+
+    // Said to be a correction, it replaces the earlier file entirely (its late row too: no 14:00 row).
+    const CliResult r = box.run({QStringLiteral("load"), QStringLiteral("--replace"), resent});
     EXPECT_EXIT(r, 0);
     EXPECT_CONTAINS(r.out, "replaced run 2");
-    // The earlier file no longer counts at all: no zero row for SW19.
-    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("current")}), reportCsv({"2024-03-01 10:00:00,N1,2"}));
-    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time")}), reportCsv({"2024-03-01 10:00:00,N1,2"}));
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("current")}),
+             reportCsv({"2024-02-12 15:00:00,N1,2", "2024-02-12 15:00:00,SW19,2", "2024-02-12 16:00:00,SW19,1"}));
+    // A file sent again under the same name is evidently a correction of it.
+    box.write(QStringLiteral("pageview_extract_2024021216.csv"), "user_id,url,pageview_datetime\n2,/g,2024-02-12 16:20:00\n");
+    const CliResult again = box.run({QStringLiteral("load"), at16});
+    EXPECT_EXIT(again, 0);
+    EXPECT_CONTAINS(again.out, "replaced run 3");
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time")}),
+             reportCsv({"2024-02-12 15:00:00,N1,2", "2024-02-12 16:00:00,N1,1"}));
     const CliResult runs = box.run({QStringLiteral("runs")});
     QCOMPARE(runStatuses(runs.out), (QStringList{QStringLiteral("1 succeeded"), QStringLiteral("2 replaced"),
-                                                  QStringLiteral("3 succeeded")}));
-    EXPECT_CONTAINS(runLine(runs.out, 2).toUtf8(), "replaced by run 3");
+                                                  QStringLiteral("3 replaced"), QStringLiteral("4 refused"),
+                                                  QStringLiteral("5 succeeded"), QStringLiteral("6 succeeded")}));
+    EXPECT_CONTAINS(runLine(runs.out, 2).toUtf8(), "replaced by run 5");
     EXPECT_EXIT(box.run({QStringLiteral("check")}), 0);
+}
+
+void CommandlineTest::zonedTimesLoadInUtcAndMixedOnesAreRefused()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    EXPECT_EXIT(box.run({QStringLiteral("load"), box.write(QStringLiteral("users_extract_2024-03-01.csv"), "id,postcode\n1,SW19\n2,N1\n")}), 0);
+    // As PostgreSQL, pandas and BigQuery write UTC and other zones: each counts in its UTC hour.
+    const CliResult zoned = box.run({QStringLiteral("load"), box.write(QStringLiteral("export.csv"),
+                                                                       "user_id,url,pageview_datetime\n"
+                                                                       "1,/a,2024-03-01 10:05:00+00\n"
+                                                                       "1,/b,2024-03-01T10:10:00+00:00\n"
+                                                                       "2,/c,2024-03-01 10:15:00 UTC\n"
+                                                                       "2,/d,2024-03-01 11:20:00+01:00\n"
+                                                                       "2,/e,2024-03-01 05:25:00-05:00\n")});
+    EXPECT_EXIT(zoned, 0);
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time")}),
+             reportCsv({"2024-03-01 10:00:00,N1,3", "2024-03-01 10:00:00,SW19,2"}));
+    // Naive and zoned times in one file: refused, naming the first line of each; nothing changes.
+    const CliResult mixed = box.run({QStringLiteral("load"), box.write(QStringLiteral("mixed.csv"),
+                                                                       "user_id,url,pageview_datetime\n"
+                                                                       "1,/a,2024-03-01 12:05:00\n"
+                                                                       "2,/b,2024-03-01 12:10:00+01:00\n")});
+    EXPECT_EXIT(mixed, 1);
+    EXPECT_CONTAINS(mixed.err, "mixed.csv:3: line 3 has a pageview time with a zone ('2024-03-01 12:10:00+01:00') and "
+                               "line 2 one without ('2024-03-01 12:05:00')");
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time")}),
+             reportCsv({"2024-03-01 10:00:00,N1,3", "2024-03-01 10:00:00,SW19,2"}));
 }
 
 void CommandlineTest::loadBadOptionValues_data()

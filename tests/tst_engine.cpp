@@ -436,9 +436,21 @@ void EngineTest::newFileForLoadedWindowReplacesIt()
                                                  "1,/a,2024-03-01 10:10:00\n2,/a,2024-03-01 10:20:00\n3,/a,2024-03-01 09:59:00\n");
     QCOMPARE(first.run.lateRows, 1);
     QCOMPARE(f.current(), QStringLiteral("2024-03-01 09 W1=1; 2024-03-01 10 EC1A 1BB=1; 2024-03-01 10 SW19=2"));
-    // A corrected file for the same window: the first file's views (late ones too) stop counting.
-    const LoadResult second = f.load("pv_10_v2.csv", "user_id,url,pageview_datetime\n2,/a,2024-03-01 10:00:00\n"
-                                                     "2,/a,2024-03-01 10:30:00\n");
+    // A file of another name for the same window is refused until it is said to be a correction: nothing
+    // changes, and the refusal names the run holding the hour and both ways forward.
+    const QByteArray corrected = "user_id,url,pageview_datetime\n2,/a,2024-03-01 10:00:00\n2,/a,2024-03-01 10:30:00\n";
+    const LoadResult refused = f.load("pv_10_v2.csv", corrected);
+    QCOMPARE(refused.outcome, LoadOutcome::Refused);
+    QVERIFY2(refused.message.contains(QStringLiteral("the hour 2024-03-01 10:00:00 is already loaded from another file, "
+                                                     "pv_10.csv (run %1)").arg(first.run.id))
+                 && refused.message.contains(QStringLiteral("--replace")) && refused.message.contains(QStringLiteral("--hour")),
+             qPrintable(refused.message));
+    QCOMPARE(f.current(), QStringLiteral("2024-03-01 09 W1=1; 2024-03-01 10 EC1A 1BB=1; 2024-03-01 10 SW19=2"));
+    QCOMPARE(f.runStatus(first.run.id), QStringLiteral("succeeded"));
+    // Said to be a correction: the first file's views (late ones too) stop counting.
+    LoadOptions replace;
+    replace.replace = true;
+    const LoadResult second = f.load("pv_10_v2.csv", corrected, replace);
     QCOMPARE(second.outcome, LoadOutcome::Loaded);
     QCOMPARE(second.run.replacedRun, first.run.id);
     QCOMPARE(f.runStatus(first.run.id), QStringLiteral("replaced"));
@@ -923,7 +935,9 @@ void loadEveryKindOfRow(Fixture &f)
     QCOMPARE(f.load("users_extract_2024-03-02.csv", usersDay2).outcome, LoadOutcome::Loaded);
     QCOMPARE(f.load("pv_d1.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:01:00\n3,/b,2024-03-01 10:59:59\n").outcome,
              LoadOutcome::Loaded);
-    QCOMPARE(f.load("pv_d1b.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:01:00\n2,/b,2024-03-01 10:20:00\n").outcome,
+    LoadOptions correction;
+    correction.replace = true;
+    QCOMPARE(f.load("pv_d1b.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:01:00\n2,/b,2024-03-01 10:20:00\n", correction).outcome,
              LoadOutcome::Loaded); // replaces pv_d1.csv's hour
     LoadOptions lenient;
     lenient.maxRejectPercent = 50;

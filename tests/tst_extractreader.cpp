@@ -192,6 +192,7 @@ private slots:
     void normalisePostcode();
     void parseTimestamp_data();
     void parseTimestamp();
+    void zonedTimesAreConvertedAndNeverMixedWithNaive();
     void formatTimestampRoundTrip();
     void civilDays();
     void kindNames();
@@ -530,7 +531,7 @@ void ExtractReaderTest::readExtract_data()
         {"datetime date only", "2024-03-01", "is not a date and time"},
         {"datetime no seconds", "2024-03-01 10:00", "is not a date and time"},
         {"datetime slashes", "2024/03/01 10:00:00", "is not a date and time"},
-        {"datetime offset", "2024-03-01 10:00:00+01:00", "is not a date and time"},
+        {"datetime zone name", "2024-03-01 10:00:00 Europe/London", "has a zone pvadmin does not convert"},
         {"datetime bare dot", "2024-03-01 10:00:00.", "is not a date and time"},
         {"datetime short year", "24-03-01 10:00:00", "is not a date and time"},
         {"datetime words", "yesterday", "is not a date and time"},
@@ -1340,6 +1341,24 @@ void ExtractReaderTest::parseTimestamp_data()
     QTest::newRow("leap day") << QByteArray("2024-02-29 12:00:00") << "2024-02-29 12:00:00" << QString();
     QTest::newRow("leap century") << QByteArray("2000-02-29 12:00:00") << "2000-02-29 12:00:00" << QString();
     QTest::newRow("end of year") << QByteArray("2023-12-31 23:59:59") << "2023-12-31 23:59:59" << QString();
+    // Zones as PostgreSQL, pandas and BigQuery write them: converted to UTC.
+    QTest::newRow("+00:00") << QByteArray("2024-03-01T10:20:30+00:00") << "2024-03-01 10:20:30" << QString();
+    QTest::newRow("+00") << QByteArray("2024-03-01 10:20:30+00") << "2024-03-01 10:20:30" << QString();
+    QTest::newRow("space UTC") << QByteArray("2024-03-01 10:20:30 UTC") << "2024-03-01 10:20:30" << QString();
+    QTest::newRow("UTC") << QByteArray("2024-03-01 10:20:30UTC") << "2024-03-01 10:20:30" << QString();
+    QTest::newRow("GMT") << QByteArray("2024-03-01 10:20:30 gmt") << "2024-03-01 10:20:30" << QString();
+    QTest::newRow("+01:00") << QByteArray("2024-03-01 10:20:30+01:00") << "2024-03-01 09:20:30" << QString();
+    QTest::newRow("-05:00") << QByteArray("2024-03-01 10:20:30-05:00") << "2024-03-01 15:20:30" << QString();
+    QTest::newRow("+0530") << QByteArray("2024-03-01 10:20:30+0530") << "2024-03-01 04:50:30" << QString();
+    QTest::newRow("fraction and offset") << QByteArray("2024-03-01T10:20:30.123456+01:00") << "2024-03-01 09:20:30" << QString();
+    QTest::newRow("space offset") << QByteArray("2024-03-01 10:20:30 +01:00") << "2024-03-01 09:20:30" << QString();
+    QTest::newRow("offset across a day") << QByteArray("2024-03-01 00:30:00+01:00") << "2024-02-29 23:30:00" << QString();
+    QTest::newRow("offset across a year") << QByteArray("2023-12-31 22:00:00-03:00") << "2024-01-01 01:00:00" << QString();
+    QTest::newRow("offset 24 hours") << QByteArray("2024-03-01 10:20:30+24:00") << QString() << "is not a date and time";
+    QTest::newRow("offset 60 minutes") << QByteArray("2024-03-01 10:20:30+01:60") << QString() << "is not a date and time";
+    QTest::newRow("offset one digit") << QByteArray("2024-03-01 10:20:30+1") << QString() << "is not a date and time";
+    QTest::newRow("zone name") << QByteArray("2024-03-01 10:20:30 Europe/London") << QString()
+                               << "has a zone pvadmin does not convert: give UTC, Z or an offset such as +01:00";
 
     QTest::newRow("Feb 29 non-leap") << QByteArray("2023-02-29 00:00:00") << QString()
                                      << "'2023-02-29 00:00:00' is not a valid date: February 2023 has no day 29";
@@ -1357,6 +1376,29 @@ void ExtractReaderTest::parseTimestamp_data()
     QTest::newRow("fraction letters") << QByteArray("2024-03-01 10:00:00.5x") << QString() << "is not a date and time";
     QTest::newRow("space inside") << QByteArray("2024-03-01  10:00:00") << QString() << "is not a date and time";
     QTest::newRow("empty") << QByteArray() << QString() << "empty value";
+}
+
+void ExtractReaderTest::zonedTimesAreConvertedAndNeverMixedWithNaive()
+{
+    // A file of zoned times loads in UTC; Z beside naive times is the contract's own UTC.
+    const ReadOutcome zoned = readAll(write("user_id,url,pageview_datetime\n1,/a,2024-03-01 10:05:00+01:00\n"
+                                            "2,/b,2024-03-01 09:10:00 UTC\n3,/c,2024-03-01T04:15:00-05:00\n"),
+                                      ExtractKind::Pageviews);
+    QVERIFY2(!zoned.failed, qPrintable(zoned.failure.message()));
+    QCOMPARE(zoned.records, (QStringList{"L2 1 2024-03-01 09:05:00", "L3 2 2024-03-01 09:10:00", "L4 3 2024-03-01 09:15:00"}));
+    const ReadOutcome withZ = readAll(write("user_id,url,pageview_datetime\n1,/a,2024-03-01 10:05:00Z\n2,/b,2024-03-01 10:10:00\n"),
+                                      ExtractKind::Pageviews);
+    QVERIFY2(!withZ.failed, qPrintable(withZ.failure.message()));
+    // Naive and zoned times in one file: two clocks, one perhaps local. Refused, naming the first of each.
+    const ReadOutcome mixed = readAll(write("user_id,url,pageview_datetime\n1,/a,2024-03-01 10:05:00\n"
+                                            "2,/b,2024-03-01 10:06:00\n3,/c,2024-03-01 10:07:00+01:00\n4,/d,2024-03-01 10:08:00\n",
+                                            QStringLiteral("mixed.csv")),
+                                      ExtractKind::Pageviews);
+    QVERIFY(mixed.failed);
+    QCOMPARE(mixed.failure.message(),
+             QStringLiteral("mixed.csv:4: line 4 has a pageview time with a zone ('2024-03-01 10:07:00+01:00') and line 2 "
+                            "one without ('2024-03-01 10:05:00'): a file's times must all have a zone or all be naive "
+                            "UTC; nothing was loaded"));
 }
 
 void ExtractReaderTest::parseTimestamp()

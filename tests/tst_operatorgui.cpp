@@ -223,6 +223,9 @@ private slots:
             }
         });
         ImportDialog *dialog = window.importFiles({f.path(gen.pageviewsFileName(0, 0))});
+        auto *replace = dialog->findChild<QCheckBox *>(QStringLiteral("replace"));
+        QVERIFY(replace && replace->isEnabled());
+        replace->setChecked(true); // a correction of early.csv
         const QList<LoadResult> results = runImport(window, dialog);
         QVERIFY(cancelled);
         QCOMPARE(results.size(), 1);

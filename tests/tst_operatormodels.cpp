@@ -338,7 +338,9 @@ private slots:
         QFile original(f.path(gen.pageviewsFileName(0, 2)));
         QVERIFY(original.open(QIODevice::ReadOnly));
         const QByteArray resent = original.readAll().chopped(40).left(3000);
-        const LoadResult replacing = f.load(f.write(QStringLiteral("resent.csv"), resent.left(resent.lastIndexOf('\n') + 1)));
+        LoadOptions correction;
+        correction.replace = true;
+        const LoadResult replacing = f.load(f.write(QStringLiteral("resent.csv"), resent.left(resent.lastIndexOf('\n') + 1)), correction);
         QCOMPARE(replacing.outcome, LoadOutcome::Loaded);
         QVERIFY(replacing.run.replacedRun != 0);
 

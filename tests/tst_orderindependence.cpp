@@ -14,6 +14,7 @@
 #include <QTest>
 
 #include <algorithm>
+#include <tuple>
 #include <map>
 #include <set>
 
@@ -88,6 +89,14 @@ public:
         replacement.role = ExtractFile::Replacement;
         replacement.replaces = hourFileName(replacedWindow);
         m_files.push_back(replacement);
+        // Two files cut at :51 rather than on the hour, named for their hours as other pipelines name them:
+        // most of the later one's rows fall in the earlier one's hour. Both count, in every order.
+        const qint64 cutWindow = day0 + 2 * 86400 + 14 * hourSeconds;
+        for (const auto &[window, from, span] : {std::tuple{cutWindow, -540, 1620}, std::tuple{cutWindow + hourSeconds, -540, 840}})
+            m_files.push_back(makeHour(window, nextId,
+                                       QStringLiteral("pageview_extract_%1.csv")
+                                           .arg(formatTimestamp(window).left(13).remove(QLatin1Char('-')).remove(QLatin1Char(' '))),
+                                       from, span));
         // A duplicate of an hour under another name; a file with too many bad rows.
         ExtractFile duplicate = m_files[3];
         duplicate.name = QStringLiteral("copy_of_") + duplicate.name;
@@ -173,7 +182,9 @@ private:
         return QStringLiteral("pageviews_%1.csv").arg(formatTimestamp(window).left(13).replace(QLatin1Char(' '), QLatin1Char('T')));
     }
 
-    ExtractFile makeHour(qint64 window, quint64 maxId, const QString &pattern)
+    /// A pageviews file for window named pattern (%1: its date and hour), its rows from window + from over span
+    /// seconds (and now and then a late one from the hour before).
+    ExtractFile makeHour(qint64 window, quint64 maxId, const QString &pattern, qint64 from = 0, int span = 3600)
     {
         ExtractFile file;
         file.name = pattern.contains(QLatin1String("%1"))
@@ -187,7 +198,7 @@ private:
             quint64 user = 1 + m_random.bounded(quint32(maxId - 1));
             if (m_random.bounded(10) == 0)
                 user = 1000 + m_random.bounded(5); // in no snapshot
-            qint64 t = window + m_random.bounded(3600);
+            qint64 t = window + from + m_random.bounded(span);
             if (m_random.bounded(12) == 0)
                 t -= hourSeconds; // a late event from the previous hour
             views.push_back({user, t});
@@ -295,7 +306,17 @@ void OrderIndependenceTest::anyLoadOrderGivesTheDefinedAnswers()
         QVERIFY(out.open(QIODevice::WriteOnly));
         out.write(file.content);
         out.close();
-        const LoadResult result = loadExtract(warehouse, out.fileName(), {});
+        LoadOptions options;
+        if (file.role == ExtractFile::Replacement) {
+            // A file of another name for a loaded hour is refused, changing nothing, until it is said to be a
+            // correction.
+            const LoadResult refused = loadExtract(warehouse, out.fileName(), options);
+            QVERIFY2(refused.outcome == LoadOutcome::Refused && refused.message.contains(QStringLiteral("--replace")),
+                     qPrintable(refused.message));
+            QVERIFY(warehouse.check().ok());
+            options.replace = true;
+        }
+        const LoadResult result = loadExtract(warehouse, out.fileName(), options);
         if (file.role == ExtractFile::OverThreshold) {
             QCOMPARE(result.outcome, LoadOutcome::Failed);
         } else if (file.content == scenario.files()[3].content) {

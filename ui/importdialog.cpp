@@ -137,12 +137,15 @@ ImportDialog::ImportDialog(const QString &warehousePath, double defaultRejectPer
 
     auto *optionsBox = new QGroupBox(tr("Options for this file"), detail);
     auto *form = new QFormLayout(optionsBox);
+    // A check box, the editor it enables (if any), and a note in a muted colour saying what it does.
     const auto optionRow = [&](QCheckBox *check, QWidget *editor, const QString &note) {
         auto *row = new QHBoxLayout;
         row->addWidget(check);
-        row->addWidget(editor);
+        if (editor)
+            row->addWidget(editor);
         auto *noteLabel = new QLabel(note, optionsBox);
         noteLabel->setStyleSheet(QStringLiteral("color: palette(mid);"));
+        noteLabel->setWordWrap(!editor);
         row->addWidget(noteLabel, 1);
         return row;
     };
@@ -163,7 +166,11 @@ ImportDialog::ImportDialog(const QString &warehousePath, double defaultRejectPer
     m_hour->setMinimumDateTime(utcFromSeconds(0));
     m_hour->setDisplayFormat(QStringLiteral("yyyy-MM-dd HH:00 'UTC'"));
     m_hour->setCalendarPopup(true);
-    form->addRow(tr("Pageviews hour:"), optionRow(m_hourSet, m_hour, tr("otherwise the hour most rows fall in")));
+    form->addRow(tr("Pageviews hour:"), optionRow(m_hourSet, m_hour, tr("otherwise the hour in the file name, else the one most rows fall in")));
+    m_replace = new QCheckBox(replaceEarlierText(), optionsBox);
+    m_replace->setObjectName(QStringLiteral("replace"));
+    form->addRow(tr("Correction:"), optionRow(m_replace, nullptr,
+                                              tr("a file for an hour already loaded from a file of another name is refused unless ticked")));
     m_thresholdSet = new QCheckBox(tr("Set:"), optionsBox);
     m_thresholdSet->setObjectName(QStringLiteral("thresholdSet"));
     m_threshold = new QDoubleSpinBox(optionsBox);
@@ -177,21 +184,15 @@ ImportDialog::ImportDialog(const QString &warehousePath, double defaultRejectPer
                                .arg(QLocale().toString(defaultRejectPercent))));
     m_force = new QCheckBox(loadAnywayText(), optionsBox);
     m_force->setObjectName(QStringLiteral("force"));
-    auto *guardNote = new QLabel(tr("a users snapshot missing more than %1 % of the users before it is refused unless ticked")
-                                     .arg(QLocale().toString(removalGuardPercent)),
-                                 optionsBox);
-    guardNote->setStyleSheet(QStringLiteral("color: palette(mid);"));
-    guardNote->setWordWrap(true);
-    auto *guardRow = new QHBoxLayout;
-    guardRow->addWidget(m_force);
-    guardRow->addWidget(guardNote, 1);
-    form->addRow(tr("Removal guard:"), guardRow);
+    form->addRow(tr("Removal guard:"), optionRow(m_force, nullptr,
+                                                 tr("a users snapshot missing more than %1 % of the users before it is refused unless ticked")
+                                                     .arg(QLocale().toString(removalGuardPercent))));
     detailLayout->addWidget(optionsBox);
     // Wide enough for a whole date and hour, or for why there is none.
     for (QDateTimeEdit *editor : {m_asOf, m_hour})
         editor->setMinimumWidth(editor->fontMetrics().horizontalAdvance(tr("not used for %1").arg(kindText(ExtractKind::Pageviews)))
                                 + 48);
-    for (QCheckBox *check : {m_asOfSet, m_hourSet, m_thresholdSet, m_force})
+    for (QCheckBox *check : {m_asOfSet, m_hourSet, m_replace, m_thresholdSet, m_force})
         connect(check, &QCheckBox::toggled, this, &ImportDialog::storeOptions);
     connect(m_asOf, &QDateTimeEdit::dateTimeChanged, this, &ImportDialog::storeOptions);
     connect(m_hour, &QDateTimeEdit::dateTimeChanged, this, &ImportDialog::storeOptions);
@@ -345,7 +346,7 @@ void ImportDialog::showCurrent()
 {
     m_showing = true;
     const bool has = m_current >= 0;
-    for (QWidget *w : std::initializer_list<QWidget *>{m_asOfSet, m_asOf, m_hourSet, m_hour, m_thresholdSet, m_threshold, m_force})
+    for (QWidget *w : std::initializer_list<QWidget *>{m_asOfSet, m_asOf, m_hourSet, m_hour, m_replace, m_thresholdSet, m_threshold, m_force})
         w->setEnabled(has);
     m_rows->clear();
     m_rows->setRowCount(0);
@@ -369,9 +370,12 @@ void ImportDialog::showCurrent()
         if (!p.asOf && !entry.options.asOf)
             problems << tr("The file name has no date, so the load will be refused: set the snapshot's as-of below.");
     } else if (p.kind == ExtractKind::Pageviews) {
-        detected = p.windowHour ? tr("hour %1 UTC (most of the first %2 rows)")
-                                      .arg(formatTimestamp(*p.windowHour).left(16), locale.toString(p.rowsRead))
-                                : tr("hour: not found in the rows read");
+        if (p.windowFromFileName)
+            detected = tr("hour %1 UTC (from the file name)").arg(formatTimestamp(*p.windowHour).left(16));
+        else
+            detected = p.windowHour ? tr("hour %1 UTC (most of the first %2 rows)")
+                                          .arg(formatTimestamp(*p.windowHour).left(16), locale.toString(p.rowsRead))
+                                    : tr("hour: not found in the rows read");
     }
     m_facts->setText(tr("<b>%1</b><br>%2 · %3 · about %4 rows · %5<br>%6 of the first %7 rows would be rejected")
                          .arg(p.fileName.toHtmlEscaped(), kindText(p.kind), sizeText(p.sizeBytes),
@@ -438,6 +442,8 @@ void ImportDialog::showCurrent()
         showTime(m_hour, *hour);
     else
         showNothing(m_hour, tr("not found in the rows"));
+    m_replace->setEnabled(pageviews);
+    m_replace->setChecked(entry.options.replace);
     m_thresholdSet->setChecked(entry.options.maxRejectPercent.has_value());
     m_threshold->setEnabled(entry.options.maxRejectPercent.has_value());
     m_threshold->setValue(entry.options.maxRejectPercent.value_or(m_defaultRejectPercent));
@@ -457,6 +463,7 @@ void ImportDialog::storeOptions()
     options.windowHour = m_hourSet->isChecked() ? std::optional(shownHour(m_hour, startOfHour(now))) : std::nullopt;
     options.maxRejectPercent = m_thresholdSet->isChecked() ? std::optional(m_threshold->value()) : std::nullopt;
     options.force = m_force->isChecked();
+    options.replace = m_replace->isChecked();
     showCurrent();
 }
 

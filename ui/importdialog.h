@@ -85,6 +85,7 @@ private:
     QCheckBox *m_thresholdSet = nullptr;
     QDoubleSpinBox *m_threshold = nullptr;
     QCheckBox *m_force = nullptr;
+    QCheckBox *m_replace = nullptr;
     QPushButton *m_load = nullptr;
 };
 

@@ -36,6 +36,7 @@ int runLoad(const Invocation &invocation)
         options.maxRejectPercent = value;
     }
     options.force = invocation.isSet(QStringLiteral("force"));
+    options.replace = invocation.isSet(QStringLiteral("replace"));
 
     Warehouse warehouse;
     if (!invocation.openWarehouse(warehouse))
@@ -77,14 +78,20 @@ CommandSpec loadCommand()
             QStringLiteral("Loads users snapshots and pageviews extracts (.csv or .csv.gz; - reads standard input). "
                            "Each FILE is its own all-or-nothing run: it commits entirely or changes nothing. The kind "
                            "comes from the header; a snapshot's as-of from the file name; a pageviews file's hour from "
-                           "its rows. A file identical to one already loaded changes nothing and says so. Ctrl-C "
-                           "cancels the running file and rolls it back."),
+                           "the hour in its name, else from its rows. A file identical to one already loaded changes "
+                           "nothing and says so. A different file for an hour already loaded replaces that load only "
+                           "when it has the same name or --replace is given; otherwise it is refused. Ctrl-C cancels "
+                           "the running file and rolls it back."),
             {{QStringLiteral("kind"), QStringLiteral("users|pageviews"),
               QStringLiteral("the extract's kind, when the header should not decide")},
              {QStringLiteral("as-of"), QStringLiteral("DATETIME"),
               QStringLiteral("a users snapshot's as-of, on the hour (default: from the file name)")},
              {QStringLiteral("hour"), QStringLiteral("DATETIME"),
-              QStringLiteral("a pageviews file's hour window (default: the hour most of its rows fall in)")},
+              QStringLiteral("a pageviews file's hour window (default: the hour in its name, else the hour most of its "
+                             "rows fall in)")},
+             {QStringLiteral("replace"), QString(),
+              QStringLiteral("let a pageviews file replace the earlier load of its hour from a file of another name "
+                             "(a correction)")},
              {QStringLiteral("max-rejects"), QStringLiteral("PERCENT"),
               QStringLiteral("the share of rejected rows above which nothing loads (default: the warehouse's setting, "
                              "1% unless changed)")},

@@ -89,9 +89,11 @@ ExtractPreview previewExtract(const QString &path, int shownRows, int sampleRows
                 preview.rows.append({QString::number(rejected.line), QString::fromUtf8(rejected.raw), QString(),
                                      QStringLiteral("rejected: ") + rejected.reason});
         }
+        preview.windowHour = hourFromFileName(preview.fileName);
+        preview.windowFromFileName = preview.windowHour.has_value();
         int best = 0;
         for (const auto &[hour, count] : rowsPerHour)
-            if (count > best) {
+            if (!preview.windowFromFileName && count > best) {
                 best = count;
                 preview.windowHour = hour;
             }

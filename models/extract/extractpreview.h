@@ -29,8 +29,10 @@ struct ExtractPreview
     qint64 estimatedRows = 0;
     /// Users snapshot: the as-of in the file name.
     std::optional<qint64> asOf;
-    /// Pageviews: the hour most of the rows read fall in (seconds since the epoch).
+    /// Pageviews: the hour the file is for (seconds since the epoch): the one in its name, else the hour most
+    /// of the rows read fall in, as the load decides it.
     std::optional<qint64> windowHour;
+    bool windowFromFileName = false;
     /// Empty when the file can be read; otherwise why not ("FILE:LINE: reason").
     QString error;
 

@@ -91,6 +91,9 @@ public:
     qint64 size = 0;
     std::array<size_t, 3> columns{};
     size_t headerFields = 0;
+    /// The first pageview time with a zone and the first without: a file must not hold both.
+    qint64 firstZonedLine = 0, firstNaiveLine = 0;
+    QByteArray firstZoned, firstNaive;
     std::array<char, MaxPostcodeLength> postcode{};
 };
 
@@ -291,6 +294,7 @@ bool ExtractReader::open(ExtractKind expected)
     d->error = ExtractError();
     d->rows = 0;
     d->size = 0;
+    d->firstZonedLine = d->firstNaiveLine = 0;
     if (d->path != QLatin1String("-")) {
         const QFileInfo info(d->path);
         if (info.isFile())
@@ -348,9 +352,28 @@ ExtractReader::Result ExtractReader::nextPageview(PageviewRecord &record, Reject
         return d->rejectColumn(rejected, PageviewsColumns[UrlColumn], QStringLiteral("empty value: expected a URL"), *id);
     if (!isUtf8Text(url, &reason))
         return d->rejectColumn(rejected, PageviewsColumns[UrlColumn], reason, *id);
-    const std::optional<qint64> viewedAt = parseTimestamp(fields[d->columns[DatetimeColumn]], &reason);
+    const std::string_view datetime = fields[d->columns[DatetimeColumn]];
+    bool zoned = false;
+    const std::optional<qint64> viewedAt = parseTimestamp(datetime, &reason, &zoned);
     if (!viewedAt)
         return d->rejectColumn(rejected, PageviewsColumns[DatetimeColumn], reason, *id);
+    // Times with a zone are converted to UTC and naive ones taken as UTC: a file holding both would mean two
+    // clocks, one of them perhaps local, so it is refused rather than read on a guess.
+    qint64 &first = zoned ? d->firstZonedLine : d->firstNaiveLine;
+    if (first == 0) {
+        first = d->csv.line();
+        (zoned ? d->firstZoned : d->firstNaive) = QByteArray(datetime.data(), qsizetype(datetime.size()));
+        if (d->firstZonedLine != 0 && d->firstNaiveLine != 0) {
+            d->fail(QStringLiteral("line %1 has a pageview time with a zone (%2) and line %3 one without (%4): a "
+                                   "file's times must all have a zone or all be naive UTC; nothing was loaded")
+                        .arg(d->firstZonedLine)
+                        .arg(quotedValue(std::string_view(d->firstZoned.constData(), size_t(d->firstZoned.size()))))
+                        .arg(d->firstNaiveLine)
+                        .arg(quotedValue(std::string_view(d->firstNaive.constData(), size_t(d->firstNaive.size())))),
+                    d->csv.line());
+            return Result::Failed;
+        }
+    }
     record.userId = *id;
     record.viewedAt = *viewedAt;
     record.line = d->csv.line();

@@ -153,7 +153,54 @@ std::optional<quint64> parseUserIdFully(std::string_view text, QString *reason)
     return result;
 }
 
-std::optional<qint64> parseTimestampFully(std::string_view text, QString *reason)
+/// Takes a zone off the end of a date and time (s longer than "YYYY-MM-DD HH:MM:SS"): UTC, GMT, or an offset
+/// ±HH, ±HHMM, ±HH:MM, after a space or not. Sets *offsetSeconds (local time minus UTC) and returns
+/// true when there was one; false leaves s as it was.
+bool takeZone(std::string_view &s, qint64 *offsetSeconds)
+{
+    const auto endsWithWord = [&](std::string_view word) {
+        if (s.size() < 19 + word.size())
+            return false;
+        for (size_t i = 0; i < word.size(); ++i)
+            if ((s[s.size() - word.size() + i] | 0x20) != (word[i] | 0x20))
+                return false;
+        return true;
+    };
+    *offsetSeconds = 0;
+    std::string_view rest = s;
+    if (endsWithWord("UTC") || endsWithWord("GMT")) {
+        rest.remove_suffix(3);
+    } else {
+        // An offset: its sign after the seconds (and any fraction), then hours, then optionally minutes.
+        const size_t sign = rest.find_last_of("+-");
+        if (sign == std::string_view::npos || sign < 19)
+            return false;
+        const std::string_view digits = rest.substr(sign + 1);
+        const auto twoDigitsAt = [&](size_t at) {
+            return isDigit(digits[at]) && isDigit(digits[at + 1]) ? (digits[at] - '0') * 10 + (digits[at + 1] - '0') : -1;
+        };
+        int hours = -1, minutes = 0;
+        if (digits.size() == 2) {
+            hours = twoDigitsAt(0);
+        } else if (digits.size() == 4) {
+            hours = twoDigitsAt(0);
+            minutes = twoDigitsAt(2);
+        } else if (digits.size() == 5 && digits[2] == ':') {
+            hours = twoDigitsAt(0);
+            minutes = twoDigitsAt(3);
+        }
+        if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59)
+            return false;
+        *offsetSeconds = (rest[sign] == '-' ? -1 : 1) * (hours * qint64{3600} + minutes * 60);
+        rest = rest.substr(0, sign);
+    }
+    if (rest.size() > 19 && rest.back() == ' ')
+        rest.remove_suffix(1);
+    s = rest;
+    return true;
+}
+
+std::optional<qint64> parseTimestampFully(std::string_view text, QString *reason, bool *zoned)
 {
     std::string_view value = trimmed(text);
     if (value.empty()) {
@@ -161,13 +208,24 @@ std::optional<qint64> parseTimestampFully(std::string_view text, QString *reason
         return std::nullopt;
     }
     const auto badFormat = [&]() {
-        setReason(reason, QStringLiteral("%1 is not a date and time as YYYY-MM-DD HH:MM:SS").arg(quoted(value)));
+        // A zone given by name reads as a date and time followed by a word: say which words are understood.
+        const size_t space = value.find_last_of(' ');
+        if (value.size() > 20 && space >= 19 && space + 1 < value.size() && !isDigit(value[space + 1]))
+            setReason(reason, QStringLiteral("%1 has a zone pvadmin does not convert: give UTC, Z or an offset such as "
+                                             "+01:00").arg(quoted(value)));
+        else
+            setReason(reason, QStringLiteral("%1 is not a date and time as YYYY-MM-DD HH:MM:SS").arg(quoted(value)));
         return std::nullopt;
     };
 
     std::string_view s = value;
+    // A trailing Z is the contract's own mark of UTC, allowed beside naive times; any other zone is not.
     if (s.back() == 'Z' || s.back() == 'z')
         s.remove_suffix(1);
+    qint64 offsetSeconds = 0;
+    const bool hasZone = takeZone(s, &offsetSeconds);
+    if (zoned)
+        *zoned = hasZone;
     if (s.size() < 19)
         return badFormat();
     const char *p = s.data();
@@ -222,7 +280,7 @@ std::optional<qint64> parseTimestampFully(std::string_view text, QString *reason
         setReason(reason, QStringLiteral("%1 has second %2: expected 00 to 59").arg(quoted(value)).arg(second));
         return std::nullopt;
     }
-    return daysFromCivil(year, month, day) * secondsPerDay + hour * secondsPerHour + minute * 60 + second;
+    return daysFromCivil(year, month, day) * secondsPerDay + hour * secondsPerHour + minute * 60 + second - offsetSeconds;
 }
 
 // daysFromCivil() for years from 1 on, in unsigned arithmetic.
@@ -336,8 +394,10 @@ std::optional<QByteArray> normalisePostcode(std::string_view text, QString *reas
     return QByteArray(buffer.data(), length);
 }
 
-std::optional<qint64> parseTimestamp(std::string_view text, QString *reason)
+std::optional<qint64> parseTimestamp(std::string_view text, QString *reason, bool *zoned)
 {
+    if (zoned)
+        *zoned = false;
     // The common case, exactly "YYYY-MM-DD HH:MM:SS" and valid; anything else takes the full path.
     if (text.size() == 19) {
         const auto *p = reinterpret_cast<const unsigned char *>(text.data());
@@ -359,7 +419,7 @@ std::optional<qint64> parseTimestamp(std::string_view text, QString *reason)
             return daysFromCivilAD(year, month, day) * secondsPerDay + hour * secondsPerHour + minute * 60 + second;
         }
     }
-    return parseTimestampFully(text, reason);
+    return parseTimestampFully(text, reason, zoned);
 }
 
 bool isUtf8Text(std::string_view text, QString *reason)
@@ -452,6 +512,26 @@ std::optional<qint64> asOfFromFileName(const QString &fileName)
                              .arg(hour, 2, 10, QLatin1Char('0'))
                              .arg(minute, 2, 10, QLatin1Char('0'))
                              .arg(second, 2, 10, QLatin1Char('0'));
+    QString reason;
+    const QByteArray utf8 = text.toUtf8();
+    return parseTimestamp(std::string_view(utf8.constData(), size_t(utf8.size())), &reason);
+}
+
+QString quotedValue(std::string_view text)
+{
+    return quoted(text);
+}
+
+std::optional<qint64> hourFromFileName(const QString &fileName)
+{
+    // The date, then the hour (after T, space, _ or -, or straight after the date's digits), then optionally
+    // minutes and seconds; never more digits after them (a longer number is not a time).
+    static const QRegularExpression pattern(QStringLiteral(
+        R"((?<!\d)(\d{4})(-?)(\d{2})\2(\d{2})[T _-]?(\d{2})(?:[:-]?\d{2}(?:[:-]?\d{2})?)?(?!\d))"));
+    const QRegularExpressionMatch m = pattern.match(QFileInfo(fileName).fileName());
+    if (!m.hasMatch())
+        return std::nullopt;
+    const QString text = QStringLiteral("%1-%2-%3 %4:00:00").arg(m.captured(1), m.captured(3), m.captured(4), m.captured(5));
     QString reason;
     const QByteArray utf8 = text.toUtf8();
     return parseTimestamp(std::string_view(utf8.constData(), size_t(utf8.size())), &reason);

@@ -23,7 +23,10 @@ struct LoadOptions
 {
     ExtractKind kind = ExtractKind::Unknown;  ///< Unknown: from the header
     std::optional<qint64> asOf;               ///< users: else from the file name
-    std::optional<qint64> windowHour;         ///< pageviews: else the hour most rows fall in
+    std::optional<qint64> windowHour;         ///< pageviews: else the hour in the file name, else the hour most rows fall in
+    /// Pageviews: replace the earlier load of the same hour from a differently named file (a correction).
+    /// Without it only a file of the same name replaces one; any other file for a loaded hour is refused.
+    bool replace = false;
     std::optional<double> maxRejectPercent;   ///< else the warehouse's setting (default 1%)
     bool force = false;                       ///< load a snapshot the removal guard refuses
     /// Load only the content with this hash (a refused run's file loaded anyway): a file changed since

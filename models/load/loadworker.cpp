@@ -28,8 +28,16 @@ QString loadAnywayText()
     return QObject::tr("Load anyway (force)");
 }
 
+QString replaceEarlierText()
+{
+    return QObject::tr("Replace the hour's earlier file");
+}
+
 QString desktopMessage(QString message)
 {
+    message.replace(QLatin1String("load it again with --replace"),
+                    QObject::tr("import it again with “%1” ticked").arg(replaceEarlierText()));
+    message.replace(QLatin1String("give that hour with --hour"), QObject::tr("import it again and set its hour"));
     message.replace(QLatin1String("load it again with --force"),
                     QObject::tr("import it again with “%1” ticked").arg(loadAnywayText()));
     message.replace(QLatin1String("give it with --as-of 'YYYY-MM-DD HH:MM:SS'"),

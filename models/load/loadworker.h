@@ -26,6 +26,8 @@ struct LoadRequest
 /// What the desktop calls forcing a users snapshot past the removal guard: the import dialog's checkbox,
 /// the progress panel's and run details' action, and the advice in every message say it in these words.
 QString loadAnywayText();
+/// What the desktop calls replacing an hour's earlier load from a file of another name (--replace).
+QString replaceEarlierText();
 /// An engine message (written for the command line) as the desktop shows it: its advice names the import
 /// dialog's options instead of command-line flags, and its counts are grouped as QLocale groups them.
 QString desktopMessage(QString message);

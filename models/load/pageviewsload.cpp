@@ -1,10 +1,15 @@
 #include "load/pageviewsload.h"
 
 #include "core/time.h"
+#include "extract/extractvalidation.h"
 #include "history/postcodehistory.h"
 #include "load/aggregatedeltas.h"
 #include "load/radixsort.h"
 #include "storage/loadstore.h"
+#include "storage/runlog.h"
+#include "storage/warehouse.h"
+
+#include <QFileInfo>
 
 #include <algorithm>
 
@@ -63,6 +68,11 @@ void PageviewsLoad::finishReading()
 
     if (m_options.windowHour) {
         m_window = hourOf(*m_options.windowHour);
+    } else if (const std::optional<qint64> named = hourFromFileName(m_reader.path())) {
+        // A pipeline names each hourly file for its hour: two files cut elsewhere than at :00 may have most of
+        // their rows in the same hour, and must not take each other's place.
+        m_window = hourOf(*named);
+        m_windowFromFileName = true;
     } else {
         qint64 best = -1;
         for (const auto &[hour, views] : m_viewsPerHour)
@@ -74,6 +84,21 @@ void PageviewsLoad::finishReading()
     const auto inWindow = m_viewsPerHour.find(m_window);
     m_run.lateRows = m_viewsLoaded - (inWindow == m_viewsPerHour.end() ? 0 : inWindow->second);
     m_run.windowHour = m_window * secondsPerHour;
+}
+
+void PageviewsLoad::refuseUnlessCorrection(qint64 earlierRunId) const
+{
+    const std::optional<LoadRun> earlier = m_warehouse.runLog().run(earlierRunId);
+    const QString earlierName = earlier ? QFileInfo(earlier->file).fileName() : QString();
+    const bool sameName = m_reader.path() != QLatin1String("-") && earlierName == QFileInfo(m_reader.path()).fileName();
+    if (m_options.replace || sameName)
+        return;
+    throw Refusal{QStringLiteral("%1: not loaded: the hour %2 is already loaded from another file, %3 (run %4); "
+                                 "nothing changed. If this file corrects that one, load it again with --replace; if it "
+                                 "is for another hour, give that hour with --hour")
+                      .arg(m_reader.displayName(), formatTimestamp(m_window * secondsPerHour),
+                           earlierName.isEmpty() ? QStringLiteral("?") : earlierName)
+                      .arg(earlierRunId)};
 }
 
 void PageviewsLoad::replaceEarlierLoad(qint64 earlierRunId, AggregateDeltas &deltas)
@@ -113,8 +138,10 @@ void PageviewsLoad::write()
 {
     readUserDirectory();
     AggregateDeltas deltas;
-    if (const qint64 earlier = m_store->windowRun(m_window))
+    if (const qint64 earlier = m_store->windowRun(m_window)) {
+        refuseUnlessCorrection(earlier);
         replaceEarlierLoad(earlier, deltas);
+    }
 
     stage(QStringLiteral("attributing"), static_cast<qint64>(m_facts.size()));
     prefetchHistories();
@@ -171,6 +198,15 @@ QString PageviewsLoad::summary() const
                 hours << QStringLiteral("%1 (%2)").arg(formatTimestamp(hour * secondsPerHour)).arg(views);
         text += QStringLiteral(" in ") + hours.mid(0, 5).join(QStringLiteral(", "))
             + (hours.size() > 5 ? QStringLiteral(", ...") : QString());
+    }
+    if (m_windowFromFileName) {
+        const auto inWindow = m_viewsPerHour.find(m_window);
+        const qint64 rowsInWindow = inWindow == m_viewsPerHour.end() ? 0 : inWindow->second;
+        if (rowsInWindow * 2 < m_viewsLoaded)
+            text += QStringLiteral("; the window is the hour in the file's name, though only %1 of its %2 pageviews "
+                                   "fall in it (the others count in their own hours)")
+                        .arg(rowsInWindow)
+                        .arg(m_viewsLoaded);
     }
     if (m_run.replacedRun)
         text += QStringLiteral("; replaced run %1 for the same window").arg(m_run.replacedRun);

@@ -9,8 +9,10 @@
 namespace pv {
 
 /// An hourly pageviews extract: aggregated to (user, hour) in memory, attributed to the at-time and
-/// current postcodes, appended as one load's facts, and added to both hourly aggregates. A file for a
-/// window that is already loaded replaces that earlier load.
+/// current postcodes, appended as one load's facts, and added to both hourly aggregates. Its window (the
+/// hour it is for) is the one given, else the one in its name, else the one most of its rows fall in. A
+/// file for a window that is already loaded replaces that earlier load when it is evidently a correction
+/// of it (the same file name, or LoadOptions::replace); any other is refused.
 class PageviewsLoad final : public ExtractLoad
 {
 public:
@@ -33,6 +35,8 @@ private:
 
     void sortViews();
     void replaceEarlierLoad(qint64 earlierRunId, class AggregateDeltas &deltas);
+    /// Throws Refusal unless this file may replace the window's earlier load.
+    void refuseUnlessCorrection(qint64 earlierRunId) const;
     /// Reads ahead, in one go, the histories attributing will need (users with an hour before their newest change).
     void prefetchHistories();
 
@@ -42,6 +46,7 @@ private:
     std::map<qint64, qint64> m_viewsPerHour;
     qint64 m_viewsLoaded = 0;
     qint64 m_window = 0;
+    bool m_windowFromFileName = false;
 };
 
 } // namespace pv
