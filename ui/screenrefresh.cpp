@@ -3,10 +3,18 @@
 #include "query/querythread.h"
 #include "storage/warehousechanges.h"
 
+#include <QLoggingCategory>
+
 #include <algorithm>
 #include <utility>
 
 namespace pv {
+
+namespace {
+// Off by default; QT_LOGGING_RULES="pvadmin.refresh.debug=true" says on stderr when the screens re-read the
+// warehouse (scripts/soak.sh counts them).
+Q_LOGGING_CATEGORY(lcRefresh, "pvadmin.refresh", QtWarningMsg)
+} // namespace
 
 ScreenRefresh::ScreenRefresh(QObject *screens, QObject *parent)
     : QObject(parent)
@@ -30,9 +38,11 @@ bool ScreenRefresh::follow(const QString &location, QString *error)
 void ScreenRefresh::request()
 {
     if (m_refreshing) {
+        qCDebug(lcRefresh, "refresh asked while one is reading: the screens read once more after it");
         m_again = true;
         return;
     }
+    qCDebug(lcRefresh, "refresh started: every screen and the status bar re-read the warehouse");
     m_refreshing = true;
     emit refresh();
     settle();
@@ -53,6 +63,7 @@ void ScreenRefresh::settle()
     if (std::any_of(threads.begin(), threads.end(), [](const QueryThread *q) { return q->isBusy(); }))
         return;
     m_refreshing = false;
+    qCDebug(lcRefresh, "refresh read: %lld query threads delivered", static_cast<long long>(threads.size()));
     if (std::exchange(m_again, false))
         request();
 }
