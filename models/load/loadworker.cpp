@@ -10,11 +10,15 @@
 
 #include <algorithm>
 #include <QMutexLocker>
+#include <QThread>
 #include <QRegularExpression>
 
 namespace pv {
 
 namespace {
+/// How long an import waits for a warehouse that went away before its load began.
+constexpr qint64 unreachableWarehouseWaitMs = 30000;
+
 const bool metaTypesRegistered = [] {
     qRegisterMetaType<pv::LoadProgress>();
     qRegisterMetaType<pv::LoadResult>();
@@ -208,16 +212,42 @@ void LoadWorker::run(const QString &warehousePath, const LoadRequest &request, i
             feedback.cancel();
     }
 
+    // A server restarting or a connection cut before the load began changed nothing: the desktop tries
+    // again for a while, showing that it waits (and may be cancelled), as watch does, rather than failing
+    // an import the operator would only have to start again.
     LoadResult result;
-    {
-        Warehouse warehouse;
-        QString error;
-        if (!warehouse.open(warehousePath, &error)) {
-            result.outcome = LoadOutcome::Failed;
-            result.run.file = QFileInfo(request.path).absoluteFilePath();
-            result.message = QStringLiteral("%1: not loaded: %2").arg(QFileInfo(request.path).fileName(), error);
-        } else {
-            result = loadExtract(warehouse, request.path, request.options, &feedback);
+    QElapsedTimer waitClock;
+    for (;;) {
+        bool nothingBegan = false;
+        {
+            Warehouse warehouse;
+            QString error;
+            if (!warehouse.open(warehousePath, &error)) {
+                result = LoadResult{};
+                result.outcome = LoadOutcome::Failed;
+                result.run.file = QFileInfo(request.path).absoluteFilePath();
+                result.message = QStringLiteral("%1: not loaded: %2").arg(QFileInfo(request.path).fileName(), error);
+                nothingBegan = warehouse.serverWasUnreachable();
+            } else {
+                result = loadExtract(warehouse, request.path, request.options, &feedback);
+                nothingBegan = result.transient && result.run.id == 0;
+            }
+        }
+        if (!nothingBegan || feedback.isCancelled())
+            break;
+        if (!waitClock.isValid())
+            waitClock.start();
+        if (waitClock.elapsed() >= unreachableWarehouseWaitMs)
+            break;
+        feedback.setStage(QStringLiteral("waiting for the warehouse"));
+        for (int slept = 0; slept < 1000 && !feedback.isCancelled(); slept += 100)
+            QThread::msleep(100);
+        if (feedback.isCancelled()) {
+            result.outcome = LoadOutcome::Cancelled;
+            result.transient = false;
+            result.message = QStringLiteral("%1: not loaded; cancelled while waiting for the warehouse, and nothing changed")
+                                 .arg(QFileInfo(request.path).fileName());
+            break;
         }
     }
     {

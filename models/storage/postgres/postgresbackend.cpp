@@ -148,8 +148,13 @@ std::unique_ptr<PostgresBackend> PostgresBackend::open(const QString &location, 
         return nullptr;
     }
     backend->m_conn = *static_cast<PGconn *const *>(handle.data());
-    if (!backend->migrate(error, mustExist))
+    if (!backend->migrate(error, mustExist)) {
+        // The server went away between the connect and the first statement (a restart, a terminated
+        // backend): as unreachable as one that refused, and as likely to be back.
+        if (unreachable)
+            *unreachable = PQstatus(backend->m_conn) == CONNECTION_BAD;
         return nullptr;
+    }
     backend->m_runLog = std::make_unique<SqlRunLog>(db);
     backend->m_pageviews = std::make_unique<PgPageviewQuery>(backend->m_conn);
     backend->m_userHistory = std::make_unique<SqlUserHistory>(
