@@ -367,6 +367,7 @@ private slots:
     void hourOptionOverridesWindow();
     void differentFileForSameWindowReplaces();
     void zonedTimesLoadInUtcAndMixedOnesAreRefused();
+    void otherPipelinesFilesLoadWithTheirLayout();
     void loadBadOptionValues_data();
     void loadBadOptionValues();
 
@@ -1269,6 +1270,45 @@ void CommandlineTest::zonedTimesLoadInUtcAndMixedOnesAreRefused()
              reportCsv({"2024-03-01 10:00:00,N1,3", "2024-03-01 10:00:00,SW19,2"}));
 }
 
+void CommandlineTest::otherPipelinesFilesLoadWithTheirLayout()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    // A dbt source's names, pipe-separated: the separator is told from the header; the names need a mapping,
+    // which the refusal offers.
+    const QString users = box.write(QStringLiteral("user_extract_20240301.csv"), "Customer_id|Customer_postcode|load_date\n"
+                                                                                 "1|SW19|2024-03-01\n2|n1 9gu|2024-03-01\n");
+    const CliResult unmapped = box.run({QStringLiteral("load"), users});
+    EXPECT_EXIT(unmapped, 1);
+    EXPECT_CONTAINS(unmapped.err, "user_extract_20240301.csv:1: the header is not recognised");
+    EXPECT_CONTAINS(unmapped.err, "map them with --columns");
+    EXPECT_EXIT(box.run({QStringLiteral("load"), QStringLiteral("--columns"), QStringLiteral("id=customer_id,postcode=customer_postcode"),
+                         QStringLiteral("--as-of"), QStringLiteral("2024-03-01"), users}),
+                0);
+    // Tab-separated with the pipeline's names; a bad row names the file's column and its line.
+    const QString tabs = box.write(QStringLiteral("pageview_extract_2024030110.csv"), "user_id\tpage_url\ttimestamp\n"
+                                                                                     "1\t/a\t2024-03-01 10:05:00+00\n"
+                                                                                     "2\t/b\t2024-03-01 10:10:00+00\n");
+    EXPECT_EXIT(box.run({QStringLiteral("load"), QStringLiteral("--columns=url=page_url,pageview_datetime=timestamp"), tabs}), 0);
+    // Without a header, in the contract's order; the kind from the name.
+    const QString headerless = box.write(QStringLiteral("pageview_extract_2024030111.csv"), "1,/c,2024-03-01 11:05:00\n");
+    const CliResult asHeader = box.run({QStringLiteral("load"), headerless});
+    EXPECT_EXIT(asHeader, 1);
+    EXPECT_CONTAINS(asHeader.err, "a file without one loads with --no-header");
+    EXPECT_EXIT(box.run({QStringLiteral("load"), QStringLiteral("--no-header"), headerless}), 0);
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time")}),
+             reportCsv({"2024-03-01 10:00:00,N1 9GU,1", "2024-03-01 10:00:00,SW19,1", "2024-03-01 11:00:00,SW19,1"}));
+    // watch takes the same layout for a folder one pipeline feeds; a separator given is used as given.
+    box.write(QStringLiteral("incoming/pageview_extract_2024030112.csv"), "2;/d,e;2024-03-01 12:05:00\n");
+    const QString folder = box.path(QStringLiteral("incoming"));
+    const CliResult watched = box.run({QStringLiteral("watch"), QStringLiteral("--once"), QStringLiteral("--delimiter"),
+                                       QStringLiteral("semicolon"), QStringLiteral("--no-header"), folder});
+    EXPECT_EXIT(watched, 0);
+    EXPECT_CONTAINS(watched.out, "loaded as run");
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time"), QStringLiteral("--from"), QStringLiteral("2024-03-01 12:00:00")}),
+             reportCsv({"2024-03-01 12:00:00,N1 9GU,1"}));
+}
+
 void CommandlineTest::loadBadOptionValues_data()
 {
     QTest::addColumn<QStringList>("options");
@@ -1281,6 +1321,9 @@ void CommandlineTest::loadBadOptionValues_data()
     QTest::newRow("hour garbage") << QStringList{QStringLiteral("--hour"), QStringLiteral("ten o'clock")};
     QTest::newRow("hour not on the hour") << QStringList{QStringLiteral("--hour"), QStringLiteral("2024-03-01 10:30:00")};
     QTest::newRow("unknown option") << QStringList{QStringLiteral("--frobnicate")};
+    QTest::newRow("delimiter of two characters") << QStringList{QStringLiteral("--delimiter"), QStringLiteral("::")};
+    QTest::newRow("columns, a column not read") << QStringList{QStringLiteral("--columns"), QStringLiteral("page=page_url")};
+    QTest::newRow("columns without =") << QStringList{QStringLiteral("--columns"), QStringLiteral("url")};
 }
 
 void CommandlineTest::loadBadOptionValues()

@@ -1,4 +1,5 @@
 #include "extract/csvrecordreader.h"
+#include "extract/extractlayout.h"
 #include "extract/extractreader.h"
 #include "extract/extractvalidation.h"
 
@@ -78,10 +79,11 @@ struct ReadOutcome
     QByteArray hash;
 };
 
-ReadOutcome readAll(const QString &path, ExtractKind expected)
+ReadOutcome readAll(const QString &path, ExtractKind expected, const pv::ExtractLayout &layout = {})
 {
     ReadOutcome out;
     ExtractReader reader(path);
+    reader.setLayout(layout);
     out.opened = reader.open(expected);
     if (!out.opened) {
         out.openError = reader.error();
@@ -163,6 +165,8 @@ private slots:
 
     void readExtract_data();
     void readExtract();
+    void otherPipelinesShapes_data();
+    void otherPipelinesShapes();
     void fixtures_data();
     void fixtures();
     void missingFile();
@@ -593,9 +597,11 @@ void ExtractReaderTest::readExtract_data()
             << bytes("a,b\n") << Users << none << none << none
             << QStringLiteral("expected 'id,postcode' (a users snapshot), found 'a,b'") << 1;
     QTest::newRow("no header line") << bytes("1,SW1A 1AA\n") << AnyKind << none << none << none
-                                    << QStringLiteral("(the first line must be the header)") << 1;
-    QTest::newRow("semicolons") << bytes("id;postcode\n1;W1\n") << AnyKind << none << none << none
-                                << QStringLiteral("(fields must be separated by commas)") << 1;
+                                    << QStringLiteral("(the first line must be the header; a file without one loads with --no-header)") << 1;
+    QTest::newRow("semicolons and pipes") << bytes("id;postcode|x\n1;W1\n") << AnyKind << none << none << none
+                                          << QStringLiteral("the first line holds both '|' and semicolon, and no comma: "
+                                                            "say which one separates the fields with --delimiter")
+                                          << 1;
     QTest::newRow("duplicate column") << bytes("id,postcode,ID\n") << Users << none << none << none
                                       << QStringLiteral("column 'id' appears more than once in the header "
                                                         "(columns 1 and 3)")
@@ -681,6 +687,117 @@ void ExtractReaderTest::readExtract()
     }
     QCOMPARE(out.rowsRead, records.size() + rejects.size());
     QCOMPARE(out.hash, sha256Hex(content));
+}
+
+// Extracts as other teams' pipelines write them (a Python generator's, dbt sources', Snowflake's, BigQuery's,
+// PostgreSQL's COPY), read with the layout an operator would give, or none when the reader can tell.
+void ExtractReaderTest::otherPipelinesShapes_data()
+{
+    QTest::addColumn<QByteArray>("content");
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<int>("expected");
+    QTest::addColumn<QString>("delimiter"); // as --delimiter takes it; empty: told from the header
+    QTest::addColumn<QString>("columns");   // as --columns takes it
+    QTest::addColumn<bool>("headerless");
+    QTest::addColumn<QStringList>("records");
+    QTest::addColumn<QStringList>("reasons"); // of the rejected rows, in order
+    QTest::addColumn<QString>("openError");
+    const QString none;
+    const QString csv = QStringLiteral("extract.csv");
+
+    QTest::newRow("pipes, told from the header") << bytes("user_id|url|pageview_datetime\n7|/a|2024-03-01 10:00:00\n8|\"/b|c\"|2024-03-01 10:05:00\n")
+                                                 << csv << AnyKind << none << none << false
+                                                 << QStringList{"L2 7 2024-03-01 10:00:00", "L3 8 2024-03-01 10:05:00"}
+                                                 << QStringList{} << none;
+    QTest::newRow("tabs, told from the header") << bytes("id\tpostcode\n1\tsw19 1aa\n2\tB45\n") << csv << AnyKind << none
+                                                << none << false << QStringList{"L2 1 SW19 1AA", "L3 2 B45"}
+                                                << QStringList{} << none;
+    QTest::newRow("semicolons, told from the header") << bytes("\xEF\xBB\xBFid;postcode\r\n1;W1\r\n") << csv << AnyKind << none
+                                                      << none << false << QStringList{"L2 1 W1"} << QStringList{} << none;
+    QTest::newRow("dbt names, pipes, mapped")
+            << bytes("Customer_id|Customer_postcode|load_date\n1|SW19|2024-03-05\n2|N1|2024-03-05\n") << csv << AnyKind
+            << none << QStringLiteral("id=customer_id,postcode=CUSTOMER_POSTCODE") << false
+            << QStringList{"L2 1 SW19", "L3 2 N1"} << QStringList{} << none;
+    QTest::newRow("page_url and timestamp mapped, a rejected row names the file's column")
+            << bytes("user_id,page_url,timestamp,load_timestamp\n1,/a,2024-03-01 10:00:00+00,2024-03-01 11:00:00\n2,/b,soon,x\n")
+            << csv << AnyKind << none << QStringLiteral("url=page_url,pageview_datetime=timestamp") << false
+            << QStringList{"L2 1 2024-03-01 10:00:00"}
+            << QStringList{"column 'pageview_datetime (timestamp)': "} << none;
+    QTest::newRow("Snowflake: upper-case names, zone offsets") << bytes("USER_ID,URL,PAGEVIEW_DATETIME\n1,/a,2024-03-01 11:00:00.000 +0100\n")
+                                                               << csv << AnyKind << none << none << false
+                                                               << QStringList{"L2 1 2024-03-01 10:00:00"} << QStringList{} << none;
+    QTest::newRow("BigQuery: UTC named") << bytes("user_id,url,pageview_datetime\n1,/a,2024-03-01 10:00:00 UTC\n") << csv
+                                         << AnyKind << none << none << false << QStringList{"L2 1 2024-03-01 10:00:00"}
+                                         << QStringList{} << none;
+    QTest::newRow("tab given, columns numbered") << bytes("x\ty\tz\n1\t2024-03-01 10:00:00\t/a\n") << csv << AnyKind
+                                                 << QStringLiteral("tab") << QStringLiteral("user_id=1,url=3,pageview_datetime=2") << false
+                                                 << QStringList{"L2 1 2024-03-01 10:00:00"} << QStringList{} << none;
+    QTest::newRow("headerless, kind from the name") << bytes("1,/a,2024-03-01 10:00:00\n2,/b,2024-03-01 10:30:00\n")
+                                                    << QStringLiteral("pageview_extract_2024030110.csv") << AnyKind << none << none << true
+                                                    << QStringList{"L1 1 2024-03-01 10:00:00", "L2 2 2024-03-01 10:30:00"}
+                                                    << QStringList{} << none;
+    QTest::newRow("headerless pipes, numbered, kind given") << bytes("SW19|1\nbad|2\n") << csv << Users << none
+                                                            << QStringLiteral("id=2,postcode=1") << true
+                                                            << QStringList{"L1 1 SW19"}
+                                                            << QStringList{"column 'postcode (column 1)': "} << none;
+    QTest::newRow("headerless, no kind") << bytes("1,SW19\n") << csv << AnyKind << none << none << true << QStringList{}
+                                         << QStringList{} << QStringLiteral("give its kind (--kind users or pageviews)");
+    QTest::newRow("headerless, a column by name") << bytes("1,SW19\n") << csv << Users << none << QStringLiteral("postcode=pc")
+                                                  << true << QStringList{} << QStringList{}
+                                                  << QStringLiteral("a file without a header line has no column named 'pc'");
+    QTest::newRow("headerless, a column past the line") << bytes("1,SW19\n") << csv << Users << none << QStringLiteral("postcode=3")
+                                                        << true << QStringList{} << QStringList{}
+                                                        << QStringLiteral("column postcode is number 3, but the first line has 2 fields");
+    QTest::newRow("mapped name missing") << bytes("user_id,url,ts\n") << csv << AnyKind << none
+                                         << QStringLiteral("pageview_datetime=timestamp") << false << QStringList{} << QStringList{}
+                                         << QStringLiteral("missing required column 'timestamp (for pageview_datetime)'");
+    QTest::newRow("dbt names unmapped") << bytes("Customer_id|Customer_postcode\n1|SW19\n") << csv << AnyKind << none << none
+                                        << false << QStringList{} << QStringList{}
+                                        << QStringLiteral("map them with --columns");
+    QTest::newRow("pipes given, a comma inside stays") << bytes("user_id|url|pageview_datetime\n1|/a,b|2024-03-01 10:00:00\n")
+                                                       << csv << AnyKind << QStringLiteral("pipe") << none << false
+                                                       << QStringList{"L2 1 2024-03-01 10:00:00"} << QStringList{} << none;
+}
+
+void ExtractReaderTest::otherPipelinesShapes()
+{
+    QFETCH(QByteArray, content);
+    QFETCH(QString, name);
+    QFETCH(int, expected);
+    QFETCH(QString, delimiter);
+    QFETCH(QString, columns);
+    QFETCH(bool, headerless);
+    QFETCH(QStringList, records);
+    QFETCH(QStringList, reasons);
+    QFETCH(QString, openError);
+
+    pv::ExtractLayout layout;
+    QString error;
+    if (!delimiter.isEmpty())
+        layout.delimiter = pv::parseDelimiter(delimiter, &error).value_or(0);
+    layout.columns = pv::parseColumnMapping(columns, &error).value_or(std::map<QString, QString>{});
+    layout.headerless = headerless;
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    for (const QString &fileName : {name, name + QStringLiteral(".gz")}) {
+        const QString path = write(content, fileName);
+        QVERIFY(!path.isEmpty());
+        const ReadOutcome out = readAll(path, static_cast<ExtractKind>(expected), layout);
+        if (!openError.isEmpty()) {
+            QVERIFY2(!out.opened, "open() accepted a file it should refuse");
+            QVERIFY2(out.openError.reason.contains(openError), qPrintable(out.openError.message()));
+            QCOMPARE(out.openError.line, 1);
+            continue;
+        }
+        QVERIFY2(out.opened, qPrintable(out.openError.message()));
+        QVERIFY2(!out.failed, qPrintable(out.failure.message()));
+        QCOMPARE(out.records, records);
+        QCOMPARE(out.reasons.size(), reasons.size());
+        for (qsizetype i = 0; i < reasons.size(); ++i)
+            QVERIFY2(out.reasons[i].startsWith(reasons[i]), qPrintable(out.reasons[i]));
+        QCOMPARE(out.rowsRead, records.size() + reasons.size());
+        // The layout is how the file is read, not what it is: the same bytes, the same content hash.
+        QCOMPARE(out.hash, sha256Hex(content));
+    }
 }
 
 void ExtractReaderTest::fixtures_data()

@@ -243,6 +243,59 @@ private slots:
                  earlier.run.id);
     }
 
+    void anotherPipelinesLayoutIsSetInThePreviewAndRememberedForItsFolder()
+    {
+        OperatorFixture f;
+        f.write(QStringLiteral("users_2024-03-01.csv"), "id,postcode\n1,SW19\n2,B45\n");
+        // Pipe-separated, with the pipeline's own names: the separator is told from the header, the names are not.
+        const QString first = f.write(QStringLiteral("views_2024-03-01T05.csv"),
+                                      "visitor|page_url|ts\n1|/a|2024-03-01 05:10:00+00\n2|/b|2024-03-01 05:20:00+00\n");
+        const QString second = f.write(QStringLiteral("views_2024-03-01T06.csv"), "visitor|page_url|ts\n2|/c|2024-03-01 06:10:00+00\n");
+        MainWindow window(f.warehousePath());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(waitUntilRead(window));
+        QCOMPARE(runImport(window, window.importFiles({f.path(QStringLiteral("users_2024-03-01.csv"))})).constFirst().outcome,
+                 LoadOutcome::Loaded);
+
+        ImportDialog *dialog = window.importFiles({first});
+        QVERIFY(!dialog->previewAt(0).isValid());
+        auto *problem = dialog->findChild<QLabel *>(QStringLiteral("previewProblem"));
+        QVERIFY2(problem->text().contains(QStringLiteral("map them in Columns")), qPrintable(problem->text()));
+        QVERIFY(!dialog->loadButton()->isEnabled());
+        // A name the warehouse does not read is said at once, and changes nothing.
+        auto *columns = dialog->findChild<QLineEdit *>(QStringLiteral("columns"));
+        columns->setFocus();
+        columns->setText(QStringLiteral("visitor=user_id"));
+        QTest::keyClick(columns, Qt::Key_Return);
+        QVERIFY(dialog->findChild<QLabel *>(QStringLiteral("columnsProblem"))->isVisible());
+        QVERIFY(!dialog->previewAt(0).isValid());
+        columns->setText(QStringLiteral("user_id=visitor, url=page_url, pageview_datetime=TS"));
+        QTest::keyClick(columns, Qt::Key_Return);
+        QVERIFY(!dialog->findChild<QLabel *>(QStringLiteral("columnsProblem"))->isVisible());
+        QVERIFY2(dialog->previewAt(0).isValid(), qPrintable(dialog->previewAt(0).error));
+        QCOMPARE(dialog->previewAt(0).rowsRead, 2);
+        const QString facts = dialog->findChild<QLabel *>(QStringLiteral("previewFacts"))->text();
+        QVERIFY2(facts.contains(QStringLiteral("read with '|' as the separator (told from the first line)"))
+                     && facts.contains(QStringLiteral("url (page_url)")),
+                 qPrintable(facts));
+        QCOMPARE(dialog->requests().constFirst().options.layout.columns.at(QStringLiteral("url")), QStringLiteral("page_url"));
+        QList<LoadResult> results = runImport(window, dialog);
+        QVERIFY2(results.constFirst().outcome == LoadOutcome::Loaded, qPrintable(results.constFirst().message));
+
+        // The next file from that folder starts with the same layout, and loads as it is.
+        dialog = window.importFiles({second});
+        QVERIFY2(dialog->previewAt(0).isValid(), qPrintable(dialog->previewAt(0).error));
+        QCOMPARE(dialog->findChild<QLineEdit *>(QStringLiteral("columns"))->text(),
+                 QStringLiteral("pageview_datetime=TS, url=page_url, user_id=visitor"));
+        results = runImport(window, dialog);
+        QVERIFY2(results.constFirst().outcome == LoadOutcome::Loaded, qPrintable(results.constFirst().message));
+        QCOMPARE(window.overview()->calendar()->data(window.overview()->calendar()->indexOfHour(*results.constFirst().run.windowHour),
+                                                     LoadCalendarModel::RunIdRole)
+                     .toLongLong(),
+                 results.constFirst().run.id);
+    }
+
     void badRowsShowTheirRejects()
     {
         OperatorFixture f;

@@ -1,5 +1,6 @@
 #include "importdialog.h"
 
+#include "extract/extractlayout.h"
 #include "extract/extractvalidation.h"
 #include "core/time.h"
 #include "query/querythread.h"
@@ -7,6 +8,7 @@
 #include "storage/warehouse.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QDateTimeEdit>
 #include <QDialogButtonBox>
 #include <QDoubleSpinBox>
@@ -16,13 +18,17 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QKeyEvent>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QLocale>
 #include <QPushButton>
+#include <QSettings>
 #include <QSplitter>
 #include <QStyle>
 #include <QTableWidget>
+#include <QUrl>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -58,6 +64,46 @@ void showTime(QDateTimeEdit *editor, qint64 seconds)
 qint64 shownHour(const QDateTimeEdit *editor, qint64 fallback)
 {
     return editor->dateTime() == editor->minimumDateTime() ? fallback : startOfHour(editor->dateTime().toSecsSinceEpoch());
+}
+
+/// Where the layout of a folder's files is remembered (a folder's path is not a settings key as it stands).
+QString layoutKey(const QString &path, const char *field)
+{
+    const QString folder = QFileInfo(path).absolutePath();
+    return QStringLiteral("importLayouts/%1/%2")
+        .arg(QString::fromLatin1(QUrl::toPercentEncoding(folder)), QLatin1String(field));
+}
+
+ExtractLayout rememberedLayout(const QString &path)
+{
+    const QSettings settings;
+    ExtractLayout layout;
+    layout.delimiter = char(settings.value(layoutKey(path, "delimiter"), 0).toInt());
+    QString ignored;
+    layout.columns = parseColumnMapping(settings.value(layoutKey(path, "columns")).toString(), &ignored)
+                         .value_or(std::map<QString, QString>{});
+    layout.headerless = settings.value(layoutKey(path, "headerless"), false).toBool();
+    return layout;
+}
+
+void rememberLayout(const QString &path, const ExtractLayout &layout)
+{
+    QSettings settings;
+    settings.setValue(layoutKey(path, "delimiter"), int(layout.delimiter));
+    settings.setValue(layoutKey(path, "columns"), columnMappingText(layout.columns));
+    settings.setValue(layoutKey(path, "headerless"), layout.headerless);
+}
+
+/// The separators the dialog offers: told from the header, then the usual ones.
+const QList<std::pair<char, const char *>> &offeredDelimiters()
+{
+    static const QList<std::pair<char, const char *>> offered = {
+        {0, QT_TRANSLATE_NOOP("ImportDialog", "told from the first line")},
+        {',', QT_TRANSLATE_NOOP("ImportDialog", "comma ,")},
+        {'\t', QT_TRANSLATE_NOOP("ImportDialog", "tab")},
+        {'|', QT_TRANSLATE_NOOP("ImportDialog", "pipe |")},
+        {';', QT_TRANSLATE_NOOP("ImportDialog", "semicolon ;")}};
+    return offered;
 }
 
 QString kindText(ExtractKind kind)
@@ -149,6 +195,37 @@ ImportDialog::ImportDialog(const QString &warehousePath, double defaultRejectPer
         row->addWidget(noteLabel, 1);
         return row;
     };
+    // How the file is laid out, for extracts from pipelines that write them otherwise.
+    m_delimiter = new QComboBox(optionsBox);
+    m_delimiter->setObjectName(QStringLiteral("delimiter"));
+    for (const auto &[delimiter, name] : offeredDelimiters())
+        m_delimiter->addItem(tr(name), int(delimiter));
+    m_headerless = new QCheckBox(tr("The first line is data"), optionsBox);
+    m_headerless->setObjectName(QStringLiteral("headerless"));
+    auto *layoutRow = new QHBoxLayout;
+    layoutRow->addWidget(m_delimiter);
+    layoutRow->addWidget(m_headerless);
+    layoutRow->addStretch(1);
+    form->addRow(tr("Separator:"), layoutRow);
+    m_columns = new QLineEdit(optionsBox);
+    m_columns->setObjectName(QStringLiteral("columns"));
+    m_columns->setClearButtonEnabled(true);
+    m_columns->setPlaceholderText(tr("the file's own names, if they differ: url=page_url, pageview_datetime=timestamp"));
+    m_columns->setToolTip(tr("For each column the warehouse reads (%1), the file's name for it, or its number from 1. "
+                             "Remembered for the files of this folder.")
+                              .arg(warehouseColumnNames().join(QLatin1String(", "))));
+    m_columnsProblem = new QLabel(optionsBox);
+    m_columnsProblem->setObjectName(QStringLiteral("columnsProblem"));
+    m_columnsProblem->setStyleSheet(QStringLiteral("color: #b71c1c;"));
+    m_columnsProblem->hide();
+    auto *columnsRow = new QVBoxLayout;
+    columnsRow->addWidget(m_columns);
+    columnsRow->addWidget(m_columnsProblem);
+    form->addRow(tr("Columns:"), columnsRow);
+    connect(m_delimiter, &QComboBox::currentIndexChanged, this, &ImportDialog::storeLayout);
+    connect(m_headerless, &QCheckBox::toggled, this, &ImportDialog::storeLayout);
+    connect(m_columns, &QLineEdit::editingFinished, this, &ImportDialog::storeLayout);
+
     m_asOfSet = new QCheckBox(tr("Set:"), optionsBox);
     m_asOfSet->setObjectName(QStringLiteral("asOfSet"));
     m_asOf = new QDateTimeEdit(optionsBox);
@@ -230,6 +307,24 @@ ImportDialog::ImportDialog(const QString &warehousePath, double defaultRejectPer
     });
 }
 
+ImportDialog::~ImportDialog()
+{
+    // The editors leave focus as they are destroyed, after this dialog's own members are gone.
+    disconnect(m_columns, nullptr, this, nullptr);
+    disconnect(m_delimiter, nullptr, this, nullptr);
+    disconnect(m_headerless, nullptr, this, nullptr);
+}
+
+void ImportDialog::keyPressEvent(QKeyEvent *event)
+{
+    // Enter in Columns applies the mapping to the preview (the line edit said editingFinished); it does not load.
+    if ((event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter) && focusWidget() == m_columns) {
+        event->accept();
+        return;
+    }
+    QDialog::keyPressEvent(event);
+}
+
 void ImportDialog::addFiles(const QStringList &paths)
 {
     QList<Entry> added;
@@ -239,7 +334,8 @@ void ImportDialog::addFiles(const QStringList &paths)
         if (std::any_of(m_entries.cbegin(), m_entries.cend(), same) || std::any_of(added.cbegin(), added.cend(), same))
             continue;
         Entry entry;
-        entry.preview = previewExtract(absolute);
+        entry.options.layout = rememberedLayout(absolute);
+        entry.preview = previewExtract(absolute, 20, 2000, entry.options.layout);
         entry.options.kind = entry.preview.kind;
         added << entry;
     }
@@ -346,7 +442,8 @@ void ImportDialog::showCurrent()
 {
     m_showing = true;
     const bool has = m_current >= 0;
-    for (QWidget *w : std::initializer_list<QWidget *>{m_asOfSet, m_asOf, m_hourSet, m_hour, m_replace, m_thresholdSet, m_threshold, m_force})
+    for (QWidget *w : std::initializer_list<QWidget *>{m_delimiter, m_headerless, m_columns, m_asOfSet, m_asOf, m_hourSet,
+                                                       m_hour, m_replace, m_thresholdSet, m_threshold, m_force})
         w->setEnabled(has);
     m_rows->clear();
     m_rows->setRowCount(0);
@@ -377,12 +474,17 @@ void ImportDialog::showCurrent()
                                           .arg(formatTimestamp(*p.windowHour).left(16), locale.toString(p.rowsRead))
                                     : tr("hour: not found in the rows read");
     }
-    m_facts->setText(tr("<b>%1</b><br>%2 · %3 · about %4 rows · %5<br>%6 of the first %7 rows would be rejected")
+    const QString read = p.isValid()
+        ? tr("<br>read with %1 as the separator (%2), columns %3")
+              .arg(delimiterName(p.delimiter), p.delimiterDetected ? tr("told from the first line") : tr("as set"),
+                   p.columnsRead.join(QLatin1String(", ")).toHtmlEscaped())
+        : QString();
+    m_facts->setText(tr("<b>%1</b><br>%2 · %3 · about %4 rows · %5%6<br>%7 of the first %8 rows would be rejected")
                          .arg(p.fileName.toHtmlEscaped(), kindText(p.kind), sizeText(p.sizeBytes),
                               p.estimatedRows > 0 ? locale.toString(p.estimatedRows) : tr("an unknown number of"),
-                              detected, locale.toString(p.rowsRejected), locale.toString(p.rowsRead)));
+                              detected, read, locale.toString(p.rowsRejected), locale.toString(p.rowsRead)));
     if (!p.isValid())
-        problems << tr("This file cannot be loaded and is left out: %1").arg(p.error);
+        problems << tr("This file cannot be loaded and is left out: %1").arg(desktopMessage(p.error));
     const std::optional<qint64> asOf = entry.options.asOf ? entry.options.asOf : p.asOf;
     if (const auto forecast = m_snapshotUsers ? forecastRemovals(p, asOf, *m_snapshotUsers, m_removalGuardPercent) : std::nullopt;
         forecast && forecast->refused) {
@@ -449,7 +551,44 @@ void ImportDialog::showCurrent()
     m_threshold->setValue(entry.options.maxRejectPercent.value_or(m_defaultRejectPercent));
     m_force->setEnabled(users);
     m_force->setChecked(entry.options.force);
+    const ExtractLayout &layout = entry.options.layout;
+    m_delimiter->setCurrentIndex(std::max(0, m_delimiter->findData(int(layout.delimiter))));
+    m_headerless->setChecked(layout.headerless);
+    if (!m_columns->hasFocus() || m_columnsProblem->isHidden())
+        m_columns->setText(columnMappingText(layout.columns).replace(QLatin1Char(','), QLatin1String(", ")));
     m_showing = false;
+}
+
+void ImportDialog::storeLayout()
+{
+    if (m_showing || m_current < 0)
+        return;
+    ExtractLayout layout;
+    layout.delimiter = char(m_delimiter->currentData().toInt());
+    layout.headerless = m_headerless->isChecked();
+    QString error;
+    const auto columns = parseColumnMapping(m_columns->text(), &error);
+    m_columnsProblem->setText(error);
+    m_columnsProblem->setVisible(!columns);
+    if (!columns)
+        return;
+    layout.columns = *columns;
+    setCurrentLayout(layout);
+}
+
+void ImportDialog::setCurrentLayout(const ExtractLayout &layout)
+{
+    if (m_current < 0)
+        return;
+    Entry &entry = m_entries[m_current];
+    if (entry.options.layout == layout && entry.preview.isValid())
+        return;
+    entry.options.layout = layout;
+    entry.preview = previewExtract(entry.preview.path, 20, 2000, layout);
+    entry.options.kind = entry.preview.kind;
+    rememberLayout(entry.preview.path, layout);
+    updateList();
+    showCurrent();
 }
 
 void ImportDialog::storeOptions()

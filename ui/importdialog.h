@@ -10,7 +10,9 @@
 #include <optional>
 
 class QCheckBox;
+class QComboBox;
 class QDateTimeEdit;
+class QLineEdit;
 class QDoubleSpinBox;
 class QLabel;
 class QListWidget;
@@ -34,6 +36,7 @@ public:
     /// (snapshotsRead()). defaultRejectPercent and removalGuardPercent are the warehouse's settings.
     ImportDialog(const QString &warehousePath, double defaultRejectPercent, double removalGuardPercent,
                  QWidget *parent = nullptr);
+    ~ImportDialog() override;
 
     /// Adds files (users snapshots first, then by name) after the ones already listed; a file already listed is not added again.
     void addFiles(const QStringList &paths);
@@ -48,9 +51,16 @@ public:
 
     QPushButton *loadButton() const { return m_load; }
 
+    /// How the current file is laid out (separator, the file's names for the columns, no header): the preview
+    /// is read again with it, and it is remembered for the file's folder, which later files from there start with.
+    void setCurrentLayout(const ExtractLayout &layout);
+
 signals:
     /// The users of the warehouse's snapshots were read: the removal guard's forecast is shown.
     void snapshotsRead();
+
+protected:
+    void keyPressEvent(QKeyEvent *event) override;
 
 private:
     struct Entry
@@ -64,6 +74,7 @@ private:
     void moveCurrent(int delta);
     void showCurrent();
     void storeOptions();
+    void storeLayout();
     void updateList();
 
     QueryThread *m_queries = nullptr;
@@ -78,6 +89,10 @@ private:
     QLabel *m_facts = nullptr;
     QLabel *m_problem = nullptr;
     QTableWidget *m_rows = nullptr;
+    QComboBox *m_delimiter = nullptr;
+    QLineEdit *m_columns = nullptr;
+    QCheckBox *m_headerless = nullptr;
+    QLabel *m_columnsProblem = nullptr;
     QCheckBox *m_asOfSet = nullptr;
     QDateTimeEdit *m_asOf = nullptr;
     QCheckBox *m_hourSet = nullptr;

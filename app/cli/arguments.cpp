@@ -56,4 +56,41 @@ std::optional<qint64> positiveInteger(const QString &text)
     return value;
 }
 
+QList<OptionSpec> layoutOptionSpecs()
+{
+    return {{QStringLiteral("delimiter"), QStringLiteral("SEP"),
+             QStringLiteral("the field separator: one character, or comma, tab, pipe, semicolon (default: a comma, "
+                            "else the one of tab, | and ; the first line holds)")},
+            {QStringLiteral("columns"), QStringLiteral("COLUMN=NAME,..."),
+             QStringLiteral("the file's own names (or numbers, from 1) for the columns read, as in "
+                            "url=page_url,pageview_datetime=timestamp")},
+            {QStringLiteral("no-header"), QString(),
+             QStringLiteral("the first line is data: the columns are in the contract's order unless --columns numbers "
+                            "them; the kind comes from --kind or the file name")}};
+}
+
+bool layoutOptions(const Invocation &invocation, ExtractLayout *layout, QString *error)
+{
+    if (invocation.isSet(QStringLiteral("delimiter"))) {
+        QString reason;
+        const std::optional<char> delimiter = parseDelimiter(invocation.value(QStringLiteral("delimiter")), &reason);
+        if (!delimiter) {
+            *error = QStringLiteral("--delimiter: %1").arg(reason);
+            return false;
+        }
+        layout->delimiter = *delimiter;
+    }
+    if (invocation.isSet(QStringLiteral("columns"))) {
+        QString reason;
+        const auto columns = parseColumnMapping(invocation.value(QStringLiteral("columns")), &reason);
+        if (!columns) {
+            *error = QStringLiteral("--columns: %1").arg(reason);
+            return false;
+        }
+        layout->columns = *columns;
+    }
+    layout->headerless = invocation.isSet(QStringLiteral("no-header"));
+    return true;
+}
+
 } // namespace pv::cli

@@ -35,6 +35,8 @@ int runLoad(const Invocation &invocation)
             return invocation.usageError(QStringLiteral("--max-rejects must be a percentage between 0 and 100"));
         options.maxRejectPercent = value;
     }
+    if (!layoutOptions(invocation, &options.layout, &error))
+        return invocation.usageError(error);
     options.force = invocation.isSet(QStringLiteral("force"));
     options.replace = invocation.isSet(QStringLiteral("replace"));
 
@@ -82,7 +84,7 @@ CommandSpec loadCommand()
                            "nothing and says so. A different file for an hour already loaded replaces that load only "
                            "when it has the same name or --replace is given; otherwise it is refused. Ctrl-C cancels "
                            "the running file and rolls it back."),
-            {{QStringLiteral("kind"), QStringLiteral("users|pageviews"),
+            QList<OptionSpec>{{QStringLiteral("kind"), QStringLiteral("users|pageviews"),
               QStringLiteral("the extract's kind, when the header should not decide")},
              {QStringLiteral("as-of"), QStringLiteral("DATETIME"),
               QStringLiteral("a users snapshot's as-of, on the hour (default: from the file name)")},
@@ -97,7 +99,8 @@ CommandSpec loadCommand()
                              "1% unless changed)")},
              {QStringLiteral("force"), QString(),
               QStringLiteral("load a users snapshot even when it lacks more than the guard's share of the previous "
-                             "snapshot's users")}},
+                             "snapshot's users")}}
+                + layoutOptionSpecs(),
             Arity::OneOrMore, WarehouseUse::CreateIfMissing, &runLoad};
 }
 

@@ -29,6 +29,10 @@ int runWatch(const Invocation &invocation)
     const int interval = invocation.value(QStringLiteral("interval")).toInt(&ok);
     if (!ok || interval < 1)
         return invocation.usageError(QStringLiteral("--interval must be a whole number of seconds, at least 1"));
+    // A folder fed by one pipeline: its files share one layout.
+    LoadOptions options;
+    if (QString error; !layoutOptions(invocation, &options.layout, &error))
+        return invocation.usageError(error);
     const bool once = invocation.isSet(QStringLiteral("once"));
 
     const bool keep = invocation.isSet(QStringLiteral("keep"));
@@ -127,7 +131,7 @@ int runWatch(const Invocation &invocation)
             LoadResult result;
             {
                 const CancelOnInterrupt cancel(&feedback);
-                result = loadExtract(warehouse, path, {}, &feedback);
+                result = loadExtract(warehouse, path, options, &feedback);
             }
             if (feedback.isCancelled()) {
                 stop.cancel();
@@ -192,10 +196,11 @@ CommandSpec watchCommand()
                            "interval up to an hour. A PostgreSQL server that is down, restarting or unreachable, at the start or "
                            "later, is waited for (said once) and tried every interval; the files that waited are loaded as "
                            "soon as it is back."),
-            {{QStringLiteral("interval"), QStringLiteral("SECONDS"), QStringLiteral("how often DIR is looked at"),
+            QList<OptionSpec>{{QStringLiteral("interval"), QStringLiteral("SECONDS"), QStringLiteral("how often DIR is looked at"),
               QStringLiteral("10")},
              {QStringLiteral("once"), QString(), QStringLiteral("load what is there now, then stop")},
-             {QStringLiteral("keep"), QString(), QStringLiteral("leave handled files where they are (remembered while the watch runs)")}},
+             {QStringLiteral("keep"), QString(), QStringLiteral("leave handled files where they are (remembered while the watch runs)")}}
+                + layoutOptionSpecs(),
             Arity::One, WarehouseUse::CreateIfMissing, &runWatch};
 }
 

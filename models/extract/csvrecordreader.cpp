@@ -470,11 +470,19 @@ CsvRecordReader::Status CsvRecordReader::next()
     }
 }
 
+void CsvRecordReader::rewindRecord()
+{
+    m_pos = m_recordStart;
+    m_nextLine = m_line;
+}
+
 CsvRecordReader::Parse CsvRecordReader::parseRecord()
 {
     const char *data = m_buffer.data();
     const char *begin = data + m_pos;
     const char *end = data + m_end;
+    const char delimiter = m_delimiter;
+    m_recordStart = m_pos;
 
     // One pass over the line for commas, quotes and its end; a quote hands over to the full parser.
     m_fields.clear();
@@ -482,7 +490,7 @@ CsvRecordReader::Parse CsvRecordReader::parseRecord()
     const char *newline = nullptr;
 #ifdef __SSE2__
     const __m128i newlines = _mm_set1_epi8('\n');
-    const __m128i commas = _mm_set1_epi8(',');
+    const __m128i commas = _mm_set1_epi8(delimiter);
     const __m128i quotes = _mm_set1_epi8('"');
     for (const char *block = begin; block < end && !newline; block += 16) {
         const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i *>(block));
@@ -493,7 +501,7 @@ CsvRecordReader::Parse CsvRecordReader::parseRecord()
             mask &= (1u << (end - block)) - 1;
         for (; mask != 0; mask &= mask - 1) {
             const char *special = block + __builtin_ctz(mask);
-            if (*special == ',') {
+            if (*special == delimiter) {
                 m_fields.emplace_back(fieldStart, static_cast<size_t>(special - fieldStart));
                 fieldStart = special + 1;
             } else if (*special == '\n') {
@@ -506,7 +514,7 @@ CsvRecordReader::Parse CsvRecordReader::parseRecord()
     }
 #else
     for (const char *p = begin; p != end && !newline; ++p) {
-        if (*p == ',') {
+        if (*p == delimiter) {
             m_fields.emplace_back(fieldStart, static_cast<size_t>(p - fieldStart));
             fieldStart = p + 1;
         } else if (*p == '\n') {
@@ -539,6 +547,7 @@ CsvRecordReader::Parse CsvRecordReader::parseRecord()
 
 CsvRecordReader::Parse CsvRecordReader::parseQuotedRecord(const char *begin, const char *end)
 {
+    const char delimiter = m_delimiter;
     m_fields.clear();
     const auto available = static_cast<size_t>(end - begin);
     if (m_scratch.size() < available)
@@ -601,7 +610,7 @@ CsvRecordReader::Parse CsvRecordReader::parseQuotedRecord(const char *begin, con
                 contentEnd = nextRecord = end;
                 break;
             }
-            if (*p == ',') {
+            if (*p == delimiter) {
                 ++p;
                 continue;
             }
@@ -623,11 +632,11 @@ CsvRecordReader::Parse CsvRecordReader::parseQuotedRecord(const char *begin, con
                 defect = Defect::TextAfterQuote;
                 defectField = m_fields.size();
             }
-            while (p != end && *p != ',' && *p != '\n')
+            while (p != end && *p != delimiter && *p != '\n')
                 ++p;
             if (p == end && !m_eof)
                 return Parse::NeedMore;
-            if (p != end && *p == ',') {
+            if (p != end && *p == delimiter) {
                 ++p;
                 continue;
             }
@@ -637,11 +646,11 @@ CsvRecordReader::Parse CsvRecordReader::parseQuotedRecord(const char *begin, con
         }
 
         const char *start = p;
-        while (p != end && *p != ',' && *p != '\n')
+        while (p != end && *p != delimiter && *p != '\n')
             ++p;
         if (p == end && !m_eof)
             return Parse::NeedMore;
-        if (p != end && *p == ',') {
+        if (p != end && *p == delimiter) {
             m_fields.emplace_back(start, static_cast<size_t>(p - start));
             ++p;
             continue;

@@ -38,10 +38,18 @@ public:
     /// true fails the read with "cancelled while reading".
     void setCancelCheck(std::function<bool()> cancelled);
 
+    /// The field separator (a comma unless set); set before the first next() or before rewindRecord().
+    void setDelimiter(char delimiter) { m_delimiter = delimiter; }
+    char delimiter() const { return m_delimiter; }
+
     enum class Status { Record, End, Failed };
     /// Reads the next record, skipping lines that are empty or only blanks. A malformed record (an
     /// unterminated quote, text after a closing quote) is still returned, with isMalformed() set.
     Status next();
+
+    /// Makes the next next() return the current record again, parsed anew (with another separator, or as
+    /// data after it was taken for a header).
+    void rewindRecord();
 
     /// The fields of the current record, unquoted. They point into the reader's buffers and stay
     /// valid until the next call to next().
@@ -88,6 +96,9 @@ private:
     /// it are read.
     QString m_badEnding;
 
+    char m_delimiter = ',';
+    /// Where the current record starts in m_buffer (valid until the next fill()).
+    size_t m_recordStart = 0;
     std::vector<std::string_view> m_fields;
     std::vector<char> m_scratch;
     std::string_view m_raw;

@@ -29,7 +29,7 @@ qint64 estimateLines(const QString &path, qint64 sizeBytes)
 }
 } // namespace
 
-ExtractPreview previewExtract(const QString &path, int shownRows, int sampleRows)
+ExtractPreview previewExtract(const QString &path, int shownRows, int sampleRows, const ExtractLayout &layout)
 {
     ExtractPreview preview;
     preview.path = path;
@@ -37,18 +37,21 @@ ExtractPreview previewExtract(const QString &path, int shownRows, int sampleRows
     preview.sizeBytes = QFileInfo(path).size();
 
     ExtractReader reader(path);
+    reader.setLayout(layout);
     if (!reader.open()) {
         preview.error = reader.error().message();
         return preview;
     }
     preview.kind = reader.kind();
+    preview.delimiter = reader.delimiter();
+    preview.delimiterDetected = layout.delimiter == 0;
+    preview.columnsRead = reader.columnLabels();
     preview.sizeBytes = reader.sizeBytes();
     const QString ok = QStringLiteral("ok");
     std::map<qint64, int> rowsPerHour;
     RejectedLine rejected;
     if (preview.kind == ExtractKind::UsersSnapshot) {
-        preview.columns = {QStringLiteral("Line"), QStringLiteral("id"), QStringLiteral("postcode"),
-                           QStringLiteral("Parsed as")};
+        preview.columns = QStringList{QStringLiteral("Line")} + preview.columnsRead + QStringList{QStringLiteral("Parsed as")};
         preview.asOf = asOfFromFileName(preview.fileName);
         UserRecord record;
         for (int i = 0; i < sampleRows; ++i) {
@@ -68,8 +71,8 @@ ExtractPreview previewExtract(const QString &path, int shownRows, int sampleRows
                                      QStringLiteral("rejected: ") + rejected.reason});
         }
     } else {
-        preview.columns = {QStringLiteral("Line"), QStringLiteral("user_id"), QStringLiteral("pageview_datetime (UTC)"),
-                           QStringLiteral("Parsed as")};
+        preview.columns = {QStringLiteral("Line"), preview.columnsRead.value(0),
+                           preview.columnsRead.value(2) + QStringLiteral(", UTC"), QStringLiteral("Parsed as")};
         PageviewRecord record;
         for (int i = 0; i < sampleRows; ++i) {
             const ExtractReader::Result result = reader.nextPageview(record, rejected);

@@ -19,6 +19,11 @@ struct ExtractPreview
     QString fileName;
     ExtractKind kind = ExtractKind::Unknown;
     qint64 sizeBytes = 0;
+    /// The separator the file is read with, and whether it was told from the header line rather than given.
+    char delimiter = ',';
+    bool delimiterDetected = false;
+    /// The columns read, as messages name them: "url", or "url (page_url)" when the file calls it otherwise.
+    QStringList columnsRead;
     /// Column titles of rows (the parsed fields, then the outcome).
     QStringList columns;
     /// One entry per data row read: its line, its parsed fields, and "ok" or the reason it would be rejected.
@@ -39,8 +44,10 @@ struct ExtractPreview
     bool isValid() const { return error.isEmpty(); }
 };
 
-/// Opens path with an ExtractReader and parses up to sampleRows rows; rows keeps the first shownRows.
-ExtractPreview previewExtract(const QString &path, int shownRows = 20, int sampleRows = 2000);
+/// Opens path with an ExtractReader laid out as layout says, and parses up to sampleRows rows; rows keeps the
+/// first shownRows.
+ExtractPreview previewExtract(const QString &path, int shownRows = 20, int sampleRows = 2000,
+                              const ExtractLayout &layout = {});
 
 /// What the removal guard will make of a users snapshot, told before it loads: the users of the snapshot
 /// before it against the rows in the file. Every user missing from the file is removed, so at least

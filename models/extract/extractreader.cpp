@@ -19,6 +19,13 @@ constexpr std::array<std::string_view, 3> PageviewsColumns = {"user_id", "url", 
 constexpr qsizetype MaxQuotedHeader = 200;
 
 enum UsersColumn { IdColumn, PostcodeColumn };
+
+std::vector<std::string_view> columnsOf(ExtractKind kind)
+{
+    if (kind == ExtractKind::UsersSnapshot)
+        return {UsersColumns.begin(), UsersColumns.end()};
+    return {PageviewsColumns.begin(), PageviewsColumns.end()};
+}
 enum PageviewsColumn { UserIdColumn, UrlColumn, DatetimeColumn };
 
 std::string_view trimmed(std::string_view text)
@@ -75,16 +82,24 @@ class ExtractReader::Private
 public:
     bool fail(const QString &reason, qint64 line = 0);
     bool readHeader(ExtractKind expected);
+    bool placeColumnsByName(ExtractKind expected, qint64 line);
+    bool placeColumnsByNumber(ExtractKind expected, qint64 line);
+    /// The 0-based position layout gives a column by number, if it does (size_t(-1) for a number below 1).
+    std::optional<size_t> numberedColumn(const QString &column) const;
+    /// The file's name for a column: the layout's, else the column's own.
+    QString fileNameOf(const QString &column) const;
+    void setLabels(ExtractKind detected);
     std::optional<Result> startRecord(ExtractKind wanted, RejectedLine &rejected);
     Result reject(RejectedLine &rejected, const QString &reason, quint64 userId = 0);
-    Result rejectColumn(RejectedLine &rejected, std::string_view column, const QString &reason,
-                        quint64 userId = 0);
+    Result rejectColumn(RejectedLine &rejected, int column, const QString &reason, quint64 userId = 0);
     quint64 userIdIfValid() const;
 
     QString path;
     QString displayName;
     CsvRecordReader csv;
+    ExtractLayout layout;
     ExtractKind kind = ExtractKind::Unknown;
+    QStringList labels;
     ExtractError error;
     bool ready = false;
     qint64 rows = 0;
@@ -106,6 +121,8 @@ bool ExtractReader::Private::fail(const QString &reason, qint64 line)
 
 bool ExtractReader::Private::readHeader(ExtractKind expected)
 {
+    if (layout.delimiter)
+        csv.setDelimiter(layout.delimiter);
     switch (csv.next()) {
     case CsvRecordReader::Status::Failed:
         return fail(csv.errorString(), csv.errorLine());
@@ -119,42 +136,143 @@ bool ExtractReader::Private::readHeader(ExtractKind expected)
         break;
     }
     const qint64 line = csv.line();
-    if (csv.isMalformed())
-        return fail(QStringLiteral("the header line is malformed: %1").arg(csv.malformation()), line);
-
-    const std::vector<std::string_view> &fields = csv.fields();
-    headerFields = fields.size();
     // A lone CR inside the first line: the whole file is one line to a reader of LF and CRLF.
     const std::string_view firstLine = csv.raw();
     if (const size_t cr = firstLine.find('\r'); cr != std::string_view::npos && cr + 1 < firstLine.size() && firstLine[cr + 1] != '\n')
         return fail(QStringLiteral("the lines end in a lone CR (classic Mac line ends): save the file with LF or CRLF "
                                    "line ends"),
                     line);
+    if (!layout.delimiter && csv.fields().size() == 1) {
+        // Not comma-separated: the separator is the one of tab, '|' and ';' that the first line holds, when it
+        // holds only one of them; with two it is the operator's to say.
+        std::vector<char> present;
+        for (const char candidate : {'\t', '|', ';'})
+            if (firstLine.find(candidate) != std::string_view::npos)
+                present.push_back(candidate);
+        if (present.size() > 1) {
+            return fail(QStringLiteral("the first line holds both %1 and %2, and no comma: say which one separates the "
+                                       "fields with --delimiter")
+                            .arg(delimiterName(present[0]), delimiterName(present[1])),
+                        line);
+        }
+        if (present.size() == 1) {
+            csv.setDelimiter(present.front());
+            csv.rewindRecord();
+            if (csv.next() != CsvRecordReader::Status::Record)
+                return fail(csv.errorString(), csv.errorLine());
+        }
+    }
+    if (csv.isMalformed())
+        return fail(QStringLiteral("the %1 line is malformed: %2").arg(layout.headerless ? QStringLiteral("first") : QStringLiteral("header"), csv.malformation()), line);
+    headerFields = csv.fields().size();
+    return layout.headerless ? placeColumnsByNumber(expected, line) : placeColumnsByName(expected, line);
+}
+
+std::optional<size_t> ExtractReader::Private::numberedColumn(const QString &column) const
+{
+    const auto mapped = layout.columns.find(column);
+    if (mapped == layout.columns.end())
+        return std::nullopt;
+    bool isNumber = false;
+    const int number = mapped->second.toInt(&isNumber);
+    if (!isNumber)
+        return std::nullopt;
+    return number >= 1 ? size_t(number - 1) : size_t(-1);
+}
+
+QString ExtractReader::Private::fileNameOf(const QString &column) const
+{
+    const auto mapped = layout.columns.find(column);
+    return mapped == layout.columns.end() ? column : mapped->second;
+}
+
+void ExtractReader::Private::setLabels(ExtractKind detected)
+{
+    labels.clear();
+    for (const std::string_view name : columnsOf(detected)) {
+        const QString column = fromView(name);
+        const auto mapped = layout.columns.find(column);
+        if (mapped == layout.columns.end())
+            labels << column;
+        else if (numberedColumn(column))
+            labels << QStringLiteral("%1 (column %2)").arg(column, mapped->second);
+        else
+            labels << QStringLiteral("%1 (%2)").arg(column, mapped->second);
+    }
+}
+
+bool ExtractReader::Private::placeColumnsByNumber(ExtractKind expected, qint64 line)
+{
+    // No header to tell the kind: the operator's word, else the file's name.
+    ExtractKind detected = expected;
+    if (detected == ExtractKind::Unknown) {
+        const QString name = displayName.toLower();
+        if (name.contains(QLatin1String("view")))
+            detected = ExtractKind::Pageviews;
+        else if (name.contains(QLatin1String("user")))
+            detected = ExtractKind::UsersSnapshot;
+        else
+            return fail(QStringLiteral("a file without a header line does not say what it holds, nor does its name: give "
+                                       "its kind (--kind users or pageviews)"),
+                        line);
+    }
+    size_t index = 0;
+    for (const std::string_view name : columnsOf(detected)) {
+        const QString column = fromView(name);
+        if (layout.columns.count(column) && !numberedColumn(column)) {
+            return fail(QStringLiteral("a file without a header line has no column named '%1': give column %2 by its "
+                                       "number, as in %2=%3")
+                            .arg(fileNameOf(column), column)
+                            .arg(index + 1),
+                        line);
+        }
+        columns[index] = numberedColumn(column).value_or(index);
+        if (columns[index] >= headerFields) {
+            return fail(QStringLiteral("column %1 is number %2, but the first line has %3 field%4")
+                            .arg(column)
+                            .arg(qint64(columns[index]) + 1)
+                            .arg(headerFields)
+                            .arg(headerFields == 1 ? QString() : QStringLiteral("s")),
+                        line);
+        }
+        ++index;
+    }
+    setLabels(detected);
+    // The first line is the first row.
+    csv.rewindRecord();
+    kind = detected;
+    ready = true;
+    return true;
+}
+
+bool ExtractReader::Private::placeColumnsByName(ExtractKind expected, qint64 line)
+{
+    const std::vector<std::string_view> &fields = csv.fields();
     QString found = fromView(csv.raw());
     if (found.size() > MaxQuotedHeader)
         found = found.left(MaxQuotedHeader - 3) + QLatin1String("...");
 
-    // Where each known column name sits, matched case-insensitively and without surrounding blanks.
+    // Where each column sits: at its number when given one, else where its name (or the file's name for it) is,
+    // matched without regard to case and surrounding blanks.
     const auto positionsOf = [&](std::string_view name) {
+        const QString column = fromView(name);
+        if (const std::optional<size_t> number = numberedColumn(column))
+            return *number < fields.size() ? std::vector<size_t>{*number} : std::vector<size_t>{};
+        const QString wanted = fileNameOf(column);
         std::vector<size_t> positions;
-        for (size_t i = 0; i < fields.size(); ++i) {
-            const std::string_view field = trimmed(fields[i]);
-            if (field.size() == name.size()
-                && std::equal(field.begin(), field.end(), name.begin(),
-                              [](char a, char b) { return (a >= 'A' && a <= 'Z' ? a - 'A' + 'a' : a) == b; })) {
+        for (size_t i = 0; i < fields.size(); ++i)
+            if (fromView(trimmed(fields[i])).compare(wanted, Qt::CaseInsensitive) == 0)
                 positions.push_back(i);
-            }
-        }
         return positions;
     };
-    const auto countPresent = [&](auto names) {
+    const auto countPresent = [&](ExtractKind which) {
         size_t present = 0;
-        for (const std::string_view name : names)
+        for (const std::string_view name : columnsOf(which))
             present += positionsOf(name).empty() ? 0 : 1;
         return present;
     };
-    const size_t usersPresent = countPresent(UsersColumns);
-    const size_t pageviewsPresent = countPresent(PageviewsColumns);
+    const size_t usersPresent = countPresent(ExtractKind::UsersSnapshot);
+    const size_t pageviewsPresent = countPresent(ExtractKind::Pageviews);
 
     const QString notRecognised = QStringLiteral("the header is not recognised: expected %1, found '%2'")
                                           .arg(expectedHeaders(expected), found);
@@ -181,38 +299,40 @@ bool ExtractReader::Private::readHeader(ExtractKind expected)
     }
     if (detected == ExtractKind::Unknown) {
         QString hint;
-        if (fields.size() == 1 && (found.contains(QLatin1Char(';')) || found.contains(QLatin1Char('\t'))))
-            hint = QStringLiteral(" (fields must be separated by commas)");
-        else if (!fields.empty() && parseUserId(fields.front(), nullptr))
-            hint = QStringLiteral(" (the first line must be the header)");
+        if (!fields.empty() && parseUserId(fields.front(), nullptr))
+            hint = QStringLiteral(" (the first line must be the header; a file without one loads with --no-header)");
+        else if (fields.size() > 1)
+            hint = QStringLiteral(" (if the file names the columns otherwise, map them with --columns, as in "
+                                  "id=customer_id,postcode=customer_postcode or url=page_url,pageview_datetime=timestamp)");
         return fail(notRecognised + hint, line);
     }
 
-    const auto required = detected == ExtractKind::UsersSnapshot
-            ? std::vector<std::string_view>(UsersColumns.begin(), UsersColumns.end())
-            : std::vector<std::string_view>(PageviewsColumns.begin(), PageviewsColumns.end());
     QStringList missing;
-    for (size_t i = 0; i < required.size(); ++i) {
-        const std::vector<size_t> positions = positionsOf(required[i]);
+    size_t index = 0;
+    for (const std::string_view name : columnsOf(detected)) {
+        const QString column = fromView(name);
+        const std::vector<size_t> positions = positionsOf(name);
         if (positions.empty()) {
-            missing << fromView(required[i]);
-            continue;
-        }
-        if (positions.size() > 1) {
+            missing << (fileNameOf(column) == column ? column : QStringLiteral("%1 (for %2)").arg(fileNameOf(column), column));
+        } else if (positions.size() > 1) {
             return fail(QStringLiteral("column '%1' appears more than once in the header (columns %2 and %3)")
-                                .arg(fromView(required[i]))
+                                .arg(fileNameOf(column))
                                 .arg(positions[0] + 1)
                                 .arg(positions[1] + 1),
                         line);
+        } else {
+            columns[index] = positions.front();
         }
-        columns[i] = positions.front();
+        ++index;
     }
     if (!missing.isEmpty()) {
-        return fail(QStringLiteral("missing required column%1 %2: the header is '%3', expected %4")
+        return fail(QStringLiteral("missing required column%1 %2: the header is '%3', expected %4; if the file names it "
+                                   "otherwise, map it with --columns (as in url=page_url)")
                             .arg(missing.size() > 1 ? QStringLiteral("s") : QString(), quotedList(missing), found,
                                  expectedHeaders(detected)),
                     line);
     }
+    setLabels(detected);
     kind = detected;
     ready = true;
     return true;
@@ -272,10 +392,10 @@ ExtractReader::Result ExtractReader::Private::reject(RejectedLine &rejected, con
     return Result::Rejected;
 }
 
-ExtractReader::Result ExtractReader::Private::rejectColumn(RejectedLine &rejected, std::string_view column,
-                                                           const QString &reason, quint64 userId)
+ExtractReader::Result ExtractReader::Private::rejectColumn(RejectedLine &rejected, int column, const QString &reason,
+                                                           quint64 userId)
 {
-    return reject(rejected, QStringLiteral("column '%1': %2").arg(fromView(column), reason), userId);
+    return reject(rejected, QStringLiteral("column '%1': %2").arg(labels.value(column), reason), userId);
 }
 
 ExtractReader::ExtractReader(const QString &path)
@@ -300,9 +420,25 @@ bool ExtractReader::open(ExtractKind expected)
         if (info.isFile())
             d->size = info.size();
     }
+    d->csv.setDelimiter(',');
     if (!d->csv.open(d->path))
         return d->fail(d->csv.errorString(), d->csv.errorLine());
     return d->readHeader(expected);
+}
+
+void ExtractReader::setLayout(const ExtractLayout &layout)
+{
+    d->layout = layout;
+}
+
+char ExtractReader::delimiter() const
+{
+    return d->csv.delimiter();
+}
+
+QStringList ExtractReader::columnLabels() const
+{
+    return d->labels;
 }
 
 void ExtractReader::setCancelCheck(std::function<bool()> cancelled)
@@ -328,10 +464,10 @@ ExtractReader::Result ExtractReader::nextUser(UserRecord &record, RejectedLine &
     QString reason;
     const std::optional<quint64> id = parseUserId(fields[d->columns[IdColumn]], &reason);
     if (!id)
-        return d->rejectColumn(rejected, UsersColumns[IdColumn], reason);
+        return d->rejectColumn(rejected, IdColumn, reason);
     const int length = normalisePostcodeInto(fields[d->columns[PostcodeColumn]], d->postcode.data(), &reason);
     if (length == 0)
-        return d->rejectColumn(rejected, UsersColumns[PostcodeColumn], reason, *id);
+        return d->rejectColumn(rejected, PostcodeColumn, reason, *id);
     record.userId = *id;
     record.postcode = std::string_view(d->postcode.data(), static_cast<size_t>(length));
     record.line = d->csv.line();
@@ -346,17 +482,17 @@ ExtractReader::Result ExtractReader::nextPageview(PageviewRecord &record, Reject
     QString reason;
     const std::optional<quint64> id = parseUserId(fields[d->columns[UserIdColumn]], &reason);
     if (!id)
-        return d->rejectColumn(rejected, PageviewsColumns[UserIdColumn], reason);
+        return d->rejectColumn(rejected, UserIdColumn, reason);
     const std::string_view url = fields[d->columns[UrlColumn]];
     if (url.empty() || ((url.front() == ' ' || url.front() == '\t') && trimmed(url).empty()))
-        return d->rejectColumn(rejected, PageviewsColumns[UrlColumn], QStringLiteral("empty value: expected a URL"), *id);
+        return d->rejectColumn(rejected, UrlColumn, QStringLiteral("empty value: expected a URL"), *id);
     if (!isUtf8Text(url, &reason))
-        return d->rejectColumn(rejected, PageviewsColumns[UrlColumn], reason, *id);
+        return d->rejectColumn(rejected, UrlColumn, reason, *id);
     const std::string_view datetime = fields[d->columns[DatetimeColumn]];
     bool zoned = false;
     const std::optional<qint64> viewedAt = parseTimestamp(datetime, &reason, &zoned);
     if (!viewedAt)
-        return d->rejectColumn(rejected, PageviewsColumns[DatetimeColumn], reason, *id);
+        return d->rejectColumn(rejected, DatetimeColumn, reason, *id);
     // Times with a zone are converted to UTC and naive ones taken as UTC: a file holding both would mean two
     // clocks, one of them perhaps local, so it is refused rather than read on a guess.
     qint64 &first = zoned ? d->firstZonedLine : d->firstNaiveLine;

@@ -2,6 +2,7 @@
 
 #include "core/extracterror.h"
 #include "core/extractkind.h"
+#include "extract/extractlayout.h"
 
 #include <QByteArray>
 #include <QString>
@@ -40,6 +41,14 @@ public:
     ~ExtractReader();
     ExtractReader(const ExtractReader &) = delete;
     ExtractReader &operator=(const ExtractReader &) = delete;
+
+    /// How the file is laid out when it is not in the contract's shape; set before open().
+    void setLayout(const ExtractLayout &layout);
+    /// The separator in use once open() succeeded (given, or told from the header line).
+    char delimiter() const;
+    /// For each column read, in the reader's order (id, postcode or user_id, url, pageview_datetime): how
+    /// messages name it, "url", or "url (page_url)" when the file calls it otherwise.
+    QStringList columnLabels() const;
 
     /// Opens the file and reads its header. With expected == Unknown the kind comes from the header.
     /// Fails (see error()) on a missing/unreadable/empty/binary/UTF-16 file, an unrecognised header,

@@ -22,6 +22,7 @@ class Warehouse;
 struct LoadOptions
 {
     ExtractKind kind = ExtractKind::Unknown;  ///< Unknown: from the header
+    ExtractLayout layout;                     ///< another pipeline's separator, column names, or no header
     std::optional<qint64> asOf;               ///< users: else from the file name
     std::optional<qint64> windowHour;         ///< pageviews: else the hour in the file name, else the hour most rows fall in
     /// Pageviews: replace the earlier load of the same hour from a differently named file (a correction).

@@ -15,6 +15,7 @@ namespace pv {
 LoadResult loadExtract(Warehouse &warehouse, const QString &path, const LoadOptions &options, LoadFeedback *feedback)
 {
     ExtractReader reader(path);
+    reader.setLayout(options.layout);
     if (!reader.open(options.kind)) {
         // Refused up front: still one run record saying why, so the operator sees it in the job tracker.
         LoadRun run;

@@ -46,6 +46,9 @@ QString desktopMessage(QString message)
                     QObject::tr("import it again with “%1” ticked").arg(loadAnywayText()));
     message.replace(QLatin1String("give it with --as-of 'YYYY-MM-DD HH:MM:SS'"),
                     QObject::tr("import it again and set the snapshot's as-of"));
+    message.replace(QLatin1String("loads with --no-header"), QObject::tr("loads with “The first line is data” ticked"));
+    message.replace(QLatin1String("with --columns"), QObject::tr("in Columns"));
+    message.replace(QLatin1String("separates the fields with --delimiter"), QObject::tr("separates the fields in Separator"));
     message.replace(QLatin1String("raise the threshold (--max-rejects)"),
                     QObject::tr("raise the file's reject threshold in the import dialog"));
     // A count stands alone: not part of a date, a time, a decimal, a name or a path, not a value quoted
@@ -172,7 +175,7 @@ void LoadWorker::run(const QString &warehousePath, const LoadRequest &request, i
     progress.path = request.path;
     progress.fileNumber = fileNumber;
     progress.fileCount = fileCount;
-    progress.rowsTotal = previewExtract(request.path, 0, 2000).estimatedRows;
+    progress.rowsTotal = previewExtract(request.path, 0, 2000, request.options.layout).estimatedRows;
 
     LoadFeedback feedback;
     QElapsedTimer fileClock;

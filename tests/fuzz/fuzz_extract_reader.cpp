@@ -345,8 +345,8 @@ void checkRecordLine(qint64 line, qint64 &lastLine, qint64 lines)
 }
 
 // Reads the file as a load does and checks what comes back; true when the read reached its end.
-bool checkReader(const std::string &path, ExtractKind expected, const std::optional<std::string> &content,
-                 qint64 fileSize)
+bool checkReader(const std::string &path, ExtractKind expected, const pv::ExtractLayout &layout,
+                 const std::optional<std::string> &content, qint64 fileSize)
 {
     // Physical lines of the content (1 + line feeds), and where each starts; unknown (-1) when the
     // decompressed content is too large to hold.
@@ -364,6 +364,7 @@ bool checkReader(const std::string &path, ExtractKind expected, const std::optio
     }
 
     ExtractReader reader(QString::fromStdString(path));
+    reader.setLayout(layout);
     if (!reader.open(expected)) {
         const pv::ExtractError &error = reader.error();
         PV_CHECK(!error.reason.isEmpty(), "open() failed without a reason");
@@ -504,7 +505,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const qint64 fileSize = std::ftell(f);
     std::fclose(f);
 
-    const bool readToEnd = checkReader(path, expected, content, fileSize);
+    // Other pipelines' layouts: a separator given or told (bits 4-5), no header (bit 6), the file's own names and
+    // numbers for some columns (bit 7).
+    pv::ExtractLayout layout;
+    static const char delimiters[4] = {0, '\t', '|', ';'};
+    layout.delimiter = delimiters[(selector >> 4) & 3];
+    layout.headerless = (selector & 0x40) != 0;
+    if (selector & 0x80)
+        layout.columns = {{QStringLiteral("url"), QStringLiteral("page_url")},
+                          {QStringLiteral("postcode"), QStringLiteral("2")},
+                          {QStringLiteral("pageview_datetime"), QStringLiteral("3")}};
+    const bool readToEnd = checkReader(path, expected, layout, content, fileSize);
     // A file that starts as gzip data is read to its end only when it is gzip members and zero padding.
     if (readToEnd && mode == 3 && bodySize >= 2 && body[0] == 0x1F && body[1] == 0x8B)
         PV_CHECK(onlyGzipMembers(body, bodySize), "a .gz read to its end with other data after its gzip members");
