@@ -368,6 +368,8 @@ private slots:
     void differentFileForSameWindowReplaces();
     void zonedTimesLoadInUtcAndMixedOnesAreRefused();
     void otherPipelinesFilesLoadWithTheirLayout();
+    void snapshotDateInsideTheFileAndAheadOfTheClock();
+    void repeatedIdsAreCountedInTheRefusal();
     void loadBadOptionValues_data();
     void loadBadOptionValues();
 
@@ -923,7 +925,7 @@ void CommandlineTest::loadBadFileAmongGoodOnes()
     Sandbox box;
     QVERIFY(box.isValid());
     const QString users = box.write(QStringLiteral("users_extract_2024-03-01.csv"), moverUsers1);
-    const QString bad = box.write(QStringLiteral("broken.csv"), "user_id;url;pageview_datetime\n1;/a;2024-03-01 11:00:00\n");
+    const QString bad = box.write(QStringLiteral("broken.csv"), "userid,link,when\n1,/a,2024-03-01 11:00:00\n");
     const QString views = box.write(QStringLiteral("pv.csv"), moverViewsDay1);
     const CliResult r = box.run({QStringLiteral("load"), users, bad, views});
     EXPECT_EXIT(r, 1);
@@ -1307,6 +1309,67 @@ void CommandlineTest::otherPipelinesFilesLoadWithTheirLayout()
     EXPECT_CONTAINS(watched.out, "loaded as run");
     QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time"), QStringLiteral("--from"), QStringLiteral("2024-03-01 12:00:00")}),
              reportCsv({"2024-03-01 12:00:00,N1 9GU,1"}));
+}
+
+void CommandlineTest::snapshotDateInsideTheFileAndAheadOfTheClock()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    // A load_date that disagrees with the name: loaded as the name says, with a warning naming both dates.
+    const CliResult named = box.run({QStringLiteral("load"), box.write(QStringLiteral("users_extract_2024-03-02.csv"),
+                                                                       "id,postcode,load_date\n1,SW19,2024-03-05\n2,N1,2024-03-05\n")});
+    EXPECT_EXIT(named, 0);
+    EXPECT_CONTAINS(named.out, "as of 2024-03-02 00:00:00");
+    EXPECT_CONTAINS(named.out, "warning: its load_date column says 2024-03-05 (line 2) where its name says 2024-03-02; "
+                               "loaded as of the name (--as-of-column load_date takes the column's)");
+    // One that agrees says nothing.
+    const CliResult agreeing = box.run({QStringLiteral("load"), box.write(QStringLiteral("users_extract_2024-03-03.csv"),
+                                                                          "id,postcode,extract_date\n1,SW19,2024-03-03 00:00:00\n2,N1,2024-03-03\n")});
+    EXPECT_EXIT(agreeing, 0);
+    EXPECT_NOT_CONTAINS(agreeing.out, "warning");
+    // --as-of-column: the column's single value is the as-of, whatever the name says.
+    const QString columned = box.write(QStringLiteral("users_extract_2024-03-01.csv"), "id,postcode,snap\n1,E1,2024-03-04\n2,N1,2024-03-04\n");
+    const CliResult byColumn = box.run({QStringLiteral("load"), QStringLiteral("--as-of-column"), QStringLiteral("SNAP"), columned});
+    EXPECT_EXIT(byColumn, 0);
+    EXPECT_CONTAINS(byColumn.out, "as of 2024-03-04 00:00:00");
+    const CliResult history = box.run({QStringLiteral("history"), QStringLiteral("1")});
+    EXPECT_CONTAINS(history.out, "2024-03-04 00:00:00");
+    // Two values in it: refused, naming the first line of each; nothing changes.
+    const CliResult two = box.run({QStringLiteral("load"), QStringLiteral("--as-of-column"), QStringLiteral("snap"),
+                                   box.write(QStringLiteral("users_two.csv"), "id,postcode,snap\n1,W1,2024-03-05\n2,W2,2024-03-05\n3,W3,2024-03-06\n")});
+    EXPECT_EXIT(two, 1);
+    EXPECT_CONTAINS(two.err, "users_two.csv: column 'snap', given as the as-of column, holds '2024-03-05' on line 2 and "
+                             "'2024-03-06' on line 4; a snapshot has one as-of, so nothing was loaded");
+    EXPECT_EXIT(box.run({QStringLiteral("load"), QStringLiteral("--as-of"), QStringLiteral("2024-03-05"), QStringLiteral("--as-of-column"),
+                         QStringLiteral("snap"), columned}),
+                2);
+    // A far-future date read from the name is refused, saying where it was read; --as-of loads it.
+    const QString future = box.write(QStringLiteral("users_9999-12-31.csv"), "id,postcode\n1,YO1 7HH\n2,N1\n");
+    const CliResult ahead = box.run({QStringLiteral("load"), future});
+    EXPECT_EXIT(ahead, 1);
+    EXPECT_CONTAINS(ahead.err, "users_9999-12-31.csv: the as-of 9999-12-31 00:00:00, read from the file name, is more than "
+                               "a day after the clock");
+    EXPECT_CONTAINS(ahead.err, "if it is right, give it with --as-of");
+    EXPECT_NOT_CONTAINS(box.run({QStringLiteral("history"), QStringLiteral("1")}).out, "YO1");
+    const QDate tomorrow = QDateTime::currentDateTimeUtc().date().addDays(1);
+    const QString nextDay = box.write(QStringLiteral("users_%1.csv").arg(tomorrow.toString(QStringLiteral("yyyy-MM-dd"))),
+                                      "id,postcode\n1,E1\n2,N1\n");
+    EXPECT_EXIT(box.run({QStringLiteral("load"), nextDay}), 0); // midnight tonight: within a day of the clock
+}
+
+void CommandlineTest::repeatedIdsAreCountedInTheRefusal()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    QByteArray users("id,postcode\n");
+    for (int id = 1; id <= 40; ++id)
+        users += QByteArray::number(id) + ",SW19\n";
+    users += "7,N1\n12,E1\n12,E2\n";
+    const CliResult r = box.run({QStringLiteral("load"), box.write(QStringLiteral("users_2024-03-01.csv"), users)});
+    EXPECT_EXIT(r, 1);
+    EXPECT_CONTAINS(r.err, "5 of 43 rows rejected");
+    EXPECT_CONTAINS(r.err, "2 ids appear with different postcodes; the first is user 7 on lines 8, 42 (SW19, N1).");
+    EXPECT_NOT_CONTAINS(box.run({QStringLiteral("history"), QStringLiteral("1")}).out, "SW19");
 }
 
 void CommandlineTest::loadBadOptionValues_data()

@@ -37,6 +37,13 @@ int runLoad(const Invocation &invocation)
     }
     if (!layoutOptions(invocation, &options.layout, &error))
         return invocation.usageError(error);
+    if (invocation.isSet(QStringLiteral("as-of-column"))) {
+        if (options.asOf)
+            return invocation.usageError(QStringLiteral("give --as-of or --as-of-column, not both"));
+        options.layout.asOfColumn = invocation.value(QStringLiteral("as-of-column")).trimmed();
+        if (options.layout.asOfColumn.isEmpty())
+            return invocation.usageError(QStringLiteral("--as-of-column needs a column's name or number"));
+    }
     options.force = invocation.isSet(QStringLiteral("force"));
     options.replace = invocation.isSet(QStringLiteral("replace"));
 
@@ -88,6 +95,9 @@ CommandSpec loadCommand()
               QStringLiteral("the extract's kind, when the header should not decide")},
              {QStringLiteral("as-of"), QStringLiteral("DATETIME"),
               QStringLiteral("a users snapshot's as-of, on the hour (default: from the file name)")},
+             {QStringLiteral("as-of-column"), QStringLiteral("NAME"),
+              QStringLiteral("a users snapshot's column that holds its as-of, the same on every row (a name, or a number "
+                             "from 1)")},
              {QStringLiteral("hour"), QStringLiteral("DATETIME"),
               QStringLiteral("a pageviews file's hour window (default: the hour in its name, else the hour most of its "
                              "rows fall in)")},

@@ -20,8 +20,11 @@ struct ExtractLayout
     std::map<QString, QString> columns;
     /// The first line is data, not a header: the columns are in the contract's order unless numbered in columns.
     bool headerless = false;
+    /// A users snapshot's column that holds its as-of (a name, or a number from 1); empty: none is read as
+    /// the as-of, though an extract_date, load_date, snapshot_date or as_of column is still read to be compared.
+    QString asOfColumn;
 
-    bool isContractShape() const { return delimiter == 0 && columns.empty() && !headerless; }
+    bool isContractShape() const { return delimiter == 0 && columns.empty() && !headerless && asOfColumn.isEmpty(); }
     bool operator==(const ExtractLayout &) const = default;
 };
 

@@ -17,6 +17,8 @@ namespace {
 constexpr std::array<std::string_view, 2> UsersColumns = {"id", "postcode"};
 constexpr std::array<std::string_view, 3> PageviewsColumns = {"user_id", "url", "pageview_datetime"};
 constexpr qsizetype MaxQuotedHeader = 200;
+/// Columns in which pipelines write a snapshot's date; compared with the as-of the load takes.
+constexpr std::array<std::string_view, 4> DateColumns = {"extract_date", "load_date", "snapshot_date", "as_of"};
 
 enum UsersColumn { IdColumn, PostcodeColumn };
 
@@ -105,6 +107,8 @@ public:
     qint64 rows = 0;
     qint64 size = 0;
     std::array<size_t, 3> columns{};
+    std::optional<size_t> datedPosition;
+    QString datedName;
     size_t headerFields = 0;
     /// The first pageview time with a zone and the first without: a file must not hold both.
     qint64 firstZonedLine = 0, firstNaiveLine = 0;
@@ -237,6 +241,18 @@ bool ExtractReader::Private::placeColumnsByNumber(ExtractKind expected, qint64 l
         }
         ++index;
     }
+    if (!layout.asOfColumn.isEmpty() && detected == ExtractKind::UsersSnapshot) {
+        bool isNumber = false;
+        const int number = layout.asOfColumn.toInt(&isNumber);
+        if (!isNumber || number < 1 || size_t(number) > headerFields)
+            return fail(QStringLiteral("a file without a header line has no column '%1': give the as-of column by its "
+                                       "number, from 1 to %2")
+                            .arg(layout.asOfColumn)
+                            .arg(headerFields),
+                        line);
+        datedPosition = size_t(number - 1);
+        datedName = QStringLiteral("column %1").arg(number);
+    }
     setLabels(detected);
     // The first line is the first row.
     csv.rewindRecord();
@@ -332,6 +348,30 @@ bool ExtractReader::Private::placeColumnsByName(ExtractKind expected, qint64 lin
                                  expectedHeaders(detected)),
                     line);
     }
+    if (detected == ExtractKind::UsersSnapshot) {
+        // The as-of column when one is given (it must be there), else a date column a pipeline may have written.
+        if (!layout.asOfColumn.isEmpty()) {
+            bool isNumber = false;
+            const int number = layout.asOfColumn.toInt(&isNumber);
+            std::vector<size_t> positions;
+            for (size_t i = 0; i < fields.size(); ++i)
+                if (isNumber ? size_t(number) == i + 1
+                             : fromView(trimmed(fields[i])).compare(layout.asOfColumn, Qt::CaseInsensitive) == 0)
+                    positions.push_back(i);
+            if (positions.size() != 1)
+                return fail(QStringLiteral("%1 column '%2', given as the as-of column: the header is '%3'")
+                                .arg(positions.empty() ? QStringLiteral("no") : QStringLiteral("more than one"),
+                                     layout.asOfColumn, found),
+                            line);
+            datedPosition = positions.front();
+        } else {
+            for (const std::string_view name : DateColumns)
+                if (const std::vector<size_t> positions = positionsOf(name); positions.size() == 1 && !datedPosition)
+                    datedPosition = positions.front();
+        }
+        if (datedPosition)
+            datedName = fromView(trimmed(fields[*datedPosition]));
+    }
     setLabels(detected);
     kind = detected;
     ready = true;
@@ -415,6 +455,8 @@ bool ExtractReader::open(ExtractKind expected)
     d->rows = 0;
     d->size = 0;
     d->firstZonedLine = d->firstNaiveLine = 0;
+    d->datedPosition.reset();
+    d->datedName.clear();
     if (d->path != QLatin1String("-")) {
         const QFileInfo info(d->path);
         if (info.isFile())
@@ -439,6 +481,11 @@ char ExtractReader::delimiter() const
 QStringList ExtractReader::columnLabels() const
 {
     return d->labels;
+}
+
+QString ExtractReader::datedColumn() const
+{
+    return d->datedName;
 }
 
 void ExtractReader::setCancelCheck(std::function<bool()> cancelled)
@@ -471,6 +518,7 @@ ExtractReader::Result ExtractReader::nextUser(UserRecord &record, RejectedLine &
     record.userId = *id;
     record.postcode = std::string_view(d->postcode.data(), static_cast<size_t>(length));
     record.line = d->csv.line();
+    record.dated = d->datedPosition ? trimmed(fields[*d->datedPosition]) : std::string_view();
     return Result::Record;
 }
 

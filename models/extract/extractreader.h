@@ -20,6 +20,9 @@ struct UserRecord
     quint64 userId = 0;
     std::string_view postcode;
     qint64 line = 0;
+    /// The row's value in the snapshot's date column (ExtractReader::datedColumn()), trimmed; empty when the
+    /// file has none. Valid until the next call to next*().
+    std::string_view dated;
 };
 
 /// A validated pageviews row; viewedAt is seconds since the Unix epoch (naive UTC).
@@ -49,6 +52,9 @@ public:
     /// For each column read, in the reader's order (id, postcode or user_id, url, pageview_datetime): how
     /// messages name it, "url", or "url (page_url)" when the file calls it otherwise.
     QStringList columnLabels() const;
+    /// A users snapshot's column that says its date, as the file names it: the layout's asOfColumn, else the
+    /// first of extract_date, load_date, snapshot_date and as_of the header has; empty when none.
+    QString datedColumn() const;
 
     /// Opens the file and reads its header. With expected == Unknown the kind comes from the header.
     /// Fails (see error()) on a missing/unreadable/empty/binary/UTF-16 file, an unrecognised header,

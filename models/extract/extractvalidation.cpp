@@ -517,6 +517,16 @@ std::optional<qint64> asOfFromFileName(const QString &fileName)
     return parseTimestamp(std::string_view(utf8.constData(), size_t(utf8.size())), &reason);
 }
 
+std::optional<qint64> parseDateValue(std::string_view text, QString *reason)
+{
+    if (text.size() == 10) {
+        const std::string midnight = std::string(text) + " 00:00:00";
+        if (const std::optional<qint64> day = parseTimestamp(midnight, nullptr))
+            return day;
+    }
+    return parseTimestamp(text, reason);
+}
+
 QString quotedValue(std::string_view text)
 {
     return quoted(text);

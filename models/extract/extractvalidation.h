@@ -34,6 +34,10 @@ int normalisePostcodeInto(std::string_view text, char *out, QString *reason);
 /// ('Z' is the contract's own mark of UTC and counts as naive).
 std::optional<qint64> parseTimestamp(std::string_view text, QString *reason, bool *zoned = nullptr);
 
+/// A date as a pipeline writes a snapshot's date in a column: "YYYY-MM-DD" (its midnight, UTC) or a timestamp
+/// as parseTimestamp() reads it.
+std::optional<qint64> parseDateValue(std::string_view text, QString *reason);
+
 /// Text that can be stored and shown: UTF-8 without NUL bytes. CsvRecordReader checks the first 64 KiB of a
 /// file this way as a whole; a free-text field (the url) is checked here wherever it is in the file.
 /// Cheap on ASCII: eight bytes at a time.

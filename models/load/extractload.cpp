@@ -144,6 +144,8 @@ LoadResult ExtractLoad::execute()
                                         "loaded. Import the file as it is now to load it")
                              .arg(m_reader.displayName()));
     finishReading();
+    if (const QString refusal = refusalAfterReading(); !refusal.isEmpty())
+        return finishRun(LoadOutcome::Refused, refusal);
     m_run.rowsLoaded = rowsToLoad();
 
     const double maxPercent = m_options.maxRejectPercent.value_or(m_warehouse.defaultMaxRejectPercent());
@@ -152,13 +154,14 @@ LoadResult ExtractLoad::execute()
         const double share = m_run.rowsRejected * 100.0 / static_cast<double>(m_run.rowsRead);
         return finishRun(LoadOutcome::Failed,
                          QStringLiteral("%1 of %2 rows rejected (%3), over the %4 threshold; nothing was loaded. "
-                                        "First: line %5: %6. See the run's rejects; raise the threshold "
+                                        "First: line %5: %6.%7 See the run's rejects; raise the threshold "
                                         "(--max-rejects) only if these rows may be skipped")
                              .arg(m_run.rowsRejected)
                              .arg(m_run.rowsRead)
                              .arg(percent(share), percent(maxPercent))
                              .arg(m_rejects.empty() ? 0 : m_rejects.front().line)
-                             .arg(m_rejects.empty() ? QString() : m_rejects.front().reason));
+                             .arg(m_rejects.empty() ? QString() : m_rejects.front().reason,
+                                  rejectsNote().isEmpty() ? QString() : QLatin1Char(' ') + rejectsNote()));
     }
     if (m_run.rowsLoaded == 0)
         return finishRun(LoadOutcome::Failed,

@@ -76,6 +76,10 @@ protected:
     virtual ExtractReader::Result readRow(RejectedLine &rejected) = 0;
     /// After the last row: sort, reduce, find ambiguous rows (via reject()).
     virtual void finishReading() = 0;
+    /// After reading, before anything is written: a refusal reason, or empty to go on.
+    virtual QString refusalAfterReading() { return {}; }
+    /// What the operator should know of the rejected rows beyond the first one (said when they are too many).
+    virtual QString rejectsNote() const { return {}; }
     /// Rows that will be loaded.
     virtual qint64 rowsToLoad() const = 0;
     /// Inside the transaction: all the writes. May throw Refusal, Cancelled or StorageError.

@@ -8,16 +8,27 @@
 #include "storage/loadstore.h"
 #include "storage/warehouse.h"
 
+#include <QDateTime>
+
 #include <algorithm>
 
 namespace pv {
 
 QString UsersSnapshotLoad::refusalBeforeReading()
 {
+    QString refusal;
     if (m_options.asOf) {
         m_asOf = *m_options.asOf;
+        m_asOfFrom = AsOfFrom::Option;
+    } else if (!m_options.layout.asOfColumn.isEmpty()) {
+        const std::optional<qint64> fromColumn = asOfFromColumn(&refusal);
+        if (!fromColumn)
+            return refusal;
+        m_asOf = *fromColumn;
+        m_asOfFrom = AsOfFrom::Column;
     } else if (const auto fromName = asOfFromFileName(m_reader.displayName())) {
         m_asOf = *fromName;
+        m_asOfFrom = AsOfFrom::FileName;
     } else {
         return QStringLiteral("%1: cannot tell the snapshot's as-of from the file name; give it with "
                               "--as-of 'YYYY-MM-DD HH:MM:SS'")
@@ -28,7 +39,53 @@ QString UsersSnapshotLoad::refusalBeforeReading()
         return QStringLiteral("%1: as-of %2 is not on the hour; pageviews are counted per hour, so a snapshot's "
                               "as-of must be too")
             .arg(m_reader.displayName(), formatTimestamp(m_asOf));
+    // A date read from the file that lies ahead of the clock would become everyone's current postcode, and
+    // make every real snapshot after it a backfill: only the operator's word loads it.
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    if (m_asOfFrom != AsOfFrom::Option && m_asOf > now + secondsPerDay)
+        return QStringLiteral("%1: the as-of %2, read from %3, is more than a day after the clock (%4 UTC); if it is "
+                              "right, give it with --as-of 'YYYY-MM-DD HH:MM:SS'")
+            .arg(m_reader.displayName(), formatTimestamp(m_asOf),
+                 m_asOfFrom == AsOfFrom::FileName ? QStringLiteral("the file name")
+                                                  : QStringLiteral("column '%1'").arg(m_options.layout.asOfColumn),
+                 formatTimestamp(now).left(16));
     return {};
+}
+
+std::optional<qint64> UsersSnapshotLoad::asOfFromColumn(QString *refusal) const
+{
+    // Read before the load reads the file, from its first valid row: the as-of decides what the load compares with.
+    if (m_reader.path() == QLatin1String("-")) {
+        *refusal = QStringLiteral("<stdin>: --as-of-column needs a file, not standard input (it is read twice); give "
+                                  "the as-of with --as-of 'YYYY-MM-DD HH:MM:SS'");
+        return std::nullopt;
+    }
+    ExtractReader first(m_reader.path());
+    first.setLayout(m_options.layout);
+    if (!first.open(ExtractKind::UsersSnapshot)) {
+        *refusal = first.error().message();
+        return std::nullopt;
+    }
+    UserRecord record;
+    RejectedLine rejected;
+    for (;;) {
+        const ExtractReader::Result result = first.nextUser(record, rejected);
+        if (result == ExtractReader::Result::End || result == ExtractReader::Result::Failed) {
+            *refusal = QStringLiteral("%1: no valid row gives the as-of in column '%2'")
+                           .arg(m_reader.displayName(), m_options.layout.asOfColumn);
+            return std::nullopt;
+        }
+        if (result != ExtractReader::Result::Record)
+            continue;
+        QString reason;
+        if (const std::optional<qint64> asOf = parseDateValue(record.dated, &reason))
+            return asOf;
+        *refusal = QStringLiteral("%1:%2: column '%3', given as the as-of column, holds %4: %5")
+                       .arg(m_reader.displayName())
+                       .arg(record.line)
+                       .arg(first.datedColumn(), quotedValue(record.dated), reason);
+        return std::nullopt;
+    }
 }
 
 ExtractReader::Result UsersSnapshotLoad::readRow(RejectedLine &rejected)
@@ -39,9 +96,16 @@ ExtractReader::Result UsersSnapshotLoad::readRow(RejectedLine &rejected)
         m_members.reserve(static_cast<size_t>(std::max<qint64>(m_reader.sizeBytes(), 0) / 10));
     }
     const ExtractReader::Result result = m_reader.nextUser(m_record, rejected);
-    if (result == ExtractReader::Result::Record)
+    if (result == ExtractReader::Result::Record) {
         m_members.push_back({m_record.userId, m_postcodes->idFor(m_record.postcode),
                              static_cast<quint32>(std::min<qint64>(m_record.line, 0xffffffff))});
+        // The snapshot's date column: its first value, and the first that differs from it.
+        const std::string_view dated = m_record.dated;
+        if (!dated.empty() && m_otherDated.line == 0
+            && (m_dated.line == 0 || std::string_view(m_dated.text.constData(), size_t(m_dated.text.size())) != dated)) {
+            (m_dated.line == 0 ? m_dated : m_otherDated) = DatedValue{QByteArray(dated.data(), qsizetype(dated.size())), m_record.line};
+        }
+    }
     else if (result == ExtractReader::Result::Rejected && rejected.userId != 0)
         m_unchangedIds.push_back(rejected.userId);
     return result;
@@ -72,6 +136,10 @@ void UsersSnapshotLoad::finishReading()
                 lines << QString::number(m_members[k].line);
                 postcodes << m_postcodes->text(m_members[k].postcodeId);
             }
+            if (m_ambiguousIds++ == 0)
+                m_firstAmbiguous = QStringLiteral("user %1 on lines %2 (%3)")
+                                       .arg(m_members[i].userId)
+                                       .arg(lines.join(QStringLiteral(", ")), postcodes.join(QStringLiteral(", ")));
             for (size_t k = i; k < j; ++k)
                 reject({m_members[k].line,
                         QStringLiteral("column 'id': user %1 appears on lines %2 with different postcodes (%3); "
@@ -91,6 +159,42 @@ void UsersSnapshotLoad::finishReading()
     std::sort(m_unchangedIds.begin(), m_unchangedIds.end());
     m_unchangedIds.erase(std::unique(m_unchangedIds.begin(), m_unchangedIds.end()), m_unchangedIds.end());
     m_usersLoaded = static_cast<qint64>(m_members.size());
+}
+
+QString UsersSnapshotLoad::refusalAfterReading()
+{
+    if (m_asOfFrom != AsOfFrom::Column || m_otherDated.line == 0)
+        return {};
+    return QStringLiteral("%1: column '%2', given as the as-of column, holds %3 on line %4 and %5 on line %6; a snapshot "
+                          "has one as-of, so nothing was loaded")
+        .arg(m_reader.displayName(), m_reader.datedColumn(),
+             quotedValue(std::string_view(m_dated.text.constData(), size_t(m_dated.text.size()))))
+        .arg(m_dated.line)
+        .arg(quotedValue(std::string_view(m_otherDated.text.constData(), size_t(m_otherDated.text.size()))))
+        .arg(m_otherDated.line);
+}
+
+QString UsersSnapshotLoad::rejectsNote() const
+{
+    if (m_ambiguousIds == 0)
+        return {};
+    return QStringLiteral("%1 %2 with different postcodes; the first is %3.")
+        .arg(m_ambiguousIds)
+        .arg(m_ambiguousIds == 1 ? QStringLiteral("id appears") : QStringLiteral("ids appear"), m_firstAmbiguous);
+}
+
+QString UsersSnapshotLoad::dateColumnWarning() const
+{
+    if (m_asOfFrom != AsOfFrom::FileName || m_dated.line == 0)
+        return {};
+    const std::optional<qint64> dated = parseDateValue(std::string_view(m_dated.text.constData(), size_t(m_dated.text.size())), nullptr);
+    if (!dated || dayOf(*dated) == dayOf(m_asOf))
+        return {};
+    return QStringLiteral("; warning: its %1 column says %2 (line %3) where its name says %4; loaded as of the name "
+                          "(--as-of-column %1 takes the column's)")
+        .arg(m_reader.datedColumn(), formatTimestamp(*dated).left(10))
+        .arg(m_dated.line)
+        .arg(formatTimestamp(m_asOf).left(10));
 }
 
 std::vector<UsersSnapshotLoad::Change> UsersSnapshotLoad::diffAgainstWarehouse(qint64 *baselineUsers)
@@ -325,7 +429,7 @@ QString UsersSnapshotLoad::summary() const
                        .arg(m_run.factsReattributed);
     if (m_run.replacedRun)
         text += QStringLiteral("; replaced run %1 for the same as-of").arg(m_run.replacedRun);
-    return text;
+    return text + dateColumnWarning();
 }
 
 } // namespace pv

@@ -22,6 +22,8 @@ protected:
     QString refusalBeforeReading() override;
     ExtractReader::Result readRow(RejectedLine &rejected) override;
     void finishReading() override;
+    QString refusalAfterReading() override;
+    QString rejectsNote() const override;
     qint64 rowsToLoad() const override { return m_usersLoaded; }
     void write() override;
     QString summary() const override;
@@ -60,8 +62,25 @@ private:
     void setCurrent(size_t known, quint64 userId, quint32 newCurrent, bool inLatest, qint64 newestChange);
     void reattributeFacts(AggregateDeltas &deltas);
 
+    /// The as-of in the --as-of-column of the file's first valid row, or why there is none.
+    std::optional<qint64> asOfFromColumn(QString *refusal) const;
+    /// The summary's warning when the file's date column disagrees with the as-of its name gave; else empty.
+    QString dateColumnWarning() const;
+
+    /// A value of the file's date column (ExtractReader::datedColumn()) and the line it is first on.
+    struct DatedValue
+    {
+        QByteArray text;
+        qint64 line = 0;
+    };
+
     UserRecord m_record;
     qint64 m_asOf = 0;
+    enum class AsOfFrom { Option, FileName, Column } m_asOfFrom = AsOfFrom::Option;
+    DatedValue m_dated;      ///< the first row's
+    DatedValue m_otherDated; ///< the first that differs from it
+    qint64 m_ambiguousIds = 0;   ///< ids with rows of different postcodes
+    QString m_firstAmbiguous;    ///< the first of them, as the note says it
     std::vector<Member> m_members;
     std::vector<quint64> m_unchangedIds; ///< users with only rejected rows: left as they were
     qint64 m_usersLoaded = 0;
