@@ -473,7 +473,7 @@ void AnalystGuiTest::chartsSwitchGrainQuickly()
     QTRY_VERIFY(!screen.seriesModel()->series().periods.isEmpty());
     screen.periodSelector()->setRecentRange(RecentRange::LastYear);
     QSignalSpy updated(&screen, &ChartsScreen::updated);
-    for (Grain grain : {Grain::Hour, Grain::Week, Grain::Month, Grain::Day}) {
+    for (Grain grain : {Grain::Hour, Grain::Week, Grain::Month, Grain::Year, Grain::Day}) {
         QElapsedTimer timer;
         timer.start();
         screen.periodSelector()->setGrain(grain);

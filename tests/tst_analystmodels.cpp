@@ -256,7 +256,7 @@ void AnalystModelsTest::seriesMatchesReportsOnGeneratedWarehouse()
         postcodes << r.postcode;
     const QList<qint64> loaded = m_generatedDb.coverage().loadedHours(range->first, range->second);
     QVERIFY(loaded.size() >= 12);
-    for (Grain grain : {Grain::Hour, Grain::Day, Grain::Week, Grain::Month}) {
+    for (Grain grain : allGrains) {
         ReportQuery query;
         query.grain = grain;
         query.from = range->first;

@@ -713,6 +713,11 @@ void EngineTest::grainsRollUpHours()
     QCOMPARE(f.report(Basis::Current, Grain::Week),
              QStringLiteral("2024-02-26 00 SW19=2; 2024-03-04 00 SW19=2"));
     QCOMPARE(f.report(Basis::AtTime, Grain::Month), QStringLiteral("2024-02-01 00 SW19=1; 2024-03-01 00 SW19=3"));
+    // A year is a calendar year: the last second of 2023 and New Year's first hour fall apart.
+    f.load("pv4.csv", "user_id,url,pageview_datetime\n1,/a,2023-12-31 23:59:59\n");
+    f.load("pv5.csv", "user_id,url,pageview_datetime\n1,/a,2025-01-01 00:00:00\n");
+    for (const Basis basis : {Basis::AtTime, Basis::Current})
+        QCOMPARE(f.report(basis, Grain::Year), QStringLiteral("2023-01-01 00 SW19=1; 2024-01-01 00 SW19=4; 2025-01-01 00 SW19=1"));
 }
 
 void EngineTest::rangeAndPostcodeFilters()
@@ -951,7 +956,7 @@ QString everythingRead(Warehouse &w)
 {
     QString text;
     for (const Basis basis : {Basis::Current, Basis::AtTime})
-        for (const Grain grain : {Grain::Hour, Grain::Day, Grain::Week, Grain::Month}) {
+        for (const Grain grain : allGrains) {
             ReportQuery q;
             q.basis = basis;
             q.grain = grain;

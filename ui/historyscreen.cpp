@@ -56,7 +56,7 @@ HistoryScreen::HistoryScreen(const QString &warehousePath, QWidget *parent)
     m_userId->setClearButtonEnabled(true);
     auto *findUser = new QPushButton(tr("Show history"), userBox);
     m_grain = new QComboBox(userBox);
-    for (Grain g : {Grain::Hour, Grain::Day, Grain::Week, Grain::Month})
+    for (Grain g : allGrains)
         m_grain->addItem(tr("Pageviews per %1").arg(g == Grain::Week ? tr("ISO week") : grainName(g)), int(g));
     m_grain->setCurrentIndex(1);
     m_userSummary = new QLabel(tr("Find a user by id to see the postcodes they had and their pageviews."), userBox);

@@ -97,11 +97,12 @@ qint64 periodOrdinal(Grain unit, qint64 start)
         const QDate d = QDateTime::fromSecsSinceEpoch(start, Qt::UTC).date();
         return qint64(d.year()) * 12 + d.month() - 1;
     }
+    case Grain::Year: return QDateTime::fromSecsSinceEpoch(start, Qt::UTC).date().year();
     }
     return 0;
 }
 
-/// Time ticks: every count-th whole hour, day, week or month.
+/// Time ticks: every count-th whole hour, day, week, month or year.
 struct TickStep
 {
     Grain unit;
@@ -121,6 +122,7 @@ QList<TickStep> tickSteps(Grain grain)
     case G::Week: // a month does not start on a Monday: week ticks only
         return {{G::Week, 1}, {G::Week, 2}, {G::Week, 4}, {G::Week, 13}, {G::Week, 26}, {G::Week, 52}, {G::Week, 260}};
     case G::Month: return months;
+    case G::Year: return {{G::Year, 1}, {G::Year, 2}, {G::Year, 5}, {G::Year, 10}, {G::Year, 50}};
     }
     return months;
 }
@@ -148,6 +150,7 @@ QString tickLabel(Grain grain, Grain unit, qint64 t)
     case Grain::Day:
     case Grain::Week: return d.toString(QStringLiteral("yyyy-MM-dd"));
     case Grain::Month: return d.toString(QStringLiteral("yyyy-MM"));
+    case Grain::Year: return d.toString(QStringLiteral("yyyy"));
     }
     return formatTimestamp(t);
 }

@@ -46,7 +46,7 @@ PeriodSelector::PeriodSelector(QWidget *parent)
     m_from = makeEdit();
     m_to = makeEdit();
     m_grain = new QComboBox(this);
-    for (Grain g : {Grain::Hour, Grain::Day, Grain::Week, Grain::Month})
+    for (Grain g : allGrains)
         m_grain->addItem(g == Grain::Week ? tr("ISO week") : grainName(g), int(g));
     m_grain->setCurrentIndex(1);
     m_note = new QLabel(this);

@@ -23,7 +23,7 @@ int runReport(const Invocation &invocation)
     query.basis = *basis;
     const auto grain = grainFromName(invocation.value(QStringLiteral("grain")));
     if (!grain)
-        return invocation.usageError(QStringLiteral("--grain must be hour, day, week or month"));
+        return invocation.usageError(QStringLiteral("--grain must be hour, day, week, month or year"));
     query.grain = *grain;
     QString error;
     if (!hourRangeOptions(invocation, &query.from, &query.to, &error))
@@ -74,7 +74,7 @@ CommandSpec reportCommand()
                            "postcode. Days, ISO weeks (Monday first) and calendar months roll up from hours. A postcode no user has "
                            "ever had is said on standard error."),
             {{QStringLiteral("basis"), QStringLiteral("current|at-time"), QStringLiteral("which postcode a pageview counts under (required)")},
-             {QStringLiteral("grain"), QStringLiteral("hour|day|week|month"), QStringLiteral("the period of each row"), QStringLiteral("hour")},
+             {QStringLiteral("grain"), QStringLiteral("hour|day|week|month|year"), QStringLiteral("the period of each row"), QStringLiteral("hour")},
              {QStringLiteral("from"), QStringLiteral("DATETIME"), QStringLiteral("the first hour counted, on the hour (default: the first loaded)")},
              {QStringLiteral("to"), QStringLiteral("DATETIME"), QStringLiteral("the hour after the last counted, on the hour (default: after the last loaded)")},
              {QStringLiteral("postcode"), QStringLiteral("PC"), QStringLiteral("only this postcode; repeat for several (default: every postcode)")},

@@ -67,13 +67,14 @@ QString grainName(Grain grain)
     case Grain::Day: return QStringLiteral("day");
     case Grain::Week: return QStringLiteral("week");
     case Grain::Month: return QStringLiteral("month");
+    case Grain::Year: return QStringLiteral("year");
     }
     return {};
 }
 
 std::optional<Grain> grainFromName(const QString &name)
 {
-    for (Grain g : {Grain::Hour, Grain::Day, Grain::Week, Grain::Month})
+    for (Grain g : allGrains)
         if (grainName(g) == name)
             return g;
     return std::nullopt;
@@ -97,6 +98,11 @@ qint64 periodStart(Grain grain, qint64 hour)
         civilFromDays(days, &y, &m, &d);
         return daysFromCivil(y, m, 1) * secondsPerDay;
     }
+    case Grain::Year: {
+        int y = 0, m = 0, d = 0;
+        civilFromDays(days, &y, &m, &d);
+        return daysFromCivil(y, 1, 1) * secondsPerDay;
+    }
     }
     return 0;
 }
@@ -111,6 +117,11 @@ qint64 periodEnd(Grain grain, qint64 periodStart)
         int y = 0, m = 0, d = 0;
         civilFromDays(floorDiv(periodStart, secondsPerDay), &y, &m, &d);
         return (m == 12 ? daysFromCivil(y + 1, 1, 1) : daysFromCivil(y, m + 1, 1)) * secondsPerDay;
+    }
+    case Grain::Year: {
+        int y = 0, m = 0, d = 0;
+        civilFromDays(floorDiv(periodStart, secondsPerDay), &y, &m, &d);
+        return daysFromCivil(y + 1, 1, 1) * secondsPerDay;
     }
     }
     return periodStart;

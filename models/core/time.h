@@ -40,14 +40,17 @@ struct HourSpan
     qint64 end = 0;
 };
 
-/// The periods answers roll hours up to: hours, days, ISO weeks (Monday first), calendar months.
-enum class Grain { Hour, Day, Week, Month };
+/// The periods answers roll hours up to: hours, days, ISO weeks (Monday first), calendar months and years.
+enum class Grain { Hour, Day, Week, Month, Year };
 
-QString grainName(Grain grain); ///< "hour" / "day" / "week" / "month"
+/// Every grain, finest first.
+inline constexpr Grain allGrains[] = {Grain::Hour, Grain::Day, Grain::Week, Grain::Month, Grain::Year};
+
+QString grainName(Grain grain); ///< "hour" / "day" / "week" / "month" / "year"
 std::optional<Grain> grainFromName(const QString &name);
 
 /// Start of the period (seconds since the epoch) containing the given hour: the hour, the day, the ISO
-/// week's Monday, the calendar month.
+/// week's Monday, the calendar month, the calendar year.
 qint64 periodStart(Grain grain, qint64 hour);
 /// Start of the period after the one starting at periodStart (the end of that period, exclusive).
 qint64 periodEnd(Grain grain, qint64 periodStart);

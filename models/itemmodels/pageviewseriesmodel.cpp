@@ -92,6 +92,7 @@ QString periodLabel(Grain grain, qint64 periodStart)
         return QStringLiteral("%1-W%2").arg(year).arg(week, 2, 10, QLatin1Char('0'));
     }
     case Grain::Month: return t.toString(QStringLiteral("yyyy-MM"));
+    case Grain::Year: return t.toString(QStringLiteral("yyyy"));
     }
     return formatTimestamp(periodStart);
 }
