@@ -1762,7 +1762,7 @@ void CommandlineTest::reportUsageErrors_data()
     QTest::newRow("to inside an hour") << QStringList{QStringLiteral("--basis"), QStringLiteral("at-time"),
                                                       QStringLiteral("--to"), QStringLiteral("2024-03-01 10:00:01")};
     QTest::newRow("bad grain") << QStringList{QStringLiteral("--basis"), QStringLiteral("current"),
-                                              QStringLiteral("--grain"), QStringLiteral("year")};
+                                              QStringLiteral("--grain"), QStringLiteral("decade")};
     QTest::newRow("bad from") << QStringList{QStringLiteral("--basis"), QStringLiteral("current"),
                                              QStringLiteral("--from"), QStringLiteral("yesterday")};
     QTest::newRow("bad to") << QStringList{QStringLiteral("--basis"), QStringLiteral("current"),
