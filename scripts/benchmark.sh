@@ -14,6 +14,11 @@
 #        loads (24) of GROWTH_VIEWS rows (42,000), one process per load; per day it prints the snapshot's time,
 #        one hourly load's time (the middle hour) and the warehouse's size, and closes with the ratios of the
 #        medians of days 57-59 to days 2-4.
+#        BENCH_SECTIONS=compare BENCH_BEFORE=/path/to/an/older/pvadmin compares reading speed with an older build
+#        (a Release build of another commit): both load the same files (a 2,000,000-user snapshot, a
+#        4,200,000-row hour plain and as .csv.gz) into a new warehouse each time, alternating, BENCH_ROUNDS rounds
+#        (2); this build also loads the hour as another pipeline writes it (tab-separated, its own column names,
+#        read with --columns).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=${1:-/tmp/pvadmin-bench}
@@ -249,4 +254,28 @@ awk -F'\t' -v days="$gdays" '
             printf "growth: facts re-attributed by the snapshot %d vs %d = %.2fx; its time grows %.2f s per million of them\n",
                 m1, m0, m1 / m0, (s1 - s0) / ((m1 - m0) / 1e6)
     }' "$work/growth.tsv"
+fi
+if [[ $sections == *compare* ]]; then
+before=${BENCH_BEFORE:?BENCH_BEFORE names the older pvadmin to compare with}
+echo "== reading speed: $("$before" --version) (before) against $("$pvadmin" --version) (after), alternating"
+cg=$work/compare
+"$pvadmin" generate --out "$cg" --users 2000000 --days 1 --hours-per-day 2 --pageviews-per-hour 4200000 --seed 1 >/dev/null
+gzip -1 -c "$cg/pageviews_2024-03-01T01.csv" >"$cg/pageviews_2024-03-01T01.csv.gz"
+# The same hour as another pipeline writes it: tab-separated, with its own column names.
+sed '1s/.*/visitor\tpage_url\ttimestamp/; 2,$s/,/\t/g' "$cg/pageviews_2024-03-01T00.csv" >"$cg/pageview_extract_2024030100.tsv"
+for ((round = 1; round <= ${BENCH_ROUNDS:-2}; round++)); do
+    for which in before after; do
+        bin=$pvadmin
+        [[ $which == before ]] && bin=$before
+        rm -f "$work/$which.sqlite"*
+        step "$which, round $round: users snapshot (2,000,000 rows)" 2000000 "$bin" --db "$work/$which.sqlite" load "$cg/users_extract_2024-03-01.csv"
+        step "$which, round $round: hour, plain (4,200,000 rows)" 4200000 "$bin" --db "$work/$which.sqlite" load "$cg/pageviews_2024-03-01T00.csv"
+        step "$which, round $round: hour, .csv.gz (4,200,000 rows)" 4200000 "$bin" --db "$work/$which.sqlite" load "$cg/pageviews_2024-03-01T01.csv.gz"
+    done
+    rm -f "$work/tabs.sqlite"*
+    "$pvadmin" --db "$work/tabs.sqlite" load "$cg/users_extract_2024-03-01.csv" >/dev/null
+    step "after, round $round: hour, tabs and --columns (4,200,000 rows)" 4200000 "$pvadmin" --db "$work/tabs.sqlite" load \
+        --columns user_id=visitor,url=page_url,pageview_datetime=timestamp "$cg/pageview_extract_2024030100.tsv"
+done
+echo
 fi

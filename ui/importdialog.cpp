@@ -1,5 +1,7 @@
 #include "importdialog.h"
 
+#include "importlayouts.h"
+
 #include "extract/extractlayout.h"
 #include "extract/extractvalidation.h"
 #include "core/time.h"
@@ -24,11 +26,9 @@
 #include <QListWidget>
 #include <QLocale>
 #include <QPushButton>
-#include <QSettings>
 #include <QSplitter>
 #include <QStyle>
 #include <QTableWidget>
-#include <QUrl>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -64,34 +64,6 @@ void showTime(QDateTimeEdit *editor, qint64 seconds)
 qint64 shownHour(const QDateTimeEdit *editor, qint64 fallback)
 {
     return editor->dateTime() == editor->minimumDateTime() ? fallback : startOfHour(editor->dateTime().toSecsSinceEpoch());
-}
-
-/// Where the layout of a folder's files is remembered (a folder's path is not a settings key as it stands).
-QString layoutKey(const QString &path, const char *field)
-{
-    const QString folder = QFileInfo(path).absolutePath();
-    return QStringLiteral("importLayouts/%1/%2")
-        .arg(QString::fromLatin1(QUrl::toPercentEncoding(folder)), QLatin1String(field));
-}
-
-ExtractLayout rememberedLayout(const QString &path)
-{
-    const QSettings settings;
-    ExtractLayout layout;
-    layout.delimiter = char(settings.value(layoutKey(path, "delimiter"), 0).toInt());
-    QString ignored;
-    layout.columns = parseColumnMapping(settings.value(layoutKey(path, "columns")).toString(), &ignored)
-                         .value_or(std::map<QString, QString>{});
-    layout.headerless = settings.value(layoutKey(path, "headerless"), false).toBool();
-    return layout;
-}
-
-void rememberLayout(const QString &path, const ExtractLayout &layout)
-{
-    QSettings settings;
-    settings.setValue(layoutKey(path, "delimiter"), int(layout.delimiter));
-    settings.setValue(layoutKey(path, "columns"), columnMappingText(layout.columns));
-    settings.setValue(layoutKey(path, "headerless"), layout.headerless);
 }
 
 /// The separators the dialog offers: told from the header, then the usual ones.
@@ -334,7 +306,7 @@ void ImportDialog::addFiles(const QStringList &paths)
         if (std::any_of(m_entries.cbegin(), m_entries.cend(), same) || std::any_of(added.cbegin(), added.cend(), same))
             continue;
         Entry entry;
-        entry.options.layout = rememberedLayout(absolute);
+        entry.options.layout = layoutFor(absolute);
         entry.preview = previewExtract(absolute, 20, 2000, entry.options.layout);
         entry.options.kind = entry.preview.kind;
         added << entry;

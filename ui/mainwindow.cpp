@@ -7,6 +7,7 @@
 #include "extract/extractvalidation.h"
 #include "historyscreen.h"
 #include "importdialog.h"
+#include "importlayouts.h"
 #include "loadprogresspanel.h"
 #include "loadsscreen.h"
 #include "overviewscreen.h"
@@ -104,8 +105,7 @@ MainWindow::MainWindow(const QString &location, QWidget *parent)
     addDockWidget(Qt::BottomDockWidgetArea, m_progressDock);
     m_progressDock->hide();
     connect(m_progress, &LoadProgressPanel::runRequested, this, [this](qint64 runId) { showRun(runId); });
-    connect(m_progress, &LoadProgressPanel::loadAnywayRequested, this,
-            [this](const LoadRequest &request) { startLoads({request}); });
+    connect(m_progress, &LoadProgressPanel::loadAnywayRequested, this, &MainWindow::loadAnyway);
     connect(m_loads, &LoadQueue::fileFinished, this, &MainWindow::refresh);
     // The Loads screen says which file is loading; its run, recorded before the file is read, is listed as
     // running (re-read as each stage begins), and as it ended at the end.
@@ -383,10 +383,17 @@ void MainWindow::startLoads(const QList<LoadRequest> &requests)
     updateActions();
 }
 
+void MainWindow::loadAnyway(LoadRequest request)
+{
+    // Read as it was imported: with the layout given for its folder.
+    request.options.layout = layoutFor(request.path);
+    startLoads({request});
+}
+
 RunDetailsDialog *MainWindow::showRun(qint64 runId)
 {
     auto *dialog = new RunDetailsDialog(m_warehouse.path(), runId, this);
-    connect(dialog, &RunDetailsDialog::loadAnywayRequested, this, [this](const LoadRequest &request) { startLoads({request}); });
+    connect(dialog, &RunDetailsDialog::loadAnywayRequested, this, &MainWindow::loadAnyway);
     dialog->show();
     return dialog;
 }

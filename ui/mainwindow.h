@@ -58,6 +58,8 @@ public:
     ImportDialog *importFiles(const QStringList &paths = {});
     /// Queues files for loading into the open warehouse, in order, and shows the progress panel.
     void startLoads(const QList<LoadRequest> &requests);
+    /// Queues a refused snapshot's file again, forced, read with the layout remembered for its folder.
+    void loadAnyway(LoadRequest request);
     /// Opens a run's details (non-modal).
     RunDetailsDialog *showRun(qint64 runId);
     /// File → Connect to PostgreSQL: the dialog (non-blocking), which opens its warehouse here when it connects.
