@@ -290,6 +290,23 @@ private slots:
                  QStringLiteral("pageview_datetime=TS, url=page_url, user_id=visitor"));
         results = runImport(window, dialog);
         QVERIFY2(results.constFirst().outcome == LoadOutcome::Loaded, qPrintable(results.constFirst().message));
+        // A file without a header, nor a kind in its name: the operator says both.
+        const QString bare = f.write(QStringLiteral("export.csv"), "1|/d|2024-03-01 07:10:00\n");
+        dialog = window.importFiles({bare});
+        auto *headerless = dialog->findChild<QCheckBox *>(QStringLiteral("headerless"));
+        dialog->findChild<QLineEdit *>(QStringLiteral("columns"))->clear();
+        headerless->setChecked(true);
+        QVERIFY(!dialog->previewAt(0).isValid());
+        problem = dialog->findChild<QLabel *>(QStringLiteral("previewProblem"));
+        QVERIFY2(problem->text().contains(QStringLiteral("choose its kind beside Separator")), qPrintable(problem->text()));
+        auto *kind = dialog->findChild<QComboBox *>(QStringLiteral("kind"));
+        kind->setCurrentIndex(kind->findData(int(ExtractKind::Pageviews)));
+        QVERIFY2(dialog->previewAt(0).isValid(), qPrintable(dialog->previewAt(0).error));
+        QCOMPARE(dialog->requests().constFirst().options.kind, ExtractKind::Pageviews);
+        QVERIFY(dialog->requests().constFirst().options.layout.headerless);
+        const LoadResult bareResult = runImport(window, dialog).constFirst();
+        QVERIFY2(bareResult.outcome == LoadOutcome::Loaded, qPrintable(bareResult.message));
+        QCOMPARE(bareResult.run.rowsLoaded, 1);
         QCOMPARE(window.overview()->calendar()->data(window.overview()->calendar()->indexOfHour(*results.constFirst().run.windowHour),
                                                      LoadCalendarModel::RunIdRole)
                      .toLongLong(),

@@ -174,9 +174,15 @@ ImportDialog::ImportDialog(const QString &warehousePath, double defaultRejectPer
         m_delimiter->addItem(tr(name), int(delimiter));
     m_headerless = new QCheckBox(tr("The first line is data"), optionsBox);
     m_headerless->setObjectName(QStringLiteral("headerless"));
+    m_kind = new QComboBox(optionsBox);
+    m_kind->setObjectName(QStringLiteral("kind"));
+    m_kind->addItem(tr("kind told from the file"), int(ExtractKind::Unknown));
+    m_kind->addItem(kindText(ExtractKind::UsersSnapshot), int(ExtractKind::UsersSnapshot));
+    m_kind->addItem(kindText(ExtractKind::Pageviews), int(ExtractKind::Pageviews));
     auto *layoutRow = new QHBoxLayout;
     layoutRow->addWidget(m_delimiter);
     layoutRow->addWidget(m_headerless);
+    layoutRow->addWidget(m_kind);
     layoutRow->addStretch(1);
     form->addRow(tr("Separator:"), layoutRow);
     m_columns = new QLineEdit(optionsBox);
@@ -196,6 +202,12 @@ ImportDialog::ImportDialog(const QString &warehousePath, double defaultRejectPer
     form->addRow(tr("Columns:"), columnsRow);
     connect(m_delimiter, &QComboBox::currentIndexChanged, this, &ImportDialog::storeLayout);
     connect(m_headerless, &QCheckBox::toggled, this, &ImportDialog::storeLayout);
+    connect(m_kind, &QComboBox::currentIndexChanged, this, [this] {
+        if (m_showing || m_current < 0)
+            return;
+        m_entries[m_current].chosenKind = ExtractKind(m_kind->currentData().toInt());
+        previewAgain(m_entries[m_current]);
+    });
     connect(m_columns, &QLineEdit::editingFinished, this, &ImportDialog::storeLayout);
 
     m_asOfSet = new QCheckBox(tr("Set:"), optionsBox);
@@ -414,7 +426,7 @@ void ImportDialog::showCurrent()
 {
     m_showing = true;
     const bool has = m_current >= 0;
-    for (QWidget *w : std::initializer_list<QWidget *>{m_delimiter, m_headerless, m_columns, m_asOfSet, m_asOf, m_hourSet,
+    for (QWidget *w : std::initializer_list<QWidget *>{m_delimiter, m_headerless, m_kind, m_columns, m_asOfSet, m_asOf, m_hourSet,
                                                        m_hour, m_replace, m_thresholdSet, m_threshold, m_force})
         w->setEnabled(has);
     m_rows->clear();
@@ -526,6 +538,7 @@ void ImportDialog::showCurrent()
     const ExtractLayout &layout = entry.options.layout;
     m_delimiter->setCurrentIndex(std::max(0, m_delimiter->findData(int(layout.delimiter))));
     m_headerless->setChecked(layout.headerless);
+    m_kind->setCurrentIndex(std::max(0, m_kind->findData(int(entry.chosenKind))));
     if (!m_columns->hasFocus() || m_columnsProblem->isHidden())
         m_columns->setText(columnMappingText(layout.columns).replace(QLatin1Char(','), QLatin1String(", ")));
     m_showing = false;
@@ -556,9 +569,14 @@ void ImportDialog::setCurrentLayout(const ExtractLayout &layout)
     if (entry.options.layout == layout && entry.preview.isValid())
         return;
     entry.options.layout = layout;
-    entry.preview = previewExtract(entry.preview.path, 20, 2000, layout);
-    entry.options.kind = entry.preview.kind;
     rememberLayout(entry.preview.path, layout);
+    previewAgain(entry);
+}
+
+void ImportDialog::previewAgain(Entry &entry)
+{
+    entry.preview = previewExtract(entry.preview.path, 20, 2000, entry.options.layout, entry.chosenKind);
+    entry.options.kind = entry.preview.isValid() ? entry.preview.kind : entry.chosenKind;
     updateList();
     showCurrent();
 }

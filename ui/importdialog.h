@@ -67,7 +67,11 @@ private:
     {
         ExtractPreview preview;
         LoadOptions options;
+        /// The kind the operator chose (Unknown: the header's, or for a file without one, its name's).
+        ExtractKind chosenKind = ExtractKind::Unknown;
     };
+    /// Reads the current file's preview again with its layout and chosen kind.
+    void previewAgain(Entry &entry);
 
     void chooseFiles();
     void removeCurrent();
@@ -90,6 +94,7 @@ private:
     QLabel *m_problem = nullptr;
     QTableWidget *m_rows = nullptr;
     QComboBox *m_delimiter = nullptr;
+    QComboBox *m_kind = nullptr;
     QLineEdit *m_columns = nullptr;
     QCheckBox *m_headerless = nullptr;
     QLabel *m_columnsProblem = nullptr;

@@ -29,7 +29,8 @@ qint64 estimateLines(const QString &path, qint64 sizeBytes)
 }
 } // namespace
 
-ExtractPreview previewExtract(const QString &path, int shownRows, int sampleRows, const ExtractLayout &layout)
+ExtractPreview previewExtract(const QString &path, int shownRows, int sampleRows, const ExtractLayout &layout,
+                              ExtractKind expected)
 {
     ExtractPreview preview;
     preview.path = path;
@@ -38,7 +39,7 @@ ExtractPreview previewExtract(const QString &path, int shownRows, int sampleRows
 
     ExtractReader reader(path);
     reader.setLayout(layout);
-    if (!reader.open()) {
+    if (!reader.open(expected)) {
         preview.error = reader.error().message();
         return preview;
     }

@@ -44,10 +44,10 @@ struct ExtractPreview
     bool isValid() const { return error.isEmpty(); }
 };
 
-/// Opens path with an ExtractReader laid out as layout says, and parses up to sampleRows rows; rows keeps the
-/// first shownRows.
+/// Opens path with an ExtractReader laid out as layout says, expecting the kind given (Unknown: the header's),
+/// and parses up to sampleRows rows; rows keeps the first shownRows.
 ExtractPreview previewExtract(const QString &path, int shownRows = 20, int sampleRows = 2000,
-                              const ExtractLayout &layout = {});
+                              const ExtractLayout &layout = {}, ExtractKind expected = ExtractKind::Unknown);
 
 /// What the removal guard will make of a users snapshot, told before it loads: the users of the snapshot
 /// before it against the rows in the file. Every user missing from the file is removed, so at least

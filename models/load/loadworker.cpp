@@ -48,6 +48,7 @@ QString desktopMessage(QString message)
                     QObject::tr("import it again and set the snapshot's as-of"));
     message.replace(QLatin1String("loads with --no-header"), QObject::tr("loads with “The first line is data” ticked"));
     message.replace(QLatin1String("with --columns"), QObject::tr("in Columns"));
+    message.replace(QLatin1String("give its kind (--kind users or pageviews)"), QObject::tr("choose its kind beside Separator"));
     message.replace(QLatin1String("separates the fields with --delimiter"), QObject::tr("separates the fields in Separator"));
     message.replace(QLatin1String("raise the threshold (--max-rejects)"),
                     QObject::tr("raise the file's reject threshold in the import dialog"));
