@@ -1516,6 +1516,9 @@ void ExtractReaderTest::zonedTimesAreConvertedAndNeverMixedWithNaive()
              QStringLiteral("mixed.csv:4: line 4 has a pageview time with a zone ('2024-03-01 10:07:00+01:00') and line 2 "
                             "one without ('2024-03-01 10:05:00'): a file's times must all have a zone or all be naive "
                             "UTC; nothing was loaded"));
+    // The rows read are the rows handed back (two), not the one that stopped the read.
+    QCOMPARE(mixed.rowsRead, 2);
+    QCOMPARE(mixed.records.size(), 2);
 }
 
 void ExtractReaderTest::parseTimestamp()

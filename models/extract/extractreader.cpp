@@ -548,6 +548,7 @@ ExtractReader::Result ExtractReader::nextPageview(PageviewRecord &record, Reject
         first = d->csv.line();
         (zoned ? d->firstZoned : d->firstNaive) = QByteArray(datetime.data(), qsizetype(datetime.size()));
         if (d->firstZonedLine != 0 && d->firstNaiveLine != 0) {
+            --d->rows; // the rows read are those handed back, and this one is not
             d->fail(QStringLiteral("line %1 has a pageview time with a zone (%2) and line %3 one without (%4): a "
                                    "file's times must all have a zone or all be naive UTC; nothing was loaded")
                         .arg(d->firstZonedLine)
