@@ -23,6 +23,7 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -231,10 +232,40 @@ void checkTimestamp(std::string_view text)
     PV_CHECK(at == pv::parseTimestamp(text, nullptr), "parseTimestamp depends on whether a reason is asked for");
 
     // The rule: blanks around; "YYYY-MM-DD", ' '/'T', "HH:MM:SS", optionally '.' and digits, optionally 'Z';
-    // a real date of years 0001 to 9999 and a real second of the day.
+    // or, instead of the 'Z', a zone after an optional space: UTC or GMT in any case, or an offset +HH, +HHMM or
+    // +HH:MM (or -) of at most 23:59; a real date of years 0001 to 9999 and a real second of the day.
     std::string_view s = trimmed(text);
     bool shape = false;
     if (!s.empty() && (s.back() == 'Z' || s.back() == 'z'))
+        s.remove_suffix(1);
+    qint64 offset = 0;
+    bool zone = false;
+    const auto endsWithNoCase = [&](std::string_view word) {
+        if (s.size() < 19 + word.size())
+            return false;
+        for (size_t i = 0; i < word.size(); ++i)
+            if (std::tolower(static_cast<unsigned char>(s[s.size() - word.size() + i])) != word[i])
+                return false;
+        return true;
+    };
+    if (endsWithNoCase("utc") || endsWithNoCase("gmt")) {
+        s.remove_suffix(3);
+        zone = true;
+    } else if (const size_t sign = s.find_last_of("+-"); sign != std::string_view::npos && sign >= 19) {
+        const std::string_view digits = s.substr(sign + 1);
+        int hours = -1, minutes = 0;
+        if ((digits.size() == 2 || digits.size() == 4 || (digits.size() == 5 && digits[2] == ':'))
+            && allDigits(digits.substr(0, 2)) && (digits.size() == 2 || allDigits(digits.substr(digits.size() - 2)))) {
+            hours = std::stoi(std::string(digits.substr(0, 2)));
+            minutes = digits.size() == 2 ? 0 : std::stoi(std::string(digits.substr(digits.size() - 2)));
+        }
+        if (hours >= 0 && hours <= 23 && minutes <= 59) {
+            offset = (s[sign] == '-' ? -1 : 1) * (hours * 3600 + minutes * 60);
+            s = s.substr(0, sign);
+            zone = true;
+        }
+    }
+    if (zone && s.size() > 19 && s.back() == ' ')
         s.remove_suffix(1);
     if (s.size() >= 19) {
         const auto d = [&](size_t i) { return s[i] >= '0' && s[i] <= '9'; };
@@ -259,9 +290,10 @@ void checkTimestamp(std::string_view text)
     // On a real calendar second: the instant written back is the text that was read (up to the separator).
     std::string expected(s.substr(0, 19));
     expected[10] = ' ';
-    const std::string written = str(pv::formatTimestamp(*at));
+    // A zone's offset is taken away: the local time it gave is the instant plus the offset.
+    const std::string written = str(pv::formatTimestamp(*at + offset));
     PV_CHECK(written == expected, std::string(text) + " read as " + std::to_string(*at) + " = " + written);
-    PV_CHECK(pv::parseTimestamp(written, nullptr) == at, written);
+    PV_CHECK(pv::parseTimestamp(written, nullptr) == *at + offset, written);
 }
 
 // The rule for a url: UTF-8 (as Qt judges it) without NUL bytes.
