@@ -1970,13 +1970,26 @@ void CommandlineTest::passwordInTheAddressIsRefusedAndNeverShown()
     for (const QString &address : {QStringLiteral("postgresql://ops:Secret123@127.0.0.1:1/pageviews"),
                                    QStringLiteral("postgresql://ops@127.0.0.1:1/pageviews?password=Secret123"),
                                    QStringLiteral("host=127.0.0.1 port=1 dbname=pageviews password=Secret123"),
+                                   // Keyword addresses whatever their first keyword: never a file of that name.
+                                   QStringLiteral("sslmode=disable host=127.0.0.1 port=1 dbname=w user=u password=Secret123"),
+                                   QStringLiteral("password=Secret123 host=127.0.0.1 port=1"),
+                                   QStringLiteral("connect_timeout=5 host=127.0.0.1 port=1 password=Secret123"),
+                                   QStringLiteral("user=a;b host=127.0.0.1 port=1 password=Secret123"),
+                                   QStringLiteral("user=a;b host=127.0.0.1 port=1 application_name=Secret123"),
                                    QStringLiteral("postgresql://ops:Secret123@[::1/pageviews")}) {
         for (const QString &command : {QStringLiteral("runs"), QStringLiteral("init")}) {
             const CliResult r = box.runRaw({QStringLiteral("--db"), address, command});
             EXPECT_EXIT(r, 1);
             EXPECT_ONE_LINE_ERROR(r);
             EXPECT_NOT_CONTAINS(r.err, "Secret123");
+            EXPECT_NOT_CONTAINS(r.out, "Secret123");
         }
+        // Nor does a load through PVADMIN_DB create a file named after the address.
+        const CliResult load = box.runRaw({QStringLiteral("load"), box.write(QStringLiteral("users_2024-03-01.csv"), "id,postcode\n1,SW19\n")},
+                                          {}, {{QStringLiteral("PVADMIN_DB"), address}});
+        EXPECT_EXIT(load, 1);
+        EXPECT_NOT_CONTAINS(load.err, "Secret123");
+        QCOMPARE(QDir(box.path(QStringLiteral("."))).entryList(QDir::Files).filter(QStringLiteral("Secret")), QStringList());
     }
     const CliResult r = box.runRaw({QStringLiteral("--db"), QStringLiteral("postgresql://ops:Secret123@127.0.0.1:1/pageviews"), QStringLiteral("runs")});
     EXPECT_CONTAINS(r.err, "~/.pgpass");

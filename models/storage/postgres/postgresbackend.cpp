@@ -64,7 +64,8 @@ QString PostgresBackend::conninfo(const QString &location, QString *error)
             return {};
         }
         if (value.contains(QLatin1Char(';'))) {
-            *error = QStringLiteral("%1: the connection's %2 contains ';', which pvadmin cannot pass on").arg(location, key);
+            // Not the whole address: it may hold what should not be shown.
+            *error = QStringLiteral("the PostgreSQL address's %1 contains ';', which pvadmin cannot pass on").arg(key);
             PQconninfoFree(options);
             return {};
         }
@@ -83,7 +84,9 @@ QString PostgresBackend::conninfo(const QString &location, QString *error)
 
 bool PostgresBackend::isLocation(const QString &location)
 {
-    static const QRegularExpression keywordForm(QStringLiteral("^\\s*(host|hostaddr|dbname|service|user|port)\\s*="));
+    // Any "keyword=" start is libpq's keyword form, whatever the keyword (sslmode=, connect_timeout=, password=):
+    // such an address must never be taken for a file name and created as one.
+    static const QRegularExpression keywordForm(QStringLiteral("^\\s*[A-Za-z_][A-Za-z0-9_]*\\s*="));
     return location.startsWith(QLatin1String("postgresql://")) || location.startsWith(QLatin1String("postgres://"))
         || keywordForm.match(location).hasMatch();
 }
