@@ -402,6 +402,7 @@ private slots:
 
     void checkPassesAfterLoads();
     void checkFindsCorruptedAggregate();
+    void checkProvesThePostcodeDictionary();
     void copyMovesTheWarehouseAndRefusesAFullOne();
     void passwordInTheAddressIsRefusedAndNeverShown();
     void statsCountsFactsAndProjectsAYear();
@@ -2065,6 +2066,73 @@ void CommandlineTest::checkFindsCorruptedAggregate()
         EXPECT_EXIT(usage, 2);
         EXPECT_ONE_LINE_ERROR(usage);
     }
+}
+
+void CommandlineTest::checkProvesThePostcodeDictionary()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    LOAD_MOVER_SCENARIO(box); // ids: 0 UNKNOWN, 1 SW19, 2 EC1A, 3 SW1A 1AA, 4 N1
+    const CliResult sound = box.run({QStringLiteral("check")});
+    EXPECT_EXIT(sound, 0);
+    EXPECT_CONTAINS(sound.out, "5 postcodes match what the loads wrote");
+    EXPECT_CONTAINS(sound.out, testBackendIsPostgres() ? "storage structure: PostgreSQL's index structure not checked: the amcheck "
+                                                         "extension is not installed"
+                                                       : "storage structure: SQLite's quick_check passed");
+    if (testBackendIsPostgres()) {
+        // Where amcheck is installed, every B-tree index of the warehouse is checked with it.
+        execWarehouseSql(box.warehouse(), QStringLiteral("CREATE EXTENSION amcheck SCHEMA public"));
+        const CliResult amchecked = box.run({QStringLiteral("check")});
+        EXPECT_EXIT(amchecked, 0);
+        QVERIFY2(QRegularExpression(QStringLiteral("storage structure: amcheck passed on [1-9][0-9]* B-tree indexes"))
+                     .match(QString::fromUtf8(amchecked.out))
+                     .hasMatch(),
+                 amchecked.out.constData());
+    }
+    const auto update = [&](const QString &sql) { return execWarehouseSql(box.warehouse(), sql); };
+
+    // A warehouse from before the seals: the upgrade seals the postcodes as they read, and check passes.
+    update(QStringLiteral("ALTER TABLE postcodes DROP COLUMN seal"));
+    QCOMPARE(update(QStringLiteral("DELETE FROM settings WHERE key = 'postcode_count'")), 1);
+    QCOMPARE(update(QStringLiteral("DELETE FROM schema_migrations WHERE version >= %1").arg(testBackendIsPostgres() ? 3 : 6)), 1);
+    EXPECT_CONTAINS(box.run({QStringLiteral("check")}).err, "init upgrades it");
+    EXPECT_EXIT(box.run({QStringLiteral("init")}), 0);
+    EXPECT_CONTAINS(box.run({QStringLiteral("check")}).out, "5 postcodes match what the loads wrote");
+
+    const auto failsNaming = [&](const char *what) {
+        const CliResult r = box.run({QStringLiteral("check")});
+        EXPECT_EXIT(r, 1);
+        EXPECT_ONE_LINE_ERROR(r);
+        EXPECT_CONTAINS(r.out, what);
+        // A range still proves the dictionary: every answer names postcodes through it.
+        const CliResult day = box.run({QStringLiteral("check"), QStringLiteral("--from"), QStringLiteral("2024-03-02")});
+        EXPECT_EXIT(day, 1);
+        EXPECT_CONTAINS(day.out, what);
+    };
+
+    // The damage: a shell renames a postcode, and every answer shows N1's pageviews under it.
+    QCOMPARE(update(QStringLiteral("UPDATE postcodes SET postcode = 'ZZ9 9ZZ' WHERE postcode = 'N1'")), 1);
+    EXPECT_CONTAINS(box.report({QStringLiteral("--basis"), QStringLiteral("current")}), "ZZ9 9ZZ");
+    failsNaming("postcode dictionary: id 4 reads 'ZZ9 9ZZ', not the text a load wrote there");
+    QCOMPARE(update(QStringLiteral("UPDATE postcodes SET postcode = 'N1' WHERE id = 4")), 1);
+    EXPECT_EXIT(box.run({QStringLiteral("check")}), 0);
+
+    // Two texts swapped: each is named with the text it was loaded as.
+    QCOMPARE(update(QStringLiteral("UPDATE postcodes SET postcode = 'TMP' WHERE id = 1")), 1);
+    QCOMPARE(update(QStringLiteral("UPDATE postcodes SET postcode = 'SW19' WHERE id = 2")), 1);
+    QCOMPARE(update(QStringLiteral("UPDATE postcodes SET postcode = 'EC1A' WHERE id = 1")), 1);
+    failsNaming("postcode dictionary: id 1 reads 'EC1A' but was loaded as 'SW19' (the text id 2 holds now)");
+    failsNaming("postcode dictionary: id 2 reads 'SW19' but was loaded as 'EC1A' (the text id 1 holds now)");
+    QCOMPARE(update(QStringLiteral("UPDATE postcodes SET postcode = 'TMP' WHERE id = 1")), 1);
+    QCOMPARE(update(QStringLiteral("UPDATE postcodes SET postcode = 'EC1A' WHERE id = 2")), 1);
+    QCOMPARE(update(QStringLiteral("UPDATE postcodes SET postcode = 'SW19' WHERE id = 1")), 1);
+    EXPECT_EXIT(box.run({QStringLiteral("check")}), 0);
+
+    // A row gone, and a row no load wrote.
+    QCOMPARE(update(QStringLiteral("DELETE FROM postcodes WHERE id = 3")), 1);
+    QCOMPARE(update(QStringLiteral("INSERT INTO postcodes (id, postcode) VALUES (7, 'AB1 2CD')")), 1);
+    failsNaming("postcode dictionary: id 3 is missing (the loads handed out ids 0 to 4)");
+    failsNaming("postcode dictionary: id 7 ('AB1 2CD') was not handed out by any load");
 }
 
 void CommandlineTest::statsCountsFactsAndProjectsAYear()

@@ -39,11 +39,16 @@ int runCheck(const Invocation &invocation)
     const QString range = hours ? QStringLiteral(" from %1 to %2").arg(from ? formatTimestamp(*from) : QStringLiteral("the start"),
                                                                        to ? formatTimestamp(*to) : QStringLiteral("the end"))
                                 : QString();
-    printOut(QStringLiteral("check passed%1: %2 facts, %3 hours, %4 users agree with a recomputation from scratch\n")
+    printOut(QStringLiteral("check passed%1: %2 facts, %3 hours, %4 users agree with a recomputation from scratch; "
+                            "%5 postcodes match what the loads wrote\n")
                  .arg(range)
                  .arg(report.factsChecked)
                  .arg(report.hoursChecked)
-                 .arg(report.usersChecked));
+                 .arg(report.usersChecked)
+                 .arg(report.postcodesChecked));
+    printOut(report.storageStructure.isEmpty()
+                 ? QStringLiteral("storage structure: not checked with --from/--to (a whole check runs the engine's own check)\n")
+                 : QStringLiteral("storage structure: %1\n").arg(report.storageStructure));
     return ExitOk;
 }
 
@@ -55,7 +60,10 @@ CommandSpec checkCommand()
             QStringLiteral("Recomputes both hourly aggregates and their day rollups from the pageview facts and the "
                            "postcode history, from scratch and by code independent of the loads, compares them with the "
                            "stored answers, checks every fact's at-time postcode, the history's links and the user "
-                           "directory, and reconciles every hour (pageviews loaded = in facts = sum at-time = sum current). "
+                           "directory, proves the postcode dictionary (every id the loads handed out, each with the text its load "
+                           "wrote, by its seal), and reconciles every hour (pageviews loaded = in facts = sum at-time = sum "
+                           "current). A whole check also runs the engine's own check of its structure: SQLite's quick_check, "
+                           "or PostgreSQL's amcheck where that extension is installed. "
                            "With --from/--to only the facts and aggregates of those hours are checked (day rollups of "
                            "the days wholly inside), in time proportional to the range; the history and the users are "
                            "always checked whole. Prints every difference and exits 1 when there is one. Ctrl-C cancels."),

@@ -5,10 +5,12 @@
 #include "core/time.h"
 
 #include <QString>
+#include <QStringList>
 
 #include <functional>
 #include <optional>
 #include <span>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -53,6 +55,21 @@ struct AggregateRow
     qint64 views = 0;
 };
 
+/// One row of the postcode dictionary, exactly as stored.
+struct StoredPostcode
+{
+    quint32 id = 0;
+    std::string text;
+    std::optional<qint64> seal; ///< nullopt: the row has none (it was not written by a load)
+};
+
+/// What an engine's own check of its storage structure found (SQLite's quick_check, PostgreSQL's amcheck).
+struct StorageStructureCheck
+{
+    QStringList problems; ///< what the engine reported wrong, each a line of its own
+    QString summary;      ///< what was checked, or why it could not be ("amcheck is not installed ...")
+};
+
 /// The aggregate table of a basis at a grain (the same name in every engine).
 const char *aggregateTableName(Basis basis, AggregateGrain grain);
 /// A postcode id as stored in a history change; one outside the ids a warehouse hands out is damage, not
@@ -95,6 +112,12 @@ public:
                                      const std::function<void(const AggregateRow &)> &visit) = 0;
     /// A postcode's text, for messages.
     virtual QString postcodeText(quint32 postcodeId) = 0;
+    /// Every row of the postcode dictionary, in id order.
+    virtual void forEachPostcode(const std::function<void(const StoredPostcode &)> &visit) = 0;
+    /// How many postcode ids the loads have handed out (ids 0 to count - 1), or nullopt when not recorded.
+    virtual std::optional<qint64> postcodeCount() = 0;
+    /// The engine's own check of the database's structure (pages, indexes), within the check's read.
+    virtual StorageStructureCheck checkStorageStructure() = 0;
 };
 
 } // namespace pv

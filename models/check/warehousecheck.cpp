@@ -2,6 +2,7 @@
 
 #include "check/recomputedhistory.h"
 #include "core/loadfeedback.h"
+#include "core/postcodeseal.h"
 #include "core/time.h"
 #include "history/userdirectory.h"
 #include "load/radixsort.h"
@@ -99,11 +100,102 @@ public:
 
     CheckReport run()
     {
-        m_report.cancelled = !replayHistory() || !recountFacts();
+        m_report.cancelled = !checkDictionary() || !replayHistory() || !recountFacts();
+        if (!m_report.cancelled && !m_hours)
+            checkStorageStructure();
         return m_report;
     }
 
 private:
+    // ---------------------------------------------------------------------------------------- dictionary
+
+    /// Every answer names a postcode through the dictionary: its ids must be the ones the loads handed out,
+    /// each with the text the load wrote (its seal, core/postcodeseal.h). A text that does not match is named
+    /// with the text it was loaded as when that text is now at another id (two texts swapped).
+    bool checkDictionary()
+    {
+        stage(QStringLiteral("checking the postcode dictionary"));
+        std::optional<qint64> handedOut;
+        try {
+            handedOut = m_source.postcodeCount();
+        } catch (const StorageError &e) {
+            add(QStringLiteral("postcode dictionary: %1").arg(e.message));
+        }
+        if (!handedOut)
+            add(QStringLiteral("postcode dictionary: the number of postcodes the loads handed out is not recorded "
+                               "(the setting postcode_count is missing)"));
+        const qint64 count = handedOut.value_or(std::numeric_limits<qint64>::max());
+        constexpr size_t maxResolved = 1000; // unsealed texts compared with each other to find swaps
+        std::vector<StoredPostcode> unsealed;
+        qint64 nextId = 0;
+        const auto missingUpTo = [&](qint64 end) {
+            if (nextId < end)
+                add(QStringLiteral("postcode dictionary: %1 missing (the loads handed out ids 0 to %2)")
+                        .arg(nextId + 1 == end ? QStringLiteral("id %1 is").arg(nextId)
+                                               : QStringLiteral("ids %1 to %2 are").arg(nextId).arg(end - 1))
+                        .arg(count - 1));
+        };
+        const bool finished = visitUntilCancelled([&](const auto &keepGoing) {
+            m_source.forEachPostcode([&](const StoredPostcode &p) {
+                ++m_report.postcodesChecked;
+                missingUpTo(std::min<qint64>(p.id, count));
+                nextId = qint64(p.id) + 1;
+                const QString text = QString::fromStdString(p.text);
+                if (qint64(p.id) >= count)
+                    add(QStringLiteral("postcode dictionary: id %1 ('%2') was not handed out by any load").arg(p.id).arg(text));
+                else if (!p.seal)
+                    add(QStringLiteral("postcode dictionary: id %1 ('%2') has no seal: no load wrote it").arg(p.id).arg(text));
+                else if (*p.seal != postcodeSeal(p.id, p.text) && unsealed.size() < maxResolved)
+                    unsealed.push_back(p);
+                else if (*p.seal != postcodeSeal(p.id, p.text))
+                    add(wrongText(p, {}));
+                if ((m_report.postcodesChecked & 0xffff) == 0)
+                    keepGoing();
+            });
+        });
+        if (!finished)
+            return false;
+        if (handedOut)
+            missingUpTo(count);
+        for (const StoredPostcode &p : unsealed) {
+            const auto loadedAs = std::find_if(unsealed.cbegin(), unsealed.cend(), [&](const StoredPostcode &other) {
+                return other.id != p.id && postcodeSeal(p.id, other.text) == *p.seal;
+            });
+            add(wrongText(p, loadedAs == unsealed.cend() ? std::nullopt : std::optional<StoredPostcode>(*loadedAs)));
+        }
+        return !isCancelled();
+    }
+
+    static QString wrongText(const StoredPostcode &p, const std::optional<StoredPostcode> &loadedAs)
+    {
+        const QString text = QString::fromStdString(p.text);
+        if (loadedAs)
+            return QStringLiteral("postcode dictionary: id %1 reads '%2' but was loaded as '%3' (the text id %4 holds now): "
+                                  "every answer shows its pageviews under '%2'")
+                .arg(p.id)
+                .arg(text, QString::fromStdString(loadedAs->text))
+                .arg(loadedAs->id);
+        return QStringLiteral("postcode dictionary: id %1 reads '%2', not the text a load wrote there (its seal differs): "
+                              "every answer shows its pageviews under '%2'")
+            .arg(p.id)
+            .arg(text);
+    }
+
+    // ---------------------------------------------------------------------------------------- storage
+
+    void checkStorageStructure()
+    {
+        stage(QStringLiteral("checking the database's structure"));
+        try {
+            const StorageStructureCheck structure = m_source.checkStorageStructure();
+            for (const QString &problem : structure.problems)
+                add(QStringLiteral("storage: %1").arg(problem));
+            m_report.storageStructure = structure.summary;
+        } catch (const StorageError &e) {
+            add(QStringLiteral("storage: %1").arg(e.message));
+        }
+    }
+
     // ---------------------------------------------------------------------------------------- history
 
     bool replayHistory()

@@ -11,6 +11,8 @@ struct CheckReport
     qint64 factsChecked = 0;
     qint64 hoursChecked = 0;
     qint64 usersChecked = 0;
+    qint64 postcodesChecked = 0;
+    QString storageStructure; ///< what the engine's own check of its structure covered (empty: not run)
     bool cancelled = false;
     bool ok() const { return differences.isEmpty() && !cancelled; }
 };

@@ -23,7 +23,7 @@ const std::vector<CopyTable> &warehouseTables()
 {
     static const std::vector<CopyTable> tables{
         {"settings", {{"key", Type::Text}, {"value", Type::Text}}},
-        {"postcodes", {{"id", Type::Integer}, {"postcode", Type::Text}}},
+        {"postcodes", {{"id", Type::Integer}, {"postcode", Type::Text}, {"seal", Type::Integer}}},
         {"load_runs",
          {{"id", Type::Integer}, {"kind", Type::Text}, {"file", Type::Text}, {"content_hash", Type::Text},
           {"window_hour", Type::Integer}, {"as_of", Type::Integer}, {"started_at", Type::Integer},

@@ -189,6 +189,75 @@ public:
         return text.rows() ? text.text(0, 0) : QStringLiteral("#%1").arg(postcodeId);
     }
 
+    void forEachPostcode(const std::function<void(const StoredPostcode &)> &visit) override
+    {
+        StoredPostcode postcode;
+        forEachBatch(m_conn, "SELECT id, postcode, seal FROM postcodes ORDER BY id", [&](const PgResult &rows) {
+            for (int row = 0; row < rows.rows(); ++row) {
+                postcode.id = storedPostcodeId(rows.int64(row, 0));
+                postcode.text.assign(rows.bytes(row, 1));
+                postcode.seal = rows.optionalInt64(row, 2);
+                visit(postcode);
+            }
+            return true;
+        });
+    }
+
+    std::optional<qint64> postcodeCount() override
+    {
+        const PgResult value = pgQuery(m_conn, "SELECT value FROM settings WHERE key = 'postcode_count'");
+        if (!value.rows())
+            return std::nullopt;
+        bool ok = false;
+        const qint64 count = value.text(0, 0).toLongLong(&ok);
+        if (!ok)
+            throw StorageError{QStringLiteral("the setting postcode_count is not a number: '%1'").arg(value.text(0, 0))};
+        return count;
+    }
+
+    /// amcheck's bt_index_check on every B-tree index of the warehouse, where the extension is installed in
+    /// this database and the role may run it: each index's pages and the order of its keys.
+    StorageStructureCheck checkStorageStructure() override
+    {
+        StorageStructureCheck structure;
+        const PgResult amcheck = pgQuery(m_conn, "SELECT quote_ident(n.nspname) FROM pg_extension e "
+                                                 "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'amcheck'");
+        if (!amcheck.rows()) {
+            structure.summary = QStringLiteral("PostgreSQL's index structure not checked: the amcheck extension is not "
+                                               "installed in this database (a superuser can run CREATE EXTENSION amcheck)");
+            return structure;
+        }
+        const QString function = amcheck.text(0, 0) + QStringLiteral(".bt_index_check");
+        const PgResult allowed = pgQuery(m_conn, "SELECT has_function_privilege($1, 'EXECUTE')",
+                                         PgParams().add(function + QStringLiteral("(regclass, boolean)")));
+        if (allowed.text(0, 0) != QLatin1String("t")) {
+            structure.summary = QStringLiteral("PostgreSQL's index structure not checked: this role may not run %1 "
+                                               "(a superuser can GRANT EXECUTE ON FUNCTION %1(regclass, boolean) to it)")
+                                    .arg(function);
+            return structure;
+        }
+        const PgResult indexes = pgQuery(m_conn, "SELECT c.oid::bigint, c.relname FROM pg_class c "
+                                                 "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_am a ON a.oid = c.relam "
+                                                 "WHERE n.nspname = current_schema() AND c.relkind = 'i' AND a.amname = 'btree' "
+                                                 "ORDER BY c.relname");
+        const QByteArray check = QStringLiteral("SELECT %1($1::bigint::oid::regclass, false)").arg(function).toUtf8();
+        for (int row = 0; row < indexes.rows(); ++row) {
+            // One index's failure is reported and the others still checked: each in a savepoint of its own.
+            pgExec(m_conn, "SAVEPOINT pvadmin_amcheck");
+            try {
+                pgQuery(m_conn, check.constData(), PgParams().add(indexes.int64(row, 0)));
+                pgExec(m_conn, "RELEASE SAVEPOINT pvadmin_amcheck");
+            } catch (const StorageError &e) {
+                pgExec(m_conn, "ROLLBACK TO SAVEPOINT pvadmin_amcheck");
+                structure.problems << QStringLiteral("amcheck: index %1: %2").arg(indexes.text(row, 1), e.message);
+            }
+        }
+        structure.summary = QStringLiteral("amcheck %1 on %2 B-tree indexes")
+                                .arg(structure.problems.isEmpty() ? QStringLiteral("passed") : QStringLiteral("failed"))
+                                .arg(indexes.rows());
+        return structure;
+    }
+
 private:
     std::vector<std::pair<qint64, qint64>> pairs(const char *sql)
     {

@@ -1,5 +1,7 @@
 #include "storage/postgres/pgloadstore.h"
 
+#include "core/postcodeseal.h"
+
 #include "load/aggregatedeltas.h"
 #include "storage/factsegment.h"
 #include "storage/postgres/pgchangewatcher.h"
@@ -185,11 +187,40 @@ void PgLoadStore::addPostcodes(quint32 firstId, std::span<const std::string> tex
 {
     if (texts.empty())
         return;
-    PgCopy copy(m_conn, "COPY postcodes (id, postcode) FROM STDIN (FORMAT binary)");
-    qint64 id = firstId;
-    for (const std::string &text : texts)
-        copy.row(2).int64(id++).bytes(text);
+    PgCopy copy(m_conn, "COPY postcodes (id, postcode, seal) FROM STDIN (FORMAT binary)");
+    quint32 id = firstId;
+    for (const std::string &text : texts) {
+        copy.row(3).int64(id).bytes(text).int64(postcodeSeal(id, text));
+        ++id;
+    }
     copy.finish();
+    pgRecordPostcodeCount(m_conn, id);
+}
+
+void pgRecordPostcodeCount(PGconn *conn, qint64 count)
+{
+    pgQuery(conn, "INSERT INTO settings (key, value) VALUES ('postcode_count', $1::bigint::text) "
+                  "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            PgParams().add(count));
+}
+
+void pgSealStoredPostcodes(PGconn *conn)
+{
+    const PgResult unsealed = pgQuery(conn, "SELECT id, postcode FROM postcodes WHERE seal IS NULL", {}, true);
+    if (unsealed.rows() > 0) {
+        pgExec(conn, "CREATE TEMPORARY TABLE new_postcode_seals (id bigint PRIMARY KEY, seal bigint NOT NULL) ON COMMIT DROP");
+        {
+            PgCopy copy(conn, "COPY new_postcode_seals (id, seal) FROM STDIN (FORMAT binary)");
+            for (int row = 0; row < unsealed.rows(); ++row) {
+                const qint64 id = unsealed.int64(row, 0);
+                copy.row(2).int64(id).int64(postcodeSeal(static_cast<quint32>(id), unsealed.bytes(row, 1)));
+            }
+            copy.finish();
+        }
+        pgExec(conn, "UPDATE postcodes p SET seal = s.seal FROM new_postcode_seals s WHERE p.id = s.id");
+    }
+    const PgResult count = pgQuery(conn, "SELECT COALESCE(MAX(id), -1) + 1 FROM postcodes");
+    pgRecordPostcodeCount(conn, count.int64(0, 0));
 }
 
 void PgLoadStore::readUserDirectory(UserDirectory &directory)

@@ -83,6 +83,10 @@ private:
 
 /// Reads the user directory's blocks on conn (in its transaction).
 void pgReadUserDirectory(PGconn *conn, UserDirectory &directory);
+/// Records how many postcode ids the loads have handed out (the setting 'postcode_count').
+void pgRecordPostcodeCount(PGconn *conn, qint64 count);
+/// Schema version 3's step: seals every postcode without a seal and records the count.
+void pgSealStoredPostcodes(PGconn *conn);
 /// A user's facts in every live load, with the load id.
 std::vector<std::pair<qint64, PageviewFact>> pgUserFacts(PGconn *conn, quint64 userId);
 

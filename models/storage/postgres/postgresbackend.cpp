@@ -31,9 +31,16 @@ namespace pv {
 namespace {
 QAtomicInteger<quint64> connectionCounter;
 
-const char *const migrations[] = {
-    ":/migrations/postgresql/0001_warehouse.sql",
-    ":/migrations/postgresql/0002_bi_views.sql",
+/// The schema's numbered steps: SQL, then (for data SQL cannot build) a step in C++.
+struct Migration
+{
+    const char *sql;
+    void (*afterSql)(PGconn *conn);
+};
+const Migration migrations[] = {
+    {":/migrations/postgresql/0001_warehouse.sql", nullptr},
+    {":/migrations/postgresql/0002_bi_views.sql", nullptr},
+    {":/migrations/postgresql/0003_postcode_seals.sql", pgSealStoredPostcodes},
 };
 
 } // namespace
@@ -218,10 +225,13 @@ bool PostgresBackend::migrate(QString *error, bool mustExist)
             return false;
         }
         for (int version = current + 1; version <= latestSchemaVersion(); ++version) {
-            QFile file(QString::fromLatin1(migrations[version - 1]));
+            const Migration &migration = migrations[version - 1];
+            QFile file(QString::fromLatin1(migration.sql));
             if (!file.open(QIODevice::ReadOnly))
                 throw StorageError{QStringLiteral("migration %1 is missing from the build").arg(version)};
             pgExec(m_conn, file.readAll().constData());
+            if (migration.afterSql)
+                migration.afterSql(m_conn);
             pgQuery(m_conn, "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, now())", PgParams().add(qint64(version)));
         }
         pgExec(m_conn, "COMMIT; SET search_path TO pvadmin");

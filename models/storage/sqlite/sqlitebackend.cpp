@@ -55,6 +55,7 @@ const Migration migrations[] = {
     {":/migrations/0003_history_changes.sql", rebuildUserDirectoryFromHistory},
     {":/migrations/0004_aggregate_buckets.sql", nullptr},
     {":/migrations/0005_bi_views.sql", nullptr},
+    {":/migrations/0006_postcode_seals.sql", sealStoredPostcodes},
 };
 
 /// Whether the warehouse at info is to be read as it is on disk (immutable, read-only) because its folder

@@ -198,6 +198,45 @@ public:
         return select.step() ? select.text(0) : QStringLiteral("#%1").arg(postcodeId);
     }
 
+    void forEachPostcode(const std::function<void(const StoredPostcode &)> &visit) override
+    {
+        SqliteStatement select(m_db, "SELECT id, postcode, seal FROM postcodes ORDER BY id");
+        StoredPostcode postcode;
+        while (select.step()) {
+            postcode.id = storedPostcodeId(select.int64(0));
+            const std::string_view text = select.blobView(1);
+            postcode.text.assign(text.data(), text.size());
+            postcode.seal = optionalInt(select, 2);
+            visit(postcode);
+        }
+    }
+
+    std::optional<qint64> postcodeCount() override
+    {
+        SqliteStatement select(m_db, "SELECT value FROM settings WHERE key = 'postcode_count'");
+        if (!select.step())
+            return std::nullopt;
+        bool ok = false;
+        const qint64 count = select.text(0).toLongLong(&ok);
+        if (!ok)
+            throw StorageError{QStringLiteral("the setting postcode_count is not a number: '%1'").arg(select.text(0))};
+        return count;
+    }
+
+    /// SQLite's quick_check: every page, record and free list, and each index's entries in order
+    /// (not that an index holds exactly its table's rows: integrity_check does that, in far longer).
+    StorageStructureCheck checkStorageStructure() override
+    {
+        StorageStructureCheck structure;
+        SqliteStatement check(m_db, "PRAGMA quick_check");
+        while (check.step())
+            if (const QString line = check.text(0); line != QLatin1String("ok"))
+                structure.problems << QStringLiteral("SQLite quick_check: %1").arg(line);
+        structure.summary = QStringLiteral("SQLite's quick_check %1").arg(structure.problems.isEmpty() ? QStringLiteral("passed")
+                                                                                                        : QStringLiteral("failed"));
+        return structure;
+    }
+
 private:
     std::vector<std::pair<qint64, qint64>> pairs(const char *sql)
     {

@@ -1,6 +1,7 @@
 #include "storage/sqlite/sqliteloadstore.h"
 #include "storage/sqlite/runningloadlock.h"
 
+#include "core/postcodeseal.h"
 #include "load/aggregatedeltas.h"
 #include "storage/sqlite/factstore.h"
 #include "storage/sqlite/postcodehistorystore.h"
@@ -82,10 +83,39 @@ std::vector<std::string> SqliteLoadStore::readPostcodes()
 
 void SqliteLoadStore::addPostcodes(quint32 firstId, std::span<const std::string> texts)
 {
-    SqliteStatement insert(m_db, "INSERT INTO postcodes (id, postcode) VALUES (?, ?)");
-    qint64 id = firstId;
-    for (const std::string &text : texts)
-        insert.bind(1, id++).bind(2, text).execute();
+    if (texts.empty())
+        return;
+    SqliteStatement insert(m_db, "INSERT INTO postcodes (id, postcode, seal) VALUES (?, ?, ?)");
+    quint32 id = firstId;
+    for (const std::string &text : texts) {
+        insert.bind(1, qint64(id)).bind(2, text).bind(3, postcodeSeal(id, text)).execute();
+        ++id;
+    }
+    recordPostcodeCount(m_db, id);
+}
+
+void recordPostcodeCount(sqlite3 *db, qint64 count)
+{
+    SqliteStatement record(db, "INSERT INTO settings (key, value) VALUES ('postcode_count', ?) "
+                               "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    const std::string value = std::to_string(count);
+    record.bind(1, std::string_view(value)).execute();
+}
+
+void sealStoredPostcodes(sqlite3 *db)
+{
+    std::vector<std::pair<qint64, qint64>> seals; // id, seal
+    {
+        SqliteStatement all(db, "SELECT id, postcode FROM postcodes WHERE seal IS NULL");
+        while (all.step())
+            seals.emplace_back(all.int64(0), postcodeSeal(static_cast<quint32>(all.int64(0)), all.blobView(1)));
+    }
+    SqliteStatement seal(db, "UPDATE postcodes SET seal = ? WHERE id = ?");
+    for (const auto &[id, value] : seals)
+        seal.bind(1, value).bind(2, id).execute();
+    SqliteStatement count(db, "SELECT COALESCE(MAX(id), -1) + 1 FROM postcodes");
+    count.step();
+    recordPostcodeCount(db, count.int64(0));
 }
 
 void SqliteLoadStore::readUserDirectory(UserDirectory &directory)

@@ -75,4 +75,9 @@ private:
     std::unique_ptr<RunningLoadLock> m_runningLock;
 };
 
+/// Records how many postcode ids the loads have handed out (the setting 'postcode_count').
+void recordPostcodeCount(sqlite3 *db, qint64 count);
+/// Schema version 6's step: seals every postcode without a seal and records the count.
+void sealStoredPostcodes(sqlite3 *db);
+
 } // namespace pv
