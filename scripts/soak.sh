@@ -135,11 +135,11 @@ fi
 "$pvadmin" --db "$db" init >/dev/null
 bi_db=$db
 if [[ $engine == postgresql ]]; then
-    # A BI tool logs in with a role of its own that may read the views only (docs/bi.md).
-    if shell_query "CREATE ROLE soak_bi LOGIN IN ROLE pvadmin_bi" >/dev/null 2>&1; then
+    # A BI tool logs in with a role of its own that may read this warehouse's views only (docs/bi.md).
+    if shell_query "CREATE ROLE soak_bi LOGIN; GRANT pvadmin_bi_$(shell_query 'SELECT current_database()') TO soak_bi" >/dev/null 2>&1; then
         bi_db=${db/pvadmin@/soak_bi@}
     else
-        echo "soak: could not create a login role in pvadmin_bi; the BI reader logs in as pvadmin" >&2
+        echo "soak: could not create a login role in the warehouse's BI role; the BI reader logs in as pvadmin" >&2
     fi
 fi
 

@@ -2094,7 +2094,12 @@ void CommandlineTest::checkProvesThePostcodeDictionary()
     // A warehouse from before the seals: the upgrade seals the postcodes as they read, and check passes.
     update(QStringLiteral("ALTER TABLE postcodes DROP COLUMN seal"));
     QCOMPARE(update(QStringLiteral("DELETE FROM settings WHERE key = 'postcode_count'")), 1);
-    QCOMPARE(update(QStringLiteral("DELETE FROM schema_migrations WHERE version >= %1").arg(testBackendIsPostgres() ? 3 : 6)), 1);
+    if (testBackendIsPostgres()) { // and version 4 after it, to be upgraded again
+        update(QStringLiteral("DROP TABLE load_lock"));
+        QCOMPARE(update(QStringLiteral("DELETE FROM schema_migrations WHERE version >= 3")), 2);
+    } else {
+        QCOMPARE(update(QStringLiteral("DELETE FROM schema_migrations WHERE version >= 6")), 1);
+    }
     EXPECT_CONTAINS(box.run({QStringLiteral("check")}).err, "init upgrades it");
     EXPECT_EXIT(box.run({QStringLiteral("init")}), 0);
     EXPECT_CONTAINS(box.run({QStringLiteral("check")}).out, "5 postcodes match what the loads wrote");

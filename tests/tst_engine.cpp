@@ -182,6 +182,8 @@ private slots:
     void loadWaitsForAnotherWriterThenLands();
     void sameFileFromTwoClientsAtOnceLoadsOnce();
     void readOnlyConnectionRefusesLoadsAndStillReads();
+    void readOnlyRolesCannotStopLoadsAndReadOnlyTheirWarehouse();
+    void upgradeKeepsTheReadersAWarehouseHad();
 };
 
 void EngineTest::postcodeAtFollowsTheDefinition()
@@ -926,7 +928,7 @@ void holdWriteLock(const WarehouseSql &other)
 {
     if (testBackendIsPostgres()) {
         other.exec(QStringLiteral("BEGIN"));
-        other.value(QStringLiteral("SELECT pg_advisory_xact_lock(1886806372, 1)"));
+        other.value(QStringLiteral("SELECT id FROM load_lock WHERE id = 1 FOR UPDATE"));
     } else {
         other.exec(QStringLiteral("BEGIN IMMEDIATE"));
     }
@@ -1182,7 +1184,7 @@ void EngineTest::readOnlyConnectionRefusesLoadsAndStillReads()
     const QString role = QStringLiteral("analyst_%1").arg(QCoreApplication::applicationPid());
     WarehouseSql admin(f.warehouse().path());
     admin.exec(QStringLiteral("DROP ROLE IF EXISTS %1").arg(role));
-    admin.exec(QStringLiteral("CREATE ROLE %1 LOGIN IN ROLE pvadmin_reader").arg(role));
+    admin.exec(QStringLiteral("CREATE ROLE %1 LOGIN IN ROLE pvadmin_reader_%2").arg(role, admin.value(QStringLiteral("SELECT current_database()"))));
     // A load that died: its run is left running, with no session holding its lock.
     admin.exec(QStringLiteral("INSERT INTO load_runs (id, kind, file, started_at, status) VALUES (998, 'pageviews', 'died.csv', 0, 'running')"));
     QUrl url(f.warehouse().path());
@@ -1212,6 +1214,135 @@ void EngineTest::readOnlyConnectionRefusesLoadsAndStillReads()
     QCOMPARE(f.runCount(), 3); // the refused load left no run (beside the two loads and the dead one)
     admin.exec(QStringLiteral("DROP OWNED BY %1").arg(role));
     admin.exec(QStringLiteral("DROP ROLE %1").arg(role));
+}
+
+void EngineTest::readOnlyRolesCannotStopLoadsAndReadOnlyTheirWarehouse()
+{
+    if (!testBackendIsPostgres())
+        return; // roles and server-side locks are PostgreSQL's
+    // Two warehouses on one server, each with its own read-only roles (docs/bi.md).
+    Fixture first;
+    Fixture second;
+    QCOMPARE(first.load("users_extract_2024-03-01.csv", usersDay1).outcome, LoadOutcome::Loaded);
+    QCOMPARE(second.load("users_extract_2024-03-01.csv", usersDay1).outcome, LoadOutcome::Loaded);
+    WarehouseSql admin(first.warehouse().path());
+    const QString firstDatabase = admin.value(QStringLiteral("SELECT current_database()"));
+    const QString bi = QStringLiteral("bi_%1").arg(QCoreApplication::applicationPid());
+    const QString analyst = QStringLiteral("analyst_%1").arg(QCoreApplication::applicationPid());
+    for (const QString &role : {bi, analyst})
+        admin.exec(QStringLiteral("DROP ROLE IF EXISTS %1").arg(role));
+    admin.exec(QStringLiteral("CREATE ROLE %1 LOGIN IN ROLE pvadmin_bi_%2").arg(bi, firstDatabase));
+    admin.exec(QStringLiteral("CREATE ROLE %1 LOGIN IN ROLE pvadmin_reader_%2").arg(analyst, firstDatabase));
+    const auto as = [](const QString &role, Fixture &f) {
+        QUrl url(f.warehouse().path());
+        url.setUserName(role);
+        auto connection = std::make_unique<testwarehouse::Connection>(QStringLiteral("QPSQL"), url.toString());
+        testwarehouse::configure(connection->database(), url);
+        connection->open();
+        return connection;
+    };
+    const auto runs = [](const testwarehouse::Connection &c, const QString &sql) {
+        QSqlQuery q(c.database());
+        return q.exec(sql) ? QString() : q.lastError().databaseText();
+    };
+
+    // The BI login reads the first warehouse's views, and nothing of the second.
+    const auto biFirst = as(bi, first);
+    const auto biSecond = as(bi, second);
+    QCOMPARE(runs(*biFirst, QStringLiteral("SELECT COUNT(*) FROM pvadmin.pageviews_daily")), QString());
+    QVERIFY(runs(*biFirst, QStringLiteral("SELECT COUNT(*) FROM pvadmin.load_runs")).contains(QLatin1String("permission denied")));
+    QVERIFY(runs(*biSecond, QStringLiteral("SELECT COUNT(*) FROM pvadmin.pageviews_daily")).contains(QLatin1String("permission denied")));
+    const auto analystFirst = as(analyst, first);
+    const auto analystSecond = as(analyst, second);
+    QCOMPARE(runs(*analystFirst, QStringLiteral("SELECT COUNT(*) FROM pvadmin.load_runs")), QString());
+    QVERIFY(runs(*analystSecond, QStringLiteral("SELECT COUNT(*) FROM pvadmin.load_runs")).contains(QLatin1String("permission denied")));
+
+    // Neither can take the lock loads serialise on; the advisory lock loads once took stops nothing now.
+    for (const auto *reader : {biFirst.get(), analystFirst.get()}) {
+        QCOMPARE(runs(*reader, QStringLiteral("BEGIN")), QString());
+        QVERIFY(runs(*reader, QStringLiteral("SELECT id FROM pvadmin.load_lock FOR UPDATE")).contains(QLatin1String("permission denied")));
+        QCOMPARE(runs(*reader, QStringLiteral("ROLLBACK")), QString());
+    }
+    QCOMPARE(runs(*biFirst, QStringLiteral("SELECT pg_advisory_lock(1886806372, 1)")), QString());
+    QCOMPARE(runs(*analystFirst, QStringLiteral("BEGIN")), QString());
+    QCOMPARE(runs(*analystFirst, QStringLiteral("SELECT COUNT(*) FROM pvadmin.load_runs")), QString()); // a long read
+    QElapsedTimer timer;
+    timer.start();
+    const LoadResult loaded = first.load("pv_d1.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:01:00\n");
+    QVERIFY2(loaded.outcome == LoadOutcome::Loaded, qPrintable(loaded.message));
+    QVERIFY2(timer.elapsed() < 10000, qPrintable(QString::number(timer.elapsed())));
+    QCOMPARE(first.report(Basis::AtTime), QStringLiteral("2024-03-01 10 SW19=1"));
+
+    // A writer's session that is not a load and holds the lock is named by its role and process.
+    WarehouseSql holder(first.warehouse().path());
+    holder.exec(QStringLiteral("BEGIN"));
+    holder.value(QStringLiteral("SELECT id FROM load_lock WHERE id = 1 FOR UPDATE"));
+    const QString holderPid = holder.value(QStringLiteral("SELECT pg_backend_pid()"));
+    LoadFeedback feedback;
+    QMutex mutex;
+    QStringList notices;
+    connect(&feedback, &LoadFeedback::notice, &feedback, [&](const QString &text) {
+        const QMutexLocker lock(&mutex);
+        notices << text;
+    }, Qt::DirectConnection);
+    const QString location = first.warehouse().path();
+    const QString file = first.write("pv_d2.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-02 10:01:00\n");
+    LoadResult waited;
+    std::thread loader([&] {
+        Warehouse w;
+        QString error;
+        waited = w.open(location, &error) ? loadExtract(w, file, {}, &feedback) : LoadResult{};
+    });
+    QTRY_VERIFY_WITH_TIMEOUT((QMutexLocker(&mutex), !notices.isEmpty()), 10000);
+    holder.exec(QStringLiteral("ROLLBACK"));
+    loader.join();
+    QVERIFY2(waited.outcome == LoadOutcome::Loaded, qPrintable(waited.message));
+    QCOMPARE(notices.first(), QStringLiteral("pv_d2.csv: waiting for a session of role %1 (process %2) holding the load "
+                                             "lock to finish loading")
+                                  .arg(QUrl(location).userName(), holderPid));
+
+    biFirst.get()->database().close();
+    analystFirst.get()->database().close();
+    biSecond.get()->database().close();
+    analystSecond.get()->database().close();
+    for (const QString &role : {bi, analyst}) {
+        admin.exec(QStringLiteral("DROP OWNED BY %1").arg(role));
+        admin.exec(QStringLiteral("DROP ROLE %1").arg(role));
+    }
+}
+
+void EngineTest::upgradeKeepsTheReadersAWarehouseHad()
+{
+    if (!testBackendIsPostgres())
+        return; // roles are PostgreSQL's
+    Fixture f;
+    QCOMPARE(f.load("users_extract_2024-03-01.csv", usersDay1).outcome, LoadOutcome::Loaded);
+    WarehouseSql admin(f.warehouse().path());
+    const QString database = admin.value(QStringLiteral("SELECT current_database()"));
+    const QString bi = QStringLiteral("old_bi_%1").arg(QCoreApplication::applicationPid());
+    admin.exec(QStringLiteral("DROP ROLE IF EXISTS %1").arg(bi));
+    admin.exec(QStringLiteral("CREATE ROLE %1 LOGIN IN ROLE pvadmin_bi").arg(bi));
+    // The warehouse as schema version 3 left it: loads took an advisory lock, the server-wide roles read it.
+    admin.exec(QStringLiteral("DROP TABLE load_lock"));
+    admin.exec(QStringLiteral("DELETE FROM schema_migrations WHERE version = 4"));
+    admin.exec(QStringLiteral("UPDATE schema_migrations SET applied_at = applied_at - interval '1 day'"));
+    admin.exec(QStringLiteral("DROP OWNED BY pvadmin_bi_%1").arg(database));
+    admin.exec(QStringLiteral("DROP ROLE pvadmin_bi_%1").arg(database));
+    admin.exec(QStringLiteral("GRANT USAGE ON SCHEMA pvadmin TO pvadmin_bi"));
+    admin.exec(QStringLiteral("GRANT SELECT ON pageviews_daily TO pvadmin_bi"));
+    {
+        Warehouse upgraded;
+        QString error;
+        QVERIFY2(upgraded.open(f.warehouse().path(), &error), qPrintable(error));
+    }
+    // Its reader reads it still, through the warehouse's own role; the server-wide role is granted nothing.
+    QCOMPARE(admin.value(QStringLiteral("SELECT pg_has_role('%1', 'pvadmin_bi_%2', 'MEMBER')").arg(bi, database)), QStringLiteral("true"));
+    QCOMPARE(admin.value(QStringLiteral("SELECT has_table_privilege('%1', 'pvadmin.pageviews_daily', 'SELECT')").arg(bi)), QStringLiteral("true"));
+    QCOMPARE(admin.value(QStringLiteral("SELECT has_schema_privilege('pvadmin_bi', 'pvadmin', 'USAGE')")), QStringLiteral("false"));
+    QCOMPARE(admin.value(QStringLiteral("SELECT has_table_privilege('pvadmin_bi', 'pvadmin.pageviews_daily', 'SELECT')")), QStringLiteral("false"));
+    QCOMPARE(f.load("pv_d1.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:01:00\n").outcome, LoadOutcome::Loaded);
+    admin.exec(QStringLiteral("DROP OWNED BY %1").arg(bi));
+    admin.exec(QStringLiteral("DROP ROLE %1").arg(bi));
 }
 
 QTEST_GUILESS_MAIN(EngineTest)

@@ -123,10 +123,10 @@ QString PgLoadStore::whyReadOnly()
 void PgLoadStore::begin(const std::function<void(const QString &)> &waiting)
 {
     pgExec(m_conn, "BEGIN");
-    // One load writes at a time, whichever client runs it; readers never wait for it. A load that must
-    // wait asks again every 250 ms, so it can say for whom and be cancelled meanwhile.
-    const PgParams loadLock = PgParams().add(pgLockClass).add(pgLoadLock);
-    for (int attempt = 0; !pgQuery(m_conn, "SELECT pg_try_advisory_xact_lock($1, $2)", loadLock).int64(0, 0); ++attempt) {
+    // One load writes at a time, whichever client runs it; readers never wait for it. The lock is the row of
+    // load_lock, which only a role that may update it can lock: a reader cannot stop the loads. A load that
+    // must wait asks again every 250 ms, so it can say for whom and be cancelled meanwhile.
+    for (int attempt = 0; pgQuery(m_conn, pgTakeLoadLock).rows() == 0; ++attempt) {
         if (attempt % 4 == 0)
             waiting(loadHoldingTheLock());
         QThread::msleep(250);
@@ -137,19 +137,28 @@ void PgLoadStore::begin(const std::function<void(const QString &)> &waiting)
 
 QString PgLoadStore::loadHoldingTheLock()
 {
-    // The session holding the write lock holds its running run's lock too (recordRun).
+    // The row's locker is the transaction in its xmax; the session running it holds that transaction's
+    // lock, and (a load) its running run's lock too (recordRun).
     const PgResult holder = pgQuery(
         m_conn,
-        "SELECT r.id, r.file, COALESCE(r.host, '') FROM pg_locks l"
-        " JOIN pg_locks rl ON rl.pid = l.pid AND rl.locktype = 'advisory' AND rl.classid = $2::bigint::oid"
+        "SELECT r.id, r.file, COALESCE(r.host, ''), COALESCE(a.usename::text, ''), tl.pid, COALESCE(a.application_name, '')"
+        " FROM load_lock ll"
+        " JOIN pg_locks tl ON tl.locktype = 'transactionid' AND tl.transactionid = ll.xmax AND tl.mode = 'ExclusiveLock'"
+        " AND tl.granted"
+        " LEFT JOIN pg_stat_activity a ON a.pid = tl.pid"
+        " LEFT JOIN pg_locks rl ON rl.pid = tl.pid AND rl.locktype = 'advisory' AND rl.classid = $1::bigint::oid"
         " AND rl.objsubid = 2 AND rl.granted"
-        " JOIN load_runs r ON r.id & 4294967295 = rl.objid::bigint AND r.status = 'running'" // the key is the id's low 32 bits
-        " WHERE l.locktype = 'advisory' AND l.classid = $1::bigint::oid AND l.objid = $3::bigint::oid AND l.objsubid = 2"
-        " AND l.granted AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
-        " ORDER BY r.id DESC LIMIT 1",
-        PgParams().add(pgLockClass).add(pgRunLockClass).add(pgLoadLock));
+        " LEFT JOIN load_runs r ON r.id & 4294967295 = rl.objid::bigint AND r.status = 'running'" // the key is the id's low 32 bits
+        " WHERE ll.id = 1"
+        " ORDER BY r.id DESC NULLS LAST LIMIT 1",
+        PgParams().add(pgRunLockClass));
     if (!holder.rows())
         return QStringLiteral("another client's load");
+    if (holder.isNull(0, 0))
+        return QStringLiteral("a session of role %1 (process %2%3) holding the load lock")
+            .arg(holder.text(0, 3))
+            .arg(holder.int64(0, 4))
+            .arg(holder.text(0, 5).isEmpty() ? QString() : QStringLiteral(", ") + holder.text(0, 5));
     return QStringLiteral("run %1 (%2%3)")
         .arg(holder.int64(0, 0))
         .arg(holder.text(0, 1), holder.text(0, 2).isEmpty() ? QString() : QStringLiteral(" on ") + holder.text(0, 2));

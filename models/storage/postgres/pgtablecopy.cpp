@@ -73,7 +73,7 @@ public:
     void begin() override
     {
         pgExec(m_conn, "BEGIN");
-        pgQuery(m_conn, "SELECT pg_advisory_xact_lock($1, $2)", PgParams().add(pgLockClass).add(pgLoadLock));
+        pgQuery(m_conn, "SELECT id FROM load_lock WHERE id = 1 FOR UPDATE"); // waits for a load (pgTakeLoadLock)
     }
 
     qint64 runCount() override { return pgQuery(m_conn, "SELECT COUNT(*) FROM load_runs").int64(0, 0); }

@@ -41,6 +41,7 @@ const Migration migrations[] = {
     {":/migrations/postgresql/0001_warehouse.sql", nullptr},
     {":/migrations/postgresql/0002_bi_views.sql", nullptr},
     {":/migrations/postgresql/0003_postcode_seals.sql", pgSealStoredPostcodes},
+    {":/migrations/postgresql/0004_load_lock_and_warehouse_roles.sql", nullptr},
 };
 
 } // namespace
