@@ -403,6 +403,8 @@ private slots:
     void checkPassesAfterLoads();
     void checkFindsCorruptedAggregate();
     void checkProvesThePostcodeDictionary();
+    void loadMemoryGrowsWithPairsNotRows();
+    void rejectedLinesKeepABoundedPrefix();
     void copyMovesTheWarehouseAndRefusesAFullOne();
     void passwordInTheAddressIsRefusedAndNeverShown();
     void statsCountsFactsAndProjectsAYear();
@@ -2138,6 +2140,55 @@ void CommandlineTest::checkProvesThePostcodeDictionary()
     QCOMPARE(update(QStringLiteral("INSERT INTO postcodes (id, postcode) VALUES (7, 'AB1 2CD')")), 1);
     failsNaming("postcode dictionary: id 3 is missing (the loads handed out ids 0 to 4)");
     failsNaming("postcode dictionary: id 7 ('AB1 2CD') was not handed out by any load");
+}
+
+void CommandlineTest::loadMemoryGrowsWithPairsNotRows()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    EXPECT_EXIT(box.run({QStringLiteral("load"), box.write(QStringLiteral("users_2024-03-01.csv"), "id,postcode\n1,SW19\n")}), 0);
+    // A small limit, so the load compacts its pairs many times while it reads.
+    QCOMPARE(execWarehouseSql(box.warehouse(), QStringLiteral("INSERT INTO settings (key, value) VALUES ('max_pageview_pairs', '1000')")), 1);
+    const auto viewsOf = [](int users, int repeats) {
+        QByteArray views("user_id,url,pageview_datetime\n");
+        for (int r = 0; r < repeats; ++r)
+            for (int u = 1; u <= users; ++u)
+                views += QByteArray::number(u) + ",/p," + (u % 2 ? "2024-03-01 10:00:00" : "2024-03-01 10:59:59") + "\n";
+        return views;
+    };
+    // 100,000 rows of 500 pairs: held as 500, counted exactly.
+    const CliResult repeated = box.run({QStringLiteral("load"), box.write(QStringLiteral("pageviews_2024-03-01T10.csv"), viewsOf(500, 200))});
+    EXPECT_EXIT(repeated, 0);
+    EXPECT_CONTAINS(repeated.out, "100000 rows read, 100000 loaded");
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time")}),
+             reportCsv({"2024-03-01 10:00:00,SW19,200", "2024-03-01 10:00:00,UNKNOWN,99800"}));
+    // 100,000 rows of 2,000 pairs: refused while it reads (the line where the pairs passed the limit), nothing loaded.
+    const CliResult tooMany = box.run({QStringLiteral("load"), box.write(QStringLiteral("pageviews_2024-03-01T11.csv"), viewsOf(2000, 50))});
+    EXPECT_EXIT(tooMany, 1);
+    EXPECT_ONE_LINE_ERROR(tooMany);
+    EXPECT_CONTAINS(tooMany.err, "pageviews_2024-03-01T11.csv: refused at line 1001: more than 1000 distinct (user, hour) pairs");
+    EXPECT_CONTAINS(tooMany.err, "max_pageview_pairs");
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time")}),
+             reportCsv({"2024-03-01 10:00:00,SW19,200", "2024-03-01 10:00:00,UNKNOWN,99800"}));
+    EXPECT_CONTAINS(box.run({QStringLiteral("runs")}).out, "refused");
+}
+
+void CommandlineTest::rejectedLinesKeepABoundedPrefix()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    QByteArray views("user_id,url,pageview_datetime\n");
+    for (int i = 0; i < 200; ++i)
+        views += "1,/a,2024-03-01 10:00:00\n";
+    views += "x," + QByteArray(5000, 'a') + "TAIL,2024-03-01 10:00:00\n";
+    const CliResult load = box.run({QStringLiteral("load"), box.write(QStringLiteral("pageviews_2024-03-01T10.csv"), views)});
+    EXPECT_EXIT(load, 0);
+    EXPECT_CONTAINS(load.out, "1 rejected");
+    const CliResult rejects = box.run({QStringLiteral("rejects"), QStringLiteral("1")});
+    EXPECT_EXIT(rejects, 0);
+    EXPECT_CONTAINS(rejects.out, "(a line of 5026 bytes: its first 1024 are kept)");
+    EXPECT_CONTAINS(rejects.out, "x,aaaa");
+    EXPECT_NOT_CONTAINS(rejects.out, "TAIL");
 }
 
 void CommandlineTest::statsCountsFactsAndProjectsAYear()

@@ -16,6 +16,9 @@ namespace {
 constexpr qint64 progressEvery = 1 << 16;
 /// Rejected lines kept per run; the count stays exact beyond it.
 constexpr size_t maxStoredRejects = 100000;
+/// The bytes of a rejected line kept: enough to see what is wrong with a row; a line of megabytes (a binary
+/// file, a missing line break) would otherwise fill the warehouse with what nobody reads.
+constexpr qsizetype maxStoredRejectBytes = 1024;
 
 qint64 nowMs()
 {
@@ -68,8 +71,13 @@ void ExtractLoad::readUserDirectory()
 void ExtractLoad::reject(RejectedLine line)
 {
     ++m_run.rowsRejected;
-    if (m_rejects.size() < maxStoredRejects)
-        m_rejects.push_back(std::move(line));
+    if (m_rejects.size() >= maxStoredRejects)
+        return;
+    if (line.raw.size() > maxStoredRejectBytes) {
+        line.reason += QStringLiteral(" (a line of %1 bytes: its first %2 are kept)").arg(line.raw.size()).arg(maxStoredRejectBytes);
+        line.raw.truncate(maxStoredRejectBytes);
+    }
+    m_rejects.push_back(std::move(line));
 }
 
 void ExtractLoad::checkCancelled() const
@@ -130,6 +138,8 @@ LoadResult ExtractLoad::execute()
         if (result == ExtractReader::Result::Rejected)
             reject(std::move(rejected));
         if ((m_reader.rowsRead() & (progressEvery - 1)) == 0) {
+            if (const QString refusal = refusalWhileReading(); !refusal.isEmpty())
+                return finishRun(LoadOutcome::Refused, refusal);
             progress(m_reader.bytesRead());
             if (m_feedback && m_feedback->isCancelled())
                 return finishRun(LoadOutcome::Cancelled, QStringLiteral("cancelled while reading; nothing was loaded"));

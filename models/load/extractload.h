@@ -74,6 +74,9 @@ protected:
     virtual QString refusalBeforeReading() { return {}; }
     /// Reads one row into the load's memory.
     virtual ExtractReader::Result readRow(RejectedLine &rejected) = 0;
+    /// While reading, every few thousand rows: a refusal reason (the input is far larger than the load may
+    /// hold), or empty to go on.
+    virtual QString refusalWhileReading() { return {}; }
     /// After the last row: sort, reduce, find ambiguous rows (via reject()).
     virtual void finishReading() = 0;
     /// After reading, before anything is written: a refusal reason, or empty to go on.

@@ -12,20 +12,39 @@
 #include <QFileInfo>
 
 #include <algorithm>
+#include <limits>
+#include <tuple>
 
 namespace pv {
 
+namespace {
+/// Views held before the first compaction (16 bytes each): more than an hour's extract at the seed's rate
+/// (4.2M rows), so an ordinary hourly file is sorted once, at the end, as before.
+constexpr size_t firstCompaction = size_t(8) << 20;
+} // namespace
+
 ExtractReader::Result PageviewsLoad::readRow(RejectedLine &rejected)
 {
-    if (m_views.empty()) // a row is ~60 bytes; reserved but unused capacity is never resident
-        m_views.reserve(static_cast<size_t>(std::max<qint64>(m_reader.sizeBytes(), 0) / 40));
+    if (m_compactAt == 0) {
+        m_maxPairs = static_cast<size_t>(m_warehouse.maxPageviewPairs());
+        m_compactAt = std::min(firstCompaction, m_maxPairs + 1);
+        // A row is ~60 bytes; reserved but unused capacity is never resident.
+        m_views.reserve(std::min(firstCompaction, static_cast<size_t>(std::max<qint64>(m_reader.sizeBytes(), 0) / 40)));
+    }
     const ExtractReader::Result result = m_reader.nextPageview(m_record, rejected);
     if (result == ExtractReader::Result::Record) {
         const qint64 hour = hourOf(m_record.viewedAt);
-        m_views.push_back({m_record.userId, hour});
+        m_views.push_back({m_record.userId, static_cast<qint32>(hour), 1});
         ++m_viewsPerHour[hour];
+        if (m_views.size() >= m_compactAt)
+            compactViews();
     }
     return result;
+}
+
+QString PageviewsLoad::refusalWhileReading()
+{
+    return m_tooLarge;
 }
 
 void PageviewsLoad::sortViews()
@@ -37,14 +56,16 @@ void PageviewsLoad::sortViews()
     for (const View &v : m_views) {
         minUser = std::min(minUser, v.userId);
         maxUser = std::max(maxUser, v.userId);
-        minHour = std::min(minHour, v.hour);
-        maxHour = std::max(maxHour, v.hour);
+        minHour = std::min<qint64>(minHour, v.hour);
+        maxHour = std::max<qint64>(maxHour, v.hour);
     }
     // (user, hour) packed into one integer key when both ranges fit in 64 bits: always, in practice.
     const int hourBits = bitsFor(static_cast<quint64>(maxHour - minHour));
     const int userBits = bitsFor(maxUser - minUser);
     if (userBits + hourBits > 64 || hourBits == 64) { // (a shift by 64 would be undefined)
-        std::sort(m_views.begin(), m_views.end());
+        std::sort(m_views.begin(), m_views.end(), [](const View &a, const View &b) {
+            return std::tie(a.userId, a.hour) < std::tie(b.userId, b.hour);
+        });
         return;
     }
     radixSort(m_views, userBits + hourBits, [=](const View &v) {
@@ -52,18 +73,47 @@ void PageviewsLoad::sortViews()
     });
 }
 
+void PageviewsLoad::compactViews()
+{
+    sortViews();
+    size_t kept = 0;
+    for (size_t i = 0; i < m_views.size();) {
+        quint64 views = 0;
+        size_t j = i;
+        for (; j < m_views.size() && m_views[j].userId == m_views[i].userId && m_views[j].hour == m_views[i].hour; ++j)
+            views += m_views[j].views;
+        if (views > std::numeric_limits<quint32>::max() && m_tooLarge.isEmpty())
+            m_tooLarge = QStringLiteral("%1: refused: user %2 has more than %3 pageviews in the hour %4; nothing was loaded")
+                             .arg(m_reader.displayName())
+                             .arg(m_views[i].userId)
+                             .arg(std::numeric_limits<quint32>::max())
+                             .arg(formatTimestamp(qint64(m_views[i].hour) * secondsPerHour));
+        m_views[kept++] = {m_views[i].userId, m_views[i].hour, static_cast<quint32>(std::min<quint64>(views, std::numeric_limits<quint32>::max()))};
+        i = j;
+    }
+    m_views.resize(kept);
+    // The next compaction when the pairs have had room to double: each row is sorted a bounded number of times.
+    m_compactAt = std::max(std::min(firstCompaction, m_maxPairs + 1), 2 * kept);
+    if (kept > m_maxPairs && m_tooLarge.isEmpty())
+        m_tooLarge = QStringLiteral("%1: refused at line %2: more than %3 distinct (user, hour) pairs, far more than an "
+                                    "hourly extract holds (an hour at 4.2 million pageviews has fewer), and more than a "
+                                    "load may hold in memory; nothing was loaded. Split the file by hour, or raise the "
+                                    "warehouse's setting max_pageview_pairs")
+                         .arg(m_reader.displayName())
+                         .arg(m_reader.rowsRead())
+                         .arg(m_maxPairs);
+}
+
 void PageviewsLoad::finishReading()
 {
     stage(QStringLiteral("aggregating"));
-    sortViews();
-    for (size_t i = 0; i < m_views.size();) {
-        size_t j = i + 1;
-        while (j < m_views.size() && m_views[j] == m_views[i])
-            ++j;
-        m_facts.push_back({m_views[i].userId, m_views[i].hour, 0, static_cast<quint32>(j - i)});
-        i = j;
+    compactViews();
+    m_facts.reserve(m_views.size());
+    m_viewsLoaded = 0;
+    for (const View &v : m_views) {
+        m_facts.push_back({v.userId, v.hour, 0, v.views});
+        m_viewsLoaded += v.views;
     }
-    m_viewsLoaded = static_cast<qint64>(m_views.size());
     std::vector<View>().swap(m_views);
 
     if (m_options.windowHour) {

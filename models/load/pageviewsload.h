@@ -26,14 +26,20 @@ protected:
     QString summary() const override;
 
 private:
+    /// Pageviews of a user in an hour: one per row as read, summed when compacted.
     struct View
     {
         quint64 userId;
-        qint64 hour;
-        auto operator<=>(const View &) const = default;
+        qint32 hour;    ///< hours since the epoch (years 0001-9999 fit)
+        quint32 views;
     };
 
+    QString refusalWhileReading() override;
+    QString refusalAfterReading() override { return m_tooLarge; }
     void sortViews();
+    /// Sorts the views read so far and sums each (user, hour) into one: memory grows with the pairs, not
+    /// with the rows (an input that repeats its rows, or one of many hours, stays bounded).
+    void compactViews();
     void replaceEarlierLoad(qint64 earlierRunId, class AggregateDeltas &deltas);
     /// Throws Refusal unless this file may replace the window's earlier load.
     void refuseUnlessCorrection(qint64 earlierRunId) const;
@@ -42,6 +48,9 @@ private:
 
     PageviewRecord m_record;
     std::vector<View> m_views;
+    size_t m_compactAt = 0;        ///< compact when m_views reaches this many
+    size_t m_maxPairs = 0;         ///< refuse beyond this many (user, hour) pairs
+    QString m_tooLarge;            ///< why reading stops, once it must
     std::vector<PageviewFact> m_facts;
     std::map<qint64, qint64> m_viewsPerHour;
     qint64 m_viewsLoaded = 0;

@@ -108,6 +108,13 @@ double Warehouse::removalGuardPercent() const
     return ok ? value : 5.0;
 }
 
+qint64 Warehouse::maxPageviewPairs() const
+{
+    bool ok = false;
+    const qint64 value = setting(QStringLiteral("max_pageview_pairs")).toLongLong(&ok);
+    return ok && value > 0 ? value : 16'000'000;
+}
+
 const LoadRunLog &Warehouse::runLog() const
 {
     return m_backend->runLog();

@@ -75,6 +75,9 @@ public:
     double defaultMaxRejectPercent() const;
     /// A users snapshot lacking more than this share (percent) of the previous one is refused unless forced.
     double removalGuardPercent() const;
+    /// A pageviews load holding more distinct (user, hour) pairs than this is refused while it reads (the
+    /// setting max_pageview_pairs; default 16,000,000, about 1 GB at most while reading).
+    qint64 maxPageviewPairs() const;
 
     const LoadRunLog &runLog() const;
     const PageviewQuery &pageviews() const;
