@@ -1942,6 +1942,14 @@ void CommandlineTest::failedReadIsAnErrorNotAnEmptyAnswer()
     EXPECT_ONE_LINE_ERROR(history);
     EXPECT_CONTAINS(history.err, noSuchTable("user_postcode_changes"));
     EXPECT_NOT_CONTAINS(history.out, "UNKNOWN");
+    // A report whose table is gone: the command line was right (exit 1, not 2), the warehouse is named.
+    execWarehouseSql(box.warehouse(), QStringLiteral("ALTER TABLE views_current_hourly RENAME TO lost_views_current_hourly"));
+    const CliResult report = box.run({QStringLiteral("report"), QStringLiteral("--basis"), QStringLiteral("current")});
+    EXPECT_EXIT(report, 1);
+    EXPECT_ONE_LINE_ERROR(report);
+    EXPECT_CONTAINS(report.err, noSuchTable("views_current_hourly"));
+    EXPECT_CONTAINS(report.err, box.warehouse().toUtf8());
+    EXPECT_NOT_CONTAINS(report.err, "help report");
     // What does not rely on them still reads.
     EXPECT_EXIT(box.run({QStringLiteral("runs")}), 0);
 }

@@ -29,6 +29,8 @@ int runReport(const Invocation &invocation)
     if (!hourRangeOptions(invocation, &query.from, &query.to, &error))
         return invocation.usageError(error);
     query.postcodes = invocation.parser.values(QStringLiteral("postcode"));
+    if (!normalisedPostcodeFilter(query.postcodes, &error))
+        return invocation.usageError(error);
 
     Warehouse warehouse;
     if (!invocation.openWarehouse(warehouse))
@@ -38,8 +40,8 @@ int runReport(const Invocation &invocation)
         const Warehouse::ReadSnapshot snapshot(warehouse);
         return pv::runReport(warehouse, query, false, &error);
     }();
-    if (!table)
-        return invocation.usageError(error);
+    if (!table) // the command line was read; the warehouse could not answer it
+        return failure(QStringLiteral("%1: %2").arg(warehouse.path(), error));
     // Not an error (the CSV is true: no rows), but most often a typo: said on stderr.
     if (!table->unknownPostcodes.isEmpty())
         printErr(QStringLiteral("pvadmin report: %1\n").arg(describeUnknownPostcodes(table->unknownPostcodes)));
