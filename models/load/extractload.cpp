@@ -75,7 +75,7 @@ void ExtractLoad::reject(RejectedLine line)
         return;
     if (line.raw.size() > maxStoredRejectBytes) {
         line.reason += QStringLiteral(" (a line of %1 bytes: its first %2 are kept)").arg(line.raw.size()).arg(maxStoredRejectBytes);
-        line.raw.truncate(maxStoredRejectBytes);
+        line.raw = line.raw.first(maxStoredRejectBytes); // a copy: truncate() would keep the whole line's memory
     }
     m_rejects.push_back(std::move(line));
 }
