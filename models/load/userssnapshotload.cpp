@@ -14,6 +14,12 @@
 
 namespace pv {
 
+namespace {
+/// Users whose histories are read ahead at a time (LoadStore::prefetchHistories): a round trip per batch on
+/// a server, and a bounded memory.
+constexpr size_t historyReadAhead = 20000;
+} // namespace
+
 QString UsersSnapshotLoad::refusalBeforeReading()
 {
     QString refusal;
@@ -203,9 +209,19 @@ std::vector<UsersSnapshotLoad::Change> UsersSnapshotLoad::diffAgainstWarehouse(q
     // state the directory gives; only users who changed after it (a backfilled snapshot) need their history.
     stage(QStringLiteral("comparing with the warehouse"), static_cast<qint64>(m_members.size()));
     std::vector<PostcodePeriod> periods;
+    size_t readAheadTo = 0; // the directory's users before it have had their histories read ahead
     auto stateAtAsOf = [&](size_t i) -> std::optional<quint32> {
         if (m_directory.newestChange(i) <= m_asOf)
             return m_directory.inLatest(i) ? std::optional<quint32>(m_directory.postcodeId(i)) : std::nullopt;
+        if (i >= readAheadTo) {
+            // The next users who changed after the as-of, their histories in one go (on a server, one round
+            // trip instead of one each).
+            std::vector<std::pair<quint64, qint64>> ahead;
+            for (readAheadTo = i; readAheadTo < m_directory.size() && ahead.size() < historyReadAhead; ++readAheadTo)
+                if (m_directory.newestChange(readAheadTo) > m_asOf)
+                    ahead.emplace_back(m_directory.userId(readAheadTo), m_directory.newestChange(readAheadTo));
+            m_store->prefetchHistories(ahead);
+        }
         m_store->readHistory(m_directory.userId(i), m_directory.newestChange(i), periods);
         for (const PostcodePeriod &p : periods)
             if (p.validFrom <= m_asOf && m_asOf < p.validTo)
@@ -392,7 +408,16 @@ void UsersSnapshotLoad::write()
     // A snapshot newer than every other only adds changes; an older or corrected one rewrites histories.
     const bool newest = nextAsOf == openEnded && !m_replacedRun;
     UserDirectory::Cursor cursor(m_directory); // changes come sorted by user
+    UserDirectory::Cursor ahead(m_directory);
     for (size_t i = 0; i < changes.size(); ++i) {
+        if (!newest && i % historyReadAhead == 0) {
+            // Every known user's history is read before it is rewritten: the next ones' in one go.
+            std::vector<std::pair<quint64, qint64>> known;
+            for (size_t j = i; j < std::min(changes.size(), i + historyReadAhead); ++j)
+                if (const size_t user = ahead.seek(changes[j].userId); user < m_directory.size())
+                    known.emplace_back(changes[j].userId, m_directory.newestChange(user));
+            m_store->prefetchHistories(known);
+        }
         const size_t known = cursor.seek(changes[i].userId);
         if (newest)
             appendChange(changes[i], known);

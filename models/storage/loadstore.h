@@ -59,7 +59,8 @@ public:
     /// A user's history, walking back from their newest change (UserDirectory::newestChange).
     virtual void readHistory(quint64 userId, qint64 newestChange, std::vector<PostcodePeriod> &history) = 0;
     /// Reads ahead the histories readHistory will be asked for ((user, newest change) pairs) in as few round
-    /// trips as the engine can: a server's engine needs it, one that reads locally ignores it.
+    /// trips as the engine can, in place of what it read ahead before: a server's engine needs it, one that
+    /// reads locally ignores it.
     virtual void prefetchHistories(const std::vector<std::pair<quint64, qint64>> &users) = 0;
     /// Writes the changes that turn the user's stored history before into after.
     virtual void rewriteHistory(quint64 userId, const std::vector<PostcodePeriod> &before,

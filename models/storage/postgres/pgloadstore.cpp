@@ -166,7 +166,7 @@ QString PgLoadStore::loadHoldingTheLock()
 
 void PgLoadStore::commit()
 {
-    flushAppendedHistory();
+    flushHistoryWrites();
     m_prefetched.clear();
     pgExec(m_conn, "COMMIT");
 }
@@ -174,6 +174,8 @@ void PgLoadStore::commit()
 void PgLoadStore::rollback() noexcept
 {
     m_appendedHistory.clear();
+    m_rewrittenHistory.clear();
+    m_removedHistory.clear();
     m_prefetched.clear();
     if (PQtransactionStatus(m_conn) != PQTRANS_IDLE)
         PQclear(PQexec(m_conn, "ROLLBACK"));
@@ -319,7 +321,8 @@ PgResult historyChains(PGconn *conn, std::span<const std::pair<quint64, qint64>>
 
 void PgLoadStore::prefetchHistories(const std::vector<std::pair<quint64, qint64>> &users)
 {
-    flushAppendedHistory();
+    flushHistoryWrites();
+    m_prefetched.clear(); // what was read ahead before has been used: memory stays one batch's
     constexpr size_t batch = 20000;
     for (size_t start = 0; start < users.size(); start += batch) {
         const std::span<const std::pair<quint64, qint64>> some(users.data() + start, std::min(batch, users.size() - start));
@@ -341,47 +344,33 @@ void PgLoadStore::prefetchHistories(const std::vector<std::pair<quint64, qint64>
 
 void PgLoadStore::readHistory(quint64 userId, qint64 newestChange, std::vector<PostcodePeriod> &history)
 {
-    flushAppendedHistory();
+    // A user read ahead has had nothing written since (rewriting drops it): no need to send what is held back.
     if (const auto cached = m_prefetched.find(userId); cached != m_prefetched.end() && cached->second.newestChange == newestChange) {
         history = cached->second.periods;
         return;
     }
+    flushHistoryWrites();
     const std::pair<quint64, qint64> user{userId, newestChange};
     const PgResult chain = historyChains(m_conn, std::span(&user, 1));
     history = periodsFromChain(userId, newestChange, chain, 0, chain.rows());
 }
 
-void PgLoadStore::writeChange(quint64 userId, const PostcodeChange &change)
-{
-    const auto optionalPostcode = [](std::optional<quint32> id) {
-        return id ? std::optional<qint64>(*id) : std::nullopt;
-    };
-    pgQuery(m_conn,
-            "INSERT INTO user_postcode_changes (as_of, user_id, postcode_id, previous_as_of, previous_postcode_id) "
-            "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (as_of, user_id) DO UPDATE SET postcode_id = excluded.postcode_id, "
-            "previous_as_of = excluded.previous_as_of, previous_postcode_id = excluded.previous_postcode_id",
-            PgParams()
-                .add(change.asOf)
-                .add(static_cast<qint64>(userId))
-                .add(optionalPostcode(change.postcodeId))
-                .add(change.previousAsOf)
-                .add(optionalPostcode(change.previousPostcodeId)));
-}
-
 void PgLoadStore::rewriteHistory(quint64 userId, const std::vector<PostcodePeriod> &before,
                                  const std::vector<PostcodePeriod> &after)
 {
-    flushAppendedHistory();
     m_prefetched.erase(userId);
     const std::vector<PostcodeChange> old = changesOf(before);
     const std::vector<PostcodeChange> changes = changesOf(after);
+    // Held until the next read of history or the commit, and written then in bulk. The rows deleted and the
+    // rows written have different as-ofs, so their order does not matter.
     for (const PostcodeChange &c : old)
         if (std::none_of(changes.begin(), changes.end(), [&](const PostcodeChange &n) { return n.asOf == c.asOf; }))
-            pgQuery(m_conn, "DELETE FROM user_postcode_changes WHERE as_of = $1 AND user_id = $2",
-                    PgParams().add(c.asOf).add(static_cast<qint64>(userId)));
+            m_removedHistory.emplace_back(userId, c.asOf);
     for (const PostcodeChange &c : changes)
         if (std::find(old.begin(), old.end(), c) == old.end())
-            writeChange(userId, c);
+            m_rewrittenHistory.emplace_back(userId, c);
+    if (m_removedHistory.size() + m_rewrittenHistory.size() >= 100000)
+        flushHistoryWrites();
 }
 
 void PgLoadStore::appendHistory(quint64 userId, const PostcodeChange &change)
@@ -390,21 +379,53 @@ void PgLoadStore::appendHistory(quint64 userId, const PostcodeChange &change)
     m_appendedHistory.emplace_back(userId, change);
 }
 
-void PgLoadStore::flushAppendedHistory()
+namespace {
+/// Sends history changes by binary COPY to the table named (user_postcode_changes, or a staging table of its columns).
+void copyHistoryChanges(PGconn *conn, const char *table, const std::vector<std::pair<quint64, PostcodeChange>> &changes)
 {
-    if (m_appendedHistory.empty())
-        return;
-    PgCopy copy(m_conn, "COPY user_postcode_changes (as_of, user_id, postcode_id, previous_as_of, previous_postcode_id) "
-                        "FROM STDIN (FORMAT binary)");
+    const QByteArray sql = QByteArray("COPY ") + table
+        + " (as_of, user_id, postcode_id, previous_as_of, previous_postcode_id) FROM STDIN (FORMAT binary)";
+    PgCopy copy(conn, sql.constData());
     const auto optionalPostcode = [](std::optional<quint32> id) {
         return id ? std::optional<qint64>(*id) : std::nullopt;
     };
-    for (const auto &[userId, change] : m_appendedHistory) {
+    for (const auto &[userId, change] : changes) {
         copy.row(5).int64(change.asOf).int64(static_cast<qint64>(userId)).optionalInt64(optionalPostcode(change.postcodeId));
         copy.optionalInt64(change.previousAsOf).optionalInt64(optionalPostcode(change.previousPostcodeId));
     }
     copy.finish();
-    m_appendedHistory.clear();
+}
+} // namespace
+
+void PgLoadStore::flushHistoryWrites()
+{
+    if (!m_appendedHistory.empty()) {
+        copyHistoryChanges(m_conn, "user_postcode_changes", m_appendedHistory);
+        m_appendedHistory.clear();
+    }
+    if (!m_removedHistory.empty()) {
+        pgExec(m_conn, "CREATE TEMP TABLE IF NOT EXISTS pvadmin_removed_changes (user_id bigint, as_of bigint) ON COMMIT DELETE ROWS");
+        {
+            PgCopy copy(m_conn, "COPY pvadmin_removed_changes (user_id, as_of) FROM STDIN (FORMAT binary)");
+            for (const auto &[userId, asOf] : m_removedHistory)
+                copy.row(2).int64(static_cast<qint64>(userId)).int64(asOf);
+            copy.finish();
+        }
+        pgExec(m_conn, "DELETE FROM user_postcode_changes c USING pvadmin_removed_changes r "
+                       "WHERE c.as_of = r.as_of AND c.user_id = r.user_id; TRUNCATE pvadmin_removed_changes");
+        m_removedHistory.clear();
+    }
+    if (!m_rewrittenHistory.empty()) {
+        pgExec(m_conn, "CREATE TEMP TABLE IF NOT EXISTS pvadmin_rewritten_changes (as_of bigint, user_id bigint, "
+                       "postcode_id bigint, previous_as_of bigint, previous_postcode_id bigint) ON COMMIT DELETE ROWS");
+        copyHistoryChanges(m_conn, "pvadmin_rewritten_changes", m_rewrittenHistory);
+        pgExec(m_conn, "INSERT INTO user_postcode_changes (as_of, user_id, postcode_id, previous_as_of, previous_postcode_id) "
+                       "SELECT as_of, user_id, postcode_id, previous_as_of, previous_postcode_id FROM pvadmin_rewritten_changes "
+                       "ON CONFLICT (as_of, user_id) DO UPDATE SET postcode_id = excluded.postcode_id, "
+                       "previous_as_of = excluded.previous_as_of, previous_postcode_id = excluded.previous_postcode_id; "
+                       "TRUNCATE pvadmin_rewritten_changes");
+        m_rewrittenHistory.clear();
+    }
 }
 
 void PgLoadStore::appendFacts(qint64 runId, const std::vector<PageviewFact> &facts)

@@ -65,13 +65,14 @@ public:
 private:
     /// What holds the write lock: "run N (file on host)".
     QString loadHoldingTheLock();
-    /// Sends the history changes appended so far (kept back to go in one COPY).
-    void flushAppendedHistory();
-    void writeChange(quint64 userId, const PostcodeChange &change);
+    /// Writes the history changes appended and rewritten so far: a COPY each, not a statement per user.
+    void flushHistoryWrites();
 
     PGconn *m_conn;
     QString m_conninfo;
-    std::vector<std::pair<quint64, PostcodeChange>> m_appendedHistory;
+    std::vector<std::pair<quint64, PostcodeChange>> m_appendedHistory;  ///< new rows, the newest snapshot's
+    std::vector<std::pair<quint64, PostcodeChange>> m_rewrittenHistory; ///< rows to write over any there (an older or corrected snapshot)
+    std::vector<std::pair<quint64, qint64>> m_removedHistory;           ///< (user, as-of) rows to delete
     struct CachedHistory
     {
         qint64 newestChange;
