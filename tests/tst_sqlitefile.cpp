@@ -178,6 +178,7 @@ private slots:
     void onlyCreatingOpensChangeAFile();
     void readOnlyWarehouseIsReadNeverWritten();
     void fullDiskIsSaidAndChangesNothing();
+    void warehouseFilesStayTheirOwners();
     void watchRetriesWhatTheDatabaseRefusedUntilItLands();
 };
 
@@ -635,6 +636,51 @@ void SqliteFileTest::watchRetriesWhatTheDatabaseRefusedUntilItLands()
     QVERIFY(!QDir(incoming + QStringLiteral("/failed")).exists());
     const ChildRun report = runPvadmin({QStringLiteral("--db"), warehouse, QStringLiteral("report"), QStringLiteral("--basis"), QStringLiteral("current")});
     QVERIFY(report.out.contains("2024-03-01 11:00:00,SW19,1"));
+}
+
+void SqliteFileTest::warehouseFilesStayTheirOwners()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("new/deeper/w.sqlite"));
+    const auto mode = [](const QString &file) {
+        struct stat st;
+        return ::stat(QFile::encodeName(file).constData(), &st) == 0 ? int(st.st_mode & 0777) : -1;
+    };
+    // The folders it makes and the file are the owner's, whatever the umask.
+    const mode_t umaskBefore = ::umask(0);
+    {
+        Warehouse warehouse;
+        QString error;
+        const bool opened = warehouse.open(path, &error);
+        ::umask(umaskBefore);
+        QVERIFY2(opened, qPrintable(error));
+    }
+    QCOMPARE(mode(dir.filePath(QStringLiteral("new"))), 0700);
+    QCOMPARE(mode(dir.filePath(QStringLiteral("new/deeper"))), 0700);
+    QCOMPARE(mode(path), 0600);
+
+    // -wal and -shm left at 0400 by a read of the file while it was 0400 take its permissions again once it is
+    // 0600 (SQLite keeps theirs, and every load would fail "attempt to write a readonly database").
+    for (const char *suffix : {"-wal", "-shm"}) {
+        QFile journal(path + QLatin1String(suffix));
+        QVERIFY(journal.open(QIODevice::WriteOnly));
+        journal.close();
+        QVERIFY(::chmod(QFile::encodeName(journal.fileName()).constData(), 0400) == 0);
+    }
+    {
+        Warehouse warehouse;
+        QString error;
+        QVERIFY2(warehouse.open(path, &error), qPrintable(error));
+        QCOMPARE(mode(path + QStringLiteral("-shm")), 0600);
+        QCOMPARE(mode(path + QStringLiteral("-wal")), 0600);
+        QVERIFY(warehouse.check().ok());
+        QCOMPARE(warehouse.check().storageStructure, QStringLiteral("SQLite's quick_check passed"));
+        // A warehouse others may read is said to be so where it is checked.
+        QVERIFY(::chmod(QFile::encodeName(path).constData(), 0666) == 0);
+        QCOMPARE(warehouse.check().storageStructure,
+                 QStringLiteral("SQLite's quick_check passed; the file is 0666: other users of this machine may read and "
+                                "change it (chmod 600 keeps it its owner's)"));
+    }
 }
 
 QTEST_GUILESS_MAIN(SqliteFileTest)

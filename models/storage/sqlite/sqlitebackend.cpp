@@ -58,6 +58,41 @@ const Migration migrations[] = {
     {":/migrations/0006_postcode_seals.sql", sealStoredPostcodes},
 };
 
+/// Creates the folder and any missing parents for the owner alone (0700), whatever the umask: a warehouse
+/// holds personal data, and its new file is 0600 for the same reason. Folders already there are left as they are.
+bool createOwnersFolder(const QString &folder)
+{
+    if (QFileInfo(folder).isDir())
+        return true;
+    const QString parent = QFileInfo(folder).absolutePath();
+    if (parent != folder && !createOwnersFolder(parent))
+        return false;
+    const QByteArray name = QFile::encodeName(folder);
+    if (::mkdir(name.constData(), S_IRWXU) != 0)
+        return errno == EEXIST; // another process made it meanwhile: theirs, as it is
+    return ::chmod(name.constData(), S_IRWXU) == 0; // the umask may have taken bits away; it adds none
+}
+
+/// SQLite gives a new -wal and -shm the database file's permissions, and keeps them. After a chmod of the
+/// database (a warehouse read while 0400, then made 0600) they would keep the old ones, and every load would
+/// fail "attempt to write a readonly database" until the -shm was deleted by hand. The owner's -wal and -shm
+/// take the database's permissions again. (A chmod touches no lock and no byte of them.)
+void alignJournalModes(const QString &path)
+{
+    // A folder this user cannot write is read as it is on disk (readAsItIsOnDisk): nothing there is changed.
+    struct stat database;
+    if (::access(QFile::encodeName(QFileInfo(path).absolutePath()).constData(), W_OK) != 0
+        || ::stat(QFile::encodeName(path).constData(), &database) != 0)
+        return;
+    for (const char *suffix : {"-wal", "-shm"}) {
+        const QByteArray journal = QFile::encodeName(path) + suffix;
+        struct stat st;
+        if (::stat(journal.constData(), &st) == 0 && st.st_uid == ::geteuid()
+            && (st.st_mode & 0777) != (database.st_mode & 0777))
+            ::chmod(journal.constData(), database.st_mode & 0777);
+    }
+}
+
 /// Whether the warehouse at info is to be read as it is on disk (immutable, read-only) because its folder
 /// cannot be written (a read-only mount, a folder shared for reading, a copy on a backup volume): SQLite
 /// reads a WAL database through -wal and -shm files beside it, which it could not create there. That is
@@ -116,10 +151,11 @@ std::unique_ptr<SqliteBackend> SqliteBackend::open(const QString &path, QString 
                                                    bool mustExist)
 {
     const QFileInfo info(path);
-    if (!QDir().mkpath(info.absolutePath())) {
-        *error = QStringLiteral("%1: cannot create the folder %2").arg(path, info.absolutePath());
+    if (!createOwnersFolder(info.absolutePath())) {
+        *error = QStringLiteral("%1: cannot create the folder %2: %3").arg(path, info.absolutePath(), QString::fromLocal8Bit(std::strerror(errno)));
         return nullptr;
     }
+    alignJournalModes(path);
     // An existing file is touched only through SQLite: on Linux closing any descriptor of the database file
     // drops every POSIX lock this process's connections hold on it (another thread's screen included), and the
     // next client would then take itself for the last one and checkpoint and delete the WAL under them. So no

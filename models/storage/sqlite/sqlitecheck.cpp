@@ -8,6 +8,9 @@
 
 #include <QScopeGuard>
 
+#include <sqlite3.h>
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <limits>
 #include <memory>
@@ -234,6 +237,16 @@ public:
                 structure.problems << QStringLiteral("SQLite quick_check: %1").arg(line);
         structure.summary = QStringLiteral("SQLite's quick_check %1").arg(structure.problems.isEmpty() ? QStringLiteral("passed")
                                                                                                         : QStringLiteral("failed"));
+        // Not a difference, but worth saying where it is read: pvadmin makes a warehouse 0600; one made
+        // otherwise, or chmodded since, lets other users of the machine read (or change) it.
+        struct stat st;
+        if (const char *file = sqlite3_db_filename(m_db, "main"); file && *file && ::stat(file, &st) == 0
+            && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0)
+            structure.summary += QStringLiteral("; the file is %1: other users of this machine may %2 it (chmod 600 "
+                                                "keeps it its owner's)")
+                                     .arg(QString::number(st.st_mode & 0777, 8).rightJustified(4, QLatin1Char('0')))
+                                     .arg((st.st_mode & (S_IWGRP | S_IWOTH)) ? QStringLiteral("read and change")
+                                                                             : QStringLiteral("read"));
         return structure;
     }
 
