@@ -28,6 +28,7 @@
 #include <atomic>
 #include <random>
 #include <thread>
+#include <tuple>
 
 using namespace pv;
 
@@ -1256,6 +1257,28 @@ void EngineTest::readOnlyRolesCannotStopLoadsAndReadOnlyTheirWarehouse()
     const auto analystSecond = as(analyst, second);
     QCOMPARE(runs(*analystFirst, QStringLiteral("SELECT COUNT(*) FROM pvadmin.load_runs")), QString());
     QVERIFY(runs(*analystSecond, QStringLiteral("SELECT COUNT(*) FROM pvadmin.load_runs")).contains(QLatin1String("permission denied")));
+
+    // pvadmin itself, as the desktop opens a warehouse, says what each role may do, and creates nothing.
+    for (const auto &[role, f, expected] :
+         {std::tuple{bi, &first, QStringLiteral("the role %1 may read only this warehouse's BI views").arg(bi)},
+          std::tuple{analyst, &second, QStringLiteral("the role %1 may not read this warehouse; a superuser grants it "
+                                                      "pvadmin_reader_").arg(analyst)}}) {
+        QUrl url(f->warehouse().path());
+        url.setUserName(role);
+        Warehouse opened;
+        QString error;
+        QVERIFY(!opened.open(url.toString(), &error));
+        QVERIFY2(error.contains(expected), qPrintable(error));
+        QVERIFY2(!error.contains(QLatin1String("init")), qPrintable(error));
+    }
+    {
+        Warehouse analystsOwn;
+        QString error;
+        QUrl url(first.warehouse().path());
+        url.setUserName(analyst);
+        QVERIFY2(analystsOwn.open(url.toString(), &error), qPrintable(error));
+        QVERIFY(!analystsOwn.whyReadOnly().isEmpty());
+    }
 
     // Neither can take the lock loads serialise on; the advisory lock loads once took stops nothing now.
     for (const auto *reader : {biFirst.get(), analystFirst.get()}) {

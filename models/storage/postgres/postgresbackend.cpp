@@ -44,6 +44,13 @@ const Migration migrations[] = {
     {":/migrations/postgresql/0004_load_lock_and_warehouse_roles.sql", nullptr},
 };
 
+/// The schema version the warehouse records; throws StorageError when it cannot be read.
+int storedSchemaVersion(PGconn *conn)
+{
+    const PgResult version = pgQuery(conn, "SELECT MAX(version) FROM pvadmin.schema_migrations");
+    return version.rows() && !version.isNull(0, 0) ? static_cast<int>(version.int64(0, 0)) : 0;
+}
+
 } // namespace
 
 QString PostgresBackend::conninfo(const QString &location, QString *error)
@@ -185,8 +192,7 @@ int PostgresBackend::latestSchemaVersion() const
 int PostgresBackend::schemaVersion() const
 {
     try {
-        const PgResult version = pgQuery(m_conn, "SELECT MAX(version) FROM pvadmin.schema_migrations");
-        return version.rows() && !version.isNull(0, 0) ? static_cast<int>(version.int64(0, 0)) : 0;
+        return storedSchemaVersion(m_conn);
     } catch (const StorageError &) {
         return 0;
     }
@@ -197,18 +203,58 @@ bool PostgresBackend::migrate(QString *error, bool mustExist)
     try {
         // The server's notices (a temporary table already there, say) are not the operator's business.
         pgExec(m_conn, "SET client_min_messages TO warning");
-        // Every name the engine uses is in its schema; the BI views and the analyst role see only it.
-        const PgResult present = pgQuery(m_conn, "SELECT to_regclass('pvadmin.schema_migrations') IS NOT NULL");
-        if (!present.int64(0, 0) && mustExist) {
+        // Every name the engine uses is in its schema; the BI views and the analyst role see only it. What
+        // this role may do there is asked first: a role that may only read is never made to create anything,
+        // and is told what it can do rather than to run init.
+        const PgResult access = pgQuery(
+            m_conn,
+            "SELECT current_user, current_database(), n.oid IS NOT NULL,"
+            " COALESCE(has_schema_privilege(n.oid, 'USAGE'), false),"
+            " CASE WHEN has_schema_privilege(n.oid, 'USAGE') AND to_regclass('pvadmin.schema_migrations') IS NOT NULL"
+            "  THEN has_table_privilege('pvadmin.schema_migrations', 'SELECT') ELSE false END,"
+            " COALESCE(pg_has_role(n.nspowner, 'USAGE'), has_database_privilege(current_database(), 'CREATE'))"
+            " FROM (SELECT 1) one LEFT JOIN pg_namespace n ON n.nspname = 'pvadmin'");
+        const QString role = access.text(0, 0), database = access.text(0, 1);
+        const bool schemaThere = access.text(0, 2) == QLatin1String("t");
+        const bool canReadTables = access.text(0, 4) == QLatin1String("t");
+        const bool canMigrate = access.text(0, 5) == QLatin1String("t");
+        if (schemaThere && access.text(0, 3) != QLatin1String("t")) {
+            *error = QStringLiteral("%1: the role %2 may not read this warehouse; a superuser grants it pvadmin_reader_%3 "
+                                    "(pvadmin's commands and the desktop, read-only) or pvadmin_bi_%3 (the BI views only)")
+                         .arg(m_location, role, database);
+            return false;
+        }
+        if (schemaThere && !canReadTables) {
+            *error = QStringLiteral("%1: the role %2 may read only this warehouse's BI views (pvadmin.pageviews_hourly, "
+                                    "_daily, _weekly and _monthly, from any SQL client); pvadmin's commands and the desktop "
+                                    "need a role that reads its tables: pvadmin_reader_%3 to read, its owner to load")
+                         .arg(m_location, role, database);
+            return false;
+        }
+        if (!schemaThere && mustExist && canMigrate) {
             *error = noWarehouseThere(m_location);
             return false;
         }
-        if (present.int64(0, 0) && schemaVersion() == latestSchemaVersion()) {
+        if (!schemaThere && !canMigrate) {
+            *error = QStringLiteral("%1: no warehouse there, and the role %2 may not create one (that needs CREATE on the "
+                                    "database %3): the database's owner runs pvadmin init")
+                         .arg(m_location, role, database);
+            return false;
+        }
+        // A failed read (a connection cut while opening) is an error here, never "version 0".
+        const int stored = schemaThere ? storedSchemaVersion(m_conn) : 0;
+        if (schemaThere && stored == latestSchemaVersion()) {
             pgExec(m_conn, "SET search_path TO pvadmin");
             return true;
         }
-        if (present.int64(0, 0) && mustExist && schemaVersion() < latestSchemaVersion()) {
-            *error = warehouseNeedsUpgrade(m_location, schemaVersion(), latestSchemaVersion());
+        if (schemaThere && stored < latestSchemaVersion() && (mustExist || !canMigrate)) {
+            *error = canMigrate ? warehouseNeedsUpgrade(m_location, stored, latestSchemaVersion())
+                                : QStringLiteral("%1: the warehouse is at schema version %2, older than this pvadmin's %3; "
+                                                 "the role %4 may not upgrade it: its owner runs pvadmin init")
+                                      .arg(m_location)
+                                      .arg(stored)
+                                      .arg(latestSchemaVersion())
+                                      .arg(role);
             return false;
         }
         pgExec(m_conn, "BEGIN");
