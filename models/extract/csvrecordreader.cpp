@@ -31,7 +31,6 @@ namespace pv {
 namespace {
 
 constexpr unsigned GzipBufferSize = 1u << 20;
-constexpr unsigned ChunkSize = CsvRecordReader::ChunkBytes;
 // The line scanner reads up to 16 bytes past the data, into this padding.
 constexpr size_t ScanPadding = 16;
 constexpr size_t MaxRecordBytes = size_t{16} << 20;
@@ -74,6 +73,7 @@ private:
 // The file's bytes: gunzipped when they start with gzip's magic bytes, else as they are (as zlib's gzread()
 // reads them). Gzip members one after another are one stream, as gzip -d reads them; anything else after the
 // last member is an error, where gzread() would end the content there without a word.
+// The bytes come from a file descriptor, or from memory as if read(2) gave them: all the rest is the same.
 class CsvRecordReader::Input
 {
 public:
@@ -81,14 +81,23 @@ public:
 
     explicit Input(int fd)
         : m_fd(fd)
-        , m_compressed(GzipBufferSize)
+        , m_compressedSize(GzipBufferSize)
+        , m_compressed(std::make_unique_for_overwrite<unsigned char[]>(m_compressedSize))
+    {
+    }
+    // Content in memory is read ahead whole when it is smaller than GzipBufferSize, as a file of it would be.
+    explicit Input(const QByteArray &content)
+        : m_memory(content)
+        , m_compressedSize(std::clamp<size_t>(static_cast<size_t>(content.size()), 2, GzipBufferSize))
+        , m_compressed(std::make_unique_for_overwrite<unsigned char[]>(m_compressedSize))
     {
     }
     ~Input()
     {
         if (m_mode == Mode::Gzip)
             inflateEnd(&m_stream);
-        ::close(m_fd);
+        if (m_fd >= 0)
+            ::close(m_fd);
     }
     Input(const Input &) = delete;
     Input &operator=(const Input &) = delete;
@@ -109,6 +118,7 @@ private:
     enum class Mode { Undecided, Plain, Gzip };
 
     ssize_t readFile(void *into, size_t size);
+    size_t readMemory(void *into, size_t size);
     bool readMoreCompressed();
     size_t readPlain(char *out, size_t size);
     size_t inflateInto(char *out, size_t size);
@@ -123,9 +133,14 @@ private:
         m_problem = problem;
     }
 
-    int m_fd;
+    int m_fd = -1;
+    /// The content when it is read from memory (m_fd is -1), and how much of it was read.
+    QByteArray m_memory;
+    qsizetype m_memoryRead = 0;
     std::function<bool()> m_cancelled;
-    std::vector<unsigned char> m_compressed;
+    /// Room for compressed bytes read ahead (not cleared: only what was read is used).
+    size_t m_compressedSize;
+    std::unique_ptr<unsigned char[]> m_compressed;
     z_stream m_stream{};
     Mode m_mode = Mode::Undecided;
     State m_state = State::Reading;
@@ -139,6 +154,8 @@ private:
 // so that a cancel is seen.
 ssize_t CsvRecordReader::Input::readFile(void *into, size_t size)
 {
+    if (m_fd < 0)
+        return static_cast<ssize_t>(readMemory(into, size));
     while (m_cancelled) {
         pollfd waiting{m_fd, POLLIN, 0};
         const int ready = ::poll(&waiting, 1, 200);
@@ -164,15 +181,29 @@ ssize_t CsvRecordReader::Input::readFile(void *into, size_t size)
     return count;
 }
 
+// As readFile(), from the content in memory: what is left of it, up to size bytes.
+size_t CsvRecordReader::Input::readMemory(void *into, size_t size)
+{
+    const size_t count = std::min(size, static_cast<size_t>(m_memory.size() - m_memoryRead));
+    if (count == 0) {
+        m_fileEnd = true;
+        return 0;
+    }
+    std::memcpy(into, m_memory.constData() + m_memoryRead, count);
+    m_memoryRead += static_cast<qsizetype>(count);
+    m_fileBytes += static_cast<qint64>(count);
+    return count;
+}
+
 // Appends the file's next bytes to the compressed bytes not used yet; false at the end of the file or on an error.
 bool CsvRecordReader::Input::readMoreCompressed()
 {
     if (m_fileEnd || m_state != State::Reading)
         return false;
-    if (m_stream.avail_in > 0 && m_stream.next_in != m_compressed.data())
-        std::memmove(m_compressed.data(), m_stream.next_in, m_stream.avail_in);
-    m_stream.next_in = m_compressed.data();
-    const ssize_t count = readFile(m_compressed.data() + m_stream.avail_in, m_compressed.size() - m_stream.avail_in);
+    if (m_stream.avail_in > 0 && m_stream.next_in != m_compressed.get())
+        std::memmove(m_compressed.get(), m_stream.next_in, m_stream.avail_in);
+    m_stream.next_in = m_compressed.get();
+    const ssize_t count = readFile(m_compressed.get() + m_stream.avail_in, m_compressedSize - m_stream.avail_in);
     if (count <= 0)
         return false;
     m_stream.avail_in += static_cast<uInt>(count);
@@ -223,12 +254,12 @@ size_t CsvRecordReader::Input::inflateInto(char *out, size_t size)
     m_stream.next_out = reinterpret_cast<Bytef *>(out);
     m_stream.avail_out = static_cast<uInt>(size);
     while (m_stream.avail_out > 0 && m_state == State::Reading) {
-        if (m_stream.avail_in == 0 && !readMoreCompressed()) {
-            if (m_state == State::Reading)
-                stop(State::EndedBadly, QStringLiteral("the gzip data ends unexpectedly: the file is truncated or was still "
-                                                       "being written"));
+        // At the end of the file inflate() is still called: when the output was full, zlib may hold decompressed
+        // bytes back (the rest of a match), which come out without more input.
+        const bool fileEnded = m_stream.avail_in == 0 && !readMoreCompressed();
+        if (m_state != State::Reading)
             break;
-        }
+        const uInt room = m_stream.avail_out;
         const int code = inflate(&m_stream, Z_NO_FLUSH);
         if (code == Z_STREAM_END) {
             afterMember();
@@ -237,6 +268,9 @@ size_t CsvRecordReader::Input::inflateInto(char *out, size_t size)
         } else if (code != Z_OK && code != Z_BUF_ERROR) {
             stop(State::Failed, QStringLiteral("the gzip data is corrupt (%1)")
                                         .arg(QString::fromLatin1(m_stream.msg ? m_stream.msg : zError(code))));
+        } else if (fileEnded && m_stream.avail_out == room) {
+            stop(State::EndedBadly, QStringLiteral("the gzip data ends unexpectedly: the file is truncated or was still "
+                                                   "being written"));
         }
     }
     return size - m_stream.avail_out;
@@ -247,8 +281,11 @@ void CsvRecordReader::Input::afterMember()
 {
     while (m_stream.avail_in < 2 && readMoreCompressed()) {
     }
-    // Zero bytes after the last member (a tape block's padding) are not data: gzip -d skips them too.
+    // Zero bytes after the last member (a tape block's padding) are not data: gzip -d skips them too. Anything
+    // after them, another member too, is what gzip -d ignores as trailing garbage.
+    bool padded = false;
     while (m_state == State::Reading && m_stream.avail_in > 0 && m_stream.next_in[0] == 0) {
+        padded = true;
         while (m_stream.avail_in > 0 && m_stream.next_in[0] == 0) {
             ++m_stream.next_in;
             --m_stream.avail_in;
@@ -260,7 +297,7 @@ void CsvRecordReader::Input::afterMember()
         return;
     if (m_stream.avail_in == 0) {
         m_state = State::End;
-    } else if (startsMember()) {
+    } else if (!padded && startsMember()) {
         inflateReset(&m_stream);
     } else {
         stop(State::EndedBadly, QStringLiteral("there is data after the end of the compressed (gzip) stream, at byte %1 "
@@ -288,7 +325,7 @@ void CsvRecordReader::close()
     m_input.reset();
 }
 
-bool CsvRecordReader::open(const QString &path)
+void CsvRecordReader::reset()
 {
     close();
     m_pos = m_end = 0;
@@ -303,7 +340,11 @@ bool CsvRecordReader::open(const QString &path)
     m_fileBytesRead = m_contentBytesRead = 0;
     m_contentHash.clear();
     m_badEnding.clear();
+}
 
+bool CsvRecordReader::open(const QString &path)
+{
+    reset();
     int fd = -1;
     if (path == QLatin1String("-")) {
         fd = ::fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
@@ -330,14 +371,33 @@ bool CsvRecordReader::open(const QString &path)
             return fail(QStringLiteral("the file cannot be read: %1").arg(QString::fromLocal8Bit(std::strerror(error))));
         }
     }
-    m_input = std::make_unique<Input>(fd);
+    return start(std::make_unique<Input>(fd), path);
+}
+
+bool CsvRecordReader::openContent(const QByteArray &content, const QString &name)
+{
+    reset();
+    return start(std::make_unique<Input>(content), name);
+}
+
+bool CsvRecordReader::start(std::unique_ptr<Input> input, const QString &name)
+{
+    m_input = std::move(input);
     m_input->setCancelCheck(m_cancelled);
-    m_buffer.resize(2 * size_t{ChunkSize} + ScanPadding);
+    // Room for a record across two chunks (the buffer of an earlier open() is kept).
+    if (m_bufferSize < 2 * m_chunkBytes + ScanPadding) {
+        m_buffer = std::make_unique_for_overwrite<char[]>(2 * m_chunkBytes + ScanPadding);
+        m_bufferSize = 2 * m_chunkBytes + ScanPadding;
+    }
     m_hash = std::make_unique<ContentHash>();
-    if (!fill())
-        return false;
+    // The start of the content that checkText() looks at, and the rest of a UTF-8 sequence begun in it (the
+    // first chunk already holds them unless chunks are set small).
+    do {
+        if (!fill())
+            return false;
+    } while (m_end < SniffBytes + 3 && !m_eof);
     // A file that is not gzip is read as it is: a name that says .gz promises compression.
-    if (path.endsWith(QLatin1String(".gz"), Qt::CaseInsensitive) && m_input->isPlain())
+    if (name.endsWith(QLatin1String(".gz"), Qt::CaseInsensitive) && m_input->isPlain())
         return fail(QStringLiteral("the name ends in .gz but the file is not gzip-compressed: compress it, or name it .csv"));
     return checkText();
 }
@@ -355,14 +415,13 @@ bool CsvRecordReader::fill()
     if (m_pos > 0) {
         const size_t rest = m_end - m_pos;
         if (rest > 0)
-            std::memmove(m_buffer.data(), m_buffer.data() + m_pos, rest);
+            std::memmove(m_buffer.get(), m_buffer.get() + m_pos, rest);
         m_pos = 0;
         m_end = rest;
     }
-    if (m_buffer.size() - m_end < ChunkSize + ScanPadding)
-        m_buffer.resize(m_end + ChunkSize + ScanPadding);
+    reserve(m_chunkBytes + ScanPadding);
 
-    const size_t count = m_input->read(m_buffer.data() + m_end, ChunkSize);
+    const size_t count = m_input->read(m_buffer.get() + m_end, m_chunkBytes);
     if (m_input->state() == Input::State::Failed)
         return fail(m_input->problem(), m_nextLine);
     // Gzip data cut short or followed by other data: what came before is read on, and the error is said at
@@ -370,7 +429,7 @@ bool CsvRecordReader::fill()
     if (m_input->state() == Input::State::EndedBadly)
         m_badEnding = m_input->problem();
     if (count > 0) {
-        m_hash->add(m_buffer.data() + m_end, count);
+        m_hash->add(m_buffer.get() + m_end, count);
         m_end += count;
         m_contentBytesRead += static_cast<qint64>(count);
     }
@@ -380,9 +439,22 @@ bool CsvRecordReader::fill()
     return true;
 }
 
+void CsvRecordReader::reserve(size_t extra)
+{
+    if (m_bufferSize - m_end >= extra)
+        return;
+    // Twice the size at least, so that a record many chunks long is copied a few times, not once a chunk.
+    const size_t size = std::max(2 * m_bufferSize, m_end + extra);
+    std::unique_ptr<char[]> grown = std::make_unique_for_overwrite<char[]>(size);
+    if (m_end > 0)
+        std::memcpy(grown.get(), m_buffer.get(), m_end);
+    m_buffer = std::move(grown);
+    m_bufferSize = size;
+}
+
 bool CsvRecordReader::checkText()
 {
-    const auto *bytes = reinterpret_cast<const unsigned char *>(m_buffer.data());
+    const auto *bytes = reinterpret_cast<const unsigned char *>(m_buffer.get());
     const size_t size = m_end;
     const auto startsWith = [&](std::initializer_list<unsigned char> prefix) {
         return size >= prefix.size() && std::equal(prefix.begin(), prefix.end(), bytes);
@@ -416,7 +488,7 @@ bool CsvRecordReader::checkText()
             ++i;
             continue;
         }
-        const size_t length = utf8SequenceLength(std::string_view(m_buffer.data() + i, size - i));
+        const size_t length = utf8SequenceLength(std::string_view(m_buffer.get() + i, size - i));
         // A sequence cut off by the end of the chunk, not of the file, is judged on the bytes it has.
         if (length == 0 || (i + length > size && m_eof)) {
             return binaryAt(i, QStringLiteral("0x%1 is not valid UTF-8; if this is text, save it as UTF-8")
@@ -478,7 +550,7 @@ void CsvRecordReader::rewindRecord()
 
 CsvRecordReader::Parse CsvRecordReader::parseRecord()
 {
-    const char *data = m_buffer.data();
+    const char *data = m_buffer.get();
     const char *begin = data + m_pos;
     const char *end = data + m_end;
     const char delimiter = m_delimiter;
@@ -664,7 +736,7 @@ CsvRecordReader::Parse CsvRecordReader::parseQuotedRecord(const char *begin, con
 
     m_line = m_nextLine;
     m_nextLine += newlines + 1;
-    m_pos = static_cast<size_t>(nextRecord - m_buffer.data());
+    m_pos = static_cast<size_t>(nextRecord - m_buffer.get());
     if (defect == Defect::Unterminated) {
         if (contentEnd != begin && contentEnd[-1] == '\n')
             --contentEnd;

@@ -10,18 +10,17 @@
 
 namespace pv {
 
-/// Streams RFC 4180 records from a plain or gzip-compressed file ("-" reads standard input): quoted
-/// fields with commas, doubled quotes and line breaks; LF or CRLF; a UTF-8 byte-order mark skipped; a
-/// missing final newline accepted; blank lines skipped. Gzip members one after another are read as one
-/// stream (as gzip -d reads them); anything else after the last member fails the read. Reads in large
-/// chunks, so memory use does not depend on the size of the file, and computes the SHA-256 of the
-/// decompressed content on the way.
+/// Streams RFC 4180 records from a plain or gzip-compressed file ("-" reads standard input), or from
+/// bytes in memory read the same way: quoted fields with commas, doubled quotes and line breaks; LF or
+/// CRLF; a UTF-8 byte-order mark skipped; a missing final newline accepted; blank lines skipped. Gzip
+/// members one after another are read as one stream (as gzip -d reads them); anything else after the last
+/// member fails the read. Reads in large chunks, so memory use does not depend on the size of the file,
+/// and computes the SHA-256 of the decompressed content on the way.
 /// It knows nothing of what the columns mean.
 class CsvRecordReader
 {
 public:
-    /// Decompressed bytes read at a time. Reads of more than twice zlib's 1 MiB buffer go straight
-    /// into the reader's buffer, without a copy.
+    /// Decompressed bytes read at a time, unless setChunkBytes() says otherwise.
     static constexpr unsigned ChunkBytes = 4u << 20;
 
     CsvRecordReader();
@@ -33,7 +32,16 @@ public:
     /// cannot be read, its gzip data is corrupt, it is encoded as UTF-16/UTF-32, or it has a NUL byte or
     /// invalid UTF-8 in its first 64 KiB.
     bool open(const QString &path);
+    /// Reads content held in memory as the file it would be: the same chunks, gzip detection and checks
+    /// as open(path). name stands for the file's name (a name ending in .gz promises gzip data).
+    bool openContent(const QByteArray &content, const QString &name);
     void close();
+    /// Decompressed bytes read at a time (from 1; ChunkBytes by default); set before open(). Only a test
+    /// or the fuzz harness sets it: small chunks put every chunk boundary inside the records of a small
+    /// input. What is read does not depend on it, except how many records come before corrupt gzip data
+    /// stops the read (the chunk it is found in is never parsed).
+    void setChunkBytes(size_t bytes) { m_chunkBytes = bytes > 0 ? bytes : 1; }
+    size_t chunkBytes() const { return m_chunkBytes; }
     /// Asked about five times a second while the input gives nothing (a pipe whose writer went quiet):
     /// true fails the read with "cancelled while reading".
     void setCancelCheck(std::function<bool()> cancelled);
@@ -79,7 +87,11 @@ private:
     class Input;
     enum class Parse { Record, Blank, NeedMore };
 
+    void reset();
+    bool start(std::unique_ptr<Input> input, const QString &name);
     bool fill();
+    /// Room for m_end + extra bytes, the bytes so far kept.
+    void reserve(size_t extra);
     bool checkText();
     bool fail(const QString &reason, qint64 line = 0);
     Parse parseRecord();
@@ -87,7 +99,11 @@ private:
 
     std::unique_ptr<Input> m_input;
     std::function<bool()> m_cancelled;
-    std::vector<char> m_buffer;
+    /// Decompressed content: allocated once (reused by the next open()), grown for a long record, never
+    /// cleared; bytes from m_end on are not content.
+    std::unique_ptr<char[]> m_buffer;
+    size_t m_bufferSize = 0;
+    size_t m_chunkBytes = ChunkBytes;
     size_t m_pos = 0;
     size_t m_end = 0;
     bool m_eof = false;

@@ -98,6 +98,8 @@ public:
 
     QString path;
     QString displayName;
+    /// The content when it is read from memory.
+    std::optional<QByteArray> content;
     CsvRecordReader csv;
     ExtractLayout layout;
     ExtractKind kind = ExtractKind::Unknown;
@@ -445,24 +447,45 @@ ExtractReader::ExtractReader(const QString &path)
     d->displayName = path == QLatin1String("-") ? QStringLiteral("<stdin>") : QFileInfo(path).fileName();
 }
 
+ExtractReader::ExtractReader(const QByteArray &content, const QString &displayName)
+    : d(std::make_unique<Private>())
+{
+    d->displayName = displayName;
+    d->content = content;
+}
+
 ExtractReader::~ExtractReader() = default;
+
+void ExtractReader::setContent(const QByteArray &content, const QString &displayName)
+{
+    d->path.clear();
+    d->displayName = displayName;
+    d->content = content;
+}
 
 bool ExtractReader::open(ExtractKind expected)
 {
     d->ready = false;
     d->kind = ExtractKind::Unknown;
+    d->labels.clear();
     d->error = ExtractError();
     d->rows = 0;
     d->size = 0;
     d->firstZonedLine = d->firstNaiveLine = 0;
     d->datedPosition.reset();
     d->datedName.clear();
+    d->csv.setDelimiter(',');
+    if (d->content) {
+        d->size = d->content->size();
+        if (!d->csv.openContent(*d->content, d->displayName))
+            return d->fail(d->csv.errorString(), d->csv.errorLine());
+        return d->readHeader(expected);
+    }
     if (d->path != QLatin1String("-")) {
         const QFileInfo info(d->path);
         if (info.isFile())
             d->size = info.size();
     }
-    d->csv.setDelimiter(',');
     if (!d->csv.open(d->path))
         return d->fail(d->csv.errorString(), d->csv.errorLine());
     return d->readHeader(expected);
@@ -471,6 +494,11 @@ bool ExtractReader::open(ExtractKind expected)
 void ExtractReader::setLayout(const ExtractLayout &layout)
 {
     d->layout = layout;
+}
+
+void ExtractReader::setChunkBytes(size_t bytes)
+{
+    d->csv.setChunkBytes(bytes);
 }
 
 char ExtractReader::delimiter() const

@@ -41,12 +41,23 @@ class ExtractReader
 {
 public:
     explicit ExtractReader(const QString &path);
+    /// Reads content held in memory exactly as the file it would be, named displayName (which stands for the
+    /// file's name: ".gz" promises gzip data, and a file without a header is told by it). path() is empty:
+    /// a load, which may read its file twice, takes a path.
+    ExtractReader(const QByteArray &content, const QString &displayName);
     ~ExtractReader();
     ExtractReader(const ExtractReader &) = delete;
     ExtractReader &operator=(const ExtractReader &) = delete;
 
+    /// From the next open() on, reads this content as the constructor above does, in place of what the reader
+    /// was made for. The reader keeps its buffer: the fuzz harness reads many inputs with one reader.
+    void setContent(const QByteArray &content, const QString &displayName);
+
     /// How the file is laid out when it is not in the contract's shape; set before open().
     void setLayout(const ExtractLayout &layout);
+    /// Decompressed bytes read at a time (CsvRecordReader::ChunkBytes unless set); set before open(). For
+    /// tests and the fuzz harness, which set small chunks to put chunk boundaries inside the records.
+    void setChunkBytes(size_t bytes);
     /// The separator in use once open() succeeded (given, or told from the header line).
     char delimiter() const;
     /// For each column read, in the reader's order (id, postcode or user_id, url, pageview_datetime): how
@@ -77,7 +88,7 @@ public:
     qint64 rowsRead() const;
     /// Bytes consumed from the underlying file (compressed bytes for .gz): for progress against sizeBytes().
     qint64 bytesRead() const;
-    /// File size in bytes when known (0 for standard input).
+    /// File size in bytes when known (0 for standard input; the content's size for content in memory).
     qint64 sizeBytes() const;
     /// Lower-case hex SHA-256 of the decompressed content; complete once a next*() call returned End.
     QByteArray contentHash() const;

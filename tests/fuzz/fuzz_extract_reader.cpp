@@ -1,29 +1,39 @@
-// libFuzzer harness of the extract reader and the field validators (docs/fuzzing.md).
+// libFuzzer target of the extract reader (docs/fuzzing.md): CsvRecordReader and ExtractReader, in small chunks.
 //
-// Input: the first byte is a selector, the rest is the file's content.
-//   selector & 3          expected kind: 0 Unknown, 1 users snapshot, 2 pageviews, 3 Unknown
-//   (selector >> 2) & 3   how the file is written: 0, 1 plain "extract.csv"; 2 the content gzip-compressed by the
-//                         harness as "extract.csv.gz"; 3 the bytes as they are, named "extract.csv.gz" (so the
-//                         fuzzer also mutates the gzip container: corrupt, truncated, not gzip at all)
-// The file is read to the end exactly as a load reads it (every row accepted, rejected, or the read fails),
-// and the validators are run directly on the content's comma/line separated pieces. Every invariant that is
-// broken stops the process with __builtin_trap(), so libFuzzer saves the input as a crash.
+// Input: two selector bytes, then the file's bytes.
+//   byte 0 & 3            expected kind: 0 Unknown, 1 users snapshot, 2 pageviews, 3 Unknown
+//   (byte 0 >> 2) & 3     0, 1: the bytes as they are, named .csv; 2: the bytes gzip-compressed by the harness,
+//                         named .csv.gz; 3: the bytes as they are, named .csv.gz (so the fuzzer also mutates the
+//                         gzip container: corrupt, truncated, not gzip at all)
+//   (byte 0 >> 4) & 3     the separator given: none (told from the header), tab, '|', ';'
+//   byte 0 & 0x40         no header line
+//   byte 0 & 0x80         the file's own names and numbers for some columns
+//   byte 1 & 7            decompressed bytes read at a time: 1, 2, 3, 7, 16, 64, 1024, or the production size
+//   (byte 1 >> 3) & 3     the file's name: extract (0, 1), pageviews (2), users (3)
+//   (byte 1 >> 3) == 31   read from a real file under /dev/shm (one input in 32); else from memory
+// The reader reads the bytes exactly as a load reads a file (every row accepted, rejected, or the read fails),
+// and every invariant of docs/fuzzing.md is checked; a broken one stops the process with __builtin_trap(), so
+// libFuzzer saves the input as a crash. When the chunks split the content, the same bytes are read once more
+// in one chunk, as the production chunk size reads any input the fuzzer makes, and both reads must give the
+// same rows and errors.
+
+#include "fuzzcheck.h"
 
 #include "core/extractkind.h"
 #include "core/time.h"
+#include "extract/csvrecordreader.h"
 #include "extract/extractreader.h"
 #include "extract/extractvalidation.h"
 
 #include <QByteArray>
-#include <QByteArrayView>
 #include <QCryptographicHash>
-#include <QDate>
 #include <QString>
+#include <QStringList>
 
 #include <zlib.h>
 
 #include <algorithm>
-#include <cctype>
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -37,42 +47,105 @@ namespace {
 
 using pv::ExtractKind;
 using pv::ExtractReader;
+using pvfuzz::checkShown;
+using pvfuzz::str;
 
-// Reports which invariant broke (the stack follows from the trap), then stops.
-[[noreturn]] void broken(const char *what, const std::string &detail = std::string())
+// --- what the reader should read -----------------------------------------------------------------------------
+
+// The decompressed content the harness holds at most; beyond it only the invariants that need no content hold.
+constexpr size_t ContentLimit = size_t{16} << 20;
+
+// The content the reader reads from some bytes, stated independently of it: the bytes as they are, or, when they
+// start with gzip's magic bytes 1F 8B, what gzip -d makes of them.
+struct Expected
 {
-    std::fprintf(stderr, "\n*** fuzz_extract_reader: invariant broken: %s%s%s\n", what, detail.empty() ? "" : ": ",
-                 detail.c_str());
-    std::fflush(stderr);
-    __builtin_trap();
+    std::string content;
+    // The content is held (it decompresses to at most ContentLimit).
+    bool known = true;
+    // The bytes are plain, or gzip members one after another and then at most zero bytes (padding, which
+    // gzip -d skips): the reader may read them to their end. Otherwise the data is cut short, corrupt, or
+    // followed by something else, and content is what gzip -d writes before it stops.
+    bool whole = true;
+    // zlib found the compressed data corrupt: how many records come before the failure depends on the chunks.
+    bool corrupt = false;
+};
+
+bool startsGzip(std::string_view bytes)
+{
+    return bytes.size() >= 2 && static_cast<unsigned char>(bytes[0]) == 0x1F
+            && static_cast<unsigned char>(bytes[1]) == 0x8B;
 }
 
-#define PV_CHECK(condition, detail)                                                                               \
-    do {                                                                                                          \
-        if (!(condition))                                                                                         \
-            broken(#condition, detail);                                                                           \
-    } while (false)
-
-std::string str(const QString &text)
+// gzip -d: each member inflated to its end; after one, the end of the data, only zero bytes, or another member
+// (its magic bytes); anything else (zero bytes followed by more data too) is trailing garbage.
+Expected gunzip(std::string_view bytes)
 {
-    return text.toStdString();
+    Expected out;
+    static std::vector<unsigned char> piece(1 << 16);
+    // One inflater for the process, reset for each member: its 40 KiB of state are allocated once (in place:
+    // zlib's state points back to its z_stream).
+    static z_stream stream{};
+    static const bool ready = inflateInit2(&stream, 16 + MAX_WBITS) == Z_OK;
+    if (!ready)
+        std::abort();
+    for (;;) {
+        if (inflateReset(&stream) != Z_OK)
+            std::abort();
+        stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(bytes.data()));
+        stream.avail_in = static_cast<uInt>(bytes.size());
+        int code = Z_OK;
+        while (code == Z_OK) {
+            stream.next_out = piece.data();
+            stream.avail_out = static_cast<uInt>(piece.size());
+            code = inflate(&stream, Z_NO_FLUSH);
+            out.content.append(reinterpret_cast<const char *>(piece.data()), piece.size() - stream.avail_out);
+            if (out.content.size() > ContentLimit) {
+                out.known = false;
+                out.content.clear();
+                return out;
+            }
+        }
+        const size_t used = bytes.size() - stream.avail_in;
+        if (code != Z_STREAM_END) {
+            // Z_BUF_ERROR: no more input, the member is cut short. Anything else: the data is corrupt.
+            out.whole = false;
+            out.corrupt = code != Z_BUF_ERROR;
+            return out;
+        }
+        bytes.remove_prefix(used);
+        if (std::all_of(bytes.begin(), bytes.end(), [](char byte) { return byte == 0; }))
+            return out;
+        if (!startsGzip(bytes)) {
+            out.whole = false;
+            return out;
+        }
+    }
 }
 
-// One scratch folder per process, under /dev/shm when there is one (no disk writes), made once. Kept in a
-// plain array: the clean-up at exit runs after static std::strings are gone.
+Expected expectedContent(std::string_view bytes)
+{
+    if (startsGzip(bytes))
+        return gunzip(bytes);
+    Expected out;
+    out.content = std::string(bytes);
+    return out;
+}
+
+// --- how the bytes reach the reader --------------------------------------------------------------------------
+
+// One scratch folder per process, under /dev/shm when there is one (no disk writes), made once, for the inputs
+// read from a real file. Kept in a plain array: the clean-up at exit runs after static std::strings are gone.
 char scratchPath[64];
+char scratchFile[128];
 
 void removeScratch()
 {
-    char file[96];
-    std::snprintf(file, sizeof file, "%s/extract.csv", scratchPath);
-    std::remove(file);
-    std::snprintf(file, sizeof file, "%s/extract.csv.gz", scratchPath);
-    std::remove(file);
+    if (scratchFile[0])
+        std::remove(scratchFile);
     rmdir(scratchPath);
 }
 
-std::string scratchDir()
+std::string writeScratch(const std::string &name, std::string_view bytes)
 {
     if (scratchPath[0] == 0) {
         std::snprintf(scratchPath, sizeof scratchPath, "%s/pvadmin-fuzz-XXXXXX",
@@ -81,291 +154,73 @@ std::string scratchDir()
             std::perror("mkdtemp");
             std::abort();
         }
-        std::atexit(removeScratch); // a crash leaves a folder of two small files behind
+        std::atexit(removeScratch); // a crash leaves a folder of one small file behind
     }
-    return scratchPath;
-}
-
-void writeFile(const std::string &path, const uint8_t *data, size_t size)
-{
-    FILE *f = std::fopen(path.c_str(), "wb");
-    if (!f || (size > 0 && std::fwrite(data, 1, size, f) != size) || std::fclose(f) != 0) {
-        std::perror(path.c_str());
+    if (scratchFile[0])
+        std::remove(scratchFile);
+    std::snprintf(scratchFile, sizeof scratchFile, "%s/%s", scratchPath, name.c_str());
+    FILE *f = std::fopen(scratchFile, "wb");
+    const bool written = f && (bytes.empty() || std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size());
+    if (!f || std::fclose(f) != 0 || !written) {
+        std::perror(scratchFile);
         std::abort();
     }
+    return scratchFile;
 }
 
-void writeGzip(const std::string &path, const uint8_t *data, size_t size)
+// The content gzip-compressed in memory, as one member.
+std::string_view gzipped(std::string_view content)
 {
-    gzFile f = gzopen(path.c_str(), "wb");
-    if (!f || (size > 0 && gzwrite(f, data, static_cast<unsigned>(size)) != static_cast<int>(size))
-        || gzclose(f) != Z_OK) {
-        std::fprintf(stderr, "cannot write %s\n", path.c_str());
+    static std::vector<unsigned char> out;
+    // One deflater for the process, reset for each input: its 260 KiB of state are allocated once (in place).
+    static z_stream stream{};
+    static const bool ready =
+            deflateInit2(&stream, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK;
+    if (!ready)
         std::abort();
-    }
+    if (deflateReset(&stream) != Z_OK)
+        std::abort();
+    out.resize(deflateBound(&stream, static_cast<uLong>(content.size())) + 64);
+    stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(content.data()));
+    stream.avail_in = static_cast<uInt>(content.size());
+    stream.next_out = out.data();
+    stream.avail_out = static_cast<uInt>(out.size());
+    if (deflate(&stream, Z_FINISH) != Z_STREAM_END)
+        std::abort();
+    const size_t size = out.size() - stream.avail_out;
+    return std::string_view(reinterpret_cast<const char *>(out.data()), size);
 }
 
-// What zlib's gzread() gives for the file (the reader inflates with zlib too), up to the first error; nullopt
-// when that is more than the harness cares to hold. gzread() ends the content without an error at other data
-// after the last gzip member, where the reader fails.
-std::optional<std::string> decompressed(const std::string &path)
+// The bytes the reader is given, and how.
+struct Source
 {
-    constexpr size_t Limit = 16u << 20;
-    gzFile f = gzopen(path.c_str(), "rb");
-    if (!f)
-        return std::nullopt;
-    std::string out;
-    std::vector<char> chunk(1 << 16);
-    for (;;) {
-        const int n = gzread(f, chunk.data(), static_cast<unsigned>(chunk.size()));
-        if (n <= 0)
-            break;
-        out.append(chunk.data(), static_cast<size_t>(n));
-        if (out.size() > Limit) {
-            gzclose(f);
-            return std::nullopt;
-        }
-    }
-    gzclose(f);
-    return out;
-}
+    std::string_view bytes;
+    std::string name;
+    // Empty: from memory.
+    std::string path;
+};
 
-bool isBlank(char c)
+// A reader of the source in chunks of chunkBytes. The production size's reader is made once and given each
+// input in turn, so that its 8 MiB buffer is allocated once (under ASan a fresh one costs a millisecond);
+// the other sizes have a reader of their own for each input, whose small buffer grows for a long record.
+ExtractReader &readerFor(const Source &source, size_t chunkBytes, std::optional<ExtractReader> &fresh)
 {
-    return c == ' ' || c == '\t';
+    const QByteArray content(source.bytes.data(), static_cast<qsizetype>(source.bytes.size()));
+    const QString name = QString::fromStdString(source.name);
+    if (source.path.empty() && chunkBytes == pv::CsvRecordReader::ChunkBytes) {
+        static ExtractReader production{QByteArray(), QString()};
+        production.setContent(content, name);
+        return production;
+    }
+    if (source.path.empty())
+        fresh.emplace(content, name);
+    else
+        fresh.emplace(QString::fromStdString(source.path));
+    fresh->setChunkBytes(chunkBytes);
+    return *fresh;
 }
 
-std::string_view trimmed(std::string_view text)
-{
-    while (!text.empty() && isBlank(text.front()))
-        text.remove_prefix(1);
-    while (!text.empty() && isBlank(text.back()))
-        text.remove_suffix(1);
-    return text;
-}
-
-bool allDigits(std::string_view text)
-{
-    for (const char c : text) {
-        if (c < '0' || c > '9')
-            return false;
-    }
-    return true;
-}
-
-// --- the validators, each against an independent statement of its rule ---------------------------------
-
-// A reason shows the value it quotes without control characters (a NUL as \x00): only tab and line feed stay.
-void checkShown(const QString &reason, std::string_view text)
-{
-    for (const QChar c : reason) {
-        PV_CHECK(c.unicode() >= 0x20 || c == u'\t' || c == u'\n',
-                 "a control character in the reason for '" + std::string(text) + "': " + str(reason));
-    }
-}
-
-void checkUserId(std::string_view text)
-{
-    QString reason;
-    const std::optional<quint64> id = pv::parseUserId(text, &reason);
-    PV_CHECK(id == pv::parseUserId(text, nullptr), "parseUserId depends on whether a reason is asked for");
-
-    // The rule: blanks around, then only digits, a value from 1 to 2^63-1.
-    std::optional<quint64> expected;
-    std::string_view value = trimmed(text);
-    if (!value.empty() && allDigits(value)) {
-        while (value.size() > 1 && value.front() == '0')
-            value.remove_prefix(1);
-        constexpr std::string_view Max = "9223372036854775807";
-        if (value != "0" && (value.size() < Max.size() || (value.size() == Max.size() && value <= Max)))
-            expected = std::stoull(std::string(value));
-    }
-    PV_CHECK(id == expected, std::string(text) + " -> " + (id ? std::to_string(*id) : "invalid") + ", expected "
-                                     + (expected ? std::to_string(*expected) : "invalid"));
-    if (!id) {
-        PV_CHECK(!reason.isEmpty(), "an invalid id without a reason: " + std::string(text));
-        checkShown(reason, text);
-    }
-}
-
-void checkPostcode(std::string_view text)
-{
-    QString reason;
-    const std::optional<QByteArray> postcode = pv::normalisePostcode(text, &reason);
-    char out[pv::MaxPostcodeLength];
-    const int length = pv::normalisePostcodeInto(text, out, nullptr);
-    if (!postcode) {
-        PV_CHECK(!reason.isEmpty(), "an invalid postcode without a reason: " + std::string(text));
-        checkShown(reason, text);
-        PV_CHECK(length == 0, "normalisePostcodeInto accepts what normalisePostcode refuses: " + std::string(text));
-        return;
-    }
-    const std::string normal = postcode->toStdString();
-    PV_CHECK(length == static_cast<int>(normal.size()) && std::string_view(out, size_t(length)) == normal,
-             "normalisePostcodeInto and normalisePostcode disagree on " + std::string(text));
-    PV_CHECK(normal.size() >= 2 && normal.size() <= size_t{pv::MaxPostcodeLength}, normal);
-    int spaces = 0;
-    for (const char c : normal) {
-        PV_CHECK((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ', normal);
-        spaces += c == ' ' ? 1 : 0;
-    }
-    PV_CHECK(spaces <= 1 && normal.front() != ' ' && normal.back() != ' ', normal);
-    PV_CHECK(normal != "UNKNOWN", "the reserved UNKNOWN accepted");
-    // A normalised postcode is its own normal form, also written in lower case or without its space.
-    PV_CHECK(pv::normalisePostcode(normal, nullptr) == *postcode, "does not re-normalise to itself: " + normal);
-    std::string lower = normal;
-    for (char &c : lower)
-        c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-    PV_CHECK(pv::normalisePostcode(lower, nullptr) == *postcode, "lower case normalises differently: " + lower);
-    std::string joined;
-    for (const char c : normal) {
-        if (c != ' ')
-            joined += c;
-    }
-    PV_CHECK(pv::normalisePostcode(joined, nullptr) == *postcode, "without its space normalises differently: " + joined);
-}
-
-void checkTimestamp(std::string_view text)
-{
-    QString reason;
-    const std::optional<qint64> at = pv::parseTimestamp(text, &reason);
-    PV_CHECK(at == pv::parseTimestamp(text, nullptr), "parseTimestamp depends on whether a reason is asked for");
-
-    // The rule: blanks around; "YYYY-MM-DD", ' '/'T', "HH:MM:SS", optionally '.' and digits, optionally 'Z';
-    // or, instead of the 'Z', a zone after an optional space: UTC or GMT in any case, or an offset +HH, +HHMM or
-    // +HH:MM (or -) of at most 23:59; a real date of years 0001 to 9999 and a real second of the day.
-    std::string_view s = trimmed(text);
-    bool shape = false;
-    if (!s.empty() && (s.back() == 'Z' || s.back() == 'z'))
-        s.remove_suffix(1);
-    qint64 offset = 0;
-    bool zone = false;
-    const auto endsWithNoCase = [&](std::string_view word) {
-        if (s.size() < 19 + word.size())
-            return false;
-        for (size_t i = 0; i < word.size(); ++i)
-            if (std::tolower(static_cast<unsigned char>(s[s.size() - word.size() + i])) != word[i])
-                return false;
-        return true;
-    };
-    if (endsWithNoCase("utc") || endsWithNoCase("gmt")) {
-        s.remove_suffix(3);
-        zone = true;
-    } else if (const size_t sign = s.find_last_of("+-"); sign != std::string_view::npos && sign >= 19) {
-        const std::string_view digits = s.substr(sign + 1);
-        int hours = -1, minutes = 0;
-        if ((digits.size() == 2 || digits.size() == 4 || (digits.size() == 5 && digits[2] == ':'))
-            && allDigits(digits.substr(0, 2)) && (digits.size() == 2 || allDigits(digits.substr(digits.size() - 2)))) {
-            hours = std::stoi(std::string(digits.substr(0, 2)));
-            minutes = digits.size() == 2 ? 0 : std::stoi(std::string(digits.substr(digits.size() - 2)));
-        }
-        if (hours >= 0 && hours <= 23 && minutes <= 59) {
-            offset = (s[sign] == '-' ? -1 : 1) * (hours * 3600 + minutes * 60);
-            s = s.substr(0, sign);
-            zone = true;
-        }
-    }
-    if (zone && s.size() > 19 && s.back() == ' ')
-        s.remove_suffix(1);
-    if (s.size() >= 19) {
-        const auto d = [&](size_t i) { return s[i] >= '0' && s[i] <= '9'; };
-        shape = d(0) && d(1) && d(2) && d(3) && s[4] == '-' && d(5) && d(6) && s[7] == '-' && d(8) && d(9)
-                && (s[10] == ' ' || s[10] == 'T' || s[10] == 't') && d(11) && d(12) && s[13] == ':' && d(14) && d(15)
-                && s[16] == ':' && d(17) && d(18)
-                && (s.size() == 19 || (s[19] == '.' && s.size() > 20 && allDigits(s.substr(20))));
-    }
-    bool valid = false;
-    if (shape) {
-        const auto num = [&](size_t i, size_t n) { return std::stoi(std::string(s.substr(i, n))); };
-        const int year = num(0, 4);
-        valid = year >= 1 && QDate::isValid(year, num(5, 2), num(8, 2)) && num(11, 2) < 24 && num(14, 2) < 60
-                && num(17, 2) < 60;
-    }
-    PV_CHECK(at.has_value() == valid, std::string(text) + (at ? " accepted" : " refused"));
-    if (!at) {
-        PV_CHECK(!reason.isEmpty(), "an invalid timestamp without a reason: " + std::string(text));
-        checkShown(reason, text);
-        return;
-    }
-    // On a real calendar second: the instant written back is the text that was read (up to the separator).
-    std::string expected(s.substr(0, 19));
-    expected[10] = ' ';
-    // A zone's offset is taken away: the local time it gave is the instant plus the offset.
-    const std::string written = str(pv::formatTimestamp(*at + offset));
-    PV_CHECK(written == expected, std::string(text) + " read as " + std::to_string(*at) + " = " + written);
-    PV_CHECK(pv::parseTimestamp(written, nullptr) == *at + offset, written);
-}
-
-// The rule for a url: UTF-8 (as Qt judges it) without NUL bytes.
-void checkText(std::string_view text)
-{
-    QString reason;
-    const bool valid = pv::isUtf8Text(text, &reason);
-    const bool expected = QByteArrayView(text.data(), static_cast<qsizetype>(text.size())).isValidUtf8()
-            && text.find('\0') == std::string_view::npos;
-    PV_CHECK(valid == expected, std::string(text) + (valid ? " accepted" : " refused") + " as UTF-8 text");
-    PV_CHECK(valid == pv::isUtf8Text(text, nullptr), "isUtf8Text depends on whether a reason is asked for");
-    if (!valid) {
-        PV_CHECK(!reason.isEmpty(), "text refused without a reason: " + std::string(text));
-        checkShown(reason, text);
-    }
-}
-
-void checkValidators(std::string_view content)
-{
-    if (content.size() <= 64) {
-        checkUserId(content);
-        checkPostcode(content);
-        checkTimestamp(content);
-    }
-    checkText(content);
-    // The pieces between commas and line breaks: what the reader hands the validators in a file.
-    int pieces = 0;
-    size_t start = 0;
-    for (size_t i = 0; i <= content.size() && pieces < 512; ++i) {
-        if (i == content.size() || content[i] == ',' || content[i] == '\n') {
-            std::string_view piece = content.substr(start, i - start);
-            if (!piece.empty() && piece.back() == '\r')
-                piece.remove_suffix(1);
-            checkUserId(piece);
-            checkPostcode(piece);
-            checkTimestamp(piece);
-            checkText(piece);
-            ++pieces;
-            start = i + 1;
-        }
-    }
-}
-
-// --- the reader ------------------------------------------------------------------------------------------
-
-// Whether the bytes are gzip members one after another, then at most zero padding, by zlib's inflate.
-bool onlyGzipMembers(const uint8_t *data, size_t size)
-{
-    while (size > 0) {
-        if (std::all_of(data, data + size, [](uint8_t byte) { return byte == 0; }))
-            return true;
-        z_stream stream{};
-        if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK)
-            std::abort();
-        stream.next_in = const_cast<Bytef *>(data);
-        stream.avail_in = static_cast<uInt>(size);
-        std::vector<Bytef> out(1 << 16);
-        int code = Z_OK;
-        while (code == Z_OK) {
-            stream.next_out = out.data();
-            stream.avail_out = static_cast<uInt>(out.size());
-            code = inflate(&stream, Z_NO_FLUSH);
-        }
-        const size_t used = size - stream.avail_in;
-        inflateEnd(&stream);
-        if (code != Z_STREAM_END)
-            return false;
-        data += used;
-        size -= used;
-    }
-    return true;
-}
+// --- reading as a load reads ---------------------------------------------------------------------------------
 
 void checkRecordLine(qint64 line, qint64 &lastLine, qint64 lines)
 {
@@ -376,42 +231,59 @@ void checkRecordLine(qint64 line, qint64 &lastLine, qint64 lines)
     lastLine = line;
 }
 
-// Reads the file as a load does and checks what comes back; true when the read reached its end.
-bool checkReader(const std::string &path, ExtractKind expected, const pv::ExtractLayout &layout,
-                 const std::optional<std::string> &content, qint64 fileSize)
+void noteError(std::string &transcript, const pv::ExtractError &error)
 {
-    // Physical lines of the content (1 + line feeds), and where each starts; unknown (-1) when the
-    // decompressed content is too large to hold.
+    transcript += "error " + std::to_string(error.line) + ' ' + str(error.file) + ": " + str(error.reason) + '\n';
+}
+
+// Reads the bytes as a load does (models/load/extractload.cpp), checks every invariant, and returns a transcript
+// of what was read: the rows, the errors, the hash.
+std::string checkReader(const Source &source, size_t chunkBytes, ExtractKind expected, const pv::ExtractLayout &layout,
+                        const Expected &want)
+{
+    // Physical lines of the content (1 + line feeds), and where each starts; unknown (-1) when the content is
+    // not held.
     qint64 lines = -1;
     std::vector<size_t> lineStarts;
     bool bom = false;
-    if (content) {
+    if (want.known) {
         lineStarts.push_back(0);
-        for (size_t i = 0; i < content->size(); ++i) {
-            if ((*content)[i] == '\n')
+        for (size_t i = 0; i < want.content.size(); ++i) {
+            if (want.content[i] == '\n')
                 lineStarts.push_back(i + 1);
         }
         lines = static_cast<qint64>(lineStarts.size());
-        bom = content->size() >= 3 && content->compare(0, 3, "\xEF\xBB\xBF") == 0;
+        bom = want.content.compare(0, 3, "\xEF\xBB\xBF") == 0;
     }
+    const auto fileSize = static_cast<qint64>(source.bytes.size());
+    std::string transcript;
 
-    ExtractReader reader(QString::fromStdString(path));
+    std::optional<ExtractReader> fresh;
+    ExtractReader &reader = readerFor(source, chunkBytes, fresh);
     reader.setLayout(layout);
     if (!reader.open(expected)) {
         const pv::ExtractError &error = reader.error();
         PV_CHECK(!error.reason.isEmpty(), "open() failed without a reason");
-        PV_CHECK(error.line >= 0 && (lines < 0 || error.line <= lines),
+        // Up to one past the last line: gzip data cut short after the lines before the header, all blank.
+        PV_CHECK(error.line >= 0 && (lines < 0 || error.line <= lines + 1),
                  "open() failed at line " + std::to_string(error.line) + " of " + std::to_string(lines));
         PV_CHECK(reader.kind() == ExtractKind::Unknown, "a kind after a failed open()");
-        return false;
+        transcript += "open failed\n";
+        noteError(transcript, error);
+        return transcript;
     }
+    // A name that says .gz promises gzip data.
+    const bool gzName = source.name.ends_with(".gz");
+    PV_CHECK(!gzName || source.bytes.empty() || startsGzip(source.bytes), "a .gz name opened without gzip data");
     PV_CHECK(reader.error().isNull(), "open() succeeded with an error: " + str(reader.error().message()));
     const ExtractKind kind = reader.kind();
     PV_CHECK(kind == ExtractKind::UsersSnapshot || kind == ExtractKind::Pageviews, "open() without a kind");
     PV_CHECK(expected == ExtractKind::Unknown || kind == expected, "open() gave another kind than expected");
     PV_CHECK(reader.sizeBytes() == fileSize, "sizeBytes " + std::to_string(reader.sizeBytes()));
+    transcript += "kind " + std::to_string(static_cast<int>(kind)) + " separator " + reader.delimiter() + " columns "
+            + str(reader.columnLabels().join(QLatin1Char('|'))) + " dated " + str(reader.datedColumn()) + '\n';
 
-    // As a load reads (models/load/extractload.cpp): row after row until End or Failed.
+    // As a load reads: row after row until End or Failed.
     qint64 accepted = 0;
     qint64 rejectedRows = 0;
     qint64 lastLine = 0;
@@ -429,6 +301,8 @@ bool checkReader(const std::string &path, ExtractKind expected, const pv::Extrac
                 const std::string postcode(record.postcode);
                 PV_CHECK(pv::normalisePostcode(postcode, nullptr) == QByteArray::fromStdString(postcode),
                          "an accepted postcode that does not re-normalise to itself: " + postcode);
+                transcript += "user " + std::to_string(record.line) + ' ' + std::to_string(record.userId) + ' '
+                        + postcode + ' ' + std::string(record.dated) + '\n';
             }
         } else {
             pv::PageviewRecord record;
@@ -439,6 +313,8 @@ bool checkReader(const std::string &path, ExtractKind expected, const pv::Extrac
                 const std::string written = str(pv::formatTimestamp(record.viewedAt));
                 PV_CHECK(pv::parseTimestamp(written, nullptr) == record.viewedAt,
                          "an accepted pageview not on a calendar second: " + std::to_string(record.viewedAt));
+                transcript += "pageview " + std::to_string(record.line) + ' ' + std::to_string(record.userId) + ' '
+                        + std::to_string(record.viewedAt) + '\n';
             }
         }
         if (result == ExtractReader::Result::Record) {
@@ -448,16 +324,18 @@ bool checkReader(const std::string &path, ExtractKind expected, const pv::Extrac
             ++rejectedRows;
             checkRecordLine(rejected.line, lastLine, lines);
             PV_CHECK(!rejected.reason.isEmpty(), "a rejected line without a reason");
-            checkShown(rejected.reason, rejected.raw.toStdString());
+            const std::string raw = rejected.raw.toStdString();
+            checkShown(rejected.reason, raw);
             // The raw text is the file's own, from the start of the line the reject names.
-            if (content) {
+            if (want.known) {
                 size_t offset = lineStarts[static_cast<size_t>(rejected.line - 1)];
                 if (rejected.line == 1 && bom)
                     offset = 3;
-                const std::string raw = rejected.raw.toStdString();
-                PV_CHECK(content->compare(offset, raw.size(), raw) == 0,
+                PV_CHECK(want.content.compare(offset, raw.size(), raw) == 0,
                          "the raw text of line " + std::to_string(rejected.line) + " is not the file's: " + raw);
             }
+            transcript += "rejected " + std::to_string(rejected.line) + ' ' + std::to_string(rejected.userId) + ' '
+                    + str(rejected.reason) + " <" + raw + ">\n";
         } else {
             break;
         }
@@ -479,14 +357,20 @@ bool checkReader(const std::string &path, ExtractKind expected, const pv::Extrac
         PV_CHECK(error.line == 0 || error.line > lastLine || (error.line == lastLine && lastLine > 0),
                  "a failure at line " + std::to_string(error.line) + " before the last row, line "
                          + std::to_string(lastLine));
-        return false;
+        transcript += "failed\n";
+        noteError(transcript, error);
+        return transcript;
     }
     PV_CHECK(result == ExtractReader::Result::End, "the read stopped on neither End nor Failed");
     PV_CHECK(reader.error().isNull(), "End with an error: " + str(reader.error().message()));
+    // Read to its end only when gzip -d reads the bytes without a complaint.
+    PV_CHECK(want.whole, "read to the end, where gzip -d finds the data cut short, corrupt or followed by other data");
     const QByteArray hash = reader.contentHash();
     PV_CHECK(hash.size() == 64, "a content hash of " + std::to_string(hash.size()) + " characters");
-    if (content) {
-        const QByteArray sha = QCryptographicHash::hash(QByteArray::fromStdString(*content), QCryptographicHash::Sha256)
+    if (want.known) {
+        const QByteArray sha = QCryptographicHash::hash(QByteArrayView(want.content.data(),
+                                                                       static_cast<qsizetype>(want.content.size())),
+                                                        QCryptographicHash::Sha256)
                                        .toHex();
         PV_CHECK(hash == sha, "the content hash is not the SHA-256 of the content");
     }
@@ -497,60 +381,70 @@ bool checkReader(const std::string &path, ExtractKind expected, const pv::Extrac
                                                                             : reader.nextPageview(pageview, rejected);
     PV_CHECK(again == ExtractReader::Result::End, "a read after End did not give End");
     PV_CHECK(reader.rowsRead() == accepted + rejectedRows, "rows counted after End");
-    return true;
+    transcript += "end " + hash.toStdString() + '\n';
+    return transcript;
 }
 
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size == 0)
+    if (size < 2)
         return 0;
     const uint8_t selector = data[0];
-    const uint8_t *body = data + 1;
-    const size_t bodySize = size - 1;
+    const uint8_t reading = data[1];
+    const std::string_view body(reinterpret_cast<const char *>(data + 2), size - 2);
 
-    static const ExtractKind kinds[4] = {ExtractKind::Unknown, ExtractKind::UsersSnapshot, ExtractKind::Pageviews,
-                                         ExtractKind::Unknown};
+    static constexpr std::array<ExtractKind, 4> kinds = {ExtractKind::Unknown, ExtractKind::UsersSnapshot,
+                                                         ExtractKind::Pageviews, ExtractKind::Unknown};
     const ExtractKind expected = kinds[selector & 3];
     const int mode = (selector >> 2) & 3;
 
-    const std::string plainPath = scratchDir() + "/extract.csv";
-    const std::string gzPath = scratchDir() + "/extract.csv.gz";
-    std::optional<std::string> content;
-    std::string path;
-    if (mode <= 1) {
-        path = plainPath;
-        writeFile(path, body, bodySize);
-        content = std::string(reinterpret_cast<const char *>(body), bodySize);
-    } else if (mode == 2) {
-        path = gzPath;
-        writeGzip(path, body, bodySize);
-        content = std::string(reinterpret_cast<const char *>(body), bodySize);
-    } else {
-        path = gzPath;
-        writeFile(path, body, bodySize);
-        content = decompressed(path);
-    }
-    FILE *f = std::fopen(path.c_str(), "rb");
-    std::fseek(f, 0, SEEK_END);
-    const qint64 fileSize = std::ftell(f);
-    std::fclose(f);
-
-    // Other pipelines' layouts: a separator given or told (bits 4-5), no header (bit 6), the file's own names and
-    // numbers for some columns (bit 7).
+    // Other pipelines' layouts: a separator given, no header, the file's own names and numbers for some columns.
     pv::ExtractLayout layout;
-    static const char delimiters[4] = {0, '\t', '|', ';'};
+    static constexpr std::array<char, 4> delimiters = {0, '\t', '|', ';'};
     layout.delimiter = delimiters[(selector >> 4) & 3];
     layout.headerless = (selector & 0x40) != 0;
     if (selector & 0x80)
         layout.columns = {{QStringLiteral("url"), QStringLiteral("page_url")},
                           {QStringLiteral("postcode"), QStringLiteral("2")},
                           {QStringLiteral("pageview_datetime"), QStringLiteral("3")}};
-    const bool readToEnd = checkReader(path, expected, layout, content, fileSize);
-    // A file that starts as gzip data is read to its end only when it is gzip members and zero padding.
-    if (readToEnd && mode == 3 && bodySize >= 2 && body[0] == 0x1F && body[1] == 0x8B)
-        PV_CHECK(onlyGzipMembers(body, bodySize), "a .gz read to its end with other data after its gzip members");
-    checkValidators(std::string_view(reinterpret_cast<const char *>(body), bodySize));
+
+    static constexpr std::array<size_t, 8> chunkSizes = {1, 2, 3, 7, 16, 64, 1024, pv::CsvRecordReader::ChunkBytes};
+    static constexpr std::array<const char *, 4> names = {"extract", "extract", "pageviews", "users"};
+
+    Source source;
+    source.name = std::string(names[(reading >> 3) & 3]) + (mode >= 2 ? ".csv.gz" : ".csv");
+    Expected want;
+    if (mode == 2) {
+        source.bytes = gzipped(body);
+        want.content = std::string(body);
+    } else {
+        // Bytes that start as gzip data are decompressed whatever the name says.
+        source.bytes = body;
+        want = expectedContent(body);
+    }
+    if ((reading >> 3) == 31)
+        source.path = writeScratch(source.name, source.bytes);
+
+    // Small chunks, but not so small that a large content (gzip data decompresses up to a thousand times) is
+    // read in millions of them, each parsing its record again from the start.
+    const size_t length = want.known ? want.content.size() : ContentLimit;
+    const size_t atLeast = std::min<size_t>((length >> 12) * (length >> 12), pv::CsvRecordReader::ChunkBytes);
+    const size_t chunkBytes = std::max(chunkSizes[reading & 7], atLeast);
+    const std::string transcript = checkReader(source, chunkBytes, expected, layout, want);
+
+    // The chunks do not change what is read: the same bytes from memory in one chunk give the same transcript.
+    // Not for corrupt gzip data: the chunk it is found in is never parsed, so the records before the failure
+    // depend on where the chunks end.
+    const size_t oneChunk = std::min<size_t>(length + 1, pv::CsvRecordReader::ChunkBytes);
+    if (want.known && !want.corrupt && (chunkBytes < oneChunk || !source.path.empty())) {
+        Source memory = source;
+        memory.path.clear();
+        const std::string whole = checkReader(memory, oneChunk, expected, layout, want);
+        PV_CHECK(transcript == whole, "read in chunks of " + std::to_string(chunkBytes)
+                                              + (source.path.empty() ? "" : " from a file") + ":\n" + transcript
+                                              + "read in one chunk:\n" + whole);
+    }
     return 0;
 }
