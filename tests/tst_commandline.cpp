@@ -404,6 +404,7 @@ private slots:
     void checkFindsCorruptedAggregate();
     void checkProvesThePostcodeDictionary();
     void loadMemoryGrowsWithPairsNotRows();
+    void loadCutOffByTheServerSaysWhatRunsWillShow();
     void rejectedLinesKeepABoundedPrefix();
     void copyMovesTheWarehouseAndRefusesAFullOne();
     void passwordInTheAddressIsRefusedAndNeverShown();
@@ -1843,6 +1844,17 @@ void CommandlineTest::terminalSequencesFromAFileAreShownNotRun()
     EXPECT_CONTAINS(rejects.out, "\\x1b]0;owned\\x07");
     EXPECT_CONTAINS(rejects.out, "\\x1b[2JW1");
     EXPECT_CONTAINS(runs.out, "users_2024-03-01\\x1b[2J.csv");
+
+    // A line feed in a name cannot forge a line of a log: the name is shown with it escaped, on one line.
+    const QString forged = box.write(QStringLiteral("pageviews_2024-03-01T10.csv\npvadmin: all loads succeeded.csv"),
+                                     "user_id,url,pageview_datetime\nx,/a,2024-03-01 10:00:00\n");
+    const CliResult forgedLoad = box.run({QStringLiteral("load"), forged});
+    EXPECT_EXIT(forgedLoad, 1);
+    EXPECT_ONE_LINE_ERROR(forgedLoad);
+    EXPECT_CONTAINS(forgedLoad.err, "pageviews_2024-03-01T10.csv\\x0apvadmin: all loads succeeded.csv");
+    const CliResult forgedRuns = box.run({QStringLiteral("runs")});
+    QCOMPARE(forgedRuns.out.count('\n'), 4); // the header and three runs
+    EXPECT_CONTAINS(forgedRuns.out, "pageviews_2024-03-01T10.csv\\x0apvadmin: all loads succeeded.csv");
 }
 
 void CommandlineTest::rejectsErrors_data()
@@ -2179,6 +2191,28 @@ void CommandlineTest::loadMemoryGrowsWithPairsNotRows()
     QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("at-time")}),
              reportCsv({"2024-03-01 10:00:00,SW19,200", "2024-03-01 10:00:00,UNKNOWN,99800"}));
     EXPECT_CONTAINS(box.run({QStringLiteral("runs")}).out, "refused");
+}
+
+void CommandlineTest::loadCutOffByTheServerSaysWhatRunsWillShow()
+{
+    if (!testBackendIsPostgres())
+        return; // a server that ends the load's session is PostgreSQL's
+    Sandbox box;
+    QVERIFY(box.isValid());
+    EXPECT_EXIT(box.run({QStringLiteral("init")}), 0);
+    QProcess load;
+    const QByteArray recorded = startLoadGoneQuiet(box, load, pv::CsvRecordReader::ChunkBytes + 65536);
+    QVERIFY2(recorded.contains(" running "), recorded.constData());
+    // The server ends the load's session while it reads: its run cannot be recorded as it ends.
+    execWarehouseSql(box.warehouse(), QStringLiteral("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                                     "WHERE application_name = 'pvadmin' AND pid <> pg_backend_pid()"));
+    load.closeWriteChannel();
+    QVERIFY(load.waitForFinished(60000));
+    const QByteArray err = load.readAllStandardError();
+    QCOMPARE(load.exitCode(), 1);
+    QVERIFY2(err.contains("the run could not be recorded") && err.contains("[run 1 interrupted]"), err.constData());
+    // What the next client finds, and `runs` shows.
+    QCOMPARE(runStatuses(box.run({QStringLiteral("runs")}).out), QStringList{QStringLiteral("1 interrupted")});
 }
 
 void CommandlineTest::rejectedLinesKeepABoundedPrefix()

@@ -1,4 +1,5 @@
 #include "arguments.h"
+#include "extract/extractreader.h"
 #include "command.h"
 #include "extract/extractvalidation.h"
 #include "storage/runlog.h"
@@ -42,7 +43,7 @@ int runRuns(const Invocation &invocation)
                             QString::number(run.rowsRead),
                             QString::number(run.rowsLoaded),
                             QString::number(run.rowsRejected),
-                            QFileInfo(run.file).fileName(),
+                            shownFileName(QFileInfo(run.file).fileName()),
                             note};
     }
     printOut(formatTable({QStringLiteral("RUN"), QStringLiteral("KIND"), QStringLiteral("STATUS"),

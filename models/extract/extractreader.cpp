@@ -12,6 +12,18 @@
 
 namespace pv {
 
+QString shownFileName(const QString &name)
+{
+    QString shown;
+    for (const QChar c : name) {
+        if (c.unicode() < 0x20 || (c.unicode() >= 0x7f && c.unicode() < 0xa0))
+            shown += QStringLiteral("\\x%1").arg(int(c.unicode()), 2, 16, QLatin1Char('0'));
+        else
+            shown += c;
+    }
+    return shown;
+}
+
 namespace {
 
 constexpr std::array<std::string_view, 2> UsersColumns = {"id", "postcode"};
@@ -444,7 +456,7 @@ ExtractReader::ExtractReader(const QString &path)
     : d(std::make_unique<Private>())
 {
     d->path = path;
-    d->displayName = path == QLatin1String("-") ? QStringLiteral("<stdin>") : QFileInfo(path).fileName();
+    d->displayName = path == QLatin1String("-") ? QStringLiteral("<stdin>") : shownFileName(QFileInfo(path).fileName());
 }
 
 ExtractReader::ExtractReader(const QByteArray &content, const QString &displayName)

@@ -273,9 +273,14 @@ LoadResult ExtractLoad::finishRun(LoadOutcome outcome, const QString &message)
     LoadResult result;
     result.outcome = outcome;
     result.message = m_run.error;
-    if (const QString notRecorded = m_store->recordRunAlone(m_run, m_run.id == 0, m_rejects); !notRecorded.isEmpty())
-        result.message += QStringLiteral(" (the run could not be recorded: %1)").arg(notRecorded);
+    const QString notRecorded = m_store->recordRunAlone(m_run, m_run.id == 0, m_rejects);
     result.run = m_run;
+    if (!notRecorded.isEmpty()) {
+        result.message += QStringLiteral(" (the run could not be recorded: %1)").arg(notRecorded);
+        // Its record says running until the next client marks it interrupted: what `runs` will show.
+        if (m_run.id)
+            result.run.status = RunStatus::Interrupted;
+    }
     return result;
 }
 
