@@ -636,6 +636,8 @@ void CommandlineTest::loadBlockedOnItsInputStopsOnASignal()
         QCOMPARE(process.exitCode(), 1);
         const QByteArray err = process.readAllStandardError();
         QVERIFY2(err.contains("cancelled while reading") && err.contains("nothing was loaded"), err.constData());
+        // And says which input it was.
+        QVERIFY2(err.contains(input == fifo ? "pageviews_2024-03-01T10.csv" : "<stdin>"), err.constData());
     }
     const CliResult runs = box.run({QStringLiteral("runs")});
     EXPECT_EXIT(runs, 0);
@@ -655,6 +657,7 @@ void CommandlineTest::loadBlockedOnItsInputStopsOnASignal()
     const CliResult after = box.run({QStringLiteral("runs")});
     QVERIFY2(after.out.contains(" cancelled ") && !after.out.contains("interrupted") && !after.out.contains(" running "),
              after.out.constData());
+
 }
 
 void CommandlineTest::loadKilledAnywhereLeavesAllOrNothing()

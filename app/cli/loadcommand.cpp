@@ -1,4 +1,5 @@
 #include "arguments.h"
+#include "extract/extractreader.h"
 #include "command.h"
 #include "load/extractload.h"
 #include "core/loadfeedback.h"
@@ -56,7 +57,8 @@ int runLoad(const Invocation &invocation)
         LoadFeedback feedback;
         const TerminalProgress progress(&feedback, file == QLatin1String("-") ? QStringLiteral("<stdin>")
                                                                                 : QFileInfo(file).fileName());
-        const CancelOnInterrupt cancel(&feedback);
+        const CancelOnInterrupt cancel(&feedback, file == QLatin1String("-") ? QStringLiteral("<stdin>")
+                                                                              : shownFileName(QFileInfo(file).fileName()));
         const LoadResult result = loadExtract(warehouse, file, options, &feedback);
         switch (result.outcome) {
         case LoadOutcome::Loaded:

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <cstdlib>
 #include <unistd.h>
 
@@ -29,12 +30,14 @@ void clearProgressLine()
 /// How long a cancelled operation may take to stop before the process ends anyway.
 constexpr unsigned stopSeconds = 3;
 
+/// What onStopOverdue() says, made before any signal (a handler may not format): the input's name in it.
+char overdueMessage[512] = "pvadmin: cancelled while reading (its input gave nothing for 3 s); nothing was loaded\n";
+
 void onStopOverdue(int)
 {
     // A read blocked on its input (a pipe nobody writes, a FIFO nobody opens) never sees the cancel. Nothing
     // is written while reading, so ending the process loses nothing.
-    static const char message[] = "pvadmin: cancelled while reading (its input gave nothing for 3 s); nothing was loaded\n";
-    const ssize_t ignored = ::write(STDERR_FILENO, message, sizeof message - 1);
+    const ssize_t ignored = ::write(STDERR_FILENO, overdueMessage, std::strlen(overdueMessage));
     (void)ignored;
     std::_Exit(ExitFailed);
 }
@@ -121,10 +124,18 @@ void installInterruptHandlers()
     std::signal(SIGTERM, onInterrupt);
 }
 
-CancelOnInterrupt::CancelOnInterrupt(LoadFeedback *feedback)
+CancelOnInterrupt::CancelOnInterrupt(LoadFeedback *feedback, const QString &input)
     : m_previous(activeFeedback.exchange(feedback))
 {
     stillReading = true;
+    const QByteArray message = printable(QStringLiteral("pvadmin: %1cancelled while reading (its input gave nothing for "
+                                                        "%2 s); nothing was loaded\n")
+                                             .arg(input.isEmpty() ? QString() : input + QStringLiteral(": "))
+                                             .arg(stopSeconds))
+                                   .toUtf8()
+                                   .left(sizeof overdueMessage - 2);
+    std::memcpy(overdueMessage, message.constData(), size_t(message.size()));
+    overdueMessage[message.size()] = '\0';
     QObject::connect(feedback, &LoadFeedback::stageChanged, feedback,
                      [](const QString &stage, qint64) { stillReading = stage == QLatin1String("reading"); });
 }

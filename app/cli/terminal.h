@@ -33,7 +33,8 @@ void installInterruptHandlers();
 class CancelOnInterrupt
 {
 public:
-    explicit CancelOnInterrupt(LoadFeedback *feedback);
+    /// input: what is being read, named in the message when a read blocked on it is ended by the clock.
+    explicit CancelOnInterrupt(LoadFeedback *feedback, const QString &input = QString());
     ~CancelOnInterrupt();
     CancelOnInterrupt(const CancelOnInterrupt &) = delete;
     CancelOnInterrupt &operator=(const CancelOnInterrupt &) = delete;
