@@ -923,6 +923,28 @@ void EngineTest::radixSortOrdersAndKeepsEqualKeysInOrder()
 }
 
 namespace {
+/// The notices a load tells (LoadFeedback::notice), collected from whichever thread runs it.
+class HeardNotices
+{
+public:
+    explicit HeardNotices(LoadFeedback &feedback)
+    {
+        QObject::connect(&feedback, &LoadFeedback::notice, &feedback, [this](const QString &text) {
+            const QMutexLocker lock(&m_mutex);
+            m_notices << text;
+        }, Qt::DirectConnection);
+    }
+    QStringList all() const
+    {
+        const QMutexLocker lock(&m_mutex);
+        return m_notices;
+    }
+
+private:
+    mutable QMutex m_mutex;
+    QStringList m_notices;
+};
+
 /// Another client takes the write lock a load waits for, until it ends its transaction: on PostgreSQL the
 /// load lock (pglocks.h) in a transaction, on SQLite a write transaction.
 void holdWriteLock(const WarehouseSql &other)
@@ -1096,12 +1118,7 @@ void EngineTest::loadWaitsForAnotherWriterThenLands()
     holdWriteLock(other);
 
     LoadFeedback feedback;
-    QMutex mutex;
-    QStringList notices;
-    connect(&feedback, &LoadFeedback::notice, &feedback, [&](const QString &text) {
-        const QMutexLocker lock(&mutex);
-        notices << text;
-    }, Qt::DirectConnection);
+    const HeardNotices notices(feedback);
     std::atomic<bool> done = false;
     LoadResult result;
     std::thread loader([&] {
@@ -1115,11 +1132,7 @@ void EngineTest::loadWaitsForAnotherWriterThenLands()
     });
     QTest::qWait(1500);
     const bool finishedWhileLocked = done;
-    QStringList heard;
-    {
-        const QMutexLocker lock(&mutex);
-        heard = notices;
-    }
+    const QStringList heard = notices.all();
     other.exec(QStringLiteral("ROLLBACK"));
     loader.join();
     QVERIFY(!finishedWhileLocked);
@@ -1298,16 +1311,10 @@ void EngineTest::readOnlyRolesCannotStopLoadsAndReadOnlyTheirWarehouse()
 
     // A writer's session that is not a load and holds the lock is named by its role and process.
     WarehouseSql holder(first.warehouse().path());
-    holder.exec(QStringLiteral("BEGIN"));
-    holder.value(QStringLiteral("SELECT id FROM load_lock WHERE id = 1 FOR UPDATE"));
+    holdWriteLock(holder);
     const QString holderPid = holder.value(QStringLiteral("SELECT pg_backend_pid()"));
     LoadFeedback feedback;
-    QMutex mutex;
-    QStringList notices;
-    connect(&feedback, &LoadFeedback::notice, &feedback, [&](const QString &text) {
-        const QMutexLocker lock(&mutex);
-        notices << text;
-    }, Qt::DirectConnection);
+    const HeardNotices notices(feedback);
     const QString location = first.warehouse().path();
     const QString file = first.write("pv_d2.csv", "user_id,url,pageview_datetime\n1,/a,2024-03-02 10:01:00\n");
     LoadResult waited;
@@ -1316,11 +1323,11 @@ void EngineTest::readOnlyRolesCannotStopLoadsAndReadOnlyTheirWarehouse()
         QString error;
         waited = w.open(location, &error) ? loadExtract(w, file, {}, &feedback) : LoadResult{};
     });
-    QTRY_VERIFY_WITH_TIMEOUT((QMutexLocker(&mutex), !notices.isEmpty()), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!notices.all().isEmpty(), 10000);
     holder.exec(QStringLiteral("ROLLBACK"));
     loader.join();
     QVERIFY2(waited.outcome == LoadOutcome::Loaded, qPrintable(waited.message));
-    QCOMPARE(notices.first(), QStringLiteral("pv_d2.csv: waiting for a session of role %1 (process %2) holding the load "
+    QCOMPARE(notices.all().first(), QStringLiteral("pv_d2.csv: waiting for a session of role %1 (process %2) holding the load "
                                              "lock to finish loading")
                                   .arg(QUrl(location).userName(), holderPid));
 
