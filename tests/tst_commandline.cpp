@@ -3,6 +3,7 @@
 // warehouse on each storage engine (tests/testwarehouse.h).
 
 #include "command.h"
+#include "core/filename.h"
 #include "extract/csvrecordreader.h"
 
 #include "testwarehouse.h"
@@ -17,7 +18,10 @@
 #include <QProcess>
 
 #include <csignal>
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
@@ -394,6 +398,7 @@ private slots:
 
     void runsListsEveryRunWithStatus();
     void terminalSequencesFromAFileAreShownNotRun();
+    void fileNameThatIsNotUtf8IsLoadedByItsBytes();
     void rejectsErrors_data();
     void rejectsErrors();
     void historyOfMover();
@@ -1858,6 +1863,81 @@ void CommandlineTest::terminalSequencesFromAFileAreShownNotRun()
     const CliResult forgedRuns = box.run({QStringLiteral("runs")});
     QCOMPARE(forgedRuns.out.count('\n'), 4); // the header and three runs
     EXPECT_CONTAINS(forgedRuns.out, "pageviews_2024-03-01T10.csv\\x0apvadmin: all loads succeeded.csv");
+    const CliResult forgedRejects = box.run({QStringLiteral("rejects"), QString::number(runIdIn(forgedLoad.err))});
+    QCOMPARE(forgedRejects.out.count('\n'), 3); // the summary, the table's header and the one rejected line
+    EXPECT_CONTAINS(forgedRejects.out, "(pageviews_2024-03-01T10.csv\\x0apvadmin: all loads succeeded.csv, failed)");
+    const CliResult forgedStatus = box.run({QStringLiteral("status")});
+    EXPECT_CONTAINS(forgedStatus.out, "pageviews_2024-03-01T10.csv\\x0apvadmin: all loads succeeded.csv");
+    QVERIFY2(!forgedStatus.out.contains("\npvadmin: all loads succeeded"), forgedStatus.out.constData());
+}
+
+void CommandlineTest::fileNameThatIsNotUtf8IsLoadedByItsBytes()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    EXPECT_EXIT(box.run({QStringLiteral("load"), box.write(QStringLiteral("users_extract_2024-03-01.csv"), "id,postcode\n1,SW19\n")}), 0);
+    // An extract named in Latin-1 by an older system: "café" with a lone byte E9, not UTF-8.
+    const QByteArray folder = QFile::encodeName(box.path(QStringLiteral("latin1")));
+    QVERIFY(QDir().mkpath(box.path(QStringLiteral("latin1"))));
+    const auto writeByBytes = [](const QByteArray &name, const QByteArray &content) {
+        const int fd = ::open(name.constData(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+        const bool written = fd >= 0 && ::write(fd, content.constData(), size_t(content.size())) == ssize_t(content.size());
+        return fd >= 0 && ::close(fd) == 0 && written;
+    };
+    QVERIFY(writeByBytes(folder + "/pageviews_2024-03-01T10_caf\xe9.csv",
+                         "user_id,url,pageview_datetime\n1,/a,2024-03-01 10:05:00\n1,/b,2024-03-01 10:06:00\n"));
+    // Named on the command line by its bytes, as a shell's glob names it (QProcess would re-encode a QString).
+    const auto viaShell = [&](const QString &script) {
+        QProcess shell;
+        shell.start(QStringLiteral("sh"), {QStringLiteral("-c"), script, QStringLiteral(PVADMIN_BINARY), box.warehouse(),
+                                           box.path(QStringLiteral("latin1"))});
+        CliResult result;
+        result.finished = shell.waitForFinished(30000) && shell.exitStatus() == QProcess::NormalExit;
+        result.exitCode = shell.exitCode();
+        result.out = shell.readAllStandardOutput();
+        result.err = shell.readAllStandardError();
+        return result;
+    };
+    const QString loadTheFolder = QStringLiteral("exec \"$0\" --db \"$1\" load \"$2\"/*");
+    const CliResult load = viaShell(loadTheFolder);
+    EXPECT_EXIT(load, 0);
+    EXPECT_CONTAINS(load.out, "pageviews_2024-03-01T10_caf\\xe9.csv: loaded as run 2, window 2024-03-01 10:00:00: 2 rows read");
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("current")}), QByteArray("period_start,postcode,pageviews\n2024-03-01 10:00:00,SW19,2\n"));
+    EXPECT_CONTAINS(box.run({QStringLiteral("runs")}).out, "pageviews_2024-03-01T10_caf\\xe9.csv");
+    // The same file again is the same file (its name is recorded, not lost).
+    EXPECT_CONTAINS(viaShell(loadTheFolder).out, "already loaded (run 2, identical content)");
+    // A name that is not there is "does not exist", shown with its byte escaped.
+    const CliResult missing = viaShell(QStringLiteral("exec \"$0\" --db \"$1\" load \"$2\"/\"$(printf 'nosuch\\351.csv')\""));
+    EXPECT_EXIT(missing, 1);
+    EXPECT_ONE_LINE_ERROR(missing);
+    EXPECT_CONTAINS(missing.err, "nosuch\\xe9.csv: the file does not exist (" + folder + "/nosuch\\xe9.csv)");
+    // A warehouse's location goes to SQLite as text: one that is not UTF-8 is refused, and nothing is created.
+    const CliResult latin1Warehouse = viaShell(QStringLiteral("exec \"$0\" --db \"$2\"/\"$(printf 'w\\351.sqlite')\" init"));
+    EXPECT_EXIT(latin1Warehouse, 1);
+    EXPECT_CONTAINS(latin1Warehouse.err, "/w\\xe9.sqlite: not a location pvadmin can use: it is not UTF-8");
+    // (Counted by bytes: QDir leaves out the names it cannot decode.)
+    QStringList entries;
+    if (DIR *listing = ::opendir(folder.constData())) {
+        while (const dirent *entry = ::readdir(listing)) {
+            if (qstrcmp(entry->d_name, ".") != 0 && qstrcmp(entry->d_name, "..") != 0)
+                entries << pv::shownFileName(pv::decodeFileName(entry->d_name));
+        }
+        ::closedir(listing);
+    }
+    QCOMPARE(entries, QStringList{QStringLiteral("pageviews_2024-03-01T10_caf\\xe9.csv")});
+
+    // watch sees such a file too (a folder listing by QDir would leave it out), loads it and puts it away.
+    const QString incoming = box.path(QStringLiteral("incoming"));
+    QVERIFY(QDir().mkpath(incoming));
+    QVERIFY(writeByBytes(QFile::encodeName(incoming) + "/pageviews_2024-03-01T11_caf\xe9.csv",
+                         "user_id,url,pageview_datetime\n1,/a,2024-03-01 11:05:00\n"));
+    const CliResult watched = box.run({QStringLiteral("watch"), QStringLiteral("--once"), incoming});
+    EXPECT_EXIT(watched, 0);
+    EXPECT_CONTAINS(watched.out, "pageviews_2024-03-01T11_caf\\xe9.csv: loaded as run");
+    EXPECT_CONTAINS(watched.out, "moved to loaded/");
+    struct stat st;
+    QCOMPARE(::stat(QFile::encodeName(incoming) + "/loaded/pageviews_2024-03-01T11_caf\xe9.csv", &st), 0);
+    EXPECT_CONTAINS(box.report({QStringLiteral("--basis"), QStringLiteral("current")}), "2024-03-01 11:00:00,SW19,1\n");
 }
 
 void CommandlineTest::rejectsErrors_data()

@@ -681,6 +681,17 @@ void EngineTest::databaseErrorMidLoadChangesNothing()
     QCOMPARE(f.runStatus(r.run.id), QStringLiteral("failed"));
     QCOMPARE(f.state(), before);
     QVERIFY(f.check());
+
+    // A correction of hour 09 fails the same way: the run it was replacing stands, and the failed run's
+    // record says it replaced nothing (runs would otherwise note "replaced run 2" beside the failure).
+    const LoadResult correction = f.load("pv_09.csv", "user_id,url,pageview_datetime\n2,/b,2024-03-01 09:00:00\n");
+    QCOMPARE(correction.outcome, LoadOutcome::Failed);
+    QCOMPARE(correction.run.replacedRun, 0);
+    for (const LoadRun &run : f.warehouse().runLog().runs()) {
+        QCOMPARE(run.replacedRun, 0);
+        QCOMPARE(run.replacedBy, 0);
+    }
+    QCOMPARE(f.state(), before);
 }
 
 void EngineTest::crashedRunIsMarkedInterrupted()

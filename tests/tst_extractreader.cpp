@@ -1,3 +1,4 @@
+#include "core/filename.h"
 #include "extract/csvrecordreader.h"
 #include "extract/extractlayout.h"
 #include "extract/extractreader.h"
@@ -233,6 +234,7 @@ private slots:
     void parseUserId_data();
     void parseUserId();
     void isUtf8Text();
+    void fileNamesKeepTheirBytes();
     void normalisePostcode_data();
     void normalisePostcode();
     void parseTimestamp_data();
@@ -1511,6 +1513,32 @@ void ExtractReaderTest::parseUserId()
 }
 
 // Every position of a bad byte against the eight-byte words the check reads, and every length of good text.
+void ExtractReaderTest::fileNamesKeepTheirBytes()
+{
+    // UTF-8 decodes as UTF-8; every byte of what is not UTF-8 is kept, shown and recorded as \xHH.
+    QCOMPARE(pv::decodeFileName("caf\xC3\xA9_\xF0\x9F\x98\x80.csv"), QStringLiteral("caf\u00e9_\U0001F600.csv"));
+    const QString latin1 = pv::decodeFileName("caf\xE9.csv");
+    QCOMPARE(latin1.size(), 8);
+    QVERIFY(pv::hasUndecodableBytes(latin1));
+    QCOMPARE(pv::shownFileName(latin1), QStringLiteral("caf\\xe9.csv"));
+    QCOMPARE(pv::shownFileName(pv::decodeFileName("a\nb\x1b\xC0\xAF\xED\xA0\x80")), QStringLiteral("a\\x0ab\\x1b\\xc0\\xaf\\xed\\xa0\\x80"));
+    QCOMPARE(pv::recordedFilePath(pv::decodeFileName("/in/caf\xE9\n.csv")), QStringLiteral("/in/caf\\xe9\n.csv"));
+    QCOMPARE(pv::recordedFilePath(QStringLiteral("-")), QStringLiteral("<stdin>"));
+    QVERIFY(!pv::hasUndecodableBytes(pv::decodeFileName("caf\xC3\xA9.csv")));
+    // Any bytes come back as they were (a truncated sequence at the end too).
+    QRandomGenerator random(5);
+    for (int round = 0; round < 20000; ++round) {
+        QByteArray bytes(1 + random.bounded(12), Qt::Uninitialized);
+        for (char &b : bytes)
+            b = char(1 + random.bounded(255));
+        if (round % 3 == 0)
+            bytes.insert(random.bounded(bytes.size()), "\xE2\x82\xAC");
+        const QString name = pv::decodeFileName(bytes);
+        QCOMPARE(pv::encodeFileName(name), bytes);
+        QCOMPARE(pv::hasUndecodableBytes(name), QString::fromUtf8(bytes).toUtf8() != bytes);
+    }
+}
+
 void ExtractReaderTest::isUtf8Text()
 {
     const QByteArray ascii = "https://example.com/0123456789";

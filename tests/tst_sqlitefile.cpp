@@ -571,6 +571,25 @@ void SqliteFileTest::fullDiskIsSaidAndChangesNothing()
     QVERIFY2(check.exitCode == 0, check.err.constData());
     QVERIFY(!runPvadmin(db + QStringList{QStringLiteral("runs")}).out.contains(" running "));
 
+    // Nothing more fits and no other client has the warehouse open, so there is no room for the -shm file
+    // SQLite reads a WAL database through: every reading command still reads, and a load names the
+    // extracts it did not load.
+    const Child full{false, 0};
+    const ChildRun fullReport = runPvadmin(db + report, full);
+    QVERIFY2(fullReport.exitCode == 0, fullReport.err.constData());
+    QCOMPARE(fullReport.out, tenViewsReport);
+    for (const QStringList &reading : {QStringList{QStringLiteral("check")}, QStringList{QStringLiteral("runs")},
+                                       QStringList{QStringLiteral("stats")}, QStringList{QStringLiteral("history"), QStringLiteral("1")},
+                                       QStringList{QStringLiteral("rejects"), QStringLiteral("1")}}) {
+        const ChildRun read = runPvadmin(db + reading, full);
+        QVERIFY2(read.exitCode == 0, qPrintable(reading.join(QLatin1Char(' ')) + QLatin1String(": ") + QString::fromUtf8(read.err)));
+        QVERIFY2(!read.out.isEmpty(), qPrintable(reading.join(QLatin1Char(' '))));
+    }
+    const ChildRun unopened = runPvadmin(db + QStringList{QStringLiteral("load"), bigHour}, full);
+    QCOMPARE(unopened.exitCode, 1);
+    QVERIFY2(unopened.err.contains("File too large); nothing loaded from " + bigHour.toUtf8()), unopened.err.constData());
+    QCOMPARE(runPvadmin(db + report).out, tenViewsReport);
+
     // A report that does not fit: an error, and no file cut short where the report was to go.
     // (Another client keeps the warehouse open, so the -shm file a reader needs is there already.)
     sqlite3 *other = nullptr;

@@ -54,7 +54,8 @@ struct Invocation
     QString value(const QString &option) const { return parser.value(option); }
     bool isSet(const QString &option) const { return parser.isSet(option); }
     /// Opens the warehouse as the command's WarehouseUse allows; false after printing why not.
-    bool openWarehouse(Warehouse &warehouse) const;
+    /// unopened, when given, says what the command then did not do (appended to the reason it prints).
+    bool openWarehouse(Warehouse &warehouse, const QString &unopened = {}) const;
     /// Prints the reason as a usage error of this command and returns ExitUsage.
     int usageError(const QString &reason) const;
 };

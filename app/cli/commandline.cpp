@@ -111,13 +111,13 @@ int runCommand(const CommandSpec &command, const QString &warehousePath, const Q
 
 } // namespace
 
-bool Invocation::openWarehouse(Warehouse &warehouse) const
+bool Invocation::openWarehouse(Warehouse &warehouse, const QString &unopened) const
 {
     QString error;
     const auto creation = command.warehouse == WarehouseUse::Read ? Warehouse::Creation::ExistingOnly
                                                                   : Warehouse::Creation::CreateIfMissing;
     if (!warehouse.open(warehousePath, &error, Warehouse::Role::Main, creation)) {
-        failure(error);
+        failure(unopened.isEmpty() ? error : QStringLiteral("%1; %2").arg(error, unopened));
         return false;
     }
     return true;

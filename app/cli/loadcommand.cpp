@@ -1,5 +1,5 @@
 #include "arguments.h"
-#include "extract/extractreader.h"
+#include "core/filename.h"
 #include "command.h"
 #include "load/extractload.h"
 #include "core/loadfeedback.h"
@@ -12,6 +12,19 @@
 namespace pv::cli {
 
 namespace {
+
+/// The extracts as the user gave them, for a message: "<stdin>" for -, control characters escaped, the
+/// first few of a long list.
+QString extractNames(const QStringList &files)
+{
+    constexpr qsizetype named = 3;
+    QStringList names;
+    for (const QString &file : files.mid(0, named))
+        names << (file == QLatin1String("-") ? QStringLiteral("<stdin>") : shownFileName(file));
+    if (files.size() > named)
+        return QStringLiteral("%1 and %2 more").arg(names.join(QStringLiteral(", "))).arg(files.size() - named);
+    return names.join(QStringLiteral(", "));
+}
 
 int runLoad(const Invocation &invocation)
 {
@@ -49,14 +62,14 @@ int runLoad(const Invocation &invocation)
     options.replace = invocation.isSet(QStringLiteral("replace"));
 
     Warehouse warehouse;
-    if (!invocation.openWarehouse(warehouse))
+    if (!invocation.openWarehouse(warehouse, QStringLiteral("nothing loaded from %1").arg(extractNames(files))))
         return ExitFailed;
 
     int exitCode = ExitOk;
     for (const QString &file : files) {
         LoadFeedback feedback;
         const TerminalProgress progress(&feedback, file == QLatin1String("-") ? QStringLiteral("<stdin>")
-                                                                                : QFileInfo(file).fileName());
+                                                                                : shownFileName(QFileInfo(file).fileName()));
         const CancelOnInterrupt cancel(&feedback, file == QLatin1String("-") ? QStringLiteral("<stdin>")
                                                                               : shownFileName(QFileInfo(file).fileName()));
         const LoadResult result = loadExtract(warehouse, file, options, &feedback);

@@ -1,4 +1,5 @@
 #include "arguments.h"
+#include "core/filename.h"
 #include "command.h"
 #include "storage/runlog.h"
 #include "terminal.h"
@@ -28,7 +29,7 @@ int runRejects(const Invocation &invocation)
                             QString::fromUtf8(r.raw).replace(QLatin1Char('\r'), QStringLiteral("\\r")).replace(QLatin1Char('\n'), QStringLiteral("\\n"))};
     printOut(QStringLiteral("run %1 (%2, %3): %4 rejected of %5 rows read\n")
                  .arg(run->id)
-                 .arg(QFileInfo(run->file).fileName(), runStatusName(run->status))
+                 .arg(shownFileName(QFileInfo(run->file).fileName()), runStatusName(run->status))
                  .arg(run->rowsRejected)
                  .arg(run->rowsRead));
     if (!rows.isEmpty())

@@ -1,5 +1,6 @@
 #include "arguments.h"
-#include "extract/extractreader.h"
+#include "core/extractkind.h"
+#include "core/filename.h"
 #include "command.h"
 #include "extract/extractvalidation.h"
 #include "storage/runlog.h"

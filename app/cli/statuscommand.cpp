@@ -1,4 +1,5 @@
 #include "arguments.h"
+#include "core/filename.h"
 #include "command.h"
 #include "core/runstatus.h"
 #include "core/time.h"
@@ -96,7 +97,7 @@ int report(bool json, const QString &location, int exitCode, const QString &erro
         const LoadRun &run = *health->lastFailure;
         text += QStringLiteral("last failure: run %1 (%2) %3 at %4 UTC: %5\n")
                     .arg(run.id)
-                    .arg(QFileInfo(run.file).fileName(), runStatusName(run.status),
+                    .arg(shownFileName(QFileInfo(run.file).fileName()), runStatusName(run.status),
                          formatTimestamp(run.startedAtMs / 1000).left(16), run.error);
     }
     for (const QString &problem : health->problems)

@@ -1,28 +1,71 @@
 #include "arguments.h"
 #include "command.h"
 #include "load/extractload.h"
+#include "core/filename.h"
 #include "core/loadfeedback.h"
 #include "terminal.h"
 #include "storage/warehouse.h"
 
 #include <QDateTime>
 #include <QDir>
-#include <QFile>
 #include <QFileInfo>
 #include <QHash>
 #include <QSet>
 #include <QThread>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <vector>
+
+#include <dirent.h>
+#include <sys/stat.h>
 
 namespace pv::cli {
 
 namespace {
 
+/// A file waiting in the watched folder.
+struct Incoming
+{
+    QString path; ///< absolute; its bytes need not be UTF-8 (core/filename.h)
+    qint64 size = 0;
+    qint64 modifiedNs = 0;
+};
+
+/// The extracts in folder (*.csv and *.csv.gz, any case; regular files, or links to them; not hidden), by name.
+/// Read by the names' bytes: QDir leaves out a name that is not UTF-8, and such a file would wait unseen.
+std::vector<Incoming> incomingExtracts(const QString &folder)
+{
+    std::vector<Incoming> files;
+    DIR *listing = ::opendir(encodeFileName(folder).constData());
+    if (!listing)
+        return files;
+    while (const dirent *entry = ::readdir(listing)) {
+        const QString name = decodeFileName(entry->d_name);
+        if (name.startsWith(QLatin1Char('.'))
+            || !(name.endsWith(QLatin1String(".csv"), Qt::CaseInsensitive) || name.endsWith(QLatin1String(".csv.gz"), Qt::CaseInsensitive)))
+            continue;
+        const QString path = folder + QLatin1Char('/') + name;
+        struct stat st;
+        if (::stat(encodeFileName(path).constData(), &st) != 0 || !S_ISREG(st.st_mode))
+            continue;
+        files.push_back({path, qint64(st.st_size), qint64(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec});
+    }
+    ::closedir(listing);
+    std::sort(files.begin(), files.end(), [](const Incoming &a, const Incoming &b) { return a.path < b.path; });
+    return files;
+}
+
 int runWatch(const Invocation &invocation)
 {
-    const QDir dir(invocation.positional.first());
+    const QString folder = absoluteFileName(invocation.positional.first());
+    if (hasUndecodableBytes(folder))
+        return failure(QStringLiteral("%1: not a folder pvadmin can watch: its name is not UTF-8 (each \\xHH is a byte "
+                                      "that is not); the files in it may be named in any bytes")
+                           .arg(shownFileName(folder)));
+    const QDir dir(folder);
     if (!dir.exists())
         return failure(QStringLiteral("%1: no such folder").arg(dir.path()));
     bool ok = false;
@@ -48,7 +91,7 @@ int runWatch(const Invocation &invocation)
     // A file is loaded once its size and time have stayed the same for one interval (or at once with
     // --once): a file still being written waits. Names ending in .part and hidden files are never looked at,
     // so a writer that renames into place when done is never seen half-written.
-    QHash<QString, QPair<qint64, QDateTime>> seen;
+    QHash<QString, QPair<qint64, qint64>> seen;
     QSet<QString> done;
     // A failure of the database's (locked, disk full) is tried again after a back-off that doubles, up to
     // an hour; a failure of the file's (malformed, refused) never is.
@@ -91,30 +134,29 @@ int runWatch(const Invocation &invocation)
         return ExitFailed;
     // Handled files leave DIR: loaded/ (or already loaded) and failed/ (malformed or refused); with --keep
     // they stay and are remembered for as long as the watch runs.
-    const auto putAway = [&](const QString &path, const QString &folder) -> QString {
+    const auto putAway = [&](const QString &path, const QString &into) -> QString {
         done.insert(path);
         if (keep)
             return {};
-        if (!dir.mkpath(folder))
-            return QStringLiteral("; cannot create %1, the file stays").arg(dir.filePath(folder));
-        const QString target = dir.filePath(folder + QLatin1Char('/') + QFileInfo(path).fileName());
-        QFile::remove(target);
-        if (!QFile::rename(path, target))
-            return QStringLiteral("; cannot move it to %1, it stays").arg(target);
-        return QStringLiteral("; moved to %1/").arg(folder);
+        if (!dir.mkpath(into))
+            return QStringLiteral("; cannot create %1, the file stays").arg(dir.filePath(into));
+        const QString target = dir.filePath(into) + QLatin1Char('/') + QFileInfo(path).fileName();
+        // rename() replaces a file of that name already there (one loaded before, then sent again).
+        if (::rename(encodeFileName(path).constData(), encodeFileName(target).constData()) != 0)
+            return QStringLiteral("; cannot move it to %1 (%2), it stays")
+                .arg(shownFileName(target), QString::fromLocal8Bit(std::strerror(errno)));
+        return QStringLiteral("; moved to %1/").arg(into);
     };
     for (;;) {
-        const QFileInfoList files = dir.entryInfoList({QStringLiteral("*.csv"), QStringLiteral("*.csv.gz")},
-                                                      QDir::Files, QDir::Name);
-        for (const QFileInfo &file : files) {
+        for (const Incoming &file : incomingExtracts(folder)) {
             if (stop.isCancelled())
                 break;
-            const QString path = file.absoluteFilePath();
+            const QString &path = file.path;
             if (done.contains(path))
                 continue;
             if (const auto retry = retries.constFind(path); retry != retries.cend() && QDateTime::currentDateTimeUtc() < retry->next)
                 continue;
-            const QPair<qint64, QDateTime> state{file.size(), file.lastModified()};
+            const QPair<qint64, qint64> state{file.size, file.modifiedNs};
             if (!once && seen.value(path) != state) {
                 seen[path] = state;
                 continue;

@@ -1,6 +1,8 @@
 #include "extract/csvrecordreader.h"
 
+#include "core/filename.h"
 #include "core/heldfiles.h"
+#include "core/utf8.h"
 #include "extract/extractvalidation.h"
 
 #include <QDir>
@@ -18,6 +20,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -353,17 +356,20 @@ bool CsvRecordReader::open(const QString &path)
             return fail(QStringLiteral("cannot read standard input: %1").arg(QString::fromLocal8Bit(std::strerror(error))));
         }
     } else {
-        const QFileInfo info(path);
-        if (!info.exists())
-            return fail(QStringLiteral("the file does not exist (%1)").arg(QDir::toNativeSeparators(info.absoluteFilePath())));
-        if (info.isDir())
+        // By the name's own bytes, which need not be UTF-8.
+        const QByteArray name = encodeFileName(path);
+        struct stat st;
+        if (::stat(name.constData(), &st) != 0 && errno == ENOENT)
+            return fail(QStringLiteral("the file does not exist (%1)")
+                            .arg(shownFileName(absoluteFileName(path))));
+        if (S_ISDIR(st.st_mode))
             return fail(QStringLiteral("this is a directory, not an extract file"));
         // Opening it at all would drop the locks this process's connections hold on it.
         if (const QString warehouse = HeldFile::holderOf(path); !warehouse.isEmpty())
             return fail(QStringLiteral("this is the open warehouse %1 or one of its own files, not an extract; it is "
                                        "never read as one")
                             .arg(QDir::toNativeSeparators(warehouse)));
-        fd = ::open(QFile::encodeName(path).constData(), O_RDONLY | O_CLOEXEC);
+        fd = ::open(name.constData(), O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
             const int error = errno;
             if (error == EACCES)

@@ -2,27 +2,18 @@
 
 #include "extract/csvrecordreader.h"
 #include "extract/extractvalidation.h"
+#include "core/filename.h"
 
 #include <QFileInfo>
 #include <QStringList>
 
 #include <array>
+
+#include <sys/stat.h>
 #include <optional>
 #include <vector>
 
 namespace pv {
-
-QString shownFileName(const QString &name)
-{
-    QString shown;
-    for (const QChar c : name) {
-        if (c.unicode() < 0x20 || (c.unicode() >= 0x7f && c.unicode() < 0xa0))
-            shown += QStringLiteral("\\x%1").arg(int(c.unicode()), 2, 16, QLatin1Char('0'));
-        else
-            shown += c;
-    }
-    return shown;
-}
 
 namespace {
 
@@ -493,11 +484,9 @@ bool ExtractReader::open(ExtractKind expected)
             return d->fail(d->csv.errorString(), d->csv.errorLine());
         return d->readHeader(expected);
     }
-    if (d->path != QLatin1String("-")) {
-        const QFileInfo info(d->path);
-        if (info.isFile())
-            d->size = info.size();
-    }
+    if (struct stat st; d->path != QLatin1String("-") && ::stat(encodeFileName(d->path).constData(), &st) == 0
+                        && S_ISREG(st.st_mode))
+        d->size = st.st_size;
     if (!d->csv.open(d->path))
         return d->fail(d->csv.errorString(), d->csv.errorLine());
     return d->readHeader(expected);

@@ -33,10 +33,6 @@ struct PageviewRecord
     qint64 line = 0;
 };
 
-/// A file's name as every message shows it: a control character in it (a line feed or a tab too) written as
-/// \xHH, so that a name cannot start a line of its own in a log, or drive a terminal.
-QString shownFileName(const QString &name);
-
 /// Streams one extract file (plain CSV or .csv.gz; "-" reads standard input): RFC 4180 records,
 /// UTF-8 with or without BOM, LF or CRLF, header matched by name. Validates and normalises each row;
 /// a row that fails validation comes back as a RejectedLine, the rest as records. Memory use does not

@@ -43,11 +43,6 @@ std::optional<qint64> parseDateValue(std::string_view text, QString *reason);
 /// Cheap on ASCII: eight bytes at a time.
 bool isUtf8Text(std::string_view text, QString *reason);
 
-/// The length (1 to 4) of the UTF-8 sequence that text starts with, judged on the bytes text has: longer
-/// than text when text ends inside the sequence; 0 when the bytes are not UTF-8 (a stray continuation byte,
-/// an overlong form, a surrogate, a code point past U+10FFFF) or text is empty.
-size_t utf8SequenceLength(std::string_view text);
-
 /// A value from a file as a message shows it: quoted, cut short when very long, control bytes and bytes that
 /// are not UTF-8 written as \xHH.
 QString quotedValue(std::string_view text);

@@ -1,5 +1,6 @@
 #include "load/extractload.h"
 
+#include "core/filename.h"
 #include "core/loadfeedback.h"
 #include "extract/extractvalidation.h"
 #include "load/postcodedictionary.h"
@@ -40,8 +41,7 @@ ExtractLoad::ExtractLoad(Warehouse &warehouse, ExtractReader &reader, const Load
     , m_store(warehouse.loadStore())
 {
     m_run.kind = reader.kind();
-    m_run.file = reader.path() == QLatin1String("-") ? QStringLiteral("<stdin>")
-                                                      : QFileInfo(reader.path()).absoluteFilePath();
+    m_run.file = recordedFilePath(reader.path());
     m_run.startedAtMs = nowMs();
     // A cancel reaches a read waiting on a quiet pipe too, so that the run records it.
     if (feedback)
@@ -263,8 +263,11 @@ LoadResult ExtractLoad::finishRun(LoadOutcome outcome, const QString &message)
     case LoadOutcome::Refused: m_run.status = RunStatus::Refused; break;
     default: break;
     }
-    if (outcome != LoadOutcome::Loaded)
+    if (outcome != LoadOutcome::Loaded) {
+        // Rolled back: nothing loaded, and the earlier run it was replacing stands.
         m_run.rowsLoaded = 0;
+        m_run.replacedRun = 0;
+    }
     // Every message names the file it is about.
     const QString name = m_reader.displayName();
     m_run.error = message.startsWith(name) ? message : name + QStringLiteral(": ") + message;

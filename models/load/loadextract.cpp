@@ -1,5 +1,6 @@
 // Which load an extract gets: the one place that knows both kinds of load.
 #include "load/extractload.h"
+#include "core/filename.h"
 
 #include "load/pageviewsload.h"
 #include "load/userssnapshotload.h"
@@ -20,7 +21,7 @@ LoadResult loadExtract(Warehouse &warehouse, const QString &path, const LoadOpti
         // Refused up front: still one run record saying why, so the operator sees it in the job tracker.
         LoadRun run;
         run.kind = options.kind;
-        run.file = path == QLatin1String("-") ? QStringLiteral("<stdin>") : QFileInfo(path).absoluteFilePath();
+        run.file = recordedFilePath(path);
         run.startedAtMs = run.finishedAtMs = QDateTime::currentMSecsSinceEpoch();
         run.status = RunStatus::Failed;
         run.error = reader.error().message();

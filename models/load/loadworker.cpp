@@ -1,4 +1,5 @@
 #include "load/loadworker.h"
+#include "core/filename.h"
 
 #include "extract/extractpreview.h"
 #include "core/loadfeedback.h"
@@ -164,7 +165,7 @@ void LoadWorker::run(const QString &warehousePath, const LoadRequest &request, i
         LoadResult skipped;
         skipped.outcome = LoadOutcome::Cancelled;
         skipped.run.kind = request.options.kind;
-        skipped.run.file = QFileInfo(request.path).absoluteFilePath();
+        skipped.run.file = recordedFilePath(request.path);
         skipped.message = QStringLiteral("%1: not loaded; the queue was cancelled before it started")
                               .arg(QFileInfo(request.path).fileName());
         emit fileFinished(request.path, skipped);
@@ -229,7 +230,7 @@ void LoadWorker::run(const QString &warehousePath, const LoadRequest &request, i
             if (!warehouse.open(warehousePath, &error)) {
                 result = LoadResult{};
                 result.outcome = LoadOutcome::Failed;
-                result.run.file = QFileInfo(request.path).absoluteFilePath();
+                result.run.file = recordedFilePath(request.path);
                 result.message = QStringLiteral("%1: not loaded: %2").arg(QFileInfo(request.path).fileName(), error);
                 nothingBegan = warehouse.serverWasUnreachable();
             } else {

@@ -140,7 +140,7 @@ void PageviewsLoad::refuseUnlessCorrection(qint64 earlierRunId) const
 {
     const std::optional<LoadRun> earlier = m_warehouse.runLog().run(earlierRunId);
     const QString earlierName = earlier ? QFileInfo(earlier->file).fileName() : QString();
-    const bool sameName = m_reader.path() != QLatin1String("-") && earlierName == QFileInfo(m_reader.path()).fileName();
+    const bool sameName = m_reader.path() != QLatin1String("-") && earlierName == QFileInfo(m_run.file).fileName();
     if (m_options.replace || sameName)
         return;
     throw Refusal{QStringLiteral("%1: not loaded: the hour %2 is already loaded from another file, %3 (run %4); "

@@ -1,5 +1,6 @@
 #include "storage/warehouse.h"
 
+#include "core/filename.h"
 #include "storage/loadstore.h"
 #include "storage/storageerror.h"
 #include "storage/tablecopy.h"
@@ -43,7 +44,7 @@ bool Warehouse::isWellFormedLocation(const QString &path, QString *error)
 
 QString Warehouse::defaultPath()
 {
-    const QString fromEnv = qEnvironmentVariable("PVADMIN_DB");
+    const QString fromEnv = decodeFileName(qgetenv("PVADMIN_DB"));
     if (!fromEnv.isEmpty())
         return fromEnv;
     QString dir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation);
@@ -57,6 +58,13 @@ bool Warehouse::open(const QString &path, QString *error, Role role, Creation cr
     close();
     m_serverUnreachable = false;
     const bool mustExist = creation == Creation::ExistingOnly;
+    // Extracts may be named in any bytes; a warehouse's location goes to SQLite and libpq as text.
+    if (hasUndecodableBytes(path)) {
+        *error = QStringLiteral("%1: not a location pvadmin can use: it is not UTF-8 (each \\xHH is a byte that is not); "
+                                "give the warehouse a UTF-8 name")
+                     .arg(shownFileName(path));
+        return false;
+    }
     if (isServerLocation(path))
         m_backend = PostgresBackend::open(path, error, role == Role::Main, mustExist, &m_serverUnreachable);
     else if (mustExist && !QFileInfo::exists(path))

@@ -8,6 +8,7 @@
 #include "fuzzcheck.h"
 
 #include "core/time.h"
+#include "core/utf8.h"
 #include "extract/extractvalidation.h"
 
 #include <QByteArray>

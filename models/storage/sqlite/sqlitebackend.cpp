@@ -120,6 +120,16 @@ std::optional<bool> readAsItIsOnDisk(const QFileInfo &info, QString *error)
     return std::nullopt;
 }
 
+/// Whether the last failure on db was for want of room: on the disk, in the user's quota, or under the
+/// process's limit on the size of the files it writes (ulimit -f).
+bool lacksRoom(sqlite3 *db)
+{
+    const int code = sqlite3_errcode(db) & 0xff;
+    const int systemError = sqlite3_system_errno(db);
+    return code == SQLITE_FULL
+        || (code == SQLITE_IOERR && (systemError == ENOSPC || systemError == EDQUOT || systemError == EFBIG));
+}
+
 } // namespace
 
 SqliteBackend::SqliteBackend(const QString &path, const QString &connectionName)
@@ -175,10 +185,57 @@ std::unique_ptr<SqliteBackend> SqliteBackend::open(const QString &path, QString 
     const std::optional<bool> asItIsOnDisk = readAsItIsOnDisk(info, error);
     if (!asItIsOnDisk)
         return nullptr;
+    Access access = *asItIsOnDisk ? Access::AsItIsOnDisk : Access::Shared;
+    std::unique_ptr<SqliteBackend> backend = connect(info, access, error);
+    if (!backend)
+        return nullptr;
+    if (!backend->isWarehouseOrEmpty(mustExist, error)) {
+        // A WAL database is read through the wal-index in the -shm file, which the first client to open it
+        // creates (32 KiB). On a full disk there is no room for it, and reading would fail with the file itself
+        // intact. A reading command (the process's main connection, which must find a warehouse and changes
+        // nothing) then keeps the wal-index in its own memory, which SQLite allows only to a connection holding
+        // the file alone: no other client has it open (else its -shm would be there), and one that comes
+        // meanwhile waits until this command has read. The desktop's connections, which live for days, never
+        // do this.
+        if (access != Access::Shared || !markInterrupted || !mustExist || !lacksRoom(backend->m_handle))
+            return nullptr;
+        backend.reset();
+        QString aloneError;
+        access = Access::Alone;
+        backend = connect(info, access, &aloneError);
+        if (!backend || !backend->isWarehouseOrEmpty(mustExist, &aloneError))
+            return nullptr; // the first reason (no room) is the one to mend
+    }
+    try {
+        // A file read as it is on disk keeps its journal mode: the mode is written in the file.
+        if (access == Access::Shared)
+            sqliteExec(backend->m_handle, "PRAGMA journal_mode=WAL");
+        sqliteExec(backend->m_handle, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
+                                      "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;");
+    } catch (const StorageError &e) {
+        *error = QStringLiteral("%1: %2").arg(path, e.message);
+        return nullptr;
+    }
+    if (!backend->migrate(error))
+        return nullptr;
+    const QSqlDatabase db = backend->database();
+    backend->m_runLog = std::make_unique<SqlRunLog>(db);
+    backend->m_pageviews = std::make_unique<SqlitePageviewQuery>(backend->m_handle);
+    backend->m_userHistory = std::make_unique<SqlUserHistory>(db, [handle = backend->m_handle](quint64 userId) { return FactStore(handle).userFacts(userId); });
+    backend->m_postcodes = std::make_unique<SqlPostcodeDirectory>(db);
+    backend->m_coverage = std::make_unique<SqlCoverage>(db);
+    if (markInterrupted && access == Access::Shared)
+        markInterruptedRuns(backend->m_handle);
+    return backend;
+}
+
+std::unique_ptr<SqliteBackend> SqliteBackend::connect(const QFileInfo &info, Access access, QString *error)
+{
+    const QString path = info.filePath();
     const QString name = QStringLiteral("pvadmin-%1").arg(connectionCounter.fetchAndAddRelaxed(1));
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
-        if (*asItIsOnDisk) {
+        if (access == Access::AsItIsOnDisk) {
             db.setDatabaseName(QUrl::fromLocalFile(info.absoluteFilePath()).toString(QUrl::FullyEncoded)
                                + QStringLiteral("?immutable=1"));
             db.setConnectOptions(QStringLiteral("QSQLITE_OPEN_URI;QSQLITE_OPEN_READONLY"));
@@ -201,28 +258,16 @@ std::unique_ptr<SqliteBackend> SqliteBackend::open(const QString &path, QString 
         return nullptr;
     }
     backend->m_handle = *static_cast<sqlite3 *const *>(handle.data());
-    if (!backend->isWarehouseOrEmpty(mustExist, error))
-        return nullptr;
-    try {
-        // A file read as it is on disk keeps its journal mode: the mode is written in the file.
-        if (!*asItIsOnDisk)
-            sqliteExec(backend->m_handle, "PRAGMA journal_mode=WAL");
-        sqliteExec(backend->m_handle, "PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;"
-                                      "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY;");
-    } catch (const StorageError &e) {
-        *error = QStringLiteral("%1: %2").arg(path, e.message);
-        return nullptr;
+    if (access == Access::Alone) {
+        try {
+            // Set before the first read: the wal-index then lives in this connection's memory, under an
+            // exclusive lock of the file held until it closes.
+            sqliteExec(backend->m_handle, "PRAGMA locking_mode=EXCLUSIVE");
+        } catch (const StorageError &e) {
+            *error = QStringLiteral("%1: cannot open: %2").arg(path, e.message);
+            return nullptr;
+        }
     }
-    if (!backend->migrate(error))
-        return nullptr;
-    const QSqlDatabase db = backend->database();
-    backend->m_runLog = std::make_unique<SqlRunLog>(db);
-    backend->m_pageviews = std::make_unique<SqlitePageviewQuery>(backend->m_handle);
-    backend->m_userHistory = std::make_unique<SqlUserHistory>(db, [handle = backend->m_handle](quint64 userId) { return FactStore(handle).userFacts(userId); });
-    backend->m_postcodes = std::make_unique<SqlPostcodeDirectory>(db);
-    backend->m_coverage = std::make_unique<SqlCoverage>(db);
-    if (markInterrupted)
-        markInterruptedRuns(backend->m_handle);
     return backend;
 }
 

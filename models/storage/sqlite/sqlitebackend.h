@@ -6,6 +6,7 @@
 
 #include <memory>
 
+class QFileInfo;
 struct sqlite3;
 
 namespace pv {
@@ -54,7 +55,13 @@ public:
     QSqlDatabase database() const;
 
 private:
+    /// How a connection reads the file: through the -wal and -shm beside it with other clients, as it is on
+    /// disk (immutable: a folder it may not write, no client there), or alone (the wal-index in this
+    /// connection's memory under an exclusive lock: a reading command on a disk with no room for a -shm).
+    enum class Access { Shared, AsItIsOnDisk, Alone };
+
     SqliteBackend(const QString &path, const QString &connectionName);
+    static std::unique_ptr<SqliteBackend> connect(const QFileInfo &info, Access access, QString *error);
     bool migrate(QString *error);
     int schemaVersionIfPresent() const;
     bool isWarehouseOrEmpty(bool mustExist, QString *error) const;
