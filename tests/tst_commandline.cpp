@@ -399,6 +399,7 @@ private slots:
     void runsListsEveryRunWithStatus();
     void terminalSequencesFromAFileAreShownNotRun();
     void fileNameThatIsNotUtf8IsLoadedByItsBytes();
+    void fileNamedForTheOtherKindIsRefused();
     void rejectsErrors_data();
     void rejectsErrors();
     void historyOfMover();
@@ -1869,6 +1870,29 @@ void CommandlineTest::terminalSequencesFromAFileAreShownNotRun()
     const CliResult forgedStatus = box.run({QStringLiteral("status")});
     EXPECT_CONTAINS(forgedStatus.out, "pageviews_2024-03-01T10.csv\\x0apvadmin: all loads succeeded.csv");
     QVERIFY2(!forgedStatus.out.contains("\npvadmin: all loads succeeded"), forgedStatus.out.constData());
+}
+
+void CommandlineTest::fileNamedForTheOtherKindIsRefused()
+{
+    Sandbox box;
+    QVERIFY(box.isValid());
+    // A users snapshot sent under an hour's name would be read as a snapshot as of that hour.
+    const QString misnamedUsers = box.write(QStringLiteral("pageviews_2024-03-04T12.csv"), "id,postcode\n1,SW19\n2,N1\n");
+    const CliResult users = box.run({QStringLiteral("load"), misnamedUsers});
+    EXPECT_EXIT(users, 1);
+    EXPECT_ONE_LINE_ERROR(users);
+    EXPECT_CONTAINS(users.err, "pageviews_2024-03-04T12.csv:1: its name says a pageviews extract, but its header ('id,postcode') is a "
+                               "users snapshot's: rename the file, or give its kind (--kind users) if the header is right");
+    const QString misnamedViews = box.write(QStringLiteral("users_extract_2024-03-04.csv"), "user_id,url,pageview_datetime\n1,/a,2024-03-04 12:00:00\n");
+    const CliResult views = box.run({QStringLiteral("load"), misnamedViews});
+    EXPECT_EXIT(views, 1);
+    EXPECT_CONTAINS(views.err, "its name says a users snapshot, but its header ('user_id,url,pageview_datetime') is a pageviews extract's");
+    QCOMPARE(box.report({QStringLiteral("--basis"), QStringLiteral("current")}), QByteArray("period_start,postcode,pageviews\n"));
+    // A name that says both, or neither, leaves it to the header; the operator's --kind overrides the name.
+    EXPECT_EXIT(box.run({QStringLiteral("load"), box.write(QStringLiteral("pageviews_by_user_2024-03-04T12.csv"),
+                                                          "user_id,url,pageview_datetime\n1,/a,2024-03-04 12:00:00\n")}), 0);
+    EXPECT_EXIT(box.run({QStringLiteral("load"), QStringLiteral("--kind"), QStringLiteral("users"), misnamedUsers}), 0);
+    EXPECT_CONTAINS(box.run({QStringLiteral("history"), QStringLiteral("2")}).out, "N1");
 }
 
 void CommandlineTest::fileNameThatIsNotUtf8IsLoadedByItsBytes()

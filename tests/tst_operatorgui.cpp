@@ -33,6 +33,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
@@ -42,6 +43,7 @@
 #include <QStandardPaths>
 #include <QTableView>
 #include <QThread>
+#include <QTimer>
 #include <QToolBar>
 #include <QTreeWidget>
 
@@ -60,6 +62,39 @@ QStringList resultTexts(const MainWindow &window)
     for (int i = 0; i < results->topLevelItemCount(); ++i)
         texts << results->topLevelItem(i)->text(0) + QStringLiteral(" | ") + results->topLevelItem(i)->text(2);
     return texts;
+}
+
+/// What the question before loading a refused snapshot anyway said, once answered.
+struct LoadAnywayAnswer
+{
+    QString text;
+    bool cancelIsDefault = false;
+    bool asked = false;
+};
+
+/// Answers the question that the next click raises (modal, so from the event loop it runs): with Enter (the
+/// default button), or by clicking "Load anyway (force)".
+std::shared_ptr<LoadAnywayAnswer> answerLoadAnyway(bool load)
+{
+    auto answer = std::make_shared<LoadAnywayAnswer>();
+    auto *poll = new QTimer;
+    poll->setInterval(20);
+    QObject::connect(poll, &QTimer::timeout, poll, [poll, answer, load] {
+        auto *question = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+        if (!question || question->objectName() != QLatin1String("loadAnywayQuestion"))
+            return;
+        poll->stop();
+        poll->deleteLater();
+        answer->asked = true;
+        answer->text = question->text() + QLatin1Char(' ') + question->informativeText();
+        answer->cancelIsDefault = question->defaultButton() == question->button(QMessageBox::Cancel);
+        if (load)
+            question->findChild<QPushButton *>(QStringLiteral("confirmLoadAnyway"))->click();
+        else
+            QTest::keyClick(question, Qt::Key_Return);
+    });
+    poll->start();
+    return answer;
 }
 
 /// Accepts the import dialog with its current files and waits until the queue is idle.
@@ -417,7 +452,14 @@ private slots:
         QCOMPARE(window.overview()->calendar()->data(window.overview()->calendar()->index(1, LoadCalendarModel::SnapshotColumn),
                                                      LoadCalendarModel::StateRole)
                      .toInt(),
-                 int(LoadCalendarModel::State::Failed));
+                 int(LoadCalendarModel::State::Refused));
+        // The Overview lists it under "Needs attention", with its reason.
+        const QLabel *summary = window.findChild<QLabel *>(QStringLiteral("overviewSummary"));
+        QVERIFY2(summary->text().contains(QStringLiteral("Needs attention:"))
+                     && summary->text().contains(QStringLiteral("users snapshot for 2024-03-02 refused (run %1, users_2024-03-02.csv): "
+                                                                "50 of the 100 users of the previous snapshot are missing")
+                                                     .arg(results[0].run.id)),
+                 qPrintable(summary->text()));
         // Its message wraps: read whole, never cut with "…".
         QTreeWidget *resultList = window.progressPanel()->results();
         QVERIFY(resultList->visualItemRect(resultList->topLevelItem(0)).height() > 3 * resultList->fontMetrics().height() / 2);
@@ -437,20 +479,41 @@ private slots:
         QPushButton *detailsLoadAnyway = details->findChild<QPushButton *>(QStringLiteral("loadAnyway"));
         QVERIFY(detailsLoadAnyway);
         QCOMPARE(detailsLoadAnyway->text(), loadAnywayText());
-        details->close();
-
-        // Load anyway, from the progress panel: the same file again, forced, at the same as-of.
-        QPushButton *loadAnyway = window.progressPanel()->loadAnywayButton();
-        QVERIFY(loadAnyway->isVisible());
+        // It asks first, saying what it will do; Enter answers Cancel, and nothing is loaded.
         QSignalSpy finished(window.loadQueue(), &LoadQueue::fileFinished);
         QSignalSpy idle(window.loadQueue(), &LoadQueue::idle);
+        const auto fromDetails = answerLoadAnyway(false);
+        detailsLoadAnyway->click();
+        QVERIFY(fromDetails->asked);
+        QVERIFY(fromDetails->cancelIsDefault);
+        QVERIFY2(fromDetails->text.contains(QStringLiteral("Load users_2024-03-02.csv past the removal guard?"))
+                     && fromDetails->text.contains(QStringLiteral("50 users of the previous snapshot will be marked removed as of 2024-03-02 00:00 UTC")),
+                 qPrintable(fromDetails->text));
+        QVERIFY(detailsLoadAnyway->isEnabled());
+        details->close();
+        QPushButton *loadAnyway = window.progressPanel()->loadAnywayButton();
+        QVERIFY(loadAnyway->isVisible());
+        const auto fromPanelCancelled = answerLoadAnyway(false);
         loadAnyway->click();
+        QVERIFY(fromPanelCancelled->asked && fromPanelCancelled->cancelIsDefault);
+        QVERIFY(loadAnyway->isVisible());
+        QTest::qWait(200);
+        QCOMPARE(finished.size(), 0);
+        QCOMPARE(window.loadQueue()->isBusy(), false);
+
+        // Load anyway, from the progress panel, confirmed: the same file again, forced, at the same as-of.
+        const auto fromPanel = answerLoadAnyway(true);
+        loadAnyway->click();
+        QVERIFY(fromPanel->asked);
         QVERIFY(idle.wait(20000));
         const LoadResult forced = finished.constLast().at(1).value<LoadResult>();
         QCOMPARE(forced.outcome, LoadOutcome::Loaded);
         QCOMPARE(forced.run.usersRemoved, 50);
         QCOMPARE(forced.run.asOf, results[0].run.asOf);
         QVERIFY(!loadAnyway->isVisible());
+        // Made good: no longer in need of attention.
+        QVERIFY(waitUntilRead(window));
+        QVERIFY2(!summary->text().contains(QStringLiteral("refused")), qPrintable(summary->text()));
 
         // A snapshot without a date in its name: the preview warns, the load is refused and says what to do;
         // it is not a guard refusal, so there is nothing to load anyway.

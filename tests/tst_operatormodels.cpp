@@ -384,6 +384,47 @@ private slots:
         QCOMPARE(emptyModel.rowCount(), 0);
     }
 
+    void refusedAttemptsNeedAttentionUntilMadeGood()
+    {
+        const qint64 day = 1709251200 / secondsPerHour; // 2024-03-01 00:00, in hours
+        LoadCalendarRecords records;
+        for (qint64 h = 0; h < 2; ++h)
+            records.windows[day + h] = {10 + h, QStringLiteral("pageviews_%1.csv").arg(h), 100, 0};
+        records.snapshots[day * secondsPerHour] = {12, QStringLiteral("users_2024-03-01.csv"), 100, 0, 100};
+        // 00:00: a correction refused after its hour was loaded; 01:00: a refusal that a later load made good;
+        // 02:00: refused and never loaded; the next day's snapshot refused by the removal guard.
+        records.hourAttempts[day] = {30, RunStatus::Refused,
+                                     QStringLiteral("other.csv: not loaded: the hour 2024-03-01 00:00:00 is already loaded from another "
+                                                    "file, pageviews_0.csv (run 10); nothing changed"),
+                                     QStringLiteral("/in/other.csv")};
+        records.hourAttempts[day + 1] = {5, RunStatus::Refused, QStringLiteral("early.csv: not loaded: whatever"), QStringLiteral("early.csv")};
+        records.hourAttempts[day + 2] = {31, RunStatus::Refused,
+                                         QStringLiteral("users.csv: its name says a users snapshot, but its header "
+                                                        "('user_id,url,pageview_datetime') is a pageviews extract's: rename the file"),
+                                         QStringLiteral("users.csv")};
+        records.snapshotAttempts[day / hoursPerDay + 1] = {32, RunStatus::Refused,
+                                                           QStringLiteral("users_2024-03-02.csv: refused: 50 of the 100 users of the previous "
+                                                                          "snapshot are missing (50%), more than the 5% removal guard allows; "
+                                                                          "a truncated extract is likely"),
+                                                           QStringLiteral("users_2024-03-02.csv")};
+        LoadCalendarModel model;
+        Tester tester(&model, qtTest);
+        model.setRecords(records);
+        const auto state = [&](const QModelIndex &index) { return LoadCalendarModel::State(index.data(LoadCalendarModel::StateRole).toInt()); };
+        QCOMPARE(state(model.indexOfHour(day * secondsPerHour)), LoadCalendarModel::State::Loaded);
+        QCOMPARE(state(model.indexOfHour((day + 2) * secondsPerHour)), LoadCalendarModel::State::Refused);
+        QCOMPARE(state(model.index(1, LoadCalendarModel::SnapshotColumn)), LoadCalendarModel::State::Refused);
+        QCOMPARE(model.refusedHours(), QList<qint64>{(day + 2) * secondsPerHour});
+        QVERIFY(model.failedHours().isEmpty());
+        QCOMPARE(model.unresolvedAttempts(),
+                 QStringList({QStringLiteral("file for 2024-03-01 00:00–01:00 UTC refused (run 30, other.csv); run 10 still counts: "
+                                             "the hour 2024-03-01 00:00:00 is already loaded from another file, pageviews_0.csv (run 10)"),
+                              QStringLiteral("file for 2024-03-01 02:00–03:00 UTC refused (run 31, users.csv): its name says a users "
+                                             "snapshot, but its header ('user_id,url,pageview_datetime') is a pageviews extract's: rename the file"),
+                              QStringLiteral("users snapshot for 2024-03-02 refused (run 32, users_2024-03-02.csv): 50 of the 100 users "
+                                             "of the previous snapshot are missing (50%), more than the 5% removal guard allows")}));
+    }
+
     void cancelledAttemptsDoNotMakeHoursDue()
     {
         // Hours 00-03 of 2024-03-01 loaded; 02:00 failed afterwards and 03:00 was cancelled afterwards; a

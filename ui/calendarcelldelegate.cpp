@@ -14,6 +14,7 @@ QColor CalendarCellDelegate::colour(State state)
     case State::Loaded: return QColor(0x7c, 0xc6, 0x7e);
     case State::Missing: return QColor(0xff, 0xd2, 0x4d);
     case State::Failed: return QColor(0xd9, 0x3b, 0x3b);
+    case State::Refused: return QColor(0xef, 0x7d, 0x1a);
     case State::Replaced: return QColor(0x6f, 0xa8, 0xdc);
     }
     return {};
@@ -26,9 +27,15 @@ QString CalendarCellDelegate::symbol(State state)
     case State::Loaded: return {};
     case State::Missing: return QStringLiteral("?");
     case State::Failed: return QStringLiteral("✕");
+    case State::Refused: return QStringLiteral("!");
     case State::Replaced: return QStringLiteral("R");
     }
     return {};
+}
+
+bool CalendarCellDelegate::isDark(State state)
+{
+    return state == State::Failed || state == State::Refused;
 }
 
 QColor CalendarCellDelegate::amendedColour()
@@ -47,7 +54,7 @@ void CalendarCellDelegate::paint(QPainter *painter, const QStyleOptionViewItem &
         painter->setPen(QPen(option.palette.color(QPalette::Highlight), 2));
         painter->drawRect(cell.adjusted(1, 1, -1, -1));
     }
-    const bool dark = state == State::Failed;
+    const bool dark = isDark(state);
     painter->setPen(dark ? Qt::white : QColor(0x20, 0x20, 0x20));
     QFont font = option.font;
     if (index.column() == LoadCalendarModel::SnapshotColumn) {

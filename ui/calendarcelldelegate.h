@@ -21,6 +21,8 @@ public:
     /// The symbol drawn in an hour cell ("" for loaded).
     static QString symbol(LoadCalendarModel::State state);
     static QColor amendedColour();
+    /// Whether the state's colour is dark (its symbol is drawn in white).
+    static bool isDark(LoadCalendarModel::State state);
 };
 
 } // namespace pv

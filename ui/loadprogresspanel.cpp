@@ -1,4 +1,5 @@
 #include "loadprogresspanel.h"
+#include "loadanywayquestion.h"
 
 #include "extract/extractvalidation.h"
 #include "itemmodels/loadrunsmodel.h"
@@ -173,6 +174,8 @@ LoadProgressPanel::LoadProgressPanel(LoadQueue *queue, QWidget *parent)
     connect(m_loadAnyway, &QPushButton::clicked, this, [this] {
         if (const QTreeWidgetItem *item = m_results->currentItem(); item && item->data(1, Qt::UserRole).isValid()) {
             const LoadRequest request = item->data(1, Qt::UserRole).value<LoadRequest>();
+            if (!askToLoadAnyway(this, request))
+                return;
             m_loadAnyway->hide();
             emit loadAnywayRequested(request);
         }

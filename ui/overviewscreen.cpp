@@ -22,20 +22,20 @@ namespace pv {
 namespace {
 using State = LoadCalendarModel::State;
 
-QPixmap swatch(const QColor &fill, const QString &symbol, bool amended, const QFont &font)
+QPixmap swatch(State state, bool amended, const QFont &font)
 {
     QPixmap pixmap(22, 18);
     pixmap.fill(Qt::transparent);
     QPainter painter(&pixmap);
     painter.setRenderHint(QPainter::Antialiasing, true);
-    painter.fillRect(pixmap.rect(), fill);
+    painter.fillRect(pixmap.rect(), CalendarCellDelegate::colour(state));
     painter.setPen(QColor(0x90, 0x90, 0x90));
     painter.drawRect(pixmap.rect().adjusted(0, 0, -1, -1));
     QFont bold = font;
     bold.setBold(true);
     painter.setFont(bold);
-    painter.setPen(fill == CalendarCellDelegate::colour(State::Failed) ? Qt::white : QColor(0x20, 0x20, 0x20));
-    painter.drawText(pixmap.rect(), Qt::AlignCenter, symbol);
+    painter.setPen(CalendarCellDelegate::isDark(state) ? Qt::white : QColor(0x20, 0x20, 0x20));
+    painter.drawText(pixmap.rect(), Qt::AlignCenter, CalendarCellDelegate::symbol(state));
     if (amended) {
         QPainterPath corner;
         corner.moveTo(22, 0);
@@ -90,17 +90,18 @@ OverviewScreen::OverviewScreen(const QString &warehousePath, QWidget *parent)
         legend->addWidget(new QLabel(text, this));
         legend->addSpacing(12);
     };
-    for (const State state : {State::Loaded, State::Missing, State::Failed, State::Replaced, State::NotDue}) {
+    for (const State state : {State::Loaded, State::Missing, State::Failed, State::Refused, State::Replaced, State::NotDue}) {
         static const QHash<State, QString> words{
             {State::Loaded, tr("Loaded")},
             {State::Missing, tr("Missing")},
             {State::Failed, tr("Failed (last attempt)")},
+            {State::Refused, tr("Refused (last attempt)")},
             {State::Replaced, tr("Replaced an earlier file")},
             {State::NotDue, tr("Not due")}};
-        addLegend(swatch(CalendarCellDelegate::colour(state), CalendarCellDelegate::symbol(state), false, font()),
+        addLegend(swatch(state, false, font()),
                   words.value(state));
     }
-    addLegend(swatch(CalendarCellDelegate::colour(State::Loaded), QString(), true, font()),
+    addLegend(swatch(State::Loaded, true, font()),
               tr("Amended by late rows from another file"));
     legend->addStretch();
     layout->addLayout(legend);
@@ -204,6 +205,12 @@ void OverviewScreen::updateSummary()
                                               : tr("%1 days without a users snapshot: %2").arg(snapshots.size()))
                         .arg(days.mid(0, 4).join(QStringLiteral(", ")));
     }
+    // Refused and failed files that nothing made good since, each with its reason (the newest few).
+    const QStringList unresolved = m_model->unresolvedAttempts();
+    constexpr qsizetype shown = 3;
+    problems << unresolved.mid(std::max<qsizetype>(0, unresolved.size() - shown));
+    if (unresolved.size() > shown)
+        problems << tr("%1 more files not loaded (see Loads)").arg(unresolved.size() - shown);
     QString text = tr("%1 days, %2 hours loaded.")
                        .arg(locale.toString(m_model->rowCount()), locale.toString(m_model->loadedHours()));
     if (problems.isEmpty())

@@ -1,4 +1,5 @@
 #include "rundetailsdialog.h"
+#include "loadanywayquestion.h"
 
 #include "extract/extractvalidation.h"
 #include "load/loadworker.h"
@@ -185,8 +186,11 @@ void RunDetailsDialog::showRun(const std::optional<LoadRun> &found)
                                   "are recorded as removed")
                                    .arg(QFileInfo(run.file).fileName()));
         connect(loadAnyway, &QPushButton::clicked, this, [this, run, loadAnyway] {
+            const LoadRequest request = loadAnywayRequest(run);
+            if (!askToLoadAnyway(this, request))
+                return;
             loadAnyway->setEnabled(false);
-            emit loadAnywayRequested(loadAnywayRequest(run));
+            emit loadAnywayRequested(request);
         });
     }
     copy->setEnabled(run.rowsRejected > 0);

@@ -69,6 +69,19 @@ QString expectedHeaders(ExtractKind expected)
     return QStringLiteral("%1 (%2)").arg(headerOf(expected), describe(expected));
 }
 
+/// The kind a file's name says, when it says one: "view" for pageviews, "user" for a snapshot. A name holding
+/// both (pageviews_by_user.csv) says pageviews when the kind must come from it (a file without a header), and
+/// nothing when it is only compared with the header's.
+ExtractKind kindNamedBy(const QString &fileName, bool bothMeanPageviews)
+{
+    const QString name = fileName.toLower();
+    const bool views = name.contains(QLatin1String("view"));
+    const bool users = name.contains(QLatin1String("user"));
+    if (views && (!users || bothMeanPageviews))
+        return ExtractKind::Pageviews;
+    return users && !views ? ExtractKind::UsersSnapshot : ExtractKind::Unknown;
+}
+
 QString quotedList(const QStringList &names)
 {
     QStringList quoted;
@@ -215,12 +228,8 @@ bool ExtractReader::Private::placeColumnsByNumber(ExtractKind expected, qint64 l
     // No header to tell the kind: the operator's word, else the file's name.
     ExtractKind detected = expected;
     if (detected == ExtractKind::Unknown) {
-        const QString name = displayName.toLower();
-        if (name.contains(QLatin1String("view")))
-            detected = ExtractKind::Pageviews;
-        else if (name.contains(QLatin1String("user")))
-            detected = ExtractKind::UsersSnapshot;
-        else
+        detected = kindNamedBy(displayName, true);
+        if (detected == ExtractKind::Unknown)
             return fail(QStringLiteral("a file without a header line does not say what it holds, nor does its name: give "
                                        "its kind (--kind users or pageviews)"),
                         line);
@@ -326,6 +335,16 @@ bool ExtractReader::Private::placeColumnsByName(ExtractKind expected, qint64 lin
             hint = QStringLiteral(" (if the file names the columns otherwise, map them with --columns, as in "
                                   "id=customer_id,postcode=customer_postcode or url=page_url,pageview_datetime=timestamp)");
         return fail(notRecognised + hint, line);
+    }
+    // The header decides, but a name that says the other kind is a file sent under the wrong name (or the
+    // wrong file): read as the header says, a snapshot named for an hour would take the hour for its as-of.
+    if (const ExtractKind named = kindNamedBy(displayName, false);
+        expected == ExtractKind::Unknown && named != ExtractKind::Unknown && named != detected) {
+        return fail(QStringLiteral("its name says %1, but its header ('%2') is %3's: rename the file, or give its kind "
+                                   "(--kind %4) if the header is right")
+                        .arg(describe(named), found, describe(detected),
+                             detected == ExtractKind::UsersSnapshot ? QStringLiteral("users") : QStringLiteral("pageviews")),
+                    line);
     }
 
     QStringList missing;

@@ -25,6 +25,36 @@ QString hourRange(qint64 hour)
         .arg(formatTimestamp(hour * secondsPerHour).left(16))
         .arg((hour + 1) % hoursPerDay, 2, 10, QLatin1Char('0'));
 }
+
+/// An attempt that asked for a change: a cancel asked for none.
+bool counts(const Attempt &attempt)
+{
+    return attempt.status != RunStatus::Cancelled;
+}
+
+/// The reason of an attempt in a few words: without the file name and the verdict it starts with, up to
+/// the advice that follows the first ';'.
+QString shortReason(const Attempt &attempt)
+{
+    QString reason = desktopMessage(attempt.error);
+    const QString file = QFileInfo(attempt.file).fileName();
+    if (reason.startsWith(file + QLatin1Char(':')))
+        reason = reason.mid(file.size() + 1).trimmed();
+    for (const QLatin1String verdict : {QLatin1String("refused: "), QLatin1String("not loaded: ")}) {
+        if (reason.startsWith(verdict))
+            reason = reason.mid(verdict.size());
+    }
+    return reason.section(QLatin1Char(';'), 0, 0).trimmed();
+}
+
+/// One line of the overview's "Needs attention" for an attempt: what, its run, why.
+QString attemptLine(const QString &what, const Attempt &attempt, const QString &consequence = {})
+{
+    return QObject::tr("%1 %2 (run %3, %4)%5: %6")
+        .arg(what, runStatusName(attempt.status))
+        .arg(attempt.runId)
+        .arg(QFileInfo(attempt.file).fileName(), consequence, shortReason(attempt));
+}
 } // namespace
 
 LoadCalendarModel::LoadCalendarModel(QObject *parent)
@@ -39,6 +69,7 @@ QString LoadCalendarModel::stateName(State state)
     case State::Loaded: return tr("loaded");
     case State::Missing: return tr("missing");
     case State::Failed: return tr("failed");
+    case State::Refused: return tr("refused");
     case State::Replaced: return tr("replaced");
     }
     return {};
@@ -51,6 +82,8 @@ void LoadCalendarModel::setRecords(const LoadCalendarRecords &records)
     m_missingHours.clear();
     m_failedHours.clear();
     m_missingSnapshots.clear();
+    m_refusedHours.clear();
+    m_unresolved.clear();
     m_loadedHours = 0;
     m_firstDay = 0;
 
@@ -112,10 +145,13 @@ void LoadCalendarModel::setRecords(const LoadCalendarRecords &records)
             }
             if (const auto attempt = snapshotAttempts.find(day); attempt != snapshotAttempts.end()) {
                 const Attempt &a = attempt->second;
-                if (snapshot.state == State::Missing && a.status != RunStatus::Cancelled) {
-                    snapshot.state = State::Failed;
+                if (snapshot.state == State::Missing && counts(a)) {
+                    snapshot.state = a.status == RunStatus::Refused ? State::Refused : State::Failed;
                     m_missingSnapshots.removeLast();
                 }
+                if (counts(a) && a.runId > snapshot.runId)
+                    m_unresolved << attemptLine(tr("users snapshot for %1").arg(dayText), a,
+                                                snapshot.runId ? tr("; run %1 still counts").arg(snapshot.runId) : QString());
                 if (snapshot.runId == 0)
                     snapshot.runId = a.runId;
                 snapshot.tip += tr("\nRun %1 (%2) %3: %4").arg(a.runId).arg(QFileInfo(a.file).fileName(), runStatusName(a.status), desktopMessage(a.error));
@@ -140,12 +176,19 @@ void LoadCalendarModel::setRecords(const LoadCalendarRecords &records)
                     if (run.replacedRun)
                         cell.tip += tr("\nIt replaced run %1, an earlier file for the same hour.").arg(run.replacedRun);
                     ++m_loadedHours;
+                    if (attempt != hourAttempts.end() && counts(attempt->second) && attempt->second.runId > run.runId)
+                        m_unresolved << attemptLine(tr("file for %1").arg(hourRange(hour)), attempt->second,
+                                                    tr("; run %1 still counts").arg(run.runId));
                 } else if (firstHour && hour >= *firstHour && hour <= *lastHour) {
-                    const bool failed = attempt != hourAttempts.end() && attempt->second.status != RunStatus::Cancelled;
-                    cell.state = failed ? State::Failed : State::Missing;
-                    cell.tip = failed ? tr("%1\nNot loaded: the last attempt failed.").arg(hourRange(hour))
-                                      : tr("%1\nMissing: no file for this hour has been loaded.").arg(hourRange(hour));
-                    (failed ? m_failedHours : m_missingHours) << hour * secondsPerHour;
+                    const bool tried = attempt != hourAttempts.end() && counts(attempt->second);
+                    const bool refused = tried && attempt->second.status == RunStatus::Refused;
+                    cell.state = refused ? State::Refused : tried ? State::Failed : State::Missing;
+                    cell.tip = refused ? tr("%1\nNot loaded: the last attempt was refused.").arg(hourRange(hour))
+                               : tried ? tr("%1\nNot loaded: the last attempt failed.").arg(hourRange(hour))
+                                       : tr("%1\nMissing: no file for this hour has been loaded.").arg(hourRange(hour));
+                    (refused ? m_refusedHours : tried ? m_failedHours : m_missingHours) << hour * secondsPerHour;
+                    if (refused)
+                        m_unresolved << attemptLine(tr("file for %1").arg(hourRange(hour)), attempt->second);
                 } else {
                     cell.tip = tr("%1\nNot due: outside the hours loaded so far.").arg(hourRange(hour));
                 }

@@ -18,7 +18,7 @@ class LoadCalendarModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum class State { NotDue, Loaded, Missing, Failed, Replaced };
+    enum class State { NotDue, Loaded, Missing, Failed, Refused, Replaced };
     Q_ENUM(State)
     enum Role { StateRole = Qt::UserRole + 1, RunIdRole, AmendedRole, ViewsRole };
     static constexpr int SnapshotColumn = 0;
@@ -42,6 +42,12 @@ public:
     QList<qint64> failedHours() const { return m_failedHours; }
     /// Days with no users snapshot (their midnight, seconds since the epoch).
     QList<qint64> missingSnapshots() const { return m_missingSnapshots; }
+    /// Starts of the hours not loaded whose last attempt was refused (its file was not what it should be).
+    QList<qint64> refusedHours() const { return m_refusedHours; }
+    /// Attempts that did not load and that no later load of their hour or snapshot made good: every failed or
+    /// refused users snapshot, and every failed or refused file for an hour loaded before (a correction that
+    /// did not land, so the earlier file's rows still count), oldest first, each saying what and why.
+    QStringList unresolvedAttempts() const { return m_unresolved; }
     int loadedHours() const { return m_loadedHours; }
 
     /// The word for a state, as the legend and tooltips write it.
@@ -62,6 +68,8 @@ private:
     QList<qint64> m_missingHours;
     QList<qint64> m_failedHours;
     QList<qint64> m_missingSnapshots;
+    QList<qint64> m_refusedHours;
+    QStringList m_unresolved;
     int m_loadedHours = 0;
 };
 

@@ -94,6 +94,7 @@ LoadRequest loadAnywayRequest(const LoadRun &run)
     request.options.asOf = run.asOf;
     request.options.force = true;
     request.options.expectedContentHash = run.contentHash;
+    request.forcedRemovals = run.usersRemoved;
     return request;
 }
 

@@ -21,6 +21,9 @@ struct LoadRequest
 {
     QString path;
     LoadOptions options;
+    /// A refused snapshot loaded anyway: the users of the previous snapshot missing from it, whom the load
+    /// will mark removed (the desktop asks before it does).
+    qint64 forcedRemovals = 0;
 };
 
 /// What the desktop calls forcing a users snapshot past the removal guard: the import dialog's checkbox,
