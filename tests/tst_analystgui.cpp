@@ -505,38 +505,80 @@ void AnalystGuiTest::chartsMarkPartialPeriods()
     PageviewChartView chart;
     chart.setSeriesModel(&model);
     QVERIFY(showAt(chart, 900, 500));
-    QCOMPARE(chart.partialPeriods(), QList<qint64>{at("2024-03-01 23:00:00")});
-    QCOMPARE(chart.shadedPeriods(), QList<qint64>{at("2024-03-02 00:00:00")});
+    // An hour whose own file is not loaded is a gap, whatever late rows landed in it: not a plunge to 29.
+    QVERIFY(chart.partialPeriods().isEmpty());
+    QCOMPARE(chart.shadedPeriods(), (QList<qint64>{at("2024-03-01 23:00:00"), at("2024-03-02 00:00:00")}));
     QCOMPARE(chart.drawnPoints(QStringLiteral("SW19"), PageviewSeriesModel::Current),
-             (QList<QPointF>{{double(at("2024-03-01 22:00:00")), 700}, {double(at("2024-03-01 23:00:00")), 29},
-                             {double(at("2024-03-02 01:00:00")), 650}}));
-    QVERIFY2(chart.toolTipText(1).contains(QLatin1String("partial period: 0 of 1 hours loaded")), qPrintable(chart.toolTipText(1)));
-    QVERIFY(chart.toolTipText(1).contains(QLatin1String("SW19: current 29")));
+             (QList<QPointF>{{double(at("2024-03-01 22:00:00")), 700}, {double(at("2024-03-02 01:00:00")), 650}}));
+    QVERIFY2(chart.toolTipText(1).contains(QLatin1String("not loaded (0 of 1 hours loaded)"))
+                 && chart.toolTipText(1).contains(QLatin1String("SW19: 29 late rows from other files (current), 29 (at-time)")),
+             qPrintable(chart.toolTipText(1)));
     QVERIFY2(chart.toolTipText(2).contains(QLatin1String("not loaded")), qPrintable(chart.toolTipText(2)));
-    QVERIFY(chart.legendNames().contains(QStringLiteral("partial period")));
     QVERIFY(chart.legendNames().contains(QStringLiteral("not loaded")));
-    // The partial hour's point is a ring of its own, on top of the line.
-    bool ringed = false;
-    for (QAbstractSeries *series : chart.chart()->series())
-        if (auto *rings = qobject_cast<QScatterSeries *>(series))
-            ringed = rings->points().contains(QPointF((double(at("2024-03-01 23:00:00")) + double(at("2024-03-02 00:00:00"))) / 2, 29));
-    QVERIFY(ringed);
+    // The late rows are a marker of their own, off the line.
+    QVERIFY(chart.legendNames().contains(QStringLiteral("late rows only (hour not loaded)")));
+    bool marked = false;
+    for (QAbstractSeries *series : chart.chart()->series()) {
+        if (auto *late = qobject_cast<QScatterSeries *>(series); late && late->name() == QLatin1String("late rows only (hour not loaded)"))
+            marked = late->points().contains(QPointF((double(at("2024-03-01 23:00:00")) + double(at("2024-03-02 00:00:00"))) / 2, 29));
+        if (auto *line = qobject_cast<QLineSeries *>(series); line && !qobject_cast<QScatterSeries *>(series))
+            for (const QPointF &point : line->points())
+                QVERIFY(point.y() != 29);
+    }
+    QVERIFY(marked);
 
-    // Days: the second day has 5 of its 24 hours loaded: partial, drawn and said so, not a silent collapse.
+    // Days: the second has 5 of its 24 hours loaded. Its point is a ring, and no plain line joins it to a
+    // whole day: the stretches through it are dotted and dimmed, the whole days' own stretches plain.
     PageviewSeries days;
     days.grain = Grain::Day;
     days.from = at("2024-03-01 00:00:00");
-    days.to = at("2024-03-03 00:00:00");
-    days.periods = {days.from, at("2024-03-02 00:00:00")};
-    days.coverage = {{24, 24}, {5, 24}};
+    days.to = at("2024-03-05 00:00:00");
+    days.periods = {days.from, at("2024-03-02 00:00:00"), at("2024-03-03 00:00:00"), at("2024-03-04 00:00:00")};
+    days.coverage = {{24, 24}, {5, 24}, {24, 24}, {24, 24}};
     days.postcodes = {QStringLiteral("SW19")};
-    days.current = {{700, 100}};
-    days.atTime = {{700, 100}};
+    days.current = {{700, 100, 650, 640}};
+    days.atTime = {{700, 100, 640, 630}};
     model.setSeries(days);
     QCOMPARE(chart.partialPeriods(), QList<qint64>{at("2024-03-02 00:00:00")});
     QVERIFY(chart.shadedPeriods().isEmpty());
     QVERIFY(chart.toolTipText(1).contains(QLatin1String("partial period: 5 of 24 hours loaded")));
     QVERIFY(!chart.toolTipText(0).contains(QLatin1String("partial")));
+    const auto periodAt = [&days](double x) {
+        for (qsizetype t = 0; t < days.periods.size(); ++t)
+            if (x > double(days.periods[t]) && x < double(periodEnd(Grain::Day, days.periods[t])))
+                return t;
+        return qsizetype(-1);
+    };
+    int plainStretches = 0, partialStretches = 0;
+    bool ringed = false;
+    for (QAbstractSeries *series : chart.chart()->series()) {
+        if (auto *rings = qobject_cast<QScatterSeries *>(series); rings && rings->name() == QLatin1String("partial period"))
+            ringed = rings->points().contains(QPointF((double(days.periods[1]) + double(days.periods[2])) / 2, 100));
+        auto *line = qobject_cast<QLineSeries *>(series);
+        if (!line || qobject_cast<QScatterSeries *>(series))
+            continue;
+        bool touchesPartial = false;
+        for (const QPointF &point : line->points())
+            touchesPartial = touchesPartial || days.coverage[periodAt(point.x())].isPartial();
+        const bool markedPartial = line->property("partialPeriods").toBool();
+        QCOMPARE(markedPartial, touchesPartial); // a plain line never reaches a partial period
+        if (markedPartial) {
+            QCOMPARE(line->pen().style(), Qt::DotLine);
+            QVERIFY(line->pen().color().alpha() < 255);
+            ++partialStretches;
+        } else {
+            QVERIFY(line->pen().style() != Qt::DotLine);
+            ++plainStretches;
+        }
+    }
+    QVERIFY(ringed);
+    QCOMPARE(partialStretches, 2); // current and at-time, each 03-01 → 03-02 → 03-03
+    QCOMPARE(plainStretches, 4);   // each: 03-01 alone, and 03-03 → 03-04
+    QVERIFY(!chart.chart()->title().contains(QLatin1String("partial")));
+    // Every period partial: the title line says so.
+    days.coverage = {{20, 24}, {5, 24}, {23, 24}, {1, 24}};
+    model.setSeries(days);
+    QVERIFY2(chart.chart()->title().contains(QLatin1String("every period is partial")), qPrintable(chart.chart()->title()));
 }
 
 void AnalystGuiTest::chartsSayAPostcodeNoUserHasHad()

@@ -312,6 +312,18 @@ void AnalystModelsTest::freshnessAndRecentRanges()
     QCOMPARE(recentRange(RecentRange::LastYear, freshness)->first, at("2023-03-03 11:00:00"));
     QCOMPARE(recentRange(RecentRange::AllData, freshness), (std::pair{at("2024-03-01 10:00:00"), at("2024-03-02 11:00:00")}));
     QVERIFY(!recentRange(RecentRange::Last7Days, DataFreshness{}));
+    // In whole periods of a grain, then the newest period so far (2024-03-02, a Saturday, to 11:00).
+    QCOMPARE(recentRange(RecentRange::Last7Days, freshness, Grain::Day), (std::pair{at("2024-02-24 00:00:00"), at("2024-03-02 11:00:00")}));
+    QCOMPARE(recentRange(RecentRange::Last24Hours, freshness, Grain::Day), (std::pair{at("2024-03-01 00:00:00"), at("2024-03-02 11:00:00")}));
+    QCOMPARE(recentRange(RecentRange::Last7Days, freshness, Grain::Week)->first, at("2024-02-19 00:00:00"));
+    QCOMPARE(recentRange(RecentRange::Last24Hours, freshness, Grain::Week)->first, at("2024-02-19 00:00:00"));
+    QCOMPARE(recentRange(RecentRange::Last30Days, freshness, Grain::Week)->first, at("2024-01-29 00:00:00"));
+    QCOMPARE(recentRange(RecentRange::Last30Days, freshness, Grain::Month)->first, at("2024-02-01 00:00:00"));
+    QCOMPARE(recentRange(RecentRange::LastYear, freshness, Grain::Month)->first, at("2023-03-01 00:00:00"));
+    // A newest day that is complete is the last of the range, with nothing partial after it.
+    DataFreshness wholeDay = freshness;
+    wholeDay.newestHour = at("2024-03-02 23:00:00");
+    QCOMPARE(recentRange(RecentRange::Last7Days, wholeDay, Grain::Day), (std::pair{at("2024-02-25 00:00:00"), at("2024-03-03 00:00:00")}));
 }
 
 void AnalystModelsTest::postcodeSearch()

@@ -247,6 +247,7 @@ void PageviewChartView::buildTimeView()
     const bool markers = periods <= 48;
     double low = 0, high = 0;
     QList<QPointF> partialPoints;
+    QList<QPointF> lateOnlyPoints;
     const QList<PageviewSeriesModel::Value> values = difference ? QList{PageviewSeriesModel::Difference}
                                                                 : QList{PageviewSeriesModel::Current, PageviewSeriesModel::AtTime};
     for (qsizetype p = 0; p < s.postcodes.size(); ++p) {
@@ -256,36 +257,63 @@ void PageviewChartView::buildTimeView()
                 pen.setColor(postcodeColor(int(p)).lighter(150));
                 pen.setStyle(Qt::DashLine);
             }
+            // A stretch touching a partial period is dotted and dimmed: never drawn like whole periods.
+            QPen partialPen = pen;
+            QColor dim = pen.color();
+            dim.setAlpha(120);
+            partialPen.setColor(dim);
+            partialPen.setStyle(Qt::DotLine);
             const QString name = difference ? s.postcodes[p]
                                             : tr("%1 — %2").arg(s.postcodes[p], value == PageviewSeriesModel::Current
                                                                                     ? tr("current") : tr("at-time"));
             QList<QPointF> &drawn = m_drawn[drawnKey(s.postcodes[p], value)];
+            bool named = false;
             QLineSeries *segment = nullptr;
-            bool first = true;
+            bool segmentPartial = false;
+            const auto startSegment = [&](bool partial) {
+                segment = new QLineSeries;
+                segment->setName(name);
+                segment->setPen(partial ? partialPen : pen);
+                segment->setColor((partial ? partialPen : pen).color());
+                segment->setPointsVisible(markers);
+                segment->setProperty("partialPeriods", partial);
+                c->addSeries(segment);
+                segment->attachAxis(m_timeAxis);
+                segment->attachAxis(m_countAxis);
+                // The legend names each line once, by its whole periods' look.
+                const bool inLegend = !partial && !named;
+                for (QLegendMarker *marker : c->legend()->markers(segment))
+                    marker->setVisible(inLegend);
+                named = named || inLegend;
+                segmentPartial = partial;
+            };
+            std::optional<QPointF> previous; // the last point drawn, when the period before this one had one
+            bool previousPartial = false;
             for (qsizetype t = 0; t < periods; ++t) {
                 const std::optional<qint64> v = valueAt(s, int(p), int(t), value);
-                if (!v) {
-                    segment = nullptr; // a gap: the line stops and starts again after it
+                // A period none of whose hours is loaded is a gap, even when late rows from other files landed in
+                // it: those are a marker of their own, never a point of the line.
+                if (!v || s.coverage[t].hoursLoaded == 0) {
+                    if (v)
+                        lateOnlyPoints << QPointF(middle(t), double(*v));
+                    previous.reset();
+                    segment = nullptr;
                     continue;
                 }
-                if (!segment) {
-                    segment = new QLineSeries;
-                    segment->setName(name);
-                    segment->setPen(pen);
-                    segment->setColor(pen.color());
-                    segment->setPointsVisible(markers);
-                    c->addSeries(segment);
-                    segment->attachAxis(m_timeAxis);
-                    segment->attachAxis(m_countAxis);
-                    if (!first)
-                        for (QLegendMarker *marker : c->legend()->markers(segment))
-                            marker->setVisible(false);
-                    first = false;
+                const QPointF point(middle(t), double(*v));
+                const bool partial = s.coverage[t].isPartial();
+                if (!previous) {
+                    startSegment(partial);
+                } else if ((partial || previousPartial) != segmentPartial) {
+                    startSegment(partial || previousPartial);
+                    segment->append(*previous);
                 }
-                segment->append(middle(t), double(*v));
+                segment->append(point);
+                previous = point;
+                previousPartial = partial;
                 drawn.append(QPointF(double(s.periods[t]), double(*v)));
-                if (s.coverage[t].isPartial())
-                    partialPoints << QPointF(middle(t), double(*v));
+                if (partial)
+                    partialPoints << point;
                 low = std::min(low, double(*v));
                 high = std::max(high, double(*v));
             }
@@ -299,6 +327,8 @@ void PageviewChartView::buildTimeView()
     // A period no charted postcode has a value in is a gap, shaded grey; a period some of whose hours were
     // not loaded is partial: shaded amber, its points hollow amber rings, its tooltip "5 of 24 hours loaded".
     const auto isGap = [&](qsizetype t) {
+        if (s.coverage[t].hoursLoaded == 0)
+            return true;
         for (qsizetype p = 0; p < s.postcodes.size(); ++p)
             if (s.value(int(p), int(t), Basis::Current))
                 return false;
@@ -332,6 +362,21 @@ void PageviewChartView::buildTimeView()
             marker->setPen(QPen(partialColor, 2));
         }
     }
+    if (!lateOnlyPoints.isEmpty()) {
+        auto *late = new QScatterSeries;
+        late->setName(tr("late rows only (hour not loaded)"));
+        late->setMarkerShape(QScatterSeries::MarkerShapeRectangle);
+        late->setMarkerSize(7);
+        late->setColor(QColor(0x75, 0x75, 0x75));
+        late->setBorderColor(QColor(0x75, 0x75, 0x75));
+        late->append(lateOnlyPoints);
+        c->addSeries(late);
+        late->attachAxis(m_timeAxis);
+        late->attachAxis(m_countAxis);
+    }
+    // A chart whose every period drawn is partial says so where it is read first.
+    if (!m_partial.isEmpty() && m_partial.size() + m_shaded.size() == periods)
+        c->setTitle(c->title() + tr(" — every period is partial: the counts cover only the hours loaded"));
     placeTimeTicks();
 }
 
@@ -480,6 +525,12 @@ QString PageviewChartView::toolTipText(int row) const
     QStringList lines{tr("%1 (%2, UTC)").arg(periodLabel(s.grain, s.periods[row]), grainName(s.grain))};
     if (m_shaded.contains(s.periods[row])) {
         lines << tr("not loaded (%1)").arg(coverage.describe());
+        // Late rows from other files may have landed in it: told, not drawn as the period's count.
+        for (qsizetype p = 0; p < s.postcodes.size(); ++p) {
+            if (s.value(int(p), row, Basis::Current))
+                lines << tr("%1: %2 late rows from other files (current), %3 (at-time)")
+                             .arg(s.postcodes[p], countText(s.current[p][row]), countText(s.atTime[p][row]));
+        }
         return lines.join(QLatin1Char('\n'));
     }
     if (coverage.isPartial())

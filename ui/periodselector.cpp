@@ -67,7 +67,10 @@ PeriodSelector::PeriodSelector(QWidget *parent)
         updateCustomEditors();
         emit changed();
     });
-    connect(m_grain, &QComboBox::currentIndexChanged, this, &PeriodSelector::changed);
+    connect(m_grain, &QComboBox::currentIndexChanged, this, [this] {
+        updateCustomEditors(); // a recent range covers whole periods of the grain
+        emit changed();
+    });
     for (QDateTimeEdit *edit : {m_from, m_to})
         connect(edit, &QDateTimeEdit::editingFinished, this, [this] {
             if (m_range->currentIndex() == customIndex)
@@ -80,7 +83,8 @@ void PeriodSelector::setFreshness(const DataFreshness &freshness)
 {
     m_freshness = freshness;
     m_note->setText(freshness.newestHour
-                        ? tr("Recent ranges end with the newest loaded hour, %1 UTC — the data's clock, not now.")
+                        ? tr("Recent ranges are whole periods of the grain up to the newest loaded hour, %1 UTC "
+                             "(the data's clock, not now); a period not yet complete is drawn as partial.")
                               .arg(formatTimestamp(*freshness.newestHour).left(16))
                         : tr("No pageviews are loaded yet."));
     updateCustomEditors();
@@ -90,7 +94,9 @@ std::optional<std::pair<qint64, qint64>> PeriodSelector::range() const
 {
     if (m_range->currentIndex() == customIndex)
         return std::pair{hourStart(m_from), hourStart(m_to)};
-    return recentRange(RecentRange(m_range->currentData().toInt()), m_freshness);
+    // Whole periods of the grain charted (a hidden grain charts none: whole hours).
+    return recentRange(RecentRange(m_range->currentData().toInt()), m_freshness,
+                       m_grain->isHidden() ? Grain::Hour : grain());
 }
 
 Grain PeriodSelector::grain() const

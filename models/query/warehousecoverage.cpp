@@ -16,19 +16,33 @@ QString DataFreshness::describe() const
     return text;
 }
 
-std::optional<std::pair<qint64, qint64>> recentRange(RecentRange range, const DataFreshness &freshness)
+std::optional<std::pair<qint64, qint64>> recentRange(RecentRange range, const DataFreshness &freshness, Grain grain)
 {
     if (!freshness.newestHour)
         return std::nullopt;
     const qint64 to = *freshness.newestHour + secondsPerHour;
+    // The newest period is complete when the newest loaded hour is its last; else the whole ones end before it.
+    // (periodStart takes hours since the epoch, and gives seconds.)
+    const auto startOf = [grain](qint64 seconds) { return periodStart(grain, floorDiv(seconds, secondsPerHour)); };
+    const qint64 newest = startOf(*freshness.newestHour);
+    const qint64 wholeEnd = periodEnd(grain, newest) == to ? to : newest;
+    qint64 span = 0;
     switch (range) {
-    case RecentRange::Last24Hours: return std::pair{to - 24 * secondsPerHour, to};
-    case RecentRange::Last7Days: return std::pair{to - 7 * 24 * secondsPerHour, to};
-    case RecentRange::Last30Days: return std::pair{to - 30 * 24 * secondsPerHour, to};
-    case RecentRange::LastYear: return std::pair{to - 365 * 24 * secondsPerHour, to};
+    case RecentRange::Last24Hours: span = 24; break;
+    case RecentRange::Last7Days: span = 7 * 24; break;
+    case RecentRange::Last30Days: span = 30 * 24; break;
+    case RecentRange::LastYear: span = 365 * 24; break;
     case RecentRange::AllData: return std::pair{*freshness.oldestHour, to};
     }
-    return std::nullopt;
+    // The period boundary nearest the span's start (the earlier on a tie): "Last 30 days" by month is the last
+    // whole month, "Last year" by month the last 12; at least the newest whole period.
+    const qint64 target = wholeEnd - span * secondsPerHour;
+    const qint64 before = startOf(target);
+    const qint64 after = before == target ? before : periodEnd(grain, before);
+    qint64 from = target - before <= after - target ? before : after;
+    if (from >= wholeEnd)
+        from = startOf(wholeEnd - secondsPerHour);
+    return std::pair{from, to};
 }
 
 } // namespace pv

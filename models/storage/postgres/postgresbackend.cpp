@@ -143,15 +143,22 @@ std::unique_ptr<PostgresBackend> PostgresBackend::open(const QString &location, 
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
         // The whole conninfo goes in as options (the driver joins them to its own, empty, keywords).
         db.setConnectOptions(conninfo + QStringLiteral(";application_name='pvadmin'"));
-        if (!db.open()) {
+        // Asked of the server itself after a failure: no answer, or one that it does not accept connections now
+        // (starting up, shutting down). A server that accepts them again by then (it was starting up a moment
+        // ago) is tried once more, so that a restart is never taken for a refusal.
+        bool opened = db.open();
+        PGPing ping = PQPING_OK;
+        if (!opened) {
+            ping = PQping(conninfo.toUtf8().constData());
+            if (ping == PQPING_OK)
+                opened = db.open();
+        }
+        if (!opened) {
             // One line: libpq adds hints ("Is the server running...") on lines of their own.
             *error = QStringLiteral("%1: cannot connect: %2")
                          .arg(location, db.lastError().databaseText().trimmed().section(QLatin1Char('\n'), 0, 0).trimmed());
-            // Asked of the server itself: no answer, or one that it does not accept connections now.
-            if (unreachable) {
-                const PGPing ping = PQping(conninfo.toUtf8().constData());
+            if (unreachable)
                 *unreachable = ping == PQPING_NO_RESPONSE || ping == PQPING_REJECT;
-            }
             db = QSqlDatabase();
             QSqlDatabase::removeDatabase(name);
             return nullptr;

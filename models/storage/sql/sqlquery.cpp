@@ -1,5 +1,6 @@
 #include "storage/sql/sqlquery.h"
 
+#include <QSqlDriver>
 #include <QSqlError>
 
 namespace pv {
@@ -13,6 +14,11 @@ namespace {
     reason = reason.section(QLatin1Char('\n'), 0, 0).trimmed();
     if (reason.startsWith(QLatin1String("ERROR:")))
         reason = reason.mid(6).trimmed();
+    // A connection the server ended (a restart, a terminated backend) is closed by the driver, which then
+    // fails every statement without a word: the reason is said here, never an empty one.
+    if (reason.isEmpty())
+        reason = query.driver() && query.driver()->isOpen() ? QStringLiteral("the database gave no reason")
+                                                            : QStringLiteral("no connection to the server (it was closed, or the server ended it)");
     throw StorageError{reason};
 }
 } // namespace
