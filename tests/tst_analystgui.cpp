@@ -98,6 +98,7 @@ private slots:
     void chartsSayAPostcodeNoUserHasHad();
     void reportsMarkPartialPeriodsAndUnknownPostcodes();
     void reportsPreviewBothBases();
+    void reportsOpenOnTheLastCompleteDaysTopPostcodes();
     void reportsExportEqualsCommandLine();
     void reportsExportWithHeaderLinesAndBom();
 
@@ -635,7 +636,7 @@ void AnalystGuiTest::reportsMarkPartialPeriodsAndUnknownPostcodes()
     // Visibly: a partial row's cells are tinted amber.
     auto *table = screen.findChild<QTableView *>();
     QVERIFY(table);
-    const QRect cell = table->visualRect(model->index(0, 1));
+    const QRect cell = table->visualRect(table->model()->index(0, 1));
     QTRY_VERIFY(!cell.isEmpty());
     const QImage shot = table->viewport()->grab().toImage();
     const QColor tint = shot.pixelColor(cell.right() - 3, cell.center().y());
@@ -649,6 +650,28 @@ void AnalystGuiTest::reportsMarkPartialPeriodsAndUnknownPostcodes()
     QVERIFY2(finished.first().at(0).toBool(), qPrintable(finished.first().at(1).toString()));
     QCOMPARE(readFile(path), QByteArray("period_start,postcode,pageviews,hours_loaded,period_hours\n"
                                         "2024-03-01 00:00:00,SW19,1,1,24\n2024-03-02 00:00:00,SW19,1,1,24\n"));
+}
+
+void AnalystGuiTest::reportsOpenOnTheLastCompleteDaysTopPostcodes()
+{
+    // The last complete day: the newest whose 24 hours are all before the newest loaded hour's end; biggest first.
+    ReportsScreen screen(m_generated.path());
+    QVERIFY(showAt(screen, 1100, 700));
+    QTRY_VERIFY(screen.tableModel()->rowCount() > 1);
+    const DataFreshness freshness = screen.periodSelector()->freshness();
+    const qint64 dayEnd = floorDiv(*freshness.newestHour + secondsPerHour, secondsPerDay) * secondsPerDay;
+    QCOMPARE(screen.periodSelector()->range(), (std::pair{dayEnd - secondsPerDay, dayEnd}));
+    QCOMPARE(screen.periodSelector()->grain(), Grain::Day);
+    QVERIFY2(screen.status().contains(QStringLiteral("%1 to %2 UTC per day")
+                                          .arg(formatTimestamp(dayEnd - secondsPerDay).left(16), formatTimestamp(dayEnd).left(16))),
+             qPrintable(screen.status()));
+    const auto *table = screen.findChild<QTableView *>();
+    QCOMPARE(table->model()->rowCount(), screen.tableModel()->rowCount());
+    for (int row = 1; row < table->model()->rowCount(); ++row)
+        QVERIFY(table->model()->index(row - 1, 2).data(Qt::EditRole).toLongLong() >= table->model()->index(row, 2).data(Qt::EditRole).toLongLong());
+    // The table sorts as a header is clicked; the model (and so the export) keeps the command line's order.
+    QCOMPARE(screen.tableModel()->index(0, 0).data().toString(), formatTimestamp(dayEnd - secondsPerDay));
+    QVERIFY(screen.tableModel()->index(0, 1).data().toString() < screen.tableModel()->index(1, 1).data().toString());
 }
 
 void AnalystGuiTest::reportsPreviewBothBases()

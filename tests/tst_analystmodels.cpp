@@ -320,10 +320,12 @@ void AnalystModelsTest::freshnessAndRecentRanges()
     QCOMPARE(recentRange(RecentRange::Last30Days, freshness, Grain::Week)->first, at("2024-01-29 00:00:00"));
     QCOMPARE(recentRange(RecentRange::Last30Days, freshness, Grain::Month)->first, at("2024-02-01 00:00:00"));
     QCOMPARE(recentRange(RecentRange::LastYear, freshness, Grain::Month)->first, at("2023-03-01 00:00:00"));
+    QCOMPARE(recentRange(RecentRange::LastCompleteDay, freshness, Grain::Hour), (std::pair{at("2024-03-01 00:00:00"), at("2024-03-02 00:00:00")}));
     // A newest day that is complete is the last of the range, with nothing partial after it.
     DataFreshness wholeDay = freshness;
     wholeDay.newestHour = at("2024-03-02 23:00:00");
     QCOMPARE(recentRange(RecentRange::Last7Days, wholeDay, Grain::Day), (std::pair{at("2024-02-25 00:00:00"), at("2024-03-03 00:00:00")}));
+    QCOMPARE(recentRange(RecentRange::LastCompleteDay, wholeDay), (std::pair{at("2024-03-02 00:00:00"), at("2024-03-03 00:00:00")}));
 }
 
 void AnalystModelsTest::postcodeSearch()

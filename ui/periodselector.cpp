@@ -12,7 +12,7 @@
 namespace pv {
 
 namespace {
-constexpr int customIndex = 5;
+constexpr int customRange = -1; ///< the item data of "Custom (UTC)"
 
 QDateTime utc(qint64 seconds)
 {
@@ -29,13 +29,14 @@ PeriodSelector::PeriodSelector(QWidget *parent)
     : QWidget(parent)
 {
     m_range = new QComboBox(this);
+    m_range->addItem(tr("Last complete day"), int(RecentRange::LastCompleteDay));
     m_range->addItem(tr("Last 24 hours"), int(RecentRange::Last24Hours));
     m_range->addItem(tr("Last 7 days"), int(RecentRange::Last7Days));
     m_range->addItem(tr("Last 30 days"), int(RecentRange::Last30Days));
     m_range->addItem(tr("Last year"), int(RecentRange::LastYear));
     m_range->addItem(tr("All loaded data"), int(RecentRange::AllData));
-    m_range->addItem(tr("Custom (UTC)"));
-    m_range->setCurrentIndex(1);
+    m_range->addItem(tr("Custom (UTC)"), customRange);
+    m_range->setCurrentIndex(m_range->findData(int(RecentRange::Last7Days)));
     const auto makeEdit = [this] {
         auto *edit = new QDateTimeEdit(this);
         edit->setTimeSpec(Qt::UTC);
@@ -73,10 +74,15 @@ PeriodSelector::PeriodSelector(QWidget *parent)
     });
     for (QDateTimeEdit *edit : {m_from, m_to})
         connect(edit, &QDateTimeEdit::editingFinished, this, [this] {
-            if (m_range->currentIndex() == customIndex)
+            if (isCustom())
                 emit changed();
         });
     updateCustomEditors();
+}
+
+bool PeriodSelector::isCustom() const
+{
+    return m_range->currentData().toInt() == customRange;
 }
 
 void PeriodSelector::setFreshness(const DataFreshness &freshness)
@@ -92,7 +98,7 @@ void PeriodSelector::setFreshness(const DataFreshness &freshness)
 
 std::optional<std::pair<qint64, qint64>> PeriodSelector::range() const
 {
-    if (m_range->currentIndex() == customIndex)
+    if (isCustom())
         return std::pair{hourStart(m_from), hourStart(m_to)};
     // Whole periods of the grain charted (a hidden grain charts none: whole hours).
     return recentRange(RecentRange(m_range->currentData().toInt()), m_freshness,
@@ -112,7 +118,7 @@ void PeriodSelector::setRecentRange(RecentRange range)
 void PeriodSelector::setCustomRange(qint64 from, qint64 to)
 {
     const QSignalBlocker blocker(m_range);
-    m_range->setCurrentIndex(customIndex);
+    m_range->setCurrentIndex(m_range->findData(customRange));
     m_from->setDateTime(utc(from));
     m_to->setDateTime(utc(to));
     updateCustomEditors();
@@ -132,7 +138,7 @@ void PeriodSelector::setGrainVisible(bool visible)
 
 void PeriodSelector::updateCustomEditors()
 {
-    const bool custom = m_range->currentIndex() == customIndex;
+    const bool custom = isCustom();
     m_from->setEnabled(custom);
     m_to->setEnabled(custom);
     if (!custom) {

@@ -40,6 +40,7 @@ signals:
     void changed();
 
 private:
+    bool isCustom() const;
     void updateCustomEditors();
 
     DataFreshness m_freshness;

@@ -22,6 +22,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QStyledItemDelegate>
+#include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -57,6 +58,9 @@ ReportsScreen::ReportsScreen(const QString &warehousePath, QWidget *parent)
     m_basis->addItem(tr("at-time — under the postcode the user had then"), QStringLiteral("at-time"));
     m_basis->addItem(tr("both bases as two columns"), QString());
     m_period = new PeriodSelector(filters);
+    // It opens on the biggest postcodes of the last complete day (sorted below), not on every postcode of a
+    // week led by the late rows of a partial day.
+    m_period->setRecentRange(RecentRange::LastCompleteDay);
     m_postcodes = new QLineEdit(filters);
     m_postcodes->setPlaceholderText(tr("e.g. SW19, SW1A 1AA — empty for every postcode"));
     m_postcodes->setClearButtonEnabled(true);
@@ -71,7 +75,15 @@ ReportsScreen::ReportsScreen(const QString &warehousePath, QWidget *parent)
     filterLayout->addWidget(run, 0, Qt::AlignBottom);
 
     m_table = new QTableView(this);
-    m_table->setModel(m_model);
+    // Sorted in the view only (a header click sorts by that column, by number): the export keeps the
+    // command line's order, period then postcode.
+    auto *sorted = new QSortFilterProxyModel(this);
+    sorted->setSourceModel(m_model);
+    sorted->setSortRole(Qt::EditRole);
+    m_table->setModel(sorted);
+    m_table->setSortingEnabled(true);
+    m_table->sortByColumn(2, Qt::DescendingOrder); // the first count: pageviews, or current
+    m_table->horizontalHeader()->setSortIndicatorShown(true);
     m_table->setItemDelegate(new PartialPeriodDelegate(m_table));
     m_table->setAlternatingRowColors(true);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);

@@ -21,6 +21,10 @@ std::optional<std::pair<qint64, qint64>> recentRange(RecentRange range, const Da
     if (!freshness.newestHour)
         return std::nullopt;
     const qint64 to = *freshness.newestHour + secondsPerHour;
+    if (range == RecentRange::LastCompleteDay) {
+        const qint64 dayEnd = floorDiv(to, secondsPerDay) * secondsPerDay;
+        return std::pair{dayEnd - secondsPerDay, dayEnd};
+    }
     // The newest period is complete when the newest loaded hour is its last; else the whole ones end before it.
     // (periodStart takes hours since the epoch, and gives seconds.)
     const auto startOf = [grain](qint64 seconds) { return periodStart(grain, floorDiv(seconds, secondsPerHour)); };
@@ -33,6 +37,7 @@ std::optional<std::pair<qint64, qint64>> recentRange(RecentRange range, const Da
     case RecentRange::Last30Days: span = 30 * 24; break;
     case RecentRange::LastYear: span = 365 * 24; break;
     case RecentRange::AllData: return std::pair{*freshness.oldestHour, to};
+    case RecentRange::LastCompleteDay: break; // answered above
     }
     // The period boundary nearest the span's start (the earlier on a tie): "Last 30 days" by month is the last
     // whole month, "Last year" by month the last 12; at least the newest whole period.

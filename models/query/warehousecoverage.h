@@ -25,14 +25,15 @@ struct DataFreshness
 
 /// The ranges an analyst picks from. "Last …" ranges end with the newest loaded hour (the data's clock,
 /// not the wall clock).
-enum class RecentRange { Last24Hours, Last7Days, Last30Days, LastYear, AllData };
+enum class RecentRange { LastCompleteDay, Last24Hours, Last7Days, Last30Days, LastYear, AllData };
 
 /// [from, to) in seconds since the epoch for a recent range, in whole periods of the grain: it ends with the
 /// newest loaded hour, and its span (24 hours, 7 days, …) is counted back from the end of the newest complete
 /// period to the nearest start of a period, and covers at least that one period. So "Last 7 days" by day is
 /// the 7 whole days up to the newest complete one and then the newest day so far (partial, and drawn as
-/// partial); "Last 30 days" by month is the last whole month and the month so far. All loaded data starts
-/// with the oldest loaded hour. nullopt when nothing is loaded.
+/// partial); "Last 30 days" by month is the last whole month and the month so far. The last complete day is
+/// the newest day whose 24 hours are all past the newest loaded hour's start (whatever the grain). All loaded
+/// data starts with the oldest loaded hour. nullopt when nothing is loaded.
 std::optional<std::pair<qint64, qint64>> recentRange(RecentRange range, const DataFreshness &freshness,
                                                      Grain grain = Grain::Hour);
 
