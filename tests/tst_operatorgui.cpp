@@ -767,6 +767,7 @@ private slots:
 
     void connectDialogBuildsTheUrl()
     {
+        QSettings().remove(QStringLiteral("connect/lastLocation"));
         PostgresConnectDialog dialog;
         const auto type = [&dialog](const char *field, const QString &text) {
             auto *edit = dialog.findChild<QLineEdit *>(QLatin1String(field));
@@ -794,9 +795,22 @@ private slots:
         QVERIFY(Warehouse::isServerLocation(url));
         QCOMPARE(QUrl(url).userName(), QStringLiteral("ops@team:1"));
         QCOMPARE(QUrl(url).path(), QStringLiteral("/page views/2024?#%"));
-        QCOMPARE(warehouseName(url), QStringLiteral("page views/2024?#% on db.example.org:6543 (PostgreSQL)"));
+        QCOMPARE(warehouseName(url), QStringLiteral("page views/2024?#% on db.example.org:6543 as ops@team:1 (PostgreSQL)"));
 
         // Empty parts are left out; no password anywhere, nor a field for one.
+        // A socket folder is libpq's host and port query parameters, and is named as the folder.
+        type("host", QStringLiteral("/run/pgsock"));
+        port->setValue(55479);
+        type("database", QStringLiteral("w"));
+        type("user", QStringLiteral("alice"));
+        QCOMPARE(dialog.location(), QStringLiteral("postgresql://alice@/w?host=%2Frun%2Fpgsock&port=55479&sslmode=verify-full"));
+        QCOMPARE(warehouseName(dialog.location()), QStringLiteral("w on /run/pgsock:55479 as alice (PostgreSQL)"));
+        PostgresConnectDialog again;
+        again.setLocation(dialog.location());
+        QCOMPARE(again.location(), dialog.location());
+
+        type("host", QStringLiteral("db.example.org"));
+        port->setValue(6543);
         type("user", QString());
         type("database", QString());
         QCOMPARE(dialog.location(), QStringLiteral("postgresql://db.example.org:6543?sslmode=verify-full"));
@@ -836,13 +850,22 @@ private slots:
         QVERIFY2(dialog->outcome()->text().startsWith(QStringLiteral("Cannot connect")), qPrintable(dialog->outcome()->text()));
         QVERIFY(!dialog->outcome()->text().contains(QStringLiteral("connect_timeout")));
 
-        // Connect that cannot connect (nothing listens there now) stays in the dialog and leaves the open
-        // warehouse open.
-        dialog->connectButton()->click();
+        // After a Test, Enter is Connect's (never Cancel's): it stays in the dialog when it cannot connect
+        // (nothing listens there now) and leaves the open warehouse open.
+        QVERIFY(dialog->connectButton()->isDefault());
+        QTest::keyClick(dialog, Qt::Key_Return);
+        QVERIFY(!dialog->connectButton()->isEnabled() || dialog->isVisible());
         QTRY_VERIFY_WITH_TIMEOUT(dialog->connectButton()->isEnabled(), 15000);
         QVERIFY(dialog->isVisible());
+        QVERIFY(dialog->connectButton()->isDefault());
         QCOMPARE(window.warehouse().path(), f.warehousePath());
         dialog->reject();
+        // Opened again, it holds what was typed.
+        PostgresConnectDialog *reopened = window.connectToPostgres();
+        QCOMPARE(reopened->findChild<QLineEdit *>(QStringLiteral("host"))->text(), QStringLiteral("127.0.0.1"));
+        QCOMPARE(reopened->findChild<QSpinBox *>(QStringLiteral("port"))->value(), int(silent.port()));
+        QCOMPARE(reopened->findChild<QLineEdit *>(QStringLiteral("database"))->text(), QStringLiteral("w1"));
+        reopened->reject();
     }
 
     void windowNamesItsWarehouse()
@@ -857,11 +880,13 @@ private slots:
 
         // How a server's warehouse is named: from its URL, or libpq keywords as given.
         QCOMPARE(warehouseName(QStringLiteral("postgresql://loader@db.example.org:5433/pageviews?sslmode=require")),
-                 QStringLiteral("pageviews on db.example.org:5433 (PostgreSQL)"));
+                 QStringLiteral("pageviews on db.example.org:5433 as loader (PostgreSQL)"));
         QCOMPARE(warehouseName(QStringLiteral("postgres://db.example.org/pageviews")),
                  QStringLiteral("pageviews on db.example.org:5432 (PostgreSQL)"));
         QCOMPARE(warehouseName(QStringLiteral("host=db.example.org dbname=pageviews user=loader")),
-                 QStringLiteral("host=db.example.org dbname=pageviews user=loader"));
+                 QStringLiteral("pageviews on db.example.org:5432 as loader (PostgreSQL)"));
+        QCOMPARE(warehouseName(QStringLiteral("postgresql://alice@/w?host=/run/pgsock&port=55479")),
+                 QStringLiteral("w on /run/pgsock:55479 as alice (PostgreSQL)"));
 
         // A server that cannot be reached: no warehouse, said so in the title, and no name in the status bar.
         QVERIFY(!window.openWarehouse(QStringLiteral("postgresql://127.0.0.1:1/w1?connect_timeout=5")));

@@ -15,6 +15,7 @@
 #include <QLineEdit>
 #include <QLocale>
 #include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
 #include <QUrl>
 #include <QUrlQuery>
@@ -27,6 +28,7 @@ namespace {
 const QStringList sslModes{QStringLiteral("disable"), QStringLiteral("allow"),     QStringLiteral("prefer"),
                            QStringLiteral("require"), QStringLiteral("verify-ca"), QStringLiteral("verify-full")};
 constexpr int defaultPort = 5432;
+constexpr const char *lastLocationKey = "connect/lastLocation";
 /// A check gives up on a server that does not answer: the open cannot be interrupted otherwise.
 const char *const checkTimeout = "connect_timeout=10";
 
@@ -112,7 +114,8 @@ PostgresConnectDialog::PostgresConnectDialog(QWidget *parent)
     auto *buttons = new QDialogButtonBox(this);
     m_connect = buttons->addButton(tr("&Connect"), QDialogButtonBox::AcceptRole);
     m_connect->setDefault(true);
-    buttons->addButton(QDialogButtonBox::Cancel);
+    // Enter connects, also after a Test (Cancel never takes the default while Connect is disabled).
+    buttons->addButton(QDialogButtonBox::Cancel)->setAutoDefault(false);
     buttonRow->addWidget(buttons, 1);
     layout->addLayout(buttonRow);
     connect(m_test, &QPushButton::clicked, this, [this] { startCheck(false); });
@@ -125,6 +128,9 @@ PostgresConnectDialog::PostgresConnectDialog(QWidget *parent)
         connect(edit, &QLineEdit::textChanged, this, showUrl);
     connect(m_port, &QSpinBox::valueChanged, this, showUrl);
     connect(m_sslMode, &QComboBox::currentTextChanged, this, showUrl);
+    // What was typed last time (Test or Connect), so that the dialog never reopens empty.
+    if (const QString last = QSettings().value(QLatin1String(lastLocationKey)).toString(); !last.isEmpty())
+        setLocation(last);
     showUrl();
 }
 
@@ -137,10 +143,13 @@ void PostgresConnectDialog::setLocation(const QString &location)
     const QUrl url(location, QUrl::StrictMode);
     if (!url.isValid() || (url.scheme() != QLatin1String("postgresql") && url.scheme() != QLatin1String("postgres")))
         return;
-    m_host->setText(url.host());
-    m_port->setValue(url.port(defaultPort));
-    m_database->setText(url.path().mid(1));
-    m_user->setText(url.userName());
+    const std::optional<Warehouse::ServerAddress> address = Warehouse::serverAddress(location);
+    if (!address)
+        return;
+    m_host->setText(address->host);
+    m_port->setValue(address->port.isEmpty() ? defaultPort : address->port.toInt());
+    m_database->setText(address->database);
+    m_user->setText(address->user);
     const QString sslMode = QUrlQuery(url).queryItemValue(QStringLiteral("sslmode"));
     m_sslMode->setCurrentText(sslModes.contains(sslMode) ? sslMode : QStringLiteral("prefer"));
 }
@@ -151,14 +160,20 @@ QString PostgresConnectDialog::location() const
     if (const QString user = m_user->text().trimmed(); !user.isEmpty())
         url += percentEncoded(user) + QLatin1Char('@');
     const QString host = m_host->text().trimmed();
-    if (host.contains(QLatin1Char(':')) && !host.startsWith(QLatin1Char('[')))
-        url += QLatin1Char('[') + host + QLatin1Char(']'); // IPv6
-    else
-        url += percentEncoded(host);
-    url += QLatin1Char(':') + QString::number(m_port->value());
+    // A socket folder (/run/postgresql) is no host name: libpq takes it, and its port, as query parameters.
+    const bool socket = host.startsWith(QLatin1Char('/'));
+    if (!socket) {
+        const bool ipv6 = host.contains(QLatin1Char(':')) && !host.startsWith(QLatin1Char('['));
+        url += (ipv6 ? QLatin1Char('[') + host + QLatin1Char(']') : percentEncoded(host)) + QLatin1Char(':')
+            + QString::number(m_port->value());
+    }
     if (const QString database = m_database->text().trimmed(); !database.isEmpty())
         url += QLatin1Char('/') + percentEncoded(database);
-    return url + QStringLiteral("?sslmode=") + m_sslMode->currentText();
+    url += QLatin1Char('?');
+    if (socket)
+        url += QStringLiteral("host=") + percentEncoded(host) + QStringLiteral("&port=") + QString::number(m_port->value())
+            + QLatin1Char('&');
+    return url + QStringLiteral("sslmode=") + m_sslMode->currentText();
 }
 
 PostgresConnectDialog::Check PostgresConnectDialog::check(const QString &location)
@@ -187,6 +202,7 @@ void PostgresConnectDialog::startCheck(bool connectAfter)
     if (m_checking.isRunning())
         return;
     m_connectAfterCheck = connectAfter;
+    QSettings().setValue(QLatin1String(lastLocationKey), location());
     setChecking(true);
     m_outcome->setStyleSheet(QString());
     m_outcome->setText(tr("Connecting to %1…").arg(warehouseName(location())));
@@ -207,6 +223,8 @@ void PostgresConnectDialog::setChecking(bool checking)
 {
     for (QWidget *widget : std::initializer_list<QWidget *>{m_host, m_port, m_database, m_user, m_sslMode, m_test, m_connect})
         widget->setEnabled(!checking);
+    if (!checking)
+        m_connect->setDefault(true); // a disabled default button gave its place away meanwhile
 }
 
 } // namespace pv

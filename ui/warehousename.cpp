@@ -5,7 +5,6 @@
 #include <QDir>
 #include <QFileInfo>
 #include <QObject>
-#include <QUrl>
 
 namespace pv {
 
@@ -13,20 +12,19 @@ QString warehouseName(const QString &location)
 {
     if (!Warehouse::isServerLocation(location))
         return QDir::toNativeSeparators(QFileInfo(location).absoluteFilePath());
-    const QUrl url(location.trimmed(), QUrl::StrictMode);
-    if (!url.isValid() || url.scheme().isEmpty())
+    const std::optional<Warehouse::ServerAddress> address = Warehouse::serverAddress(location);
+    if (!address)
         return location.trimmed();
     // libpq's defaults: the user's own database, the local host, 5432.
-    QString database = url.path().mid(1);
-    if (database.isEmpty())
-        database = url.userName();
-    QString host = url.host().isEmpty() ? QStringLiteral("localhost") : url.host();
-    if (host.contains(QLatin1Char(':')))
+    const QString database = !address->database.isEmpty() ? address->database
+                             : !address->user.isEmpty()   ? address->user
+                                                          : QObject::tr("the default database");
+    QString host = address->host.isEmpty() ? QStringLiteral("localhost") : address->host;
+    if (host.contains(QLatin1Char(':')) && !host.startsWith(QLatin1Char('/')))
         host = QLatin1Char('[') + host + QLatin1Char(']'); // IPv6
-
-    return QObject::tr("%1 on %2:%3 (PostgreSQL)")
-        .arg(database.isEmpty() ? QObject::tr("the default database") : database, host)
-        .arg(url.port(5432));
+    const QString port = address->port.isEmpty() ? QStringLiteral("5432") : address->port;
+    return address->user.isEmpty() ? QObject::tr("%1 on %2:%3 (PostgreSQL)").arg(database, host, port)
+                                   : QObject::tr("%1 on %2:%3 as %4 (PostgreSQL)").arg(database, host, port, address->user);
 }
 
 } // namespace pv

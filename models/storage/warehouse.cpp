@@ -37,6 +37,13 @@ bool Warehouse::isServerLocation(const QString &path)
     return PostgresBackend::isLocation(path);
 }
 
+std::optional<Warehouse::ServerAddress> Warehouse::serverAddress(const QString &location)
+{
+    if (!isServerLocation(location))
+        return std::nullopt;
+    return PostgresBackend::address(location);
+}
+
 bool Warehouse::isWellFormedLocation(const QString &path, QString *error)
 {
     return !isServerLocation(path) || !PostgresBackend::conninfo(path, error).isEmpty();

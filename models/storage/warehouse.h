@@ -7,6 +7,7 @@
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 namespace pv {
 
@@ -46,6 +47,18 @@ public:
     /// Whether a server location's address is well formed (checked without connecting; a file's always is),
     /// with *error saying why not: a mistake no retry mends, where a failure to connect may be.
     static bool isWellFormedLocation(const QString &path, QString *error);
+
+    /// What names a server's warehouse for people: the parts its address gives (a URL's, a socket folder or
+    /// port given as a query parameter, or libpq keywords), empty where it leaves them to libpq's defaults.
+    struct ServerAddress
+    {
+        QString host; ///< a host name, an address, or a socket folder (/run/postgresql)
+        QString port;
+        QString database;
+        QString user;
+    };
+    /// nullopt for a file, or an address libpq cannot read.
+    static std::optional<ServerAddress> serverAddress(const QString &location);
 
     /// PVADMIN_DB when set, else warehouse.sqlite in the per-user data location.
     static QString defaultPath();

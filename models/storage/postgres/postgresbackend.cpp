@@ -97,6 +97,38 @@ QString PostgresBackend::conninfo(const QString &location, QString *error)
     return pairs.join(QLatin1Char(' '));
 }
 
+std::optional<Warehouse::ServerAddress> PostgresBackend::address(const QString &location)
+{
+    char *parseError = nullptr;
+    PQconninfoOption *options = PQconninfoParse(location.trimmed().toUtf8().constData(), &parseError);
+    if (!options) {
+        PQfreemem(parseError);
+        return std::nullopt;
+    }
+    Warehouse::ServerAddress address;
+    QString hostAddress;
+    for (PQconninfoOption *option = options; option->keyword; ++option) {
+        if (!option->val)
+            continue;
+        const QByteArray key(option->keyword);
+        const QString value = QString::fromUtf8(option->val);
+        if (key == "host")
+            address.host = value;
+        else if (key == "hostaddr")
+            hostAddress = value;
+        else if (key == "port")
+            address.port = value;
+        else if (key == "dbname")
+            address.database = value;
+        else if (key == "user")
+            address.user = value;
+    }
+    PQconninfoFree(options);
+    if (address.host.isEmpty())
+        address.host = hostAddress;
+    return address;
+}
+
 bool PostgresBackend::isLocation(const QString &location)
 {
     // Any "keyword=" start is libpq's keyword form, whatever the keyword (sslmode=, connect_timeout=, password=):

@@ -1,10 +1,12 @@
 #pragma once
 
 #include "storage/storagebackend.h"
+#include "storage/warehouse.h"
 
 #include <QSqlDatabase>
 
 #include <memory>
+#include <optional>
 
 typedef struct pg_conn PGconn;
 
@@ -29,6 +31,8 @@ public:
     /// location as a libpq conninfo in keyword form (key='value' ...), or an empty string with *error set
     /// (not a connection, or a password in it).
     static QString conninfo(const QString &location, QString *error);
+    /// The parts of the address that name the warehouse (Warehouse::serverAddress).
+    static std::optional<Warehouse::ServerAddress> address(const QString &location);
     /// Connects to the database location names and brings its schema up to date; nullptr with *error set
     /// when it cannot. A password in location is refused: libpq reads it from ~/.pgpass, PGPASSWORD or
     /// a service file. markInterrupted: mark runs whose load is gone interrupted.
