@@ -15,6 +15,7 @@
 #include "mainwindow.h"
 #include "overviewscreen.h"
 #include "itemmodels/rejectedlinesmodel.h"
+#include "storage/runlog.h"
 #include "rundetailsdialog.h"
 #include "screenrefresh.h"
 #include "settingsdialog.h"
@@ -211,6 +212,10 @@ private slots:
         QProgressBar *bar = window.progressPanel()->progressBar();
         QCOMPARE(bar->value(), bar->maximum());
         QVERIFY(window.progressPanel()->tally().contains(QStringLiteral("2 loaded")));
+        // The rate is the run's own: its rows read over the duration pvadmin runs records for it.
+        const LoadRun recorded = *window.warehouse().runLog().run(results[1].run.id);
+        QCOMPARE(window.findChild<QLabel *>(QStringLiteral("progressRate"))->text(),
+                 QStringLiteral("%1 rows/s over the whole run").arg(QLocale().toString(recorded.rowsRead * 1000 / recorded.durationMs())));
         const QStringList texts = resultTexts(window);
         QCOMPARE(texts.size(), 2);
         QVERIFY2(texts[1].contains(QStringLiteral("50,000 rows loaded")), qPrintable(texts[1]));
@@ -268,6 +273,10 @@ private slots:
         QVERIFY2(results[0].message.contains(QStringLiteral("rolled back")), qPrintable(results[0].message));
         QVERIFY(resultTexts(window).constFirst().contains(QStringLiteral("rolled back")));
         QVERIFY(window.findChild<QLabel *>(QStringLiteral("progressStage"))->text().contains(QStringLiteral("nothing changed")));
+        // The bar stops where the load was, never full, and speaks for the batch.
+        QProgressBar *bar = window.progressPanel()->progressBar();
+        QVERIFY(bar->value() < bar->maximum());
+        QCOMPARE(bar->format(), QStringLiteral("Batch done: 1 not loaded"));
 
         // Nothing changed but the cancelled run's own record, which says so.
         QCOMPARE(f.fingerprint({results[0].run.id}), before);

@@ -289,13 +289,22 @@ void LoadProgressPanel::onFinished(const QString &path, const LoadResult &result
     m_results->scrollToItem(item);
     if (refusedByRemovalGuard(result.run))
         m_results->setCurrentItem(item);
-    m_bar->setRange(0, 1000);
-    m_bar->setValue(1000);
+    // Full only for a file that loaded: a cancelled or failed one stops where it was.
+    if (m_bar->maximum() == 0)
+        m_bar->setRange(0, 1000);
+    if (ok)
+        m_bar->setValue(m_bar->maximum());
     m_bar->setFormat(outcomeName(result.outcome));
     m_rows->setText(result.outcome == LoadOutcome::Loaded
                         ? tr("%1 read, %2 loaded").arg(QLocale().toString(result.run.rowsRead), QLocale().toString(result.run.rowsLoaded))
                         : tr("%1 read, nothing loaded").arg(QLocale().toString(result.run.rowsRead)));
     m_timeLeft->setText(result.run.finishedAtMs > 0 ? tr("done in %1").arg(durationText(result.run.durationMs())) : tr("done"));
+    // The run's own figures, as pvadmin runs records them: its rows read over its whole duration.
+    if (result.run.finishedAtMs > 0 && result.run.durationMs() > 0 && result.run.rowsRead > 0)
+        m_rate->setText(tr("%1 rows/s over the whole run")
+                            .arg(QLocale().toString(result.run.rowsRead * 1000 / result.run.durationMs())));
+    else
+        m_rate->setText(QStringLiteral("–"));
     m_stage->setText(result.outcome == LoadOutcome::Cancelled ? tr("cancelled: rolled back, nothing changed")
                                                               : outcomeName(result.outcome).toLower());
     m_tally->setText(tally());
@@ -306,6 +315,9 @@ void LoadProgressPanel::onIdle()
     m_newBatch = true;
     m_cancel->setEnabled(false);
     m_file->setText(tr("No load running. Last batch: %1").arg(tally()));
+    // The bar speaks for the batch, not for its last file: "Loaded" after a refused file would be wrong.
+    if (!batchSucceeded())
+        m_bar->setFormat(tr("Batch done: %1 not loaded").arg(QLocale().toString(m_failed + m_refused + m_cancelled)));
 }
 
 QString LoadProgressPanel::tally() const

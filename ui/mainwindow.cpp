@@ -419,14 +419,21 @@ void MainWindow::dropEvent(QDropEvent *event)
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     if (m_loads->isBusy()) {
-        const auto answer = QMessageBox::question(
-            this, tr("Loads are running"),
-            (m_loads->pendingCount() == 1 ? tr("1 file is still loading. Quitting cancels it: the load is rolled back "
-                                               "and nothing changes. Quit anyway?")
-                                            : tr("%1 files are still loading or waiting. Quitting cancels them: the running "
-                                                 "load is rolled back and nothing changes. Quit anyway?")
-                                                  .arg(m_loads->pendingCount())));
-        if (answer != QMessageBox::Yes) {
+        const auto pending = [this] {
+            return m_loads->pendingCount() == 1 ? tr("1 file is still loading. Quitting cancels it: the load is rolled back "
+                                                     "and nothing changes. Quit anyway?")
+                                                  : tr("%1 files are still loading or waiting. Quitting cancels them: the "
+                                                       "running load is rolled back and nothing changes. Quit anyway?")
+                                                        .arg(m_loads->pendingCount());
+        };
+        QMessageBox question(QMessageBox::Question, tr("Loads are running"), pending(), QMessageBox::Yes | QMessageBox::No, this);
+        question.setObjectName(QStringLiteral("quitQuestion"));
+        question.setDefaultButton(QMessageBox::No);
+        // Files go on finishing while it asks: the count follows them, and once none is left there is nothing
+        // to cancel and nothing to ask.
+        connect(m_loads, &LoadQueue::fileFinished, &question, [&question, pending] { question.setText(pending()); });
+        connect(m_loads, &LoadQueue::idle, &question, [&question] { question.done(QMessageBox::Yes); });
+        if (question.exec() != QMessageBox::Yes) {
             event->ignore();
             return;
         }
