@@ -18,6 +18,7 @@
 #include <QGraphicsTextItem>
 #include <QImage>
 #include <QLabel>
+#include <QMessageBox>
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QRegularExpression>
@@ -669,6 +670,15 @@ void AnalystGuiTest::reportsOpenOnTheLastCompleteDaysTopPostcodes()
     QCOMPARE(table->model()->rowCount(), screen.tableModel()->rowCount());
     for (int row = 1; row < table->model()->rowCount(); ++row)
         QVERIFY(table->model()->index(row - 1, 2).data(Qt::EditRole).toLongLong() >= table->model()->index(row, 2).data(Qt::EditRole).toLongLong());
+    // Where the basis is chosen, the bases are explained.
+    auto *link = screen.findChild<QLabel *>(QStringLiteral("basesExplained"));
+    QVERIFY(link && link->isVisible());
+    emit link->linkActivated(QStringLiteral("bases"));
+    auto *explanation = screen.findChild<QMessageBox *>(QStringLiteral("basesExplanation"));
+    QVERIFY(explanation);
+    QVERIFY2(explanation->text().contains(QLatin1String("At-time: the postcode the user had when they viewed the page")),
+             qPrintable(explanation->text()));
+    explanation->close();
     // The table sorts as a header is clicked; the model (and so the export) keeps the command line's order.
     QCOMPARE(screen.tableModel()->index(0, 0).data().toString(), formatTimestamp(dayEnd - secondsPerDay));
     QVERIFY(screen.tableModel()->index(0, 1).data().toString() < screen.tableModel()->index(1, 1).data().toString());

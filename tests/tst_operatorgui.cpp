@@ -227,6 +227,11 @@ private slots:
         QCOMPARE(runs->runAt(0).id, results[1].run.id); // newest first
         QCOMPARE(runs->runAt(0).status, RunStatus::Succeeded);
         QCOMPARE(window.overview()->calendar()->loadedHours(), 1);
+        QVERIFY2(window.findChild<QLabel *>(QStringLiteral("overviewSummary"))->text().startsWith(QStringLiteral("1 day, 1 hour loaded.")),
+                 qPrintable(window.findChild<QLabel *>(QStringLiteral("overviewSummary"))->text()));
+        // A snapshot has no hours for late rows to come from: its row leaves the column empty, not "0".
+        QCOMPARE(runs->runAt(1).kind, ExtractKind::UsersSnapshot);
+        QCOMPARE(runs->index(1, LoadRunsModel::LateRows).data().toString(), QString());
         QVERIFY(window.statusText().contains(QStringLiteral("Latest hour loaded: 2024-03-01 01:00 UTC")));
         QVERIFY(window.statusText().contains(QStringLiteral("Latest users snapshot: 2024-03-01 00:00 UTC")));
 
@@ -481,7 +486,8 @@ private slots:
         for (const QLabel *label : details->findChildren<QLabel *>())
             facts << label->text();
         const QString factText = facts.join(QLatin1Char('|'));
-        QVERIFY2(factText.contains(QStringLiteral("Rows loaded:|none: nothing was loaded"))
+        QVERIFY2(factText.contains(QStringLiteral("As of:|2024-03-02 00:00 UTC|"))
+                     && factText.contains(QStringLiteral("Rows loaded:|none: nothing was loaded"))
                      && factText.contains(QStringLiteral("1 / 34 / 50 found in the file, not loaded"))
                      && !factText.contains(QStringLiteral("--force")),
                  qPrintable(factText));
@@ -682,6 +688,26 @@ private slots:
         QVERIFY(menus.contains(QStringLiteral("&Help")));
         QVERIFY(MainWindow::documentationText().contains(QStringLiteral("share/doc/pvadmin")));
         QVERIFY(MainWindow::documentationText().contains(QStringLiteral("man pvadmin")));
+        // Help → Documentation offers to open the guide itself (installed, or this build's own).
+        for (QAction *action : window.findChildren<QAction *>())
+            if (action->text() == QLatin1String("&Documentation"))
+                action->trigger();
+        auto *documentation = window.findChild<QMessageBox *>(QStringLiteral("documentation"));
+        QVERIFY(documentation);
+        auto *openGuide = documentation->findChild<QPushButton *>(QStringLiteral("openGuide"));
+        QVERIFY(openGuide);
+        QVERIFY2(openGuide->toolTip().endsWith(QLatin1String("/README.md")) && QFileInfo::exists(openGuide->toolTip()),
+                 qPrintable(openGuide->toolTip()));
+        documentation->close();
+        // The shortcuts box is wide enough for its whole title.
+        for (QAction *action : window.findChildren<QAction *>())
+            if (action->text() == QLatin1String("&Keyboard shortcuts"))
+                action->trigger();
+        auto *shortcuts = window.findChild<QMessageBox *>(QStringLiteral("shortcuts"));
+        QVERIFY(shortcuts);
+        QTRY_VERIFY(shortcuts->isVisible());
+        QVERIFY(shortcuts->width() > 2 * shortcuts->fontMetrics().horizontalAdvance(shortcuts->windowTitle()));
+        shortcuts->close();
         QVERIFY(window.shortcutsText().contains(QKeySequence(QStringLiteral("Ctrl+I")).toString(QKeySequence::NativeText)));
 
         // The empty Overview: a centred invitation with a real Import button.

@@ -1,4 +1,5 @@
 #include "chartsscreen.h"
+#include "basesexplained.h"
 
 #include "extract/extractvalidation.h"
 #include "periodselector.h"
@@ -101,7 +102,11 @@ ChartsScreen::ChartsScreen(const QString &warehousePath, QWidget *parent)
     m_status->setObjectName(QStringLiteral("chartsStatus"));
     m_status->setWordWrap(true);
     auto *main = new QVBoxLayout;
-    main->addWidget(m_views);
+    auto *viewRow = new QHBoxLayout;
+    viewRow->addWidget(m_views);
+    viewRow->addStretch();
+    viewRow->addWidget(basesExplainedLink(this));
+    main->addLayout(viewRow);
     main->addWidget(m_chart, 1);
     main->addWidget(m_status);
 

@@ -463,10 +463,14 @@ void ImportDialog::showCurrent()
               .arg(delimiterName(p.delimiter), p.delimiterDetected ? tr("told from the first line") : tr("as set"),
                    p.columnsRead.join(QLatin1String(", ")).toHtmlEscaped())
         : QString();
-    m_facts->setText(tr("<b>%1</b><br>%2 · %3 · about %4 rows · %5%6<br>%7 of the first %8 rows would be rejected")
+    // Said of the rows read, when there are some: "0 of the first 0 rows" says nothing.
+    const QString rejected = p.rowsRead == 0 ? tr("no rows read yet")
+        : p.rowsRead == 1 ? (p.rowsRejected ? tr("its one row read would be rejected") : tr("its one row read would load"))
+                          : tr("%1 of the first %2 rows would be rejected").arg(locale.toString(p.rowsRejected), locale.toString(p.rowsRead));
+    m_facts->setText(tr("<b>%1</b><br>%2 · %3 · about %4 rows · %5%6<br>%7")
                          .arg(p.fileName.toHtmlEscaped(), kindText(p.kind), sizeText(p.sizeBytes),
                               p.estimatedRows > 0 ? locale.toString(p.estimatedRows) : tr("an unknown number of"),
-                              detected, read, locale.toString(p.rowsRejected), locale.toString(p.rowsRead)));
+                              detected, read, rejected));
     if (!p.isValid())
         problems << tr("This file cannot be loaded and is left out: %1").arg(desktopMessage(p.error));
     const std::optional<qint64> asOf = entry.options.asOf ? entry.options.asOf : p.asOf;

@@ -542,10 +542,11 @@ void MainWindow::showAbout()
 QString MainWindow::documentationText()
 {
     const QString docs = QStringLiteral(PVADMIN_DOCDIR);
-    return tr("<p>The manual: run <code>man pvadmin</code> in a terminal (the command line, its options and "
-              "exit codes).</p><p>Installed with the package, in <code>%1</code>: the changelog and the "
-              "copyright.</p><p>The guides (architecture, the contract, PostgreSQL, scaling) are the "
-              "<code>docs/</code> folder of the source.</p>")
+    return tr("<p><b>The guide</b> (README.md: what the screens show, the two bases, loads, reports) and the "
+              "guides in its <code>docs/</code> folder (the contract, PostgreSQL and BI tools, scaling, the "
+              "architecture) are installed with the package in <code>%1</code>, with the changelog and the "
+              "copyright. <b>Open the guide</b> opens it.</p><p>The command line's manual: run "
+              "<code>man pvadmin</code> in a terminal (its commands, options and exit codes).</p>")
         .arg(docs.toHtmlEscaped());
 }
 
@@ -555,6 +556,16 @@ void MainWindow::showDocumentation()
     box->setObjectName(QStringLiteral("documentation"));
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setTextFormat(Qt::RichText);
+    // The installed guide, else (a build run where it was built) the source tree's.
+    QString guide = QStringLiteral(PVADMIN_DOCDIR "/README.md");
+    if (!QFileInfo::exists(guide))
+        guide = QStringLiteral(PVADMIN_SOURCE_DIR "/README.md");
+    if (QFileInfo::exists(guide)) {
+        QPushButton *openGuide = box->addButton(tr("Open the guide"), QMessageBox::ActionRole);
+        openGuide->setObjectName(QStringLiteral("openGuide"));
+        openGuide->setToolTip(guide);
+        connect(openGuide, &QPushButton::clicked, this, [guide] { QDesktopServices::openUrl(QUrl::fromLocalFile(guide)); });
+    }
     if (QFileInfo(QStringLiteral(PVADMIN_DOCDIR)).isDir()) {
         QPushButton *open = box->addButton(tr("Open the folder"), QMessageBox::ActionRole);
         connect(open, &QPushButton::clicked, this,
@@ -582,6 +593,8 @@ void MainWindow::showShortcuts()
     box->setObjectName(QStringLiteral("shortcuts"));
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setTextFormat(Qt::RichText);
+    // Wide enough for its title: a window manager cuts a title wider than the window ("Keyboa… ortcuts").
+    box->setStyleSheet(QStringLiteral("QLabel { min-width: %1px; }").arg(box->fontMetrics().horizontalAdvance(box->windowTitle()) * 2));
     box->open();
 }
 

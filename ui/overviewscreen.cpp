@@ -211,8 +211,10 @@ void OverviewScreen::updateSummary()
     problems << unresolved.mid(std::max<qsizetype>(0, unresolved.size() - shown));
     if (unresolved.size() > shown)
         problems << tr("%1 more files not loaded (see Loads)").arg(unresolved.size() - shown);
-    QString text = tr("%1 days, %2 hours loaded.")
-                       .arg(locale.toString(m_model->rowCount()), locale.toString(m_model->loadedHours()));
+    const int days = m_model->rowCount();
+    const int hours = m_model->loadedHours();
+    QString text = (days == 1 ? tr("1 day, ") : tr("%1 days, ").arg(locale.toString(days)))
+        + (hours == 1 ? tr("1 hour loaded.") : tr("%1 hours loaded.").arg(locale.toString(hours)));
     if (problems.isEmpty())
         text += tr(" <span style='color:#2e7d32'>Nothing missing or failed.</span>");
     else

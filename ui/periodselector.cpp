@@ -142,10 +142,17 @@ void PeriodSelector::updateCustomEditors()
     m_from->setEnabled(custom);
     m_to->setEnabled(custom);
     if (!custom) {
-        // The editors show the range a recent choice stands for, a starting point for a custom one.
-        if (const auto r = range()) {
-            const QSignalBlocker blockFrom(m_from);
-            const QSignalBlocker blockTo(m_to);
+        // The editors show the range a recent choice stands for, a starting point for a custom one; with
+        // nothing loaded, they say so rather than show a date that means nothing.
+        const QSignalBlocker blockFrom(m_from);
+        const QSignalBlocker blockTo(m_to);
+        const auto r = range();
+        for (QDateTimeEdit *edit : {m_from, m_to}) {
+            edit->setSpecialValueText(r ? QString() : tr("no pageviews loaded"));
+            if (!r)
+                edit->setDateTime(edit->minimumDateTime());
+        }
+        if (r) {
             m_from->setDateTime(utc(r->first));
             m_to->setDateTime(utc(r->second));
         }

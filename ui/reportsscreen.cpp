@@ -1,4 +1,5 @@
 #include "reportsscreen.h"
+#include "basesexplained.h"
 
 #include "extract/extractvalidation.h"
 #include "core/loadfeedback.h"
@@ -68,6 +69,7 @@ ReportsScreen::ReportsScreen(const QString &warehousePath, QWidget *parent)
     run->setDefault(true);
     auto *filterForm = new QFormLayout;
     filterForm->addRow(tr("Basis"), m_basis);
+    filterForm->addRow(QString(), basesExplainedLink(filters));
     filterForm->addRow(tr("Postcodes"), m_postcodes);
     auto *filterLayout = new QHBoxLayout(filters);
     filterLayout->addLayout(filterForm, 3);

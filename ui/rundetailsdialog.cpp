@@ -87,7 +87,8 @@ void RunDetailsDialog::showRun(const std::optional<LoadRun> &found)
     QList<std::pair<QString, QString>> left{
         {tr("File"), run.file},
         {run.kind == ExtractKind::UsersSnapshot ? tr("As of") : tr("Window (hour)"),
-         runWindowText(run).isEmpty() ? tr("not known (the file was not read that far)") : runWindowText(run) + tr(" UTC")},
+         !run.windowHour && !run.asOf ? tr("not known (the file was not read that far)")
+                                      : formatTimestamp(run.windowHour ? *run.windowHour : *run.asOf).left(16) + tr(" UTC")},
         {tr("Started"), utc(run.startedAtMs)},
         {tr("Finished"), run.finishedAtMs > 0 ? utc(run.finishedAtMs) + tr(" (%1)").arg(durationText(run.durationMs()))
                                               : tr("not finished")},

@@ -1,5 +1,6 @@
 #include "itemmodels/loadrunsmodel.h"
 
+#include "core/extractkind.h"
 #include "extract/extractvalidation.h"
 #include "load/loadworker.h"
 #include "query/querythread.h"
@@ -64,8 +65,9 @@ QVariant LoadRunsModel::data(const QModelIndex &index, int role) const
         case RowsRead: return locale.toString(run.rowsRead);
         case RowsLoaded: return locale.toString(run.rowsLoaded);
         case RowsRejected: return locale.toString(run.rowsRejected);
-        case LateRows: // found in a file that was not loaded, they count nowhere
-            return run.status == RunStatus::Succeeded || run.status == RunStatus::Replaced || run.status == RunStatus::Running
+        case LateRows: // found in a file that was not loaded, they count nowhere; a snapshot has no hours
+            return run.kind == ExtractKind::Pageviews
+                    && (run.status == RunStatus::Succeeded || run.status == RunStatus::Replaced || run.status == RunStatus::Running)
                 ? locale.toString(run.lateRows)
                 : QString();
         }
