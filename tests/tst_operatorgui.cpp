@@ -41,6 +41,8 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QStackedWidget>
+#include <QListWidget>
 #include <QStandardPaths>
 #include <QTableView>
 #include <QThread>
@@ -901,6 +903,34 @@ private slots:
         QCOMPARE(reopened->findChild<QSpinBox *>(QStringLiteral("port"))->value(), int(silent.port()));
         QCOMPARE(reopened->findChild<QLineEdit *>(QStringLiteral("database"))->text(), QStringLiteral("w1"));
         reopened->reject();
+    }
+
+    void windowFitsASmallScreen()
+    {
+        // A 1024×600 screen (a small laptop, a projector), less a title bar: every screen fits, also with the
+        // progress panel open.
+        OperatorFixture f;
+        ExtractGenerator gen = f.generate(300, 2, 3, 100);
+        QCOMPARE(f.load(f.path(gen.usersFileName(0))).outcome, LoadOutcome::Loaded);
+        QCOMPARE(f.load(f.path(gen.pageviewsFileName(0, 0))).outcome, LoadOutcome::Loaded);
+        MainWindow window(f.warehousePath());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(waitUntilRead(window));
+        auto *navigation = window.findChild<QListWidget *>();
+        for (int screen = 0; screen < navigation->count(); ++screen) {
+            navigation->setCurrentRow(screen);
+            for (bool withProgress : {false, true}) {
+                window.findChild<QDockWidget *>()->setVisible(withProgress);
+                QApplication::processEvents();
+                const QSize minimum = window.minimumSizeHint().expandedTo(window.minimumSize());
+                QVERIFY2(minimum.width() <= 1024 && minimum.height() <= 570,
+                         qPrintable(QStringLiteral("%1 (progress panel %2): %3×%4")
+                                        .arg(navigation->item(screen)->text(), withProgress ? QStringLiteral("open") : QStringLiteral("closed"))
+                                        .arg(minimum.width())
+                                        .arg(minimum.height())));
+            }
+        }
     }
 
     void windowNamesItsWarehouse()

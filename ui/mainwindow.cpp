@@ -36,6 +36,7 @@
 #include <QMimeData>
 #include <QPushButton>
 #include <QSettings>
+#include <QScrollArea>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QStyle>
@@ -99,7 +100,12 @@ MainWindow::MainWindow(const QString &location, QWidget *parent)
     m_progress = new LoadProgressPanel(m_loads, this);
     m_progressDock = new QDockWidget(tr("Load progress"), this);
     m_progressDock->setObjectName(QStringLiteral("progressDock"));
-    m_progressDock->setWidget(m_progress);
+    // Scrolled when the window is short (a 1024×600 screen): the panel never sets the window's least height.
+    auto *progressScroll = new QScrollArea(m_progressDock);
+    progressScroll->setWidget(m_progress);
+    progressScroll->setWidgetResizable(true);
+    progressScroll->setFrameShape(QFrame::NoFrame);
+    m_progressDock->setWidget(progressScroll);
     m_progressDock->setFeatures(QDockWidget::DockWidgetClosable | QDockWidget::DockWidgetMovable
                                 | QDockWidget::DockWidgetFloatable);
     addDockWidget(Qt::BottomDockWidgetArea, m_progressDock);

@@ -7,6 +7,7 @@
 #include "storage/runlog.h"
 #include "storage/warehouse.h"
 
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -81,14 +82,20 @@ OverviewScreen::OverviewScreen(const QString &warehousePath, QWidget *parent)
     m_summary->setTextFormat(Qt::RichText);
     layout->addWidget(m_summary);
 
-    auto *legend = new QHBoxLayout;
-    legend->setSpacing(6);
+    // In a grid of four columns (two rows), so that the window fits a 1024-wide screen.
+    auto *legend = new QGridLayout;
+    legend->setHorizontalSpacing(6);
+    legend->setVerticalSpacing(2);
+    constexpr int legendColumns = 4;
+    int entry = 0;
     const auto addLegend = [&](const QPixmap &pixmap, const QString &text) {
         auto *icon = new QLabel(this);
         icon->setPixmap(pixmap);
-        legend->addWidget(icon);
-        legend->addWidget(new QLabel(text, this));
-        legend->addSpacing(12);
+        const int row = entry / legendColumns;
+        const int column = 2 * (entry % legendColumns);
+        legend->addWidget(icon, row, column);
+        legend->addWidget(new QLabel(text, this), row, column + 1);
+        ++entry;
     };
     for (const State state : {State::Loaded, State::Missing, State::Failed, State::Refused, State::Replaced, State::NotDue}) {
         static const QHash<State, QString> words{
@@ -103,7 +110,7 @@ OverviewScreen::OverviewScreen(const QString &warehousePath, QWidget *parent)
     }
     addLegend(swatch(State::Loaded, true, font()),
               tr("Amended by late rows from another file"));
-    legend->addStretch();
+    legend->setColumnStretch(2 * legendColumns, 1);
     layout->addLayout(legend);
 
     m_view = new QTableView(this);

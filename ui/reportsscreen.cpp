@@ -23,6 +23,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QStyledItemDelegate>
+#include <QScrollArea>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -124,11 +125,23 @@ ReportsScreen::ReportsScreen(const QString &warehousePath, QWidget *parent)
     progressColumn->addLayout(buttons);
     exportLayout->addLayout(progressColumn, 1);
 
-    auto *layout = new QVBoxLayout(this);
+    // On a short window (a 1024×600 screen with the progress panel open) the screen scrolls as a whole, and
+    // the table keeps room for ten rows; on a tall one the table takes the room there is.
+    m_table->setMinimumHeight(m_table->verticalHeader()->defaultSectionSize() * 10 + m_table->horizontalHeader()->sizeHint().height());
+    auto *content = new QWidget(this);
+    auto *layout = new QVBoxLayout(content);
     layout->addWidget(filters);
     layout->addWidget(m_table, 1);
     layout->addWidget(m_status);
     layout->addWidget(exportBox);
+    auto *scroll = new QScrollArea(this);
+    scroll->setObjectName(QStringLiteral("reportsScroll"));
+    scroll->setFrameShape(QFrame::NoFrame);
+    scroll->setWidgetResizable(true);
+    scroll->setWidget(content);
+    auto *outer = new QVBoxLayout(this);
+    outer->setContentsMargins(0, 0, 0, 0);
+    outer->addWidget(scroll);
     setExporting(false);
 
     connect(run, &QPushButton::clicked, this, &ReportsScreen::preview);
