@@ -2,6 +2,7 @@
 target_sources(pvui PRIVATE
     ${CMAKE_CURRENT_LIST_DIR}/periodselector.h ${CMAKE_CURRENT_LIST_DIR}/periodselector.cpp
     ${CMAKE_CURRENT_LIST_DIR}/basesexplained.h ${CMAKE_CURRENT_LIST_DIR}/basesexplained.cpp
+    ${CMAKE_CURRENT_LIST_DIR}/scrolledscreen.h ${CMAKE_CURRENT_LIST_DIR}/scrolledscreen.cpp
     ${CMAKE_CURRENT_LIST_DIR}/pageviewchartview.h ${CMAKE_CURRENT_LIST_DIR}/pageviewchartview.cpp
     ${CMAKE_CURRENT_LIST_DIR}/historyscreen.h ${CMAKE_CURRENT_LIST_DIR}/historyscreen.cpp
     ${CMAKE_CURRENT_LIST_DIR}/chartsscreen.h ${CMAKE_CURRENT_LIST_DIR}/chartsscreen.cpp

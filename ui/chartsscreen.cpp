@@ -1,5 +1,6 @@
 #include "chartsscreen.h"
 #include "basesexplained.h"
+#include "scrolledscreen.h"
 
 #include "extract/extractvalidation.h"
 #include "periodselector.h"
@@ -19,7 +20,6 @@
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QScrollArea>
 #include <QSpinBox>
 #include <QStringListModel>
 #include <QTabBar>
@@ -116,14 +116,7 @@ ChartsScreen::ChartsScreen(const QString &warehousePath, QWidget *parent)
     auto *layout = new QHBoxLayout(content);
     layout->addWidget(sideWidget);
     layout->addLayout(main, 1);
-    auto *scroll = new QScrollArea(this);
-    scroll->setObjectName(QStringLiteral("chartsScroll"));
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setWidgetResizable(true);
-    scroll->setWidget(content);
-    auto *outer = new QVBoxLayout(this);
-    outer->setContentsMargins(0, 0, 0, 0);
-    outer->addWidget(scroll);
+    showScrolled(this, content, QStringLiteral("chartsScroll"));
 
     connect(add, &QPushButton::clicked, this, &ChartsScreen::addTypedPostcode);
     connect(m_search, &QLineEdit::returnPressed, this, &ChartsScreen::addTypedPostcode);

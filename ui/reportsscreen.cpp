@@ -1,5 +1,6 @@
 #include "reportsscreen.h"
 #include "basesexplained.h"
+#include "scrolledscreen.h"
 
 #include "extract/extractvalidation.h"
 #include "core/loadfeedback.h"
@@ -23,7 +24,6 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QStyledItemDelegate>
-#include <QScrollArea>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -134,14 +134,7 @@ ReportsScreen::ReportsScreen(const QString &warehousePath, QWidget *parent)
     layout->addWidget(m_table, 1);
     layout->addWidget(m_status);
     layout->addWidget(exportBox);
-    auto *scroll = new QScrollArea(this);
-    scroll->setObjectName(QStringLiteral("reportsScroll"));
-    scroll->setFrameShape(QFrame::NoFrame);
-    scroll->setWidgetResizable(true);
-    scroll->setWidget(content);
-    auto *outer = new QVBoxLayout(this);
-    outer->setContentsMargins(0, 0, 0, 0);
-    outer->addWidget(scroll);
+    showScrolled(this, content, QStringLiteral("reportsScroll"));
     setExporting(false);
 
     connect(run, &QPushButton::clicked, this, &ReportsScreen::preview);
