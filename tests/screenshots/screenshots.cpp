@@ -120,5 +120,10 @@ int main(int argc, char *argv[])
     ok &= midway && save(&window, out + QStringLiteral("/progress.png"));
     window.loadQueue()->cancel();
     idle.wait(120000);
+
+    // The same window on a 1024×600 screen, the progress panel still open after the cancel.
+    window.resize(1024, 600);
+    QTest::qWait(300);
+    ok &= save(&window, out + QStringLiteral("/small-screen.png"));
     return ok ? 0 : 1;
 }
