@@ -269,13 +269,23 @@ private slots:
                 window.progressPanel()->cancelButton()->click();
             }
         });
-        ImportDialog *dialog = window.importFiles({f.path(gen.pageviewsFileName(0, 0))});
+        // A second file waits behind it: the cancel drops it before it starts.
+        const QString waiting = f.write(QStringLiteral("pageviews_2024-03-01T05.csv"), "user_id,url,pageview_datetime\n1,/a,2024-03-01 05:00:00\n");
+        ImportDialog *dialog = window.importFiles({f.path(gen.pageviewsFileName(0, 0)), waiting});
         auto *replace = dialog->findChild<QCheckBox *>(QStringLiteral("replace"));
         QVERIFY(replace && replace->isEnabled());
         replace->setChecked(true); // a correction of early.csv
-        const QList<LoadResult> results = runImport(window, dialog);
+        QList<LoadResult> results = runImport(window, dialog);
         QVERIFY(cancelled);
-        QCOMPARE(results.size(), 1);
+        QCOMPARE(results.size(), 2);
+        QCOMPARE(results[1].outcome, LoadOutcome::Cancelled);
+        QCOMPARE(results[1].run.id, 0);
+        results.removeLast();
+        // The panel's figures stay those of the cancelled run, as pvadmin runs records them.
+        const LoadRun recorded = *window.warehouse().runLog().run(results[0].run.id);
+        QVERIFY(recorded.rowsRead > 0);
+        QCOMPARE(window.findChild<QLabel *>(QStringLiteral("progressRows"))->text(),
+                 QStringLiteral("%1 read, nothing loaded").arg(QLocale().toString(recorded.rowsRead)));
         QCOMPARE(results[0].outcome, LoadOutcome::Cancelled);
         QVERIFY2(results[0].message.contains(QStringLiteral("rolled back")), qPrintable(results[0].message));
         QVERIFY(resultTexts(window).constFirst().contains(QStringLiteral("rolled back")));
@@ -283,7 +293,7 @@ private slots:
         // The bar stops where the load was, never full, and speaks for the batch.
         QProgressBar *bar = window.progressPanel()->progressBar();
         QVERIFY(bar->value() < bar->maximum());
-        QCOMPARE(bar->format(), QStringLiteral("Batch done: 1 not loaded"));
+        QCOMPARE(bar->format(), QStringLiteral("Batch done: 2 not loaded"));
 
         // Nothing changed but the cancelled run's own record, which says so.
         QCOMPARE(f.fingerprint({results[0].run.id}), before);

@@ -289,6 +289,11 @@ void LoadProgressPanel::onFinished(const QString &path, const LoadResult &result
     m_results->scrollToItem(item);
     if (refusedByRemovalGuard(result.run))
         m_results->setCurrentItem(item);
+    m_tally->setText(tally());
+    // A file the cancel dropped before it started has no run and no figures: the bar, rows, rate and time
+    // stay those of the last file that ran (the cancelled run, whose rows read pvadmin runs records).
+    if (result.run.id == 0 && result.outcome == LoadOutcome::Cancelled && result.run.rowsRead == 0)
+        return;
     // Full only for a file that loaded: a cancelled or failed one stops where it was.
     if (m_bar->maximum() == 0)
         m_bar->setRange(0, 1000);
@@ -307,7 +312,6 @@ void LoadProgressPanel::onFinished(const QString &path, const LoadResult &result
         m_rate->setText(QStringLiteral("–"));
     m_stage->setText(result.outcome == LoadOutcome::Cancelled ? tr("cancelled: rolled back, nothing changed")
                                                               : outcomeName(result.outcome).toLower());
-    m_tally->setText(tally());
 }
 
 void LoadProgressPanel::onIdle()

@@ -203,7 +203,8 @@ void LoadWorker::run(const QString &warehousePath, const LoadRequest &request, i
         const qint64 stageMs = stageClock.elapsed();
         if (progress.stage == QLatin1String("reading") && total > 0 && progress.rowsTotal > 0) {
             progress.rowsDone = qint64(double(progress.rowsTotal) * double(done) / double(total));
-            if (stageMs > 0)
+            // Over a fifth of a second at least: the first chunk read in a millisecond is no rate.
+            if (stageMs >= 200)
                 progress.rowsPerSecond = double(progress.rowsDone) * 1000.0 / double(stageMs);
         }
         if (total > 0 && done > 0 && stageMs > 200)
