@@ -915,6 +915,41 @@ private slots:
         reopened->reject();
     }
 
+    void quitQuestionFollowsTheLoads()
+    {
+        // Asked to quit while a file loads, the window asks; when the load ends meanwhile, there is nothing
+        // left to cancel: the question goes away and the window closes, the file loaded, not cancelled.
+        OperatorFixture f;
+        ExtractGenerator gen = f.generate(100000, 1, 1, 600000, 3);
+        QCOMPARE(f.load(f.path(gen.usersFileName(0))).outcome, LoadOutcome::Loaded);
+        MainWindow window(f.warehousePath());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QSignalSpy finished(window.loadQueue(), &LoadQueue::fileFinished);
+        window.startLoads({{f.path(gen.pageviewsFileName(0, 0)), {}}});
+        QVERIFY(window.loadQueue()->isBusy());
+        QString asked;
+        QTimer poll;
+        QElapsedTimer waited;
+        waited.start();
+        connect(&poll, &QTimer::timeout, this, [&asked, &waited] {
+            auto *question = qobject_cast<QMessageBox *>(QApplication::activeModalWidget());
+            if (question && question->objectName() == QLatin1String("quitQuestion") && asked.isEmpty())
+                asked = question->text();
+            // A question left open after the load ended is the failure: answered No, so the test ends.
+            if (question && waited.elapsed() > 60000)
+                question->button(QMessageBox::No)->click();
+        });
+        poll.start(10);
+        window.close(); // returns once the question is answered, or gone
+        poll.stop();
+        QVERIFY2(asked.startsWith(QStringLiteral("1 file is still loading")), qPrintable(asked));
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(finished.constFirst().at(1).value<LoadResult>().outcome, LoadOutcome::Loaded);
+        QVERIFY(!window.isVisible());
+        QVERIFY(waited.elapsed() < 60000);
+    }
+
     void windowFitsASmallScreen()
     {
         // A 1024×600 screen (a small laptop, a projector), less a title bar: every screen fits, also with the
