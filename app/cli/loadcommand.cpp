@@ -68,10 +68,9 @@ int runLoad(const Invocation &invocation)
     int exitCode = ExitOk;
     for (const QString &file : files) {
         LoadFeedback feedback;
-        const TerminalProgress progress(&feedback, file == QLatin1String("-") ? QStringLiteral("<stdin>")
-                                                                                : shownFileName(QFileInfo(file).fileName()));
-        const CancelOnInterrupt cancel(&feedback, file == QLatin1String("-") ? QStringLiteral("<stdin>")
-                                                                              : shownFileName(QFileInfo(file).fileName()));
+        const QString shown = file == QLatin1String("-") ? QStringLiteral("<stdin>") : shownFileName(QFileInfo(file).fileName());
+        const TerminalProgress progress(&feedback, shown);
+        const CancelOnInterrupt cancel(&feedback, shown);
         const LoadResult result = loadExtract(warehouse, file, options, &feedback);
         switch (result.outcome) {
         case LoadOutcome::Loaded:

@@ -25,6 +25,8 @@
 #include <libpq-fe.h>
 
 #include <algorithm>
+#include <utility>
+#include <vector>
 
 namespace pv {
 
@@ -51,44 +53,56 @@ int storedSchemaVersion(PGconn *conn)
     return version.rows() && !version.isNull(0, 0) ? static_cast<int>(version.int64(0, 0)) : 0;
 }
 
+/// An address's keywords and their values as libpq reads them (a URL's parts, its query parameters, or
+/// keyword=value pairs), the ones it leaves out empty; nullopt when libpq cannot read it.
+using AddressOptions = std::vector<std::pair<QByteArray, QString>>;
+std::optional<AddressOptions> addressOptions(const QString &location)
+{
+    char *parseError = nullptr;
+    PQconninfoOption *parsed = PQconninfoParse(location.toUtf8().constData(), &parseError);
+    if (!parsed) {
+        PQfreemem(parseError);
+        return std::nullopt;
+    }
+    AddressOptions options;
+    for (const PQconninfoOption *option = parsed; option->keyword; ++option)
+        options.emplace_back(QByteArray(option->keyword), option->val ? QString::fromUtf8(option->val) : QString());
+    PQconninfoFree(parsed);
+    return options;
+}
+
 } // namespace
 
 QString PostgresBackend::conninfo(const QString &location, QString *error)
 {
-    char *parseError = nullptr;
-    PQconninfoOption *options = PQconninfoParse(location.toUtf8().constData(), &parseError);
+    const std::optional<AddressOptions> options = addressOptions(location);
     if (!options) {
         // libpq's reason quotes the address, which may hold a password: neither is repeated.
         *error = QStringLiteral("the --db or PVADMIN_DB address is not a PostgreSQL connection libpq can read "
                                 "(postgresql://user@host:port/dbname, or keywords such as host=... dbname=...)");
-        PQfreemem(parseError);
         return {};
     }
     QStringList pairs;
-    for (PQconninfoOption *option = options; option->keyword; ++option) {
-        if (!option->val || !*option->val)
+    for (const auto &[key, value] : *options) {
+        if (value.isEmpty())
             continue;
-        const QString key = QString::fromUtf8(option->keyword);
-        const QString value = QString::fromUtf8(option->val);
-        if (key == QLatin1String("password")) {
+        if (key == "password") {
             // The address is not repeated: it holds the password.
             *error = QStringLiteral("the PostgreSQL address has a password in it, where scripts, logs, shell history "
                                     "and the desktop's recent list would keep it; remove it and put it in ~/.pgpass, "
                                     "PGPASSWORD or a service file");
-            PQconninfoFree(options);
             return {};
         }
         if (value.contains(QLatin1Char(';'))) {
             // Not the whole address: it may hold what should not be shown.
-            *error = QStringLiteral("the PostgreSQL address's %1 contains ';', which pvadmin cannot pass on").arg(key);
-            PQconninfoFree(options);
+            *error = QStringLiteral("the PostgreSQL address's %1 contains ';', which pvadmin cannot pass on")
+                         .arg(QString::fromUtf8(key));
             return {};
         }
         QString quoted = value;
         quoted.replace(QLatin1Char('\\'), QLatin1String("\\\\")).replace(QLatin1Char('\''), QLatin1String("\\'"));
-        pairs << QStringLiteral("%1='%2'").arg(key, quoted);
+        pairs << QStringLiteral("%1='%2'").arg(QString::fromUtf8(key), quoted);
     }
-    PQconninfoFree(options);
     // A host that does not answer is given up on after a while, not after the system's TCP timeout (minutes
     // of a frozen window or a watch that cannot be stopped); an address or PGCONNECT_TIMEOUT may say otherwise.
     if (!std::any_of(pairs.cbegin(), pairs.cend(), [](const QString &pair) { return pair.startsWith(QLatin1String("connect_timeout=")); })
@@ -99,19 +113,12 @@ QString PostgresBackend::conninfo(const QString &location, QString *error)
 
 std::optional<Warehouse::ServerAddress> PostgresBackend::address(const QString &location)
 {
-    char *parseError = nullptr;
-    PQconninfoOption *options = PQconninfoParse(location.trimmed().toUtf8().constData(), &parseError);
-    if (!options) {
-        PQfreemem(parseError);
+    const std::optional<AddressOptions> options = addressOptions(location.trimmed());
+    if (!options)
         return std::nullopt;
-    }
     Warehouse::ServerAddress address;
     QString hostAddress;
-    for (PQconninfoOption *option = options; option->keyword; ++option) {
-        if (!option->val)
-            continue;
-        const QByteArray key(option->keyword);
-        const QString value = QString::fromUtf8(option->val);
+    for (const auto &[key, value] : *options) {
         if (key == "host")
             address.host = value;
         else if (key == "hostaddr")
@@ -123,7 +130,6 @@ std::optional<Warehouse::ServerAddress> PostgresBackend::address(const QString &
         else if (key == "user")
             address.user = value;
     }
-    PQconninfoFree(options);
     if (address.host.isEmpty())
         address.host = hostAddress;
     return address;
