@@ -2,6 +2,7 @@
 // with their queries running on each screen's query thread.
 #include "analystwarehouses.h"
 
+#include "chartimagedialog.h"
 #include "chartsscreen.h"
 #include "historyscreen.h"
 #include "pageviewchartview.h"
@@ -14,7 +15,12 @@
 #include "itemmodels/userhistorymodels.h"
 #include "storage/warehouse.h"
 
+#include <QClipboard>
 #include <QElapsedTimer>
+#include <QGuiApplication>
+#include <QRadioButton>
+#include <QSpinBox>
+#include <QWheelEvent>
 #include <QGraphicsTextItem>
 #include <QImage>
 #include <QLabel>
@@ -26,7 +32,9 @@
 #include <QTableView>
 #include <QProcess>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTest>
 
 using namespace pv;
@@ -69,6 +77,42 @@ QPoint periodPosition(PageviewChartView *view, qint64 periodStart, qint64 period
     return view->mapFromScene(chart->mapToScene(QPointF(inChart.x(), chart->plotArea().center().y())));
 }
 
+/// Ten days for SW19 and EC1A; the fifth has 5 of its 24 hours loaded, the eighth none.
+PageviewSeries tenDays()
+{
+    PageviewSeries days;
+    days.grain = Grain::Day;
+    days.from = at("2024-03-01 00:00:00");
+    days.to = at("2024-03-11 00:00:00");
+    for (qint64 t = days.from; t < days.to; t += secondsPerDay) {
+        days.periods << t;
+        days.coverage << PeriodCoverage{days.periods.size() == 5 ? 5 : days.periods.size() == 8 ? 0 : 24, 24};
+    }
+    days.postcodes = {QStringLiteral("SW19"), QStringLiteral("EC1A")};
+    days.current = {{700, 710, 690, 720, 150, 705, 715, 0, 700, 690}, {400, 410, 390, 420, 90, 405, 415, 0, 400, 390}};
+    days.atTime = {{690, 700, 680, 710, 140, 695, 705, 0, 690, 680}, {410, 420, 400, 430, 100, 415, 425, 0, 410, 400}};
+    return days;
+}
+
+/// The middle of the legend entry named name, in the viewport; null when it is not drawn.
+QPoint legendEntryPosition(const PageviewChartView *view, const QString &name)
+{
+    for (QGraphicsItem *item : view->scene()->items())
+        if (auto *text = qgraphicsitem_cast<QGraphicsTextItem *>(item);
+            text && text->isVisible() && text->toPlainText() == name && view->chart()->legend()->isAncestorOf(text))
+            return view->mapFromScene(text->sceneBoundingRect().center());
+    return {};
+}
+
+QList<QAbstractSeries *> seriesNamed(const PageviewChartView *view, const QString &name)
+{
+    QList<QAbstractSeries *> named;
+    for (QAbstractSeries *series : view->chart()->series())
+        if (series->name() == name)
+            named << series;
+    return named;
+}
+
 QByteArray readFile(const QString &path)
 {
     QFile file(path);
@@ -97,6 +141,10 @@ private slots:
     void chartsKeepTheirHeightWhenShort();
     void chartsMarkPartialPeriods();
     void chartsSayAPostcodeNoUserHasHad();
+    void chartsToggleSeriesFromTheLegend();
+    void chartsZoomAndPanTheTimeAxis();
+    void chartsCopyAndExportTheirData();
+    void chartsExportPngNamedAtAChosenSize();
     void reportsMarkPartialPeriodsAndUnknownPostcodes();
     void reportsPreviewBothBases();
     void reportsOpenOnTheLastCompleteDaysTopPostcodes();
@@ -110,6 +158,10 @@ private:
 
 void AnalystGuiTest::initTestCase()
 {
+    // What the screens remember goes to a settings file of the tests' own, emptied first.
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("pvadmin-tests"));
+    QSettings().clear();
     QString error;
     QVERIFY2(m_hand.buildHandMade(&error), qPrintable(error));
     QVERIFY2(m_generated.buildGenerated(&error), qPrintable(error));
@@ -607,6 +659,264 @@ void AnalystGuiTest::chartsSayAPostcodeNoUserHasHad()
     QTRY_VERIFY2(screen.status().startsWith(QLatin1String("ZZ99: no user in the warehouse has ever had this postcode")),
                  qPrintable(screen.status()));
     QVERIFY(screen.chartView()->chart()->series().isEmpty());
+}
+
+void AnalystGuiTest::chartsToggleSeriesFromTheLegend()
+{
+    PageviewSeriesModel model;
+    model.setSeries(tenDays());
+    PageviewChartView chart;
+    chart.setSeriesModel(&model);
+    QVERIFY(showAt(chart, 1000, 520));
+    const QString line = QStringLiteral("SW19 — current");
+    QTRY_VERIFY(!legendEntryPosition(&chart, line).isNull());
+    QVERIFY(seriesNamed(&chart, line).size() >= 2); // whole days plain, the partial day's stretches dotted
+    // A click on the legend entry hides every stretch of the line; the entry stays, so a click brings it back.
+    QTest::mouseClick(chart.viewport(), Qt::LeftButton, {}, legendEntryPosition(&chart, line));
+    QTRY_VERIFY(!chart.isSeriesShown(line));
+    for (QAbstractSeries *series : seriesNamed(&chart, line))
+        QVERIFY(!series->isVisible());
+    for (QAbstractSeries *series : seriesNamed(&chart, QStringLiteral("SW19 — at-time")))
+        QVERIFY(series->isVisible());
+    QVERIFY(chart.legendNames().contains(line));
+    QVERIFY(chart.notes().contains(QStringLiteral("Hidden: SW19 — current.")));
+    // Hidden it stays when the chart is drawn again (a refresh after a load).
+    model.setSeries(tenDays());
+    for (QAbstractSeries *series : seriesNamed(&chart, line))
+        QVERIFY(!series->isVisible());
+    QTRY_VERIFY(!legendEntryPosition(&chart, line).isNull());
+    QTest::mouseClick(chart.viewport(), Qt::LeftButton, {}, legendEntryPosition(&chart, line));
+    QTRY_VERIFY(chart.isSeriesShown(line));
+    for (QAbstractSeries *series : seriesNamed(&chart, line))
+        QVERIFY(series->isVisible());
+    // The partial stretches never get a legend entry of their own.
+    QCOMPARE(chart.legendNames().count(line), 1);
+
+    // The bands of never-loaded periods toggle as one.
+    QTRY_VERIFY(!legendEntryPosition(&chart, QStringLiteral("not loaded")).isNull());
+    QTest::mouseClick(chart.viewport(), Qt::LeftButton, {}, legendEntryPosition(&chart, QStringLiteral("not loaded")));
+    QTRY_VERIFY(!chart.isSeriesShown(QStringLiteral("not loaded")));
+    QVERIFY(!seriesNamed(&chart, QStringLiteral("not loaded")).isEmpty());
+    for (QAbstractSeries *series : seriesNamed(&chart, QStringLiteral("not loaded")))
+        QVERIFY(!series->isVisible());
+}
+
+void AnalystGuiTest::chartsZoomAndPanTheTimeAxis()
+{
+    const PageviewSeries days = tenDays();
+    PageviewSeriesModel model;
+    model.setSeries(days);
+    PageviewChartView chart;
+    chart.setSeriesModel(&model);
+    QSignalSpy zoomed(&chart, &PageviewChartView::zoomChanged);
+    QVERIFY(showAt(chart, 1000, 520));
+    QTRY_VERIFY(!chart.timeLabels().isEmpty());
+    const QStringList whole = chart.timeLabels();
+    const QPoint third = periodPosition(&chart, days.periods[2], days.periods[3]);
+    const QPoint sixth = periodPosition(&chart, days.periods[5], days.periods[6]);
+
+    // A drag across the plot from the 3rd day's middle to the 6th's shows those days only.
+    QTest::mousePress(chart.viewport(), Qt::LeftButton, {}, third);
+    QTest::mouseMove(chart.viewport(), third + QPoint(20, 0));
+    QTest::mouseMove(chart.viewport(), sixth);
+    QTest::mouseRelease(chart.viewport(), Qt::LeftButton, {}, sixth);
+    QVERIFY(chart.isZoomed());
+    QCOMPARE(zoomed.size(), 1);
+    auto [from, to] = chart.visibleRange();
+    QVERIFY(std::abs(from - (days.periods[2] + secondsPerDay / 2)) < secondsPerDay / 10);
+    QVERIFY(std::abs(to - (days.periods[5] + secondsPerDay / 2)) < secondsPerDay / 10);
+    QCOMPARE(chart.visiblePeriods(), std::pair(days.periods[2], days.periods[6]));
+    QTRY_COMPARE(chart.timeLabels(), (QStringList{QStringLiteral("2024-03-03"), QStringLiteral("2024-03-04"),
+                                                  QStringLiteral("2024-03-05"), QStringLiteral("2024-03-06")}));
+    QVERIFY2(chart.description().contains(QLatin1String("2024-03-03 00:00 to 2024-03-07 00:00 UTC")), qPrintable(chart.description()));
+    // Values under the mouse still belong to the period under it.
+    const QPoint fourth = periodPosition(&chart, days.periods[3], days.periods[4]);
+    QTest::mouseMove(chart.viewport(), fourth);
+    QTRY_VERIFY2(chart.hoverText().startsWith(QLatin1String("2024-03-04 (day, UTC)")), qPrintable(chart.hoverText()));
+
+    // The arrow keys pan by a quarter of what is shown; Shift+drag pans with the mouse.
+    const qint64 span = to - from;
+    QTest::keyClick(&chart, Qt::Key_Right);
+    QVERIFY(std::abs(chart.visibleRange().first - (from + span / 4)) <= 1);
+    std::tie(from, to) = chart.visibleRange();
+    const QPoint start = periodPosition(&chart, days.periods[4], days.periods[5]);
+    QTest::mousePress(chart.viewport(), Qt::LeftButton, Qt::ShiftModifier, start);
+    QTest::mouseMove(chart.viewport(), start + QPoint(-100, 0));
+    QTest::mouseRelease(chart.viewport(), Qt::LeftButton, Qt::ShiftModifier, start + QPoint(-100, 0));
+    QVERIFY2(chart.visibleRange().first > from, "dragging to the left shows later days");
+    QCOMPARE(chart.visibleRange().second - chart.visibleRange().first, to - from);
+    // Never past the range's end.
+    for (int i = 0; i < 20; ++i)
+        QTest::keyClick(&chart, Qt::Key_Right);
+    QCOMPARE(chart.visibleRange().second, days.to);
+
+    // Ctrl+wheel zooms around the pointer; the wheel alone is left to the screen's scrolling.
+    const auto wheel = [&chart](Qt::KeyboardModifiers modifiers, int delta) {
+        const QPoint middle = chart.viewport()->rect().center();
+        QWheelEvent event(middle, chart.viewport()->mapToGlobal(middle), {}, QPoint(0, delta), Qt::NoButton, modifiers,
+                          Qt::NoScrollPhase, false);
+        QCoreApplication::sendEvent(chart.viewport(), &event);
+        return event.isAccepted();
+    };
+    std::tie(from, to) = chart.visibleRange();
+    QVERIFY(!wheel(Qt::NoModifier, 120));
+    QCOMPARE(chart.visibleRange(), std::pair(from, to));
+    QVERIFY(wheel(Qt::ControlModifier, 120));
+    QVERIFY(chart.visibleRange().second - chart.visibleRange().first < to - from);
+
+    // A double-click shows the whole range again.
+    QTest::mouseDClick(chart.viewport(), Qt::LeftButton, {}, third);
+    QVERIFY(!chart.isZoomed());
+    QCOMPARE(chart.visibleRange(), std::pair(days.periods.first(), days.to));
+    QTRY_COMPARE(chart.timeLabels(), whole);
+
+    // A zoom belongs to its range: another range is shown whole.
+    chart.zoomTo(double(days.periods[1]), double(days.periods[3]));
+    QVERIFY(chart.isZoomed());
+    PageviewSeries later = days;
+    for (qint64 &t : later.periods)
+        t += secondsPerDay;
+    later.from += secondsPerDay;
+    later.to += secondsPerDay;
+    model.setSeries(later);
+    QVERIFY(!chart.isZoomed());
+}
+
+void AnalystGuiTest::chartsCopyAndExportTheirData()
+{
+    ChartsScreen screen(m_generated.path());
+    QVERIFY(showAt(screen, 1300, 800));
+    QTRY_VERIFY(!screen.postcodes().isEmpty()); // the top 3
+    screen.periodSelector()->setGrain(Grain::Hour);
+    QTRY_VERIFY(!screen.seriesModel()->series().postcodes.isEmpty());
+    QTRY_COMPARE(screen.seriesModel()->series().grain, Grain::Hour);
+    const PageviewSeries series = screen.seriesModel()->series();
+
+    // Copy: the report of both bases with hours loaded, for the chart's postcodes, every value as drawn.
+    QGuiApplication::clipboard()->clear();
+    auto *copy = screen.findChild<QPushButton *>(QStringLiteral("copyChartData"));
+    QVERIFY(copy);
+    QSignalSpy copied(&screen, &ChartsScreen::dataCopied);
+    QTest::mouseClick(copy, Qt::LeftButton);
+    QTRY_COMPARE(copied.size(), 1);
+    const QString csv = QGuiApplication::clipboard()->text();
+    QStringList lines = csv.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(lines.takeFirst(), QStringLiteral("period_start,postcode,current,at_time,difference,hours_loaded,period_hours"));
+    QVERIFY(!lines.isEmpty());
+    QVERIFY2(screen.status().contains(QStringLiteral("%1 rows of CSV, is on the clipboard").arg(lines.size())), qPrintable(screen.status()));
+    int checked = 0;
+    for (const QString &line : std::as_const(lines)) {
+        const QStringList f = line.split(QLatin1Char(','));
+        QCOMPARE(f.size(), 7);
+        const qsizetype t = series.periods.indexOf(at(f[0].toLatin1().constData()));
+        const qsizetype p = series.postcodes.indexOf(f[1]);
+        QVERIFY2(t >= 0 && p >= 0, qPrintable(line));
+        QCOMPARE(f[2].toLongLong(), series.current[p][t]);
+        QCOMPARE(f[3].toLongLong(), series.atTime[p][t]);
+        QCOMPARE(f[5].toInt(), series.coverage[t].hoursLoaded);
+        ++checked;
+    }
+    QCOMPARE(checked, lines.size());
+
+    // Zoomed, the data is what is shown: the visible hours only.
+    qsizetype loaded = 0;
+    while (series.coverage[loaded].hoursLoaded == 0)
+        ++loaded;
+    const qint64 zoomFrom = series.periods[loaded];
+    const qint64 zoomTo = zoomFrom + 2 * secondsPerHour;
+    screen.chartView()->zoomTo(double(zoomFrom), double(zoomTo));
+    QVERIFY(screen.chartView()->isZoomed());
+    QVERIFY2(screen.status().contains(QLatin1String("Zoomed to")), qPrintable(screen.status()));
+    QTest::mouseClick(copy, Qt::LeftButton);
+    QTRY_COMPARE(copied.size(), 2);
+    const QStringList zoomedLines = QGuiApplication::clipboard()->text().split(QLatin1Char('\n'), Qt::SkipEmptyParts).mid(1);
+    QVERIFY(!zoomedLines.isEmpty() && zoomedLines.size() < lines.size());
+    for (const QString &line : zoomedLines) {
+        const qint64 period = at(line.left(19).toLatin1().constData());
+        QVERIFY2(period >= zoomFrom && period < zoomTo, qPrintable(line));
+    }
+
+    // Export writes the same bytes to a file; a file that cannot be written is said, naming it.
+    const QString path = m_generated.folder() + QStringLiteral("/chart-data.csv");
+    QSignalSpy exported(&screen, &ChartsScreen::dataExported);
+    screen.exportData(path);
+    QTRY_COMPARE(exported.size(), 1);
+    QCOMPARE(exported.at(0).at(0).toBool(), true);
+    QCOMPARE(QString::fromUtf8(readFile(path)), QGuiApplication::clipboard()->text());
+    const QString unwritable = m_generated.folder() + QStringLiteral("/no such folder/chart-data.csv");
+    screen.exportData(unwritable);
+    QTRY_COMPARE(exported.size(), 2);
+    QCOMPARE(exported.at(1).at(0).toBool(), false);
+    QVERIFY2(screen.status().startsWith(unwritable + QStringLiteral(": cannot write")), qPrintable(screen.status()));
+    QVERIFY(!QFileInfo::exists(unwritable));
+
+    // The top postcodes' data is the ranking drawn.
+    screen.setView(PageviewChartView::View::TopPostcodes);
+    QTRY_VERIFY(!screen.rankingModel()->ranking().isEmpty());
+    QTest::mouseClick(copy, Qt::LeftButton);
+    QTRY_COMPARE(copied.size(), 3);
+    const QStringList ranked = QGuiApplication::clipboard()->text().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    QCOMPARE(ranked.first(), QStringLiteral("postcode,current,at_time,difference"));
+    QCOMPARE(ranked.size() - 1, screen.rankingModel()->ranking().size());
+    const PostcodeRanking &top = screen.rankingModel()->ranking().first();
+    QCOMPARE(ranked[1], QStringLiteral("%1,%2,%3,%4").arg(top.postcode).arg(top.current).arg(top.atTime).arg(top.current - top.atTime));
+}
+
+void AnalystGuiTest::chartsExportPngNamedAtAChosenSize()
+{
+    PageviewSeriesModel model;
+    model.setSeries(tenDays());
+    PageviewChartView chart;
+    chart.setSeriesModel(&model);
+    QVERIFY(showAt(chart, 1000, 520));
+    QCOMPARE(chart.suggestedFileName(), QStringLiteral("pageviews-per-day-SW19-EC1A-2024-03-01-to-2024-03-10"));
+    chart.setView(PageviewChartView::View::Difference);
+    QCOMPARE(chart.suggestedFileName(), QStringLiteral("current-minus-at-time-per-day-SW19-EC1A-2024-03-01-to-2024-03-10"));
+    chart.setView(PageviewChartView::View::BothBases);
+    chart.setSeriesShown(QStringLiteral("EC1A — at-time"), false);
+
+    // A chosen size is the whole image's; the partial day, the gap and the hidden line are written above the chart.
+    const QString folder = QDir::tempPath() + QStringLiteral("/pvadmin-chart-") + QString::number(QCoreApplication::applicationPid());
+    QVERIFY(QDir().mkpath(folder));
+    const QString png = folder + QStringLiteral("/chart.png");
+    QString error;
+    QVERIFY2(chart.exportPng(png, QSize(1600, 900), &error), qPrintable(error));
+    QImage image(png);
+    QCOMPARE(image.size(), QSize(1600, 900));
+    QVERIFY2(image.text(QStringLiteral("Description")).contains(QLatin1String("2024-03-05 (5 of 24 hours loaded)")),
+             qPrintable(image.text(QStringLiteral("Description"))));
+    QVERIFY(image.text(QStringLiteral("Description")).contains(QLatin1String("1 day never loaded")));
+    QVERIFY2(image.text(QStringLiteral("Description")).contains(QStringLiteral("Hidden: EC1A — at-time.")), qPrintable(image.text(QStringLiteral("Description")) + chart.notes().join(QLatin1Char('|'))));
+    // The chart on screen keeps its size.
+    QCOMPARE(chart.chart()->size().toSize(), chart.viewport()->size());
+    // On screen's size: the chart as it is with its title above.
+    QVERIFY(chart.exportPng(png, {}, &error));
+    image = QImage(png);
+    QCOMPARE(image.width(), chart.viewport()->width());
+    QVERIFY(image.height() > chart.viewport()->height());
+    // A file that cannot be written is an error, and leaves nothing behind.
+    QVERIFY(!chart.exportPng(folder + QStringLiteral("/missing/chart.png"), {}, &error));
+    QVERIFY2(error.contains(QLatin1String("/missing/chart.png: cannot write")), qPrintable(error));
+
+    // The dialog: the suggested name in the folder last used, and the chosen size.
+    ChartImageDialog dialog(chart.viewport()->size(), chart.suggestedFileName());
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    auto *path = dialog.findChild<QLineEdit *>(QStringLiteral("imagePath"));
+    QVERIFY(path);
+    QVERIFY2(path->text().endsWith(QStringLiteral("/pageviews-per-day-SW19-EC1A-2024-03-01-to-2024-03-10.png")), qPrintable(path->text()));
+    QCOMPARE(dialog.size(), QSize());
+    path->setText(folder + QStringLiteral("/slide"));
+    QTest::mouseClick(dialog.findChild<QRadioButton *>(QStringLiteral("sizeChosen")), Qt::LeftButton);
+    auto *width = dialog.findChild<QSpinBox *>(QStringLiteral("imageWidth"));
+    width->setValue(1280);
+    dialog.findChild<QSpinBox *>(QStringLiteral("imageHeight"))->setValue(720);
+    QCOMPARE(dialog.size(), QSize(1280, 720));
+    QCOMPARE(dialog.path(), folder + QStringLiteral("/slide.png"));
+    dialog.accept();
+    ChartImageDialog again(chart.viewport()->size(), QStringLiteral("next"));
+    QCOMPARE(again.findChild<QLineEdit *>(QStringLiteral("imagePath"))->text(), folder + QStringLiteral("/next.png"));
+    QDir(folder).removeRecursively();
 }
 
 void AnalystGuiTest::reportsMarkPartialPeriodsAndUnknownPostcodes()

@@ -721,6 +721,17 @@ private slots:
         QVERIFY(shortcuts->width() > 2 * shortcuts->fontMetrics().horizontalAdvance(shortcuts->windowTitle()));
         shortcuts->close();
         QVERIFY(window.shortcutsText().contains(QKeySequence(QStringLiteral("Ctrl+I")).toString(QKeySequence::NativeText)));
+        // Ctrl+1 to Ctrl+5 go to the screens in their order, and the shortcuts box lists them.
+        auto *navigation = window.findChild<QListWidget *>(QStringLiteral("navigation"));
+        QVERIFY(QTest::qWaitForWindowActive(&window));
+        const QStringList screens{QStringLiteral("Overview"), QStringLiteral("Loads"), QStringLiteral("History"),
+                                  QStringLiteral("Charts"), QStringLiteral("Reports")};
+        for (int i = int(screens.size()) - 1; i >= 0; --i) {
+            QTest::keyClick(&window, Qt::Key(Qt::Key_1 + i), Qt::ControlModifier);
+            QCOMPARE(navigation->currentItem()->text(), screens[i]);
+            QCOMPARE(window.findChild<QStackedWidget *>()->currentWidget()->objectName(), screens[i]);
+        }
+        QVERIFY(window.shortcutsText().contains(QKeySequence(QStringLiteral("Ctrl+4")).toString(QKeySequence::NativeText)));
 
         // The empty Overview: a centred invitation with a real Import button.
         auto *empty = window.overview()->findChild<QWidget *>(QStringLiteral("overviewEmpty"));

@@ -1,5 +1,6 @@
 #include "chartsscreen.h"
 #include "basesexplained.h"
+#include "chartimagedialog.h"
 #include "scrolledscreen.h"
 
 #include "extract/extractvalidation.h"
@@ -8,11 +9,20 @@
 #include "query/querythread.h"
 #include "query/reporttable.h"
 #include "itemmodels/reporttablemodels.h"
+#include "export/reportcsv.h"
+#include "export/savefile.h"
 #include "storage/warehouse.h"
 #include "query/warehousecoverage.h"
 
+#include <QBuffer>
+#include <QClipboard>
+#include <QDateTime>
+#include <QGuiApplication>
+#include <QMimeData>
 #include <QCompleter>
+#include <QDir>
 #include <QFileDialog>
+#include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -80,11 +90,23 @@ ChartsScreen::ChartsScreen(const QString &warehousePath, QWidget *parent)
     auto *periodLayout = new QVBoxLayout(periodBox);
     periodLayout->addWidget(m_period);
 
-    auto *exportPngButton = new QPushButton(tr("Export PNG…"), this);
+    // The chart's data and picture, for a spreadsheet, a slide or a report.
+    auto *chartBox = new QGroupBox(tr("Chart"), this);
+    auto *copyButton = new QPushButton(tr("Copy data"), chartBox);
+    copyButton->setObjectName(QStringLiteral("copyChartData"));
+    copyButton->setToolTip(tr("Copy the data of the chart shown to the clipboard as CSV"));
+    auto *exportCsvButton = new QPushButton(tr("Export CSV…"), chartBox);
+    exportCsvButton->setObjectName(QStringLiteral("exportChartData"));
+    auto *exportPngButton = new QPushButton(tr("Export PNG…"), chartBox);
+    exportPngButton->setObjectName(QStringLiteral("exportChartImage"));
+    auto *chartLayout = new QGridLayout(chartBox);
+    chartLayout->addWidget(copyButton, 0, 0, 1, 2);
+    chartLayout->addWidget(exportCsvButton, 1, 0);
+    chartLayout->addWidget(exportPngButton, 1, 1);
     auto *side = new QVBoxLayout;
     side->addWidget(postcodeBox, 1);
     side->addWidget(periodBox);
-    side->addWidget(exportPngButton);
+    side->addWidget(chartBox);
     auto *sideWidget = new QWidget(this);
     sideWidget->setLayout(side);
     sideWidget->setFixedWidth(290);
@@ -138,11 +160,19 @@ ChartsScreen::ChartsScreen(const QString &warehousePath, QWidget *parent)
         showStatus();
     });
     connect(exportPngButton, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export chart"), QStringLiteral("chart.png"),
-                                                          tr("PNG images (*.png)"));
-        if (!path.isEmpty() && !exportPng(path))
-            QMessageBox::warning(this, tr("Export chart"), tr("%1: the image could not be written.").arg(path));
+        ChartImageDialog dialog(m_chart->viewport()->size(), m_chart->suggestedFileName(), this);
+        if (dialog.exec() == QDialog::Accepted && !exportPng(dialog.path(), dialog.size()))
+            QMessageBox::warning(this, tr("Export chart"), m_status->text());
     });
+    connect(copyButton, &QPushButton::clicked, this, &ChartsScreen::copyData);
+    connect(exportCsvButton, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export the chart's data"),
+                                                          m_chart->suggestedFileName() + QStringLiteral(".csv"),
+                                                          tr("CSV files (*.csv)"));
+        if (!path.isEmpty())
+            exportData(path);
+    });
+    connect(m_chart, &PageviewChartView::zoomChanged, this, &ChartsScreen::showStatus);
     connect(m_queries, &QueryThread::failed, this, [this](const QString &message) { m_status->setText(message); });
     connect(m_queries, &QueryThread::busyChanged, this, [this](bool busy) {
         setCursor(busy ? Qt::BusyCursor : Qt::ArrowCursor);
@@ -216,9 +246,83 @@ QString ChartsScreen::status() const
     return m_status->text();
 }
 
-bool ChartsScreen::exportPng(const QString &path)
+bool ChartsScreen::exportPng(const QString &path, QSize size)
 {
-    return m_chart->exportPng(path);
+    QString error;
+    if (!m_chart->exportPng(path, size, &error)) {
+        m_status->setText(error);
+        return false;
+    }
+    m_status->setText(tr("Saved %1.").arg(QDir::toNativeSeparators(path)));
+    return true;
+}
+
+void ChartsScreen::withChartCsv(std::function<void(const QByteArray &csv)> use)
+{
+    if (m_chart->view() == PageviewChartView::View::TopPostcodes) {
+        QBuffer buffer;
+        buffer.open(QIODevice::WriteOnly);
+        QString reason;
+        if (writeRankingCsv(m_ranking->ranking(), &buffer, &reason) == WriteOutcome::Written)
+            use(buffer.data());
+        else
+            m_status->setText(reason);
+        return;
+    }
+    const PageviewSeries &series = m_series->series();
+    if (series.periods.isEmpty() || series.postcodes.isEmpty()) {
+        m_status->setText(tr("The chart shows no data: choose postcodes first."));
+        return;
+    }
+    ReportQuery query;
+    query.grain = series.grain;
+    std::tie(query.from, query.to) = m_chart->visiblePeriods();
+    query.postcodes = series.postcodes;
+    m_queries->request(QStringLiteral("data"), [this, query, use](Warehouse &warehouse) -> std::function<void()> {
+        QString error;
+        QBuffer buffer;
+        buffer.open(QIODevice::WriteOnly);
+        ReportCsvOptions options;
+        options.hoursLoaded = true; // partial periods stay marked as such
+        const auto table = runReport(warehouse, query, true, &error);
+        if (table) {
+            ReportDescription description{query, true, {}, QDateTime::currentSecsSinceEpoch()};
+            ReportCsvWriter(options).write(*table, description, &buffer, nullptr, &error);
+        }
+        if (!table || !error.isEmpty())
+            return [this, error] { m_status->setText(error); };
+        return [use, csv = buffer.data()] { use(csv); };
+    });
+}
+
+void ChartsScreen::copyData()
+{
+    withChartCsv([this](const QByteArray &csv) {
+        auto *mime = new QMimeData;
+        mime->setData(QStringLiteral("text/csv"), csv);
+        mime->setText(QString::fromUtf8(csv));
+        QGuiApplication::clipboard()->setMimeData(mime);
+        const qsizetype rows = csv.count('\n') - 1;
+        m_status->setText(rows == 1 ? tr("The chart's data, 1 row of CSV, is on the clipboard.")
+                                    : tr("The chart's data, %1 rows of CSV, is on the clipboard.").arg(countText(rows)));
+        emit dataCopied();
+    });
+}
+
+void ChartsScreen::exportData(const QString &path)
+{
+    withChartCsv([this, path](const QByteArray &csv) {
+        QString error;
+        const WriteOutcome outcome = saveWholeFile(path, [&csv](QIODevice *out, QString *reason) {
+            if (out->write(csv) == csv.size())
+                return WriteOutcome::Written;
+            *reason = tr("cannot write: %1").arg(out->errorString());
+            return WriteOutcome::Failed;
+        }, &error);
+        const bool ok = outcome == WriteOutcome::Written;
+        m_status->setText(ok ? tr("Saved the chart's data to %1.").arg(QDir::toNativeSeparators(path)) : error);
+        emit dataExported(ok);
+    });
 }
 
 void ChartsScreen::addTypedPostcode()
@@ -325,7 +429,19 @@ void ChartsScreen::queryRanking()
 
 void ChartsScreen::showStatus()
 {
-    m_status->setText(m_chart->view() == PageviewChartView::View::TopPostcodes ? m_rankingStatus : m_seriesStatus);
+    if (m_chart->view() == PageviewChartView::View::TopPostcodes) {
+        m_status->setText(m_rankingStatus);
+        return;
+    }
+    QString text = m_seriesStatus;
+    if (m_chart->isZoomed()) {
+        const auto [from, to] = m_chart->visibleRange();
+        text += tr(" Zoomed to %1 to %2 UTC: double-click the chart (or press Home) to see the whole range.")
+                    .arg(formatTimestamp(from).left(16), formatTimestamp(to).left(16));
+    } else if (!m_series->series().periods.isEmpty()) {
+        text += tr(" Drag across the chart to zoom in, Shift+drag to pan; click a legend entry to hide or show it.");
+    }
+    m_status->setText(text);
 }
 
 void ChartsScreen::searchPostcodes(const QString &prefix)

@@ -4,6 +4,7 @@
 
 #include <QStringList>
 
+#include <functional>
 #include <utility>
 #include <QWidget>
 
@@ -44,11 +45,20 @@ public:
     PageviewSeriesModel *seriesModel() const { return m_series; }
     PostcodeRankingModel *rankingModel() const { return m_ranking; }
     QString status() const;
-    bool exportPng(const QString &path);
+    /// Saves the chart as PNG (PageviewChartView::exportPng); a failure is said in the status line.
+    bool exportPng(const QString &path, QSize size = {});
+    /// The data of the chart shown as CSV: the time views' as the Reports screen writes both bases with
+    /// hours loaded (the visible stretch when zoomed), the top postcodes' as writeRankingCsv. Reads on the
+    /// query thread; dataCopied or dataExported follows.
+    void copyData();
+    void exportData(const QString &path);
 
 signals:
     /// A query's result was drawn.
     void updated();
+    /// The chart's data is on the clipboard, or was saved (ok false: the status line says why).
+    void dataCopied();
+    void dataExported(bool ok);
 
 private:
     void addTypedPostcode();
@@ -59,6 +69,8 @@ private:
     /// Strikes out the chosen postcodes no user has ever had, with the reason as their tooltip.
     void markUnknownPostcodes(const QStringList &unknown);
     void showStatus();
+    /// Reads the chart's data as CSV, then use(csv); a failure goes to the status line, and use is not called.
+    void withChartCsv(std::function<void(const QByteArray &csv)> use);
 
     QueryThread *m_queries = nullptr;
     QStringList m_postcodes;

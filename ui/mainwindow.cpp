@@ -202,8 +202,9 @@ void MainWindow::createMenus()
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
-    QMenu *view = menuBar()->addMenu(tr("&View"));
-    view->addAction(m_progressDock->toggleViewAction());
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    m_viewMenu->addAction(m_progressDock->toggleViewAction());
+    m_viewMenu->addSeparator(); // then each screen, Ctrl+1 onwards (insertScreen)
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&Documentation"), QKeySequence::HelpContents, this, &MainWindow::showDocumentation);
@@ -227,6 +228,11 @@ void MainWindow::insertScreen(ScreenEntry entry)
     m_screens.append(std::move(entry));
     ScreenEntry &added = m_screens.last();
     m_navigation->addItem(added.title);
+    // Ctrl+1 to Ctrl+9 go to the screens in their order, as the tabs of a browser.
+    const int row = int(m_screens.size()) - 1;
+    QAction *go = m_viewMenu->addAction(added.title, this, [this, row] { m_navigation->setCurrentRow(row); });
+    if (row < 9)
+        go->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + row)));
     if (m_warehouse.isOpen())
         buildScreen(added);
     else

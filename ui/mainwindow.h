@@ -134,6 +134,7 @@ private:
     QLabel *m_location = nullptr;
     QLabel *m_notFollowing = nullptr;
     QMenu *m_recent = nullptr;
+    QMenu *m_viewMenu = nullptr; // the progress panel, then a Ctrl+N action per screen
     QAction *m_newAction = nullptr;
     QAction *m_openAction = nullptr;
     QAction *m_connectAction = nullptr;

@@ -1,8 +1,10 @@
 #include "pageviewchartview.h"
 
 #include "core/time.h"
+#include "export/savefile.h"
 #include "itemmodels/reporttablemodels.h"
 
+#include <QApplication>
 #include <QAreaSeries>
 #include <QBarCategoryAxis>
 #include <QBarSeries>
@@ -16,7 +18,9 @@
 #include <QMouseEvent>
 #include <QPainter>
 #include <QPixmap>
+#include <QRubberBand>
 #include <QScatterSeries>
+#include <QWheelEvent>
 
 #include <algorithm>
 #include <cmath>
@@ -176,6 +180,8 @@ PageviewChartView::PageviewChartView(QWidget *parent)
     m_hover->setMargin(4);
     m_hover->setAttribute(Qt::WA_TransparentForMouseEvents);
     m_hover->hide();
+    m_band = new QRubberBand(QRubberBand::Rectangle, viewport());
+    setFocusPolicy(Qt::StrongFocus); // + - and the arrow keys zoom and pan
     connect(chart(), &QChart::plotAreaChanged, this, &PageviewChartView::placeTimeTicks);
 }
 
@@ -215,10 +221,16 @@ void PageviewChartView::rebuild()
     m_drawn.clear();
     m_shaded.clear();
     m_partial.clear();
-    if (m_view == View::TopPostcodes)
+    if (m_view == View::TopPostcodes) {
         buildRankingView();
-    else
-        buildTimeView();
+        return;
+    }
+    buildTimeView();
+    for (QLegendMarker *marker : c->legend()->markers())
+        connect(marker, &QLegendMarker::clicked, this, [this, marker] {
+            setSeriesShown(marker->label(), !isSeriesShown(marker->label()));
+        });
+    applyLegendState();
 }
 
 void PageviewChartView::buildTimeView()
@@ -229,6 +241,11 @@ void PageviewChartView::buildTimeView()
         return;
     }
     const PageviewSeries &s = m_seriesModel->series();
+    // A zoom belongs to the range it was chosen on: another grain or range shows the whole of it.
+    if (m_zoomedSeries != std::tuple(s.grain, s.from, s.to) && m_zoom) {
+        m_zoom.reset();
+        emit zoomChanged();
+    }
     const bool difference = m_view == View::Difference;
     c->setTitle(difference ? tr("Current − at-time pageviews per %1: where moves shift the counts").arg(grainName(s.grain))
                            : tr("Pageviews per %1 on both bases (solid: current, dashed: at-time)").arg(grainName(s.grain)));
@@ -282,8 +299,7 @@ void PageviewChartView::buildTimeView()
                 segment->attachAxis(m_countAxis);
                 // The legend names each line once, by its whole periods' look.
                 const bool inLegend = !partial && !named;
-                for (QLegendMarker *marker : c->legend()->markers(segment))
-                    marker->setVisible(inLegend);
+                segment->setProperty("inLegend", inLegend);
                 named = named || inLegend;
                 segmentPartial = partial;
             };
@@ -411,9 +427,7 @@ void PageviewChartView::addBands(const QList<bool> &periodsMarked, const QString
         chart()->addSeries(band);
         band->attachAxis(m_timeAxis);
         band->attachAxis(m_countAxis);
-        if (named) // one legend entry for all the bands of a kind
-            for (QLegendMarker *marker : chart()->legend()->markers(band))
-                marker->setVisible(false);
+        band->setProperty("inLegend", !named); // one legend entry for all the bands of a kind
         named = true;
     }
 }
@@ -423,8 +437,9 @@ void PageviewChartView::placeTimeTicks()
     if (!m_timeAxis || !m_seriesModel || m_seriesModel->series().periods.isEmpty())
         return;
     const PageviewSeries &s = m_seriesModel->series();
-    const qint64 first = s.periods.first();
-    const qint64 end = periodEnd(s.grain, s.periods.last());
+    const auto [shownFrom, shownTo] = m_zoom ? *m_zoom : fullRange();
+    const qint64 first = qint64(std::floor(shownFrom));
+    const qint64 end = qint64(std::ceil(shownTo));
     const QList<TickStep> steps = tickSteps(s.grain);
     const QFontMetrics metrics(m_timeAxis->labelsFont());
     const double plotWidth = chart()->plotArea().width() > 100 ? chart()->plotArea().width() : width() * 0.65;
@@ -444,29 +459,35 @@ void PageviewChartView::placeTimeTicks()
     }
     QStringList wanted;
     const bool everyPeriod = chosen.unit == s.grain && chosen.count == 1;
+    // Few periods: each one shown labelled in its middle, under its point.
+    QList<qint64> shownPeriods;
+    for (qint64 start : s.periods)
+        if (periodEnd(s.grain, start) > first && start < end)
+            shownPeriods << start;
     if (everyPeriod) {
-        // Few periods: each one labelled in its middle, under its point.
-        for (qint64 start : s.periods)
+        for (qint64 start : std::as_const(shownPeriods))
             wanted << tickLabel(s.grain, s.grain, start);
     } else {
         for (qint64 t : ticks)
             wanted << tickLabel(s.grain, chosen.unit, t);
     }
-    if (wanted == m_timeAxis->categoriesLabels())
+    if (wanted == m_timeAxis->categoriesLabels()) {
+        m_timeAxis->setRange(shownFrom, shownTo);
         return;
+    }
     clearCategories(m_timeAxis);
-    if (everyPeriod) {
+    if (everyPeriod && !shownPeriods.isEmpty()) {
         m_timeAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionCenter);
-        m_timeAxis->setStartValue(double(first));
-        for (qsizetype t = 0; t < s.periods.size(); ++t)
-            m_timeAxis->append(wanted[t], double(periodEnd(s.grain, s.periods[t])));
+        m_timeAxis->setStartValue(double(shownPeriods.first()));
+        for (qsizetype t = 0; t < shownPeriods.size(); ++t)
+            m_timeAxis->append(wanted[t], double(periodEnd(s.grain, shownPeriods[t])));
     } else {
         m_timeAxis->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
         m_timeAxis->setStartValue(double(first) - 1e-3); // so a tick on the first period is labelled too
         for (qsizetype i = 0; i < ticks.size(); ++i)
             m_timeAxis->append(wanted[i], double(ticks[i]));
     }
-    m_timeAxis->setRange(double(first), double(end));
+    m_timeAxis->setRange(shownFrom, shownTo);
 }
 
 void PageviewChartView::buildRankingView()
@@ -549,11 +570,188 @@ QString PageviewChartView::hoverText() const
     return m_hover->isVisible() ? m_hover->text() : QString();
 }
 
+std::pair<double, double> PageviewChartView::fullRange() const
+{
+    if (!m_seriesModel || m_seriesModel->series().periods.isEmpty())
+        return {0, 0};
+    const PageviewSeries &s = m_seriesModel->series();
+    return {double(s.periods.first()), double(periodEnd(s.grain, s.periods.last()))};
+}
+
+std::pair<qint64, qint64> PageviewChartView::visibleRange() const
+{
+    const auto [from, to] = m_zoom ? *m_zoom : fullRange();
+    return {qint64(std::floor(from)), qint64(std::ceil(to))};
+}
+
+std::pair<qint64, qint64> PageviewChartView::visiblePeriods() const
+{
+    if (!m_seriesModel || m_seriesModel->series().periods.isEmpty())
+        return {0, 0};
+    const PageviewSeries &s = m_seriesModel->series();
+    if (!m_zoom)
+        return {s.from, s.to};
+    const auto [from, to] = visibleRange();
+    qint64 first = s.periods.last();
+    qint64 last = s.periods.first();
+    for (qint64 start : s.periods) {
+        if (periodEnd(s.grain, start) > from && start < to) {
+            first = std::min(first, start);
+            last = std::max(last, start);
+        }
+    }
+    return {std::max(s.from, first), std::min(s.to, periodEnd(s.grain, last))};
+}
+
+void PageviewChartView::zoomTo(double from, double to)
+{
+    if (m_view == View::TopPostcodes || !m_timeAxis)
+        return;
+    const auto [first, end] = fullRange();
+    const PageviewSeries &s = m_seriesModel->series();
+    if (from > to)
+        std::swap(from, to);
+    // At least one period (an hour at hour grain) stays in view.
+    const double shortest = std::max(double(secondsPerHour), (end - first) / double(s.periods.size()));
+    const double span = std::max(to - from, shortest);
+    if (span >= end - first) {
+        resetZoom();
+        return;
+    }
+    from = std::clamp(from, first, end - span);
+    m_zoom = std::pair(from, from + span);
+    m_zoomedSeries = std::tuple(s.grain, s.from, s.to);
+    m_hover->hide();
+    placeTimeTicks();
+    emit zoomChanged();
+}
+
+void PageviewChartView::resetZoom()
+{
+    if (!m_zoom)
+        return;
+    m_zoom.reset();
+    placeTimeTicks();
+    emit zoomChanged();
+}
+
+void PageviewChartView::panBy(double seconds)
+{
+    if (m_zoom)
+        zoomTo(m_zoom->first + seconds, m_zoom->second + seconds);
+}
+
+double PageviewChartView::timeAt(int viewportX) const
+{
+    const QList<QAbstractSeries *> drawn = chart()->series();
+    if (drawn.isEmpty())
+        return 0;
+    const QPointF inChart = chart()->mapFromScene(mapToScene(QPoint(viewportX, 0)));
+    return chart()->mapToValue(QPointF(inChart.x(), chart()->plotArea().center().y()), drawn.first()).x();
+}
+
+void PageviewChartView::mousePressEvent(QMouseEvent *event)
+{
+    const QPoint at = event->position().toPoint();
+    const QRect plot = mapFromScene(chart()->mapToScene(chart()->plotArea())).boundingRect();
+    const bool pans = event->button() == Qt::MiddleButton
+        || (event->button() == Qt::LeftButton && event->modifiers().testFlag(Qt::ShiftModifier));
+    if (m_view == View::TopPostcodes || !m_timeAxis || !plot.contains(at)
+        || (event->button() != Qt::LeftButton && !pans)) {
+        QChartView::mousePressEvent(event); // the legend's entries take their clicks
+        return;
+    }
+    setFocus(Qt::MouseFocusReason);
+    m_hover->hide();
+    m_dragFrom = at;
+    m_drag = pans ? Drag::Pan : Drag::Zoom;
+    if (m_drag == Drag::Zoom) {
+        m_band->setGeometry(QRect(at.x(), plot.top(), 0, plot.height()));
+        m_band->show();
+    }
+    event->accept();
+}
+
 void PageviewChartView::mouseMoveEvent(QMouseEvent *event)
 {
+    const QPoint at = event->position().toPoint();
+    switch (m_drag) {
+    case Drag::Zoom: {
+        const QRect band = m_band->geometry();
+        m_band->setGeometry(QRect(std::min(at.x(), m_dragFrom.x()), band.top(), std::abs(at.x() - m_dragFrom.x()), band.height()));
+        return;
+    }
+    case Drag::Pan:
+        panBy(timeAt(m_dragFrom.x()) - timeAt(at.x()));
+        m_dragFrom = at;
+        return;
+    case Drag::None:
+        break;
+    }
     QChartView::mouseMoveEvent(event);
-    showHoverAt(event->position().toPoint());
+    showHoverAt(at);
 }
+
+void PageviewChartView::mouseReleaseEvent(QMouseEvent *event)
+{
+    const Drag drag = std::exchange(m_drag, Drag::None);
+    if (drag == Drag::None) {
+        QChartView::mouseReleaseEvent(event);
+        return;
+    }
+    m_band->hide();
+    const int x = event->position().toPoint().x();
+    if (drag == Drag::Zoom && std::abs(x - m_dragFrom.x()) >= 6) // a click is not a zoom
+        zoomTo(timeAt(m_dragFrom.x()), timeAt(x));
+    event->accept();
+}
+
+void PageviewChartView::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    if (m_view != View::TopPostcodes && event->button() == Qt::LeftButton) {
+        resetZoom();
+        event->accept();
+        return;
+    }
+    QChartView::mouseDoubleClickEvent(event);
+}
+
+void PageviewChartView::wheelEvent(QWheelEvent *event)
+{
+    // Ctrl+wheel zooms around the pointer; the wheel alone scrolls the screen as everywhere else.
+    if (m_view == View::TopPostcodes || !m_timeAxis || !event->modifiers().testFlag(Qt::ControlModifier)
+        || event->angleDelta().y() == 0) {
+        event->ignore();
+        return;
+    }
+    const double x = timeAt(event->position().toPoint().x());
+    const double factor = event->angleDelta().y() > 0 ? 0.8 : 1.25;
+    const auto [from, to] = m_zoom ? *m_zoom : fullRange();
+    zoomTo(x - (x - from) * factor, x + (to - x) * factor);
+    event->accept();
+}
+
+void PageviewChartView::keyPressEvent(QKeyEvent *event)
+{
+    const auto [from, to] = m_zoom ? *m_zoom : fullRange();
+    const double middle = (from + to) / 2;
+    const double span = to - from;
+    if (m_view == View::TopPostcodes || !m_timeAxis) {
+        QChartView::keyPressEvent(event);
+        return;
+    }
+    switch (event->key()) {
+    case Qt::Key_Plus:
+    case Qt::Key_Equal: zoomTo(middle - span / 4, middle + span / 4); break;
+    case Qt::Key_Minus: zoomTo(middle - span, middle + span); break;
+    case Qt::Key_Left: panBy(-span / 4); break;
+    case Qt::Key_Right: panBy(span / 4); break;
+    case Qt::Key_Home: resetZoom(); break;
+    default: QChartView::keyPressEvent(event); return;
+    }
+    event->accept();
+}
+
 
 void PageviewChartView::leaveEvent(QEvent *event)
 {
@@ -625,6 +823,39 @@ QStringList PageviewChartView::legendNames() const
     return names;
 }
 
+void PageviewChartView::setSeriesShown(const QString &legendName, bool shown)
+{
+    if (shown == isSeriesShown(legendName))
+        return;
+    if (shown)
+        m_hidden.remove(legendName);
+    else
+        m_hidden.insert(legendName);
+    applyLegendState();
+}
+
+void PageviewChartView::applyLegendState()
+{
+    QLegend *legend = chart()->legend();
+    for (QAbstractSeries *series : chart()->series()) {
+        const bool shown = isSeriesShown(series->name());
+        series->setVisible(shown);
+        // Qt hides a hidden series' legend entry: it stays, dimmed, so a click brings the series back.
+        for (QLegendMarker *marker : legend->markers(series)) {
+            marker->setVisible(series->property("inLegend").toBool() || !series->property("inLegend").isValid());
+            marker->setLabelBrush(shown ? legend->labelBrush() : QBrush(QColor(0xa0, 0xa0, 0xa0)));
+            QColor fill = marker->brush().color();
+            fill.setAlpha(shown ? 255 : 60);
+            marker->setBrush(fill);
+            marker->setFont(legend->font());
+            if (QFont font = legend->font(); !shown) {
+                font.setStrikeOut(true);
+                marker->setFont(font);
+            }
+        }
+    }
+}
+
 QString PageviewChartView::description() const
 {
     const auto rangeText = [](qint64 from, qint64 to) {
@@ -639,7 +870,8 @@ QString PageviewChartView::description() const
     if (!m_seriesModel || m_seriesModel->series().periods.isEmpty())
         return chart()->title();
     const PageviewSeries &s = m_seriesModel->series();
-    const QString range = rangeText(s.from, s.to);
+    const auto [from, to] = visiblePeriods();
+    const QString range = rangeText(from, to);
     switch (m_view) {
     case View::BothBases:
         return tr("Pageviews per %1 on both bases (solid: current, dashed: at-time) — %2 — %3")
@@ -653,27 +885,125 @@ QString PageviewChartView::description() const
     return chart()->title();
 }
 
-bool PageviewChartView::exportPng(const QString &path)
+QStringList PageviewChartView::notes() const
+{
+    if (m_view == View::TopPostcodes || !m_seriesModel || m_seriesModel->series().periods.isEmpty())
+        return {};
+    const PageviewSeries &s = m_seriesModel->series();
+    const auto [from, to] = visiblePeriods();
+    QStringList partial;
+    qsizetype gaps = 0;
+    for (qsizetype t = 0; t < s.periods.size(); ++t) {
+        if (s.periods[t] < from || s.periods[t] >= to)
+            continue;
+        if (m_partial.contains(s.periods[t]))
+            partial << tr("%1 (%2)").arg(periodLabel(s.grain, s.periods[t]), s.coverage[t].describe());
+        gaps += m_shaded.contains(s.periods[t]) ? 1 : 0;
+    }
+    QStringList notes;
+    constexpr qsizetype listed = 6;
+    if (!partial.isEmpty()) {
+        QString named = partial.mid(0, listed).join(QStringLiteral(", "));
+        if (partial.size() > listed)
+            named += tr(" and %1 more").arg(partial.size() - listed);
+        notes << tr("Partial periods (dotted lines, amber rings; their counts cover only the hours loaded): %1.").arg(named);
+    }
+    if (gaps > 0)
+        notes << (gaps == 1 ? tr("1 %1 never loaded: shaded grey, not zero.").arg(grainName(s.grain))
+                            : tr("%1 %2s never loaded: shaded grey, not zero.").arg(countText(gaps), grainName(s.grain)));
+    QStringList hidden;
+    for (const QAbstractSeries *series : chart()->series())
+        if (!isSeriesShown(series->name()) && !hidden.contains(series->name()))
+            hidden << series->name();
+    if (!hidden.isEmpty())
+        notes << tr("Hidden: %1.").arg(hidden.join(QStringLiteral(", ")));
+    return notes;
+}
+
+QString PageviewChartView::suggestedFileName() const
+{
+    const auto day = [](qint64 t) { return formatTimestamp(t).left(10); };
+    // [from, to): the last day named is the one to - 1 falls in.
+    const auto span = [&day](qint64 from, qint64 to) {
+        return day(from) == day(to - 1) ? day(from) : day(from) + QStringLiteral("-to-") + day(to - 1);
+    };
+    if (m_view == View::TopPostcodes) {
+        if (!m_rankingModel || m_rankingModel->ranking().isEmpty())
+            return QStringLiteral("top-postcodes");
+        return QStringLiteral("top-%1-postcodes-%2")
+            .arg(m_rankingModel->ranking().size())
+            .arg(span(m_rankingModel->from(), m_rankingModel->to()));
+    }
+    if (!m_seriesModel || m_seriesModel->series().periods.isEmpty())
+        return QStringLiteral("pageviews");
+    const PageviewSeries &s = m_seriesModel->series();
+    QStringList postcodes;
+    constexpr qsizetype named = 3;
+    for (const QString &postcode : s.postcodes.mid(0, named))
+        postcodes << QString(postcode).remove(QLatin1Char(' '));
+    if (s.postcodes.size() > named)
+        postcodes << QStringLiteral("and-%1-more").arg(s.postcodes.size() - named);
+    const auto [from, to] = visiblePeriods();
+    return QStringLiteral("%1-per-%2-%3-%4")
+        .arg(m_view == View::Difference ? QStringLiteral("current-minus-at-time") : QStringLiteral("pageviews"),
+             grainName(s.grain), postcodes.join(QLatin1Char('-')), span(from, to));
+}
+
+QImage PageviewChartView::renderImage(QSize size)
 {
     m_hover->hide();
-    const QImage drawn = grab().toImage();
     const QString title = description();
-    const int width = drawn.width();
-    QFont font = this->font();
-    font.setBold(true);
-    const QFontMetrics metrics(font);
-    const int margin = 10;
-    const QRect text = metrics.boundingRect(QRect(0, 0, width - 2 * margin, 10000), Qt::TextWordWrap, title);
-    QImage image(width, drawn.height() + text.height() + 2 * margin, QImage::Format_RGB32);
+    const QString notesText = notes().join(QLatin1Char('\n'));
+    const int width = size.isEmpty() ? viewport()->width() : size.width();
+    constexpr int margin = 10;
+    QFont titleFont = font();
+    titleFont.setBold(true);
+    const int textWidth = width - 2 * margin;
+    const QRect titleBox = QFontMetrics(titleFont).boundingRect(QRect(0, 0, textWidth, 10000), Qt::TextWordWrap, title);
+    const QRect notesBox = notesText.isEmpty()
+        ? QRect()
+        : fontMetrics().boundingRect(QRect(0, 0, textWidth, 10000), Qt::TextWordWrap, notesText);
+    const int header = margin + titleBox.height() + (notesText.isEmpty() ? 0 : margin / 2 + notesBox.height()) + margin;
+    // On screen's size: the chart as it is, the header above it. A chosen size is the whole image's.
+    const QSize chartSize = size.isEmpty() ? viewport()->size() : QSize(width, std::max(120, size.height() - header));
+
+    QImage image(QSize(width, header + chartSize.height()), QImage::Format_RGB32);
     image.fill(Qt::white);
     QPainter painter(&image);
-    painter.setFont(font);
+    painter.setRenderHint(QPainter::Antialiasing);
     painter.setPen(Qt::black);
-    painter.drawText(QRect(margin, margin, width - 2 * margin, text.height()), Qt::TextWordWrap, title);
-    painter.drawImage(0, text.height() + 2 * margin, drawn);
+    painter.setFont(titleFont);
+    painter.drawText(QRect(margin, margin, textWidth, titleBox.height()), Qt::TextWordWrap, title);
+    if (!notesText.isEmpty()) {
+        painter.setFont(font());
+        painter.setPen(QColor(0x6d, 0x4c, 0x00));
+        painter.drawText(QRect(margin, margin + titleBox.height() + margin / 2, textWidth, notesBox.height()),
+                         Qt::TextWordWrap, notesText);
+    }
+    // The chart is laid out again at the image's size (ticks and legend placed for it), drawn, and given
+    // back its size on screen.
+    const QSizeF onScreen = chart()->size();
+    chart()->resize(chartSize);
+    scene()->render(&painter, QRectF(QPointF(0, header), QSizeF(chartSize)), chart()->sceneBoundingRect());
+    chart()->resize(onScreen);
     painter.end();
     image.setText(QStringLiteral("Title"), title);
-    return image.save(path, "PNG");
+    if (!notesText.isEmpty())
+        image.setText(QStringLiteral("Description"), notesText);
+    return image;
+}
+
+bool PageviewChartView::exportPng(const QString &path, QSize size, QString *error)
+{
+    const QImage image = renderImage(size);
+    // Whole or not at all: a full disk leaves no half image.
+    return saveWholeFile(path, [&image](QIODevice *out, QString *reason) {
+        if (image.save(out, "PNG"))
+            return WriteOutcome::Written;
+        *reason = QObject::tr("cannot write: %1").arg(out->errorString().isEmpty() ? QObject::tr("the image could not be encoded")
+                                                                                    : out->errorString());
+        return WriteOutcome::Failed;
+    }, error) == WriteOutcome::Written;
 }
 
 } // namespace pv

@@ -4,11 +4,18 @@
 
 #include <QChartView>
 #include <QHash>
+#include <QImage>
 #include <QList>
 #include <QPointF>
+#include <QSet>
+
+#include <optional>
+#include <tuple>
+#include <utility>
 
 class QCategoryAxis;
 class QLabel;
+class QRubberBand;
 
 namespace pv {
 
@@ -16,9 +23,12 @@ class PostcodeRankingModel;
 
 /// All of the analyst's chart drawing, fed by plain models: a PageviewSeriesModel for the time views and
 /// a PostcodeRankingModel for the top postcodes. Periods that were never loaded are shaded and break the
-/// lines; they are never drawn as zeros. Periods with some hours not loaded are drawn marked as partial. Hovering a period or a bar shows its exact values. Time ticks
-/// fall on whole hours, days, weeks or months; counts are written with digit grouping. Keeping Qt Charts
-/// inside this one class lets it move to Qt Graphs later.
+/// lines; they are never drawn as zeros. Periods with some hours not loaded are drawn marked as partial.
+/// Hovering a period or a bar shows its exact values. Time ticks fall on whole hours, days, weeks or months;
+/// counts are written with digit grouping. A click on a legend entry hides or shows what it names; the time
+/// axis zooms (drag across the plot, the wheel, + and -) and pans (Shift+drag, middle drag, the arrow
+/// keys), and a double-click or Home shows the whole range again. Keeping Qt Charts inside this one class
+/// lets it move to Qt Graphs later.
 class PageviewChartView : public QChartView
 {
     Q_OBJECT
@@ -53,13 +63,46 @@ public:
     /// The names in the legend, as drawn.
     QStringList legendNames() const;
 
-    /// What the chart shows in one line: the view, the grain, the postcodes and the range in UTC.
+    /// Hides or shows every series the legend names so (a postcode's line, "not loaded", "partial period");
+    /// what is hidden stays hidden when the chart is drawn again.
+    void setSeriesShown(const QString &legendName, bool shown);
+    bool isSeriesShown(const QString &legendName) const { return !m_hidden.contains(legendName); }
+
+    /// The time views' visible stretch of the axis, [from, to) in seconds; the whole range unless zoomed.
+    std::pair<qint64, qint64> visibleRange() const;
+    /// The whole periods the visible stretch meets, [from, to) inside the series' range: what an export of
+    /// the data shown covers.
+    std::pair<qint64, qint64> visiblePeriods() const;
+    bool isZoomed() const { return m_zoom.has_value(); }
+    /// Shows [from, to) of the time axis (kept inside the range, at least one period wide).
+    void zoomTo(double from, double to);
+    void resetZoom();
+
+    /// What the chart shows in one line: the view, the grain, the postcodes and the range in UTC (the
+    /// visible stretch when zoomed).
     QString description() const;
-    /// Saves the chart with its description above it and its legend.
-    bool exportPng(const QString &path);
+    /// What a reader of an image of the chart must also know: the partial periods, the hidden series.
+    QStringList notes() const;
+    /// A file name for an export of what is shown, without folder or suffix:
+    /// "pageviews-per-day-SW1A1AA-EC1A1BB-2024-02-26-to-2024-03-04".
+    QString suggestedFileName() const;
+    /// The chart drawn at size (the whole image, the description and notes above it included); an empty
+    /// size means the size it has on screen.
+    QImage renderImage(QSize size = {});
+    /// Saves renderImage(size) as PNG, whole or not at all; false with *error "PATH: cannot write: REASON".
+    bool exportPng(const QString &path, QSize size = {}, QString *error = nullptr);
+
+signals:
+    /// The visible stretch of the time axis changed (zoom, pan, reset, or a new range).
+    void zoomChanged();
 
 protected:
+    void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
+    void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
+    void wheelEvent(QWheelEvent *event) override;
+    void keyPressEvent(QKeyEvent *event) override;
     void leaveEvent(QEvent *event) override;
     void resizeEvent(QResizeEvent *event) override;
 
@@ -71,6 +114,15 @@ private:
     void addBands(const QList<bool> &periodsMarked, const QString &name, const QColor &color, bool inLegend);
     void placeTimeTicks();
     void showHoverAt(const QPoint &viewportPos);
+    /// Each series shown or hidden as m_hidden says, its legend entry dimmed when hidden; markers of the
+    /// series named by another entry (property "inLegend" false) stay out of the legend.
+    void applyLegendState();
+    /// The time axis's value at a viewport x.
+    double timeAt(int viewportX) const;
+    std::pair<double, double> fullRange() const;
+    void panBy(double seconds);
+
+    enum class Drag { None, Zoom, Pan };
 
     PageviewSeriesModel *m_seriesModel = nullptr;
     PostcodeRankingModel *m_rankingModel = nullptr;
@@ -81,6 +133,13 @@ private:
     QCategoryAxis *m_timeAxis = nullptr;     // of the time views
     QCategoryAxis *m_countAxis = nullptr;
     QLabel *m_hover = nullptr;
+    QSet<QString> m_hidden;                       // legend names switched off
+    std::optional<std::pair<double, double>> m_zoom; // the visible stretch of the time axis, when zoomed
+    std::tuple<Grain, qint64, qint64> m_zoomedSeries{}; // the grain and range m_zoom was chosen on
+    QRubberBand *m_band = nullptr;
+    Drag m_drag = Drag::None;
+    QPoint m_dragFrom;
+    double m_dragFromValue = 0;
 };
 
 } // namespace pv

@@ -99,4 +99,17 @@ WriteOutcome exportReportCsv(const QString &path, const ReportTable &table, cons
     }, error);
 }
 
+WriteOutcome writeRankingCsv(const QList<PostcodeRanking> &ranking, QIODevice *out, QString *reason)
+{
+    CsvWriter csv(out, CsvWriter::Formulas::Neutralise);
+    csv.addText(QStringLiteral("postcode")).addText(QStringLiteral("current")).addText(QStringLiteral("at_time"))
+        .addText(QStringLiteral("difference")).endRow();
+    for (const PostcodeRanking &r : ranking)
+        csv.addText(r.postcode).addNumber(r.current).addNumber(r.atTime).addNumber(r.current - r.atTime).endRow();
+    if (csv.finish())
+        return WriteOutcome::Written;
+    *reason = QStringLiteral("cannot write: %1").arg(csv.errorString());
+    return WriteOutcome::Failed;
+}
+
 } // namespace pv

@@ -2,6 +2,7 @@
 
 #include "export/savefile.h"
 #include "query/pageviewquery.h"
+#include "query/postcodedirectory.h"
 #include "query/reporttable.h"
 #include "query/warehousecoverage.h"
 
@@ -63,5 +64,9 @@ private:
 /// cancel leaves whatever was there before). Failed comes with *error "PATH: cannot write: REASON".
 WriteOutcome exportReportCsv(const QString &path, const ReportTable &table, const ReportDescription &description,
                      const ReportCsvOptions &options, LoadFeedback *feedback, QString *error);
+
+/// The top postcodes as the Charts screen ranks them, as CSV (CsvWriter): postcode,current,at_time,difference,
+/// in rank order. Failed comes with *reason "cannot write: REASON".
+WriteOutcome writeRankingCsv(const QList<PostcodeRanking> &ranking, QIODevice *out, QString *reason);
 
 } // namespace pv
