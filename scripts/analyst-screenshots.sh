@@ -26,4 +26,4 @@ rm -f "$work"/extracts/pageviews_2024-03-04T{05..23}.csv
 echo "== taking screenshots"
 QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1400x900x24" "$build/tests/analystscreenshots/analyst_screenshots" \
     --db "$work/warehouse.sqlite" --out "$root/docs"
-ls -l "$root"/docs/{history,charts,charts-export,charts-hours,charts-month,charts-difference,charts-top,reports}.png
+ls -l "$root"/docs/{history,charts,charts-export,charts-hours,charts-zoomed,charts-month,charts-difference,charts-top,reports}.png

@@ -127,6 +127,7 @@ class AnalystGuiTest : public QObject
 
 private slots:
     void initTestCase();
+    void init();
 
     void historyShowsAUsersTimelineAndPageviews();
     void historyShowsAMoversTimeline();
@@ -145,6 +146,7 @@ private slots:
     void chartsZoomAndPanTheTimeAxis();
     void chartsCopyAndExportTheirData();
     void chartsExportPngNamedAtAChosenSize();
+    void chartsAndReportsOpenOnTheLastChoice();
     void reportsMarkPartialPeriodsAndUnknownPostcodes();
     void reportsPreviewBothBases();
     void reportsOpenOnTheLastCompleteDaysTopPostcodes();
@@ -165,6 +167,11 @@ void AnalystGuiTest::initTestCase()
     QString error;
     QVERIFY2(m_hand.buildHandMade(&error), qPrintable(error));
     QVERIFY2(m_generated.buildGenerated(&error), qPrintable(error));
+}
+
+void AnalystGuiTest::init()
+{
+    QSettings().clear(); // each test starts as a first run: no remembered choices
 }
 
 void AnalystGuiTest::historyShowsAUsersTimelineAndPageviews()
@@ -917,6 +924,46 @@ void AnalystGuiTest::chartsExportPngNamedAtAChosenSize()
     ChartImageDialog again(chart.viewport()->size(), QStringLiteral("next"));
     QCOMPARE(again.findChild<QLineEdit *>(QStringLiteral("imagePath"))->text(), folder + QStringLiteral("/next.png"));
     QDir(folder).removeRecursively();
+}
+
+void AnalystGuiTest::chartsAndReportsOpenOnTheLastChoice()
+{
+    const QStringList chosen{QStringLiteral("SW19"), QStringLiteral("EC1A")};
+    {
+        ChartsScreen charts(m_hand.path());
+        QVERIFY(showAt(charts, 1300, 800));
+        QTRY_VERIFY(charts.periodSelector()->range().has_value());
+        charts.setPostcodes(chosen);
+        charts.setView(PageviewChartView::View::Difference);
+        charts.periodSelector()->setGrain(Grain::Week);
+        charts.periodSelector()->setCustomRange(at("2024-03-01 00:00:00"), at("2024-03-03 05:00:00"));
+
+        ReportsScreen reports(m_hand.path());
+        QVERIFY(showAt(reports, 1300, 800));
+        reports.setBasis(QStringLiteral("at-time"));
+        reports.setPostcodes(QStringLiteral("SW19"));
+        reports.periodSelector()->setRecentRange(RecentRange::AllData);
+        reports.periodSelector()->setGrain(Grain::Month);
+        QTRY_VERIFY(reports.status().contains(QLatin1String("per month")));
+    }
+    // Opened again (the desktop restarted): the same postcodes, view, range and grain.
+    ChartsScreen charts(m_hand.path());
+    QCOMPARE(charts.postcodes(), chosen);
+    QCOMPARE(charts.chartView()->view(), PageviewChartView::View::Difference);
+    QCOMPARE(charts.periodSelector()->grain(), Grain::Week);
+    QCOMPARE(charts.periodSelector()->range(), std::pair(at("2024-03-01 00:00:00"), at("2024-03-03 05:00:00")));
+    QTRY_COMPARE(charts.seriesModel()->series().postcodes, chosen); // not replaced by the top postcodes
+    QCOMPARE(charts.seriesModel()->series().grain, Grain::Week);
+    ReportsScreen reports(m_hand.path());
+    QCOMPARE(reports.periodSelector()->grain(), Grain::Month);
+    QTRY_VERIFY(reports.status().contains(QLatin1String("per month")));
+    QCOMPARE(reports.basis(), QStringLiteral("at-time"));
+    QCOMPARE(reports.postcodes(), QStringLiteral("SW19"));
+    // The postcodes belong to their warehouse: another one opens on its own top postcodes.
+    ChartsScreen other(m_generated.path());
+    QVERIFY(other.postcodes().isEmpty());
+    QTRY_VERIFY(!other.postcodes().isEmpty());
+    QVERIFY(other.postcodes() != chosen);
 }
 
 void AnalystGuiTest::reportsMarkPartialPeriodsAndUnknownPostcodes()

@@ -2,6 +2,7 @@
 #include "basesexplained.h"
 #include "chartimagedialog.h"
 #include "scrolledscreen.h"
+#include "warehousename.h"
 
 #include "extract/extractvalidation.h"
 #include "periodselector.h"
@@ -30,6 +31,7 @@
 #include <QListWidget>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSettings>
 #include <QSpinBox>
 #include <QStringListModel>
 #include <QTabBar>
@@ -39,6 +41,7 @@ namespace pv {
 
 namespace {
 constexpr int defaultPostcodes = 3;
+constexpr auto viewKey = "charts/view";
 
 /// "1 hour", "8,760 hours".
 QString periodCount(Grain grain, qsizetype n)
@@ -51,6 +54,7 @@ QString periodCount(Grain grain, qsizetype n)
 ChartsScreen::ChartsScreen(const QString &warehousePath, QWidget *parent)
     : QWidget(parent)
     , m_queries(new QueryThread(warehousePath, this))
+    , m_postcodesKey(warehouseSettingsKey(QStringLiteral("charts/postcodes"), warehousePath))
     , m_completions(new QStringListModel(this))
     , m_series(new PageviewSeriesModel(this))
     , m_ranking(new PostcodeRankingModel(this))
@@ -140,6 +144,17 @@ ChartsScreen::ChartsScreen(const QString &warehousePath, QWidget *parent)
     layout->addLayout(main, 1);
     showScrolled(this, content, QStringLiteral("chartsScroll"));
 
+    // It opens on what its user chose last time: postcodes, view, range and grain (the top postcodes of
+    // the range when none were chosen).
+    {
+        const QSettings settings;
+        m_postcodes = settings.value(m_postcodesKey).toStringList();
+        m_pickTopOnLoad = m_postcodes.isEmpty();
+        showPostcodeList();
+        m_views->setCurrentIndex(std::clamp(settings.value(QLatin1String(viewKey), 0).toInt(), 0, m_views->count() - 1));
+        m_chart->setView(PageviewChartView::View(m_views->currentIndex()));
+        m_period->remember(QStringLiteral("charts"));
+    }
     connect(add, &QPushButton::clicked, this, &ChartsScreen::addTypedPostcode);
     connect(m_search, &QLineEdit::returnPressed, this, &ChartsScreen::addTypedPostcode);
     connect(m_search, &QLineEdit::textEdited, this, &ChartsScreen::searchPostcodes);
@@ -156,6 +171,7 @@ ChartsScreen::ChartsScreen(const QString &warehousePath, QWidget *parent)
         queryRanking();
     });
     connect(m_views, &QTabBar::currentChanged, this, [this](int index) {
+        QSettings().setValue(QLatin1String(viewKey), index);
         m_chart->setView(PageviewChartView::View(index));
         showStatus();
     });
@@ -213,6 +229,7 @@ void ChartsScreen::setPostcodes(const QStringList &postcodes)
         if (!normalised.isEmpty() && !m_postcodes.contains(normalised))
             m_postcodes << normalised;
     }
+    QSettings().setValue(m_postcodesKey, m_postcodes);
     showPostcodeList();
     querySeries();
 }

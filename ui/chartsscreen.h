@@ -73,6 +73,7 @@ private:
     void withChartCsv(std::function<void(const QByteArray &csv)> use);
 
     QueryThread *m_queries = nullptr;
+    QString m_postcodesKey; // where the postcodes charted on this warehouse are remembered
     QStringList m_postcodes;
     bool m_pickTopOnLoad = true;
     quint64 m_choice = 0;  // counts choices of postcodes: a top-N answer applies only if none came after

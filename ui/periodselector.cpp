@@ -8,6 +8,7 @@
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QSettings>
 
 namespace pv {
 
@@ -134,6 +135,39 @@ void PeriodSelector::setGrainVisible(bool visible)
 {
     m_grainLabel->setVisible(visible);
     m_grain->setVisible(visible);
+}
+
+void PeriodSelector::remember(const QString &group)
+{
+    const QString rangeKey = group + QStringLiteral("/range");
+    const QString grainKey = group + QStringLiteral("/grain");
+    const QString fromKey = group + QStringLiteral("/from");
+    const QString toKey = group + QStringLiteral("/to");
+    const QSettings settings;
+    {
+        const QSignalBlocker blockRange(m_range);
+        const QSignalBlocker blockGrain(m_grain);
+        if (const int g = m_grain->findData(settings.value(grainKey, int(grain())).toInt()); g >= 0)
+            m_grain->setCurrentIndex(g);
+        const int range = settings.value(rangeKey, m_range->currentData()).toInt();
+        if (range == customRange && settings.contains(fromKey) && settings.contains(toKey)) {
+            m_range->setCurrentIndex(m_range->findData(customRange));
+            m_from->setDateTime(utc(settings.value(fromKey).toLongLong()));
+            m_to->setDateTime(utc(settings.value(toKey).toLongLong()));
+        } else if (const int r = m_range->findData(range); r >= 0 && range != customRange) {
+            m_range->setCurrentIndex(r);
+        }
+    }
+    updateCustomEditors();
+    connect(this, &PeriodSelector::changed, this, [=, this] {
+        QSettings chosen;
+        chosen.setValue(rangeKey, m_range->currentData());
+        chosen.setValue(grainKey, int(grain()));
+        if (isCustom()) {
+            chosen.setValue(fromKey, hourStart(m_from));
+            chosen.setValue(toKey, hourStart(m_to));
+        }
+    });
 }
 
 void PeriodSelector::updateCustomEditors()

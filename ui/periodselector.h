@@ -34,6 +34,9 @@ public:
     void setCustomRange(qint64 from, qint64 to);
     void setGrain(Grain grain);
     void setGrainVisible(bool visible);
+    /// Takes the range and grain last chosen under this settings group (QSettings "GROUP/range", …), and
+    /// keeps every later choice there, so a screen opens on what its user chose last time.
+    void remember(const QString &group);
 
 signals:
     /// The range or the grain changed.

@@ -1,6 +1,7 @@
 #include "reportsscreen.h"
 #include "basesexplained.h"
 #include "scrolledscreen.h"
+#include "warehousename.h"
 
 #include "extract/extractvalidation.h"
 #include "core/loadfeedback.h"
@@ -23,6 +24,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRegularExpression>
+#include <QSettings>
 #include <QStyledItemDelegate>
 #include <QSortFilterProxyModel>
 #include <QTableView>
@@ -31,6 +33,8 @@
 namespace pv {
 
 namespace {
+
+constexpr auto basisKey = "reports/basis";
 
 /// Tints the rows of partial periods amber, so a count that covers only some hours stands out.
 class PartialPeriodDelegate : public QStyledItemDelegate
@@ -52,6 +56,7 @@ protected:
 ReportsScreen::ReportsScreen(const QString &warehousePath, QWidget *parent)
     : QWidget(parent)
     , m_queries(new QueryThread(warehousePath, this))
+    , m_postcodesKey(warehouseSettingsKey(QStringLiteral("reports/postcodes"), warehousePath))
     , m_model(new ReportTableModel(this))
 {
     auto *filters = new QGroupBox(tr("Report"), this);
@@ -137,6 +142,14 @@ ReportsScreen::ReportsScreen(const QString &warehousePath, QWidget *parent)
     showScrolled(this, content, QStringLiteral("reportsScroll"));
     setExporting(false);
 
+    // It opens on what its user chose last time: basis, postcodes, range and grain.
+    {
+        const QSettings settings;
+        if (const int b = m_basis->findData(settings.value(QLatin1String(basisKey), m_basis->currentData())); b >= 0)
+            m_basis->setCurrentIndex(b);
+        m_postcodes->setText(settings.value(m_postcodesKey).toString());
+        m_period->remember(QStringLiteral("reports"));
+    }
     connect(run, &QPushButton::clicked, this, &ReportsScreen::preview);
     connect(m_postcodes, &QLineEdit::returnPressed, this, &ReportsScreen::preview);
     connect(m_basis, &QComboBox::currentIndexChanged, this, &ReportsScreen::preview);
@@ -176,9 +189,19 @@ void ReportsScreen::setBasis(const QString &basis)
     m_basis->setCurrentIndex(m_basis->findData(basis));
 }
 
+QString ReportsScreen::basis() const
+{
+    return m_basis->currentData().toString();
+}
+
 void ReportsScreen::setPostcodes(const QString &postcodes)
 {
     m_postcodes->setText(postcodes);
+}
+
+QString ReportsScreen::postcodes() const
+{
+    return m_postcodes->text();
 }
 
 void ReportsScreen::setCsvOptions(const ReportCsvOptions &options)
@@ -237,6 +260,9 @@ void ReportsScreen::preview()
         m_status->setText(error);
         return;
     }
+    QSettings settings;
+    settings.setValue(QLatin1String(basisKey), m_basis->currentData());
+    settings.setValue(m_postcodesKey, m_postcodes->text());
     m_status->setText(tr("Querying…"));
     m_queries->request(QStringLiteral("preview"), [this, query, bothBases](Warehouse &warehouse) -> std::function<void()> {
         QString queryError;

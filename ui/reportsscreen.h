@@ -40,7 +40,9 @@ public:
 
     /// "current", "at-time" or empty for both bases.
     void setBasis(const QString &basis);
+    QString basis() const;
     void setPostcodes(const QString &postcodes);
+    QString postcodes() const;
     void setCsvOptions(const ReportCsvOptions &options);
     ReportCsvOptions csvOptions() const;
 
@@ -59,6 +61,7 @@ private:
     void setExporting(bool exporting);
 
     QueryThread *m_queries = nullptr;
+    QString m_postcodesKey; // where the postcodes reported on this warehouse are remembered
     QComboBox *m_basis = nullptr;
     PeriodSelector *m_period = nullptr;
     QLineEdit *m_postcodes = nullptr;

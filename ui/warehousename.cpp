@@ -1,5 +1,7 @@
 #include "warehousename.h"
 
+#include <QCryptographicHash>
+
 #include "storage/warehouse.h"
 
 #include <QDir>
@@ -25,6 +27,12 @@ QString warehouseName(const QString &location)
     const QString port = address->port.isEmpty() ? QStringLiteral("5432") : address->port;
     return address->user.isEmpty() ? QObject::tr("%1 on %2:%3 (PostgreSQL)").arg(database, host, port)
                                    : QObject::tr("%1 on %2:%3 as %4 (PostgreSQL)").arg(database, host, port, address->user);
+}
+
+QString warehouseSettingsKey(const QString &group, const QString &location)
+{
+    return group + QLatin1Char('/')
+        + QString::fromLatin1(QCryptographicHash::hash(location.toUtf8(), QCryptographicHash::Sha256).toHex().left(24));
 }
 
 } // namespace pv

@@ -15,6 +15,8 @@
 #include "query/warehousecoverage.h"
 
 #include <QApplication>
+#include <QSettings>
+#include <QStandardPaths>
 #include <QDir>
 #include <QSpinBox>
 #include <QTest>
@@ -98,6 +100,10 @@ int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
     pv::groupCountDigits();
+    // The screens remember the last choices: the pictures start from none, in a settings file of their own.
+    QStandardPaths::setTestModeEnabled(true);
+    QCoreApplication::setOrganizationName(QStringLiteral("pvadmin-screenshots"));
+    QSettings().clear();
     QString db, out;
     const QStringList args = app.arguments();
     for (qsizetype i = 1; i + 1 < args.size(); ++i) {
@@ -145,7 +151,6 @@ int main(int argc, char *argv[])
                 && charts.seriesModel()->series().grain == pv::Grain::Day;
         });
         ok &= save(&charts, out + QStringLiteral("/charts.png"));
-        ok &= charts.exportPng(out + QStringLiteral("/charts-export.png"));
         charts.periodSelector()->setGrain(pv::Grain::Hour);
         ok &= settle([&] { return charts.seriesModel()->series().grain == pv::Grain::Hour; });
         QTest::qWait(400);
@@ -153,6 +158,27 @@ int main(int argc, char *argv[])
         pv::PageviewChartView *view = charts.chartView();
         QTest::mouseMove(view->viewport(), view->mapFromScene(view->chart()->mapToScene(view->chart()->plotArea().center())));
         ok &= save(&charts, out + QStringLiteral("/charts-hours.png"));
+        // Zoomed by a drag to the last two days, one line hidden from the legend; exported at a slide's size.
+        {
+            const auto [from, to] = view->visibleRange();
+            const QPoint left = view->mapFromScene(view->chart()->mapToScene(
+                view->chart()->mapToPosition(QPointF(double(to - 2 * 86400), 0), view->chart()->series().first())));
+            const QPoint right = view->mapFromScene(view->chart()->mapToScene(
+                view->chart()->mapToPosition(QPointF(double(to), 0), view->chart()->series().first())));
+            const int y = view->mapFromScene(view->chart()->mapToScene(view->chart()->plotArea().center())).y();
+            QTest::mousePress(view->viewport(), Qt::LeftButton, {}, QPoint(left.x(), y));
+            QTest::mouseMove(view->viewport(), QPoint((left.x() + right.x()) / 2, y));
+            QTest::mouseMove(view->viewport(), QPoint(right.x() - 1, y));
+            QTest::mouseRelease(view->viewport(), Qt::LeftButton, {}, QPoint(right.x() - 1, y));
+            Q_UNUSED(from);
+        }
+        view->setSeriesShown(selection.southWest.first() + QStringLiteral(" — at-time"), false);
+        ok &= view->isZoomed();
+        QTest::qWait(300);
+        ok &= save(&charts, out + QStringLiteral("/charts-zoomed.png"));
+        ok &= charts.exportPng(out + QStringLiteral("/charts-export.png"), QSize(1600, 900));
+        view->setSeriesShown(selection.southWest.first() + QStringLiteral(" — at-time"), true);
+        view->resetZoom();
         const auto newest = charts.periodSelector()->freshness().newestHour;
         charts.periodSelector()->setCustomRange(*newest - 2 * 86400, *newest + 3600);
         charts.periodSelector()->setGrain(pv::Grain::Month);

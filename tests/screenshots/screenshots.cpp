@@ -13,6 +13,8 @@
 #include "itemmodels/reporttablemodels.h"
 
 #include <QApplication>
+#include <QStandardPaths>
+#include <QSettings>
 #include <QDir>
 #include <QTreeWidget>
 #include <QProgressBar>
@@ -38,7 +40,10 @@ int main(int argc, char *argv[])
 {
     QApplication app(argc, argv);
     pv::groupCountDigits();
+    // The screens remember the last choices: the pictures start from none, in a settings file of their own.
+    QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("pvadmin-screenshots"));
+    QSettings().clear();
     QString db, big, out;
     QStringList imports;
     const QStringList args = app.arguments();
