@@ -11,6 +11,7 @@
 #include "itemmodels/loadcalendarmodel.h"
 #include "loadprogresspanel.h"
 #include "itemmodels/loadrunsmodel.h"
+#include "elidedlabel.h"
 #include "loadsscreen.h"
 #include "mainwindow.h"
 #include "overviewscreen.h"
@@ -433,6 +434,71 @@ private slots:
         details->close();
     }
 
+    void failedRunIsRetriedFromItsRow()
+    {
+        OperatorFixture f;
+        QByteArray bad("user_id,url,pageview_datetime\n");
+        QByteArray good = bad;
+        for (int i = 1; i <= 50; ++i) {
+            bad += (i == 10 ? QByteArray("12x") : QByteArray::number(i)) + ",https://example.com/a,2024-03-01 05:10:00\n";
+            good += QByteArray::number(i) + ",https://example.com/a,2024-03-01 05:10:00\n";
+        }
+        const QString file = f.write(QStringLiteral("pageviews_2024-03-01T05.csv"), bad);
+        MainWindow window(f.warehousePath());
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QList<LoadResult> results = runImport(window, window.importFiles({file}));
+        QCOMPARE(results[0].outcome, LoadOutcome::Failed); // 2% rejected, over the 1% threshold
+        const qint64 failedRun = results[0].run.id;
+
+        // The file is put right; its failed run's row loads it again.
+        QFile fixed(file);
+        QVERIFY(fixed.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        fixed.write(good);
+        fixed.close();
+        window.showScreen(QStringLiteral("Loads"));
+        LoadsScreen *loads = window.loads();
+        QTRY_COMPARE(loads->runs()->rowCount(), 1);
+        auto *retry = loads->findChild<QPushButton *>(QStringLiteral("retryRun"));
+        QVERIFY(retry);
+        QVERIFY(!retry->isEnabled()); // nothing selected
+        loads->view()->selectRow(0);
+        QCOMPARE(loads->runs()->runAt(0).id, failedRun);
+        QVERIFY(retry->isEnabled());
+        QSignalSpy finished(window.loadQueue(), &LoadQueue::fileFinished);
+        QSignalSpy idle(window.loadQueue(), &LoadQueue::idle);
+        QTest::mouseClick(retry, Qt::LeftButton);
+        QVERIFY(idle.wait(60000));
+        QCOMPARE(finished.size(), 1);
+        const LoadResult retried = finished.at(0).at(1).value<LoadResult>();
+        QCOMPARE(retried.outcome, LoadOutcome::Loaded);
+        QCOMPARE(retried.run.rowsLoaded, 50);
+        QVERIFY(waitUntilRead(window));
+        QCOMPARE(window.overview()->calendar()->failedHours().size(), 0);
+        QCOMPARE(window.overview()->calendar()->loadedHours(), 1);
+        // A run that loaded is not retried.
+        QTRY_COMPARE(loads->runs()->rowCount(), 2);
+        loads->view()->selectRow(0);
+        QCOMPARE(loads->runs()->runAt(0).id, retried.run.id);
+        QVERIFY(!retry->isEnabled());
+
+        // The run's details offer the retry too; with its file gone, the row says so and records nothing.
+        loads->view()->selectRow(1);
+        QVERIFY(retry->isEnabled());
+        RunDetailsDialog *details = window.showRun(failedRun);
+        QVERIFY(waitUntilRead(window));
+        QTRY_VERIFY(details->findChild<QPushButton *>(QStringLiteral("retryRun")));
+        QVERIFY(details->findChild<QPushButton *>(QStringLiteral("retryRun"))->isEnabled());
+        details->close();
+        QVERIFY(QFile::remove(file));
+        QTest::mouseClick(retry, Qt::LeftButton);
+        QVERIFY2(loads->findChild<QLabel *>(QStringLiteral("runCount"))->text().contains(QStringLiteral("is not there any more")),
+                 qPrintable(loads->findChild<QLabel *>(QStringLiteral("runCount"))->text()));
+        QTest::qWait(200);
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(window.warehouse().runLog().runs().size(), 2);
+    }
+
     void refusedFileSaysWhyAndHowToForce()
     {
         OperatorFixture f;
@@ -816,6 +882,19 @@ private slots:
         QVERIFY(waitUntilRead(window));
         QVERIFY(window.statusText().contains(QStringLiteral("Stale")));
         QVERIFY(window.statusText().contains(QStringLiteral("users snapshot")));
+        // On a narrow window the warning ends in "…" instead of being cut off or widening the window; its
+        // tooltip has all of it.
+        window.show();
+        window.resize(1024, 600);
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto *stale = window.findChild<ElidedLabel *>(QStringLiteral("staleWarning"));
+        QVERIFY(stale && stale->isVisible());
+        QTRY_VERIFY2(stale->shownText().endsWith(QStringLiteral("…")) && stale->shownText().size() > 12,
+                     qPrintable(stale->shownText()));
+        QVERIFY(stale->toolTip().contains(stale->text().trimmed().mid(2))); // past the "⚠ "
+        QVERIFY2(window.minimumSizeHint().width() <= 1024, qPrintable(QString::number(window.minimumSizeHint().width())));
+        window.resize(1900, 800);
+        QTRY_COMPARE(stale->shownText(), stale->text());
         // Day 1's snapshot arrives: fresh again.
         QCOMPARE(f.load(f.path(gen.usersFileName(1))).outcome, LoadOutcome::Loaded);
         emit window.warehouseChanged();

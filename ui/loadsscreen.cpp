@@ -10,6 +10,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QLocale>
+#include <QMenu>
 #include <QPushButton>
 #include <QShortcut>
 #include <QTableView>
@@ -45,6 +46,9 @@ LoadsScreen::LoadsScreen(const QString &warehousePath, QWidget *parent)
     bar->addWidget(m_status, 1);
     auto *details = new QPushButton(tr("Details…"), this);
     bar->addWidget(details);
+    m_retry = new QPushButton(tr("Retry"), this);
+    m_retry->setObjectName(QStringLiteral("retryRun"));
+    bar->addWidget(m_retry);
     layout->addLayout(bar);
 
     m_loading = new QLabel(this);
@@ -92,7 +96,26 @@ LoadsScreen::LoadsScreen(const QString &warehousePath, QWidget *parent)
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &LoadsScreen::updateCount);
     connect(m_view, &QTableView::activated, this, &LoadsScreen::openCurrentRun);
     connect(details, &QPushButton::clicked, this, &LoadsScreen::openCurrentRun);
+    connect(m_retry, &QPushButton::clicked, this, &LoadsScreen::retryCurrentRun);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &LoadsScreen::updateRetry);
+    connect(m_model, &QAbstractItemModel::modelReset, this, &LoadsScreen::updateRetry);
+    // The row's own menu: what the buttons above do, and an import of its file with options.
+    m_view->setContextMenuPolicy(Qt::CustomContextMenu);
+    connect(m_view, &QWidget::customContextMenuRequested, this, [this](const QPoint &at) {
+        const QModelIndex index = m_view->indexAt(at);
+        if (!index.isValid())
+            return;
+        m_view->setCurrentIndex(index);
+        QMenu menu(this);
+        menu.addAction(tr("Details…"), this, &LoadsScreen::openCurrentRun);
+        const std::optional<LoadRequest> retry = currentRetry();
+        menu.addAction(tr("Retry"), this, &LoadsScreen::retryCurrentRun)->setEnabled(retry.has_value());
+        menu.addAction(tr("Import again with options…"), this, [this, retry] { emit importRequested({retry->path}); })
+            ->setEnabled(retry.has_value());
+        menu.exec(m_view->viewport()->mapToGlobal(at));
+    });
     updateCount();
+    updateRetry();
 }
 
 void LoadsScreen::reload()
@@ -126,6 +149,35 @@ void LoadsScreen::openCurrentRun()
     const QModelIndex current = m_view->currentIndex();
     if (current.isValid())
         emit runRequested(current.data(LoadRunsModel::RunIdRole).toLongLong());
+}
+
+std::optional<LoadRequest> LoadsScreen::currentRetry() const
+{
+    const QModelIndex current = m_view->currentIndex();
+    if (!current.isValid())
+        return std::nullopt;
+    return retryRequest(m_model->runAt(current.row()));
+}
+
+void LoadsScreen::updateRetry()
+{
+    const std::optional<LoadRequest> retry = currentRetry();
+    m_retry->setEnabled(retry.has_value());
+    m_retry->setToolTip(retry ? tr("Load %1 again as it is now").arg(QFileInfo(retry->path).fileName())
+                              : tr("Select a run that failed, was refused, interrupted or cancelled to load its file again"));
+}
+
+void LoadsScreen::retryCurrentRun()
+{
+    const std::optional<LoadRequest> retry = currentRetry();
+    if (!retry)
+        return;
+    // Said here, not recorded as one more failed run.
+    if (!QFileInfo::exists(retry->path)) {
+        m_count->setText(tr("%1 is not there any more: nothing to load again.").arg(retry->path));
+        return;
+    }
+    emit loadRequested(*retry);
 }
 
 void LoadsScreen::updateCount()

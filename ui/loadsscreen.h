@@ -7,6 +7,7 @@
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QPushButton;
 class QTableView;
 
 namespace pv {
@@ -15,7 +16,8 @@ class LoadRunsModel;
 class QueryThread;
 
 /// Every load run (the job tracker), newest first, sortable by any column and filterable by text and
-/// status; rows load as the operator scrolls. Double-click or Enter opens a run's details.
+/// status; rows load as the operator scrolls. Double-click or Enter opens a run's details; a run that did not
+/// load is retried from its row (Retry, or its context menu, which also imports the file again with options).
 class LoadsScreen : public QWidget
 {
     Q_OBJECT
@@ -33,6 +35,10 @@ public:
 signals:
     /// The operator asked for the details of a load run.
     void runRequested(qint64 runId);
+    /// The operator asked to load a run's file again as it is (Retry).
+    void loadRequested(const pv::LoadRequest &request);
+    /// The operator asked to import a run's file again through the import dialog, to choose its options.
+    void importRequested(const QStringList &paths);
 
 public:
     LoadRunsModel *runs() const { return m_model; }
@@ -43,6 +49,10 @@ public:
 private:
     void openCurrentRun();
     void updateCount();
+    /// The retry of the selected run, when it did not load and its file is there to read again.
+    std::optional<LoadRequest> currentRetry() const;
+    void retryCurrentRun();
+    void updateRetry();
 
     QueryThread *m_queries = nullptr;
     LoadRunsModel *m_model = nullptr;
@@ -51,6 +61,7 @@ private:
     QComboBox *m_status = nullptr;
     QLabel *m_count = nullptr;
     QLabel *m_loading = nullptr;
+    QPushButton *m_retry = nullptr;
 };
 
 } // namespace pv

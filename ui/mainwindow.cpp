@@ -4,6 +4,7 @@
 
 #include "chartsscreen.h"
 #include "connectdialog.h"
+#include "elidedlabel.h"
 #include "extract/extractvalidation.h"
 #include "historyscreen.h"
 #include "importdialog.h"
@@ -111,7 +112,7 @@ MainWindow::MainWindow(const QString &location, QWidget *parent)
     addDockWidget(Qt::BottomDockWidgetArea, m_progressDock);
     m_progressDock->hide();
     connect(m_progress, &LoadProgressPanel::runRequested, this, [this](qint64 runId) { showRun(runId); });
-    connect(m_progress, &LoadProgressPanel::loadAnywayRequested, this, &MainWindow::loadAnyway);
+    connect(m_progress, &LoadProgressPanel::loadAnywayRequested, this, &MainWindow::loadAgain);
     connect(m_loads, &LoadQueue::fileFinished, this, &MainWindow::refresh);
     // The Loads screen says which file is loading; its run, recorded before the file is read, is listed as
     // running (re-read as each stage begins), and as it ended at the end.
@@ -146,7 +147,7 @@ MainWindow::MainWindow(const QString &location, QWidget *parent)
 
     m_snapshotStatus = new QLabel(this);
     m_hourStatus = new QLabel(this);
-    m_staleWarning = new QLabel(this);
+    m_staleWarning = new ElidedLabel(this);
     m_staleWarning->setObjectName(QStringLiteral("staleWarning"));
     m_staleWarning->setStyleSheet(QStringLiteral("QLabel { color: #8a1c1c; font-weight: bold; }"));
     statusBar()->addWidget(m_snapshotStatus);
@@ -168,7 +169,12 @@ MainWindow::MainWindow(const QString &location, QWidget *parent)
         connect(overview, &OverviewScreen::importRequested, this, [this] { importFiles(); });
         return overview;
     });
-    addScreen(tr("Loads"), [](const QString &path) { return new LoadsScreen(path); });
+    addScreen(tr("Loads"), [this](const QString &path) {
+        auto *loads = new LoadsScreen(path);
+        connect(loads, &LoadsScreen::loadRequested, this, &MainWindow::loadAgain);
+        connect(loads, &LoadsScreen::importRequested, this, [this](const QStringList &paths) { importFiles(paths); });
+        return loads;
+    });
     addScreen(tr("History"), [](const QString &path) { return new HistoryScreen(path); });
     addScreen(tr("Charts"), [](const QString &path) { return new ChartsScreen(path); });
     addScreen(tr("Reports"), [](const QString &path) { return new ReportsScreen(path); });
@@ -324,8 +330,10 @@ void MainWindow::showStatus(const WarehouseStatus &status)
                                             : tr("  ·  No pageviews hour loaded"));
     const QString warning = status.warning();
     m_staleWarning->setText(warning.isEmpty() ? QString() : tr("  ⚠ Stale: %1").arg(warning));
-    m_staleWarning->setToolTip(tr("Stale means a users snapshot more than 26 hours, or an hour more than 2 hours, "
-                                  "older than the newest data in the warehouse."));
+    // The whole warning, however narrow the window made the line.
+    m_staleWarning->setToolTip((warning.isEmpty() ? QString() : tr("Stale: %1.\n\n").arg(warning))
+                               + tr("Stale means a users snapshot more than 26 hours, or an hour more than 2 hours, "
+                                    "older than the newest data in the warehouse."));
 }
 
 QString MainWindow::statusText() const
@@ -395,7 +403,7 @@ void MainWindow::startLoads(const QList<LoadRequest> &requests)
     updateActions();
 }
 
-void MainWindow::loadAnyway(LoadRequest request)
+void MainWindow::loadAgain(LoadRequest request)
 {
     // Read as it was imported: with the layout given for its folder.
     request.options.layout = layoutFor(request.path);
@@ -405,7 +413,7 @@ void MainWindow::loadAnyway(LoadRequest request)
 RunDetailsDialog *MainWindow::showRun(qint64 runId)
 {
     auto *dialog = new RunDetailsDialog(m_warehouse.path(), runId, this);
-    connect(dialog, &RunDetailsDialog::loadAnywayRequested, this, &MainWindow::loadAnyway);
+    connect(dialog, &RunDetailsDialog::loadRequested, this, &MainWindow::loadAgain);
     dialog->show();
     return dialog;
 }

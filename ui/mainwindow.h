@@ -18,6 +18,7 @@ class QTimer;
 
 namespace pv {
 
+class ElidedLabel;
 class ImportDialog;
 class LoadProgressPanel;
 class LoadsScreen;
@@ -58,8 +59,9 @@ public:
     ImportDialog *importFiles(const QStringList &paths = {});
     /// Queues files for loading into the open warehouse, in order, and shows the progress panel.
     void startLoads(const QList<LoadRequest> &requests);
-    /// Queues a refused snapshot's file again, forced, read with the layout remembered for its folder.
-    void loadAnyway(LoadRequest request);
+    /// Queues a run's file again (a retry, or a refused snapshot loaded anyway), read with the layout
+    /// remembered for its folder.
+    void loadAgain(LoadRequest request);
     /// Opens a run's details (non-modal).
     RunDetailsDialog *showRun(qint64 runId);
     /// File → Connect to PostgreSQL: the dialog (non-blocking), which opens its warehouse here when it connects.
@@ -130,7 +132,7 @@ private:
     ImportDialog *m_import = nullptr;
     QLabel *m_snapshotStatus = nullptr;
     QLabel *m_hourStatus = nullptr;
-    QLabel *m_staleWarning = nullptr;
+    ElidedLabel *m_staleWarning = nullptr;
     QLabel *m_location = nullptr;
     QLabel *m_notFollowing = nullptr;
     QMenu *m_recent = nullptr;

@@ -191,7 +191,19 @@ void RunDetailsDialog::showRun(const std::optional<LoadRun> &found)
             if (!askToLoadAnyway(this, request))
                 return;
             loadAnyway->setEnabled(false);
-            emit loadAnywayRequested(request);
+            emit loadRequested(request);
+        });
+    }
+    if (const std::optional<LoadRequest> retry = retryRequest(run)) {
+        auto *retryButton = buttons->addButton(tr("Retry"), QDialogButtonBox::ActionRole);
+        retryButton->setObjectName(QStringLiteral("retryRun"));
+        retryButton->setToolTip(tr("Load %1 again as it is now").arg(QFileInfo(run.file).fileName()));
+        retryButton->setEnabled(QFileInfo::exists(retry->path));
+        if (!retryButton->isEnabled())
+            retryButton->setToolTip(tr("%1 is not there any more").arg(retry->path));
+        connect(retryButton, &QPushButton::clicked, this, [this, request = *retry, retryButton] {
+            retryButton->setEnabled(false);
+            emit loadRequested(request);
         });
     }
     copy->setEnabled(run.rowsRejected > 0);

@@ -39,8 +39,9 @@ public:
 signals:
     /// The run was read and is shown (its rejected lines follow in rejects()).
     void runShown();
-    /// The operator asked to load this refused snapshot anyway (shown for a run the removal guard refused).
-    void loadAnywayRequested(const pv::LoadRequest &request);
+    /// The operator asked to load this run's file again: retried (a run that did not load), or loaded anyway
+    /// (a snapshot the removal guard refused).
+    void loadRequested(const pv::LoadRequest &request);
 
 private:
     void showRun(const std::optional<LoadRun> &found);

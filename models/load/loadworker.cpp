@@ -98,6 +98,15 @@ LoadRequest loadAnywayRequest(const LoadRun &run)
     return request;
 }
 
+std::optional<LoadRequest> retryRequest(const LoadRun &run)
+{
+    const bool didNotLoad = run.status == RunStatus::Failed || run.status == RunStatus::Refused
+        || run.status == RunStatus::Interrupted || run.status == RunStatus::Cancelled;
+    if (!didNotLoad || run.file == recordedFilePath(QStringLiteral("-")))
+        return std::nullopt;
+    return LoadRequest{run.file, {}};
+}
+
 LoadQueue::LoadQueue(QObject *parent)
     : QObject(parent)
 {

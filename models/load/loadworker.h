@@ -38,6 +38,10 @@ QString desktopMessage(QString message);
 bool refusedByRemovalGuard(const LoadRun &run);
 /// The request that loads a refused run's file again at the same as-of, forced past the removal guard.
 LoadRequest loadAnywayRequest(const LoadRun &run);
+/// The request that loads the file of a run that did not load (failed, refused, interrupted, cancelled)
+/// again, read as an import of it is: its kind, hour or as-of from its name and header, never forced.
+/// nullopt for a run that loaded, is running, or read standard input.
+std::optional<LoadRequest> retryRequest(const LoadRun &run);
 
 /// Where the running load is: the file, its stage, and rates and estimates derived from them.
 struct LoadProgress
