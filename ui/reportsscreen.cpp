@@ -310,7 +310,12 @@ void ReportsScreen::exportCsv(const QString &path)
     setExporting(true);
     m_status->setText(tr("Exporting to %1…").arg(path));
     const ReportCsvOptions options = csvOptions();
-    m_queries->request(QStringLiteral("export"), [this, query, bothBases, path, options, feedback](Warehouse &warehouse) -> std::function<void()> {
+    // A long export reads on a connection of its own, so the screens' reads do not wait behind it.
+    if (!m_exports) {
+        m_exports = new QueryThread(m_queries->warehousePath(), this, QueryThread::Reader::Own);
+        connect(m_exports, &QueryThread::failed, this, [this](const QString &message) { m_status->setText(message); });
+    }
+    m_exports->request(QStringLiteral("export"), [this, query, bothBases, path, options, feedback](Warehouse &warehouse) -> std::function<void()> {
         QString exportError;
         WriteOutcome outcome = WriteOutcome::Failed;
         qsizetype rows = 0;
@@ -328,6 +333,9 @@ void ReportsScreen::exportCsv(const QString &path)
             if (m_feedback == feedback) {
                 m_feedback = nullptr;
                 setExporting(false);
+                // The export's connection is closed once it is done.
+                m_exports->deleteLater();
+                m_exports = nullptr;
             }
             feedback->deleteLater();
             const bool ok = outcome == WriteOutcome::Written;

@@ -61,6 +61,7 @@ private:
     void setExporting(bool exporting);
 
     QueryThread *m_queries = nullptr;
+    QueryThread *m_exports = nullptr; // an export's own reader, while one runs
     QString m_postcodesKey; // where the postcodes reported on this warehouse are remembered
     QComboBox *m_basis = nullptr;
     PeriodSelector *m_period = nullptr;
