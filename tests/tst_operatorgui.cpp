@@ -1,13 +1,16 @@
 // The operator's desktop on the offscreen platform: import through the dialog with live progress,
-// cancel with rollback, rejects, refusals, the overview's calendar, the status bar and settings; the
+// cancel with rollback, rejects, refusals, the overview's calendar (and its weeks and months), the status bar
+// and settings; the
 // PostgreSQL connect dialog, the window naming its warehouse, and refreshing when another connection loads.
 #include "operatorfixture.h"
 #include "settle.h"
 
+#include "calendarcelldelegate.h"
 #include "connectdialog.h"
 #include "export/rejectedlinescsv.h"
 #include "extract/extractvalidation.h"
 #include "importdialog.h"
+#include "itemmodels/daycalendarmodel.h"
 #include "itemmodels/loadcalendarmodel.h"
 #include "loadprogresspanel.h"
 #include "itemmodels/loadrunsmodel.h"
@@ -32,6 +35,8 @@
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QElapsedTimer>
+#include <QHeaderView>
+#include <QScrollBar>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMenuBar>
@@ -49,6 +54,7 @@
 #include <QThread>
 #include <QTimer>
 #include <QToolBar>
+#include <QToolButton>
 #include <QTreeWidget>
 
 #include <arpa/inet.h>
@@ -868,6 +874,153 @@ private slots:
         QCOMPARE(requested.size(), 1);
         QCOMPARE(requested.at(0).at(0).toLongLong(), loaded.data(LoadCalendarModel::RunIdRole).toLongLong());
         QTRY_VERIFY(window.findChild<RunDetailsDialog *>() && window.findChild<RunDetailsDialog *>()->isVisible());
+    }
+
+    void overviewZoomsOutToDays()
+    {
+        // 2024-03-01 to 03-20, every day's snapshot: sixteen days with only their first hour loaded, then a
+        // whole day, a day without its 05:00 (Monday 03-18), a whole day, and half a day (the rest not due yet).
+        constexpr int whole = 16, gap = 17, wholeAgain = 18, half = 19, dayCount = 20;
+        OperatorFixture f;
+        ExtractGenerator gen = f.generate(200, dayCount, 24, 60);
+        for (int day = 0; day < dayCount; ++day) {
+            QCOMPARE(f.load(f.path(gen.usersFileName(day))).outcome, LoadOutcome::Loaded);
+            for (int hour = 0; hour < (day < whole ? 1 : day == half ? 12 : 24); ++hour)
+                if (day != gap || hour != 5)
+                    QCOMPARE(f.load(f.path(gen.pageviewsFileName(day, hour))).outcome, LoadOutcome::Loaded);
+        }
+        const QLocale saved;
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        MainWindow window(f.warehousePath());
+        window.resize(1024, 600);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(waitUntilRead(window));
+        OverviewScreen *overview = window.overview();
+        LoadCalendarModel *hours = overview->calendar();
+        DayCalendarModel *days = overview->dayCalendar();
+        QTableView *hourView = overview->calendarView();
+        QTableView *dayView = overview->dayView();
+        QCOMPARE(overview->zoom(), OverviewScreen::Zoom::Hours);
+        QVERIFY(hourView->isVisible() && !dayView->isVisible());
+        const auto rowShown = [hourView](const QModelIndex &index) {
+            return hourView->viewport()->rect().contains(hourView->visualRect(index));
+        };
+        QVERIFY(!rowShown(hours->index(0, 1))); // scrolled to the latest days
+
+        // Weeks, through the zoom control: four weeks, Monday first, a cell per day.
+        auto *weeks = overview->findChild<QToolButton *>(QStringLiteral("zoomWeeks"));
+        QTest::mouseClick(weeks, Qt::LeftButton);
+        QVERIFY(weeks->isChecked());
+        QCOMPARE(overview->zoom(), OverviewScreen::Zoom::Weeks);
+        QVERIFY(dayView->isVisible() && !hourView->isVisible());
+        QCOMPARE(days->rowCount(), 4);
+        QCOMPARE(days->columnCount(), 7);
+        QCOMPARE(days->headerData(0, Qt::Vertical).toString(), QStringLiteral("W09 · 2024-02-26"));
+        const auto cell = [days](int day) { return days->indexOfDate(QDate(2024, 3, 1).addDays(day)); };
+        QCOMPARE(cell(0), days->index(0, 4));
+        QCOMPARE(cell(half), days->index(3, 2));
+        const QSize minimum = window.minimumSizeHint().expandedTo(window.minimumSize());
+        QVERIFY2(minimum.width() <= 1024 && minimum.height() <= 570, qPrintable(QStringLiteral("%1×%2").arg(minimum.width()).arg(minimum.height())));
+
+        // A day's pageviews are the sum of its hours' views; the shade follows them, the busiest day darkest.
+        const auto hoursViews = [hours](int day) {
+            qint64 sum = 0;
+            for (int h = 1; h <= LoadCalendarModel::HourColumns; ++h)
+                sum += hours->index(day, h).data(LoadCalendarModel::ViewsRole).toLongLong();
+            return sum;
+        };
+        const auto views = [&](int day) { return cell(day).data(DayCalendarModel::ViewsRole).toLongLong(); };
+        const auto shade = [&](int day) { return cell(day).data(DayCalendarModel::ShadeRole).toDouble(); };
+        qint64 busiest = 0;
+        for (int day = 0; day < dayCount; ++day) {
+            QCOMPARE(views(day), hoursViews(day));
+            busiest = std::max(busiest, views(day));
+        }
+        QVERIFY(views(0) > 0);
+        for (int a = 0; a < dayCount; ++a)
+            for (int b = 0; b < dayCount; ++b)
+                if (views(a) < views(b))
+                    QVERIFY2(shade(a) < shade(b), qPrintable(QStringLiteral("days %1 and %2").arg(a).arg(b)));
+        QVERIFY(shade(0) < shade(half) && shade(half) < shade(gap) && shade(gap) < shade(wholeAgain));
+        QCOMPARE(std::max(shade(whole), shade(wholeAgain)), 1.0);
+        QVERIFY2(overview->findChild<QLabel *>(QStringLiteral("busiestDay"))->text().contains(QLocale().toString(busiest)),
+                 qPrintable(overview->findChild<QLabel *>(QStringLiteral("busiestDay"))->text()));
+
+        // The day without its 05:00 is marked missing: a frame in the Missing colour around the hours' symbol.
+        // A whole day and the half day (its other hours not due) are not.
+        QCOMPARE(cell(gap).data(DayCalendarModel::StateRole).toInt(), int(LoadCalendarModel::State::Missing));
+        QCOMPARE(cell(wholeAgain).data(DayCalendarModel::StateRole).toInt(), int(LoadCalendarModel::State::Loaded));
+        QCOMPARE(cell(half).data(DayCalendarModel::StateRole).toInt(), int(LoadCalendarModel::State::Loaded));
+        const QImage painted = dayView->viewport()->grab().toImage();
+        const auto frame = [dayView](const QModelIndex &index) {
+            const QRect rect = dayView->visualRect(index);
+            return QPoint(rect.left() + 2, rect.bottom() - 2);
+        };
+        QCOMPARE(painted.pixelColor(frame(cell(gap))), CalendarCellDelegate::colour(LoadCalendarModel::State::Missing));
+        QCOMPARE(painted.pixelColor(frame(cell(wholeAgain))), CalendarCellDelegate::shade(shade(wholeAgain)));
+        QCOMPARE(cell(gap).data(Qt::ToolTipRole).toString(),
+                 QStringLiteral("Monday 2024-03-18\n%1 pageviews\n23 of 24 hours loaded\nNeeds attention: 1 hour missing (05:00)\n"
+                                "Click to see its hours.")
+                     .arg(QLocale().toString(views(gap))));
+        QVERIFY(views(gap) >= 1000); // digits grouped
+
+        // Months: one row, a column per day of the month; the choice is remembered.
+        auto *months = overview->findChild<QToolButton *>(QStringLiteral("zoomMonths"));
+        QTest::mouseClick(months, Qt::LeftButton);
+        QCOMPARE(overview->zoom(), OverviewScreen::Zoom::Months);
+        QVERIFY(!weeks->isChecked());
+        QCOMPARE(days->rowCount(), 1);
+        QCOMPARE(days->columnCount(), 31);
+        QCOMPARE(days->headerData(0, Qt::Vertical).toString(), QStringLiteral("March 2024"));
+        QCOMPARE(cell(gap), days->index(0, 17));
+        QCOMPARE(views(gap), hoursViews(gap));
+        QCOMPARE(cell(gap).data(DayCalendarModel::StateRole).toInt(), int(LoadCalendarModel::State::Missing));
+        QCOMPARE(QSettings().value(QStringLiteral("overview/zoom")).toString(), QStringLiteral("Months"));
+        {
+            MainWindow again(f.warehousePath());
+            QVERIFY(waitUntilRead(again));
+            QCOMPARE(again.overview()->zoom(), OverviewScreen::Zoom::Months);
+            QVERIFY(again.overview()->findChild<QToolButton *>(QStringLiteral("zoomMonths"))->isChecked());
+        }
+
+        // A click on a day shows its hours, scrolled to it.
+        QTest::mouseClick(dayView->viewport(), Qt::LeftButton, {}, dayView->visualRect(cell(0)).center());
+        QCOMPARE(overview->zoom(), OverviewScreen::Zoom::Hours);
+        QVERIFY(overview->findChild<QToolButton *>(QStringLiteral("zoomHours"))->isChecked());
+        QVERIFY(hourView->isVisible() && !dayView->isVisible());
+        QTRY_VERIFY(rowShown(hours->index(0, 1)));
+        QCOMPARE(QSettings().value(QStringLiteral("overview/zoom")).toString(), QStringLiteral("Hours"));
+        QLocale::setDefault(saved);
+    }
+
+    void overviewGridUsesTheWidth()
+    {
+        OperatorFixture f;
+        ExtractGenerator gen = f.generate(100, 1, 2, 20);
+        QCOMPARE(f.load(f.path(gen.usersFileName(0))).outcome, LoadOutcome::Loaded);
+        for (int hour = 0; hour < 2; ++hour)
+            QCOMPARE(f.load(f.path(gen.pageviewsFileName(0, hour))).outcome, LoadOutcome::Loaded);
+        MainWindow window(f.warehousePath());
+        window.resize(1024, 600);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QVERIFY(waitUntilRead(window));
+        QTableView *view = window.overview()->calendarView();
+        QTRY_COMPARE(window.size(), QSize(1024, 600));
+        const int narrow = view->columnWidth(1);
+        QVERIFY(narrow >= 26);
+
+        // At 1600×1000 the hours widen to the view's edge: no empty band beside them.
+        window.resize(1600, 1000);
+        QTRY_VERIFY(view->columnWidth(1) > narrow);
+        QVERIFY(view->columnWidth(1) > 34); // the width they had before they grew
+        QCOMPARE(view->columnWidth(LoadCalendarModel::SnapshotColumn), 64);
+        for (int column = 2; column <= LoadCalendarModel::HourColumns; ++column)
+            QVERIFY(std::abs(view->columnWidth(column) - view->columnWidth(1)) <= 1);
+        QVERIFY2(view->horizontalHeader()->length() >= view->viewport()->width() - LoadCalendarModel::HourColumns,
+                 qPrintable(QStringLiteral("%1 of %2").arg(view->horizontalHeader()->length()).arg(view->viewport()->width())));
+        QVERIFY(view->horizontalHeader()->length() <= view->viewport()->width());
     }
 
     void statusBarWarnsWhenStale()

@@ -4,6 +4,7 @@
 #include "operatorfixture.h"
 
 #include "extract/extractpreview.h"
+#include "itemmodels/daycalendarmodel.h"
 #include "itemmodels/loadcalendarmodel.h"
 #include "itemmodels/loadrunsmodel.h"
 #include "export/rejectedlinescsv.h"
@@ -475,6 +476,109 @@ private slots:
         QVERIFY2(tip.contains(QStringLiteral("5,065 users")) && tip.contains(QStringLiteral("5,063 rows loaded"))
                      && tip.contains(QStringLiteral("2 users whose rows were rejected, kept unchanged")),
                  qPrintable(tip));
+    }
+
+    void dayCalendarSumsHoursIntoDays()
+    {
+        // 2024-02-28 (a Wednesday) to 03-04: the 28th whole at 100 views an hour; the 29th at 50, its 05:00
+        // missing and its 09:00 failed; March 1st at 200, 7 late rows amending its 00:00, without a snapshot;
+        // the 2nd's first 12 hours at 10 (the rest not due); the 3rd without a snapshot; the 4th's snapshot.
+        const qint64 first = QDate(1970, 1, 1).daysTo(QDate(2024, 2, 28)) * hoursPerDay; // in hours
+        LoadCalendarRecords records;
+        qint64 run = 1;
+        for (int day = 0; day < 4; ++day) {
+            for (qint64 h = 0; h < (day == 3 ? 12 : 24); ++h)
+                if (day != 1 || (h != 5 && h != 9))
+                    records.windows[first + day * hoursPerDay + h] = {run++, QStringLiteral("pageviews.csv"), QList<qint64>{100, 50, 200, 10}[day], 0};
+            if (day != 2)
+                records.snapshots[(first + day * hoursPerDay) * secondsPerHour] = {run++, QStringLiteral("users.csv"), 10, 0, 10};
+        }
+        records.snapshots[(first + 5 * hoursPerDay) * secondsPerHour] = {run++, QStringLiteral("users.csv"), 10, 0, 10};
+        records.hourAttempts[first + hoursPerDay + 9] = {run++, RunStatus::Failed, QStringLiteral("f: failed"), QStringLiteral("f.csv")};
+        records.lateViews[first + 2 * hoursPerDay][run] = 7;
+
+        const QLocale saved;
+        QLocale::setDefault(QLocale(QLocale::English, QLocale::UnitedStates));
+        LoadCalendarModel hours;
+        DayCalendarModel days(&hours);
+        Tester tester(&days, qtTest);
+        QCOMPARE(days.rowCount(), 0);
+        hours.setRecords(records); // the days follow
+
+        QCOMPARE(days.zoom(), DayCalendarModel::Zoom::Weeks);
+        QCOMPARE(days.rowCount(), 2);
+        QCOMPARE(days.columnCount(), 7);
+        QCOMPARE(days.headerData(0, Qt::Vertical).toString(), QStringLiteral("W09 · 2024-02-26"));
+        QCOMPARE(days.headerData(1, Qt::Vertical).toString(), QStringLiteral("W10 · 2024-03-04"));
+        QCOMPARE(days.headerData(0, Qt::Horizontal).toString(), QStringLiteral("Mon"));
+        QCOMPARE(days.headerData(6, Qt::Horizontal).toString(), QStringLiteral("Sun"));
+        const auto at = [&](int month, int day) { return days.indexOfDate(QDate(2024, month, day)); };
+        QCOMPARE(at(2, 28), days.index(0, 2));
+        QCOMPARE(at(3, 4), days.index(1, 0));
+        QVERIFY(!at(2, 25).isValid());
+        QVERIFY(!at(3, 11).isValid());
+        const auto state = [](const QModelIndex &index) { return LoadCalendarModel::State(index.data(DayCalendarModel::StateRole).toInt()); };
+        const auto views = [](const QModelIndex &index) { return index.data(DayCalendarModel::ViewsRole).toLongLong(); };
+        const auto shade = [](const QModelIndex &index) { return index.data(DayCalendarModel::ShadeRole).toDouble(); };
+
+        // A day's pageviews are its hours' views, late rows included; the busiest day is the darkest.
+        for (int row = 0; row < hours.rowCount(); ++row) {
+            qint64 sum = 0;
+            for (int h = 1; h <= LoadCalendarModel::HourColumns; ++h)
+                sum += hours.index(row, h).data(LoadCalendarModel::ViewsRole).toLongLong();
+            QCOMPARE(views(days.indexOfDate(hours.day(row))), sum);
+        }
+        QCOMPARE(views(at(2, 28)), 2400);
+        QCOMPARE(views(at(2, 29)), 1100);
+        QCOMPARE(views(at(3, 1)), 4807);
+        QCOMPARE(views(at(3, 2)), 120);
+        QCOMPARE(days.busiestDay(), QDate(2024, 3, 1));
+        QCOMPARE(days.busiestViews(), 4807);
+        QCOMPARE(shade(at(3, 1)), 1.0);
+        QCOMPARE(shade(at(2, 28)), 2400.0 / 4807);
+        QVERIFY(shade(at(3, 2)) < shade(at(2, 29)) && shade(at(2, 29)) < shade(at(2, 28)));
+
+        // The worst problem marks the day: a failed hour over a missing one, a missing snapshot; loaded
+        // otherwise, and not due without an hour due (its snapshot loaded or not), also before the calendar.
+        QCOMPARE(state(at(2, 28)), LoadCalendarModel::State::Loaded);
+        QCOMPARE(state(at(2, 29)), LoadCalendarModel::State::Failed);
+        QCOMPARE(state(at(3, 1)), LoadCalendarModel::State::Missing);
+        QCOMPARE(state(at(3, 2)), LoadCalendarModel::State::Loaded);
+        QCOMPARE(state(at(3, 3)), LoadCalendarModel::State::Missing);
+        QCOMPARE(state(at(3, 4)), LoadCalendarModel::State::NotDue);
+        QCOMPARE(state(days.index(0, 0)), LoadCalendarModel::State::NotDue);
+        QCOMPARE(days.index(0, 0).data(DayCalendarModel::DateRole).toDate(), QDate(2024, 2, 26));
+        QCOMPARE(at(3, 2).data(DayCalendarModel::LoadedHoursRole).toInt(), 12);
+        QCOMPARE(at(2, 29).data(Qt::ToolTipRole).toString(),
+                 QStringLiteral("Thursday 2024-02-29\n1,100 pageviews\n22 of 24 hours loaded\n"
+                                "Needs attention: 1 hour failed (09:00), 1 hour missing (05:00)\nClick to see its hours."));
+        QCOMPARE(at(3, 1).data(Qt::ToolTipRole).toString(),
+                 QStringLiteral("Friday 2024-03-01\n4,807 pageviews\n24 of 24 hours loaded\n"
+                                "Needs attention: users snapshot missing\nClick to see its hours."));
+        QVERIFY(at(3, 4).data(Qt::ToolTipRole).toString().startsWith(QStringLiteral("Monday 2024-03-04\nNot due")));
+        QCOMPARE(at(3, 2).data().toString(), QStringLiteral("2")); // a week's cells say their day of the month
+
+        // Months: one row each, columns 1…31, nothing past a month's end.
+        days.setZoom(DayCalendarModel::Zoom::Months);
+        QCOMPARE(days.rowCount(), 2);
+        QCOMPARE(days.columnCount(), 31);
+        QCOMPARE(days.headerData(0, Qt::Vertical).toString(), QStringLiteral("February 2024"));
+        QCOMPARE(days.headerData(1, Qt::Vertical).toString(), QStringLiteral("March 2024"));
+        QCOMPARE(days.headerData(30, Qt::Horizontal).toString(), QStringLiteral("31"));
+        QCOMPARE(at(2, 29), days.index(0, 28));
+        QCOMPARE(at(3, 1), days.index(1, 0));
+        QCOMPARE(views(at(3, 1)), 4807);
+        QCOMPARE(state(at(2, 29)), LoadCalendarModel::State::Failed);
+        QVERIFY(!days.index(0, 29).data(DayCalendarModel::DateRole).isValid());
+        QVERIFY(!days.index(0, 29).data(DayCalendarModel::StateRole).isValid());
+        QCOMPARE(days.flags(days.index(0, 29)), Qt::NoItemFlags);
+        QCOMPARE(state(days.index(0, 0)), LoadCalendarModel::State::NotDue); // February 1st, before the calendar
+        QVERIFY(at(3, 2).data().toString().isEmpty()); // the column says the day
+        QLocale::setDefault(saved);
+
+        hours.setRecords({});
+        QCOMPARE(days.rowCount(), 0);
+        QVERIFY(!days.busiestDay().isValid());
     }
 
     void desktopMessagesGroupCountsAndNameNoFlags()

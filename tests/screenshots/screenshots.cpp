@@ -1,5 +1,6 @@
-// Shows each screen of the desktop app at 1280×800 on a demo warehouse and saves it as a PNG.
-// Usage: pvadmin_screenshots --db WAREHOUSE --import FILE... --big FILE --out DIR
+// Shows each screen of the desktop app at 1280×800 on a demo warehouse and saves it as a PNG; the
+// Overview also at 1600×1000, and zoomed out to weeks and months on a warehouse of a few months.
+// Usage: pvadmin_screenshots --db WAREHOUSE --history WAREHOUSE --import FILE... --big FILE --out DIR
 // Run by scripts/screenshots.sh under xvfb-run.
 #include "importdialog.h"
 #include "loadprogresspanel.h"
@@ -22,6 +23,7 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QToolButton>
 
 #include <cstdio>
 
@@ -34,6 +36,13 @@ bool save(QWidget *widget, const QString &path)
     std::fprintf(stderr, "%s %s\n", ok ? "wrote" : "FAILED to write", qPrintable(path));
     return ok;
 }
+
+/// Clicks the Overview's zoom button of that name ("zoomHours", "zoomWeeks", "zoomMonths").
+void zoom(pv::MainWindow &window, const char *button)
+{
+    window.showScreen(QObject::tr("Overview"));
+    window.findChild<QToolButton *>(QLatin1String(button))->click();
+}
 } // namespace
 
 int main(int argc, char *argv[])
@@ -44,12 +53,14 @@ int main(int argc, char *argv[])
     QStandardPaths::setTestModeEnabled(true);
     QCoreApplication::setOrganizationName(QStringLiteral("pvadmin-screenshots"));
     QSettings().clear();
-    QString db, big, out;
+    QString db, history, big, out;
     QStringList imports;
     const QStringList args = app.arguments();
     for (qsizetype i = 1; i + 1 < args.size(); ++i) {
         if (args[i] == QLatin1String("--db"))
             db = args[++i];
+        else if (args[i] == QLatin1String("--history"))
+            history = args[++i];
         else if (args[i] == QLatin1String("--big"))
             big = args[++i];
         else if (args[i] == QLatin1String("--out"))
@@ -57,8 +68,8 @@ int main(int argc, char *argv[])
         else if (args[i] == QLatin1String("--import"))
             imports << args[++i];
     }
-    if (db.isEmpty() || out.isEmpty() || big.isEmpty()) {
-        std::fprintf(stderr, "usage: pvadmin_screenshots --db WAREHOUSE --import FILE... --big FILE --out DIR\n");
+    if (db.isEmpty() || history.isEmpty() || out.isEmpty() || big.isEmpty()) {
+        std::fprintf(stderr, "usage: pvadmin_screenshots --db WAREHOUSE --history WAREHOUSE --import FILE... --big FILE --out DIR\n");
         return 2;
     }
     QDir().mkpath(out);
@@ -81,8 +92,25 @@ int main(int argc, char *argv[])
     if (!QTest::qWaitForWindowExposed(&window))
         return 1;
 
-    window.showScreen(QObject::tr("Overview"));
+    zoom(window, "zoomHours");
     ok &= save(&window, out + QStringLiteral("/overview.png"));
+    window.resize(1600, 1000);
+    ok &= save(&window, out + QStringLiteral("/overview-wide.png"));
+    window.resize(1280, 800);
+
+    // A few months, zoomed out: a row per week, then per month.
+    {
+        pv::MainWindow months(history);
+        months.resize(1280, 800);
+        months.show();
+        if (!QTest::qWaitForWindowExposed(&months))
+            return 1;
+        zoom(months, "zoomWeeks");
+        ok &= save(&months, out + QStringLiteral("/overview-weeks.png"));
+        zoom(months, "zoomMonths");
+        ok &= save(&months, out + QStringLiteral("/overview-months.png"));
+        zoom(months, "zoomHours");
+    }
     window.showScreen(QObject::tr("Loads"));
     ok &= save(&window, out + QStringLiteral("/loads.png"));
 
