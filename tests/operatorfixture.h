@@ -7,6 +7,7 @@
 
 #include "rawsqlite.h"
 
+#include <memory>
 #include <QDir>
 #include <QFile>
 #include <QSqlQuery>
@@ -46,6 +47,16 @@ public:
         if (pv::generate(options, nullptr, &error) != pv::WriteOutcome::Written)
             qFatal("cannot generate extracts: %s", qPrintable(error));
         return pv::ExtractGenerator(options);
+    }
+
+    /// A connection of the test's own to the warehouse (the desktop window holds none).
+    std::unique_ptr<pv::Warehouse> openWarehouse() const
+    {
+        auto warehouse = std::make_unique<pv::Warehouse>();
+        QString error;
+        if (!warehouse->open(warehousePath(), &error))
+            qFatal("cannot open warehouse: %s", qPrintable(error));
+        return warehouse;
     }
 
     /// Loads a file through the engine directly (setting up a warehouse before the GUI opens it).

@@ -12,12 +12,16 @@
 
 #include "generate/extractgenerator.h"
 #include "load/loadworker.h"
+#include "importdialog.h"
 #include "mainwindow.h"
+#include "rundetailsdialog.h"
 #include "testwarehouse.h"
 
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
+#include <QFileInfo>
+#include <QPointer>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
@@ -161,6 +165,7 @@ class NeighboursTest : public QObject
 private slots:
     void desktopStaysRightBesideEveryNeighbour();
     void desktopImportWaitsForARestartingServer();
+    void desktopHoldsTwoConnections();
 
 private:
     QString pvadmin() const { return QStringLiteral(PVADMIN_BINARY); }
@@ -617,4 +622,93 @@ void NeighboursTest::desktopImportWaitsForARestartingServer()
 }
 
 QTEST_MAIN(NeighboursTest)
+void NeighboursTest::desktopHoldsTwoConnections()
+{
+    // Ten desktops must not fill a server's 100 connections: every screen and dialog reads through one
+    // shared connection, and one more hears of other clients' commits. Counted by the server itself
+    // (pg_stat_activity), or, for a SQLite file, by the descriptors this process holds open on it.
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    const bool postgres = testBackendIsPostgres();
+    startWarehouse(dir);
+    const auto stopped = qScopeGuard([&] { stopServer(); });
+    GeneratorOptions options;
+    options.outDir = dir.filePath(QStringLiteral("extracts"));
+    options.users = 300;
+    options.days = 1;
+    options.hoursPerDay = 3;
+    options.pageviewsPerHour = 300;
+    options.seed = 25;
+    QString error;
+    QVERIFY2(generate(options, nullptr, &error) == WriteOutcome::Written, qPrintable(error));
+    const ExtractGenerator gen(options);
+    const QString folder = options.outDir + QLatin1Char('/');
+    QCOMPARE(runToEnd(pvadmin(), {QStringLiteral("--db"), m_location, QStringLiteral("load"), folder + gen.usersFileName(0),
+                                  folder + gen.pageviewsFileName(0, 0), folder + gen.pageviewsFileName(0, 1)})
+                 .exitCode,
+             0);
+    // PostgreSQL: the server's count. A SQLite file has no server to ask (and SQLite keeps a closed
+    // connection's descriptor open while another holds a lock), so there the desktop's reading threads are
+    // counted instead, as on PostgreSQL too: one reads for every screen.
+    const auto connections = [&]() -> int {
+        const Finished counted = runToEnd(
+            QStringLiteral("psql"), {QStringLiteral("-X"), QStringLiteral("-A"), QStringLiteral("-t"), QStringLiteral("-d"), m_location,
+                                     QStringLiteral("-c"), QStringLiteral("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                                                                          "current_database() AND pid <> pg_backend_pid()")});
+        return counted.exitCode == 0 ? counted.out.trimmed().toInt() : -1;
+    };
+    const auto readingThreads = [] {
+        int threads = 0;
+        const QDir tasks(QStringLiteral("/proc/self/task"));
+        for (const QString &task : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+            QFile comm(tasks.filePath(task + QStringLiteral("/comm")));
+            threads += comm.open(QIODevice::ReadOnly) && comm.readAll().trimmed() == "pvadmin-query" ? 1 : 0;
+        }
+        return threads;
+    };
+
+    MainWindow window(m_location);
+    window.resize(1400, 900);
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    // Every screen shown and read, the import dialog and a run's details opened and closed.
+    for (const QString &screen : {QStringLiteral("Overview"), QStringLiteral("Loads"), QStringLiteral("History"),
+                                  QStringLiteral("Charts"), QStringLiteral("Reports")}) {
+        window.showScreen(screen);
+        QTest::qWait(300);
+    }
+    QPointer<ImportDialog> import = window.importFiles({folder + gen.pageviewsFileName(0, 2)});
+    QVERIFY(import);
+    QTest::qWait(500);
+    QPointer<RunDetailsDialog> details = window.showRun(1);
+    QTest::qWait(500);
+    QTRY_VERIFY_WITH_TIMEOUT(window.statusText().contains(QStringLiteral("Latest hour loaded")), 10000);
+    QCOMPARE(readingThreads(), 1);
+    if (postgres) {
+        const int whileOpen = connections();
+        qInfo("connections with every screen read and two dialogs open: %d", whileOpen);
+        QVERIFY2(whileOpen >= 1 && whileOpen <= 3, qPrintable(QString::number(whileOpen))); // a dialog's own, at most
+    }
+    import->reject();
+    details->close();
+    QTRY_VERIFY(!import && !details);
+    QCOMPARE(readingThreads(), 1);
+    if (postgres) {
+        QTRY_VERIFY2_WITH_TIMEOUT(connections() <= 2, qPrintable(QString::number(connections())), 10000);
+        qInfo("connections of the desktop at rest: %d", connections());
+        QVERIFY(connections() >= 1);
+    }
+
+    // A load in the desktop adds its own for as long as it runs, and still lands.
+    std::optional<LoadResult> finished;
+    connect(window.loadQueue(), &LoadQueue::fileFinished, this,
+            [&](const QString &, const LoadResult &result) { finished = result; });
+    window.startLoads({LoadRequest{folder + gen.pageviewsFileName(0, 2), {}}});
+    QTRY_VERIFY_WITH_TIMEOUT(finished.has_value(), 30000);
+    QCOMPARE(finished->outcome, LoadOutcome::Loaded);
+    QCOMPARE(readingThreads(), 1);
+    if (postgres)
+        QTRY_VERIFY2_WITH_TIMEOUT(connections() <= 2, qPrintable(QString::number(connections())), 10000);
+}
+
 #include "tst_neighbours.moc"

@@ -222,7 +222,7 @@ private slots:
         QCOMPARE(bar->value(), bar->maximum());
         QVERIFY(window.progressPanel()->tally().contains(QStringLiteral("2 loaded")));
         // The rate is the run's own: its rows read over the duration pvadmin runs records for it.
-        const LoadRun recorded = *window.warehouse().runLog().run(results[1].run.id);
+        const LoadRun recorded = *f.openWarehouse()->runLog().run(results[1].run.id);
         QCOMPARE(window.findChild<QLabel *>(QStringLiteral("progressRate"))->text(),
                  QStringLiteral("%1 rows/s over the whole run").arg(QLocale().toString(recorded.rowsRead * 1000 / recorded.durationMs())));
         const QStringList texts = resultTexts(window);
@@ -289,7 +289,7 @@ private slots:
         QCOMPARE(results[1].run.id, 0);
         results.removeLast();
         // The panel's figures stay those of the cancelled run, as pvadmin runs records them.
-        const LoadRun recorded = *window.warehouse().runLog().run(results[0].run.id);
+        const LoadRun recorded = *f.openWarehouse()->runLog().run(results[0].run.id);
         QVERIFY(recorded.rowsRead > 0);
         QCOMPARE(window.findChild<QLabel *>(QStringLiteral("progressRows"))->text(),
                  QStringLiteral("%1 read, nothing loaded").arg(QLocale().toString(recorded.rowsRead)));
@@ -433,7 +433,7 @@ private slots:
         QVERIFY(QApplication::clipboard()->text().contains(QStringLiteral("\n11\tcolumn 'user_id'")));
         QBuffer buffer;
         buffer.open(QIODevice::WriteOnly);
-        QCOMPARE(writeRejectedLinesCsv(window.warehouse().runLog(), results[0].run.id, &buffer), 2);
+        QCOMPARE(writeRejectedLinesCsv(f.openWarehouse()->runLog(), results[0].run.id, &buffer), 2);
         QVERIFY(buffer.data().startsWith("line,reason,raw\n11,"));
         QVERIFY(buffer.data().contains("\"7,\"\"https://example.com/b,c\"\",2024-03-01 25:00:00\""));
         QCOMPARE(window.overview()->calendar()->failedHours().size(), 0);
@@ -502,7 +502,7 @@ private slots:
                  qPrintable(loads->findChild<QLabel *>(QStringLiteral("runCount"))->text()));
         QTest::qWait(200);
         QCOMPARE(finished.size(), 1);
-        QCOMPARE(window.warehouse().runLog().runs().size(), 2);
+        QCOMPARE(f.openWarehouse()->runLog().runs().size(), 2);
     }
 
     void refusedFileSaysWhyAndHowToForce()
@@ -1148,7 +1148,7 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(dialog->connectButton()->isEnabled(), 15000);
         QVERIFY(dialog->isVisible());
         QVERIFY(dialog->connectButton()->isDefault());
-        QCOMPARE(window.warehouse().path(), f.warehousePath());
+        QCOMPARE(window.warehousePath(), f.warehousePath());
         dialog->reject();
         // Opened again, it holds what was typed.
         PostgresConnectDialog *reopened = window.connectToPostgres();
@@ -1325,7 +1325,7 @@ private slots:
         const QString folder = QDir(f.path(QString())).filePath(QStringLiteral("new"));
         {
             MainWindow window(f.warehousePath());
-            SettingsDialog dialog(const_cast<Warehouse &>(window.warehouse()), &window);
+            SettingsDialog dialog(window.warehousePath(), &window);
             dialog.rejectThreshold()->setValue(2.5);
             dialog.removalGuard()->setValue(10);
             dialog.folder()->setText(folder);

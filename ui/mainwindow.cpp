@@ -185,7 +185,7 @@ MainWindow::MainWindow(const QString &location, QWidget *parent)
 
 MainWindow::~MainWindow()
 {
-    // Stop the loads first: the screens read through m_warehouse until the end.
+    // Stop the loads first: a load writes through its own connection until it has rolled back.
     delete m_loads;
     m_loads = nullptr;
 }
@@ -239,7 +239,7 @@ void MainWindow::insertScreen(ScreenEntry entry)
     QAction *go = m_viewMenu->addAction(added.title, this, [this, row] { m_navigation->setCurrentRow(row); });
     if (row < 9)
         go->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + row)));
-    if (m_warehouse.isOpen())
+    if (!m_warehousePath.isEmpty())
         buildScreen(added);
     else
         m_stack->addWidget(new QWidget(m_stack));
@@ -251,7 +251,7 @@ void MainWindow::buildScreen(ScreenEntry &entry)
 {
     const int index = int(&entry - m_screens.data());
     QWidget *old = m_stack->widget(index);
-    entry.widget = entry.make(m_warehouse.path());
+    entry.widget = entry.make(m_warehousePath);
     entry.widget->setObjectName(entry.title);
     entry.wire(entry.widget);
     m_stack->insertWidget(index, entry.widget);
@@ -265,9 +265,12 @@ void MainWindow::buildScreen(ScreenEntry &entry)
 bool MainWindow::openWarehouse(const QString &location)
 {
     QString error;
-    const bool opened = m_warehouse.open(location, &error);
+    // Created or upgraded here, once; the connection ends with this function.
+    Warehouse warehouse;
+    const bool opened = warehouse.open(location, &error);
+    m_warehousePath = opened ? warehouse.path() : QString();
     // Asks the database (a PostgreSQL role's rights): once per open.
-    m_whyReadOnly = opened ? m_warehouse.whyReadOnly() : QString();
+    m_whyReadOnly = opened ? warehouse.whyReadOnly() : QString();
     if (!opened) {
         setWindowTitle(tr("No warehouse — Pageview Warehouse Admin"));
         auto *box = new QMessageBox(QMessageBox::Critical, tr("Cannot open the warehouse"), error, QMessageBox::Ok, this);
@@ -371,11 +374,19 @@ void MainWindow::showScreen(const QString &title)
 
 ImportDialog *MainWindow::importFiles(const QStringList &paths)
 {
-    if (!m_warehouse.isOpen() || !m_whyReadOnly.isEmpty())
+    if (m_warehousePath.isEmpty() || !m_whyReadOnly.isEmpty())
         return nullptr;
     if (!m_import) {
-        m_import = new ImportDialog(m_warehouse.path(), m_warehouse.defaultMaxRejectPercent(),
-                                    m_warehouse.removalGuardPercent(), this);
+        // The settings the dialog starts from, as they are now (the command line may have changed them).
+        Warehouse warehouse;
+        QString error;
+        if (!warehouse.open(m_warehousePath, &error, Warehouse::Role::Main, Warehouse::Creation::ExistingOnly)) {
+            auto *box = new QMessageBox(QMessageBox::Warning, tr("Import extracts"), error, QMessageBox::Ok, this);
+            box->setAttribute(Qt::WA_DeleteOnClose);
+            box->open();
+            return nullptr;
+        }
+        m_import = new ImportDialog(m_warehousePath, warehouse.defaultMaxRejectPercent(), warehouse.removalGuardPercent(), this);
         connect(m_import, &QDialog::accepted, this, [this] { startLoads(m_import->requests()); });
         // Every import starts from an empty list.
         connect(m_import, &QDialog::finished, this, [this] {
@@ -391,7 +402,7 @@ ImportDialog *MainWindow::importFiles(const QStringList &paths)
 
 void MainWindow::startLoads(const QList<LoadRequest> &requests)
 {
-    if (requests.isEmpty() || !m_warehouse.isOpen() || !m_whyReadOnly.isEmpty())
+    if (requests.isEmpty() || !!m_warehousePath.isEmpty() || !m_whyReadOnly.isEmpty())
         return;
     m_hideProgress->stop();
     if (!m_progressDock->isVisible()) {
@@ -399,7 +410,7 @@ void MainWindow::startLoads(const QList<LoadRequest> &requests)
         // Modest: the screen above keeps most of the window.
         resizeDocks({m_progressDock}, {std::min(240, height() / 3)}, Qt::Vertical);
     }
-    m_loads->enqueue(m_warehouse.path(), requests);
+    m_loads->enqueue(m_warehousePath, requests);
     updateActions();
 }
 
@@ -412,7 +423,7 @@ void MainWindow::loadAgain(LoadRequest request)
 
 RunDetailsDialog *MainWindow::showRun(qint64 runId)
 {
-    auto *dialog = new RunDetailsDialog(m_warehouse.path(), runId, this);
+    auto *dialog = new RunDetailsDialog(m_warehousePath, runId, this);
     connect(dialog, &RunDetailsDialog::loadRequested, this, &MainWindow::loadAgain);
     dialog->show();
     return dialog;
@@ -503,8 +514,8 @@ void MainWindow::newWarehouse()
 
 void MainWindow::chooseWarehouse()
 {
-    const QString start = m_warehouse.isOpen() && !Warehouse::isServerLocation(m_warehouse.path())
-        ? QFileInfo(m_warehouse.path()).absolutePath()
+    const QString start = !m_warehousePath.isEmpty() && !Warehouse::isServerLocation(m_warehousePath)
+        ? QFileInfo(m_warehousePath).absolutePath()
         : SettingsDialog::newWarehouseFolder();
     const QString path = QFileDialog::getOpenFileName(this, tr("Open warehouse"), start,
                                                       tr("Warehouses (*.sqlite *.db);;All files (*)"));
@@ -516,8 +527,8 @@ PostgresConnectDialog *MainWindow::connectToPostgres()
 {
     auto *dialog = new PostgresConnectDialog(this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    if (m_warehouse.isOpen())
-        dialog->setLocation(m_warehouse.path());
+    if (!m_warehousePath.isEmpty())
+        dialog->setLocation(m_warehousePath);
     connect(dialog, &QDialog::accepted, this, [this, dialog] { openWarehouse(dialog->location()); });
     dialog->open();
     return dialog;
@@ -525,7 +536,7 @@ PostgresConnectDialog *MainWindow::connectToPostgres()
 
 void MainWindow::openSettings()
 {
-    auto *dialog = new SettingsDialog(m_warehouse, this);
+    auto *dialog = new SettingsDialog(m_warehousePath, this);
     dialog->setWhyReadOnly(m_whyReadOnly);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     dialog->open();
@@ -539,12 +550,12 @@ void MainWindow::updateActions()
     m_openAction->setEnabled(!busy);
     m_connectAction->setEnabled(!busy);
     m_recent->setEnabled(!busy && !m_recent->isEmpty());
-    m_importAction->setEnabled(m_warehouse.isOpen() && m_whyReadOnly.isEmpty());
+    m_importAction->setEnabled(!m_warehousePath.isEmpty() && m_whyReadOnly.isEmpty());
     const QString importTip = m_whyReadOnly.isEmpty() ? tr("Load users snapshots and pageview extracts into this warehouse")
                                                       : tr("Import is off: %1").arg(m_whyReadOnly);
     m_importAction->setToolTip(importTip);
     m_importAction->setStatusTip(importTip);
-    m_settingsAction->setEnabled(!busy && m_warehouse.isOpen());
+    m_settingsAction->setEnabled(!busy && !m_warehousePath.isEmpty());
 }
 
 void MainWindow::showAbout()

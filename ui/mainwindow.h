@@ -43,7 +43,9 @@ public:
 
     /// Opens (creating if needed) another warehouse and rebuilds every screen on it.
     bool openWarehouse(const QString &location);
-    const Warehouse &warehouse() const { return m_warehouse; }
+    /// The warehouse open in the window; empty when none is. The window holds no connection of its own:
+    /// the screens read through their shared QueryThread, loads and settings connect while they run.
+    QString warehousePath() const { return m_warehousePath; }
     /// Why this connection cannot load (Warehouse::whyReadOnly, asked once per open); empty when it can.
     QString whyReadOnly() const { return m_whyReadOnly; }
 
@@ -119,7 +121,7 @@ private:
     void showDocumentation();
     void showShortcuts();
 
-    Warehouse m_warehouse;
+    QString m_warehousePath;
     QString m_whyReadOnly;
     QueryThread *m_statusQueries = nullptr; ///< reads the status bar's figures; one per open warehouse
     LoadQueue *m_loads = nullptr;

@@ -47,18 +47,20 @@ void SettingsDialog::setNewWarehouseFolder(const QString &folder)
     QSettings().setValue(QLatin1String(folderKey), folder);
 }
 
-SettingsDialog::SettingsDialog(Warehouse &warehouse, QWidget *parent)
+SettingsDialog::SettingsDialog(const QString &location, QWidget *parent)
     : QDialog(parent)
-    , m_warehouse(warehouse)
+    , m_warehouse(std::make_unique<Warehouse>())
 {
+    QString openError;
+    m_warehouse->open(location, &openError, Warehouse::Role::Main, Warehouse::Creation::ExistingOnly);
+    const Warehouse &warehouse = *m_warehouse;
     setWindowTitle(tr("Settings"));
     setObjectName(QStringLiteral("settingsDialog"));
     setMinimumWidth(640);
     auto *layout = new QVBoxLayout(this);
     layout->setSpacing(12);
 
-    const QString name = Warehouse::isServerLocation(warehouse.path()) ? warehouseName(warehouse.path())
-                                                                       : QFileInfo(warehouse.path()).fileName();
+    const QString name = Warehouse::isServerLocation(location) ? warehouseName(location) : QFileInfo(location).fileName();
     auto *loads = m_loads = new QGroupBox(tr("Loads into this warehouse (%1)").arg(name), this);
     auto *form = new QFormLayout(loads);
     m_threshold = new QDoubleSpinBox(loads);
@@ -89,7 +91,8 @@ SettingsDialog::SettingsDialog(Warehouse &warehouse, QWidget *parent)
     m_readOnly = new QLabel(this);
     m_readOnly->setObjectName(QStringLiteral("settingsReadOnly"));
     m_readOnly->setWordWrap(true);
-    m_readOnly->hide();
+    m_readOnly->setText(openError);
+    m_readOnly->setVisible(!openError.isEmpty());
     layout->addWidget(m_readOnly);
 
     auto *desktop = new QGroupBox(tr("This desktop"), this);
@@ -115,9 +118,13 @@ SettingsDialog::SettingsDialog(Warehouse &warehouse, QWidget *parent)
     layout->addWidget(buttons);
 }
 
+SettingsDialog::~SettingsDialog() = default;
+
 void SettingsDialog::setWhyReadOnly(const QString &why)
 {
-    m_loads->setEnabled(m_warehouse.isOpen() && why.isEmpty());
+    if (!m_warehouse->isOpen())
+        return; // the reason it could not be read is said
+    m_loads->setEnabled(why.isEmpty());
     m_readOnly->setText(tr("These are read-only on this connection: %1.").arg(why));
     m_readOnly->setVisible(!why.isEmpty());
 }
@@ -125,13 +132,13 @@ void SettingsDialog::setWhyReadOnly(const QString &why)
 void SettingsDialog::accept()
 {
     if (m_loads->isEnabledTo(this)) {
-        const bool stored = m_warehouse.setSetting(QStringLiteral("max_reject_percent"), QString::number(m_threshold->value()))
-            && m_warehouse.setSetting(QStringLiteral("removal_guard_percent"), QString::number(m_guard->value()));
+        const bool stored = m_warehouse->setSetting(QStringLiteral("max_reject_percent"), QString::number(m_threshold->value()))
+            && m_warehouse->setSetting(QStringLiteral("removal_guard_percent"), QString::number(m_guard->value()));
         if (!stored) {
             QMessageBox::warning(this, tr("Settings not saved"),
                                  tr("%1: the settings could not be written to the warehouse (is a load from another "
                                     "process holding it?). Try again when it has finished.")
-                                     .arg(m_warehouse.path()));
+                                     .arg(m_warehouse->path()));
             return;
         }
     }

@@ -2,6 +2,8 @@
 
 #include <QDialog>
 
+#include <memory>
+
 class QDoubleSpinBox;
 class QGroupBox;
 class QLabel;
@@ -12,12 +14,14 @@ namespace pv {
 class Warehouse;
 
 /// The operator's settings: the default reject threshold and the removal guard (stored in the warehouse,
-/// so the command line follows them too) and where new warehouses go (stored per user).
+/// so the command line follows them too) and where new warehouses go (stored per user). It connects to the
+/// warehouse while it is open, and only then.
 class SettingsDialog : public QDialog
 {
     Q_OBJECT
 public:
-    SettingsDialog(Warehouse &warehouse, QWidget *parent = nullptr);
+    SettingsDialog(const QString &location, QWidget *parent = nullptr);
+    ~SettingsDialog() override;
 
     /// The folder File → New warehouse starts in.
     static QString newWarehouseFolder();
@@ -33,7 +37,7 @@ public:
     QLineEdit *folder() const { return m_folder; }
 
 private:
-    Warehouse &m_warehouse;
+    std::unique_ptr<Warehouse> m_warehouse;
     QGroupBox *m_loads = nullptr;
     QLabel *m_readOnly = nullptr;
     QDoubleSpinBox *m_threshold = nullptr;

@@ -117,7 +117,11 @@ int main(int argc, char *argv[])
     // The run that failed on bad rows, with its rejected lines.
     qint64 failedRun = 0;
     {
-        const RawSqlite raw(window.warehouse());
+        pv::Warehouse warehouse;
+        QString error;
+        if (!warehouse.open(window.warehousePath(), &error))
+            return 1;
+        const RawSqlite raw(warehouse);
         QSqlQuery q(raw.database());
         if (q.exec(QStringLiteral("SELECT id FROM load_runs WHERE status = 'failed' AND rows_rejected > 0 "
                                   "ORDER BY id DESC LIMIT 1"))
@@ -135,7 +139,7 @@ int main(int argc, char *argv[])
     ok &= save(import, out + QStringLiteral("/import.png"));
     import->reject();
 
-    auto *settings = new pv::SettingsDialog(const_cast<pv::Warehouse &>(window.warehouse()), &window);
+    auto *settings = new pv::SettingsDialog(window.warehousePath(), &window);
     settings->show();
     ok &= save(settings, out + QStringLiteral("/settings.png"));
     settings->reject();
