@@ -22,7 +22,7 @@ install(FILES ${CMAKE_CURRENT_LIST_DIR}/pvadmin.bash-completion
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions RENAME pvadmin)
 install(FILES ${CMAKE_CURRENT_LIST_DIR}/copyright ${pvadmin_installer_out}/changelog.gz
         DESTINATION ${CMAKE_INSTALL_DOCDIR})
-# The guides, which Help → Documentation opens: the README (its pictures are docs/*.png beside it) and docs/.
+# The guides, which Help → Documentation opens: the README (its pictures are docs/screenshots/*.png beside it) and docs/.
 install(FILES ${PROJECT_SOURCE_DIR}/README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR}/docs
         FILES_MATCHING PATTERN "*.md" PATTERN "*.png")

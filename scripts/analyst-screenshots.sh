@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds pvadmin (in build/ unless PVADMIN_BUILD_DIR says otherwise), generates a demo warehouse of four
-# days with movers (the last one partly loaded), and saves PNGs of the analyst's screens (History, Charts, Reports) into docs/ under a
+# days with movers (the last one partly loaded), and saves PNGs of the analyst's screens (History, Charts, Reports) into docs/screenshots/ under a
 # virtual X server.
 # Usage: scripts/analyst-screenshots.sh
 set -euo pipefail
@@ -25,5 +25,5 @@ rm -f "$work"/extracts/pageviews_2024-03-04T{05..23}.csv
 
 echo "== taking screenshots"
 QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1400x900x24" "$build/tests/analystscreenshots/analyst_screenshots" \
-    --db "$work/warehouse.sqlite" --out "$root/docs"
-ls -l "$root"/docs/{history,charts,charts-export,charts-hours,charts-zoomed,charts-month,charts-difference,charts-top,reports}.png
+    --db "$work/warehouse.sqlite" --out "$root/docs/screenshots"
+ls -l "$root"/docs/screenshots/{history,charts,charts-export,charts-hours,charts-zoomed,charts-month,charts-difference,charts-top,reports}.png

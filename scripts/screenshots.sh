@@ -2,7 +2,7 @@
 # Builds pvadmin (in build/ unless PVADMIN_BUILD_DIR says otherwise), generates a demo warehouse with
 # the problems an operator looks for (a missing hour, a file failed on bad rows, a replaced hour, a few
 # rejected rows) and one of three months for the Overview zoomed out, and saves a PNG of each desktop
-# screen into docs/ under a virtual X server.
+# screen into docs/screenshots/ under a virtual X server.
 # Usage: scripts/screenshots.sh
 set -euo pipefail
 
@@ -69,8 +69,8 @@ mv "$history/bad.csv" "$history/in/pageviews_2024-03-20T09.csv"
 
 echo "== taking screenshots"
 QT_QPA_PLATFORM=xcb xvfb-run -a -s "-screen 0 1400x900x24" "$build/tests/screenshots/pvadmin_screenshots" \
-    --db "$db" --history "$history/warehouse.sqlite" --big "$work/big/pageviews_2024-03-01T00.csv" --out "$root/docs" \
+    --db "$db" --history "$history/warehouse.sqlite" --big "$work/big/pageviews_2024-03-01T00.csv" --out "$root/docs/screenshots" \
     --import "$extracts/users_extract_2024-03-03.csv" \
     --import "$extracts/pageviews_2024-03-02T05.csv" \
     --import "$incoming/pageviews_2024-03-02T09.csv"
-ls -l "$root"/docs/*.png
+ls -l "$root"/docs/screenshots/*.png

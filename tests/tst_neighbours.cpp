@@ -187,6 +187,23 @@ private:
             qFatal("pg-test-server.sh %s failed: %s", qPrintable(command), done.err.constData());
     }
 
+    /// Generates extracts into dir/extracts: users, days of hoursPerDay files of pageviewsPerHour rows.
+    static GeneratorOptions extractsIn(const QTemporaryDir &dir, qint64 users, int days, int hoursPerDay,
+                                       qint64 pageviewsPerHour, quint64 seed)
+    {
+        GeneratorOptions options;
+        options.outDir = dir.filePath(QStringLiteral("extracts"));
+        options.users = users;
+        options.days = days;
+        options.hoursPerDay = hoursPerDay;
+        options.pageviewsPerHour = pageviewsPerHour;
+        options.seed = seed;
+        QString error;
+        if (generate(options, nullptr, &error) != WriteOutcome::Written)
+            qFatal("cannot generate extracts: %s", qPrintable(error));
+        return options;
+    }
+
     /// A PostgreSQL server of this test's own in dir (m_location says where), or the SQLite file's path.
     void startWarehouse(const QTemporaryDir &dir)
     {
@@ -224,15 +241,7 @@ void NeighboursTest::desktopStaysRightBesideEveryNeighbour()
     const auto stopped = qScopeGuard([&] { stopServer(); });
 
     // Twelve days of extracts: more hours than a minute of loads gets through.
-    GeneratorOptions options;
-    options.outDir = dir.filePath(QStringLiteral("extracts"));
-    options.users = 3000;
-    options.days = 12;
-    options.hoursPerDay = 24;
-    options.pageviewsPerHour = 1500;
-    options.seed = 23;
-    QString error;
-    QVERIFY2(generate(options, nullptr, &error) == WriteOutcome::Written, qPrintable(error));
+    const GeneratorOptions options = extractsIn(dir, 3000, 12, 24, 1500, 23);
     const ExtractGenerator gen(options);
     const auto extract = [&](const QString &name) { return options.outDir + QLatin1Char('/') + name; };
 
@@ -574,15 +583,7 @@ void NeighboursTest::desktopImportWaitsForARestartingServer()
     QVERIFY(dir.isValid());
     startWarehouse(dir);
     const auto stopped = qScopeGuard([&] { stopServer(); });
-    GeneratorOptions options;
-    options.outDir = dir.filePath(QStringLiteral("extracts"));
-    options.users = 300;
-    options.days = 1;
-    options.hoursPerDay = 1;
-    options.pageviewsPerHour = 500;
-    options.seed = 24;
-    QString error;
-    QVERIFY2(generate(options, nullptr, &error) == WriteOutcome::Written, qPrintable(error));
+    const GeneratorOptions options = extractsIn(dir, 300, 1, 1, 500, 24);
     const ExtractGenerator gen(options);
     const QString snapshot = options.outDir + QLatin1Char('/') + gen.usersFileName(0);
 
@@ -632,15 +633,7 @@ void NeighboursTest::desktopHoldsTwoConnections()
     const bool postgres = testBackendIsPostgres();
     startWarehouse(dir);
     const auto stopped = qScopeGuard([&] { stopServer(); });
-    GeneratorOptions options;
-    options.outDir = dir.filePath(QStringLiteral("extracts"));
-    options.users = 300;
-    options.days = 1;
-    options.hoursPerDay = 3;
-    options.pageviewsPerHour = 300;
-    options.seed = 25;
-    QString error;
-    QVERIFY2(generate(options, nullptr, &error) == WriteOutcome::Written, qPrintable(error));
+    const GeneratorOptions options = extractsIn(dir, 300, 1, 3, 300, 25);
     const ExtractGenerator gen(options);
     const QString folder = options.outDir + QLatin1Char('/');
     QCOMPARE(runToEnd(pvadmin(), {QStringLiteral("--db"), m_location, QStringLiteral("load"), folder + gen.usersFileName(0),

@@ -126,24 +126,24 @@ LoadProgressPanel::LoadProgressPanel(LoadQueue *queue, QWidget *parent)
     m_bar->setTextVisible(true);
     layout->addWidget(m_bar);
 
+    // Two figures a row: the panel fits a 1024-wide window without scrolling sideways.
     auto *grid = new QGridLayout;
     grid->setHorizontalSpacing(18);
-    const auto add = [&](int column, const QString &name, QLabel **value, const char *objectName) {
+    grid->setVerticalSpacing(2);
+    const auto add = [&](int figure, const QString &name, QLabel **value, const char *objectName) {
         auto *label = new QLabel(name, this);
         label->setStyleSheet(QStringLiteral("color: palette(mid);"));
-        grid->addWidget(label, 0, column * 2);
+        grid->addWidget(label, figure / 2, (figure % 2) * 2);
         *value = new QLabel(QStringLiteral("–"), this);
         (*value)->setObjectName(QLatin1String(objectName));
-        grid->addWidget(*value, 0, column * 2 + 1);
+        grid->addWidget(*value, figure / 2, (figure % 2) * 2 + 1);
     };
     add(0, tr("Stage:"), &m_stage, "progressStage");
     add(1, tr("Rows:"), &m_rows, "progressRows");
     add(2, tr("Rate:"), &m_rate, "progressRate");
     add(3, tr("Time left:"), &m_timeLeft, "progressTimeLeft");
-    grid->setColumnStretch(1, 3);
-    grid->setColumnStretch(3, 3);
-    grid->setColumnStretch(5, 2);
-    grid->setColumnStretch(7, 2);
+    grid->setColumnStretch(1, 1);
+    grid->setColumnStretch(3, 1);
     layout->addLayout(grid);
 
     m_results = new QTreeWidget(this);
