@@ -4,7 +4,7 @@
 
 #include "generate/extractgenerator.h"
 #include "load/extractload.h"
-#include "extract/extractvalidation.h"
+#include "core/time.h"
 #include "storage/warehouse.h"
 #include "testwarehouse.h"
 

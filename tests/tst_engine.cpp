@@ -2,7 +2,7 @@
 // counts are written here. Runs on each storage engine (tests/testwarehouse.h); what only the SQLite engine's
 // file has is in tst_sqlitefile.
 #include "load/extractload.h"
-#include "extract/extractvalidation.h"
+#include "core/time.h"
 #include "core/loadfeedback.h"
 #include "storage/runlog.h"
 #include "query/warehousecoverage.h"

@@ -8,7 +8,6 @@
 #include "calendarcelldelegate.h"
 #include "connectdialog.h"
 #include "export/rejectedlinescsv.h"
-#include "extract/extractvalidation.h"
 #include "importdialog.h"
 #include "itemmodels/daycalendarmodel.h"
 #include "itemmodels/loadcalendarmodel.h"

@@ -2,7 +2,7 @@
 // equal to answers computed here independently from the raw rows (docs/contract.md §2), and check passes.
 // Runs on each storage engine (tests/testwarehouse.h).
 #include "load/extractload.h"
-#include "extract/extractvalidation.h"
+#include "core/time.h"
 #include "query/pageviewquery.h"
 #include "storage/warehouse.h"
 

@@ -3,7 +3,6 @@
 // refused. Registered once; tst_engine, tst_orderindependence and tst_commandline run on every engine
 // (tests/testwarehouse.h).
 #include "extract/extractpreview.h"
-#include "extract/extractvalidation.h"
 #include "history/userdirectory.h"
 #include "load/extractload.h"
 #include "query/userhistory.h"

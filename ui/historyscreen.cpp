@@ -1,6 +1,6 @@
 #include "historyscreen.h"
 
-#include "extract/extractvalidation.h"
+#include "core/time.h"
 #include "periodselector.h"
 #include "query/postcodedirectory.h"
 #include "query/querythread.h"

@@ -3,7 +3,6 @@
 #include "importlayouts.h"
 
 #include "extract/extractlayout.h"
-#include "extract/extractvalidation.h"
 #include "core/time.h"
 #include "query/querythread.h"
 #include "storage/runlog.h"

@@ -1,7 +1,6 @@
 #include "loadprogresspanel.h"
 #include "loadanywayquestion.h"
 
-#include "extract/extractvalidation.h"
 #include "itemmodels/loadrunsmodel.h"
 #include "core/time.h"
 

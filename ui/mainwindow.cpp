@@ -5,7 +5,7 @@
 #include "chartsscreen.h"
 #include "connectdialog.h"
 #include "elidedlabel.h"
-#include "extract/extractvalidation.h"
+#include "core/time.h"
 #include "historyscreen.h"
 #include "importdialog.h"
 #include "importlayouts.h"

@@ -2,7 +2,6 @@
 
 #include "calendarcelldelegate.h"
 #include "core/time.h"
-#include "extract/extractvalidation.h"
 #include "itemmodels/daycalendarmodel.h"
 #include "itemmodels/loadcalendarmodel.h"
 #include "itemmodels/reporttablemodels.h"

@@ -1,6 +1,5 @@
 #include "periodselector.h"
 
-#include "extract/extractvalidation.h"
 #include "core/time.h"
 
 #include <QComboBox>

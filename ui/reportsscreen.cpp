@@ -3,7 +3,7 @@
 #include "scrolledscreen.h"
 #include "warehousename.h"
 
-#include "extract/extractvalidation.h"
+#include "core/time.h"
 #include "core/loadfeedback.h"
 #include "periodselector.h"
 #include "query/querythread.h"

@@ -1,7 +1,6 @@
 #include "rundetailsdialog.h"
 #include "loadanywayquestion.h"
 
-#include "extract/extractvalidation.h"
 #include "load/loadworker.h"
 #include "itemmodels/loadrunsmodel.h"
 #include "itemmodels/rejectedlinesmodel.h"

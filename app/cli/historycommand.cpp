@@ -1,6 +1,6 @@
 #include "arguments.h"
 #include "command.h"
-#include "extract/extractvalidation.h"
+#include "core/time.h"
 #include "terminal.h"
 #include "query/userhistory.h"
 #include "storage/warehouse.h"

@@ -2,7 +2,6 @@
 #include "core/extractkind.h"
 #include "core/filename.h"
 #include "command.h"
-#include "extract/extractvalidation.h"
 #include "storage/runlog.h"
 #include "itemmodels/loadrunsmodel.h"
 #include "terminal.h"

@@ -2,7 +2,7 @@
 
 #include "export/csvwriter.h"
 #include "export/savefile.h"
-#include "extract/extractvalidation.h"
+#include "core/time.h"
 #include "core/loadfeedback.h"
 
 namespace pv {

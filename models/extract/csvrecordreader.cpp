@@ -3,7 +3,6 @@
 #include "core/filename.h"
 #include "core/heldfiles.h"
 #include "core/utf8.h"
-#include "extract/extractvalidation.h"
 
 #include <QDir>
 #include <QFile>

@@ -1,6 +1,6 @@
 #include "generate/extractgenerator.h"
 
-#include "extract/extractvalidation.h"
+#include "core/time.h"
 #include "core/loadfeedback.h"
 
 #include <QDir>

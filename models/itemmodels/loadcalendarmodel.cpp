@@ -1,7 +1,7 @@
 #include "itemmodels/loadcalendarmodel.h"
 
 #include "core/runstatus.h"
-#include "extract/extractvalidation.h"
+#include "core/time.h"
 #include "load/loadworker.h"
 #include "storage/runlog.h"
 

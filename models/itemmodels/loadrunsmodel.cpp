@@ -1,7 +1,6 @@
 #include "itemmodels/loadrunsmodel.h"
 
 #include "core/extractkind.h"
-#include "extract/extractvalidation.h"
 #include "load/loadworker.h"
 #include "query/querythread.h"
 #include "storage/runlog.h"

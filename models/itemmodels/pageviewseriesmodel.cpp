@@ -1,7 +1,6 @@
 #include "itemmodels/pageviewseriesmodel.h"
 
 #include "core/time.h"
-#include "extract/extractvalidation.h"
 #include "query/basiscomparison.h"
 #include "query/reporttable.h"
 #include "query/warehousecoverage.h"

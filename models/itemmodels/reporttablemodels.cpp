@@ -1,6 +1,6 @@
 #include "itemmodels/reporttablemodels.h"
 
-#include "extract/extractvalidation.h"
+#include "core/time.h"
 
 #include <QLocale>
 

@@ -1,6 +1,6 @@
 #include "itemmodels/userhistorymodels.h"
 
-#include "extract/extractvalidation.h"
+#include "core/time.h"
 #include "itemmodels/pageviewseriesmodel.h"
 #include "itemmodels/reporttablemodels.h"
 

@@ -2,7 +2,6 @@
 
 #include "core/filename.h"
 #include "core/loadfeedback.h"
-#include "extract/extractvalidation.h"
 #include "load/postcodedictionary.h"
 #include "storage/loadstore.h"
 #include "storage/storageerror.h"

@@ -1,7 +1,6 @@
 #include "query/warehousecoverage.h"
 
 #include "core/time.h"
-#include "extract/extractvalidation.h"
 
 namespace pv {
 

@@ -1,6 +1,5 @@
 #include "query/warehousestatus.h"
 
-#include "extract/extractvalidation.h"
 #include "query/warehousecoverage.h"
 #include "storage/runlog.h"
 #include "storage/warehouse.h"

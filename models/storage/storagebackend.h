@@ -23,7 +23,7 @@ class WarehouseCoverage;
 
 /// One open connection to a warehouse in one storage engine, and the domain interfaces answered on it.
 /// A connection belongs to the thread that opened it; a thread that needs the warehouse opens its own.
-/// Implemented once per engine under storage/<engine>/ (SQLite today).
+/// Implemented once per engine under storage/<engine>/ (sqlite/ and postgres/).
 class StorageBackend
 {
 public:
